@@ -1,0 +1,112 @@
+# sockwatch: socket-lifecycle observability agent.
+#
+#   make            build build/sockwatch (and build/sockscan)
+#   make test       unit tests, then end-to-end tests (root)
+#   make run        build, then run `sockwatch trace`
+#   make deps       install missing Debian packages (run by the targets above)
+#   make bench      benchmarks (QUICK=1 for a smoke run)
+#   make vmlinux    regenerate vmlinux/<arch>/vmlinux.h from this kernel's BTF
+#   make install    install to $(PREFIX)/sbin
+
+BUILD	?= build
+PREFIX	?= /usr/local
+ARCH	:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX	:= vmlinux/$(ARCH)/vmlinux.h
+VERSION	:= $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GITREV	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+CC	?= cc
+CLANG	?= clang
+BPFTOOL	?= bpftool
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	   -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) \
+	   -DSW_VERSION='"$(VERSION)"' -DSW_GITREV='"$(GITREV)"'
+LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lm -lpthread
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(dir $(VMLINUX)) -Wall
+
+# Kernel side: every bpf/*.bpf.c is one concern; they are linked into one
+# object so that they share the ring buffer and the socket storage map.
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_LINKED := $(BUILD)/sockwatch.bpf.o
+SKEL	  := $(BUILD)/sockwatch.skel.h
+
+# User side: every user/*.c but main.c is a library module, so that unit
+# tests link exactly the code the agent runs.
+USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+USER_LIB  := $(BUILD)/libsockwatch.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all deps test unit e2e run install clean vmlinux bench
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/sockwatch
+
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): tools/deps.sh
+	@mkdir -p $(BUILD)
+	@bash tools/deps.sh
+	@touch $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard include/*.h) $(VMLINUX) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_LINKED): $(BPF_OBJS)
+	$(BPFTOOL) gen object $@ $^
+
+$(SKEL): $(BPF_LINKED)
+	$(BPFTOOL) gen skeleton $< name sockwatch_bpf > $@
+
+$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h) $(SKEL) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(USER_LIB): $(USER_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/sockwatch: $(BUILD)/user/main.o $(USER_LIB)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(USER_LIB) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $< -o $@ $(USER_LIB) $(LDLIBS) -lcmocka
+
+# Further programs and their tests live beside their sources.
+-include tools/sockscan/sockscan.mk
+-include tools/tools.mk
+
+unit: $(UNIT_BINS) $(EXTRA_UNIT_BINS)
+	@bash tests/run-unit.sh $^
+
+e2e: all $(EXTRA_E2E_DEPS)
+	@bash tests/e2e/run.sh
+
+test: all unit e2e
+
+run: all
+	$(BUILD)/sockwatch trace $(ARGS)
+
+install: all
+	install -D -m 0755 $(BUILD)/sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch
+	@if [ -x $(BUILD)/sockscan ]; then install -D -m 0755 $(BUILD)/sockscan $(DESTDIR)$(PREFIX)/bin/sockscan; fi
+
+vmlinux: | $(DEPS_STAMP)
+	@mkdir -p $(dir $(VMLINUX))
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX).tmp
+	mv $(VMLINUX).tmp $(VMLINUX)
+
+bench: all $(EXTRA_BENCH_DEPS)
+	@bash tools/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,109 @@
+# Shared helpers for the end-to-end tests. Source it first thing:
+#   . "$(dirname "$0")/lib.sh"
+# Every process started with `spawn` is stopped on exit, every namespace
+# made with `make_netns` is deleted, and the scratch directory is removed.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+SW=${SW:-$PWD/build/sockwatch}
+TMP=$(mktemp -d /tmp/sw-e2e.XXXXXX)
+PIDS=()
+NETNS=()
+T_PASS=0
+T_FAIL=0
+
+_cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		# give each a moment to detach cleanly, then insist
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	for p in "${NETNS[@]}"; do
+		ip netns del "$p" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap _cleanup EXIT
+
+# spawn CMD...: run in the background, remember the pid in $LAST_PID.
+spawn() {
+	"$@" &
+	LAST_PID=$!
+	PIDS+=("$LAST_PID")
+}
+
+# stop PID: SIGTERM, wait for it, return its exit code.
+stop() {
+	local p=$1 rc
+	kill -TERM "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	rc=$?
+	PIDS=("${PIDS[@]/$p}")
+	return $rc
+}
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	local limit=$1 deadline
+	shift
+	deadline=$(( $(date +%s%N) + limit * 1000000000 ))
+	while [ "$(date +%s%N)" -lt "$deadline" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# make_netns NAME: a fresh network namespace with loopback up.
+make_netns() {
+	ip netns del "$1" 2>/dev/null
+	ip netns add "$1" || return 1
+	NETNS+=("$1")
+	ip -n "$1" link set lo up
+}
+
+ok() {
+	T_PASS=$((T_PASS + 1))
+	echo "  ok   $*"
+}
+
+not_ok() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "  FAIL $*"
+}
+
+# check DESCRIPTION CMD...: ok when CMD succeeds.
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+# a free loopback TCP port (the kernel picks it)
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# BPF program ids owned by process PID (bpftool lists owners as pids).
+prog_ids_of() {
+	bpftool prog show -j 2>/dev/null |
+		jq -r --argjson p "$1" '.[] | select(.pids != null) | select(any(.pids[]; .pid == $p)) | .id'
+}
+
+# ids_gone ID...: none of these program ids exists any more.
+ids_gone() {
+	local id
+	for id in "$@"; do
+		bpftool prog show id "$id" >/dev/null 2>&1 && return 1
+	done
+	return 0
+}
+
+finish() {
+	echo "$(basename "$0"): $T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}

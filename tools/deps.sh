@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages sockwatch needs to build, test and benchmark,
+# but only those missing, so that a machine set up once is not touched again.
+set -euo pipefail
+
+pkgs=(
+	clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config make
+	libcmocka-dev libmicrohttpd-dev libinih-dev libjansson-dev
+	libtree-sitter-dev
+	iproute2 jq curl prometheus procps
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+# The machine image may carry its own Node.js; Debian's npm only when none is there.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+		exit 1
+	fi
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Grammar sources for sockscan come from the npm registry, pinned and checked.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -x "$here/sockscan/fetch-grammars.sh" ]; then
+	"$here/sockscan/fetch-grammars.sh"
+fi

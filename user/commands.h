@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Subcommands of the sockwatch binary. Each takes the arguments after the
+ * subcommand name (argv[0] is the subcommand) and returns the exit code.
+ */
+#ifndef SW_COMMANDS_H
+#define SW_COMMANDS_H
+
+int cmd_trace(int argc, char **argv);		/* user/cmd_trace.c */
+int cmd_status(int argc, char **argv);		/* user/cmd_status.c */
+
+#endif /* SW_COMMANDS_H */

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The live socket table: every inet TCP/UDP socket sockwatch knows of, keyed
+ * by the kernel's socket cookie, plus per-process aggregates.
+ *
+ * The table is fed by events (sw_table_apply) and repaired by reconciliation
+ * against the kernel (sw_table_reconcile_*). It does no I/O and takes no
+ * locks: one thread owns it (the event loop); readers such as the HTTP
+ * server take the owner's lock around their reads.
+ */
+#ifndef SW_SOCK_TABLE_H
+#define SW_SOCK_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "sockwatch_abi.h"
+
+/* sw_sock.flags */
+#define SW_SOCK_PREEXISTING	0x01	/* seen first in a snapshot */
+#define SW_SOCK_ACCEPTED	0x02	/* came from accept(2): inbound */
+#define SW_SOCK_RELEASED	0x04	/* owner closed it; kept until TCP CLOSE */
+#define SW_SOCK_SEEN		0x08	/* mark bit used by reconciliation */
+#define SW_SOCK_BIRTH_EXACT	0x10	/* birth_ns is the creation time */
+
+/*
+ * One live socket (128 bytes). Times are CLOCK_MONOTONIC nanoseconds.
+ * birth_ns is the creation time when SW_SOCK_BIRTH_EXACT is set, else the
+ * time sockwatch first saw the socket ("the age known so far").
+ */
+struct sw_sock {
+	__u64 cookie;		/* key; 0 marks an empty slot */
+	__u64 birth_ns;
+	__u64 state_ns;		/* last state change (or birth) */
+	__u64 traffic_ns;	/* last time rx/tx bytes were seen to change */
+	__u64 rx_bytes;
+	__u64 tx_bytes;
+	__u64 cgroup_id;
+	__u32 pid;		/* owner tgid; 0 when unknown */
+	__u32 tid;
+	__u32 netns;
+	__u16 lport;
+	__u16 rport;
+	__u8  laddr[16];
+	__u8  raddr[16];
+	__u8  family;		/* AF_INET / AF_INET6 */
+	__u8  proto;		/* IPPROTO_TCP / IPPROTO_UDP */
+	__u8  state;		/* enum sw_tcp_state; SW_TCP_NONE for UDP */
+	__u8  flags;		/* SW_SOCK_* */
+	char  comm[SW_COMM_LEN];
+};
+
+/* Per-process aggregate, keyed by tgid. */
+#define SW_PROTO_TCP	0
+#define SW_PROTO_UDP	1
+struct sw_proc {
+	__u32 pid;		/* key; 0 marks an empty slot */
+	__u32 open;		/* sockets owned now */
+	__u32 opened;		/* of those, created or connected by it */
+	__u32 accepted;		/* of those, handed to it by accept(2) */
+	__u32 by_state[2][SW_TCP_MAX_STATES];	/* [SW_PROTO_*][state] */
+	char  comm[SW_COMM_LEN];
+};
+
+struct sw_table;
+
+struct sw_table *sw_table_new(size_t capacity_hint);
+void sw_table_free(struct sw_table *t);
+
+/* Apply one decoded event at monotonic time now_ns. Returns the socket, or
+ * NULL when the event removed it or did not concern a tracked socket. */
+struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e);
+
+struct sw_sock *sw_table_get(struct sw_table *t, __u64 cookie);
+/* Insert or replace a socket as a whole (snapshot, reconciliation). */
+struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *s);
+void sw_table_remove(struct sw_table *t, __u64 cookie);
+
+size_t sw_table_count(const struct sw_table *t);
+size_t sw_table_proc_count(const struct sw_table *t);
+
+/* Iteration: start with *pos = 0; returns NULL at the end. The table must
+ * not be modified during an iteration except through sw_table_remove of
+ * the socket just returned. */
+struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos);
+struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos);
+struct sw_proc *sw_table_proc_get(struct sw_table *t, __u32 pid);
+
+/*
+ * Reconciliation against a fresh kernel listing: mark_begin clears every
+ * SEEN bit, mark sets it (inserting or repairing the entry as needed), and
+ * sweep removes what the kernel no longer has. Each returns how many
+ * entries it had to repair, so that the caller can count them.
+ */
+void sw_table_mark_begin(struct sw_table *t);
+int sw_table_mark(struct sw_table *t, const struct sw_sock *kernel_view, __u64 now_ns);
+int sw_table_sweep(struct sw_table *t);
+
+#endif /* SW_SOCK_TABLE_H */
