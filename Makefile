@@ -25,7 +25,7 @@ CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-init
 	   -DSW_VERSION='"$(VERSION)"' -DSW_GITREV='"$(GITREV)"'
 LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lm -lpthread
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(dir $(VMLINUX)) -Wall
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(dir $(VMLINUX)) -Wall -Werror
 
 # Kernel side: every bpf/*.bpf.c is one concern; they are linked into one
 # object so that they share the ring buffer and the socket storage map.

@@ -80,8 +80,7 @@ size_t sw_table_count(const struct sw_table *t);
 size_t sw_table_proc_count(const struct sw_table *t);
 
 /* Iteration: start with *pos = 0; returns NULL at the end. The table must
- * not be modified during an iteration except through sw_table_remove of
- * the socket just returned. */
+ * not be modified during an iteration (removal shifts entries). */
 struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos);
 struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos);
 struct sw_proc *sw_table_proc_get(struct sw_table *t, __u32 pid);

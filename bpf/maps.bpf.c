@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The one definition of the maps and load-time settings (see sockwatch.bpf.h). */
+#define SW_DEFINE_MAPS
+#include "sockwatch.bpf.h"
+
+const volatile struct sw_filter filter = {};
+const volatile __u32 state_mask = ~0U;
+const volatile __u64 wakeup_bytes = 256 * 1024;
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * bind(2). cgroup/post_bind{4,6} run after the kernel has accepted the
+ * address, so the port is the one really bound (also when 0 was asked).
+ */
+#include "sockwatch.bpf.h"
+
+static __always_inline int on_bind(struct bpf_sock *ctx, bool v6)
+{
+	struct sw_sk_info *info;
+	struct sw_event *e;
+	__u8 proto = ctx->protocol;
+
+	if (!proto_wanted(ctx->family, proto))
+		return 1;
+	info = bpf_sk_storage_get(&sk_info, ctx, NULL, 0);
+	if (info && !pid_wanted(info->pid))
+		return 1;
+
+	e = event_reserve(SW_EV_BIND);
+	if (!e)
+		return 1;
+	event_owner(e, info);
+	e->family = ctx->family;
+	e->proto = proto;
+	e->netns = current_netns();
+	e->sock = bpf_get_socket_cookie(ctx);
+	e->lport = ctx->src_port;
+	if (v6) {
+		__u32 *a = (__u32 *)e->laddr;
+
+		a[0] = ctx->src_ip6[0];
+		a[1] = ctx->src_ip6[1];
+		a[2] = ctx->src_ip6[2];
+		a[3] = ctx->src_ip6[3];
+	} else {
+		*(__u32 *)e->laddr = ctx->src_ip4;
+	}
+	event_submit(e);
+	return 1;
+}
+
+SEC("cgroup/post_bind4")
+int sw_post_bind4(struct bpf_sock *ctx)
+{
+	return on_bind(ctx, false);
+}
+
+SEC("cgroup/post_bind6")
+int sw_post_bind6(struct bpf_sock *ctx)
+{
+	return on_bind(ctx, true);
+}

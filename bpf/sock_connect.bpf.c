@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * connect(2), TCP and UDP. cgroup/connect{4,6} run in the caller's context
+ * with the remote endpoint the caller asked for, before the kernel picks a
+ * local port: the local endpoint follows in the SYN_SENT -> ESTABLISHED
+ * state change for TCP, and in the table's reconciliation for UDP.
+ */
+#include "sockwatch.bpf.h"
+
+static __always_inline int on_connect(struct bpf_sock_addr *ctx, bool v6)
+{
+	struct sw_sk_info *info;
+	struct sw_event *e;
+	struct bpf_sock *sk = ctx->sk;
+	__u8 family, proto;
+
+	if (!sk)
+		return 1;
+	family = sk->family;
+	proto = sk->protocol;
+	if (!proto_wanted(family, proto))
+		return 1;
+	info = bpf_sk_storage_get(&sk_info, sk, NULL, 0);
+	if (info && !pid_wanted(info->pid))
+		return 1;
+
+	e = event_reserve(SW_EV_CONNECT);
+	if (!e)
+		return 1;
+	event_owner(e, info);
+	e->family = family;
+	e->proto = proto;
+	e->netns = current_netns();
+	e->sock = bpf_get_socket_cookie(ctx);
+	e->rport = bpf_ntohs(ctx->user_port);
+	if (v6) {
+		__u32 *a = (__u32 *)e->raddr;
+
+		a[0] = ctx->user_ip6[0];
+		a[1] = ctx->user_ip6[1];
+		a[2] = ctx->user_ip6[2];
+		a[3] = ctx->user_ip6[3];
+	} else {
+		*(__u32 *)e->raddr = ctx->user_ip4;
+	}
+	event_submit(e);
+	return 1;
+}
+
+SEC("cgroup/connect4")
+int sw_connect4(struct bpf_sock_addr *ctx)
+{
+	return on_connect(ctx, false);
+}
+
+SEC("cgroup/connect6")
+int sw_connect6(struct bpf_sock_addr *ctx)
+{
+	return on_connect(ctx, true);
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * close(2) of the last reference: cgroup/sock_release runs in the closing
+ * task's context before the protocol's close, so a TCP socket reports the
+ * bytes it moved, and then goes on through FIN_WAIT or LAST_ACK as state
+ * changes.
+ */
+#include "sockwatch.bpf.h"
+
+SEC("cgroup/sock_release")
+int sw_sock_release(struct bpf_sock *ctx)
+{
+	struct sw_sk_info *info;
+	struct sw_event *e;
+	__u64 cookie;
+
+	if (!proto_wanted(ctx->family, ctx->protocol))
+		return 1;
+	cookie = bpf_get_socket_cookie(ctx);
+	info = bpf_sk_storage_get(&sk_info, ctx, NULL, 0);
+	owner_adopt(info, cookie);
+	if (info && !pid_wanted(info->pid))
+		return 1;
+
+	e = event_reserve(SW_EV_CLOSE);
+	if (!e)
+		return 1;
+	event_owner(e, info);
+	e->family = ctx->family;
+	e->proto = ctx->protocol;
+	e->sock = cookie;
+	e->new_state = ctx->state;
+	e->netns = current_netns();
+	/* This hook may not read the endpoints from its context; a TCP
+	 * socket that went through a state change left its address. */
+	if (info && info->skaddr) {
+		event_endpoints(e, (const struct sock *)info->skaddr);
+		event_bytes(e, info->skaddr);
+	}
+	event_submit(e);
+	return 1;
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * TCP state changes, from the sock:inet_sock_set_state tracepoint as a
+ * BTF-typed program (tp_btf), which can reach the socket's local storage.
+ *
+ * Most transitions fire in softirq, where the current task is unrelated
+ * to the socket: the owner always comes from the storage. Sockets born in
+ * softirq (the child of a listener, in SYN_RECV) get their storage here,
+ * with no owner until accept(2) names one.
+ */
+#include "sockwatch.bpf.h"
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
+{
+	struct sw_sk_info *info;
+	struct sw_event *e;
+	__u64 cookie;
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	if (!proto_wanted(sk->__sk_common.skc_family, IPPROTO_TCP))
+		return 0;
+
+	info = bpf_sk_storage_get(&sk_info, (void *)sk, NULL,
+				  BPF_SK_STORAGE_GET_F_CREATE);
+	cookie = bpf_get_socket_cookie((void *)sk);
+	if (info) {
+		if (!info->birth_ns) {
+			info->birth_ns = bpf_ktime_get_ns();
+			info->flags |= SW_F_BIRTH_KNOWN;
+		}
+		info->skaddr = (__u64)sk;
+		owner_adopt(info, cookie);
+		/* listen(2) runs in the owner's context: a socket that predates
+		 * sockwatch gets its owner here. */
+		if (newstate == TCP_LISTEN && !(info->flags & SW_F_OWNER_KNOWN))
+			owner_from_current(info);
+	}
+	if (info && !pid_wanted(info->pid))
+		return 0;
+	/* tcp_close() may re-enter the state shutdown() set: not a change */
+	if (oldstate == newstate || !(state_mask & (1U << newstate)))
+		return 0;
+
+	e = event_reserve(newstate == TCP_LISTEN ? SW_EV_LISTEN : SW_EV_STATE);
+	if (!e)
+		return 0;
+	event_owner(e, info);
+	event_endpoints(e, sk);
+	e->sock = cookie;
+	e->old_state = oldstate;
+	e->new_state = newstate;
+	event_bytes(e, (__u64)sk);
+	event_submit(e);
+	return 0;
+}

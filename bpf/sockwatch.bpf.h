@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * What every sockwatch kernel program shares: the maps (defined once, in
+ * maps.bpf.c, and declared extern everywhere else so that the linked object
+ * has a single ring buffer and a single socket storage), the load-time
+ * filter, and the helpers that fill an event from a socket.
+ */
+#ifndef SOCKWATCH_BPF_H
+#define SOCKWATCH_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "sockwatch_abi.h"
+
+#define AF_INET		2
+#define AF_INET6	10
+#define SOCK_STREAM	1
+#define SOCK_DGRAM	2
+#ifndef IPPROTO_TCP
+#define IPPROTO_TCP	6
+#define IPPROTO_UDP	17
+#endif
+
+/*
+ * Per-socket facts, in socket local storage: written in process context
+ * when the socket is created or accepted, read by programs that run in
+ * softirq (state changes), where "current" is whoever was interrupted.
+ */
+struct sw_sk_info {
+	__u64 birth_ns;
+	__u64 cgroup_id;
+	__u64 skaddr;		/* the struct sock, to read tcp_sock at release */
+	__u32 pid;
+	__u32 tid;
+	__u8  flags;		/* SW_F_OWNER_KNOWN, SW_F_BIRTH_KNOWN, SW_F_ACCEPTED */
+	__u8  pad[7];
+	char  comm[SW_COMM_LEN];
+};
+
+/* The owner an accept(2) recorded, until a program that can reach the
+ * socket's storage moves it there (see sock_accept.bpf.c for why). */
+struct sw_pending_owner {
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tid;
+	char  comm[SW_COMM_LEN];
+};
+
+#ifdef SW_DEFINE_MAPS
+#define SW_EXTERN
+#else
+#define SW_EXTERN extern
+#endif
+
+SW_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);	/* resized by the loader */
+} events SEC(".maps");
+
+SW_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SW_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+SW_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sw_sk_info);
+} sk_info SEC(".maps");
+
+SW_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);		/* socket cookie */
+	__type(value, struct sw_pending_owner);
+} accept_owner SEC(".maps");
+
+/* Set by the loader before load; see struct sw_filter. */
+SW_EXTERN const volatile struct sw_filter filter;
+/* Bit (1 << state) set: emit TCP transitions into that state. */
+SW_EXTERN const volatile __u32 state_mask;
+/* Wake the reader only once this much data waits (batched wake-ups). */
+SW_EXTERN const volatile __u64 wakeup_bytes;
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline bool proto_wanted(__u8 family, __u8 proto)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return false;
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return false;
+	if (filter.family && filter.family != family)
+		return false;
+	if (filter.proto && filter.proto != proto)
+		return false;
+	return true;
+}
+
+static __always_inline bool pid_wanted(__u32 pid)
+{
+	return !filter.tgid || filter.tgid == pid;
+}
+
+/* Reserve a zeroed record, counting a drop when the ring is full. */
+static __always_inline struct sw_event *event_reserve(__u8 kind)
+{
+	struct sw_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SW_CNT_DROPS);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->version = SW_ABI_VERSION;
+	e->kind = kind;
+	e->ts_ns = bpf_ktime_get_ns();
+	return e;
+}
+
+/*
+ * Submit without waking the reader unless enough has piled up: a wake-up
+ * per event costs the traced workload more than the program itself.
+ */
+static __always_inline void event_submit(struct sw_event *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	count(SW_CNT_EVENTS);
+	bpf_ringbuf_submit(e, flags);
+}
+
+/* Owner = the current task; only valid in process context. */
+static __always_inline void owner_from_current(struct sw_sk_info *info)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	info->pid = id >> 32;
+	info->tid = (__u32)id;
+	info->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(info->comm, sizeof(info->comm));
+	info->flags |= SW_F_OWNER_KNOWN;
+}
+
+static __always_inline void event_owner(struct sw_event *e,
+					const struct sw_sk_info *info)
+{
+	if (!info)
+		return;
+	e->pid = info->pid;
+	e->tid = info->tid;
+	e->cgroup_id = info->cgroup_id;
+	e->birth_ns = info->birth_ns;
+	e->flags |= info->flags & (SW_F_OWNER_KNOWN | SW_F_BIRTH_KNOWN | SW_F_ACCEPTED);
+	__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
+}
+
+/* If accept(2) left an owner for this socket, move it into the storage. */
+static __always_inline void owner_adopt(struct sw_sk_info *info, __u64 cookie)
+{
+	struct sw_pending_owner *o;
+
+	if (!info || (info->flags & SW_F_OWNER_KNOWN))
+		return;
+	o = bpf_map_lookup_elem(&accept_owner, &cookie);
+	if (!o)
+		return;
+	info->pid = o->pid;
+	info->tid = o->tid;
+	info->cgroup_id = o->cgroup_id;
+	__builtin_memcpy(info->comm, o->comm, sizeof(info->comm));
+	info->flags |= SW_F_OWNER_KNOWN | SW_F_ACCEPTED;
+	bpf_map_delete_elem(&accept_owner, &cookie);
+}
+
+/* Endpoints, family, protocol and netns of a struct sock (CO-RE reads). */
+static __always_inline void event_endpoints(struct sw_event *e,
+					    const struct sock *sk)
+{
+	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->proto = BPF_CORE_READ(sk, sk_protocol);
+	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	if (e->family == AF_INET) {
+		*(__u32 *)e->laddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		*(__u32 *)e->raddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+	} else {
+		BPF_CORE_READ_INTO((struct in6_addr *)e->laddr, sk,
+				   __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO((struct in6_addr *)e->raddr, sk,
+				   __sk_common.skc_v6_daddr);
+	}
+}
+
+/* Network namespace of the current task (process-context programs whose
+ * context does not expose the socket's). */
+static __always_inline __u32 current_netns(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+}
+
+/* TCP byte counters, read from a plain kernel address (see sw_sk_info). */
+static __always_inline void event_bytes(struct sw_event *e, __u64 skaddr)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)skaddr;
+
+	if (!skaddr || e->proto != IPPROTO_TCP)
+		return;
+	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
+	e->tx_bytes = BPF_CORE_READ(tp, bytes_acked);
+	e->flags |= SW_F_BYTES;
+}
+
+#endif /* SOCKWATCH_BPF_H */
