@@ -362,31 +362,34 @@ static void write_value(struct sw_prom *p, const char *text)
 	puts_(p, "\n");
 }
 
+/* One counter, gauge or untyped sample whose value is already text. */
+static void write_sample(struct sw_prom *p, const struct sw_prom_label *l,
+			 size_t nl, const char *num)
+{
+	if (!sample_ok(p, l, nl, false))
+		return;
+	write_header(p);
+	write_series(p, "", l, nl, NULL, NULL);
+	write_value(p, num);
+}
+
 void sw_prom_double(struct sw_prom *p, const struct sw_prom_label *l,
 		    size_t nl, double v)
 {
 	char num[64];
 
-	if (!sample_ok(p, l, nl, false))
-		return;
-	write_header(p);
-	write_series(p, "", l, nl, NULL, NULL);
 	sw_prom_fmt_double(num, sizeof(num), v);
-	write_value(p, num);
+	write_sample(p, l, nl, num);
 }
 
+/* Integers are printed exactly: a double would round counters above 2^53. */
 void sw_prom_u64(struct sw_prom *p, const struct sw_prom_label *l,
 		 size_t nl, uint64_t v)
 {
 	char num[32];
 
-	if (!sample_ok(p, l, nl, false))
-		return;
-	write_header(p);
-	write_series(p, "", l, nl, NULL, NULL);
-	/* exact: a double would round counters above 2^53 */
 	snprintf(num, sizeof(num), "%" PRIu64, v);
-	write_value(p, num);
+	write_sample(p, l, nl, num);
 }
 
 void sw_prom_i64(struct sw_prom *p, const struct sw_prom_label *l,
@@ -394,12 +397,8 @@ void sw_prom_i64(struct sw_prom *p, const struct sw_prom_label *l,
 {
 	char num[32];
 
-	if (!sample_ok(p, l, nl, false))
-		return;
-	write_header(p);
-	write_series(p, "", l, nl, NULL, NULL);
 	snprintf(num, sizeof(num), "%" PRId64, v);
-	write_value(p, num);
+	write_sample(p, l, nl, num);
 }
 
 static bool bounds_ok(const double *bounds, size_t nb)
