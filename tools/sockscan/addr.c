@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Address string parsing (see addr.h). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "util.h"
+
+/* Schemes (and database drivers) with their app protocol and port. */
+static const struct scheme {
+	const char *name;
+	const char *app;
+	int port;
+} schemes[] = {
+	{ "http", "http", 80 },
+	{ "https", "https", 443 },
+	{ "ws", "http", 80 },
+	{ "wss", "https", 443 },
+	{ "grpc", "grpc", 443 },
+	{ "postgres", "postgres", 5432 },
+	{ "postgresql", "postgres", 5432 },
+	{ "pgx", "postgres", 5432 },
+	{ "mysql", "mysql", 3306 },
+	{ "sqlserver", "sqlserver", 1433 },
+	{ "mssql", "sqlserver", 1433 },
+	{ "clickhouse", "clickhouse", 9000 },
+	{ "redis", "redis", 6379 },
+	{ "rediss", "redis", 6379 },
+	{ "mongodb", "mongodb", 27017 },
+	{ "amqp", "amqp", 5672 },
+	{ "amqps", "amqp", 5671 },
+	{ "nats", "nats", 4222 },
+	{ "ftp", "ftp", 21 },
+	{ NULL, NULL, 0 },
+};
+
+/* Service names Go's resolver accepts in place of a port. */
+static const struct scheme services[] = {
+	{ "http", NULL, 80 }, { "https", NULL, 443 }, { "ssh", NULL, 22 },
+	{ "smtp", NULL, 25 }, { "domain", NULL, 53 }, { NULL, NULL, 0 },
+};
+
+static const struct scheme *find_scheme(const struct scheme *t, const char *name,
+					size_t len)
+{
+	for (; t->name; t++)
+		if (strlen(t->name) == len && !strncasecmp(t->name, name, len))
+			return t;
+	return NULL;
+}
+
+void addr_free(struct addr *a)
+{
+	free(a->host);
+	memset(a, 0, sizeof(*a));
+}
+
+static void set_port(struct addr *a, const char *p, size_t len)
+{
+	const struct scheme *svc;
+	char *end;
+	long v;
+
+	if (!len) {
+		a->port = -1;
+		return;
+	}
+	v = strtol(p, &end, 10);
+	if (end == p + len && v >= 0 && v <= 65535) {
+		a->port = v;
+		return;
+	}
+	svc = find_scheme(services, p, len);
+	a->port = svc ? svc->port : -1;
+	if (!svc)
+		a->bad = "port is not a number";
+}
+
+/* "host:port", "[v6]:port", ":port" or a bare host (port -1). */
+static void split_hostport(const char *s, size_t len, struct addr *a)
+{
+	const char *colon;
+
+	a->port = -1;
+	if (len && s[0] == '[') {
+		const char *close = memchr(s, ']', len);
+
+		if (close) {
+			a->host = xstrndup(s + 1, close - s - 1);
+			if ((size_t)(close - s) + 1 < len && close[1] == ':')
+				set_port(a, close + 2, len - (close - s) - 2);
+			return;
+		}
+	}
+	colon = memrchr(s, ':', len);
+	/* more than one colon without brackets: a bare IPv6 address */
+	if (!colon || memchr(s, ':', len) != colon) {
+		a->host = xstrndup(s, len);
+		return;
+	}
+	a->host = xstrndup(s, colon - s);
+	set_port(a, colon + 1, len - (colon - s) - 1);
+}
+
+void addr_hostport(const char *s, struct addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	split_hostport(s, strlen(s), a);
+}
+
+void addr_url(const char *s, struct addr *a)
+{
+	const char *sep = strstr(s, "://"), *auth, *end, *at;
+	const struct scheme *sch;
+
+	memset(a, 0, sizeof(*a));
+	a->port = -1;
+	if (!sep) {
+		a->bad = "no URL scheme";
+		return;
+	}
+	sch = find_scheme(schemes, s, sep - s);
+	auth = sep + 3;
+	end = auth + strcspn(auth, "/?#");
+	/* user:password@ before the host */
+	at = memrchr(auth, '@', end - auth);
+	if (at)
+		auth = at + 1;
+	/* mongodb://a:1,b:2/ lists several hosts: the first one speaks for them */
+	end = auth + strcspn(auth, "/?#,");
+	split_hostport(auth, end - auth, a);
+	if (sch)
+		a->app = sch->app;
+	if (a->port < 0 && sch && !a->bad) {
+		a->port = sch->port;
+		a->port_defaulted = 1;
+	}
+}
+
+const char *driver_protocol(const char *driver)
+{
+	const struct scheme *d;
+
+	if (!strcmp(driver, "sqlite3") || !strcmp(driver, "sqlite"))
+		return NULL;
+	d = find_scheme(schemes, driver, strlen(driver));
+	return d ? d->app : NULL;
+}
+
+static int driver_port(const char *app)
+{
+	const struct scheme *d = find_scheme(schemes, app, strlen(app));
+
+	return d ? d->port : -1;
+}
+
+/* Value of key @key in a "k=v k=v" DSN, as a new string or NULL. */
+static char *kv_get(const char *s, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = s;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, key, klen) && p[klen] == '=')
+			return xstrndup(p + klen + 1, strcspn(p + klen + 1, " "));
+		p += strcspn(p, " ");
+	}
+	return NULL;
+}
+
+/* user:pass@tcp(host:port)/db or user@unix(/path)/db */
+static int mysql_dsn(const char *s, struct addr *a)
+{
+	const char *open = strchr(s, '('), *close;
+
+	if (!open || !(close = strchr(open, ')')))
+		return 0;
+	if (open - s >= 4 && !strncmp(open - 4, "unix", 4)) {
+		a->host = xstrndup(open + 1, close - open - 1);
+		a->is_unix = 1;
+		return 1;
+	}
+	split_hostport(open + 1, close - open - 1, a);
+	return 1;
+}
+
+int addr_dsn(const char *driver, const char *s, struct addr *a)
+{
+	const char *app = driver ? driver_protocol(driver) : NULL;
+	char *host, *port;
+
+	if (driver && (!strcmp(driver, "sqlite3") || !strcmp(driver, "sqlite")))
+		return 0;
+	memset(a, 0, sizeof(*a));
+	a->port = -1;
+	if (strstr(s, "://")) {
+		addr_url(s, a);
+	} else if (!(app && !strcmp(app, "mysql") && mysql_dsn(s, a))) {
+		host = kv_get(s, "host");
+		port = kv_get(s, "port");
+		a->host = host;
+		if (port)
+			set_port(a, port, strlen(port));
+		free(port);
+	}
+	if (app)
+		a->app = app;
+	if (a->host && a->host[0] == '/')
+		a->is_unix = 1;
+	if (a->port < 0 && a->app && !a->is_unix && !a->bad) {
+		a->port = driver_port(a->app);
+		a->port_defaulted = a->port >= 0;
+	}
+	return 1;
+}
+
+void addr_grpc(const char *s, struct addr *a)
+{
+	const char *p = s;
+
+	memset(a, 0, sizeof(*a));
+	if (!strncmp(p, "unix:", 5) || !strncmp(p, "unix-abstract:", 14)) {
+		p = strchr(p, ':') + 1;
+		if (!strncmp(p, "//", 2))
+			p += 2;
+		a->host = xstrdup(p);
+		a->port = -1;
+		a->is_unix = 1;
+		return;
+	}
+	/* scheme://authority/endpoint: the endpoint is the address */
+	if (strstr(p, "://")) {
+		p = strstr(p, "://") + 3;
+		p = strchr(p, '/') ? strchr(p, '/') + 1 : p;
+	}
+	split_hostport(p, strlen(p), a);
+	if (a->port < 0 && !a->bad) {
+		a->port = 443;		/* gRPC's default port */
+		a->port_defaulted = 1;
+	}
+}

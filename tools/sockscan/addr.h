@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Splitting resolved address strings: "host:port", URLs, database DSNs
+ * and gRPC targets, into host, port and the protocol they imply.
+ */
+#ifndef SOCKSCAN_ADDR_H
+#define SOCKSCAN_ADDR_H
+
+/* A parsed address. */
+struct addr {
+	char *host;		/* NULL or "" when none is given */
+	int port;		/* -1 when none is given or not a number */
+	int port_defaulted;	/* the port comes from the scheme or driver */
+	int is_unix;		/* host is a socket path */
+	const char *app;	/* application protocol implied, or NULL */
+	const char *bad;	/* why the port could not be read, or NULL */
+};
+
+void addr_hostport(const char *s, struct addr *a);
+/* URL: the scheme gives the app protocol and the default port. */
+void addr_url(const char *s, struct addr *a);
+/*
+ * DSN of database driver @driver (sql.Open's first argument). Returns 0
+ * when the driver opens no socket (sqlite): no finding then.
+ */
+int addr_dsn(const char *driver, const char *s, struct addr *a);
+void addr_grpc(const char *s, struct addr *a);
+void addr_free(struct addr *a);
+/* The app protocol a database driver speaks, or NULL if unknown. */
+const char *driver_protocol(const char *driver);
+
+#endif

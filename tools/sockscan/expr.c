@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Construction, copying and release of expression trees (see expr.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "util.h"
+
+struct expr *expr_new(enum expr_kind kind, const char *s)
+{
+	struct expr *e = xcalloc(1, sizeof(*e));
+
+	e->kind = kind;
+	e->s = s ? xstrdup(s) : NULL;
+	return e;
+}
+
+struct expr *expr_str(const char *s)
+{
+	return expr_new(EX_STR, s);
+}
+
+struct expr *expr_strn(const char *s, size_t len)
+{
+	struct expr *e = expr_new(EX_STR, NULL);
+
+	e->s = xstrndup(s, len);
+	return e;
+}
+
+struct expr *expr_int(long n)
+{
+	struct expr *e = expr_new(EX_INT, NULL);
+
+	e->n = n;
+	return e;
+}
+
+struct expr *expr_dyn(const char *text)
+{
+	return expr_new(EX_DYN, text);
+}
+
+struct expr *expr_dynn(const char *text, size_t len)
+{
+	struct expr *e = expr_new(EX_DYN, NULL);
+
+	e->s = xstrndup(text, len);
+	return e;
+}
+
+struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net)
+{
+	struct expr *e = expr_new(EX_OBJ, type);
+
+	expr_add(e, addr);
+	expr_add(e, net);
+	return e;
+}
+
+void expr_add(struct expr *e, struct expr *child)
+{
+	e->a = xrealloc(e->a, (e->nargs + 1) * sizeof(*e->a));
+	e->a[e->nargs++] = child;
+}
+
+struct expr *expr_arg(const struct expr *e, int i)
+{
+	return e && i >= 0 && i < e->nargs ? e->a[i] : NULL;
+}
+
+static struct expr *copy_with(const struct expr *e, struct expr *const *args,
+			      int nargs, int subst)
+{
+	struct expr *c;
+	int i;
+
+	if (!e)
+		return NULL;
+	if (subst && e->kind == EX_PARAM) {
+		if (e->n < nargs && args[e->n])
+			return expr_copy(args[e->n]);
+		return expr_dyn("<missing argument>");
+	}
+	c = expr_new(e->kind, e->s);
+	c->s2 = e->s2 ? xstrdup(e->s2) : NULL;
+	c->n = e->n;
+	for (i = 0; i < e->nargs; i++)
+		expr_add(c, copy_with(e->a[i], args, nargs, subst));
+	return c;
+}
+
+struct expr *expr_copy(const struct expr *e)
+{
+	return copy_with(e, NULL, 0, 0);
+}
+
+struct expr *expr_subst(const struct expr *e, struct expr *const *args, int nargs)
+{
+	return copy_with(e, args, nargs, 1);
+}
+
+void expr_free(struct expr *e)
+{
+	int i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->nargs; i++)
+		expr_free(e->a[i]);
+	free(e->a);
+	free(e->s);
+	free(e->s2);
+	free(e);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The small expression language sockscan reduces source expressions to.
+ *
+ * Extraction (go_extract.c, py_extract.c) turns the syntax tree of an
+ * address argument into an expression of this form while the tree is
+ * alive; resolution (resolve.c) evaluates it later, once the symbols of
+ * every file are known. The trees can then be freed as soon as a file is
+ * extracted, and Go and Python share one evaluator.
+ */
+#ifndef SOCKSCAN_EXPR_H
+#define SOCKSCAN_EXPR_H
+
+enum expr_kind {
+	EX_STR,		/* string literal: s */
+	EX_INT,		/* integer literal: n */
+	EX_IDENT,	/* package- or module-level name: s */
+	EX_QUAL,	/* name in another package or module: s = its path, s2 = name */
+	EX_CONCAT,	/* a[0] + a[1] */
+	EX_FORMAT,	/* printf-style formatting: a[0] = format, a[1..] = arguments */
+	EX_JOIN,	/* "host:port" from a[0] = host, a[1] = port */
+	EX_ENV,		/* environment variable: a[0] = name, a[1] = fallback or NULL */
+	EX_FLAG,	/* command-line flag: s = flag name, a[0] = default */
+	EX_CALL,	/* call of a user function: s = name (s2 = its package path), a[] = args */
+	EX_PARAM,	/* parameter n of the function being summarised */
+	EX_TOSTR,	/* number to string (strconv.Itoa, str()): a[0] */
+	EX_OBJ,		/* value of a watched type: s = type key, a[0] = address, a[1] = network or socket type */
+	EX_DEFAULT,	/* a[0], obtained as resolution n (a framework default...) */
+	EX_DYN,		/* not knowable statically: s = what is unknown */
+};
+
+/*
+ * One node of an expression. Strings and children are owned by the node;
+ * expr_free() releases the whole tree.
+ */
+struct expr {
+	enum expr_kind kind;
+	char *s;
+	char *s2;
+	long n;
+	int nargs;
+	struct expr **a;
+};
+
+struct expr *expr_new(enum expr_kind kind, const char *s);
+struct expr *expr_str(const char *s);
+struct expr *expr_strn(const char *s, size_t len);
+struct expr *expr_int(long n);
+struct expr *expr_dyn(const char *text);
+struct expr *expr_dynn(const char *text, size_t len);
+struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
+/* Append @child (may be NULL, kept as an absent argument). */
+void expr_add(struct expr *e, struct expr *child);
+struct expr *expr_copy(const struct expr *e);
+/* Copy of @e with every EX_PARAM replaced by a copy of args[n]. */
+struct expr *expr_subst(const struct expr *e, struct expr *const *args, int nargs);
+void expr_free(struct expr *e);
+struct expr *expr_arg(const struct expr *e, int i);
+
+#endif

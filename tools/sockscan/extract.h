@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State and steps shared by the Go and Python extractors: the scope of
+ * the function being walked, recording sites, and summarising what a
+ * function returns so that calls of small helpers (getEnv(k, def)) can be
+ * resolved later.
+ */
+#ifndef SOCKSCAN_EXTRACT_H
+#define SOCKSCAN_EXTRACT_H
+
+#include "sockscan.h"
+#include "tsutil.h"
+
+/* The walk's position in one file. */
+struct xctx {
+	struct srcfile *f;
+	const char *src;
+	struct symtab locals;	/* variables of the current function */
+	int in_func;		/* walking a function body (else top level) */
+	int cond_depth;		/* inside an if block: an assignment there is a fallback */
+	struct expr **rets;	/* what the current function returns */
+	size_t nrets, caprets;
+};
+
+/* New site for call node @call, appended to the file's list. */
+struct site *site_new(struct xctx *x, TSNode call);
+/* Append argument @e (may be NULL: None/absent), its keyword and text. */
+void site_add_arg(struct site *s, struct expr *e, const char *kw, char *text);
+void site_free(struct site *s);
+
+/* Copy of the value of local @name, or NULL when it is not a local. */
+struct expr *xctx_local(struct xctx *x, const char *name);
+/*
+ * Give @name the value @value (owned). @declare: a new local in a function
+ * (Go :=, var; any Python assignment); otherwise an existing local or, if
+ * there is none, the package-level variable. Inside an if block, a
+ * variable that holds an environment variable with no fallback gets
+ * @value as its fallback instead: `if port == "" { port = "8080" }`.
+ */
+void xctx_bind(struct xctx *x, const char *name, struct expr *value, int declare);
+void xctx_return(struct xctx *x, struct expr *value);
+/* Start a function: fresh locals, parameters bound to EX_PARAM. */
+void xctx_enter_func(struct xctx *x, char **params, int nparams);
+/*
+ * End the function: store its summary as @name in the file's functions
+ * (when one can be made) and restore the top-level state.
+ */
+void xctx_leave_func(struct xctx *x, const char *name, int nparams);
+
+#endif

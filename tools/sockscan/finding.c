@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From sites to findings: match method calls to their rule now that
+ * receivers can be resolved, evaluate the address, network and driver,
+ * and split the address into the reported fields.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "finding.h"
+#include "resolve.h"
+#include "rules.h"
+#include "service.h"
+#include "util.h"
+
+/* An expression and the package it is evaluated in. */
+struct place {
+	const struct expr *e;
+	struct pkg *ctx;
+};
+
+/* Everything the rule's arguments say about one site. */
+struct call_facts {
+	struct place addr, port, net;	/* port: FROM_HOST_PORT only */
+	struct place objnet;		/* network or driver an object carries */
+	int has_addr, has_port;		/* the argument was given (not None) */
+	char *text;
+	struct expr *objs[2];		/* resolved objects, freed at the end */
+};
+
+static int arg_index(const struct site *s, int pos, const char *kw)
+{
+	int i, p = 0;
+
+	for (i = 0; kw && i < s->nargs; i++)
+		if (s->kw[i] && !strcmp(s->kw[i], kw))
+			return i;
+	for (i = 0; pos >= 0 && i < s->nargs; i++) {
+		if (s->kw[i])
+			continue;
+		if (p++ == pos)
+			return i;
+	}
+	return -1;
+}
+
+/* The argument at @idx, through the object it is when it is one. */
+static void take_arg(struct scan *sc, struct pkg *ctx, const struct site *s, int idx,
+		     struct call_facts *cf, int slot)
+{
+	struct pkg *octx = ctx;
+	struct expr *obj;
+
+	cf->text = xstrdup(s->text[idx]);
+	if (!s->args[idx])
+		return;
+	cf->has_addr = 1;
+	obj = resolve_obj(sc, ctx, s->args[idx], &octx);
+	if (!obj) {
+		cf->addr = (struct place){ s->args[idx], ctx };
+		return;
+	}
+	cf->objs[slot] = obj;
+	cf->addr = (struct place){ expr_arg(obj, 0), octx };
+	cf->has_addr = expr_arg(obj, 0) != NULL;
+	cf->objnet = (struct place){ expr_arg(obj, 1), octx };
+}
+
+static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
+		   const struct rule *r, struct expr *recv, struct pkg *rctx,
+		   struct call_facts *cf)
+{
+	int i;
+
+	switch (r->from) {
+	case FROM_ARG:
+		i = arg_index(s, r->addr_arg, r->addr_kw);
+		if (i >= 0)
+			take_arg(sc, ctx, s, i, cf, 0);
+		break;
+	case FROM_RECV:
+		cf->addr = (struct place){ expr_arg(recv, 0), rctx };
+		cf->has_addr = cf->addr.e != NULL;
+		break;
+	case FROM_ANY_ARG:
+		for (i = 0; i < s->nargs && !cf->has_addr; i++) {
+			free(cf->text);
+			expr_free(cf->objs[0]);
+			cf->objs[0] = NULL;
+			take_arg(sc, ctx, s, i, cf, 0);
+			if (!cf->objs[0])
+				cf->has_addr = 0;
+		}
+		break;
+	case FROM_HOST_PORT:
+		i = arg_index(s, r->addr_arg, r->addr_kw);
+		if (i >= 0 && s->args[i]) {
+			cf->addr = (struct place){ s->args[i], ctx };
+			cf->has_addr = 1;
+		}
+		i = arg_index(s, r->port_arg, r->port_kw);
+		if (i >= 0 && s->args[i]) {
+			cf->port = (struct place){ s->args[i], ctx };
+			cf->has_port = 1;
+			cf->text = xstrdup(s->text[i]);
+		}
+		break;
+	}
+	/* a socket object's methods: the object knows its transport */
+	if (!cf->objnet.e && recv)
+		cf->objnet = (struct place){ expr_arg(recv, 1), rctx };
+	i = r->net_arg >= 0 ? arg_index(s, r->net_arg, NULL) : -1;
+	if (i >= 0)
+		cf->net = (struct place){ s->args[i], ctx };
+}
+
+static const char *transport(const char *net)
+{
+	if (str_has_prefix(net, "tcp"))
+		return "tcp";
+	if (str_has_prefix(net, "udp"))
+		return "udp";
+	if (str_has_prefix(net, "unix"))
+		return "unix";
+	if (str_has_prefix(net, "ip"))
+		return "ip";
+	return NULL;
+}
+
+/* Evaluate @p into @v; an absent or empty value takes @def, if any. */
+static void eval_or_default(struct scan *sc, struct place p, int given,
+			    const char *def, enum resolution def_how,
+			    struct value *v)
+{
+	if (given)
+		resolve_eval(sc, p.ctx, p.e, v);
+	else
+		memset(v, 0, sizeof(*v));
+	if (def && (!given || (v->s && !*v->s))) {
+		value_free(v);
+		v->s = xstrdup(def);
+		v->how = def_how;
+	}
+	if (!given && !def) {
+		v->how = RES_DYNAMIC;
+		v->dyn = xstrdup("no address argument");
+	}
+}
+
+/* The address as one string ("host:port" for FROM_HOST_PORT). */
+static void address_value(struct scan *sc, const struct rule *r,
+			  struct call_facts *cf, struct value *v)
+{
+	struct value h, p;
+
+	if (r->from != FROM_HOST_PORT) {
+		eval_or_default(sc, cf->addr, cf->has_addr, r->default_addr,
+				r->default_how, v);
+		return;
+	}
+	eval_or_default(sc, cf->addr, cf->has_addr, r->default_addr, r->default_how, &h);
+	eval_or_default(sc, cf->port, cf->has_port, r->default_port, r->default_how, &p);
+	memset(v, 0, sizeof(*v));
+	if (!h.s || !p.s) {
+		v->how = RES_DYNAMIC;
+		v->dyn = xstrdup(h.s ? p.dyn : h.dyn);
+	} else {
+		v->s = xasprintf(strchr(h.s, ':') ? "[%s]:%s" : "%s:%s", h.s, p.s);
+		v->how = h.how > p.how ? h.how : p.how;
+	}
+	value_free(&h);
+	value_free(&p);
+}
+
+/* Text of @p's value, or NULL when unknown or absent. */
+static char *eval_text(struct scan *sc, struct place p)
+{
+	struct value v;
+	char *s;
+
+	if (!p.e)
+		return NULL;
+	resolve_eval(sc, p.ctx, p.e, &v);
+	s = v.s;
+	v.s = NULL;
+	value_free(&v);
+	return s;
+}
+
+static struct finding *add_finding(struct scan *sc)
+{
+	struct finding *fd;
+
+	grow((void **)&sc->findings, &sc->capfindings, sc->nfindings + 1,
+	     sizeof(*sc->findings));
+	fd = &sc->findings[sc->nfindings++];
+	memset(fd, 0, sizeof(*fd));
+	return fd;
+}
+
+static int all_interfaces(const char *host)
+{
+	return !host || !*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "::") ||
+	       !strcmp(host, "*");
+}
+
+/* Fill host, port and binding of @fd from the evaluated address. */
+static int place_address(const struct rule *r, const char *driver, struct value *v,
+			 struct finding *fd)
+{
+	struct addr a;
+
+	if (!v->s) {
+		fd->how = RES_DYNAMIC;
+		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");
+		fd->port = -1;
+		return 1;
+	}
+	fd->how = v->how;
+	if (fd->protocol && !strcmp(fd->protocol, "unix")) {
+		memset(&a, 0, sizeof(a));
+		a.host = xstrdup(v->s);
+		a.port = -1;
+		a.is_unix = 1;
+	} else if (r->style == ADDR_URL) {
+		addr_url(v->s, &a);
+	} else if (r->style == ADDR_DSN) {
+		if (!addr_dsn(driver, v->s, &a))
+			return 0;
+	} else if (r->style == ADDR_GRPC) {
+		addr_grpc(v->s, &a);
+	} else {
+		addr_hostport(v->s, &a);
+	}
+	if (a.is_unix)
+		fd->protocol = "unix";
+	if (!fd->app)
+		fd->app = a.app;
+	if (a.port_defaulted && fd->how < RES_PROTOCOL_DEFAULT)
+		fd->how = RES_PROTOCOL_DEFAULT;
+	if (a.bad) {
+		fd->how = RES_DYNAMIC;
+		fd->dynamic = xstrdup(a.bad);
+	}
+	fd->host = a.host && *a.host ? a.host : NULL;
+	if (!fd->host)
+		free(a.host);
+	fd->port = a.port;
+	return 1;
+}
+
+static const char *binding_of(const struct finding *fd)
+{
+	if (fd->dir != DIR_INGRESS)
+		return NULL;
+	if (fd->protocol && !strcmp(fd->protocol, "unix"))
+		return "unix";
+	if (fd->how == RES_DYNAMIC)
+		return "dynamic";
+	return all_interfaces(fd->host) ? "all" : "specific";
+}
+
+static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
+		 const struct rule *r, struct call_facts *cf)
+{
+	struct finding proto = { 0 }, *fd;
+	char *net = NULL, *driver = NULL;
+	const char **services;
+	struct value v;
+	size_t i, n;
+
+	proto.file = f;
+	proto.line = s->line;
+	proto.col = s->col;
+	proto.dir = r->dir;
+	proto.api = r->api;
+	proto.app = r->app;
+	if (r->style == ADDR_DSN) {
+		driver = eval_text(sc, cf->net.e ? cf->net : cf->objnet);
+		if (!driver && r->app)
+			driver = xstrdup(r->app);
+		proto.protocol = r->proto;
+		if (driver && !proto.app)
+			proto.app = driver_protocol(driver);
+	} else {
+		net = eval_text(sc, cf->net.e ? cf->net : cf->objnet);
+		proto.protocol = r->proto ? r->proto : net ? transport(net) : NULL;
+		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
+			proto.protocol = "tcp";
+	}
+	address_value(sc, r, cf, &v);
+	if (!place_address(r, driver, &v, &proto))
+		goto out;	/* sqlite: a file, no socket */
+	proto.binding = binding_of(&proto);
+	proto.expr = cf->text ? xstrdup(cf->text) : NULL;
+	proto.module = f->pkg->mod ? f->pkg->mod->path : NULL;
+	n = services_of(sc, f->pkg, &services);
+	for (i = 0; i < n; i++) {
+		fd = add_finding(sc);
+		*fd = proto;
+		fd->host = proto.host ? xstrdup(proto.host) : NULL;
+		fd->expr = proto.expr ? xstrdup(proto.expr) : NULL;
+		fd->dynamic = proto.dynamic ? xstrdup(proto.dynamic) : NULL;
+		fd->service = xstrdup(services[i]);
+	}
+	free(proto.host);
+	free(proto.expr);
+	free(proto.dynamic);
+out:
+	value_free(&v);
+	free(net);
+	free(driver);
+}
+
+static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
+{
+	const struct rule *table = f->lang == LANG_GO ? go_rules : py_rules;
+	const struct rule *r = s->rule;
+	struct call_facts cf = { 0 };
+	struct expr *recv = NULL;
+	struct pkg *rctx = f->pkg;
+
+	if (!r) {
+		recv = resolve_obj(sc, f->pkg, s->recv, &rctx);
+		if (!recv)
+			return;
+		r = rule_method(table, recv->s, s->method);
+		if (!r || r->dir == DIR_NONE)
+			goto out;
+	}
+	gather(sc, f->pkg, s, r, recv, rctx, &cf);
+	emit(sc, f, s, r, &cf);
+out:
+	free(cf.text);
+	expr_free(cf.objs[0]);
+	expr_free(cf.objs[1]);
+	expr_free(recv);
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->file->path, y->file->path);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line - y->line;
+	if (x->col != y->col)
+		return x->col - y->col;
+	return strcmp(x->service, y->service);
+}
+
+void findings_build(struct scan *sc)
+{
+	size_t i;
+	struct site *s;
+
+	services_assign(sc);
+	for (i = 0; i < sc->nfiles; i++)
+		for (s = sc->files[i]->sites; s; s = s->next)
+			site_findings(sc, sc->files[i], s);
+	qsort(sc->findings, sc->nfindings, sizeof(*sc->findings), cmp_finding);
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The JSON report (default format; also the manifest sockwatch loads). */
+#include <string.h>
+
+#include "output.h"
+
+const char *resolution_name(enum resolution r)
+{
+	static const char *const names[] = {
+		[RES_LITERAL] = "literal",
+		[RES_CONSTANT] = "constant",
+		[RES_PROTOCOL_DEFAULT] = "protocol-default",
+		[RES_FRAMEWORK_DEFAULT] = "framework-default",
+		[RES_FLAG_DEFAULT] = "flag-default",
+		[RES_ENV_DEFAULT] = "env-default",
+		[RES_DYNAMIC] = "dynamic",
+	};
+
+	return names[r];
+}
+
+const char *direction_name(enum direction d)
+{
+	return d == DIR_INGRESS ? "ingress" : "egress";
+}
+
+const char *lang_name(enum lang l)
+{
+	return l == LANG_GO ? "go" : "python";
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *finding_json(const struct finding *fd)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "file", json_string(fd->file->path));
+	json_object_set_new(o, "line", json_integer(fd->line));
+	json_object_set_new(o, "column", json_integer(fd->col));
+	json_object_set_new(o, "language", json_string(lang_name(fd->file->lang)));
+	json_object_set_new(o, "service", json_string(fd->service));
+	json_object_set_new(o, "module", str_or_null(fd->module));
+	json_object_set_new(o, "direction", json_string(direction_name(fd->dir)));
+	json_object_set_new(o, "api", json_string(fd->api));
+	json_object_set_new(o, "protocol", str_or_null(fd->protocol));
+	json_object_set_new(o, "app_protocol", str_or_null(fd->app));
+	json_object_set_new(o, "host", str_or_null(fd->host));
+	json_object_set_new(o, "port", fd->port >= 0 ? json_integer(fd->port) : json_null());
+	json_object_set_new(o, "binding", str_or_null(fd->binding));
+	json_object_set_new(o, "resolution", json_string(resolution_name(fd->how)));
+	json_object_set_new(o, "expr", str_or_null(fd->expr));
+	json_object_set_new(o, "dynamic", str_or_null(fd->dynamic));
+	return o;
+}
+
+/* One entry per distinct (service, module, language), in finding order. */
+static json_t *services_json(struct scan *sc)
+{
+	json_t *arr = json_array();
+	size_t i, k;
+
+	for (i = 0; i < sc->nfindings; i++) {
+		const struct finding *fd = &sc->findings[i];
+		int seen = 0;
+
+		for (k = 0; k < i && !seen; k++)
+			seen = !strcmp(sc->findings[k].service, fd->service) &&
+			       sc->findings[k].file->lang == fd->file->lang;
+		if (seen)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:s}",
+			"name", fd->service, "module", str_or_null(fd->module),
+			"language", lang_name(fd->file->lang)));
+	}
+	return arr;
+}
+
+static json_t *unparsed_json(struct scan *sc)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < sc->nfiles; i++) {
+		const struct srcfile *f = sc->files[i];
+
+		if (!f->error)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:b}",
+			"file", f->path,
+			"line", f->error_line ? json_integer(f->error_line) : json_null(),
+			"reason", f->error,
+			"findings_kept", !f->unreadable));
+	}
+	return arr;
+}
+
+int output_json(struct scan *sc, FILE *out)
+{
+	json_t *doc = json_object(), *findings = json_array();
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sc->nfindings; i++)
+		json_array_append_new(findings, finding_json(&sc->findings[i]));
+	json_object_set_new(doc, "tool", json_string("sockscan"));
+	json_object_set_new(doc, "version", json_string(SOCKSCAN_VERSION));
+	json_object_set_new(doc, "services", services_json(sc));
+	json_object_set_new(doc, "findings", findings);
+	json_object_set_new(doc, "unparsed", unparsed_json(sc));
+	json_object_set_new(doc, "stats", json_pack("{s:I, s:I, s:I, s:f}",
+		"files", (json_int_t)sc->nfiles,
+		"files_parsed", (json_int_t)sc->files_parsed,
+		"bytes", (json_int_t)sc->bytes,
+		"seconds", sc->seconds));
+	rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(doc);
+	return rc;
+}

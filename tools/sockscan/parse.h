@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading and parsing one source file. The first pass (parse_first) reads
+ * every file; a Go file is parsed only up to its imports unless they show
+ * it can open a socket. parse_full() parses and extracts a file the first
+ * pass skipped, when its package's symbols turn out to be needed.
+ */
+#ifndef SOCKSCAN_PARSE_H
+#define SOCKSCAN_PARSE_H
+
+#include "sockscan.h"
+
+void parse_first(struct scan *sc, struct srcfile *f);
+void parse_full(struct scan *sc, struct srcfile *f);
+
+#endif

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Packages and their symbols (see pkgs.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "pkgs.h"
+#include "pool.h"
+#include "util.h"
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, slash - path) : xstrdup("");
+}
+
+/* The module whose directory is the longest prefix of @dir. */
+static struct module *module_of(struct scan *sc, const char *dir)
+{
+	struct module *best = NULL;
+	size_t i, blen = 0;
+
+	for (i = 0; i < sc->nmods; i++) {
+		struct module *m = sc->mods[i];
+		size_t n = strlen(m->dir);
+
+		if (n && (strncmp(dir, m->dir, n) || (dir[n] && dir[n] != '/')))
+			continue;
+		if (!best || n >= blen) {
+			best = m;
+			blen = n;
+		}
+	}
+	return best;
+}
+
+/* Go import path of directory @dir, or the Python module of file @path. */
+static char *pkg_path(struct scan *sc, struct srcfile *f, const char *dir,
+		      struct module **mod)
+{
+	char *p, *s;
+
+	if (f->lang == LANG_PY) {
+		*mod = NULL;
+		p = xstrndup(f->path, strlen(f->path) - 3);
+		for (s = p; *s; s++)
+			if (*s == '/')
+				*s = '.';
+		return p;
+	}
+	*mod = module_of(sc, dir);
+	if (!*mod)
+		return xstrdup(dir);
+	if (!strcmp(dir, (*mod)->dir))
+		return xstrdup((*mod)->path);
+	return xasprintf("%s/%s", (*mod)->path,
+			 dir + strlen((*mod)->dir) + (*(*mod)->dir ? 1 : 0));
+}
+
+static int cmp_pkg(const void *a, const void *b)
+{
+	return strcmp((*(struct pkg *const *)a)->path, (*(struct pkg *const *)b)->path);
+}
+
+static struct pkg *find(struct scan *sc, const char *path)
+{
+	struct pkg key = { .path = (char *)path }, *kp = &key, **found;
+
+	found = bsearch(&kp, sc->pkgs, sc->npkgs, sizeof(*sc->pkgs), cmp_pkg);
+	return found ? *found : NULL;
+}
+
+void pkgs_build(struct scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nfiles; i++) {
+		struct srcfile *f = sc->files[i];
+		struct module *mod;
+		char *dir = dir_of(f->path), *path = pkg_path(sc, f, dir, &mod);
+		struct pkg *p = NULL;
+		size_t k;
+
+		/* files arrive directory by directory: look back, not around */
+		for (k = sc->npkgs; k-- > 0 && !p;)
+			if (!strcmp(sc->pkgs[k]->path, path) && sc->pkgs[k]->lang == f->lang)
+				p = sc->pkgs[k];
+		if (!p) {
+			p = xcalloc(1, sizeof(*p));
+			p->dir = dir;
+			p->path = path;
+			p->lang = f->lang;
+			p->mod = mod;
+			grow((void **)&sc->pkgs, &sc->cappkgs, sc->npkgs + 1, sizeof(*sc->pkgs));
+			sc->pkgs[sc->npkgs++] = p;
+		} else {
+			free(dir);
+			free(path);
+		}
+		grow((void **)&p->files, &p->capfiles, p->nfiles + 1, sizeof(*p->files));
+		p->files[p->nfiles++] = f;
+		f->pkg = p;
+		if (f->pkgname && !strcmp(f->pkgname, "main"))
+			p->is_main = 1;
+	}
+	qsort(sc->pkgs, sc->npkgs, sizeof(*sc->pkgs), cmp_pkg);
+}
+
+struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
+{
+	struct pkg *p;
+	char *rel;
+
+	if (!ctx || ctx->lang == LANG_GO || !*ctx->dir)
+		return find(sc, path);
+	/* Python: a sibling module first (same directory) */
+	rel = xasprintf("%s.%s", ctx->dir, path);
+	for (char *s = rel; *s; s++)
+		if (*s == '/')
+			*s = '.';
+	p = find(sc, rel);
+	free(rel);
+	return p ? p : find(sc, path);
+}
+
+void pkg_load(struct scan *sc, struct pkg *p)
+{
+	size_t i;
+
+	if (p->loaded)
+		return;
+	p->loaded = 1;
+	for (i = 0; i < p->nfiles; i++) {
+		struct srcfile *f = p->files[i];
+
+		if (!f->parsed && !f->unreadable)
+			parse_full(sc, f);
+		symtab_merge(&p->syms, &f->syms);
+		symtab_merge(&p->funcs, &f->funcs);
+	}
+}
+
+static void parse_one(size_t i, void *arg)
+{
+	struct scan *sc = arg;
+	struct srcfile *f = sc->files[i];
+
+	if (f->pkg->has_sites && !f->parsed && !f->unreadable)
+		parse_full(sc, f);
+}
+
+void pkgs_preload(struct scan *sc)
+{
+	size_t i, k;
+
+	/* a package with a site needs the symbols of all its files */
+	for (i = 0; i < sc->npkgs; i++) {
+		struct pkg *p = sc->pkgs[i];
+
+		for (k = 0; k < p->nfiles && !p->has_sites; k++)
+			p->has_sites = p->files[k]->sites != NULL;
+	}
+	pool_run(sc->opt.jobs, sc->nfiles, parse_one, sc);
+	for (i = 0; i < sc->npkgs; i++)
+		if (sc->pkgs[i]->has_sites)
+			pkg_load(sc, sc->pkgs[i]);
+}

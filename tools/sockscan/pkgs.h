@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Packages: grouping files into Go packages (directories) and Python
+ * modules (files), finding one by import path, and loading the symbols
+ * of one on demand.
+ */
+#ifndef SOCKSCAN_PKGS_H
+#define SOCKSCAN_PKGS_H
+
+#include "sockscan.h"
+
+/* Group every walked file into its package; sets file->pkg. */
+void pkgs_build(struct scan *sc);
+/*
+ * The package @path names from @ctx: a Go import path, or a Python module
+ * (tried beside @ctx first, then from the root). NULL if not scanned.
+ */
+struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path);
+/* Parse what is not parsed yet and merge every file's symbols into @p. */
+void pkg_load(struct scan *sc, struct pkg *p);
+/* pkg_load() every package that has sites, parsing on every core. */
+void pkgs_preload(struct scan *sc);
+
+#endif

@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Python extraction: imports, module-level names, function summaries and
+ * the calls that may open a socket. As for Go, a call is recognised by
+ * the qualified name its import gives it (`from http.server import
+ * HTTPServer as H` makes `H(...)` http.server.HTTPServer), and a method
+ * call only once its receiver is known to be an object of a watched type.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "py_extract.h"
+#include "rules.h"
+#include "util.h"
+
+static struct expr *py_expr(struct xctx *x, TSNode n);
+static void py_walk(struct xctx *x, TSNode n);
+
+static struct expr *dyn_of(struct xctx *x, TSNode n)
+{
+	char *t = ts_text_short(n, x->src, 80);
+	struct expr *e = expr_dyn(t);
+
+	free(t);
+	return e;
+}
+
+static void add_import(struct srcfile *f, const char *alias, const char *path)
+{
+	struct import *im;
+
+	f->imports = xrealloc(f->imports, (f->nimports + 1) * sizeof(*f->imports));
+	im = &f->imports[f->nimports++];
+	im->alias = xstrdup(alias);
+	im->path = xstrdup(path);
+	im->family = NULL;
+	f->watched = 1;
+}
+
+/* Dotted name of a dotted_name or relative_import node, without leading dots. */
+static char *dotted(struct xctx *x, TSNode n)
+{
+	char *t = ts_text(n, x->src), *p = t;
+
+	while (*p == '.')
+		p++;
+	memmove(t, p, strlen(p) + 1);
+	return t;
+}
+
+/* import a.b [as c] / from a.b import c [as d] */
+static void py_import(struct xctx *x, TSNode n)
+{
+	int from = ts_is(n, "import_from_statement");
+	char *module = from ? dotted(x, ts_field(n, "module_name")) : NULL;
+	TSNode *kids;
+	size_t count = ts_named_children(n, &kids), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode k = kids[i], alias = { 0 };
+		char *name, *path, *local;
+
+		if (from && ts_node_eq(k, ts_field(n, "module_name")))
+			continue;
+		if (ts_is(k, "aliased_import")) {
+			alias = ts_field(k, "alias");
+			k = ts_field(k, "name");
+		}
+		if (!ts_is(k, "dotted_name"))
+			continue;
+		name = dotted(x, k);
+		path = from ? (*module ? xasprintf("%s.%s", module, name) : xstrdup(name)) :
+			      xstrdup(name);
+		if (!ts_node_is_null(alias))
+			local = ts_text(alias, x->src);
+		else if (from)
+			local = xstrdup(name);
+		else	/* import a.b binds a; a.b.X spells the rest */
+			local = xstrndup(name, strcspn(name, "."));
+		add_import(x->f, local, from || !ts_node_is_null(alias) ? path : local);
+		free(name);
+		free(path);
+		free(local);
+	}
+	free(kids);
+	free(module);
+}
+
+/*
+ * The qualified name an identifier or attribute chain stands for through
+ * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL.
+ */
+static char *py_qualified(struct xctx *x, TSNode n)
+{
+	if (ts_is(n, "identifier")) {
+		char *name = ts_text(n, x->src);
+		int i;
+
+		if (x->in_func && symtab_find(&x->locals, name)) {
+			free(name);
+			return NULL;
+		}
+		for (i = x->f->nimports - 1; i >= 0; i--) {
+			if (!strcmp(x->f->imports[i].alias, name)) {
+				free(name);
+				return xstrdup(x->f->imports[i].path);
+			}
+		}
+		free(name);
+		return NULL;
+	}
+	if (ts_is(n, "attribute")) {
+		char *base = py_qualified(x, ts_field(n, "object")), *attr, *q;
+
+		if (!base)
+			return NULL;
+		attr = ts_text(ts_field(n, "attribute"), x->src);
+		q = xasprintf("%s.%s", base, attr);
+		free(base);
+		free(attr);
+		return q;
+	}
+	return NULL;
+}
+
+/* socket.AF_UNIX, socket.SOCK_DGRAM...: the transport they select. */
+static struct expr *py_socket_const(const char *q)
+{
+	if (!strcmp(q, "socket.AF_UNIX"))
+		return expr_str("unix");
+	if (!strcmp(q, "socket.AF_INET") || !strcmp(q, "socket.AF_INET6"))
+		return expr_str("inet");
+	if (!strcmp(q, "socket.SOCK_STREAM"))
+		return expr_str("tcp");
+	if (!strcmp(q, "socket.SOCK_DGRAM"))
+		return expr_str("udp");
+	return NULL;
+}
+
+/* A name through an import: a socket constant or a module attribute. */
+static struct expr *py_qualified_expr(const char *q)
+{
+	struct expr *e = py_socket_const(q);
+	const char *dot;
+
+	if (e)
+		return e;
+	dot = strrchr(q, '.');
+	if (!dot)
+		return expr_dyn(q);
+	e = expr_new(EX_QUAL, NULL);
+	e->s = xstrndup(q, dot - q);
+	e->s2 = xstrdup(dot + 1);
+	return e;
+}
+
+static struct expr *py_string(struct xctx *x, TSNode n)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(n, &kids), i;
+	struct expr *e = NULL;
+
+	for (i = 0; i < count; i++) {
+		struct expr *part;
+		uint32_t a = ts_node_start_byte(kids[i]), b = ts_node_end_byte(kids[i]);
+
+		if (ts_is(kids[i], "string_content"))
+			part = expr_strn(x->src + a, b - a);
+		else if (ts_is(kids[i], "escape_sequence"))
+			part = expr_strn(x->src + a + 1, b - a - 1);
+		else if (ts_is(kids[i], "interpolation"))
+			part = py_expr(x, ts_field(kids[i], "expression"));
+		else
+			continue;
+		if (!e) {
+			e = part;
+			continue;
+		}
+		{
+			struct expr *c = expr_new(EX_CONCAT, NULL);
+
+			expr_add(c, e);
+			expr_add(c, part);
+			e = c;
+		}
+	}
+	free(kids);
+	return e ? e : expr_str("");
+}
+
+/* Positional argument @pos or keyword @kw of a call, as a node. */
+static TSNode py_arg_node(TSNode call, int pos, const char *kw, const char *src)
+{
+	TSNode *args, found = { 0 };
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+	int p = 0;
+
+	for (i = 0; i < count; i++) {
+		if (ts_is(args[i], "keyword_argument")) {
+			if (kw && ts_text_eq(ts_field(args[i], "name"), src, kw)) {
+				found = ts_field(args[i], "value");
+				break;
+			}
+			continue;
+		}
+		if (p++ == pos) {
+			found = args[i];
+			break;
+		}
+	}
+	free(args);
+	return found;
+}
+
+static struct expr *py_arg(struct xctx *x, TSNode call, int pos, const char *kw)
+{
+	TSNode a = py_arg_node(call, pos, kw, x->src);
+
+	return ts_node_is_null(a) ? NULL : py_expr(x, a);
+}
+
+/*
+ * socket.socket(family, type): the object carries the transport, "unix"
+ * for AF_UNIX, else the socket type ("udp" for SOCK_DGRAM, "tcp" by
+ * default as in Python).
+ */
+static struct expr *py_socket_obj(struct xctx *x, TSNode call)
+{
+	struct expr *fam = py_arg(x, call, 0, "family");
+	struct expr *type = py_arg(x, call, 1, "type");
+	struct expr *net;
+
+	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
+		net = expr_str("unix");
+	else if (type)
+		net = expr_copy(type);
+	else
+		net = expr_str("tcp");
+	expr_free(fam);
+	expr_free(type);
+	return expr_obj("socket.socket", NULL, net);
+}
+
+/* Value of a call of a qualified name @q: env lookups and constructors. */
+static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	const struct rule *r;
+	struct expr *e;
+	char *fam;
+
+	if (!strcmp(q, "os.environ.get") || !strcmp(q, "os.getenv")) {
+		e = expr_new(EX_ENV, NULL);
+		expr_add(e, py_arg(x, n, 0, "key"));
+		expr_add(e, py_arg(x, n, 1, "default"));
+		return e;
+	}
+	if (!dot)
+		return NULL;
+	fam = xstrndup(q, dot - q);
+	r = rule_func(py_rules, fam, dot + 1);
+	free(fam);
+	if (r && r->makes && !strcmp(r->makes, "socket.socket"))
+		return py_socket_obj(x, n);
+	if (r && r->makes)
+		return expr_obj(r->makes, py_arg(x, n, r->addr_arg, r->addr_kw), NULL);
+	if (r)
+		return NULL;
+	/* a function of another module of the tree: maybe a helper */
+	e = expr_new(EX_CALL, dot + 1);
+	e->s2 = xstrndup(q, dot - q);
+	return e;
+}
+
+static void py_add_call_args(struct xctx *x, struct expr *e, TSNode call)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+
+	for (i = 0; i < count; i++)
+		if (!ts_is(args[i], "keyword_argument"))
+			expr_add(e, py_expr(x, args[i]));
+	free(args);
+}
+
+/* "{}:{}".format(h, p) becomes a printf-style format. */
+static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
+{
+	struct expr *fmt = py_expr(x, obj), *e;
+	char *p;
+
+	if (fmt->kind != EX_STR || strstr(fmt->s, "{}") == NULL) {
+		expr_free(fmt);
+		return dyn_of(x, n);
+	}
+	/* "{}" -> "%s" keeps the length, so rewrite in place */
+	for (p = strstr(fmt->s, "{}"); p; p = strstr(p, "{}")) {
+		p[0] = '%';
+		p[1] = 's';
+	}
+	e = expr_new(EX_FORMAT, NULL);
+	expr_add(e, fmt);
+	py_add_call_args(x, e, n);
+	return e;
+}
+
+static struct expr *py_call_expr(struct xctx *x, TSNode n)
+{
+	TSNode fn = ts_field(n, "function");
+	char *q = py_qualified(x, fn);
+	struct expr *e = NULL;
+
+	if (q) {
+		e = py_qualified_call(x, n, q);
+		free(q);
+		if (e && e->kind == EX_CALL)
+			py_add_call_args(x, e, n);
+		return e ? e : dyn_of(x, n);
+	}
+	if (ts_is(fn, "identifier")) {
+		if (ts_text_eq(fn, x->src, "int") || ts_text_eq(fn, x->src, "str")) {
+			TSNode a = py_arg_node(n, 0, NULL, x->src);
+
+			return ts_node_is_null(a) ? dyn_of(x, n) : py_expr(x, a);
+		}
+		e = expr_new(EX_CALL, NULL);
+		e->s = ts_text(fn, x->src);
+		py_add_call_args(x, e, n);
+		return e;
+	}
+	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
+		return py_format_method(x, n, ts_field(fn, "object"));
+	return dyn_of(x, n);
+}
+
+static struct expr *py_binary(struct xctx *x, TSNode n)
+{
+	TSNode op = ts_field(n, "operator"), right = ts_field(n, "right");
+	struct expr *e;
+
+	if (ts_text_eq(op, x->src, "+")) {
+		e = expr_new(EX_CONCAT, NULL);
+		expr_add(e, py_expr(x, ts_field(n, "left")));
+		expr_add(e, py_expr(x, right));
+		return e;
+	}
+	if (ts_text_eq(op, x->src, "%")) {
+		e = expr_new(EX_FORMAT, NULL);
+		expr_add(e, py_expr(x, ts_field(n, "left")));
+		if (ts_is(right, "tuple") || ts_is(right, "parenthesized_expression")) {
+			TSNode *kids;
+			size_t count = ts_named_children(right, &kids), i;
+
+			for (i = 0; i < count; i++)
+				expr_add(e, py_expr(x, kids[i]));
+			free(kids);
+		} else {
+			expr_add(e, py_expr(x, right));
+		}
+		return e;
+	}
+	return dyn_of(x, n);
+}
+
+/* os.environ.get("X") or "default" */
+static struct expr *py_or(struct xctx *x, TSNode n)
+{
+	struct expr *left;
+
+	if (!ts_text_eq(ts_field(n, "operator"), x->src, "or"))
+		return dyn_of(x, n);
+	left = py_expr(x, ts_field(n, "left"));
+	if (left && left->kind == EX_ENV && !expr_arg(left, 1)) {
+		if (left->nargs < 2)
+			expr_add(left, py_expr(x, ts_field(n, "right")));
+		else
+			left->a[1] = py_expr(x, ts_field(n, "right"));
+		return left;
+	}
+	expr_free(left);
+	return dyn_of(x, n);
+}
+
+static struct expr *py_ident(struct xctx *x, TSNode n)
+{
+	char *q = py_qualified(x, n), *name;
+	struct expr *e;
+
+	if (q) {
+		e = py_qualified_expr(q);
+		free(q);
+		return e;
+	}
+	name = ts_text(n, x->src);
+	e = xctx_local(x, name);
+	if (!e)
+		e = expr_new(EX_IDENT, name);
+	free(name);
+	return e;
+}
+
+/* A 2-tuple is an address: (host, port). */
+static struct expr *py_tuple(struct xctx *x, TSNode n)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(n, &kids);
+	struct expr *e;
+
+	if (count != 2) {
+		free(kids);
+		return dyn_of(x, n);
+	}
+	e = expr_new(EX_JOIN, NULL);
+	expr_add(e, py_expr(x, kids[0]));
+	expr_add(e, py_expr(x, kids[1]));
+	free(kids);
+	return e;
+}
+
+/* Reduce an expression node to the language of expr.h; None is NULL. */
+static struct expr *py_expr(struct xctx *x, TSNode n)
+{
+	const char *t;
+
+	if (ts_node_is_null(n))
+		return expr_dyn("?");
+	t = ts_node_type(n);
+	if (!strcmp(t, "none"))
+		return NULL;
+	if (!strcmp(t, "string"))
+		return py_string(x, n);
+	if (!strcmp(t, "concatenated_string")) {
+		TSNode *kids;
+		size_t count = ts_named_children(n, &kids), i;
+		struct expr *e = py_string(x, kids[0]);
+
+		for (i = 1; i < count; i++) {
+			struct expr *c = expr_new(EX_CONCAT, NULL);
+
+			expr_add(c, e);
+			expr_add(c, py_string(x, kids[i]));
+			e = c;
+		}
+		free(kids);
+		return e;
+	}
+	if (!strcmp(t, "integer")) {
+		char *s = ts_text(n, x->src);
+		struct expr *e = expr_int(strtol(s, NULL, 0));
+
+		free(s);
+		return e;
+	}
+	if (!strcmp(t, "identifier"))
+		return py_ident(x, n);
+	if (!strcmp(t, "attribute")) {
+		char *q = py_qualified(x, n);
+		struct expr *e = q ? py_qualified_expr(q) : dyn_of(x, n);
+
+		free(q);
+		return e;
+	}
+	if (!strcmp(t, "subscript")) {
+		char *q = py_qualified(x, ts_field(n, "value"));
+		struct expr *e;
+
+		if (!q || strcmp(q, "os.environ")) {
+			free(q);
+			return dyn_of(x, n);
+		}
+		free(q);
+		e = expr_new(EX_ENV, NULL);
+		expr_add(e, py_expr(x, ts_field(n, "subscript")));
+		return e;
+	}
+	if (!strcmp(t, "parenthesized_expression"))
+		return py_expr(x, ts_node_named_child(n, 0));
+	if (!strcmp(t, "call"))
+		return py_call_expr(x, n);
+	if (!strcmp(t, "binary_operator"))
+		return py_binary(x, n);
+	if (!strcmp(t, "boolean_operator"))
+		return py_or(x, n);
+	if (!strcmp(t, "tuple"))
+		return py_tuple(x, n);
+	return dyn_of(x, n);
+}
+
+/* A call that goes through a rule's import, or may be a watched method. */
+static void py_call_site(struct xctx *x, TSNode n)
+{
+	TSNode fn = ts_field(n, "function"), *args;
+	const struct rule *r = NULL;
+	char *q = py_qualified(x, fn), *method = NULL;
+	struct site *s;
+	size_t count, i;
+
+	if (q && strrchr(q, '.')) {
+		char *fam = xstrndup(q, strrchr(q, '.') - q);
+
+		r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
+		free(fam);
+	}
+	if (!q && ts_is(fn, "attribute")) {
+		method = ts_text(ts_field(fn, "attribute"), x->src);
+		if (!rule_is_method_name(py_rules, method)) {
+			free(method);
+			method = NULL;
+		}
+	}
+	free(q);
+	if (!(r && r->dir != DIR_NONE) && !method)
+		return;
+	s = site_new(x, n);
+	s->rule = r;
+	s->method = method;
+	if (method)
+		s->recv = py_expr(x, ts_field(fn, "object"));
+	count = ts_named_children(ts_field(n, "arguments"), &args);
+	for (i = 0; i < count; i++) {
+		TSNode a = args[i];
+		char *kw = NULL;
+
+		if (ts_is(a, "keyword_argument")) {
+			kw = ts_text(ts_field(a, "name"), x->src);
+			a = ts_field(a, "value");
+		}
+		site_add_arg(s, py_expr(x, a), kw, ts_text_short(a, x->src, 120));
+		free(kw);
+	}
+	free(args);
+}
+
+static void py_walk_children(struct xctx *x, TSNode n)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(n, &kids), i;
+
+	for (i = 0; i < count; i++)
+		py_walk(x, kids[i]);
+	free(kids);
+}
+
+static void py_assignment(struct xctx *x, TSNode n)
+{
+	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
+	char *name;
+
+	py_walk(x, right);
+	if (!ts_is(left, "identifier") || ts_node_is_null(right))
+		return;
+	name = ts_text(left, x->src);
+	xctx_bind(x, name, py_expr(x, right), 1);
+	free(name);
+}
+
+/* with socket.socket() as s: binds s to the socket. */
+static void py_with_item(struct xctx *x, TSNode n)
+{
+	TSNode value = ts_field(n, "value"), target;
+	char *name;
+
+	py_walk_children(x, n);
+	if (!ts_is(value, "as_pattern"))
+		return;
+	target = ts_field(value, "alias");
+	if (ts_is(target, "as_pattern_target"))
+		target = ts_node_named_child(target, 0);
+	if (!ts_is(target, "identifier"))
+		return;
+	name = ts_text(target, x->src);
+	xctx_bind(x, name, py_expr(x, ts_node_named_child(value, 0)), 1);
+	free(name);
+}
+
+static int py_params(struct xctx *x, TSNode fn, char ***out)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(ts_field(fn, "parameters"), &kids), i;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	for (i = 0; i < count; i++) {
+		TSNode p = kids[i];
+
+		if (!ts_is(p, "identifier")) {
+			TSNode name = ts_field(p, "name");
+
+			p = ts_node_is_null(name) ? ts_node_named_child(p, 0) : name;
+		}
+		if (!ts_is(p, "identifier"))
+			continue;
+		grow((void **)&names, &cap, n + 1, sizeof(*names));
+		names[n++] = ts_text(p, x->src);
+	}
+	free(kids);
+	*out = names;
+	return n;
+}
+
+static void py_function(struct xctx *x, TSNode fn, int summarise)
+{
+	char **params, *name = NULL;
+	int n, i;
+
+	/* a nested function shares its parent's scope */
+	if (x->in_func) {
+		py_walk(x, ts_field(fn, "body"));
+		return;
+	}
+	n = py_params(x, fn, &params);
+	xctx_enter_func(x, params, n);
+	py_walk(x, ts_field(fn, "body"));
+	if (summarise)
+		name = ts_text(ts_field(fn, "name"), x->src);
+	xctx_leave_func(x, name, n);
+	free(name);
+	for (i = 0; i < n; i++)
+		free(params[i]);
+	free(params);
+}
+
+static int is_if_block(TSNode n)
+{
+	TSNode p = ts_node_parent(n);
+
+	return ts_is(n, "block") && (ts_is(p, "if_statement") ||
+				     ts_is(p, "elif_clause") || ts_is(p, "else_clause"));
+}
+
+static void py_walk(struct xctx *x, TSNode n)
+{
+	const char *t = ts_node_type(n);
+
+	if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
+		py_import(x, n);
+		return;
+	}
+	if (!strcmp(t, "assignment")) {
+		py_assignment(x, n);
+		return;
+	}
+	if (!strcmp(t, "with_item")) {
+		py_with_item(x, n);
+		return;
+	}
+	if (!strcmp(t, "function_definition")) {
+		py_function(x, n, !ts_is(ts_node_parent(ts_node_parent(n)), "class_definition"));
+		return;
+	}
+	if (!strcmp(t, "return_statement")) {
+		TSNode v = ts_node_named_child(n, 0);
+
+		py_walk_children(x, n);
+		if (!ts_node_is_null(v))
+			xctx_return(x, py_expr(x, v));
+		return;
+	}
+	if (!strcmp(t, "call"))
+		py_call_site(x, n);
+	if (is_if_block(n)) {
+		x->cond_depth++;
+		py_walk_children(x, n);
+		x->cond_depth--;
+		return;
+	}
+	py_walk_children(x, n);
+}
+
+void py_extract(struct srcfile *f, const char *src, TSNode root)
+{
+	struct xctx x = { .f = f, .src = src };
+
+	py_walk(&x, root);
+	free(x.rets);
+}

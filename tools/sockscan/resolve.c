@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Expression evaluation (see resolve.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkgs.h"
+#include "resolve.h"
+#include "util.h"
+
+/* Constant chains deeper than this are cycles or not worth following. */
+#define MAX_DEPTH 24
+
+static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		 struct value *v, int depth);
+
+void value_free(struct value *v)
+{
+	free(v->s);
+	free(v->dyn);
+	memset(v, 0, sizeof(*v));
+}
+
+static void set_dyn(struct value *v, const char *what)
+{
+	value_free(v);
+	v->how = RES_DYNAMIC;
+	v->dyn = xstrdup(what);
+}
+
+static void set_str(struct value *v, char *s, enum resolution how)
+{
+	free(v->s);
+	v->s = s;
+	if (how > v->how)
+		v->how = how;
+}
+
+static void worsen(struct value *v, enum resolution how)
+{
+	if (v->s && how > v->how)
+		v->how = how;
+}
+
+/* The package a name of @e (EX_QUAL path or EX_CALL s2) lives in. */
+static struct pkg *target_pkg(struct scan *sc, struct pkg *ctx, const char *path)
+{
+	struct pkg *p = path ? pkg_lookup(sc, ctx, path) : ctx;
+
+	if (p)
+		pkg_load(sc, p);
+	return p;
+}
+
+static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		      struct value *v, int depth)
+{
+	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
+	const char *name = e->kind == EX_QUAL ? e->s2 : e->s;
+	struct expr *def = p ? symtab_get(&p->syms, name) : NULL;
+
+	if (!def) {
+		char *what = e->kind == EX_QUAL ? xasprintf("%s.%s", e->s, e->s2) :
+						  xstrdup(e->s);
+
+		set_dyn(v, what);
+		free(what);
+		return;
+	}
+	eval(sc, p, def, v, depth + 1);
+	worsen(v, RES_CONSTANT);
+}
+
+/*
+ * Arguments of a helper call, evaluated where the call is, as constants
+ * the helper's summary can take in place of its parameters.
+ */
+static struct expr **const_args(struct scan *sc, struct pkg *ctx,
+				const struct expr *call, int depth)
+{
+	struct expr **args = xcalloc(call->nargs + 1, sizeof(*args));
+	int i;
+
+	for (i = 0; i < call->nargs; i++) {
+		struct value a = { 0 };
+
+		if (!call->a[i]) {
+			args[i] = NULL;
+			continue;
+		}
+		eval(sc, ctx, call->a[i], &a, depth + 1);
+		if (a.s) {
+			args[i] = expr_new(EX_DEFAULT, NULL);
+			args[i]->n = a.how;
+			expr_add(args[i], a.is_int ? expr_int(strtol(a.s, NULL, 10)) :
+						      expr_str(a.s));
+		} else {
+			args[i] = expr_dyn(a.dyn);
+		}
+		value_free(&a);
+	}
+	return args;
+}
+
+static void free_args(struct expr **args, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		expr_free(args[i]);
+	free(args);
+}
+
+/* The helper's summary with the call's arguments in place, or NULL. */
+static struct expr *expand_call(struct scan *sc, struct pkg *ctx,
+				const struct expr *e, struct pkg **where, int depth)
+{
+	struct pkg *p = target_pkg(sc, ctx, e->s2);
+	struct sym *fn = p ? symtab_find(&p->funcs, e->s) : NULL;
+	struct expr **args, *body;
+
+	if (!fn)
+		return NULL;
+	args = const_args(sc, ctx, e, depth);
+	body = expr_subst(fn->value, args, e->nargs);
+	free_args(args, e->nargs);
+	*where = p;
+	return body;
+}
+
+static void eval_call(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		      struct value *v, int depth)
+{
+	struct pkg *p;
+	struct expr *body = expand_call(sc, ctx, e, &p, depth);
+	char *what;
+
+	if (!body) {
+		what = xasprintf("%s()", e->s);
+		set_dyn(v, what);
+		free(what);
+		return;
+	}
+	eval(sc, p, body, v, depth + 1);
+	worsen(v, RES_CONSTANT);
+	expr_free(body);
+}
+
+static void eval_env(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		     struct value *v, int depth)
+{
+	struct value name = { 0 };
+	char *what;
+
+	if (expr_arg(e, 1)) {
+		eval(sc, ctx, e->a[1], v, depth + 1);
+		worsen(v, RES_ENV_DEFAULT);
+		return;
+	}
+	eval(sc, ctx, expr_arg(e, 0), &name, depth + 1);
+	what = xasprintf("env %s", name.s ? name.s : "?");
+	set_dyn(v, what);
+	free(what);
+	value_free(&name);
+}
+
+static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			struct value *v, int depth)
+{
+	struct value a = { 0 }, b = { 0 };
+
+	eval(sc, ctx, expr_arg(e, 0), &a, depth + 1);
+	eval(sc, ctx, expr_arg(e, 1), &b, depth + 1);
+	if (!a.s || !b.s) {
+		set_dyn(v, a.s ? b.dyn : a.dyn);
+	} else if (a.is_int && b.is_int) {
+		set_str(v, xasprintf("%ld", strtol(a.s, NULL, 10) + strtol(b.s, NULL, 10)),
+			a.how > b.how ? a.how : b.how);
+		v->is_int = 1;
+	} else {
+		set_str(v, xasprintf("%s%s", a.s, b.s), a.how > b.how ? a.how : b.how);
+	}
+	value_free(&a);
+	value_free(&b);
+}
+
+/* fmt.Sprintf / Python %: the verbs an address uses (%s %d %v). */
+static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			struct value *v, int depth)
+{
+	struct value f = { 0 };
+	enum resolution how;
+	char *out = NULL, *next;
+	const char *p;
+	size_t len = 0;
+	int argi = 1;
+	FILE *m;
+
+	eval(sc, ctx, expr_arg(e, 0), &f, depth + 1);
+	if (!f.s) {
+		set_dyn(v, f.dyn);
+		value_free(&f);
+		return;
+	}
+	how = f.how;
+	m = open_memstream(&out, &len);
+	for (p = f.s; *p; p++) {
+		struct value a = { 0 };
+
+		if (*p != '%') {
+			fputc(*p, m);
+			continue;
+		}
+		p++;
+		if (*p == '%') {
+			fputc('%', m);
+			continue;
+		}
+		if (!strchr("sdv", *p) || argi >= e->nargs) {
+			fclose(m);
+			free(out);
+			set_dyn(v, "format");
+			value_free(&f);
+			return;
+		}
+		eval(sc, ctx, e->a[argi++], &a, depth + 1);
+		if (!a.s) {
+			fclose(m);
+			free(out);
+			set_dyn(v, a.dyn);
+			value_free(&a);
+			value_free(&f);
+			return;
+		}
+		fputs(a.s, m);
+		if (a.how > how)
+			how = a.how;
+		value_free(&a);
+	}
+	fclose(m);
+	next = out;
+	set_str(v, next, how);
+	value_free(&f);
+}
+
+static void eval_join(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		      struct value *v, int depth)
+{
+	struct value h = { 0 }, p = { 0 };
+
+	eval(sc, ctx, expr_arg(e, 0), &h, depth + 1);
+	eval(sc, ctx, expr_arg(e, 1), &p, depth + 1);
+	/* Python: None as host means every interface */
+	if (!expr_arg(e, 0))
+		set_str(&h, xstrdup(""), RES_LITERAL);
+	if (!h.s || !p.s) {
+		set_dyn(v, h.s ? p.dyn : h.dyn);
+	} else {
+		set_str(v, xasprintf(strchr(h.s, ':') ? "[%s]:%s" : "%s:%s", h.s, p.s),
+			h.how > p.how ? h.how : p.how);
+	}
+	value_free(&h);
+	value_free(&p);
+}
+
+static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		 struct value *v, int depth)
+{
+	if (!e) {
+		set_dyn(v, "None");
+		return;
+	}
+	if (depth > MAX_DEPTH) {
+		set_dyn(v, "definition too deep");
+		return;
+	}
+	switch (e->kind) {
+	case EX_STR:
+		set_str(v, xstrdup(e->s), RES_LITERAL);
+		break;
+	case EX_INT:
+		set_str(v, xasprintf("%ld", e->n), RES_LITERAL);
+		v->is_int = 1;
+		break;
+	case EX_IDENT:
+	case EX_QUAL:
+		eval_name(sc, ctx, e, v, depth);
+		break;
+	case EX_CALL:
+		eval_call(sc, ctx, e, v, depth);
+		break;
+	case EX_CONCAT:
+		eval_concat(sc, ctx, e, v, depth);
+		break;
+	case EX_FORMAT:
+		eval_format(sc, ctx, e, v, depth);
+		break;
+	case EX_JOIN:
+		eval_join(sc, ctx, e, v, depth);
+		break;
+	case EX_ENV:
+		eval_env(sc, ctx, e, v, depth);
+		break;
+	case EX_FLAG:
+		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
+		worsen(v, RES_FLAG_DEFAULT);
+		break;
+	case EX_TOSTR:
+		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
+		v->is_int = 0;
+		break;
+	case EX_DEFAULT:
+		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
+		worsen(v, (enum resolution)e->n);
+		break;
+	case EX_PARAM:
+		set_dyn(v, "function parameter");
+		break;
+	case EX_OBJ:
+		set_dyn(v, e->s);
+		break;
+	case EX_DYN:
+		set_dyn(v, e->s);
+		break;
+	}
+}
+
+void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		  struct value *v)
+{
+	memset(v, 0, sizeof(*v));
+	eval(sc, ctx, e, v, 0);
+}
+
+static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			     struct pkg **octx, int depth)
+{
+	struct expr *def, *body, *obj;
+	struct pkg *p;
+
+	if (!e || depth > MAX_DEPTH)
+		return NULL;
+	switch (e->kind) {
+	case EX_OBJ:
+		*octx = ctx;
+		return expr_copy(e);
+	case EX_IDENT:
+	case EX_QUAL:
+		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
+		def = p ? symtab_get(&p->syms, e->kind == EX_QUAL ? e->s2 : e->s) : NULL;
+		return def ? find_obj(sc, p, def, octx, depth + 1) : NULL;
+	case EX_CALL:
+		body = expand_call(sc, ctx, e, &p, depth);
+		obj = body ? find_obj(sc, p, body, octx, depth + 1) : NULL;
+		expr_free(body);
+		return obj;
+	default:
+		return NULL;
+	}
+}
+
+struct expr *resolve_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			 struct pkg **octx)
+{
+	return find_obj(sc, ctx, e, octx, 0);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Evaluation of extracted expressions against the symbols of the scanned
+ * tree: constants and variables across files and packages, helper
+ * functions, formatting, environment fallbacks and flag defaults.
+ */
+#ifndef SOCKSCAN_RESOLVE_H
+#define SOCKSCAN_RESOLVE_H
+
+#include "sockscan.h"
+
+/* The result of evaluating an expression. */
+struct value {
+	char *s;		/* the value as text; NULL when unknown */
+	int is_int;		/* came from an integer (so + adds) */
+	enum resolution how;	/* least certain source that went into it */
+	char *dyn;		/* when unknown: what could not be resolved */
+};
+
+void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		  struct value *v);
+void value_free(struct value *v);
+/*
+ * The object (EX_OBJ) @e stands for, following names and helper calls,
+ * as a copy the caller frees; *octx is the package its sub-expressions
+ * are to be evaluated in. NULL when @e is not known to be an object.
+ */
+struct expr *resolve_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			 struct pkg **octx);
+
+#endif

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The socket-opening APIs sockscan knows, as data. Adding a library is
+ * adding rows here (go_rules.c, py_rules.c); the extractors and the
+ * resolver read only these tables.
+ */
+#ifndef SOCKSCAN_RULES_H
+#define SOCKSCAN_RULES_H
+
+#include "sockscan.h"
+
+/* How the address argument is written. */
+enum addr_style {
+	ADDR_HOSTPORT,	/* "host:port", ":port", or a path when the network is unix */
+	ADDR_URL,	/* URL: the scheme gives the app protocol and default port */
+	ADDR_DSN,	/* database DSN: the driver gives the app protocol */
+	ADDR_GRPC,	/* gRPC target: "host:port", "dns:///host:port", "unix:path" */
+};
+
+/* Where the address comes from. */
+enum addr_from {
+	FROM_ARG,	/* argument addr_arg; an object there lends its address */
+	FROM_RECV,	/* the receiver object (http.Server's Addr) */
+	FROM_ANY_ARG,	/* the first argument that is an object with an address */
+	FROM_HOST_PORT,	/* host in addr_arg/addr_kw, port in port_arg/port_kw */
+};
+
+/*
+ * One API. A rule matches a call of package function @name of import
+ * @family (Go: see go_family(); Python: the dotted module), or, when @type
+ * is set, a call of method @name on a value of that type key
+ * ("<family>.<Type>"). Argument positions are 0-based, -1 for none.
+ */
+struct rule {
+	const char *family;
+	const char *type;
+	const char *name;
+	const char *api;		/* name reported */
+	enum direction dir;
+	enum addr_style style;
+	enum addr_from from;
+	int addr_arg;
+	const char *addr_kw;		/* Python keyword for addr_arg */
+	int port_arg;			/* FROM_HOST_PORT only */
+	const char *port_kw;
+	int net_arg;			/* network ("tcp") or driver ("postgres") */
+	const char *proto;		/* fixed transport when no net_arg */
+	const char *app;		/* fixed app protocol, or NULL */
+	const char *default_addr;	/* address (or host) when none is given */
+	const char *default_port;	/* FROM_HOST_PORT: port when none is given */
+	enum resolution default_how;
+	const char *makes;		/* type key of the value returned, or NULL */
+};
+
+/* Go import families: a watched import path and the name it is used by. */
+struct family {
+	const char *path;	/* import path without its /vN elements */
+	const char *id;		/* family id used by rules */
+	const char *name;	/* package name in source */
+	int watched;		/* a file importing it may open sockets */
+};
+
+/* Go composite literals that build an object or an address. */
+struct composite {
+	const char *family;
+	const char *type;
+	const char *makes;		/* object type key, or NULL: an address */
+	const char *addr_field;		/* address (or IP for JOIN) */
+	const char *port_field;		/* set: address is addr_field:port_field */
+};
+
+extern const struct rule go_rules[];
+extern const struct rule py_rules[];
+extern const struct composite go_composites[];
+
+const struct family *go_family(const char *import_path);
+/* Function rule of @family named @name, or NULL. */
+const struct rule *rule_func(const struct rule *table, const char *family,
+			     const char *name);
+/* Method rule of type key @type named @name, or NULL. */
+const struct rule *rule_method(const struct rule *table, const char *type,
+			       const char *name);
+/* Is @name a method of any watched type (worth keeping as a site)? */
+int rule_is_method_name(const struct rule *table, const char *name);
+const struct composite *go_composite(const char *family, const char *type);
+
+#endif

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sockscan's data model: the files it reads, the packages they form, the
+ * calls that may open a socket (sites) and what each one resolves to
+ * (findings). Every module includes this header.
+ */
+#ifndef SOCKSCAN_H
+#define SOCKSCAN_H
+
+#include <stddef.h>
+
+#include "expr.h"
+#include "symtab.h"
+
+enum lang { LANG_GO, LANG_PY };
+/* DIR_NONE: a rule that only builds a value (a constructor), no socket. */
+enum direction { DIR_INGRESS, DIR_EGRESS, DIR_NONE };
+
+/*
+ * How a value was obtained, from the most to the least certain. A value
+ * built from several parts takes the least certain of them, so the order
+ * matters: resolve.c combines with max().
+ */
+enum resolution {
+	RES_LITERAL,		/* written in the call */
+	RES_CONSTANT,		/* through a constant, variable or helper */
+	RES_PROTOCOL_DEFAULT,	/* port implied by a URL scheme or driver */
+	RES_FRAMEWORK_DEFAULT,	/* address a framework uses when given none */
+	RES_FLAG_DEFAULT,	/* default of a command-line flag */
+	RES_ENV_DEFAULT,	/* fallback of an environment variable */
+	RES_DYNAMIC,		/* not knowable statically */
+};
+
+const char *resolution_name(enum resolution r);
+const char *direction_name(enum direction d);
+
+/* One import of a source file: local name -> import path. */
+struct import {
+	char *alias;		/* name the file uses ("stdnet", "http") */
+	char *path;		/* "net", "net/http", "github.com/gin-gonic/gin" */
+	const char *family;	/* watched family (rules.h) or NULL */
+};
+
+struct rule;
+
+/*
+ * A call that may open a socket, with its arguments reduced to expressions.
+ * Package-function calls are matched to their rule at extraction; method
+ * calls only once the receiver's type is known, after every file is
+ * extracted, so they keep the method name and the receiver until then.
+ */
+struct site {
+	int line, col;			/* 1-based */
+	const struct rule *rule;	/* NULL: method call not matched yet */
+	char *method;			/* method name of an unmatched call */
+	struct expr *recv;		/* receiver of a method call */
+	int nargs;
+	struct expr **args;
+	char **kw;			/* keyword of each argument (Python) or NULL */
+	char **text;			/* source text of each argument */
+	struct site *next;
+};
+
+struct pkg;
+
+/* A source file found by the walk. */
+struct srcfile {
+	char *path;		/* as reported: relative to the scanned root */
+	char *fullpath;		/* as opened */
+	enum lang lang;
+	size_t size;
+	char *pkgname;		/* Go package clause */
+	struct import *imports;
+	int nimports;
+	int watched;		/* imports a package sockscan has rules for */
+	int parsed;		/* parsed in full and extracted */
+	struct symtab syms;	/* constants and variables, until merged */
+	struct symtab funcs;	/* function summaries, until merged */
+	struct site *sites;
+	char *error;		/* why it could not be read or parsed */
+	int error_line;
+	int unreadable;		/* error is a read failure, not syntax */
+	struct pkg *pkg;
+};
+
+/* A Go module (go.mod) or, for Python, the scanned root. */
+struct module {
+	char *dir;		/* relative to the root, "" for the root */
+	char *path;		/* module path from go.mod */
+};
+
+/*
+ * A Go package (one directory) or a Python module (one file): the unit
+ * whose top-level names a bare identifier refers to.
+ */
+struct pkg {
+	char *dir;		/* directory, relative to the root */
+	char *path;		/* Go import path or Python dotted module */
+	enum lang lang;
+	struct module *mod;
+	struct srcfile **files;
+	size_t nfiles, capfiles;
+	int is_main;
+	int has_sites;		/* one of its files has a site */
+	int mark;		/* service.c: last walk that reached it */
+	int loaded;		/* every file parsed and merged into syms/funcs */
+	struct symtab syms;
+	struct symtab funcs;
+	char **services;	/* services whose main package reaches this one */
+	size_t nservices;
+};
+
+/* What one site resolves to: one row of the report. */
+struct finding {
+	const struct srcfile *file;
+	int line, col;
+	enum direction dir;
+	const char *api;
+	const char *protocol;	/* tcp, udp, unix; NULL when dynamic */
+	const char *app;	/* http, https, grpc, postgres...; NULL if unknown */
+	char *host;		/* NULL when absent (listen on all) or dynamic */
+	int port;		/* -1 when absent or dynamic */
+	const char *binding;	/* listeners: all, specific, unix, dynamic */
+	enum resolution how;
+	char *expr;		/* source text of the address argument */
+	char *dynamic;		/* the part that could not be resolved */
+	char *service;
+	const char *module;
+};
+
+struct options {
+	int format;		/* FORMAT_* */
+	int include_vendor;
+	int include_tests;
+	int include_hidden;
+	int full_parse;		/* parse every file, not only watched ones */
+	int jobs;
+	const char *output;
+	char **paths;
+	int npaths;
+};
+
+enum { FORMAT_JSON, FORMAT_CSV, FORMAT_SARIF };
+
+/* Everything one run knows. */
+struct scan {
+	struct options opt;
+	struct srcfile **files;
+	size_t nfiles, capfiles;
+	struct module **mods;
+	size_t nmods, capmods;
+	struct pkg **pkgs;
+	size_t npkgs, cappkgs;
+	struct finding *findings;
+	size_t nfindings, capfindings;
+	char *root_name;	/* basename of the first path scanned */
+	int read_errors;	/* files or directories that could not be read */
+	size_t bytes;		/* total size of the files walked */
+	size_t files_parsed;
+	double seconds;
+};
+
+#endif

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tree-sitter helpers (see tsutil.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockscan.h"
+#include "tsutil.h"
+#include "util.h"
+
+int ts_is(TSNode n, const char *type)
+{
+	return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
+}
+
+TSNode ts_field(TSNode n, const char *field)
+{
+	return ts_node_child_by_field_name(n, field, strlen(field));
+}
+
+size_t ts_named_children(TSNode n, TSNode **out)
+{
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	size_t count = 0, cap = 0;
+	TSNode *arr = NULL;
+	int ok;
+
+	for (ok = ts_tree_cursor_goto_first_child(&c); ok;
+	     ok = ts_tree_cursor_goto_next_sibling(&c)) {
+		TSNode ch = ts_tree_cursor_current_node(&c);
+
+		if (!ts_node_is_named(ch) || ts_is(ch, "comment"))
+			continue;
+		grow((void **)&arr, &cap, count + 1, sizeof(*arr));
+		arr[count++] = ch;
+	}
+	ts_tree_cursor_delete(&c);
+	*out = arr;
+	return count;
+}
+
+char *ts_text(TSNode n, const char *src)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+
+	return xstrndup(src + a, b - a);
+}
+
+char *ts_text_short(TSNode n, const char *src, size_t max)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	char *s;
+
+	if (b - a <= max)
+		return xstrndup(src + a, b - a);
+	s = xmalloc(max + 4);
+	memcpy(s, src + a, max);
+	strcpy(s + max, "...");
+	return s;
+}
+
+int ts_text_eq(TSNode n, const char *src, const char *s)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+
+	return strlen(s) == b - a && memcmp(src + a, s, b - a) == 0;
+}
+
+TSNode ts_first_error(TSNode n)
+{
+	TSTreeCursor c;
+	TSNode found = { 0 };
+	int ok;
+
+	if (ts_is(n, "ERROR") || ts_node_is_missing(n))
+		return n;
+	if (!ts_node_has_error(n))
+		return found;
+	c = ts_tree_cursor_new(n);
+	for (ok = ts_tree_cursor_goto_first_child(&c); ok;
+	     ok = ts_tree_cursor_goto_next_sibling(&c)) {
+		found = ts_first_error(ts_tree_cursor_current_node(&c));
+		if (!ts_node_is_null(found))
+			break;
+	}
+	ts_tree_cursor_delete(&c);
+	return found;
+}
+
+static __thread TSParser *parsers[2];
+
+TSTree *ts_parse(int lang, const char *src, size_t len)
+{
+	TSParser *p = parsers[lang];
+
+	if (!p) {
+		p = ts_parser_new();
+		ts_parser_set_language(p, lang == LANG_GO ? tree_sitter_go() :
+						    tree_sitter_python());
+		parsers[lang] = p;
+	}
+	return ts_parser_parse_string(p, NULL, src, len);
+}
