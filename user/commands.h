@@ -8,5 +8,6 @@
 
 int cmd_trace(int argc, char **argv);		/* user/cmd_trace.c */
 int cmd_status(int argc, char **argv);		/* user/cmd_status.c */
+int cmd_replay(int argc, char **argv);		/* user/cmd_replay.c */
 
 #endif /* SW_COMMANDS_H */

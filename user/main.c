@@ -18,6 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{ "trace",  cmd_trace,  "stream socket lifecycle events" },
 	{ "status", cmd_status, "print the attach plan this kernel allows" },
+	{ "replay", cmd_replay, "feed a recorded count series through one EWMA detector" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
