@@ -49,8 +49,8 @@ int sw_parse_double(const char *s, double min, double max, double *v,
 	char *end;
 	double x;
 
-	/* digits only: no "inf", "nan", hex floats or signs */
-	if (!isdigit((unsigned char)*s) && *s != '.') {
+	/* plain decimals only: no "inf", "nan", hex, exponents or signs */
+	if (!*s || s[strspn(s, "0123456789.")]) {
 		snprintf(err, errlen, "bad number '%s'", s);
 		return -1;
 	}
