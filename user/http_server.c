@@ -202,20 +202,46 @@ static void conn_evict(struct sw_http *h, struct sw_conn *c)
 	h->stats.evicted++;
 }
 
-/* Oldest connection of host (any host if NULL), idle ones only or not. */
-static struct sw_conn *oldest(struct sw_http *h,
-			      const struct sockaddr_storage *host,
-			      bool idle_only)
+/*
+ * Whether a complete request head is waiting, unread, in the socket. A
+ * scraper sends its request as it connects, but MHD reads it only on a
+ * later loop iteration, after it may have accepted (and made room for) a
+ * burst of newer connections; such a connection is about to become busy
+ * and must not be taken for an idle one. 2 KiB covers a scraper's request;
+ * a slowloris or an empty flood connection never has "\r\n\r\n".
+ */
+static bool request_pending(int fd)
 {
-	struct sw_conn *c;
+	char buf[2048];
+	ssize_t n;
+
+	n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+	return n > 0 && memmem(buf, n, "\r\n\r\n", 4);
+}
+
+/*
+ * The connection to shut down to make room: the oldest idle one of host
+ * (of anyone if host is NULL) with no request pending; failing that, if
+ * own_quota, the oldest busy one of host. NULL if there is none.
+ */
+static struct sw_conn *victim(struct sw_http *h,
+			      const struct sockaddr_storage *host,
+			      bool own_quota)
+{
+	struct sw_conn *c, *busy = NULL;
 
 	for (c = h->head; c; c = c->next) {
-		if (c->evicted || (idle_only && c->busy))
+		if (c->evicted || (host && !same_host(&c->peer, host)))
 			continue;
-		if (!host || same_host(&c->peer, host))
+		if (c->busy) {
+			if (!busy)
+				busy = c;
+			continue;
+		}
+		if (!request_pending(c->fd))
 			return c;
 	}
-	return NULL;
+	return own_quota ? busy : NULL;
 }
 
 static unsigned int host_count(struct sw_http *h,
@@ -232,31 +258,31 @@ static unsigned int host_count(struct sw_http *h,
 
 /*
  * MHD's accept policy: make room for the newcomer. A host at its limit
- * loses its own oldest idle connection, or its oldest one if none is
+ * loses its own oldest idle connection, or its oldest busy one if none is
  * idle (its quota, its choice). A full server loses the oldest idle
- * connection of anyone; if every connection is busy answering, the
- * newcomer is refused. The lists are at most max_conn + slack long, so
- * the linear walks are cheap next to an accept(2).
+ * connection of anyone. When there is nothing to shut down, the newcomer
+ * is refused. The list is at most max_conn + slack long, so the linear
+ * walks are cheap next to an accept(2).
  */
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
 				 socklen_t addrlen)
 {
 	struct sockaddr_storage peer = { 0 };
 	struct sw_http *h = cls;
-	struct sw_conn *v;
 	enum MHD_Result ok = MHD_YES;
+	struct sw_conn *v;
 
 	memcpy(&peer, addr, addrlen < sizeof(peer) ? addrlen : sizeof(peer));
 	pthread_mutex_lock(&h->lock);
 	if (host_count(h, &peer) >= h->per_ip) {
-		v = oldest(h, &peer, true);
-		if (!v)
-			v = oldest(h, &peer, false);
+		v = victim(h, &peer, true);
 		if (v)
 			conn_evict(h, v);
+		else
+			ok = MHD_NO;
 	}
-	if (h->live >= h->max_conn) {
-		v = oldest(h, NULL, true);
+	if (ok == MHD_YES && h->live >= h->max_conn) {
+		v = victim(h, NULL, false);
 		if (v)
 			conn_evict(h, v);
 		else

@@ -33,8 +33,8 @@
 #include "json_writer.h"
 
 #define SW_HTTP_DEFAULT_LISTEN		"127.0.0.1:9178"
-#define SW_HTTP_DEFAULT_MAX_CONN	256
-#define SW_HTTP_DEFAULT_PER_IP		32
+#define SW_HTTP_DEFAULT_MAX_CONN	64	/* as [http] in config.h */
+#define SW_HTTP_DEFAULT_PER_IP		16
 #define SW_HTTP_DEFAULT_TIMEOUT		10	/* seconds of inactivity */
 #define SW_HTTP_DEFAULT_MEMORY		(32 * 1024)	/* per connection */
 #define SW_HTTP_MAX_ROUTES		32

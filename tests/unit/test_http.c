@@ -198,6 +198,23 @@ static void assert_json_error(const struct reply *r, const char *needle)
 	json_decref(root);
 }
 
+/* GET path with an optional bearer token; the status must be want. */
+static void expect_status(unsigned int port, const char *path,
+			  const char *token, int want)
+{
+	char auth[256] = "";
+	struct reply r;
+
+	if (token)
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\n",
+			 token);
+	assert_int_equal(request(port, "GET", path, auth, &r), 0);
+	if (r.status != want)
+		fail_msg("GET %s (token %s): status %d, want %d", path,
+			 token ? token : "none", r.status, want);
+	reply_free(&r);
+}
+
 /* ---- the server under test ------------------------------------------- */
 
 static int h_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
@@ -443,9 +460,7 @@ static void test_oversized_request(void **state)
 	free(hdr);
 
 	/* and the server still answers */
-	assert_int_equal(request(port, "GET", "/healthz", NULL, &r), 0);
-	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	expect_status(port, "/healthz", NULL, 200);
 }
 
 /* ---- auth ------------------------------------------------------------ */
@@ -533,44 +548,22 @@ static void test_token_auth(void **state)
 	assert_json_error(&r, "token");
 	reply_free(&r);
 
-	assert_int_equal(request(port, "GET", "/metrics",
-				 "Authorization: Bearer bad-token\r\n", &r), 0);
-	assert_int_equal(r.status, 401);
-	reply_free(&r);
-
+	expect_status(port, "/metrics", "bad-token", 401);
 	/* unknown paths are 401 too: nothing is revealed without the token */
-	assert_int_equal(request(port, "GET", "/secret-path", NULL, &r), 0);
-	assert_int_equal(r.status, 401);
-	reply_free(&r);
-
-	assert_int_equal(request(port, "GET", "/metrics",
-				 "Authorization: Bearer good-token\r\n", &r), 0);
-	assert_int_equal(r.status, 200);
-	reply_free(&r);
-
+	expect_status(port, "/secret-path", NULL, 401);
+	expect_status(port, "/metrics", "good-token", 200);
 	/* public routes (health probes) need none */
-	assert_int_equal(request(port, "GET", "/healthz", NULL, &r), 0);
-	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	expect_status(port, "/healthz", NULL, 200);
 
 	/* reload (SIGHUP): the new token replaces the old one */
 	write_file(path, "new-token\n", 0600);
 	assert_int_equal(sw_http_reload_token(h, err, sizeof(err)), 0);
-	assert_int_equal(request(port, "GET", "/metrics",
-				 "Authorization: Bearer good-token\r\n", &r), 0);
-	assert_int_equal(r.status, 401);
-	reply_free(&r);
-	assert_int_equal(request(port, "GET", "/metrics",
-				 "Authorization: Bearer new-token\r\n", &r), 0);
-	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	expect_status(port, "/metrics", "good-token", 401);
+	expect_status(port, "/metrics", "new-token", 200);
 	/* a broken file on reload keeps the working token */
 	write_file(path, "new-token\n", 0644);
 	assert_int_equal(sw_http_reload_token(h, err, sizeof(err)), -1);
-	assert_int_equal(request(port, "GET", "/metrics",
-				 "Authorization: Bearer new-token\r\n", &r), 0);
-	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	expect_status(port, "/metrics", "new-token", 200);
 
 	sw_http_stop(h);
 	unlink(path);
@@ -761,13 +754,15 @@ static void test_scrape_under_abuse(void **state)
 		struct reply r;
 
 		/* the scraper shares 127.0.0.1 with the attacker, then not */
-		request_from(srcs[tries % 2], a.port, "GET", "/metrics", NULL, &r);
+		const char *src = srcs[tries % 2];
+
+		request_from(src, a.port, "GET", "/metrics", NULL, &r);
 		tries++;
 		if (r.status == 200 && strstr(r.body, "sockwatch_test_up 1"))
 			ok++;
 		else
 			print_message("scrape %d from %s: status %d after %.3f s\n",
-				      tries, srcs[tries % 2] ? srcs[tries % 2] : "127.0.0.1",
+				      tries, src ? src : "127.0.0.1",
 				      r.status, r.seconds);
 		if (r.seconds > worst)
 			worst = r.seconds;

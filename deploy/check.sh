@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Validate the deployment files: the Prometheus config with promtool, the
+# systemd unit with systemd-analyze, every YAML document with js-yaml
+# (installed from npm into a scratch directory, never into the tree).
+# Prints one line per check and "deploy: N passed, N failed".
+set -u
+cd "$(dirname "$0")"
+tmp=$(mktemp -d /tmp/sw-deploy.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+check() {
+	local d=$1
+	shift
+	if "$@" >"$tmp/out" 2>&1; then
+		pass=$((pass + 1))
+		echo "  ok   $d"
+	else
+		fail=$((fail + 1))
+		echo "  FAIL $d"
+		sed 's/^/       /' "$tmp/out"
+	fi
+}
+
+# promtool insists that credentials files exist: point them at a scratch one
+promtool_check() {
+	echo sometoken >"$tmp/token"
+	sed -e "s#/etc/prometheus/sockwatch.token#$tmp/token#" \
+		prometheus.yml >"$tmp/prometheus.yml"
+	promtool check config "$tmp/prometheus.yml"
+}
+
+# systemd-analyze wants ExecStart to exist: a stand-in binary
+unit_check() {
+	sed -e "s#/usr/local/sbin/sockwatch#/bin/true#" sockwatch.service \
+		>"$tmp/sockwatch.service"
+	systemd-analyze verify "$tmp/sockwatch.service"
+}
+
+yaml_check() {
+	(cd "$tmp" && npm install --silent --no-audit --no-fund js-yaml@4 >/dev/null) ||
+		return 1
+	NODE_PATH="$tmp/node_modules" node -e '
+		const yaml = require("js-yaml"), fs = require("fs");
+		for (const f of process.argv.slice(1)) {
+			const docs = yaml.loadAll(fs.readFileSync(f, "utf8"));
+			for (const d of docs)
+				if (!d || typeof d !== "object")
+					throw new Error(f + ": empty or scalar document");
+			console.log(f + ": " + docs.length + " document(s)");
+		}' "$@"
+}
+
+# The DaemonSet's objects: kinds, and the settings the agent depends on.
+daemonset_check() {
+	NODE_PATH="$tmp/node_modules" node -e '
+		const yaml = require("js-yaml"), fs = require("fs");
+		const docs = yaml.loadAll(fs.readFileSync(process.argv[1], "utf8"));
+		const ds = docs.find(d => d.kind === "DaemonSet");
+		const p = ds.spec.template.spec, c = p.containers[0];
+		const must = (ok, what) => { if (!ok) throw new Error(what); };
+		must(p.hostPID && p.hostNetwork, "hostPID and hostNetwork");
+		must(c.securityContext.privileged, "privileged");
+		must(c.args.includes("--token-file"), "token file with hostNetwork");
+		must(c.livenessProbe.httpGet.path === "/healthz", "liveness /healthz");
+		must(c.readinessProbe.httpGet.path === "/healthz", "readiness /healthz");
+		const tok = p.volumes.find(v => v.secret);
+		must(tok && tok.secret.defaultMode === 0o400, "token mode 0400");
+		const ann = ds.spec.template.metadata.annotations;
+		must(ann["prometheus.io/scrape"] === "true", "scrape annotation");
+		for (const m of ["/sys/fs/bpf", "/sys/kernel/debug", "/sys/kernel/tracing"])
+			must(c.volumeMounts.some(v => v.mountPath === m), "mount " + m);
+	' kubernetes/daemonset.yaml
+}
+
+check "prometheus.yml passes promtool check config" promtool_check
+check "sockwatch.service passes systemd-analyze verify" unit_check
+check "YAML files parse" yaml_check prometheus.yml kubernetes/*.yaml kubernetes/*.yml
+check "DaemonSet has what the agent needs" daemonset_check
+echo "deploy: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

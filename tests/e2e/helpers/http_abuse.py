@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""Abuse a sockwatch HTTP server on loopback while scraping it.
+
+Opens --idle idle connections and --slow slowloris connections (a request
+trickled one byte every 200 ms, never finished), all from 127.0.0.1, each
+reopened as soon as the server drops it, for --seconds seconds. Meanwhile
+scrapes --path every 100 ms, alternately from 127.0.0.1 (the attacker's own
+address) and from 127.0.0.2. Prints one line per failed scrape and a
+summary; exits 0 when every scrape got a 200 within --max-latency seconds.
+
+Loopback only, bounded in connections and time; stdlib only.
+"""
+import argparse
+import selectors
+import socket
+import sys
+import threading
+import time
+
+SLOW_HEAD = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "
+
+
+def dial(port, blocking=False, src=None):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if src:
+        s.bind((src, 0))
+    s.setblocking(blocking)
+    try:
+        s.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    except OSError:
+        s.close()
+        return None
+    return s
+
+
+def attacker(args, stop, stats):
+    sel = selectors.DefaultSelector()
+    conns = {}  # socket -> bytes of SLOW_HEAD sent, or None for idle
+
+    def open_one(slow):
+        s = dial(args.port)
+        if s is None:
+            stats["connect_failures"] += 1
+            return
+        conns[s] = 0 if slow else None
+        sel.register(s, selectors.EVENT_READ)
+
+    for i in range(args.idle + args.slow):
+        open_one(i >= args.idle)
+    end = time.monotonic() + args.seconds
+    next_trickle = 0.0
+    while not stop.is_set() and time.monotonic() < end:
+        for key, _ in sel.select(timeout=0.05):
+            s = key.fileobj
+            try:
+                if s.recv(4096):
+                    continue
+            except BlockingIOError:
+                continue
+            except OSError:
+                pass
+            slow = conns.pop(s) is not None
+            sel.unregister(s)
+            s.close()
+            stats["reconnects"] += 1
+            open_one(slow)
+        if time.monotonic() < next_trickle:
+            continue
+        next_trickle = time.monotonic() + 0.2
+        for s, sent in list(conns.items()):
+            if sent is None:
+                continue
+            b = SLOW_HEAD[sent:sent + 1] or b"a"
+            try:
+                if s.send(b) == 1:
+                    conns[s] = sent + 1
+            except OSError:
+                pass
+    for s in conns:
+        s.close()
+
+
+def scrape(args, src):
+    t0 = time.monotonic()
+    s = dial(args.port, blocking=True, src=src)
+    if s is None:
+        return 0, time.monotonic() - t0
+    s.settimeout(5)
+    auth = f"Authorization: Bearer {args.token}\r\n" if args.token else ""
+    req = (f"GET {args.path} HTTP/1.1\r\nHost: localhost\r\n"
+           f"Connection: close\r\n{auth}\r\n")
+    data = b""
+    try:
+        s.sendall(req.encode())
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            data += d
+    except OSError:
+        pass
+    s.close()
+    status = 0
+    if data.startswith(b"HTTP/1."):
+        try:
+            status = int(data.split(b" ", 2)[1])
+        except (IndexError, ValueError):
+            pass
+    return status, time.monotonic() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--path", default="/metrics")
+    ap.add_argument("--token", default="")
+    ap.add_argument("--idle", type=int, default=2000)
+    ap.add_argument("--slow", type=int, default=100)
+    ap.add_argument("--seconds", type=float, default=8)
+    ap.add_argument("--max-latency", type=float, default=2.0)
+    args = ap.parse_args()
+    if args.idle + args.slow > 5000 or args.seconds > 60:
+        sys.exit("http_abuse: refusing more than 5000 connections or 60 s")
+
+    stop = threading.Event()
+    stats = {"reconnects": 0, "connect_failures": 0}
+    t = threading.Thread(target=attacker, args=(args, stop, stats))
+    t.start()
+    time.sleep(1.0)
+    ok = tries = 0
+    worst = 0.0
+    end = time.monotonic() + args.seconds - 2
+    while time.monotonic() < end:
+        src = "127.0.0.1" if tries % 2 == 0 else "127.0.0.2"
+        status, secs = scrape(args, src)
+        tries += 1
+        worst = max(worst, secs)
+        if status == 200 and secs <= args.max_latency:
+            ok += 1
+        else:
+            print(f"scrape {tries} from {src}: status {status} "
+                  f"after {secs:.3f} s")
+        time.sleep(0.1)
+    stop.set()
+    t.join()
+    print(f"http_abuse: {ok}/{tries} scrapes ok, slowest {worst:.3f} s, "
+          f"{stats['reconnects']} attacker reconnects, "
+          f"{stats['connect_failures']} connect failures")
+    sys.exit(0 if tries >= 10 and ok == tries else 1)
+
+
+if __name__ == "__main__":
+    main()
