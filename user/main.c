@@ -18,6 +18,8 @@ struct command {
 static const struct command commands[] = {
 	{ "trace",  cmd_trace,  "stream socket lifecycle events" },
 	{ "status", cmd_status, "print the attach plan this kernel allows" },
+	{ "health", cmd_health, "run the network health checks once" },
+	{ "ports",  cmd_ports,  "list who holds which ports; find a free one" },
 	{ "replay", cmd_replay, "feed a recorded count series through one EWMA detector" },
 };
 
