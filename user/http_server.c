@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 #include "auth.h"
 #include "http_server.h"
+#include "prom.h"
 
 /*
  * How far MHD's own limits sit above ours. Our accept policy evicts by
@@ -653,6 +654,31 @@ void sw_http_get_stats(struct sw_http *h, struct sw_http_stats *s)
 	pthread_mutex_lock(&h->lock);
 	*s = h->stats;
 	pthread_mutex_unlock(&h->lock);
+}
+
+void sw_http_write_metrics(struct sw_http *h, struct sw_prom *p)
+{
+	struct sw_http_stats s;
+
+	sw_http_get_stats(h, &s);
+	sw_prom_family(p, "sockwatch_http_requests_total", SW_PROM_COUNTER,
+		       "HTTP requests answered, by outcome.");
+	sw_prom_u64(p, SW_PROM_LABELS({ "outcome", "ok" }), s.requests -
+		    s.unauthorized - s.client_errors - s.server_errors);
+	sw_prom_u64(p, SW_PROM_LABELS({ "outcome", "unauthorized" }),
+		    s.unauthorized);
+	sw_prom_u64(p, SW_PROM_LABELS({ "outcome", "client_error" }),
+		    s.client_errors);
+	sw_prom_u64(p, SW_PROM_LABELS({ "outcome", "server_error" }),
+		    s.server_errors);
+	sw_prom_family(p, "sockwatch_http_connections_total", SW_PROM_COUNTER,
+		       "HTTP connections: accepted, evicted to make room, refused.");
+	sw_prom_u64(p, SW_PROM_LABELS({ "event", "accepted" }), s.accepted);
+	sw_prom_u64(p, SW_PROM_LABELS({ "event", "evicted" }), s.evicted);
+	sw_prom_u64(p, SW_PROM_LABELS({ "event", "refused" }), s.refused);
+	sw_prom_family(p, "sockwatch_http_connections", SW_PROM_GAUGE,
+		       "HTTP connections open now.");
+	sw_prom_u64(p, NULL, 0, s.open);
 }
 
 static int listen_socket(const struct sockaddr_storage *ss, socklen_t len,

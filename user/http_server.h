@@ -123,6 +123,9 @@ unsigned int sw_http_port(const struct sw_http *h);
 /* Read the token file again (SIGHUP); on error the old token stays. */
 int sw_http_reload_token(struct sw_http *h, char *err, size_t errlen);
 void sw_http_get_stats(struct sw_http *h, struct sw_http_stats *s);
+struct sw_prom;
+/* The stats as sockwatch_http_* metric families, for the /metrics handler. */
+void sw_http_write_metrics(struct sw_http *h, struct sw_prom *p);
 
 /* A query parameter (URL-decoded), NULL if absent; "" for "?key". */
 const char *sw_http_query(const struct sw_http_req *req, const char *key);

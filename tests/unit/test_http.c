@@ -227,6 +227,10 @@ static int h_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	sw_prom_init(&p);
 	sw_prom_family(&p, "sockwatch_test_up", SW_PROM_GAUGE, "Test.");
 	sw_prom_u64(&p, NULL, 0, 1);
+	if (ctx)
+		sw_http_write_metrics(ctx, &p);
+	if (sw_prom_error(&p))
+		fail_msg("metrics: %s", sw_prom_error(&p));
 	body = sw_prom_steal(&p, &len);
 	if (!body)
 		return -1;
@@ -299,7 +303,11 @@ static struct sw_http *start(const char *token_file, unsigned int timeout)
 
 static int setup(void **state)
 {
-	*state = start(NULL, 0);
+	struct sw_http *h = start(NULL, 0);
+
+	/* /metrics again, now with the server's own counters */
+	assert_int_equal(sw_http_route(h, "/metrics", h_metrics, h, 0), 0);
+	*state = h;
 	return 0;
 }
 
@@ -322,6 +330,8 @@ static void test_metrics_route(void **state)
 	assert_string_equal(header_of(&r, "Content-Type", v, sizeof(v)),
 			    "text/plain; version=0.0.4; charset=utf-8");
 	assert_non_null(strstr(r.body, "sockwatch_test_up 1\n"));
+	assert_non_null(strstr(r.body, "sockwatch_http_connections_total{event=\"accepted\"} "));
+	assert_non_null(strstr(r.body, "sockwatch_http_connections 1\n"));
 	reply_free(&r);
 
 	/* HEAD: same headers, no body */
@@ -812,6 +822,7 @@ static int serve(const char *listen, const char *token_file)
 		fprintf(stderr, "test_http: %s\n", err);
 		return 1;
 	}
+	sw_http_route(h, "/metrics", h_metrics, h, 0);
 	printf("listening on port %u\n", sw_http_port(h));
 	fflush(stdout);
 	while (!quit)
