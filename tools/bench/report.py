@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Turn the benchmark's raw samples into results.md and results.json.
+
+Usage: report.py OUTDIR
+
+Reads OUTDIR/raw.jsonl (one JSON object per line, written by run.sh:
+"sample" records with bench/contender/metric/unit/value/round and "skip"
+records with a reason), OUTDIR/machine.json and, if present,
+OUTDIR/sockscan.json. Every figure is the median of its samples; churn
+figures also carry the slowdown against the untraced baseline. The targets
+are the issue's; a figure without samples is reported as skipped with the
+reason the harness gave, never dropped silently.
+"""
+import json
+import os
+import statistics
+import sys
+
+MIB = 1024 * 1024
+CHURN_ORDER = ["baseline", "agent", "trace", "tcpstates", "tcplife"]
+CHURN_LABEL = {
+    "baseline": "untraced",
+    "agent": "sockwatch agent",
+    "trace": "sockwatch trace --json",
+    "tcpstates": "libbpf-tools tcpstates",
+    "tcplife": "libbpf-tools tcplife",
+}
+
+
+def load(outdir):
+    samples, skips = {}, {}
+    with open(os.path.join(outdir, "raw.jsonl")) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line)
+            if r["type"] == "sample":
+                key = (r["bench"], r["contender"], r["metric"])
+                s = samples.setdefault(key, {"unit": r["unit"], "values": [], "rounds": []})
+                s["values"].append(r["value"])
+                s["rounds"].append(r["round"])
+            else:
+                skips.setdefault((r["bench"], r["contender"]), []).append(r["reason"])
+    machine = {}
+    path = os.path.join(outdir, "machine.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            machine = json.load(f)
+    return samples, skips, machine
+
+
+class Report:
+    def __init__(self, samples, skips, machine):
+        self.samples = samples
+        self.skips = skips
+        self.machine = machine
+        self.rows = []      # Markdown rows
+        self.figures = []   # JSON figures
+
+    def med(self, bench, contender, metric):
+        s = self.samples.get((bench, contender, metric))
+        if not s or not s["values"]:
+            return None
+        return statistics.median(s["values"])
+
+    def n(self, bench, contender, metric):
+        s = self.samples.get((bench, contender, metric))
+        return len(s["values"]) if s else 0
+
+    def why(self, bench, contender):
+        reasons = self.skips.get((bench, contender)) or self.skips.get((bench, "agent")) \
+            or self.skips.get((bench, "sockwatch")) or ["no samples"]
+        return reasons[0]
+
+    def add(self, bench, label, contender, metric, shown, ratio=None,
+            target=None, ok=None, extra=None):
+        """One figure: a Markdown row and a JSON object."""
+        s = self.samples.get((bench, contender, metric))
+        value = self.med(bench, contender, metric)
+        if value is None:
+            result = "skipped: " + self.why(bench, contender)
+        elif ok is None:
+            result = ""
+        else:
+            result = "pass" if ok else "**miss**"
+        self.rows.append([label, shown if value is not None else "—",
+                          ratio or "", str(self.n(bench, contender, metric) or ""),
+                          target or "", result])
+        fig = {"bench": bench, "contender": contender, "metric": metric,
+               "label": label, "median": value,
+               "unit": s["unit"] if s else None,
+               "samples": s["values"] if s else [], "target": target,
+               "result": ("skipped" if value is None else
+                          None if ok is None else "pass" if ok else "miss")}
+        if value is None:
+            fig["reason"] = self.why(bench, contender)
+        if extra:
+            fig.update(extra)
+        self.figures.append(fig)
+
+    def churn(self, proto):
+        bench = "churn_" + proto
+        m = self.machine
+        count = m.get("churn_n" if proto == "tcp" else "udp_n", "?")
+        what = "connections" if proto == "tcp" else "sockets"
+        base = self.med(bench, "baseline", "rate")
+        slow = {}
+        for c in CHURN_ORDER:
+            v = self.med(bench, c, "rate")
+            if v and base:
+                slow[c] = base / v
+        for c in CHURN_ORDER:
+            if proto == "udp" and c in ("tcpstates", "tcplife"):
+                continue
+            v = self.med(bench, c, "rate")
+            label = "%s churn, %s %s: %s" % (proto.upper(), f"{count:,}" if
+                                             isinstance(count, int) else count,
+                                             what, CHURN_LABEL[c])
+            shown = "%s %s/s" % (f"{v:,.0f}", what) if v else ""
+            ratio = "%.2fx" % slow[c] if c in slow else None
+            target = ok = None
+            if c == "agent":
+                others = [o for o in ("tcpstates", "tcplife") if o in slow] \
+                    if proto == "tcp" else []
+                target = "≤ 1.03x" + "".join(", < %s" % o for o in others)
+                if c in slow:
+                    ok = slow[c] <= 1.03 and all(slow[c] < slow[o] for o in others)
+            extra = {"slowdown": slow.get(c)} if c in slow else None
+            self.add(bench, label, c, "rate", shown, ratio, target, ok, extra)
+
+    def pipeline(self):
+        v = self.med("pipeline", "pipeline", "ns_per_event")
+        tick = self.med("pipeline", "pipeline", "tick_ns_per_event")
+        shown = "%.1f ns/event" % v if v else ""
+        if v and tick is not None:
+            shown += " (detector ticks %.1f of it)" % tick
+        self.add("pipeline", "Event pipeline (decode + table + detectors), one core",
+                 "pipeline", "ns_per_event", shown,
+                 target="≤ 150 ns/event", ok=(v <= 150) if v else None,
+                 extra={"tick_ns_per_event": tick})
+        v = self.med("pipeline", "pipeline", "events_per_s")
+        self.add("pipeline", "Event pipeline throughput, one core", "pipeline",
+                 "events_per_s", "%s events/s" % f"{v:,.0f}" if v else "")
+
+    def memory(self):
+        base = self.med("memory", "0", "total")
+        for n in sorted({int(k[1]) for k in self.samples if k[0] == "memory"} | {0, 10000, 100000}):
+            key = str(n)
+            tot = self.med("memory", key, "total")
+            rss = self.med("memory", key, "rss")
+            maps = self.med("memory", key, "maps")
+            host = self.med("memory", key, "host_tcp_sockets")
+            shown = ""
+            if tot is not None:
+                shown = "%.1f MiB (RSS %.1f + maps %.1f)" % (tot / MIB, rss / MIB, maps / MIB)
+            target = ok = None
+            if n == 0:
+                target, ok = "≤ 16 MiB", (tot <= 16 * MIB) if tot is not None else None
+            elif n == 100000:
+                target, ok = "≤ 64 MiB", (tot <= 64 * MIB) if tot is not None else None
+            label = "Agent memory, idle" if n == 0 else \
+                "Agent memory, %s sockets held" % f"{n:,}"
+            if host is not None:
+                label += " (%s TCP sockets on host)" % f"{host:,.0f}"
+            extra = {"rss_bytes": rss, "maps_bytes": maps,
+                     "hwm_bytes": self.med("memory", key, "hwm"),
+                     "host_tcp_sockets": host}
+            if n and tot is not None and base is not None:
+                extra["bytes_per_socket"] = (tot - base) / n
+                shown += ", %.0f B/socket" % extra["bytes_per_socket"]
+            self.add("memory", label, key, "total", shown, target=target, ok=ok,
+                     extra=extra)
+
+    def startup(self):
+        for n in (0, 10000, 100000):
+            v = self.med("startup", str(n), "startup_ms")
+            target = ok = None
+            if n == 10000:
+                target, ok = "≤ 300 ms", (v <= 300) if v is not None else None
+            self.add("startup", "Agent start-up to ready, %s pre-existing sockets" % f"{n:,}",
+                     str(n), "startup_ms", "%.0f ms" % v if v is not None else "",
+                     target=target, ok=ok)
+
+    def scrape(self):
+        for n in (0, 10000, 100000):
+            for path, metric in (("/metrics", "metrics_ms"), ("/api/v1/sockets", "sockets_ms")):
+                v = self.med("scrape", str(n), metric)
+                if v is None and n != 100000:
+                    continue    # only the 100,000 figures are required
+                target = ok = None
+                if n == 100000 and path == "/metrics":
+                    target, ok = "≤ 20 ms", (v <= 20) if v is not None else None
+                self.add("scrape", "GET %s, %s sockets" % (path, f"{n:,}"), str(n),
+                         metric, "%.1f ms" % v if v is not None else "",
+                         target=target, ok=ok)
+
+    def drops(self):
+        using = next((k[1] for k in self.samples if k[0] == "drops"), None)
+        if using is None:
+            self.add("drops", "Largest burst with no ring-buffer drops", "sockwatch",
+                     "max_burst_no_drops", "")
+            return
+        v = self.med("drops", using, "max_burst_no_drops")
+        capped = self.med("drops", using, "max_burst_capped")
+        shown = ("≥ " if capped else "") + "%s connections" % f"{v:,.0f}" if v is not None else ""
+        self.add("drops", "Largest burst with no ring-buffer drops (%s)" % using, using,
+                 "max_burst_no_drops", shown, extra={"capped": bool(capped)})
+        d = self.med("drops", using, "drops_at_2x")
+        self.add("drops", "Drops at twice that burst (%s)" % using, using, "drops_at_2x",
+                 "%s events dropped" % f"{d:,.0f}" if d is not None else "")
+
+
+def sockscan_rows(outdir):
+    """Fold the static analyzer's own JSON in, whatever its shape."""
+    path = os.path.join(outdir, "sockscan.json")
+    if not os.path.exists(path):
+        return None, []
+    with open(path) as f:
+        data = json.load(f)
+    rows = []
+
+    def walk(prefix, v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(prefix + "." + k if prefix else k, x)
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            for i, x in enumerate(v):
+                name = x.get("name") or x.get("label") or str(i)
+                walk("%s[%s]" % (prefix, name), {k: y for k, y in x.items()
+                                                  if k not in ("name", "label")})
+        else:
+            rows.append([prefix, json.dumps(v) if not isinstance(v, str) else v])
+    walk("", data)
+    return data, rows
+
+
+def markdown(rep, machine, sock_rows):
+    m = machine
+    out = ["# sockwatch benchmarks", ""]
+    cpu = m.get("cpu", "?")
+    out.append("Machine: %s CPUs (%s), %.0f GiB, kernel %s; load average at start %s."
+               % (m.get("nproc", "?"), cpu, m.get("mem_bytes", 0) / 1024 ** 3,
+                  m.get("kernel", "?"), m.get("loadavg_at_start", "?")))
+    out.append("Command: `%s`, %s, rev %s, %s rounds per A/B comparison (contenders " \
+        "alternated each round), medians%s." % (
+            m.get("command", "?"), m.get("date", "?"), m.get("git_rev", "?"),
+            m.get("rounds", "?"),
+            ", %d s in all" % m["duration_s"] if "duration_s" in m else ""))
+    out.append("")
+    out.append("| Figure | Median | vs untraced | Rounds | Target | Result |")
+    out.append("| --- | --- | --- | --- | --- | --- |")
+    for r in rep.rows:
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
+    if sock_rows:
+        out += ["", "## sockscan (static analyzer)", "", "| Figure | Value |", "| --- | --- |"]
+        out += ["| %s | %s |" % (k, v) for k, v in sock_rows]
+    notes = sorted({(b, c, why) for (b, c), whys in rep.skips.items() for why in whys})
+    if notes:
+        out += ["", "Notes:", ""]
+        out += ["- %s / %s: %s" % n for n in notes]
+    out.append("")
+    return "\n".join(out)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    outdir = sys.argv[1]
+    samples, skips, machine = load(outdir)
+    rep = Report(samples, skips, machine)
+    rep.churn("tcp")
+    rep.churn("udp")
+    rep.pipeline()
+    rep.memory()
+    rep.startup()
+    rep.scrape()
+    rep.drops()
+    sock, sock_rows = sockscan_rows(outdir)
+    if not sock:
+        reasons = skips.get(("sockscan", "sockscan"))
+        if reasons:
+            sock_rows = [["sockscan", "skipped: " + reasons[0]]]
+    doc = {"machine": machine, "figures": rep.figures,
+           "skipped": [{"bench": b, "contender": c, "reasons": w}
+                       for (b, c), w in sorted(skips.items())]}
+    if sock is not None:
+        doc["sockscan"] = sock
+    with open(os.path.join(outdir, "results.json"), "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(outdir, "results.md"), "w") as f:
+        f.write(markdown(rep, machine, sock_rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# sockwatch benchmark suite: `make bench` (or `make bench QUICK=1`).
+#
+# Runs every benchmark whose contenders exist, writes the raw samples to
+# build/bench/raw.jsonl, and the report to build/bench/results.md and
+# build/bench/results.json (tools/bench/report.py). A contender that is not
+# there (sockwatch not built yet, a subcommand missing) is reported as
+# skipped with the reason, never silently left out. See tools/bench/README.md.
+#
+# Environment (defaults in brackets; QUICK=1 lowers the counts):
+#   QUICK=1            smoke run, under 2 minutes
+#   ROUNDS             rounds of each A/B comparison [5]
+#   BENCHES            which sections to run
+#                      [churn_tcp churn_udp pipeline agent_sockets drops sockscan]
+#   CHURN_N, UDP_N     cycles per churn run [20000, 50000]
+#   SOCK_COUNTS        pre-existing sockets for memory/start-up/scrape
+#                      [0 10000 100000]
+#   READY_RE           the agent's readiness line on stderr [ready]
+#   ATTACH_RE          trace's "attached" line on stderr [attached|tracing|ready]
+#   AGENT_LISTEN       where the agent serves HTTP [127.0.0.1:19465]
+#   AGENT_ARGS         the agent's arguments [--listen $AGENT_LISTEN]
+#   DROPS_JQ           jq filter for the drop counter in /api/v1/status
+set -uo pipefail
+
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+OUT=${BENCH_OUT:-$BUILD/bench}
+RAW=$OUT/raw.jsonl
+QUICK=${QUICK:-0}
+[ "$QUICK" = 0 ] && QUICK=
+
+# shellcheck source=tools/bench/lib.sh
+. tools/bench/lib.sh
+
+if [ -n "$QUICK" ]; then
+	CHURN_N=${CHURN_N:-5000}
+	UDP_N=${UDP_N:-10000}
+	STARTUP_ROUNDS=${STARTUP_ROUNDS:-3}
+	SCRAPES=${SCRAPES:-5}
+	SETTLE=${SETTLE:-1}
+	BURST_MAX=${BURST_MAX:-80000}
+	BISECT_STEPS=${BISECT_STEPS:-2}
+	PIPE_EVENTS=${PIPE_EVENTS:-1000000}
+else
+	CHURN_N=${CHURN_N:-20000}
+	UDP_N=${UDP_N:-50000}
+	STARTUP_ROUNDS=${STARTUP_ROUNDS:-5}
+	SCRAPES=${SCRAPES:-11}
+	SETTLE=${SETTLE:-2}
+	BURST_MAX=${BURST_MAX:-640000}
+	BISECT_STEPS=${BISECT_STEPS:-5}
+	PIPE_EVENTS=${PIPE_EVENTS:-5000000}
+fi
+ROUNDS=${ROUNDS:-5}
+SOCK_COUNTS=${SOCK_COUNTS:-0 10000 100000}
+BURST_START=${BURST_START:-5000}
+BURST_THREADS=${BURST_THREADS:-4}
+BENCHES=${BENCHES:-churn_tcp churn_udp pipeline agent_sockets drops sockscan}
+DROPS_JQ=${DROPS_JQ:-'.drops // .ring.drops // .ring_drops // .events.dropped // .dropped // empty'}
+
+# --- churn: connections/s with each tracer attached, A B A B ... ---------
+
+bench_churn() {
+	local proto=$1 n=$2 bench=churn_$1 unit=connections/s flag=
+	local list=(baseline agent trace tcpstates tcplife) run=() c r out why rc
+	local -A failed=()
+	if [ "$proto" = udp ]; then
+		# tcpstates and tcplife see TCP only: on UDP they would measure nothing.
+		list=(baseline agent trace)
+		unit=sockets/s flag=--udp
+	fi
+	for c in "${list[@]}"; do
+		why=$(available "$c")
+		if [ -n "$why" ]; then
+			skip "$bench" "$c" "$why"
+			continue
+		fi
+		run+=("$c")
+	done
+	log "$bench: ${#run[@]} contenders (${run[*]}), $ROUNDS rounds of $n cycles"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for c in "${run[@]}"; do
+			[ -n "${failed[$c]:-}" ] && continue
+			if ! start_tracer "$c"; then
+				# Once is enough: do not pay its timeout every round.
+				skip "$bench" "$c" "round $r: did not attach: $(tail -n 1 "$TR_ERR")"
+				failed[$c]=1
+				continue
+			fi
+			out=$("$TOOLS/churn" $flag -n "$n")
+			rc=$?
+			stop_tracer "$c" || sample "$bench" "$c" leftover count 1 "$r"
+			if [ $rc -ne 0 ]; then
+				skip "$bench" "$c" "round $r: churn failed ($rc)"
+				continue
+			fi
+			sample "$bench" "$c" rate "$unit" "$(awk '{ print $(NF - 1) }' <<<"$out")" "$r"
+			log "$bench round $r $c: $out"
+		done
+	done
+}
+
+# --- event pipeline: ns/event through decode, table, detectors -----------
+
+bench_pipeline() {
+	local r out
+	if [ ! -x "$TOOLS/pipeline_bench" ]; then
+		if [ ! -f user/detectors.h ]; then
+			skip pipeline pipeline "user/detectors.h not there yet"
+		else
+			skip pipeline pipeline "$TOOLS/pipeline_bench not built (make $TOOLS/pipeline_bench)"
+		fi
+		return
+	fi
+	for ((r = 1; r <= ROUNDS; r++)); do
+		if ! out=$("$TOOLS/pipeline_bench" -n "$PIPE_EVENTS"); then
+			skip pipeline pipeline "round $r: pipeline_bench failed"
+			continue
+		fi
+		log "pipeline round $r: $out"
+		# "pipeline: N events in T s: X ns/event, Y events/s (detector ticks Z ns/event of it, ..."
+		local re='^[^:]*: [^:]*: ([0-9.]+) ns/event, ([0-9.]+) events/s \(detector ticks ([0-9.]+) ns/event.*'
+		sample pipeline pipeline ns_per_event ns "$(sed -nE "s|$re|\1|p" <<<"$out")" "$r"
+		sample pipeline pipeline events_per_s events/s "$(sed -nE "s|$re|\2|p" <<<"$out")" "$r"
+		sample pipeline pipeline tick_ns_per_event ns "$(sed -nE "s|$re|\3|p" <<<"$out")" "$r"
+	done
+}
+
+# --- agent with N pre-existing sockets: start-up, memory, scrape ---------
+
+# scrape PATH LABEL: time SCRAPES requests of PATH, in ms.
+scrape() {
+	local i res code
+	for ((i = 1; i <= SCRAPES; i++)); do
+		res=$(curl -s -o /dev/null --max-time 30 -w '%{http_code} %{time_total}' \
+			"http://$AGENT_LISTEN$1")
+		code=${res%% *}
+		if [ "$code" != 200 ]; then
+			skip scrape "$2" "GET $1 answered ${code:-nothing}"
+			return
+		fi
+		sample scrape "$2" "${1##*/}_ms" ms "$(echo "${res#* } * 1000" | bc -l)" "$i"
+	done
+}
+
+agent_with_sockets() {
+	local n=$1 r ms rss hwm maps
+	hold_sockets "$n" || { skip agent_sockets "$n" "holdsocks failed"; return; }
+	for ((r = 1; r <= STARTUP_ROUNDS; r++)); do
+		if ! start_tracer agent; then
+			skip agent_sockets "$n" "round $r: agent did not get ready"
+			continue
+		fi
+		if ms=$(startup_ms); then
+			sample startup "$n" startup_ms ms "$ms" "$r"
+		elif [ "$r" = 1 ]; then
+			skip startup "$n" "no line matching READY_RE='$READY_RE' on the agent's stderr"
+		fi
+		sleep "$SETTLE"
+		rss=$(vm_bytes "$TR_PID" VmRSS)
+		hwm=$(vm_bytes "$TR_PID" VmHWM)
+		maps=$(maps_memlock "$TR_PID")
+		sample memory "$n" rss bytes "$rss" "$r"
+		sample memory "$n" hwm bytes "$hwm" "$r"
+		sample memory "$n" maps bytes "$maps" "$r"
+		sample memory "$n" total bytes "$((rss + maps))" "$r"
+		# Other processes' sockets are in the agent's table too.
+		sample memory "$n" host_tcp_sockets sockets \
+			"$(awk '$1 == "TCP:" { print $3 }' /proc/net/sockstat)" "$r"
+		log "agent with $n sockets, round $r: start-up ${ms:-?} ms, RSS $((rss >> 10)) KiB, maps $((maps >> 10)) KiB"
+		if [ "$r" = 1 ] && [ -n "$AGENT_LISTEN" ]; then
+			scrape /metrics "$n"
+			scrape /api/v1/sockets "$n"
+		fi
+		stop_tracer agent || sample agent_sockets "$n" leftover count 1 "$r"
+	done
+	release_sockets
+}
+
+bench_agent_sockets() {
+	local why n
+	why=$(available agent)
+	if [ -n "$why" ]; then
+		skip memory agent "$why"
+		skip startup agent "$why"
+		skip scrape agent "$why"
+		return
+	fi
+	for n in $SOCK_COUNTS; do
+		agent_with_sockets "$n"
+	done
+}
+
+# --- drops: the largest burst with no ring-buffer drops ------------------
+
+# Drops seen by the running agent so far, from /api/v1/status.
+agent_drops() {
+	curl -fs --max-time 5 "http://$AGENT_LISTEN/api/v1/status" | jq -r "$DROPS_JQ"
+}
+
+# probe_drops USING SIZE: run a burst of SIZE connections, print the drops.
+probe_drops() {
+	local using=$1 size=$2 before after i line
+	if [ "$using" = agent ]; then
+		before=$(agent_drops) || return 1
+		"$TOOLS/burst" -n "$size" -j "$BURST_THREADS" >/dev/null || return 1
+		after=$(agent_drops) || return 1
+		echo $((after - before))
+		return
+	fi
+	start_tracer trace || return 1
+	"$TOOLS/burst" -n "$size" -j "$BURST_THREADS" >/dev/null
+	stop_tracer trace
+	# The summary is written on exit: "... N events, M dropped".
+	for ((i = 0; i < 40; i++)); do
+		line=$(grep -E '[0-9]+ dropped' "$TR_ERR" | tail -n 1)
+		[ -n "$line" ] && break
+		sleep 0.05
+	done
+	[ -n "$line" ] || { log "trace printed no '... N dropped' summary"; return 1; }
+	sed -nE 's/.*[^0-9]([0-9]+) dropped.*/\1/p' <<<"$line"
+}
+
+bench_drops() {
+	local using lo=0 hi= s d step mid
+	if [ -z "$(available trace)" ]; then
+		using=trace
+	elif [ -z "$(available agent)" ]; then
+		using=agent
+		start_tracer agent || { skip drops agent "agent did not get ready"; return; }
+		if [ -z "$(agent_drops)" ]; then
+			skip drops agent "no drop counter in /api/v1/status (DROPS_JQ)"
+			stop_tracer agent
+			return
+		fi
+	else
+		skip drops sockwatch "$(available trace)"
+		return
+	fi
+	s=$BURST_START
+	while [ "$s" -le "$BURST_MAX" ]; do
+		d=$(probe_drops "$using" "$s") || { skip drops "$using" "probe of $s failed"; break; }
+		log "drops: burst of $s connections: $d dropped"
+		sample drops "$using" probe_drops events "$d" "$s"
+		if [ "$d" -gt 0 ]; then
+			hi=$s
+			break
+		fi
+		lo=$s
+		s=$((s * 2))
+	done
+	if [ -n "$hi" ]; then
+		for ((step = 0; step < BISECT_STEPS; step++)); do
+			mid=$(((lo + hi) / 2))
+			d=$(probe_drops "$using" "$mid") || break
+			log "drops: burst of $mid connections: $d dropped"
+			sample drops "$using" probe_drops events "$d" "$mid"
+			if [ "$d" -gt 0 ]; then hi=$mid; else lo=$mid; fi
+		done
+	fi
+	sample drops "$using" max_burst_no_drops connections "$lo"
+	[ -n "$hi" ] || sample drops "$using" max_burst_capped count 1
+	if [ "$lo" -gt 0 ]; then
+		d=$(probe_drops "$using" $((lo * 2))) &&
+			sample drops "$using" drops_at_2x events "$d" $((lo * 2))
+	fi
+	[ "$using" = agent ] && stop_tracer agent
+}
+
+# --- the static analyzer's benchmark, if its author has added it ---------
+
+bench_sockscan() {
+	if [ ! -f tools/bench/sockscan_bench.sh ]; then
+		skip sockscan sockscan "tools/bench/sockscan_bench.sh not there yet"
+		return
+	fi
+	QUICK=$QUICK BENCH_OUT=$OUT bash tools/bench/sockscan_bench.sh ||
+		skip sockscan sockscan "sockscan_bench.sh failed"
+}
+
+# --- main ----------------------------------------------------------------
+
+machine_info() {
+	local cmd="bash tools/bench/run.sh"
+	[ -n "$QUICK" ] && cmd="QUICK=1 $cmd"
+	[ -n "${MAKELEVEL:-}" ] && cmd="make bench${QUICK:+ QUICK=1}"
+	jq -n --arg nproc "$(nproc)" --arg kernel "$(uname -r)" \
+		--arg cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
+		--arg mem "$(awk '/^MemTotal/ { print $2 * 1024 }' /proc/meminfo)" \
+		--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cmd "$cmd" \
+		--arg rev "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+		--arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+		--arg quick "${QUICK:+1}" --arg rounds "$ROUNDS" \
+		--arg churn "$CHURN_N" --arg udp "$UDP_N" \
+		'{nproc: ($nproc|tonumber), kernel: $kernel, cpu: $cpu,
+		  mem_bytes: ($mem|tonumber), date: $date, command: $cmd,
+		  git_rev: $rev, loadavg_at_start: $load, quick: ($quick == "1"),
+		  rounds: ($rounds|tonumber), churn_n: ($churn|tonumber),
+		  udp_n: ($udp|tonumber)}' >"$OUT/machine.json"
+}
+
+main() {
+	local b t0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "bench: needs root (BPF tracers)" >&2
+		exit 1
+	fi
+	mkdir -p "$OUT"
+	exec 9>"$OUT/.lock"
+	flock -n 9 || { echo "bench: another run holds $OUT/.lock" >&2; exit 1; }
+	bash tools/bench/setup.sh || exit 1
+	if [ ! -x "$TOOLS/churn" ] || [ ! -x "$TOOLS/holdsocks" ] || [ ! -x "$TOOLS/burst" ]; then
+		make -s bench-tools || exit 1
+	fi
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	: >"$RAW"
+	rm -f "$OUT/sockscan.json"
+	machine_info
+	t0=$SECONDS
+	for b in $BENCHES; do
+		case $b in
+		churn_tcp) bench_churn tcp "$CHURN_N" ;;
+		churn_udp) bench_churn udp "$UDP_N" ;;
+		pipeline) bench_pipeline ;;
+		agent_sockets) bench_agent_sockets ;;
+		drops) bench_drops ;;
+		sockscan) bench_sockscan ;;
+		*) log "unknown benchmark '$b'" ;;
+		esac
+	done
+	log "done in $((SECONDS - t0)) s"
+	jq --arg s "$((SECONDS - t0))" '.duration_s = ($s|tonumber)' \
+		"$OUT/machine.json" >"$OUT/machine.json.tmp" && mv "$OUT/machine.json.tmp" "$OUT/machine.json"
+	python3 tools/bench/report.py "$OUT" || exit 1
+	cat "$OUT/results.md"
+}
+
+main "$@"
