@@ -452,7 +452,8 @@ static void collect_listeners(struct sw_detectors *d, struct sw_table *t)
 		if (s->proto == IPPROTO_TCP && s->state == SW_TCP_LISTEN &&
 		    (id = vec_push(&d->listeners, sizeof(*id))))
 			*id = listener_id(s);
-	qsort(d->listeners.data, d->listeners.len, sizeof(__u64), cmp_u64);
+	if (d->listeners.len > 1)
+		qsort(d->listeners.data, d->listeners.len, sizeof(__u64), cmp_u64);
 }
 
 static bool is_inbound(const struct sw_detectors *d, const struct sw_sock *s)
@@ -462,7 +463,7 @@ static bool is_inbound(const struct sw_detectors *d, const struct sw_sock *s)
 	if (s->flags & SW_SOCK_ACCEPTED)
 		return true;
 	if (!(s->flags & SW_SOCK_PREEXISTING) || s->proto != IPPROTO_TCP ||
-	    s->state == SW_TCP_LISTEN)
+	    s->state == SW_TCP_LISTEN || !d->listeners.len)
 		return false;
 	return bsearch(&id, d->listeners.data, d->listeners.len,
 		       sizeof(__u64), cmp_u64) != NULL;
@@ -792,7 +793,8 @@ void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,
 
 	c = d->contribs.data;
 	n = d->contribs.len;
-	qsort(c, n, sizeof(*c), cmp_contrib);
+	if (n > 1)
+		qsort(c, n, sizeof(*c), cmp_contrib);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && !memcmp(&c[j].key, &c[i].key,
 						 sizeof(c[i].key)); j++)
@@ -804,7 +806,8 @@ void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,
 
 	/* the biggest new keys first: they get the room that is left */
 	news = d->news.data;
-	qsort(news, d->news.len, sizeof(*news), cmp_agg_count_desc);
+	if (d->news.len > 1)
+		qsort(news, d->news.len, sizeof(*news), cmp_agg_count_desc);
 	for (i = 0; i < d->news.len; i++)
 		insert_new(d, &news[i], now_ns);
 }
