@@ -35,11 +35,11 @@ QUICK=${QUICK:-0}
 if [ -n "$QUICK" ]; then
 	CHURN_N=${CHURN_N:-5000}
 	UDP_N=${UDP_N:-10000}
-	STARTUP_ROUNDS=${STARTUP_ROUNDS:-3}
+	STARTUP_ROUNDS=${STARTUP_ROUNDS:-2}
 	SCRAPES=${SCRAPES:-5}
-	SETTLE=${SETTLE:-1}
-	BURST_MAX=${BURST_MAX:-80000}
-	BISECT_STEPS=${BISECT_STEPS:-2}
+	SETTLE=${SETTLE:-0.5}
+	BURST_MAX=${BURST_MAX:-40000}
+	BISECT_STEPS=${BISECT_STEPS:-1}
 	PIPE_EVENTS=${PIPE_EVENTS:-1000000}
 else
 	CHURN_N=${CHURN_N:-20000}
@@ -261,8 +261,10 @@ bench_drops() {
 	sample drops "$using" max_burst_no_drops connections "$lo"
 	[ -n "$hi" ] || sample drops "$using" max_burst_capped count 1
 	if [ "$lo" -gt 0 ]; then
-		d=$(probe_drops "$using" $((lo * 2))) &&
+		if d=$(probe_drops "$using" $((lo * 2))); then
+			log "drops: twice that, $((lo * 2)) connections: $d dropped"
 			sample drops "$using" drops_at_2x events "$d" $((lo * 2))
+		fi
 	fi
 	[ "$using" = agent ] && stop_tracer agent
 }
