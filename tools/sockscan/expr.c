@@ -113,3 +113,15 @@ void expr_free(struct expr *e)
 	free(e->s2);
 	free(e);
 }
+
+size_t expr_size(const struct expr *e, size_t limit)
+{
+	size_t n = 1;
+	int i;
+
+	if (!e)
+		return 0;
+	for (i = 0; i < e->nargs && n <= limit; i++)
+		n += expr_size(e->a[i], limit);
+	return n;
+}

@@ -11,6 +11,8 @@
 #ifndef SOCKSCAN_EXPR_H
 #define SOCKSCAN_EXPR_H
 
+#include <stddef.h>
+
 enum expr_kind {
 	EX_STR,		/* string literal: s */
 	EX_INT,		/* integer literal: n */
@@ -55,6 +57,8 @@ struct expr *expr_copy(const struct expr *e);
 /* Copy of @e with every EX_PARAM replaced by a copy of args[n]. */
 struct expr *expr_subst(const struct expr *e, struct expr *const *args, int nargs);
 void expr_free(struct expr *e);
+/* Node count of @e, counting no further than just past @limit. */
+size_t expr_size(const struct expr *e, size_t limit);
 struct expr *expr_arg(const struct expr *e, int i);
 
 #endif

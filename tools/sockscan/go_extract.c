@@ -141,7 +141,8 @@ static struct expr *go_helper_call(struct xctx *x, const char *fam,
 		expr_add(e, go_expr(x, args[0]));
 		return e;
 	}
-	if (!strcmp(fam, "strconv") && (!strcmp(fn, "Itoa") || !strcmp(fn, "FormatInt")) && n >= 1) {
+	if ((!strcmp(fam, "strconv") && (!strcmp(fn, "Itoa") || !strcmp(fn, "FormatInt")) && n >= 1) ||
+	    (!strcmp(fam, "fmt") && !strcmp(fn, "Sprint") && n == 1)) {
 		e = expr_new(EX_TOSTR, NULL);
 		expr_add(e, go_expr(x, args[0]));
 		return e;
@@ -250,27 +251,38 @@ static struct expr *go_call_expr(struct xctx *x, TSNode n)
 	return e ? e : dyn_of(x, n);
 }
 
-/* &pkg.Type{Field: value} of a watched type. */
-static struct expr *go_composite_expr(struct xctx *x, TSNode n)
+/* The composite rule for a qualified type node (pkg.Type), or NULL. */
+static const struct composite *go_composite_type(struct xctx *x, TSNode type)
 {
-	TSNode type = ts_field(n, "type"), body = ts_field(n, "body"), *elems;
-	const struct import *im;
 	const struct composite *c;
-	struct expr *addr = NULL, *port = NULL, *e;
+	const struct import *im;
 	char *tname;
-	size_t i, count;
 
 	if (!ts_is(type, "qualified_type"))
-		return dyn_of(x, n);
+		return NULL;
 	im = go_import_of(x, ts_field(type, "package"));
 	if (!im || !im->family)
-		return dyn_of(x, n);
+		return NULL;
 	tname = ts_text(ts_field(type, "name"), x->src);
 	c = go_composite(im->family, tname);
 	free(tname);
-	if (!c)
-		return dyn_of(x, n);
-	count = ts_named_children(body, &elems);
+	return c;
+}
+
+/*
+ * A value of composite type @c: an object with its address field, or an
+ * address built from the fields. @body is the literal's field list (a null
+ * node for a zero value: var lc net.ListenConfig).
+ */
+static struct expr *go_composite_value(struct xctx *x, const struct composite *c,
+				       TSNode body)
+{
+	struct expr *addr = NULL, *port = NULL, *e;
+	TSNode *elems = NULL;
+	size_t i, count = 0;
+
+	if (!ts_node_is_null(body))
+		count = ts_named_children(body, &elems);
 	for (i = 0; i < count; i++) {
 		TSNode key, val;
 
@@ -295,6 +307,14 @@ static struct expr *go_composite_expr(struct xctx *x, TSNode n)
 	expr_add(e, addr ? addr : expr_str(""));
 	expr_add(e, port ? port : expr_int(0));
 	return e;
+}
+
+/* pkg.Type{Field: value} */
+static struct expr *go_composite_expr(struct xctx *x, TSNode n)
+{
+	const struct composite *c = go_composite_type(x, ts_field(n, "type"));
+
+	return c ? go_composite_value(x, c, ts_field(n, "body")) : dyn_of(x, n);
 }
 
 static struct expr *go_selector_expr(struct xctx *x, TSNode n)
@@ -465,13 +485,14 @@ static void go_spec(struct xctx *x, TSNode spec)
 			continue;
 		if (k < nv)
 			e = go_expr(x, vals[k]);
-		else if (!nv && ts_is(type, "qualified_type"))
-			e = go_composite_expr(x, type);	/* zero value: var lc net.ListenConfig */
+		else if (!nv && go_composite_type(x, type))	/* zero value */
+			e = go_composite_value(x, go_composite_type(x, type), (TSNode){ 0 });
 		k++;
-		if (!e)
+		/* a local without a value is still a local: it hides package names */
+		if (!e && !x->in_func)
 			continue;
 		name = ts_text(kids[i], x->src);
-		xctx_bind(x, name, e, 1);
+		xctx_bind(x, name, e ? e : expr_dyn(name), 1);
 		free(name);
 	}
 	free(kids);
