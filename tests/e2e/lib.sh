@@ -88,10 +88,10 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# BPF program ids owned by process PID (bpftool lists owners as pids).
+# BPF program ids held by process PID (from its fds' fdinfo: works with
+# any bpftool, and names only this process's programs).
 prog_ids_of() {
-	bpftool prog show -j 2>/dev/null |
-		jq -r --argjson p "$1" '.[] | select(.pids != null) | select(any(.pids[]; .pid == $p)) | .id'
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^prog_id:/ { print $2 }' | sort -un
 }
 
 # ids_gone ID...: none of these program ids exists any more.
@@ -101,6 +101,11 @@ ids_gone() {
 		bpftool prog show id "$id" >/dev/null 2>&1 && return 1
 	done
 	return 0
+}
+
+# jqt ARGS...: jq -e, quietly (for check).
+jqt() {
+	jq -e "$@" >/dev/null
 }
 
 finish() {
