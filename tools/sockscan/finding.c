@@ -205,12 +205,26 @@ static int all_interfaces(const char *host)
 	       !strcmp(host, "*");
 }
 
+/* Does the known start of a URL hold all of its scheme, host and port? */
+static int url_authority_known(const char *prefix)
+{
+	const char *sep = prefix ? strstr(prefix, "://") : NULL;
+
+	return sep && strpbrk(sep + 3, "/?#") != NULL;
+}
+
 /* Fill host, port and binding of @fd from the evaluated address. */
 static int place_address(const struct rule *r, const char *driver, struct value *v,
 			 struct finding *fd)
 {
 	struct addr a;
 
+	if (!v->s && r->style == ADDR_URL && url_authority_known(v->prefix)) {
+		/* only the path is unknown: the host and port are not */
+		v->s = v->prefix;
+		v->how = v->prefix_how;
+		v->prefix = NULL;
+	}
 	if (!v->s) {
 		fd->how = RES_DYNAMIC;
 		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");

@@ -60,7 +60,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "sarif"))
 			o->format = FORMAT_SARIF;
 		else
-			argp_error(state, "unknown format '%s' (json, csv or sarif)", arg);
+			argp_failure(state, 2, 0, "unknown format '%s' (json, csv or sarif)", arg);
 		break;
 	case 'o':
 		o->output = arg;
@@ -68,7 +68,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'j':
 		n = strtol(arg, &end, 10);
 		if (*end || n < 1 || n > 256)
-			argp_error(state, "--jobs wants a number from 1 to 256, not '%s'", arg);
+			argp_failure(state, 2, 0, "--jobs wants a number from 1 to 256, not '%s'", arg);
 		o->jobs = n;
 		break;
 	case OPT_INCLUDE_VENDOR:
@@ -88,7 +88,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->npaths = state->argc - state->next;
 		break;
 	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "no path to scan");
+		argp_failure(state, 2, 0, "no path to scan (see --help)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -141,19 +141,23 @@ static void warn_unparsed(struct scan *sc)
 	}
 }
 
-static int write_report(struct scan *sc)
+/* Open the report's destination first: a bad --output fails before the work. */
+static FILE *open_output(const char *path)
 {
-	FILE *out = stdout;
+	FILE *out;
+
+	if (!path)
+		return stdout;
+	out = fopen(path, "w");
+	if (!out)
+		fprintf(stderr, "sockscan: %s: cannot write: %s\n", path, strerror(errno));
+	return out;
+}
+
+static int write_report(struct scan *sc, FILE *out)
+{
 	int rc;
 
-	if (sc->opt.output) {
-		out = fopen(sc->opt.output, "w");
-		if (!out) {
-			fprintf(stderr, "sockscan: %s: cannot write: %s\n", sc->opt.output,
-				strerror(errno));
-			return -1;
-		}
-	}
 	if (sc->opt.format == FORMAT_CSV)
 		rc = output_csv(sc, out);
 	else if (sc->opt.format == FORMAT_SARIF)
@@ -174,13 +178,22 @@ int main(int argc, char **argv)
 {
 	struct scan sc = { 0 };
 	struct timespec t0, t1;
+	FILE *out;
 	size_t i;
 
 	sc.opt.jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	argp_parse(&argp, argc, argv, 0, NULL, &sc.opt);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (walk_paths(&sc))
+	out = open_output(sc.opt.output);
+	if (!out)
 		return 2;
+	if (walk_paths(&sc)) {
+		if (sc.opt.output) {
+			fclose(out);
+			unlink(sc.opt.output);
+		}
+		return 2;
+	}
 	sc.root_name = base_name(sc.opt.paths[0]);
 	pool_run(sc.opt.jobs, sc.nfiles, first_pass, &sc);
 	pkgs_build(&sc);
@@ -191,7 +204,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sc.seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	warn_unparsed(&sc);
-	if (write_report(&sc))
+	if (write_report(&sc, out))
 		return 2;
 	/* the report is complete for what could be read; say that some was not */
 	return sc.read_errors ? 1 : 0;

@@ -18,6 +18,7 @@ void value_free(struct value *v)
 {
 	free(v->s);
 	free(v->dyn);
+	free(v->prefix);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -26,6 +27,19 @@ static void set_dyn(struct value *v, const char *what)
 	value_free(v);
 	v->how = RES_DYNAMIC;
 	v->dyn = xstrdup(what);
+}
+
+/*
+ * Unknown, but known to start with @known followed by what @rest (itself
+ * unknown) starts with: "https://api.example.com/" + id still names the
+ * host and port.
+ */
+static void set_dyn_after(struct value *v, const char *known, enum resolution how,
+			  const struct value *rest)
+{
+	set_dyn(v, rest->dyn);
+	v->prefix = xasprintf("%s%s", known, rest->prefix ? rest->prefix : "");
+	v->prefix_how = how > rest->prefix_how ? how : rest->prefix_how;
 }
 
 static void set_str(struct value *v, char *s, enum resolution how)
@@ -171,8 +185,10 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 
 	eval(sc, ctx, expr_arg(e, 0), &a, depth + 1);
 	eval(sc, ctx, expr_arg(e, 1), &b, depth + 1);
-	if (!a.s || !b.s) {
-		set_dyn(v, a.s ? b.dyn : a.dyn);
+	if (!a.s) {
+		set_dyn_after(v, "", RES_LITERAL, &a);
+	} else if (!b.s) {
+		set_dyn_after(v, a.s, a.how, &b);
 	} else if (a.is_int && b.is_int) {
 		set_str(v, xasprintf("%ld", strtol(a.s, NULL, 10) + strtol(b.s, NULL, 10)),
 			a.how > b.how ? a.how : b.how);
@@ -190,7 +206,7 @@ static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	struct value f = { 0 };
 	enum resolution how;
-	char *out = NULL, *next;
+	char *out = NULL;
 	const char *p;
 	size_t len = 0;
 	int argi = 1;
@@ -226,8 +242,8 @@ static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		eval(sc, ctx, e->a[argi++], &a, depth + 1);
 		if (!a.s) {
 			fclose(m);
+			set_dyn_after(v, out, how, &a);
 			free(out);
-			set_dyn(v, a.dyn);
 			value_free(&a);
 			value_free(&f);
 			return;
@@ -238,8 +254,7 @@ static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		value_free(&a);
 	}
 	fclose(m);
-	next = out;
-	set_str(v, next, how);
+	set_str(v, out, how);
 	value_free(&f);
 }
 

@@ -15,6 +15,8 @@ struct value {
 	int is_int;		/* came from an integer (so + adds) */
 	enum resolution how;	/* least certain source that went into it */
 	char *dyn;		/* when unknown: what could not be resolved */
+	char *prefix;		/* when unknown: the known text it starts with */
+	enum resolution prefix_how;
 };
 
 void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# sockscan end to end: the exact findings on the fixture tree, the three
+# output formats read back by real parsers, the walk's options, and bad
+# input. Needs jq and python3 (standard library only).
+. "$(dirname "$0")/lib.sh"
+
+SCAN=${SOCKSCAN:-$PWD/build/sockscan}
+FIX=tests/sockscan/fixtures
+EXPECTED=tests/sockscan/expected.json
+PROJECT=tests/sockscan/project.jq
+
+if [ ! -x "$SCAN" ]; then
+	not_ok "build/sockscan exists (run make build/sockscan)"
+	finish
+	exit 1
+fi
+
+"$SCAN" "$FIX" >"$TMP/out.json" 2>"$TMP/err.txt"
+rc=$?
+
+# jq as a predicate: exit status only
+jqt() {
+	jq -e "$@" >/dev/null
+}
+
+# --- exact findings -----------------------------------------------------
+check "scan of the fixtures exits 0 (syntax errors are reported, not fatal)" test "$rc" -eq 0
+check "JSON output parses" jqt . "$TMP/out.json"
+jq -f "$PROJECT" "$TMP/out.json" >"$TMP/actual.json"
+if diff -u "$EXPECTED" "$TMP/actual.json" >"$TMP/diff.txt"; then
+	ok "findings equal $EXPECTED ($(jq length "$EXPECTED") findings, field by field)"
+else
+	not_ok "findings differ from $EXPECTED:"
+	head -n 60 "$TMP/diff.txt"
+fi
+
+# --- negatives and skipped places, asserted on their own as well ----------
+none_from() {
+	jq -e --arg re "$1" '[.findings[] | select(.file | test($re))] | length == 0' \
+		"$TMP/out.json" >/dev/null
+}
+check "no finding from user types, comments, strings, sqlite (Go)" none_from 'negative\.go$'
+check "no finding from user classes, comments, strings, sqlite3 (Python)" none_from 'negative\.py$'
+check "vendor/ skipped by default" none_from '/vendor/'
+check "testdata/ skipped by default" none_from '/testdata/'
+check "*_test.go skipped by default" none_from '_test\.go$'
+check "hidden directories skipped by default" none_from '/\.hidden/'
+check "sql.Open(\"sqlite3\", ...) is no finding" jqt '[.findings[] | select(.app_protocol == "sqlite")] | length == 0' "$TMP/out.json"
+check "every finding names its service" jqt 'all(.findings[]; (.service | length) > 0)' "$TMP/out.json"
+check "dynamic findings carry the expression text" \
+	jqt 'all(.findings[] | select(.resolution == "dynamic"); (.expr // .dynamic | length) > 0)' "$TMP/out.json"
+
+# --- files with syntax errors -----------------------------------------------
+check "unparsed lists the broken Go file with its line" \
+	jqt '.unparsed | any(.file == "go/broken/broken.go" and .line == 9 and .findings_kept)' "$TMP/out.json"
+check "unparsed lists the broken Python file" \
+	jqt '.unparsed | any(.file == "py/tools/broken.py")' "$TMP/out.json"
+check "findings before the syntax error are kept" \
+	jqt 'any(.findings[]; .file == "go/broken/broken.go" and .port == 7777)' "$TMP/out.json"
+check "stderr warns about each broken file" test "$(grep -c 'syntax error' "$TMP/err.txt")" -eq 2
+
+# --- walk options -------------------------------------------------------------
+has_port() {
+	local port=$1
+	shift
+	"$SCAN" "$@" "$FIX/go" 2>/dev/null | jq -e --argjson p "$port" 'any(.findings[]; .port == $p)' >/dev/null
+}
+check "--include-vendor scans vendor/" has_port 1111 --include-vendor
+check "--include-tests scans *_test.go" has_port 2222 --include-tests
+check "--include-tests scans testdata/" has_port 3333 --include-tests
+check "--include-hidden scans hidden directories" has_port 4444 --include-hidden
+"$SCAN" -j 1 "$FIX" 2>/dev/null | jq -f "$PROJECT" >"$TMP/j1.json"
+check "-j 1 finds what -j 2 finds" cmp -s "$TMP/j1.json" "$TMP/actual.json"
+"$SCAN" --output "$TMP/written.json" "$FIX" >/dev/null 2>&1
+check "--output writes the report to the file" cmp -s <(jq -f "$PROJECT" "$TMP/written.json") "$TMP/actual.json"
+"$SCAN" "$FIX/go/internal/server/listeners.go" 2>/dev/null >"$TMP/one.json"
+check "a single file can be scanned" jqt '[.findings[]] | length == 13' "$TMP/one.json"
+
+# --- CSV, read back with Python's csv module ----------------------------------
+"$SCAN" --format csv "$FIX" >"$TMP/out.csv" 2>/dev/null
+check "CSV matches the JSON findings, row by row" python3 - "$TMP/out.csv" "$TMP/out.json" <<'EOF'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+doc = json.load(open(sys.argv[2]))
+want = ["file", "line", "column", "language", "service", "module", "direction", "api",
+        "protocol", "app_protocol", "host", "port", "binding", "resolution", "expr", "dynamic"]
+assert list(rows[0].keys()) == want, rows[0].keys()
+assert len(rows) == len(doc["findings"]), (len(rows), len(doc["findings"]))
+for row, f in zip(rows, doc["findings"]):
+    for k in want:
+        v = f[k]
+        assert row[k] == ("" if v is None else str(v)), (k, row[k], v)
+EOF
+
+# --- SARIF 2.1.0's required structure -------------------------------------------
+"$SCAN" --format sarif "$FIX" >"$TMP/out.sarif" 2>/dev/null
+check "SARIF: version 2.1.0 and \$schema" jqt '.version == "2.1.0" and (."$schema" | test("sarif"))' "$TMP/out.sarif"
+check "SARIF: runs[].tool.driver.name" jqt '.runs | length == 1 and .[0].tool.driver.name == "sockscan"' "$TMP/out.sarif"
+check "SARIF: every result has ruleId, message.text, uri and startLine" jqt '
+	.runs[0].results | length > 0 and all(.[];
+		(.ruleId | type) == "string" and (.message.text | type) == "string" and
+		(.locations[0].physicalLocation.artifactLocation.uri | type) == "string" and
+		(.locations[0].physicalLocation.region.startLine | type) == "number" and
+		.locations[0].physicalLocation.region.startLine >= 1)' "$TMP/out.sarif"
+check "SARIF: ruleIds are declared by the driver" jqt '
+	[.runs[0].tool.driver.rules[].id] as $ids | all(.runs[0].results[]; .ruleId as $r | $ids | index($r))' "$TMP/out.sarif"
+check "SARIF: one result per finding plus one per broken file" \
+	test "$(jq '.runs[0].results | length' "$TMP/out.sarif")" -eq "$(( $(jq '.findings | length' "$TMP/out.json") + 2 ))"
+
+# --- bad input: one line on stderr, non-zero exit, no crash ---------------------
+bad() {
+	local what=$1 want=$2
+	shift 2
+	"$SCAN" "$@" >"$TMP/bad.out" 2>"$TMP/bad.err"
+	local code=$?
+	if [ "$code" -ne 0 ] && [ "$code" -lt 128 ] && [ "$(wc -l <"$TMP/bad.err")" -eq 1 ] &&
+	   grep -q -- "$want" "$TMP/bad.err"; then
+		ok "$what (exit $code: $(cat "$TMP/bad.err"))"
+	else
+		not_ok "$what (exit $code, stderr: $(cat "$TMP/bad.err"))"
+	fi
+}
+bad "missing path" "$TMP/nowhere" "$TMP/nowhere"
+ln -s "$TMP/gone.go" "$TMP/dangling.go"
+bad "unreadable file named on the command line" "dangling.go" "$TMP/dangling.go"
+echo 'not a source' >"$TMP/notes.txt"
+bad "a file that is not Go or Python" "notes.txt" "$TMP/notes.txt"
+bad "unknown --format" "format" --format xml "$FIX"
+bad "bad --jobs" "jobs" -j 0 "$FIX"
+bad "unwritable --output" "cannot write" --output "$TMP/no/such/dir/out.json" "$FIX/go/internal"
+
+mkdir -p "$TMP/tree"
+cp "$FIX/go/internal/server/listeners.go" "$TMP/tree/"
+ln -s "$TMP/gone.go" "$TMP/tree/lost.go"
+"$SCAN" "$TMP/tree" >"$TMP/tree.json" 2>"$TMP/tree.err"
+code=$?
+check "unreadable file in a tree: exit 1, still a full report" \
+	test "$code" -eq 1 -a "$(jq '.findings | length' "$TMP/tree.json")" -eq 13
+check "unreadable file in a tree: listed in unparsed, named on stderr" \
+	jqt '.unparsed | any(.file == "lost.go" and (.reason | test("cannot read")))' "$TMP/tree.json"
+check "unreadable file in a tree: one stderr line" test "$(grep -c lost.go "$TMP/tree.err")" -eq 1
+
+finish
