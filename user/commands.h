@@ -10,6 +10,8 @@ int cmd_trace(int argc, char **argv);		/* user/cmd_trace.c */
 int cmd_status(int argc, char **argv);		/* user/cmd_status.c */
 int cmd_health(int argc, char **argv);		/* user/cmd_health.c */
 int cmd_ports(int argc, char **argv);		/* user/cmd_ports.c */
+int cmd_agent(int argc, char **argv);		/* user/cmd_agent.c */
+int cmd_check_manifest(int argc, char **argv);	/* user/cmd_check_manifest.c */
 int cmd_replay(int argc, char **argv);		/* user/cmd_replay.c */
 
 #endif /* SW_COMMANDS_H */

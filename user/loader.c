@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -249,6 +250,14 @@ int sw_loader_poll(struct sw_loader *l)
 		return n;
 	/* Records submitted without a wake-up are not signalled: take them. */
 	return sw_loader_drain(l);
+}
+
+int sw_loader_wait(struct sw_loader *l, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n = epoll_wait(ring_buffer__epoll_fd(l->rb), &ev, 1, timeout_ms);
+
+	return n < 0 ? -errno : n;
 }
 
 int sw_loader_drain(struct sw_loader *l)

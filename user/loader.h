@@ -33,6 +33,9 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 /* Wait up to the poll interval for records and hand each to fn. Returns
  * the number of records, or -errno (-EINTR when a signal interrupted). */
 int sw_loader_poll(struct sw_loader *l);
+/* Wait up to timeout_ms for the ring to signal, without reading it:
+ * callers that lock around the reading wait outside the lock. */
+int sw_loader_wait(struct sw_loader *l, int timeout_ms);
 /* Drain what is in the ring now, without waiting. */
 int sw_loader_drain(struct sw_loader *l);
 /* Ring-buffer drops and events submitted, summed over CPUs. */
