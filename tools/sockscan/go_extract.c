@@ -309,12 +309,40 @@ static struct expr *go_composite_value(struct xctx *x, const struct composite *c
 	return e;
 }
 
+static void go_field_assign(struct xctx *x, TSNode field, TSNode value);
+
+/* Type{field: value} of a type sockscan does not know: keep object fields. */
+static void go_keyed_objects(struct xctx *x, TSNode body)
+{
+	TSNode *elems;
+	size_t count = ts_named_children(body, &elems), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode key, val;
+
+		if (!ts_is(elems[i], "keyed_element"))
+			continue;
+		key = ts_node_named_child(elems[i], 0);
+		val = ts_node_named_child(elems[i], 1);
+		if (ts_is(key, "literal_element"))
+			key = ts_node_named_child(key, 0);
+		if (ts_is(val, "literal_element"))
+			val = ts_node_named_child(val, 0);
+		if (ts_is(key, "identifier") || ts_is(key, "field_identifier"))
+			go_field_assign(x, key, val);
+	}
+	free(elems);
+}
+
 /* pkg.Type{Field: value} */
 static struct expr *go_composite_expr(struct xctx *x, TSNode n)
 {
 	const struct composite *c = go_composite_type(x, ts_field(n, "type"));
 
-	return c ? go_composite_value(x, c, ts_field(n, "body")) : dyn_of(x, n);
+	if (c)
+		return go_composite_value(x, c, ts_field(n, "body"));
+	go_keyed_objects(x, ts_field(n, "body"));
+	return dyn_of(x, n);
 }
 
 static struct expr *go_selector_expr(struct xctx *x, TSNode n)
@@ -406,6 +434,22 @@ static struct expr *go_expr(struct xctx *x, TSNode n)
 	return dyn_of(x, n);
 }
 
+/* The receiver of a method call; x.field stands for ".field" (go_field_assign). */
+static struct expr *go_receiver(struct xctx *x, TSNode operand)
+{
+	char *field, *name;
+	struct expr *e;
+
+	if (!ts_is(operand, "selector_expression") || go_import_of(x, ts_field(operand, "operand")))
+		return go_expr(x, operand);
+	field = ts_text(ts_field(operand, "field"), x->src);
+	name = xasprintf(".%s", field);
+	e = expr_new(EX_IDENT, name);
+	free(field);
+	free(name);
+	return e;
+}
+
 /*
  * A call in statement or argument position: a site when it goes through
  * a rule's import, or a method call that may turn out to be one.
@@ -435,7 +479,7 @@ static void go_call_site(struct xctx *x, TSNode n)
 		if (!r) {
 			s->method = name;
 			name = NULL;
-			s->recv = go_expr(x, operand);
+			s->recv = go_receiver(x, operand);
 		}
 		for (i = 0; i < nargs; i++)
 			site_add_arg(s, go_expr(x, args[i]), NULL,
@@ -443,6 +487,30 @@ static void go_call_site(struct xctx *x, TSNode n)
 	}
 	free(name);
 	free(args);
+}
+
+/*
+ * x.field = value, or Type{field: value}, where value is an object of a
+ * watched type (an *http.Server, a *grpc.Server...): the object is kept
+ * as the package-level name ".field", whatever the struct, so that a
+ * method called on any x.field finds its type. Field names, not struct
+ * instances: precise enough for the servers and clients a service holds.
+ */
+static void go_field_assign(struct xctx *x, TSNode field, TSNode value)
+{
+	struct expr *e = go_expr(x, value);
+	char *name;
+
+	if (e->kind != EX_OBJ) {
+		expr_free(e);
+		return;
+	}
+	name = ts_text(field, x->src);
+	name = xrealloc(name, strlen(name) + 2);
+	memmove(name + 1, name, strlen(name) + 1);
+	name[0] = '.';
+	symtab_set(&x->f->syms, name, e);
+	free(name);
 }
 
 /* Bind the identifiers of @left to the values of @right. */
@@ -454,6 +522,10 @@ static void go_assign(struct xctx *x, TSNode left, TSNode right, int declare)
 	for (i = 0; i < nl; i++) {
 		char *name;
 
+		if (ts_is(l[i], "selector_expression") && (i < nr || (i == 0 && nr == 1))) {
+			go_field_assign(x, ts_field(l[i], "field"), r[nr == nl ? i : 0]);
+			continue;
+		}
 		if (!ts_is(l[i], "identifier"))
 			continue;
 		/* v, err := f(): the first name takes the call's value */
@@ -612,6 +684,46 @@ static void go_function(struct xctx *x, TSNode fn, int summarise)
 	free(params);
 }
 
+/*
+ * type T struct { srv *http.Server }: a field of a watched type holds a
+ * zero object of that type until an assignment says more, so that
+ * t.srv.ListenAndServe() is found (see go_field_assign).
+ */
+static void go_struct_fields(struct xctx *x, TSNode decl)
+{
+	TSNode *specs;
+	size_t ns = ts_named_children(decl, &specs), i;
+
+	for (i = 0; i < ns; i++) {
+		TSNode list = ts_node_named_child(ts_field(specs[i], "type"), 0), *fields;
+		size_t nf, k;
+
+		if (!ts_is(ts_field(specs[i], "type"), "struct_type"))
+			continue;
+		nf = ts_named_children(list, &fields);
+		for (k = 0; k < nf; k++) {
+			TSNode type = ts_field(fields[k], "type");
+			const struct composite *c;
+			char *name, *key;
+
+			if (ts_is(type, "pointer_type"))
+				type = ts_node_named_child(type, 0);
+			c = go_composite_type(x, type);
+			if (!c || !c->makes || ts_node_is_null(ts_field(fields[k], "name")))
+				continue;
+			name = ts_text(ts_field(fields[k], "name"), x->src);
+			key = xasprintf(".%s", name);
+			/* an assignment seen earlier knows more than the type */
+			if (!symtab_find(&x->f->syms, key))
+				symtab_set(&x->f->syms, key, expr_obj(c->makes, NULL, NULL));
+			free(key);
+			free(name);
+		}
+		free(fields);
+	}
+	free(specs);
+}
+
 void go_extract(struct srcfile *f, const char *src, TSNode root)
 {
 	struct xctx x = { .f = f, .src = src };
@@ -627,6 +739,8 @@ void go_extract(struct srcfile *f, const char *src, TSNode root)
 			go_function(&x, decls[i], 0);
 		else if (!strcmp(t, "const_declaration") || !strcmp(t, "var_declaration"))
 			go_walk(&x, decls[i]);
+		else if (!strcmp(t, "type_declaration"))
+			go_struct_fields(&x, decls[i]);
 	}
 	free(decls);
 	free(x.rets);

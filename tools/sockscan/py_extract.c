@@ -487,6 +487,12 @@ static struct expr *py_expr(struct xctx *x, TSNode n)
 	return dyn_of(x, n);
 }
 
+/* self.name */
+static int is_self_attr(struct xctx *x, TSNode n)
+{
+	return ts_is(n, "attribute") && ts_text_eq(ts_field(n, "object"), x->src, "self");
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -515,8 +521,12 @@ static void py_call_site(struct xctx *x, TSNode n)
 	s = site_new(x, n);
 	s->rule = r;
 	s->method = method;
-	if (method)
+	if (method && is_self_attr(x, ts_field(fn, "object"))) {
+		s->recv = expr_new(EX_IDENT, NULL);
+		s->recv->s = ts_text(ts_field(fn, "object"), x->src);
+	} else if (method) {
 		s->recv = py_expr(x, ts_field(fn, "object"));
+	}
 	count = ts_named_children(ts_field(n, "arguments"), &args);
 	for (i = 0; i < count; i++) {
 		TSNode a = args[i];
@@ -542,13 +552,39 @@ static void py_walk_children(struct xctx *x, TSNode n)
 	free(kids);
 }
 
+
+/*
+ * self.sock = socket.socket(): an object of a watched type kept in an
+ * attribute of self is kept as the module-level name "self.sock", shared
+ * by the methods of the class, so that self.sock.connect() is found.
+ */
+static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	struct expr *e = py_expr(x, right);
+	char *name;
+
+	if (!e || e->kind != EX_OBJ) {
+		expr_free(e);
+		return;
+	}
+	name = ts_text(left, x->src);
+	symtab_set(&x->f->syms, name, e);
+	free(name);
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
 	char *name;
 
 	py_walk(x, right);
-	if (!ts_is(left, "identifier") || ts_node_is_null(right))
+	if (ts_node_is_null(right))
+		return;
+	if (is_self_attr(x, left)) {
+		py_self_assign(x, left, right);
+		return;
+	}
+	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
 	xctx_bind(x, name, py_expr(x, right), 1);

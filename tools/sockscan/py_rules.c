@@ -36,6 +36,7 @@ const struct rule py_rules[] = {
 	{ "socket", "socket.socket", "bind", "socket.socket.bind", IN, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1 },
 	{ "socket", "socket.socket", "connect", "socket.socket.connect", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1 },
 	{ "socket", "socket.socket", "connect_ex", "socket.socket.connect_ex", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1 },
+	{ "socket", "socket.socket", "sendto", "socket.socket.sendto", OUT, ADDR_HOSTPORT, FROM_ARG, 1, "address", .net_arg = -1 },
 	{ "socket", NULL, "create_connection", "socket.create_connection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
 	{ "socket", NULL, "create_server", "socket.create_server", IN, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
 
@@ -71,6 +72,16 @@ const struct rule py_rules[] = {
 	{ "httpx", NULL, "Client", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
 	{ "httpx", NULL, "AsyncClient", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
 	PY_HTTP_VERBS("httpx", "httpx.Client", "httpx.Client"),
+	{ "aiohttp", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "aiohttp.ClientSession" },
+	PY_HTTP_VERBS("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession"),
+
+	/* database and cache clients configured by keyword, with their defaults */
+	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT },
+	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_ARG, 0, "host", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "mongodb://localhost:27017", .default_how = RES_FRAMEWORK_DEFAULT },
+
 	{ "urllib.request", NULL, "Request", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "urllib.request.Request" },
 	PY_HTTP("urllib.request", NULL, "urllib.request", "urlopen", 0),
 	{ NULL },

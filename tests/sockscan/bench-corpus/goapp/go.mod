@@ -1,0 +1,3 @@
+module github.com/acme/goapp
+
+go 1.22
