@@ -4,7 +4,7 @@
 #include "sockwatch.bpf.h"
 
 const volatile struct sw_filter filter = {};
-const volatile __u32 state_mask = ~0U;
+const volatile bool owned_only = false;
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

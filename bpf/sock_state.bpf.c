@@ -10,6 +10,21 @@
  */
 #include "sockwatch.bpf.h"
 
+/*
+ * In owned_only mode: SYN_SENT follows from connect, SYN_RECV is a child
+ * nobody owns yet, FIN_WAIT and LAST_ACK come after the owner let go.
+ * What is left: ESTABLISHED, CLOSE_WAIT (the leak), LISTEN, and a CLOSE
+ * of a socket still owned (a reset or a failed connect).
+ */
+static __always_inline bool owned_state_wanted(const struct sw_sk_info *info,
+					       int newstate)
+{
+	if (info && (info->flags & SWK_RELEASED))
+		return false;
+	return newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE_WAIT ||
+	       newstate == TCP_LISTEN || newstate == TCP_CLOSE;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 {
@@ -40,7 +55,9 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (info && !pid_wanted(info->pid))
 		return 0;
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
-	if (oldstate == newstate || !(state_mask & (1U << newstate)))
+	if (oldstate == newstate)
+		return 0;
+	if (owned_only && !owned_state_wanted(info, newstate))
 		return 0;
 
 	e = event_reserve(newstate == TCP_LISTEN ? SW_EV_LISTEN : SW_EV_STATE);

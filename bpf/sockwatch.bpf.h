@@ -83,8 +83,15 @@ SW_EXTERN struct {
 
 /* Set by the loader before load; see struct sw_filter. */
 SW_EXTERN const volatile struct sw_filter filter;
-/* Bit (1 << state) set: emit TCP transitions into that state. */
-SW_EXTERN const volatile __u32 state_mask;
+/*
+ * The agent's mode: only what a table of sockets owned by processes
+ * needs. Handshake and teardown transitions, and anything after the
+ * owner released the socket, stay in the kernel. trace sees everything.
+ */
+SW_EXTERN const volatile bool owned_only;
+
+/* sw_sk_info.flags, kernel side only (beside the SW_F_* of the ABI) */
+#define SWK_RELEASED	0x80
 /* Wake the reader only once this much data waits (batched wake-ups). */
 SW_EXTERN const volatile __u64 wakeup_bytes;
 

@@ -326,6 +326,7 @@ static int start(struct sw_agent *a)
 	struct sw_loader_opts lo = {
 		.ring_bytes = (size_t)a->cfg.agent.ring_buffer_kb * 1024,
 		.poll_ms = POLL_MS,
+		.owned_only = true,
 		.verbose = a->opts.verbose,
 	};
 	char err[256];
@@ -340,6 +341,8 @@ static int start(struct sw_agent *a)
 	if (sw_manifest_setup(a))
 		return -1;
 	a->table = sw_table_new(16384);
+	if (a->table)
+		sw_table_set_owned_only(a->table, true);
 	a->det = sw_detectors_new(&a->cfg, &hooks);
 	a->flood = flood_new(&a->cfg);
 	if (!a->table || !a->det || !a->flood) {

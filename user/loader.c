@@ -184,7 +184,7 @@ static int set_options(struct sw_loader *l, const struct sw_loader_opts *o)
 		return -EINVAL;
 	}
 	s->rodata->filter = o->filter;
-	s->rodata->state_mask = o->state_mask ? o->state_mask : ~0U;
+	s->rodata->owned_only = o->owned_only;
 	/* Wake the reader at a quarter full: far from drops, yet rare. */
 	s->rodata->wakeup_bytes = ring / 4;
 	return bpf_map__set_max_entries(s->maps.events, ring);

@@ -19,7 +19,7 @@ typedef int (*sw_event_fn)(void *ctx, const struct sw_event *e);
 
 struct sw_loader_opts {
 	struct sw_filter filter;
-	__u32 state_mask;	/* 0: every state */
+	bool owned_only;	/* agent mode: see owned_only in bpf/ */
 	size_t ring_bytes;	/* 0: default (1 MiB); power of two */
 	unsigned poll_ms;	/* longest wait for batched records; 0: 100 */
 	bool verbose;		/* print libbpf's messages */

@@ -24,6 +24,7 @@ struct sw_table {
 	struct sw_proc *procs;
 	size_t pcap;		/* power of two */
 	size_t pcount;
+	bool owned_only;	/* see sw_table_set_owned_only */
 };
 
 /* Cookies are a kernel counter: consecutive numbers. Mix them so that
@@ -69,6 +70,11 @@ void sw_table_free(struct sw_table *t)
 	free(t->socks);
 	free(t->procs);
 	free(t);
+}
+
+void sw_table_set_owned_only(struct sw_table *t, bool on)
+{
+	t->owned_only = on;
 }
 
 size_t sw_table_count(const struct sw_table *t)
@@ -361,11 +367,13 @@ static __u8 next_state(const struct sw_sock *s, const struct sw_event *e, bool f
  * TCP socket still open on the wire stays, so its FIN_WAIT and LAST_ACK
  * are seen.
  */
-static bool gone(const struct sw_sock *s)
+static bool gone(const struct sw_table *t, const struct sw_sock *s)
 {
 	bool closed = s->proto != 6 || s->state == SW_TCP_CLOSE ||
 		      s->state == SW_TCP_NONE;
 
+	if (t->owned_only && (s->flags & SW_SOCK_RELEASED))
+		return true;
 	if (!closed)
 		return false;
 	return (s->flags & SW_SOCK_RELEASED) || !s->pid;
@@ -404,7 +412,7 @@ struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e)
 		}
 	}
 
-	if (gone(s) && (e->kind == SW_EV_CLOSE || e->kind == SW_EV_STATE)) {
+	if (gone(t, s) && (e->kind == SW_EV_CLOSE || e->kind == SW_EV_STATE)) {
 		/* not accounted again: delete without the proc update */
 		DELETE_SHIFT(t->socks, t->cap, (size_t)(s - t->socks), cookie, hash64);
 		t->count--;

@@ -66,6 +66,9 @@ struct sw_table;
 
 struct sw_table *sw_table_new(size_t capacity_hint);
 void sw_table_free(struct sw_table *t);
+/* Owned-only mode (the agent's): a socket leaves the table when its owner
+ * releases it, since the kernel sends nothing about it afterwards. */
+void sw_table_set_owned_only(struct sw_table *t, bool on);
 
 /* Apply one decoded event at monotonic time now_ns. Returns the socket, or
  * NULL when the event removed it or did not concern a tracked socket. */

@@ -36,7 +36,7 @@ done
 # Other processes' sockets are traced too: keep only the workload's lines.
 mine() { grep -E "\"comm\":\"sw-|\"lport\":(${PORT[4]}|${PORT[6]})," "$OUT" > "$TMP/mine.json"; }
 has_event() { mine && jq -e --argjson p "$1" --arg ev "$2" 'select(.pid == $p and .event == $ev)' "$TMP/mine.json" >/dev/null; }
-wait_for 10 has_event "${UDP[6]}" close || not_ok "UDP close over IPv6 not seen in time"
+wait_for 30 has_event "${UDP[6]}" close || not_ok "UDP close over IPv6 not seen in time"
 stop "$TRACE"
 check "trace exits 0 on SIGTERM" test $? -eq 0
 check "summary line on stderr" grep -qE '^sockwatch: [0-9]+ events seen, [0-9]+ printed, [0-9]+ dropped' "$TMP/trace.err"
