@@ -45,9 +45,13 @@ static const struct {
 	[SW_HOOK_BIND]	  = { "bind",    { { SW_MECH_CGROUP, "cgroup/post_bind4+6", true } } },
 	[SW_HOOK_CONNECT] = { "connect", { { SW_MECH_CGROUP, "cgroup/connect4+6", true } } },
 	[SW_HOOK_STATE]	  = { "state",   { { SW_MECH_TP_BTF, "tp_btf/inet_sock_set_state", true } } },
-	[SW_HOOK_ACCEPT]  = { "accept",  {
-		{ SW_MECH_FENTRY, "fexit/inet_csk_accept", false },
-		{ SW_MECH_TRACEPOINT, "tracepoint/syscalls/sys_exit_accept{,4}", true } } },
+	/*
+	 * fexit/inet_csk_accept could write the owner into socket storage
+	 * directly; the syscall tracepoint with the cookie-keyed hand-off
+	 * gives the same attribution on every kernel, fentry or not, so it
+	 * is the one hook (fentry is still probed and reported).
+	 */
+	[SW_HOOK_ACCEPT]  = { "accept",  { { SW_MECH_TRACEPOINT, "tracepoint/syscalls/sys_exit_accept{,4}", true } } },
 	[SW_HOOK_CLOSE]	  = { "close",   { { SW_MECH_CGROUP, "cgroup/sock_release", true } } },
 };
 
@@ -97,22 +101,47 @@ static bool tracepoint_exists(const char *cat, const char *name)
 	return !access(path, R_OK);
 }
 
-int sw_cgroup2_root(char *path, size_t len)
+/* The first cgroup2 mount listed in a mounts file, prefixed by root. */
+static bool find_cgroup2(const char *mounts, const char *root, char *path, size_t len)
 {
 	struct mntent *m;
-	FILE *f = setmntent("/proc/self/mounts", "r");
-	int found = 0;
+	FILE *f = setmntent(mounts, "r");
+	bool found = false;
 
 	if (!f)
-		return -errno;
+		return false;
 	while ((m = getmntent(f)))
 		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(path, len, "%s", m->mnt_dir);
-			found = 1;
+			snprintf(path, len, "%s%s", root, m->mnt_dir);
+			found = true;
 			break;
 		}
 	endmntent(f);
-	if (found)
+	return found;
+}
+
+static bool same_ns(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) || stat(b, &sb))
+		return true;	/* cannot tell: assume the host's */
+	return sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+int sw_cgroup2_root(char *path, size_t len)
+{
+	/*
+	 * In a container with its own cgroup namespace (what Kubernetes
+	 * gives), the local cgroup2 mount is the container's subtree, and
+	 * programs attached there would see only the container. The host's
+	 * hierarchy is reachable through PID 1's root when the pod shares
+	 * the host's PID namespace (hostPID).
+	 */
+	if (!same_ns("/proc/self/ns/cgroup", "/proc/1/ns/cgroup") &&
+	    find_cgroup2("/proc/1/mounts", "/proc/1/root", path, len))
+		return 0;
+	if (find_cgroup2("/proc/self/mounts", "", path, len))
 		return 0;
 	/* No v2 hierarchy mounted: mount one; its root holds every task. */
 	mkdir("/run/sockwatch", 0700);
@@ -177,6 +206,9 @@ void sw_plan_probe(struct sw_attach_plan *p)
 		if (!e->chosen) {
 			e->hook = "-";
 			p->complete = false;
+		} else if (!n) {
+			snprintf(e->why, sizeof(e->why), "chosen: %s",
+				 p->mech_why[e->chosen]);
 		}
 	}
 }
