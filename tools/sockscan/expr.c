@@ -41,14 +41,6 @@ struct expr *expr_dyn(const char *text)
 	return expr_new(EX_DYN, text);
 }
 
-struct expr *expr_dynn(const char *text, size_t len)
-{
-	struct expr *e = expr_new(EX_DYN, NULL);
-
-	e->s = xstrndup(text, len);
-	return e;
-}
-
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net)
 {
 	struct expr *e = expr_new(EX_OBJ, type);

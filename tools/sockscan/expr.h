@@ -49,7 +49,6 @@ struct expr *expr_str(const char *s);
 struct expr *expr_strn(const char *s, size_t len);
 struct expr *expr_int(long n);
 struct expr *expr_dyn(const char *text);
-struct expr *expr_dynn(const char *text, size_t len);
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
 /* Append @child (may be NULL, kept as an absent argument). */
 void expr_add(struct expr *e, struct expr *child);

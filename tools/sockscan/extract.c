@@ -102,6 +102,21 @@ void xctx_return(struct xctx *x, struct expr *value)
 	x->rets[x->nrets++] = value ? value : expr_dyn("return");
 }
 
+void xctx_walk_children(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
+{
+	TSNode *kids;
+	size_t count, i;
+
+	if (x->depth >= XCTX_MAX_DEPTH)
+		return;
+	x->depth++;
+	count = ts_named_children(n, &kids);
+	for (i = 0; i < count; i++)
+		walk(x, kids[i]);
+	free(kids);
+	x->depth--;
+}
+
 void xctx_enter_func(struct xctx *x, char **params, int nparams)
 {
 	int i;

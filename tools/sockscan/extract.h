@@ -18,9 +18,17 @@ struct xctx {
 	struct symtab locals;	/* variables of the current function */
 	int in_func;		/* walking a function body (else top level) */
 	int cond_depth;		/* inside an if block: an assignment there is a fallback */
+	int depth;		/* nesting of the walk and of expressions (see XCTX_MAX_DEPTH) */
 	struct expr **rets;	/* what the current function returns */
 	size_t nrets, caprets;
 };
+
+/*
+ * Generated code nests expressions thousands deep (long concatenations);
+ * the walk does not follow deeper than this, so that it cannot exhaust
+ * the stack. No hand-written socket call sits that deep.
+ */
+#define XCTX_MAX_DEPTH 400
 
 /* New site for call node @call, appended to the file's list. */
 struct site *site_new(struct xctx *x, TSNode call);
@@ -39,6 +47,8 @@ struct expr *xctx_local(struct xctx *x, const char *name);
  */
 void xctx_bind(struct xctx *x, const char *name, struct expr *value, int declare);
 void xctx_return(struct xctx *x, struct expr *value);
+/* Call @walk on every named child of @n, in order. */
+void xctx_walk_children(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode));
 /* Start a function: fresh locals, parameters bound to EX_PARAM. */
 void xctx_enter_func(struct xctx *x, char **params, int nparams);
 /*

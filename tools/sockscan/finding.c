@@ -26,7 +26,7 @@ struct call_facts {
 	struct place objnet;		/* network or driver an object carries */
 	int has_addr, has_port;		/* the argument was given (not None) */
 	char *text;
-	struct expr *objs[2];		/* resolved objects, freed at the end */
+	struct expr *obj;		/* the argument's object, freed at the end */
 };
 
 static int arg_index(const struct site *s, int pos, const char *kw)
@@ -47,7 +47,7 @@ static int arg_index(const struct site *s, int pos, const char *kw)
 
 /* The argument at @idx, through the object it is when it is one. */
 static void take_arg(struct scan *sc, struct pkg *ctx, const struct site *s, int idx,
-		     struct call_facts *cf, int slot)
+		     struct call_facts *cf)
 {
 	struct pkg *octx = ctx;
 	struct expr *obj;
@@ -61,7 +61,7 @@ static void take_arg(struct scan *sc, struct pkg *ctx, const struct site *s, int
 		cf->addr = (struct place){ s->args[idx], ctx };
 		return;
 	}
-	cf->objs[slot] = obj;
+	cf->obj = obj;
 	cf->addr = (struct place){ expr_arg(obj, 0), octx };
 	cf->has_addr = expr_arg(obj, 0) != NULL;
 	cf->objnet = (struct place){ expr_arg(obj, 1), octx };
@@ -77,7 +77,7 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 	case FROM_ARG:
 		i = arg_index(s, r->addr_arg, r->addr_kw);
 		if (i >= 0)
-			take_arg(sc, ctx, s, i, cf, 0);
+			take_arg(sc, ctx, s, i, cf);
 		break;
 	case FROM_RECV:
 		cf->addr = (struct place){ expr_arg(recv, 0), rctx };
@@ -86,10 +86,10 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 	case FROM_ANY_ARG:
 		for (i = 0; i < s->nargs && !cf->has_addr; i++) {
 			free(cf->text);
-			expr_free(cf->objs[0]);
-			cf->objs[0] = NULL;
-			take_arg(sc, ctx, s, i, cf, 0);
-			if (!cf->objs[0])
+			expr_free(cf->obj);
+			cf->obj = NULL;
+			take_arg(sc, ctx, s, i, cf);
+			if (!cf->obj)
 				cf->has_addr = 0;
 		}
 		break;
@@ -347,8 +347,7 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 	emit(sc, f, s, r, &cf);
 out:
 	free(cf.text);
-	expr_free(cf.objs[0]);
-	expr_free(cf.objs[1]);
+	expr_free(cf.obj);
 	expr_free(recv);
 }
 

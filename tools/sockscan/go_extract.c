@@ -269,6 +269,20 @@ static const struct composite *go_composite_type(struct xctx *x, TSNode type)
 	return c;
 }
 
+/* Key and value of a keyed element (Field: value) of a composite literal. */
+static int keyed_pair(TSNode elem, TSNode *key, TSNode *val)
+{
+	if (!ts_is(elem, "keyed_element"))
+		return 0;
+	*key = ts_node_named_child(elem, 0);
+	*val = ts_node_named_child(elem, 1);
+	if (ts_is(*key, "literal_element"))
+		*key = ts_node_named_child(*key, 0);
+	if (ts_is(*val, "literal_element"))
+		*val = ts_node_named_child(*val, 0);
+	return 1;
+}
+
 /*
  * A value of composite type @c: an object with its address field, or an
  * address built from the fields. @body is the literal's field list (a null
@@ -286,12 +300,8 @@ static struct expr *go_composite_value(struct xctx *x, const struct composite *c
 	for (i = 0; i < count; i++) {
 		TSNode key, val;
 
-		if (!ts_is(elems[i], "keyed_element"))
+		if (!keyed_pair(elems[i], &key, &val))
 			continue;
-		key = ts_node_named_child(elems[i], 0);
-		val = ts_node_named_child(elems[i], 1);
-		if (ts_is(val, "literal_element"))
-			val = ts_node_named_child(val, 0);
 		if (c->addr_field && ts_text_eq(key, x->src, c->addr_field))
 			addr = go_expr(x, val);
 		else if (c->port_field && ts_text_eq(key, x->src, c->port_field))
@@ -320,14 +330,8 @@ static void go_keyed_objects(struct xctx *x, TSNode body)
 	for (i = 0; i < count; i++) {
 		TSNode key, val;
 
-		if (!ts_is(elems[i], "keyed_element"))
+		if (!keyed_pair(elems[i], &key, &val))
 			continue;
-		key = ts_node_named_child(elems[i], 0);
-		val = ts_node_named_child(elems[i], 1);
-		if (ts_is(key, "literal_element"))
-			key = ts_node_named_child(key, 0);
-		if (ts_is(val, "literal_element"))
-			val = ts_node_named_child(val, 0);
 		if (ts_is(key, "identifier") || ts_is(key, "field_identifier"))
 			go_field_assign(x, key, val);
 	}
@@ -395,13 +399,27 @@ static struct expr *go_binary_expr(struct xctx *x, TSNode n)
 	return e;
 }
 
+static struct expr *go_expr_node(struct xctx *x, TSNode n);
+
 /* Reduce an expression node to the expression language of expr.h. */
 static struct expr *go_expr(struct xctx *x, TSNode n)
 {
-	const char *t;
+	struct expr *e;
 
 	if (ts_node_is_null(n))
 		return expr_dyn("?");
+	if (x->depth >= XCTX_MAX_DEPTH)
+		return expr_dyn("expression nested too deep");
+	x->depth++;
+	e = go_expr_node(x, n);
+	x->depth--;
+	return e;
+}
+
+static struct expr *go_expr_node(struct xctx *x, TSNode n)
+{
+	const char *t;
+
 	t = ts_node_type(n);
 	if (!strcmp(t, "interpreted_string_literal") || !strcmp(t, "raw_string_literal"))
 		return go_string(n, x->src);
@@ -573,12 +591,7 @@ static void go_spec(struct xctx *x, TSNode spec)
 
 static void go_walk_children(struct xctx *x, TSNode n)
 {
-	TSNode *kids;
-	size_t count = ts_named_children(n, &kids), i;
-
-	for (i = 0; i < count; i++)
-		go_walk(x, kids[i]);
-	free(kids);
+	xctx_walk_children(x, n, go_walk);
 }
 
 static void go_return(struct xctx *x, TSNode n)

@@ -7,6 +7,8 @@
 #include "pool.h"
 #include "util.h"
 
+#define WORKER_STACK (64UL << 20)
+
 struct pool {
 	size_t next;		/* next item to hand out (atomic) */
 	size_t n;
@@ -27,6 +29,7 @@ static void *worker(void *data)
 void pool_run(int jobs, size_t n, void (*fn)(size_t i, void *arg), void *arg)
 {
 	struct pool p = { .next = 0, .n = n, .fn = fn, .arg = arg };
+	pthread_attr_t attr;
 	pthread_t *threads;
 	int i, started = 0;
 
@@ -35,11 +38,15 @@ void pool_run(int jobs, size_t n, void (*fn)(size_t i, void *arg), void *arg)
 		return;
 	}
 	threads = xcalloc(jobs, sizeof(*threads));
+	pthread_attr_init(&attr);
+	/* tree-sitter and the extractors recurse over deep syntax trees */
+	pthread_attr_setstacksize(&attr, WORKER_STACK);
 	for (i = 0; i < jobs; i++) {
-		if (pthread_create(&threads[i], NULL, worker, &p))
+		if (pthread_create(&threads[i], &attr, worker, &p))
 			break;
 		started++;
 	}
+	pthread_attr_destroy(&attr);
 	/* without any thread, do the work here rather than fail */
 	if (!started)
 		worker(&p);

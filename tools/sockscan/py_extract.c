@@ -418,13 +418,27 @@ static struct expr *py_tuple(struct xctx *x, TSNode n)
 	return e;
 }
 
+static struct expr *py_expr_node(struct xctx *x, TSNode n);
+
 /* Reduce an expression node to the language of expr.h; None is NULL. */
 static struct expr *py_expr(struct xctx *x, TSNode n)
 {
-	const char *t;
+	struct expr *e;
 
 	if (ts_node_is_null(n))
 		return expr_dyn("?");
+	if (x->depth >= XCTX_MAX_DEPTH)
+		return expr_dyn("expression nested too deep");
+	x->depth++;
+	e = py_expr_node(x, n);
+	x->depth--;
+	return e;
+}
+
+static struct expr *py_expr_node(struct xctx *x, TSNode n)
+{
+	const char *t;
+
 	t = ts_node_type(n);
 	if (!strcmp(t, "none"))
 		return NULL;
@@ -544,14 +558,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 
 static void py_walk_children(struct xctx *x, TSNode n)
 {
-	TSNode *kids;
-	size_t count = ts_named_children(n, &kids), i;
-
-	for (i = 0; i < count; i++)
-		py_walk(x, kids[i]);
-	free(kids);
+	xctx_walk_children(x, n, py_walk);
 }
-
 
 /*
  * self.sock = socket.socket(): an object of a watched type kept in an

@@ -69,19 +69,25 @@ TSNode ts_first_error(TSNode n)
 {
 	TSTreeCursor c;
 	TSNode found = { 0 };
-	int ok;
 
-	if (ts_is(n, "ERROR") || ts_node_is_missing(n))
-		return n;
 	if (!ts_node_has_error(n))
 		return found;
+	/* iterative: descend into the first child that holds an error */
 	c = ts_tree_cursor_new(n);
-	for (ok = ts_tree_cursor_goto_first_child(&c); ok;
-	     ok = ts_tree_cursor_goto_next_sibling(&c)) {
-		found = ts_first_error(ts_tree_cursor_current_node(&c));
-		if (!ts_node_is_null(found))
+	for (;;) {
+		TSNode cur = ts_tree_cursor_current_node(&c);
+
+		if (ts_is(cur, "ERROR") || ts_node_is_missing(cur)) {
+			found = cur;
 			break;
+		}
+		if (!ts_tree_cursor_goto_first_child(&c))
+			break;
+		while (!ts_node_has_error(ts_tree_cursor_current_node(&c)))
+			if (!ts_tree_cursor_goto_next_sibling(&c))
+				goto out;
 	}
+out:
 	ts_tree_cursor_delete(&c);
 	return found;
 }
