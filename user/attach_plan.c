@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include "attach_plan.h"
@@ -61,18 +62,16 @@ static const struct bpf_insn ret1[] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
+/* btf_id: the attach target for tracing programs (< 0: its lookup failed). */
 static int try_load(enum bpf_prog_type type, enum bpf_attach_type attach,
-		    const char *btf_name)
+		    int btf_id)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = attach);
-	int fd, id;
+	int fd;
 
-	if (btf_name) {
-		id = libbpf_find_vmlinux_btf_id(btf_name, attach);
-		if (id < 0)
-			return id;
-		o.attach_btf_id = id;
-	}
+	if (btf_id < 0)
+		return btf_id;
+	o.attach_btf_id = btf_id;
 	fd = bpf_prog_load(type, "sw_probe", "GPL", ret1, 2, &o);
 	if (fd < 0)
 		return -errno;
@@ -152,25 +151,43 @@ int sw_cgroup2_root(char *path, size_t len)
 	return 0;
 }
 
+/* The vmlinux BTF id of a name, or -errno. */
+static int btf_id(const struct btf *vmlinux, const char *name, __u32 kind)
+{
+	int id;
+
+	if (!vmlinux)
+		return -ENOENT;
+	id = btf__find_by_name_kind(vmlinux, name, kind);
+	return id < 0 ? -ENOENT : id;
+}
+
 static void probe_mechs(struct sw_attach_plan *p)
 {
+	/* parsed once: it is megabytes, and the skeleton parses it again */
+	struct btf *vmlinux = btf__load_vmlinux_btf();
 	int err;
 
-	err = try_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, "inet_csk_accept");
+	if (libbpf_get_error(vmlinux))
+		vmlinux = NULL;
+	err = try_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT,
+		       btf_id(vmlinux, "inet_csk_accept", BTF_KIND_FUNC));
 	note(p, SW_MECH_FENTRY, err, "fexit inet_csk_accept");
-	err = try_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "inet_sock_set_state");
+	err = try_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP,
+		       btf_id(vmlinux, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF));
 	note(p, SW_MECH_TP_BTF, err, "tp_btf inet_sock_set_state");
+	btf__free(vmlinux);
 
 	err = sw_cgroup2_root(p->cgroup_path, sizeof(p->cgroup_path));
 	if (!err)
-		err = try_load(BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_RELEASE, NULL);
+		err = try_load(BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_RELEASE, 0);
 	if (!err)
-		err = try_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, NULL);
+		err = try_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, 0);
 	note(p, SW_MECH_CGROUP, err, "cgroup v2 sock programs");
 
 	err = tracepoint_exists("syscalls", "sys_exit_accept4") ? 0 : -ENOENT;
 	if (!err)
-		err = try_load(BPF_PROG_TYPE_TRACEPOINT, 0, NULL);
+		err = try_load(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
 	note(p, SW_MECH_TRACEPOINT, err, "syscall tracepoints");
 }
 
