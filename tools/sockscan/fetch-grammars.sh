@@ -36,8 +36,8 @@ fetch_one() {
 			return 1
 		}
 		rm -f "$tgz"
-		if ! (cd "$dest" && npm pack --silent "$name@$version" >/dev/null 2>"$dest/npm.log"); then
-			echo "fetch-grammars: npm pack $name@$version failed (is the npm registry reachable?): $(tail -n 1 "$dest/npm.log")" >&2
+		if ! (cd "$dest" && npm pack --loglevel=error "$name@$version" >/dev/null 2>"$dest/npm.log"); then
+			echo "fetch-grammars: npm pack $name@$version failed (is the npm registry reachable?): $(grep -m 1 'FetchError\|npm error code\|ERR' "$dest/npm.log")" >&2
 			return 1
 		fi
 		if ! sum_ok "$tgz" "$sum"; then
