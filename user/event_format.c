@@ -48,8 +48,10 @@ const struct sw_event *sw_event_complete(struct sw_event *copy,
 		return e;
 	owner = !(e->flags & SW_F_OWNER_KNOWN) && s->pid;
 	birth = !(e->flags & SW_F_BIRTH_KNOWN) && s->birth_ns;
-	local = no_endpoint(e->laddr, e->lport) && s->lport;
-	remote = no_endpoint(e->raddr, e->rport) && s->rport;
+	/* a port of 0 where the table knows one: not yet bound (SYN_SENT
+	 * before the port is picked), or already unhashed (the last CLOSE) */
+	local = !e->lport && s->lport;
+	remote = !e->rport && s->rport;
 	if (!owner && !birth && !local && !remote)
 		return e;
 	*copy = *e;
@@ -60,11 +62,13 @@ const struct sw_event *sw_event_complete(struct sw_event *copy,
 		copy->flags |= SW_F_BIRTH_KNOWN;
 	}
 	if (local) {
-		memcpy(copy->laddr, s->laddr, 16);
+		if (no_endpoint(copy->laddr, 0))
+			memcpy(copy->laddr, s->laddr, 16);
 		copy->lport = s->lport;
 	}
 	if (remote) {
-		memcpy(copy->raddr, s->raddr, 16);
+		if (no_endpoint(copy->raddr, 0))
+			memcpy(copy->raddr, s->raddr, 16);
 		copy->rport = s->rport;
 	}
 	if (!copy->netns)
