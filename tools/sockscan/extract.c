@@ -102,6 +102,21 @@ void xctx_return(struct xctx *x, struct expr *value)
 	x->rets[x->nrets++] = value ? value : expr_dyn("return");
 }
 
+struct expr *xctx_expr(struct xctx *x, TSNode n,
+		       struct expr *(*reduce)(struct xctx *, TSNode))
+{
+	struct expr *e;
+
+	if (ts_node_is_null(n))
+		return expr_dyn("?");
+	if (x->depth >= XCTX_MAX_DEPTH)
+		return expr_dyn("expression nested too deep");
+	x->depth++;
+	e = reduce(x, n);
+	x->depth--;
+	return e;
+}
+
 void xctx_walk_children(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 {
 	TSNode *kids;

@@ -47,6 +47,12 @@ struct expr *xctx_local(struct xctx *x, const char *name);
  */
 void xctx_bind(struct xctx *x, const char *name, struct expr *value, int declare);
 void xctx_return(struct xctx *x, struct expr *value);
+/*
+ * @reduce(@x, @n), unless @n is null or nested deeper than XCTX_MAX_DEPTH
+ * (then an unknown value): the entry to each language's expression reducer.
+ */
+struct expr *xctx_expr(struct xctx *x, TSNode n,
+		       struct expr *(*reduce)(struct xctx *, TSNode));
 /* Call @walk on every named child of @n, in order. */
 void xctx_walk_children(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode));
 /* Start a function: fresh locals, parameters bound to EX_PARAM. */

@@ -404,23 +404,13 @@ static struct expr *go_expr_node(struct xctx *x, TSNode n);
 /* Reduce an expression node to the expression language of expr.h. */
 static struct expr *go_expr(struct xctx *x, TSNode n)
 {
-	struct expr *e;
-
-	if (ts_node_is_null(n))
-		return expr_dyn("?");
-	if (x->depth >= XCTX_MAX_DEPTH)
-		return expr_dyn("expression nested too deep");
-	x->depth++;
-	e = go_expr_node(x, n);
-	x->depth--;
-	return e;
+	return xctx_expr(x, n, go_expr_node);
 }
 
 static struct expr *go_expr_node(struct xctx *x, TSNode n)
 {
-	const char *t;
+	const char *t = ts_node_type(n);
 
-	t = ts_node_type(n);
 	if (!strcmp(t, "interpreted_string_literal") || !strcmp(t, "raw_string_literal"))
 		return go_string(n, x->src);
 	if (!strcmp(t, "int_literal")) {

@@ -423,23 +423,13 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n);
 /* Reduce an expression node to the language of expr.h; None is NULL. */
 static struct expr *py_expr(struct xctx *x, TSNode n)
 {
-	struct expr *e;
-
-	if (ts_node_is_null(n))
-		return expr_dyn("?");
-	if (x->depth >= XCTX_MAX_DEPTH)
-		return expr_dyn("expression nested too deep");
-	x->depth++;
-	e = py_expr_node(x, n);
-	x->depth--;
-	return e;
+	return xctx_expr(x, n, py_expr_node);
 }
 
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
 {
-	const char *t;
+	const char *t = ts_node_type(n);
 
-	t = ts_node_type(n);
 	if (!strcmp(t, "none"))
 		return NULL;
 	if (!strcmp(t, "string"))
