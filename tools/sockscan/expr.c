@@ -50,6 +50,15 @@ struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net)
 	return e;
 }
 
+struct expr *expr_pair(enum expr_kind kind, struct expr *a, struct expr *b)
+{
+	struct expr *e = expr_new(kind, NULL);
+
+	expr_add(e, a);
+	expr_add(e, b);
+	return e;
+}
+
 void expr_add(struct expr *e, struct expr *child)
 {
 	e->a = xrealloc(e->a, (e->nargs + 1) * sizeof(*e->a));

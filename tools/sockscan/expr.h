@@ -50,6 +50,8 @@ struct expr *expr_strn(const char *s, size_t len);
 struct expr *expr_int(long n);
 struct expr *expr_dyn(const char *text);
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
+/* A node of @kind with the two children @a and @b (CONCAT, JOIN). */
+struct expr *expr_pair(enum expr_kind kind, struct expr *a, struct expr *b);
 /* Append @child (may be NULL, kept as an absent argument). */
 void expr_add(struct expr *e, struct expr *child);
 struct expr *expr_copy(const struct expr *e);

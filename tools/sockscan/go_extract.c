@@ -131,10 +131,7 @@ static struct expr *go_helper_call(struct xctx *x, const char *fam,
 		return e;
 	}
 	if (!strcmp(fam, "net") && !strcmp(fn, "JoinHostPort") && n == 2) {
-		e = expr_new(EX_JOIN, NULL);
-		expr_add(e, go_expr(x, args[0]));
-		expr_add(e, go_expr(x, args[1]));
-		return e;
+		return expr_pair(EX_JOIN, go_expr(x, args[0]), go_expr(x, args[1]));
 	}
 	if (!strcmp(fam, "os") && (!strcmp(fn, "Getenv") || !strcmp(fn, "LookupEnv")) && n == 1) {
 		e = expr_new(EX_ENV, NULL);
@@ -291,7 +288,7 @@ static int keyed_pair(TSNode elem, TSNode *key, TSNode *val)
 static struct expr *go_composite_value(struct xctx *x, const struct composite *c,
 				       TSNode body)
 {
-	struct expr *addr = NULL, *port = NULL, *e;
+	struct expr *addr = NULL, *port = NULL;
 	TSNode *elems = NULL;
 	size_t i, count = 0;
 
@@ -313,10 +310,7 @@ static struct expr *go_composite_value(struct xctx *x, const struct composite *c
 	if (!c->port_field)
 		return addr ? addr : expr_str("");
 	/* net.TCPAddr{IP, Port}: no IP means every interface */
-	e = expr_new(EX_JOIN, NULL);
-	expr_add(e, addr ? addr : expr_str(""));
-	expr_add(e, port ? port : expr_int(0));
-	return e;
+	return expr_pair(EX_JOIN, addr ? addr : expr_str(""), port ? port : expr_int(0));
 }
 
 static void go_field_assign(struct xctx *x, TSNode field, TSNode value);
@@ -388,15 +382,10 @@ static struct expr *go_ident_expr(struct xctx *x, TSNode n)
 
 static struct expr *go_binary_expr(struct xctx *x, TSNode n)
 {
-	TSNode op = ts_field(n, "operator");
-	struct expr *e;
-
-	if (!ts_text_eq(op, x->src, "+"))
+	if (!ts_text_eq(ts_field(n, "operator"), x->src, "+"))
 		return dyn_of(x, n);
-	e = expr_new(EX_CONCAT, NULL);
-	expr_add(e, go_expr(x, ts_field(n, "left")));
-	expr_add(e, go_expr(x, ts_field(n, "right")));
-	return e;
+	return expr_pair(EX_CONCAT, go_expr(x, ts_field(n, "left")),
+			 go_expr(x, ts_field(n, "right")));
 }
 
 static struct expr *go_expr_node(struct xctx *x, TSNode n);

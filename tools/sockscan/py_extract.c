@@ -173,17 +173,7 @@ static struct expr *py_string(struct xctx *x, TSNode n)
 			part = py_expr(x, ts_field(kids[i], "expression"));
 		else
 			continue;
-		if (!e) {
-			e = part;
-			continue;
-		}
-		{
-			struct expr *c = expr_new(EX_CONCAT, NULL);
-
-			expr_add(c, e);
-			expr_add(c, part);
-			e = c;
-		}
+		e = e ? expr_pair(EX_CONCAT, e, part) : part;
 	}
 	free(kids);
 	return e ? e : expr_str("");
@@ -339,12 +329,8 @@ static struct expr *py_binary(struct xctx *x, TSNode n)
 	TSNode op = ts_field(n, "operator"), right = ts_field(n, "right");
 	struct expr *e;
 
-	if (ts_text_eq(op, x->src, "+")) {
-		e = expr_new(EX_CONCAT, NULL);
-		expr_add(e, py_expr(x, ts_field(n, "left")));
-		expr_add(e, py_expr(x, right));
-		return e;
-	}
+	if (ts_text_eq(op, x->src, "+"))
+		return expr_pair(EX_CONCAT, py_expr(x, ts_field(n, "left")), py_expr(x, right));
 	if (ts_text_eq(op, x->src, "%")) {
 		e = expr_new(EX_FORMAT, NULL);
 		expr_add(e, py_expr(x, ts_field(n, "left")));
@@ -411,9 +397,7 @@ static struct expr *py_tuple(struct xctx *x, TSNode n)
 		free(kids);
 		return dyn_of(x, n);
 	}
-	e = expr_new(EX_JOIN, NULL);
-	expr_add(e, py_expr(x, kids[0]));
-	expr_add(e, py_expr(x, kids[1]));
+	e = expr_pair(EX_JOIN, py_expr(x, kids[0]), py_expr(x, kids[1]));
 	free(kids);
 	return e;
 }
@@ -439,13 +423,8 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		size_t count = ts_named_children(n, &kids), i;
 		struct expr *e = py_string(x, kids[0]);
 
-		for (i = 1; i < count; i++) {
-			struct expr *c = expr_new(EX_CONCAT, NULL);
-
-			expr_add(c, e);
-			expr_add(c, py_string(x, kids[i]));
-			e = c;
-		}
+		for (i = 1; i < count; i++)
+			e = expr_pair(EX_CONCAT, e, py_string(x, kids[i]));
 		free(kids);
 		return e;
 	}
