@@ -11,7 +11,7 @@ TOOLS=${TOOLS:-$BUILD/tools}
 READY_RE=${READY_RE:-ready}
 # trace's line once its programs are attached, on stderr.
 ATTACH_RE=${ATTACH_RE:-attached|tracing|ready}
-AGENT_LISTEN=${AGENT_LISTEN:-127.0.0.1:19465}
+AGENT_LISTEN=${AGENT_LISTEN-127.0.0.1:19465}
 AGENT_ARGS=${AGENT_ARGS:---listen $AGENT_LISTEN}
 # How long a tracer may take to become ready or to go away, in seconds.
 READY_TIMEOUT=${READY_TIMEOUT:-60}
