@@ -161,23 +161,30 @@ start_tracer() {
 tracer_ready() {
 	case $1 in
 	agent)
-		grep -Eq "$READY_RE" "$TR_ERR" && return 0
+		stamped_match "$READY_RE" "$TR_ERR" >/dev/null && return 0
 		# An agent that says nothing is ready once /healthz answers.
 		[ -n "$AGENT_LISTEN" ] &&
 			curl -fs -o /dev/null --max-time 1 "http://$AGENT_LISTEN/healthz" &&
 			[ -n "$(bpf_fds "$TR_PID" bpf_link)" ]
 		;;
-	trace) grep -Eq "$ATTACH_RE" "$TR_ERR" ;;
+	trace) stamped_match "$ATTACH_RE" "$TR_ERR" >/dev/null ;;
 	tcpstates | tcplife)
 		[ -s "$TR_OUT" ] && [ -n "$(bpf_fds "$TR_PID" bpf_link)" ]
 		;;
 	esac
 }
 
+# stamped_match RE FILE: the arrival time of the first line of FILE (as
+# written by stamp_lines) that matches the extended regex RE.
+stamped_match() {
+	awk -v re="$1" '{ t = $1; sub(/^[^ ]+ /, "") } $0 ~ re { print t; f = 1; exit }
+		END { exit !f }' "$2"
+}
+
 # Start-up time of the last start_tracer: exec to the readiness line, in ms.
 startup_ms() {
 	local t
-	t=$(grep -Em1 "$READY_RE" "$TR_ERR" | cut -d' ' -f1)
+	t=$(stamped_match "$READY_RE" "$TR_ERR")
 	[ -n "$t" ] || return 1
 	echo "scale=3; ($t - $TR_T0) / 1000" | bc
 }
