@@ -9,6 +9,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,23 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+/*
+ * A bad value: one line naming it, then the usage exit status. Unlike
+ * argp_error, no "Try --help" hint: the line says what to fix.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+bad_arg(const struct argp_state *state, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", state->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(argp_err_exit_status);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct trace_opts *o = state->input;
@@ -78,18 +96,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'p':
 		if (sw_parse_u64(arg, 1, INT_MAX, &v, err, sizeof(err)))
-			argp_error(state, "invalid pid: %s", err);
+			bad_arg(state, "invalid pid: %s", err);
 		o->f.pid = v;
 		o->lo.filter.tgid = v;
 		break;
 	case 'c':
 		if (!*arg || strlen(arg) >= SW_COMM_LEN)
-			argp_error(state, "invalid comm '%s': 1 to %d characters", arg, SW_COMM_LEN - 1);
+			bad_arg(state, "invalid comm '%s': 1 to %d characters", arg, SW_COMM_LEN - 1);
 		snprintf(o->f.comm, sizeof(o->f.comm), "%s", arg);
 		break;
 	case OPT_PORT:
 		if (sw_parse_u64(arg, 1, 65535, &v, err, sizeof(err)))
-			argp_error(state, "invalid port: %s", err);
+			bad_arg(state, "invalid port: %s", err);
 		o->f.port = v;
 		break;
 	case '4':
@@ -107,11 +125,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_STATE:
 		o->f.state = sw_tcp_state_parse(arg);
 		if (o->f.state <= 0)
-			argp_error(state, "invalid state '%s': expected a TCP state such as ESTABLISHED or CLOSE_WAIT", arg);
+			bad_arg(state, "invalid state '%s': expected a TCP state such as ESTABLISHED or CLOSE_WAIT", arg);
 		break;
 	case 'd':
 		if (sw_parse_seconds(arg, &ns, err, sizeof(err)) || !ns)
-			argp_error(state, "invalid duration '%s': expected a positive number of seconds", arg);
+			bad_arg(state, "invalid duration '%s': expected a positive number of seconds", arg);
 		o->duration_ns = ns;
 		break;
 	case OPT_JSON:
@@ -122,14 +140,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RING:
 		if (sw_parse_u64(arg, 4096, 1UL << 30, &v, err, sizeof(err)) || (v & (v - 1)))
-			argp_error(state, "invalid ring size '%s': a power of two from 4096 to 1073741824", arg);
+			bad_arg(state, "invalid ring size '%s': a power of two from 4096 to 1073741824", arg);
 		o->lo.ring_bytes = v;
 		break;
 	case 'v':
 		o->lo.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		bad_arg(state, "unexpected argument '%s'", arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -195,8 +213,11 @@ int cmd_trace(int argc, char **argv)
 	struct trace_run r = { .o = &o };
 	struct sw_loader *l;
 	__u64 events, drops;
+	static char name[] = "sockwatch trace";
 	int rc;
 
+	/* argp names the program after argv[0] in its errors, hints and usage */
+	argv[0] = name;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 64;
 	if (sw_check_privileges())

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# sockwatch trace with bad input: each mistake exits non-zero within 10 s,
+# prints nothing on stdout and one line on stderr that names it (argp's
+# own errors, such as an unknown flag, add its "Try ... --help" hint).
+# --help exits 0 and lists the options.
+. "$(dirname "$0")/lib.sh"
+
+# fails_with [--hint] PATTERN CMD...: CMD exits non-zero (not by timeout)
+# with nothing on stdout; the first stderr line matches PATTERN; then
+# nothing more, or with --hint only argp's hint (which argp may wrap).
+fails_with() {
+	local want_hint=0 pat rc rest
+	[ "$1" = --hint ] && { want_hint=1; shift; }
+	pat=$1
+	shift
+	timeout 10 "$@" > "$TMP/out" 2> "$TMP/err"
+	rc=$?
+	rest=$(tail -n +2 "$TMP/err" | tr '\n' ' ')
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ ! -s "$TMP/out" ] &&
+	   head -n 1 "$TMP/err" | grep -qE -- "$pat"; then
+		if [ "$want_hint" = 1 ]; then
+			[[ $rest == "Try "?"sockwatch trace --help' "* ]] && return 0
+		else
+			[ -z "$rest" ] && return 0
+		fi
+	fi
+	echo "    rc=$rc stdout: $(head -c 200 "$TMP/out")"
+	echo "    stderr: $(cat "$TMP/err")"
+	return 1
+}
+
+# Our own errors: PATTERN | ARGS of `sockwatch trace`.
+E="^sockwatch trace: "
+while IFS='|' read -r pat args; do
+	# shellcheck disable=SC2086 # ARGS are words on purpose
+	check "trace $args: $pat" fails_with "$pat" "$SW" trace $args
+done <<EOF
+${E}invalid pid: bad number 'abc' \(want a whole number\)$|-p abc
+${E}invalid pid: 0 is out of range \(1 to [0-9]+\)$|-p 0
+${E}invalid pid: bad number '-5'|--pid -5
+${E}invalid duration '-1': expected a positive number of seconds$|-d -1
+${E}invalid duration 'abc': expected a positive number of seconds$|-d abc
+${E}invalid duration '0': expected a positive number of seconds$|--duration 0
+${E}invalid port: 70000 is out of range \(1 to 65535\)$|--port 70000
+${E}invalid port: 0 is out of range|--port 0
+${E}invalid state 'NOPE': expected a TCP state such as ESTABLISHED or CLOSE_WAIT$|--state NOPE
+${E}invalid ring size '1000': a power of two from 4096 to 1073741824$|--ring-size 1000
+${E}invalid ring size '5000'|--ring-size 5000
+${E}invalid comm '0123456789abcdef': 1 to 15 characters$|-c 0123456789abcdef
+${E}unexpected argument 'extra'$|--json extra
+EOF
+
+# argp's own errors: the problem, then its hint naming `sockwatch trace`.
+check "trace --bogus" fails_with --hint "${E}unrecognized option '--bogus'$" "$SW" trace --bogus
+check "trace -x" fails_with --hint "${E}invalid option -- 'x'$" "$SW" trace -x
+check "trace -p (no value)" fails_with --hint "${E}option requires an argument -- 'p'$" "$SW" trace -p
+
+check "unknown command" fails_with "^sockwatch: unknown command 'nosuchcommand' \(try sockwatch --help\)$" \
+	"$SW" nosuchcommand
+
+# Good arguments but no privileges: refused before touching the kernel.
+if command -v setpriv > /dev/null; then
+	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+else
+	# shellcheck disable=SC2016 # expanded by su's shell
+	NOBODY=(su nobody -s /bin/sh -c 'exec "$0" "$@"')
+fi
+check "non-root is refused" fails_with "^sockwatch: must run as root" "${NOBODY[@]}" "$SW" trace
+check "non-root with options is refused" fails_with "^sockwatch: must run as root" \
+	"${NOBODY[@]}" "$SW" trace --json -d 1 --tcp
+
+# --help: exit 0, usage on stdout, every option listed, nothing on stderr.
+timeout 10 "$SW" trace --help > "$TMP/help" 2> "$TMP/help.err"
+check "--help exits 0" test $? -eq 0
+check "--help prints nothing on stderr" test ! -s "$TMP/help.err"
+check "--help names the command" grep -q '^Usage: sockwatch trace ' "$TMP/help"
+for opt in '-p, --pid=PID' '-c, --comm=COMM' '--port=PORT' '-4, --ipv4' \
+	   '-6, --ipv6' '--tcp' '--udp' '--state=STATE' '-d, --duration=SECONDS' \
+	   '--json' '--snapshot'; do
+	check "--help lists $opt" grep -qE -- "^ +${opt} " "$TMP/help"
+done
+
+finish
