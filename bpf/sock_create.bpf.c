@@ -25,14 +25,9 @@ int sw_sock_create(struct bpf_sock *ctx)
 	if (!pid_wanted(info->pid))
 		return 1;
 
-	e = event_reserve(SW_EV_CREATE);
-	if (!e)
-		return 1;
-	event_owner(e, info);
-	e->family = family;
-	e->proto = proto;
-	e->netns = current_netns();
-	e->sock = bpf_get_socket_cookie(ctx);
-	event_submit(e);
+	e = event_begin(SW_EV_CREATE, info, family, proto,
+			bpf_get_socket_cookie(ctx));
+	if (e)
+		event_submit(e);
 	return 1;	/* never deny: sockwatch only observes */
 }

@@ -24,15 +24,10 @@ int sw_sock_release(struct bpf_sock *ctx)
 	if (info && !pid_wanted(info->pid))
 		return 1;
 
-	e = event_reserve(SW_EV_CLOSE);
+	e = event_begin(SW_EV_CLOSE, info, ctx->family, ctx->protocol, cookie);
 	if (!e)
 		return 1;
-	event_owner(e, info);
-	e->family = ctx->family;
-	e->proto = ctx->protocol;
-	e->sock = cookie;
 	e->new_state = ctx->state;
-	e->netns = current_netns();
 	/* This hook may not read the endpoints from its context; a TCP
 	 * socket that went through a state change left its address. */
 	if (info && info->skaddr) {

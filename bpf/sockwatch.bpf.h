@@ -152,6 +152,15 @@ static __always_inline void event_submit(struct sw_event *e)
 	bpf_ringbuf_submit(e, flags);
 }
 
+/* Network namespace of the current task (process-context programs whose
+ * context does not expose the socket's). */
+static __always_inline __u32 current_netns(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+}
+
 /* Owner = the current task; only valid in process context. */
 static __always_inline void owner_from_current(struct sw_sk_info *info)
 {
@@ -215,13 +224,26 @@ static __always_inline void event_endpoints(struct sw_event *e,
 	}
 }
 
-/* Network namespace of the current task (process-context programs whose
- * context does not expose the socket's). */
-static __always_inline __u32 current_netns(void)
-{
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
-	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+/*
+ * A record about a socket, made in its owner's context (the cgroup hooks):
+ * owner from the storage, namespace from the current task.
+ */
+static __always_inline struct sw_event *event_begin(__u8 kind,
+						    const struct sw_sk_info *info,
+						    __u8 family, __u8 proto,
+						    __u64 cookie)
+{
+	struct sw_event *e = event_reserve(kind);
+
+	if (!e)
+		return NULL;
+	event_owner(e, info);
+	e->family = family;
+	e->proto = proto;
+	e->netns = current_netns();
+	e->sock = cookie;
+	return e;
 }
 
 /* TCP byte counters, read from a plain kernel address (see sw_sk_info). */

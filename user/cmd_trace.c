@@ -213,11 +213,8 @@ int cmd_trace(int argc, char **argv)
 	struct trace_run r = { .o = &o };
 	struct sw_loader *l;
 	__u64 events, drops;
-	static char name[] = "sockwatch trace";
 	int rc;
 
-	/* argp names the program after argv[0] in its errors, hints and usage */
-	argv[0] = name;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 64;
 	if (sw_check_privileges())

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
  * Subcommands of the sockwatch binary. Each takes the arguments after the
- * subcommand name (argv[0] is the subcommand) and returns the exit code.
+ * subcommand name (argv[0] is "sockwatch NAME") and returns the exit code.
  */
 #ifndef SW_COMMANDS_H
 #define SW_COMMANDS_H

@@ -55,6 +55,10 @@ int sw_decode(const void *data, size_t size, const struct sw_event **out,
 		*why = "unknown address family";
 		return -1;
 	}
+	if (e->proto != 6 && e->proto != 17) {
+		*why = "unknown protocol";
+		return -1;
+	}
 	if (e->old_state >= SW_TCP_MAX_STATES || e->new_state >= SW_TCP_MAX_STATES) {
 		*why = "unknown TCP state";
 		return -1;

@@ -13,7 +13,8 @@ bool sw_event_match(const struct sw_event_filter *f, const struct sw_event *e)
 		return false;
 	if (f->port && e->lport != f->port && e->rport != f->port)
 		return false;
-	if (f->state >= 0 && e->new_state != f->state)
+	/* "entering": a close reports the state it leaves the socket in */
+	if (f->state >= 0 && (e->new_state != f->state || e->kind == SW_EV_CLOSE))
 		return false;
 	return true;
 }

@@ -54,9 +54,17 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		return cmd_status(1, (char *[]){ "version", NULL });
 
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < NCOMMANDS; i++) {
+		char name[64];
+
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* argp names the program after argv[0] in errors, hints and
+		 * usage: "sockwatch trace", a command the user can type */
+		snprintf(name, sizeof(name), "sockwatch %s", commands[i].name);
+		argv[1] = name;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 
 	fprintf(stderr, "sockwatch: unknown command '%s' (try sockwatch --help)\n",
 		argv[1]);

@@ -31,8 +31,11 @@ struct sw_table {
  * neighbours do not pile into one run of slots. */
 static inline size_t hash64(__u64 k)
 {
+	/* murmur3's finalizer: every input bit reaches the low bits */
 	k ^= k >> 33;
 	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
 	k ^= k >> 33;
 	return (size_t)k;
 }
