@@ -238,7 +238,7 @@ const char *sw_alert_emit(struct sw_alert_sink *s, const struct sw_alert *a)
 
 	sw_json_reset(j);
 	sw_alert_json(j, a);
-	if (j->oom)
+	if (j->out.oom)
 		return NULL;
 	text = sw_json_cstr(j);
 	if (write_line(s->fd, text, strlen(text)))

@@ -503,12 +503,10 @@ static enum MHD_Result send_resp(struct sw_http *h,
 	size_t len = r->body_len;
 
 	if (!body) {
-		if (r->json.oom)
+		if (r->json.out.oom)
 			sw_http_resp_error(r, 500, "out of memory");
 		/* steal the writer's buffer: no copy of a large body */
-		body = r->json.buf;
-		len = r->json.len;
-		r->json.buf = NULL;
+		body = sw_strbuf_steal(&r->json.out, &len);
 		sw_json_free(&r->json);
 	}
 	r->body = NULL;

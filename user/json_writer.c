@@ -15,56 +15,26 @@ void sw_json_init(struct sw_json *j)
 
 void sw_json_reset(struct sw_json *j)
 {
-	j->len = 0;
+	sw_strbuf_clear(&j->out);
 	j->depth = 0;
 	j->first[0] = true;
 	j->after_key = false;
-	j->oom = false;
-	if (j->buf)
-		j->buf[0] = '\0';
 }
 
 void sw_json_free(struct sw_json *j)
 {
-	free(j->buf);
+	sw_strbuf_free(&j->out);
 	sw_json_init(j);
-}
-
-static bool reserve(struct sw_json *j, size_t extra)
-{
-	size_t need = j->len + extra + 1;
-	size_t cap;
-	char *p;
-
-	if (j->oom)
-		return false;
-	if (need <= j->cap)
-		return true;
-	cap = j->cap ? j->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	p = realloc(j->buf, cap);
-	if (!p) {
-		j->oom = true;
-		return false;
-	}
-	j->buf = p;
-	j->cap = cap;
-	return true;
 }
 
 static void put(struct sw_json *j, const char *s, size_t n)
 {
-	if (!reserve(j, n))
-		return;
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
-	j->buf[j->len] = '\0';
+	sw_strbuf_put(&j->out, s, n);
 }
 
 static void putc_(struct sw_json *j, char c)
 {
-	put(j, &c, 1);
+	sw_strbuf_putc(&j->out, c);
 }
 
 /* Write the separator a new value needs at the current depth. */
@@ -238,9 +208,5 @@ void sw_json_knull(struct sw_json *j, const char *k)
 
 const char *sw_json_cstr(struct sw_json *j)
 {
-	if (!j->buf && !reserve(j, 0))
-		return "";
-	if (!j->buf)
-		return "";
-	return j->buf;
+	return j->out.buf ? j->out.buf : "";
 }

@@ -14,17 +14,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "strbuf.h"
 
 #define SW_JSON_MAX_DEPTH 32
 
 struct sw_json {
-	char  *buf;
-	size_t len;
-	size_t cap;
+	struct sw_strbuf out;			/* the text written so far */
 	int    depth;
 	bool   first[SW_JSON_MAX_DEPTH];	/* no value yet at this depth */
 	bool   after_key;			/* next value follows a key */
-	bool   oom;				/* an allocation failed */
 };
 
 void sw_json_init(struct sw_json *j);

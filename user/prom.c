@@ -33,19 +33,17 @@ void sw_prom_free(struct sw_prom *p)
 	for (i = 0; i < p->nseen; i++)
 		free(p->seen[i]);
 	free(p->seen);
-	free(p->buf);
+	sw_strbuf_free(&p->out);
 	free(p->err);
 	sw_prom_init(p);
 }
 
 char *sw_prom_steal(struct sw_prom *p, size_t *len)
 {
-	char *buf = p->buf;
+	char *buf = sw_strbuf_steal(&p->out, len);
 
-	*len = p->len;
 	if (!buf)
 		buf = calloc(1, 1);	/* an empty exposition is valid */
-	p->buf = NULL;
 	sw_prom_free(p);
 	return buf;
 }
@@ -54,7 +52,7 @@ const char *sw_prom_error(const struct sw_prom *p)
 {
 	if (p->err)
 		return p->err;
-	return p->oom ? "out of memory" : NULL;
+	return p->out.oom ? "out of memory" : NULL;
 }
 
 /* Keep the first error only: later ones are usually its consequences. */
@@ -71,36 +69,9 @@ set_err(struct sw_prom *p, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool reserve(struct sw_prom *p, size_t extra)
-{
-	size_t need = p->len + extra + 1;
-	size_t cap;
-	char *nb;
-
-	if (p->oom)
-		return false;
-	if (need <= p->cap)
-		return true;
-	cap = p->cap ? p->cap : 4096;
-	while (cap < need)
-		cap *= 2;
-	nb = realloc(p->buf, cap);
-	if (!nb) {
-		p->oom = true;
-		return false;
-	}
-	p->buf = nb;
-	p->cap = cap;
-	return true;
-}
-
 static void put(struct sw_prom *p, const char *s, size_t n)
 {
-	if (!reserve(p, n))
-		return;
-	memcpy(p->buf + p->len, s, n);
-	p->len += n;
-	p->buf[p->len] = '\0';
+	sw_strbuf_put(&p->out, s, n);
 }
 
 static void puts_(struct sw_prom *p, const char *s)
@@ -228,7 +199,7 @@ static void remember(struct sw_prom *p, const char *name)
 
 		ns = realloc(p->seen, cap * sizeof(*ns));
 		if (!ns) {
-			p->oom = true;
+			p->out.oom = true;
 			return;
 		}
 		p->seen = ns;
@@ -236,7 +207,7 @@ static void remember(struct sw_prom *p, const char *name)
 	}
 	p->seen[p->nseen] = strdup(name);
 	if (!p->seen[p->nseen]) {
-		p->oom = true;
+		p->out.oom = true;
 		return;
 	}
 	p->nseen++;
@@ -253,7 +224,7 @@ void sw_prom_family(struct sw_prom *p, const char *name,
 	p->help = strdup(help ? help : "");
 	p->type = type;
 	if (!p->family || !p->help) {
-		p->oom = true;
+		p->out.oom = true;
 		p->rejected = true;
 		return;
 	}

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "strbuf.h"
 
 #define SW_PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -62,10 +63,7 @@ struct sw_prom_label {
  * used so far, so that HELP/TYPE appear exactly once per exposition.
  */
 struct sw_prom {
-	char  *buf;
-	size_t len;
-	size_t cap;
-	bool   oom;			/* an allocation failed: output is cut */
+	struct sw_strbuf out;		/* the exposition written so far */
 	char  *err;			/* first caller error, or NULL */
 
 	char  *family;			/* current family name, or NULL */

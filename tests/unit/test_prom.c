@@ -32,7 +32,7 @@ static void test_label_escaping(void **state)
 	sw_prom_family(&p, "sw_test_info", SW_PROM_GAUGE, "Help with \\ and\nnewline \"q\".");
 	sw_prom_u64(&p, SW_PROM_LABELS({ "comm", "a\\b\"c\nd" }), 1);
 	assert_null(sw_prom_error(&p));
-	assert_string_equal(p.buf,
+	assert_string_equal(p.out.buf,
 		"# HELP sw_test_info Help with \\\\ and\\nnewline \"q\".\n"
 		"# TYPE sw_test_info gauge\n"
 		"sw_test_info{comm=\"a\\\\b\\\"c\\nd\"} 1\n");
@@ -52,15 +52,15 @@ static void test_help_type_once(void **state)
 	sw_prom_family(&p, "sw_events_total", SW_PROM_COUNTER, "Events.");
 	sw_prom_u64(&p, NULL, 0, 18446744073709551615ull);
 	assert_null(sw_prom_error(&p));
-	assert_int_equal(count_of(p.buf, "# HELP sw_sockets "), 1);
-	assert_int_equal(count_of(p.buf, "# TYPE sw_sockets gauge"), 1);
-	assert_non_null(strstr(p.buf, "sw_events_total 18446744073709551615\n"));
+	assert_int_equal(count_of(p.out.buf, "# HELP sw_sockets "), 1);
+	assert_int_equal(count_of(p.out.buf, "# TYPE sw_sockets gauge"), 1);
+	assert_non_null(strstr(p.out.buf, "sw_events_total 18446744073709551615\n"));
 
 	/* a family split in two is refused: its samples are dropped */
 	sw_prom_family(&p, "sw_sockets", SW_PROM_GAUGE, "Sockets.");
 	sw_prom_u64(&p, SW_PROM_LABELS({ "proto", "raw" }), 5);
 	assert_non_null(sw_prom_error(&p));
-	assert_null(strstr(p.buf, "raw"));
+	assert_null(strstr(p.out.buf, "raw"));
 	sw_prom_free(&p);
 }
 
@@ -94,14 +94,14 @@ static void test_bad_names(void **state)
 	sw_prom_family(&p, "bad-name", SW_PROM_GAUGE, "x");
 	sw_prom_u64(&p, NULL, 0, 1);
 	assert_non_null(sw_prom_error(&p));
-	assert_int_equal(p.len, 0);
+	assert_int_equal(p.out.len, 0);
 	sw_prom_free(&p);
 
 	sw_prom_init(&p);
 	sw_prom_family(&p, "sw_ok", SW_PROM_GAUGE, "x");
 	sw_prom_u64(&p, SW_PROM_LABELS({ "bad label", "v" }), 1);
 	assert_non_null(sw_prom_error(&p));
-	assert_int_equal(p.len, 0);
+	assert_int_equal(p.out.len, 0);
 	sw_prom_free(&p);
 
 	/* counters without _total are written but reported */
@@ -124,7 +124,7 @@ static void test_histogram_cumulative(void **state)
 	sw_prom_histogram(&p, SW_PROM_LABELS({ "proto", "tcp" }), bounds, 5,
 			  counts, 123.5);
 	assert_null(sw_prom_error(&p));
-	assert_string_equal(p.buf,
+	assert_string_equal(p.out.buf,
 		"# HELP sw_lifetime_seconds Socket lifetimes.\n"
 		"# TYPE sw_lifetime_seconds histogram\n"
 		"sw_lifetime_seconds_bucket{proto=\"tcp\",le=\"0.001\"} 1\n"
@@ -153,7 +153,7 @@ static void test_histogram_bad_bounds(void **state)
 	sw_prom_family(&p, "sw_h", SW_PROM_HISTOGRAM, "x");
 	sw_prom_histogram(&p, NULL, 0, bounds, 2, counts, 0);
 	assert_non_null(sw_prom_error(&p));
-	assert_int_equal(p.len, 0);
+	assert_int_equal(p.out.len, 0);
 	/* a gauge sample in a histogram family is a caller bug too */
 	sw_prom_free(&p);
 	sw_prom_init(&p);

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <stdlib.h>
+#include <string.h>
+#include "strbuf.h"
+
+#define MIN_CAP 256
+
+bool sw_strbuf_reserve(struct sw_strbuf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	size_t cap;
+	char *p;
+
+	if (b->oom)
+		return false;
+	if (need <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : MIN_CAP;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->buf, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->buf = p;
+	b->cap = cap;
+	return true;
+}
+
+void sw_strbuf_put(struct sw_strbuf *b, const char *s, size_t n)
+{
+	if (!sw_strbuf_reserve(b, n))
+		return;
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void sw_strbuf_puts(struct sw_strbuf *b, const char *s)
+{
+	sw_strbuf_put(b, s, strlen(s));
+}
+
+void sw_strbuf_putc(struct sw_strbuf *b, char c)
+{
+	sw_strbuf_put(b, &c, 1);
+}
+
+void sw_strbuf_clear(struct sw_strbuf *b)
+{
+	b->len = 0;
+	b->oom = false;
+	if (b->buf)
+		b->buf[0] = '\0';
+}
+
+char *sw_strbuf_steal(struct sw_strbuf *b, size_t *len)
+{
+	char *p = b->buf;
+
+	if (len)
+		*len = b->len;
+	memset(b, 0, sizeof(*b));
+	return p;
+}
+
+void sw_strbuf_free(struct sw_strbuf *b)
+{
+	free(b->buf);
+	memset(b, 0, sizeof(*b));
+}
