@@ -149,7 +149,7 @@ void sw_json_double(struct sw_json *j, double v)
 		sw_json_null(j);
 		return;
 	}
-	put_num(j, "%.6g", v);
+	put_num(j, "%.10g", v);
 }
 
 void sw_json_bool(struct sw_json *j, bool v)
