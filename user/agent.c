@@ -313,7 +313,6 @@ static int start_http(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: http: %s\n", err);
 		return -1;
 	}
-	sw_agent_register_api(a);
 	return 0;
 }
 
@@ -330,6 +329,7 @@ static int start(struct sw_agent *a)
 		.verbose = a->opts.verbose,
 	};
 	char err[256];
+	__u64 t;
 	int n;
 
 	if (sw_check_privileges())
@@ -352,16 +352,23 @@ static int start(struct sw_agent *a)
 	/* HTTP before BPF: a bad address or token fails before attaching */
 	if (start_http(a))
 		return -1;
+	t = sw_mono_now();
 	a->loader = sw_loader_start(&lo, on_event, a);
 	if (!a->loader)
 		return -1;
+	a->attach_ns = sw_mono_now() - t;
+	t = sw_mono_now();
 	n = sw_snapshot_load(a->table, NULL, NULL);
+	a->snapshot_ns = sw_mono_now() - t;
 	if (n < 0)
 		logf_("warning", "snapshot of existing sockets failed: %s", strerror(-n));
 	else
 		a->snapshot_sockets = n;
 	if (health_start(a))
 		logf_("warning", "health watchdog not started");
+	/* routes last: a request during start-up would find no loader yet */
+	if (a->http)
+		sw_agent_register_api(a);
 	return 0;
 }
 
@@ -468,8 +475,9 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	}
 	block_signals(false);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
-	logf_("info", "ready in %.1f ms: %zu sockets (%llu found at start), http %s",
-	      a->ready_ns / 1e6, sw_table_count(a->table),
+	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http %s",
+	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
+	      sw_table_count(a->table),
 	      (unsigned long long)a->snapshot_sockets,
 	      a->http ? a->cfg.http.listen : "off");
 	rc = loop(a);

@@ -77,6 +77,8 @@ struct sw_agent {
 	__u64 start_mono_ns;
 	__u64 start_wall_ns;
 	__u64 ready_ns;			/* start-up duration */
+	__u64 attach_ns;		/* of it: probe, load and attach */
+	__u64 snapshot_ns;		/* of it: reading existing sockets */
 	__u64 events[SW_EV_MAX];	/* by kind, decoded */
 	__u64 repairs;			/* reconciliation */
 	__u64 reconciles;
