@@ -386,7 +386,7 @@ static void check_files_process(const struct sw_health_limits *lim,
 
 /*
  * DNS with a bound: getaddrinfo_a runs the lookups in glibc's threads
- * and gai_suspend waits for them until the deadline, so a resolver that
+ * and we poll them (every 5 ms) until the deadline, so a resolver that
  * never answers costs dns_timeout_ms and not the resolver's own retries.
  * A lookup still running then is cancelled if it can be; if not, its
  * request is left to glibc (a small leak) rather than freed under it.
@@ -426,7 +426,18 @@ static int resolve_bounded(const char **names, int n, int *ok, unsigned int ms)
 			left.tv_sec--;
 			left.tv_nsec += 1000000000;
 		}
-		gai_suspend((const struct gaicb *const *)reqs, n, &left);
+		/*
+		 * Not gai_suspend: glibc sets a request's result before it
+		 * takes its lock to notify waiters, so gai_suspend may return
+		 * leaving its on-stack waitlist entry on that request, and
+		 * __gai_notify then writes through it (a crash of the agent's
+		 * health thread). Polling registers nothing.
+		 */
+		if (left.tv_sec > 0 || left.tv_nsec > 5000000) {
+			left.tv_sec = 0;
+			left.tv_nsec = 5000000;
+		}
+		nanosleep(&left, NULL);
 	}
 	for (i = 0; i < n; i++) {
 		int e = reqs[i] ? gai_error(reqs[i]) : EAI_MEMORY;

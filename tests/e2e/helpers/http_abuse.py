@@ -6,8 +6,9 @@ Opens --idle idle connections and --slow slowloris connections (a request
 trickled one byte every 200 ms, never finished), all from 127.0.0.1, each
 reopened as soon as the server drops it, for --seconds seconds. Meanwhile
 scrapes --path every 100 ms, alternately from 127.0.0.1 (the attacker's own
-address) and from 127.0.0.2. Prints one line per failed scrape and a
-summary; exits 0 when every scrape got a 200 within --max-latency seconds.
+address) and from 127.0.0.2. Prints a line once the attack's connections
+are open, one line per failed scrape and a summary; exits 0 when every
+scrape got a 200 within --max-latency seconds.
 
 Loopback only, bounded in connections and time; stdlib only.
 """
@@ -36,7 +37,7 @@ def dial(port, blocking=False, src=None):
     return s
 
 
-def attacker(args, stop, stats):
+def attacker(args, stop, stats, opened):
     sel = selectors.DefaultSelector()
     conns = {}  # socket -> bytes of SLOW_HEAD sent, or None for idle
 
@@ -50,6 +51,7 @@ def attacker(args, stop, stats):
 
     for i in range(args.idle + args.slow):
         open_one(i >= args.idle)
+    opened.set()
     end = time.monotonic() + args.seconds
     next_trickle = 0.0
     while not stop.is_set() and time.monotonic() < end:
@@ -127,8 +129,12 @@ def main():
 
     stop = threading.Event()
     stats = {"reconnects": 0, "connect_failures": 0}
-    t = threading.Thread(target=attacker, args=(args, stop, stats))
+    opened = threading.Event()
+    t = threading.Thread(target=attacker, args=(args, stop, stats, opened))
     t.start()
+    opened.wait()
+    print(f"http_abuse: attacking with {args.idle} idle and {args.slow} "
+          f"slowloris connections", flush=True)
     time.sleep(1.0)
     ok = tries = 0
     worst = 0.0
