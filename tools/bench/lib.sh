@@ -13,6 +13,10 @@ READY_RE=${READY_RE:-ready}
 ATTACH_RE=${ATTACH_RE:-attached|tracing|ready}
 AGENT_LISTEN=${AGENT_LISTEN-127.0.0.1:19465}
 AGENT_ARGS=${AGENT_ARGS:---listen $AGENT_LISTEN}
+# Also take /healthz answering (with a BPF link held) as the agent's
+# readiness. Off by default: the agent prints its readiness line, and
+# polling HTTP during its start-up is extra load on what is being timed.
+READY_HTTP=${READY_HTTP:-}
 # How long a tracer may take to become ready or to go away, in seconds.
 READY_TIMEOUT=${READY_TIMEOUT:-60}
 STOP_TIMEOUT=${STOP_TIMEOUT:-15}
@@ -73,12 +77,7 @@ stamp_lines() {
 # bpf_fds PID KIND: the fdinfo paths of PID's fds of that kind
 # ("bpf-map", "bpf-prog", "bpf_link").
 bpf_fds() {
-	local f
-	for f in /proc/"$1"/fd/*; do
-		case $(readlink "$f" 2>/dev/null) in
-		"anon_inode:$2") echo "/proc/$1/fdinfo/${f##*/}" ;;
-		esac
-	done
+	find /proc/"$1"/fd -lname "anon_inode:$2" -printf "/proc/$1/fdinfo/%f\n" 2>/dev/null
 }
 
 # Ids of the BPF programs PID holds, from fdinfo: Debian's bpftool is built
@@ -111,6 +110,11 @@ TR_ERR=
 TR_T0=
 TR_PROGS=
 
+# The last lines of the tracer's stderr, without stamp_lines' arrival times.
+err_tail() {
+	tail -n "${1:-3}" "$TR_ERR" | sed -E 's/^[0-9]{16,} //' | tr '\n' ' '
+}
+
 # start_tracer CONTENDER: start it and wait until it is fully attached.
 # Returns non-zero, with the reason logged, if it never gets there.
 start_tracer() {
@@ -140,13 +144,13 @@ start_tracer() {
 	deadline=$(($(now_us) + READY_TIMEOUT * 1000000))
 	until tracer_ready "$c"; do
 		if ! kill -0 "$TR_PID" 2>/dev/null; then
-			log "$c exited before it was ready: $(tail -n 3 "$TR_ERR" | tr '\n' ' ')"
+			log "$c exited before it was ready: $(err_tail)"
 			wait "$TR_PID" 2>/dev/null
 			TR_PID=
 			return 1
 		fi
 		if [ "$(now_us)" -gt "$deadline" ]; then
-			log "$c not ready after ${READY_TIMEOUT}s: $(tail -n 3 "$TR_ERR" | tr '\n' ' ')"
+			log "$c not ready after ${READY_TIMEOUT}s: $(err_tail)"
 			stop_tracer "$c"
 			return 1
 		fi
@@ -163,7 +167,7 @@ tracer_ready() {
 	agent)
 		stamped_match "$READY_RE" "$TR_ERR" >/dev/null && return 0
 		# An agent that says nothing is ready once /healthz answers.
-		[ -n "$AGENT_LISTEN" ] &&
+		[ -n "$READY_HTTP" ] && [ -n "$AGENT_LISTEN" ] &&
 			curl -fs -o /dev/null --max-time 1 "http://$AGENT_LISTEN/healthz" &&
 			[ -n "$(bpf_fds "$TR_PID" bpf_link)" ]
 		;;
@@ -192,7 +196,7 @@ startup_ms() {
 # stop_tracer CONTENDER: SIGINT, wait, and check that the process and its
 # BPF programs are gone. Returns non-zero if anything was left behind.
 stop_tracer() {
-	local c=$1 pid=$TR_PID i id left
+	local c=$1 pid=$TR_PID i left
 	TR_PID=
 	[ -n "$pid" ] || return 0
 	kill -INT "$pid" 2>/dev/null
@@ -206,15 +210,14 @@ stop_tracer() {
 	fi
 	wait "$pid" 2>/dev/null
 	# Programs are freed once the last reference goes; give it a moment.
+	[ -n "$TR_PROGS" ] || return 0
 	for ((i = 0; i < 40; i++)); do
-		left=
-		for id in $TR_PROGS; do
-			bpftool prog show id "$id" >/dev/null 2>&1 && left+=" $id"
-		done
+		left=$(comm -12 <(tr ' ' '\n' <<<"$TR_PROGS" | sort) \
+			<(bpftool prog show -j 2>/dev/null | jq -r '.[].id' | sort) | tr '\n' ' ')
 		[ -z "$left" ] && return 0
 		sleep 0.05
 	done
-	log "$c: BPF programs still loaded after exit:$left"
+	log "$c: BPF programs still loaded after exit: $left"
 	return 1
 }
 

@@ -178,9 +178,13 @@ class Report:
             target = ok = None
             if n == 10000:
                 target, ok = "≤ 300 ms", (v <= 300) if v is not None else None
+            shown = "%.0f ms" % v if v is not None else ""
+            own = self.med("startup", str(n), "self_reported_ms")
+            if v is not None and own is not None:
+                shown += " (agent's own figure %.0f ms)" % own
             self.add("startup", "Agent start-up to ready, %s pre-existing sockets" % f"{n:,}",
-                     str(n), "startup_ms", "%.0f ms" % v if v is not None else "",
-                     target=target, ok=ok)
+                     str(n), "startup_ms", shown, target=target, ok=ok,
+                     extra={"self_reported_ms": own})
 
     def scrape(self):
         for n in (0, 10000, 100000):
@@ -235,7 +239,7 @@ def sockscan_rows(outdir):
     return data, rows
 
 
-def markdown(rep, machine, sock_rows):
+def markdown(rep, machine, sock_rows, sock_md):
     m = machine
     out = ["# sockwatch benchmarks", ""]
     cpu = m.get("cpu", "?")
@@ -252,7 +256,11 @@ def markdown(rep, machine, sock_rows):
     out.append("| --- | --- | --- | --- | --- | --- |")
     for r in rep.rows:
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
-    if sock_rows:
+    if sock_md:
+        out += [""] + [l.replace("## sockscan", "## sockscan (static analyzer)", 1)
+                       if l.startswith("## sockscan") else l
+                       for l in sock_md.rstrip().splitlines()]
+    elif sock_rows:
         out += ["", "## sockscan (static analyzer)", "", "| Figure | Value |", "| --- | --- |"]
         out += ["| %s | %s |" % (k, v) for k, v in sock_rows]
     notes = sorted({(b, c, why) for (b, c), whys in rep.skips.items() for why in whys})
@@ -278,6 +286,12 @@ def main():
     rep.scrape()
     rep.drops()
     sock, sock_rows = sockscan_rows(outdir)
+    # The analyzer's benchmark prints its own table: use it when it did.
+    sock_md = None
+    md_path = os.path.join(outdir, "sockscan.md")
+    if sock is not None and os.path.exists(md_path):
+        with open(md_path) as f:
+            sock_md = f.read().strip() or None
     if not sock:
         reasons = skips.get(("sockscan", "sockscan"))
         if reasons:
@@ -291,7 +305,7 @@ def main():
         json.dump(doc, f, indent=2)
         f.write("\n")
     with open(os.path.join(outdir, "results.md"), "w") as f:
-        f.write(markdown(rep, machine, sock_rows))
+        f.write(markdown(rep, machine, sock_rows, sock_md))
     return 0
 
 

@@ -19,7 +19,10 @@
 #   ATTACH_RE          trace's "attached" line on stderr [attached|tracing|ready]
 #   AGENT_LISTEN       where the agent serves HTTP [127.0.0.1:19465]
 #   AGENT_ARGS         the agent's arguments [--listen $AGENT_LISTEN]
+#   DROPS_USING        trace (its exit summary) or agent (/api/v1/status) [trace]
 #   DROPS_JQ           jq filter for the drop counter in /api/v1/status
+#   PROBE_TRIALS       bursts per probe of the drop search [2; QUICK 1]
+#   READY_HTTP=1       also take /healthz answering as the agent's readiness
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -33,14 +36,15 @@ QUICK=${QUICK:-0}
 . tools/bench/lib.sh
 
 if [ -n "$QUICK" ]; then
-	CHURN_N=${CHURN_N:-5000}
-	UDP_N=${UDP_N:-10000}
-	STARTUP_ROUNDS=${STARTUP_ROUNDS:-2}
-	SCRAPES=${SCRAPES:-5}
+	CHURN_N=${CHURN_N:-3000}
+	UDP_N=${UDP_N:-5000}
+	STARTUP_ROUNDS=${STARTUP_ROUNDS:-1}
+	SCRAPES=${SCRAPES:-3}
 	SETTLE=${SETTLE:-0.5}
-	BURST_MAX=${BURST_MAX:-40000}
+	BURST_MAX=${BURST_MAX:-20000}
 	BISECT_STEPS=${BISECT_STEPS:-1}
-	PIPE_EVENTS=${PIPE_EVENTS:-1000000}
+	PROBE_TRIALS=${PROBE_TRIALS:-1}
+	PIPE_EVENTS=${PIPE_EVENTS:-500000}
 else
 	CHURN_N=${CHURN_N:-20000}
 	UDP_N=${UDP_N:-50000}
@@ -49,6 +53,7 @@ else
 	SETTLE=${SETTLE:-2}
 	BURST_MAX=${BURST_MAX:-640000}
 	BISECT_STEPS=${BISECT_STEPS:-5}
+	PROBE_TRIALS=${PROBE_TRIALS:-2}
 	PIPE_EVENTS=${PIPE_EVENTS:-5000000}
 fi
 ROUNDS=${ROUNDS:-5}
@@ -56,7 +61,7 @@ SOCK_COUNTS=${SOCK_COUNTS:-0 10000 100000}
 BURST_START=${BURST_START:-5000}
 BURST_THREADS=${BURST_THREADS:-4}
 BENCHES=${BENCHES:-churn_tcp churn_udp pipeline agent_sockets drops sockscan}
-DROPS_JQ=${DROPS_JQ:-'.drops // .ring.drops // .ring_drops // .events.dropped // .dropped // empty'}
+DROPS_JQ=${DROPS_JQ:-'.events_dropped // .drops // .ring.drops // empty'}
 
 # --- churn: connections/s with each tracer attached, A B A B ... ---------
 
@@ -83,7 +88,7 @@ bench_churn() {
 			[ -n "${failed[$c]:-}" ] && continue
 			if ! start_tracer "$c"; then
 				# Once is enough: do not pay its timeout every round.
-				skip "$bench" "$c" "round $r: did not attach: $(tail -n 1 "$TR_ERR")"
+				skip "$bench" "$c" "round $r: did not attach: $(err_tail 1)"
 				failed[$c]=1
 				continue
 			fi
@@ -144,12 +149,19 @@ scrape() {
 }
 
 agent_with_sockets() {
-	local n=$1 r ms rss hwm maps
-	hold_sockets "$n" || { skip agent_sockets "$n" "holdsocks failed"; return; }
+	local n=$1 r ms rss hwm maps self why
+	if ! hold_sockets "$n"; then
+		skip memory "$n" "holdsocks -n $n failed"
+		skip startup "$n" "holdsocks -n $n failed"
+		return
+	fi
 	for ((r = 1; r <= STARTUP_ROUNDS; r++)); do
 		if ! start_tracer agent; then
-			skip agent_sockets "$n" "round $r: agent did not get ready"
-			continue
+			why="round $r: agent did not get ready: $(err_tail 1)"
+			skip memory "$n" "$why"
+			skip startup "$n" "$why"
+			skip scrape "$n" "$why"
+			break
 		fi
 		if ms=$(startup_ms); then
 			sample startup "$n" startup_ms ms "$ms" "$r"
@@ -168,6 +180,12 @@ agent_with_sockets() {
 		sample memory "$n" host_tcp_sockets sockets \
 			"$(awk '$1 == "TCP:" { print $3 }' /proc/net/sockstat)" "$r"
 		log "agent with $n sockets, round $r: start-up ${ms:-?} ms, RSS $((rss >> 10)) KiB, maps $((maps >> 10)) KiB"
+		# The agent's own view of its start-up, for comparison.
+		if [ -n "$AGENT_LISTEN" ]; then
+			self=$(curl -fs --max-time 5 "http://$AGENT_LISTEN/api/v1/status" |
+				jq -r '.startup_seconds // empty' 2>/dev/null)
+			[ -n "$self" ] && sample startup "$n" self_reported_ms ms "$(echo "$self * 1000" | bc -l)" "$r"
+		fi
 		if [ "$r" = 1 ] && [ -n "$AGENT_LISTEN" ]; then
 			scrape /metrics "$n"
 			scrape /api/v1/sockets "$n"
@@ -198,8 +216,8 @@ agent_drops() {
 	curl -fs --max-time 5 "http://$AGENT_LISTEN/api/v1/status" | jq -r "$DROPS_JQ"
 }
 
-# probe_drops USING SIZE: run a burst of SIZE connections, print the drops.
-probe_drops() {
+# probe_once USING SIZE: run a burst of SIZE connections, print the drops.
+probe_once() {
 	local using=$1 size=$2 before after i line
 	if [ "$using" = agent ]; then
 		before=$(agent_drops) || return 1
@@ -221,9 +239,21 @@ probe_drops() {
 	sed -nE 's/.*[^0-9]([0-9]+) dropped.*/\1/p' <<<"$line"
 }
 
+# probe_drops USING SIZE: the most drops of PROBE_TRIALS bursts. Whether a
+# burst overflows depends on when the reader gets a CPU, so one lucky
+# trial must not make a size look safe.
+probe_drops() {
+	local t d max=0
+	for ((t = 0; t < PROBE_TRIALS; t++)); do
+		d=$(probe_once "$1" "$2") || return 1
+		[ "$d" -gt "$max" ] && max=$d
+	done
+	echo "$max"
+}
+
 bench_drops() {
 	local using lo=0 hi= s d step mid
-	if [ -z "$(available trace)" ]; then
+	if [ "${DROPS_USING:-trace}" = trace ] && [ -z "$(available trace)" ]; then
 		using=trace
 	elif [ -z "$(available agent)" ]; then
 		using=agent
@@ -258,8 +288,10 @@ bench_drops() {
 			if [ "$d" -gt 0 ]; then hi=$mid; else lo=$mid; fi
 		done
 	fi
-	sample drops "$using" max_burst_no_drops connections "$lo"
-	[ -n "$hi" ] || sample drops "$using" max_burst_capped count 1
+	if [ "$lo" -gt 0 ] || [ -n "$hi" ]; then
+		sample drops "$using" max_burst_no_drops connections "$lo"
+		[ -n "$hi" ] || sample drops "$using" max_burst_capped count 1
+	fi
 	if [ "$lo" -gt 0 ]; then
 		if d=$(probe_drops "$using" $((lo * 2))); then
 			log "drops: twice that, $((lo * 2)) connections: $d dropped"
@@ -276,7 +308,8 @@ bench_sockscan() {
 		skip sockscan sockscan "tools/bench/sockscan_bench.sh not there yet"
 		return
 	fi
-	QUICK=$QUICK BENCH_OUT=$OUT bash tools/bench/sockscan_bench.sh ||
+	# Its own Markdown goes into the report next to its JSON.
+	QUICK=$QUICK BENCH_OUT=$OUT bash tools/bench/sockscan_bench.sh >"$OUT/sockscan.md" ||
 		skip sockscan sockscan "sockscan_bench.sh failed"
 }
 
@@ -317,10 +350,11 @@ main() {
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	: >"$RAW"
-	rm -f "$OUT/sockscan.json"
+	rm -f "$OUT/sockscan.json" "$OUT/sockscan.md"
 	machine_info
 	t0=$SECONDS
 	for b in $BENCHES; do
+		local ts=$SECONDS
 		case $b in
 		churn_tcp) bench_churn tcp "$CHURN_N" ;;
 		churn_udp) bench_churn udp "$UDP_N" ;;
@@ -330,6 +364,7 @@ main() {
 		sockscan) bench_sockscan ;;
 		*) log "unknown benchmark '$b'" ;;
 		esac
+		log "$b: $((SECONDS - ts)) s"
 	done
 	log "done in $((SECONDS - t0)) s"
 	jq --arg s "$((SECONDS - t0))" '.duration_s = ($s|tonumber)' \
