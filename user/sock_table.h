@@ -88,6 +88,9 @@ struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos);
 struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos);
 struct sw_proc *sw_table_proc_get(struct sw_table *t, __u32 pid);
 
+/* Tests only: the index slot a cookie hashes to (its home). */
+size_t sw_table_index_home(const struct sw_table *t, __u64 cookie);
+
 /*
  * Reconciliation against a fresh kernel listing: mark_begin clears every
  * SEEN bit, mark sets it (inserting or repairing the entry as needed), and
