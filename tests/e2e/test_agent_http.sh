@@ -58,8 +58,9 @@ check "agent holds attached BPF programs" test -n "$PROGS"
 check "/healthz: 200 {\"status\":\"ok\"}" json_is 200 /healthz '.status == "ok"'
 check "/api/v1/status: version, complete attach plan, counters" \
 	json_is 200 /api/v1/status '(.version | type == "string") and .attach_plan.complete == true and (.events | type == "object") and .reload_errors == 0 and .config == "'"$CONF"'"'
-check "/api/v1/sockets: an array and its counts" \
-	json_is 200 /api/v1/sockets '(.sockets | type == "array") and .count == (.sockets | length) and .matched >= .count and .truncated == false'
+# limited: the table holds every socket of the machine, other tests' too
+check "/api/v1/sockets?limit=100: an array and its counts" \
+	json_is 200 '/api/v1/sockets?limit=100' '(.sockets | type == "array") and .count == (.sockets | length) and .count <= 100 and .matched >= .count and .truncated == (.matched > .count)'
 check "/api/v1/processes: an array" json_is 200 /api/v1/processes '.processes | type == "array"'
 check "/api/v1/leaks: suspects and recent alerts" \
 	json_is 200 /api/v1/leaks '(.suspects | type == "array") and (.recent_alerts | type == "array")'

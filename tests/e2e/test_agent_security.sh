@@ -162,7 +162,7 @@ check "64 KiB header: 431" oversized header 431
 check "agent answers after them" status_is 200 /metrics
 
 python3 tests/e2e/helpers/http_abuse.py --port "$P" --token "$TOKEN2" \
-	--idle 2000 --slow 100 --seconds 10 > "$TMP/abuse.out" 2>&1 &
+	--idle 2000 --slow 100 --seconds 10 --max-latency 5 > "$TMP/abuse.out" 2>&1 &
 ABUSE=$!
 PIDS+=("$ABUSE")
 check "attack under way (2,100 connections opened)" wait_for 10 grep -q 'http_abuse: attacking' "$TMP/abuse.out"
@@ -175,10 +175,19 @@ check "64 KiB URL during the abuse: 414, 431 or closed (evicted)" oversized url
 check "64 KiB header during the abuse: 414, 431 or closed (evicted)" oversized header
 wait "$ABUSE"
 ABUSE_RC=$?
+# reaped: its pid may be reused, so it must not be signalled at exit
+for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$ABUSE" ] && unset 'PIDS[i]'; done
 sed 's/^/    /' "$TMP/abuse.out"
 check "the attackers were evicted and came back (reconnects > 0)" grep -qE 'scrapes ok, .* [1-9][0-9]* attacker reconnects' "$TMP/abuse.out"
-check "every scrape succeeded within 2 s under 2,000 idle + 100 slowloris connections" test "$ABUSE_RC" -eq 0
-check "agent alive after the abuse" kill -0 "$B"
+# 5 s, not 2: the e2e tests may share two CPUs with other test runs
+check "every scrape succeeded within 5 s under 2,000 idle + 100 slowloris connections" test "$ABUSE_RC" -eq 0
+if kill -0 "$B" 2>/dev/null; then
+	ok "agent alive after the abuse"
+else
+	wait "$B"
+	not_ok "agent alive after the abuse: it exited with status $?"
+	sed 's/^/    agent: /' "$TMP/b.err"
+fi
 check "agent answers after the abuse" status_is 200 /metrics
 check "the listener opened during the abuse is in /api/v1/sockets" \
 	wait_for 5 json_is 200 "/api/v1/sockets?port=$LPORT" ".sockets | map(select(.pid == $HOLD and .state == \"LISTEN\" and .comm == \"sw-pre\")) | length == 1"

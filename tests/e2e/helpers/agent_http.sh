@@ -7,6 +7,7 @@ AUTH=()
 get() {
 	local path=$1
 	shift
+	: > "$TMP/body"
 	curl -s -m 5 -o "$TMP/body" -w '%{http_code}' "${AUTH[@]}" "$@" "$BASE$path"
 }
 # status_is CODE PATH [CURL ARGS...]
