@@ -11,15 +11,25 @@ NETNS=()
 T_PASS=0
 T_FAIL=0
 
+# Is pid p still a child of this shell? A pid that was reaped may have been
+# reused by a stranger's process, which must never get our signals.
+_ours() {
+	local st
+	st=$(cat /proc/"$1"/stat 2>/dev/null) || return 1
+	st=${st##*) }
+	set -- $st
+	[ "$2" = "$$" ]
+}
+
 _cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
+		_ours "$p" && kill -TERM "$p" 2>/dev/null
 	done
 	for p in "${PIDS[@]}"; do
 		# give each a moment to detach cleanly, then insist
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
+		for _ in $(seq 50); do _ours "$p" || break; sleep 0.1; done
+		_ours "$p" && kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
 	for p in "${NETNS[@]}"; do
@@ -38,11 +48,14 @@ spawn() {
 
 # stop PID: SIGTERM, wait for it, return its exit code.
 stop() {
-	local p=$1 rc
+	local p=$1 rc q keep=()
 	kill -TERM "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 	rc=$?
-	PIDS=("${PIDS[@]/$p}")
+	for q in "${PIDS[@]}"; do
+		[ "$q" = "$p" ] || keep+=("$q")
+	done
+	PIDS=("${keep[@]}")
 	return $rc
 }
 
