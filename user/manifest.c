@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The socket manifest: loading sockscan's JSON and matching (see manifest.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -169,8 +171,31 @@ static int finish_load(json_t *root, json_error_t *jerr, const char *name,
 int manifest_load(const char *path, struct manifest *m, char *err, size_t errlen)
 {
 	json_error_t jerr;
+	struct stat st;
+	json_t *root;
+	FILE *f;
 
-	return finish_load(json_load_file(path, JSON_DECODE_ANY, &jerr), &jerr, path, m, err, errlen);
+	/* opened here: jansson reports a missing file as "line -1" and reads
+	 * a directory as an empty document */
+	memset(m, 0, sizeof(*m));
+	f = fopen(path, "r");
+	if (!f) {
+		set_err(err, errlen, "manifest %s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		set_err(err, errlen, "manifest %s: cannot read: %s", path, strerror(EISDIR));
+		fclose(f);
+		return -1;
+	}
+	root = json_loadf(f, JSON_DECODE_ANY, &jerr);
+	if (!root && ferror(f)) {
+		set_err(err, errlen, "manifest %s: cannot read: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return finish_load(root, &jerr, path, m, err, errlen);
 }
 
 int manifest_load_string(const char *json, const char *name, struct manifest *m,

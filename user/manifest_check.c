@@ -37,7 +37,7 @@ int sw_manifest_setup(struct sw_agent *a)
 	if (!sm)
 		return -1;
 	if (manifest_load(a->cfg.manifest.path, &sm->m, err, sizeof(err))) {
-		fprintf(stderr, "sockwatch: manifest: %s\n", err);
+		fprintf(stderr, "sockwatch: %s\n", err);	/* names the manifest */
 		free(sm);
 		return -1;
 	}
