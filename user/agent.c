@@ -139,6 +139,24 @@ static int on_event(void *ctx, const struct sw_event *e)
 	return 0;
 }
 
+/*
+ * A socket found in the kernel rather than through an event: at start, or
+ * repaired after dropped events. A listener is judged against the manifest
+ * like a listen event; connections are not, since without their events
+ * an inbound one cannot be told from an outbound one.
+ */
+static int found_socket(void *ctx, const struct sw_sock *s)
+{
+	struct sw_agent *a = ctx;
+	struct sw_event e;
+
+	if (!a->manifest || s->state != SW_TCP_LISTEN)
+		return 0;
+	sw_event_from_sock(&e, s, SW_EV_LISTEN, sw_mono_now());
+	sw_manifest_check_event(a, &e);
+	return 0;
+}
+
 /* ---- health watchdog ---- */
 
 static pthread_cond_t health_cond = PTHREAD_COND_INITIALIZER;
@@ -358,7 +376,7 @@ static int start(struct sw_agent *a)
 		return -1;
 	a->attach_ns = sw_mono_now() - t;
 	t = sw_mono_now();
-	n = sw_snapshot_load(a->table, NULL, NULL);
+	n = sw_snapshot_load(a->table, found_socket, a);
 	a->snapshot_ns = sw_mono_now() - t;
 	if (n < 0)
 		logf_("warning", "snapshot of existing sockets failed: %s", strerror(-n));
@@ -394,7 +412,7 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 	sw_loader_drain(a->loader);
 	now = sw_mono_now();
 	if (now >= a->next_reconcile_ns) {
-		n = sw_reconcile(a->table);
+		n = sw_reconcile(a->table, found_socket, a);
 		if (n > 0)
 			a->repairs += n;
 		a->reconciles++;

@@ -95,6 +95,8 @@ int sw_snapshot_load(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
  */
 struct rec_ctx {
 	struct sw_table *t;
+	sw_snapshot_cb cb;
+	void *cb_ctx;
 	__u64 now;
 	int repairs;
 	struct sw_sock *missing;
@@ -150,13 +152,15 @@ static void add_missing(struct rec_ctx *c)
 			continue;
 		sw_table_mark(c->t, &c->missing[i], c->now);
 		c->repairs++;
+		if (c->cb)
+			c->cb(c->cb_ctx, &c->missing[i]);
 	}
 	sw_owner_map_free(&owners);
 }
 
-int sw_reconcile(struct sw_table *t)
+int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
 {
-	struct rec_ctx c = { .t = t, .now = sw_mono_now() };
+	struct rec_ctx c = { .t = t, .now = sw_mono_now(), .cb = cb, .cb_ctx = ctx };
 	int err;
 
 	sw_table_mark_begin(t);

@@ -17,9 +17,10 @@ typedef int (*sw_snapshot_cb)(void *ctx, const struct sw_sock *s);
  * SW_SOCK_PREEXISTING. Returns the number added, or -errno. */
 int sw_snapshot_load(struct sw_table *t, sw_snapshot_cb cb, void *ctx);
 
-/* Compare the table with the kernel and repair it: add what is missing,
- * correct states and byte counts, drop what the kernel no longer has.
- * Returns the number of repairs, or -errno. */
-int sw_reconcile(struct sw_table *t);
+/* Compare the table with the kernel and repair it: add what is missing
+ * (each added socket is also handed to cb, when given), correct states and
+ * byte counts, drop what the kernel no longer has. Returns the number of
+ * repairs, or -errno. */
+int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx);
 
 #endif /* SW_SNAPSHOT_H */
