@@ -57,14 +57,6 @@ PY
 cp "$TMP/run/listen_on.py" "$TMP/run/swdrift/extra.py"
 cp "$TMP/run/listen_on.py" "$TMP/run/other/tool.py"
 
-# ---------------------------------------------------------------- agent
-# drift is judged on the listen event: room in the ring buffer for the
-# bursts of other tests that may run beside this one
-printf '[agent]\nring_buffer_kb = 8192\n' > "$TMP/sw.ini"
-start_agent agent --config "$TMP/sw.ini" --manifest "$MAN" --alerts "$ALERTS" ||
-	{ not_ok "agent did not start"; finish; exit 1; }
-ok "agent ready with --manifest"
-
 # start NAME CMD...: a listener, ready
 start() {
 	local name=$1
@@ -72,12 +64,33 @@ start() {
 	spawn "$@" > "$TMP/$name.out"
 	wait_for 10 grep -q ready "$TMP/$name.out" || not_ok "$name did not start"
 }
+
+# E: the service already listening on an unlisted port when the agent
+# starts: judged from the agent's snapshot, not from an event.
+start pre python3 "$TMP/run/listen_on.py" 0 swdrift
+PRE=$LAST_PID
+PE=$(ready_port "$TMP/pre.out")
+
+# ---------------------------------------------------------------- agent
+# drift is judged on the listen event: room in the ring buffer for the
+# bursts of other tests that may run beside this one
+printf '[agent]\nring_buffer_kb = 8192\n' > "$TMP/sw.ini"
+start_agent agent --config "$TMP/sw.ini" --manifest "$MAN" --alerts "$ALERTS" ||
+	{ not_ok "agent did not start"; finish; exit 1; }
+ok "agent ready with --manifest"
 drift() {	# drift PORT: the manifest_drift alerts for PORT so far
 	jq -s --argjson p "$1" 'map(select(.alert == "manifest_drift" and .port == $p))' "$ALERTS" 2>/dev/null
 }
 has_drift() {	# has_drift PORT: some manifest_drift alert for PORT
 	drift "$1" | jq -e 'length > 0' >/dev/null
 }
+
+check "manifest_drift for E, listening before the agent started" \
+	wait_for 20 has_drift "$PE"
+check "manifest_drift E: its pid, ingress" \
+	jqt --argjson pid "$PRE" 'length == 1 and (.[0] | .key == "swdrift" and .direction == "ingress" and .pid == $pid)' <(drift "$PE")
+stop "$PRE"
+wait_for 10 bash -c "! ss -Hltn 'sport = :$PE' | grep -q ."
 
 start app python3 "$TMP/src/swdrift/app.py"
 APP=$LAST_PID
@@ -134,8 +147,8 @@ check "agent exits 0 on SIGTERM" test $? -eq 0
 agent_summary agent
 check "no alert about A (listed) or D (no service), nor naming their pids" \
 	jqt -s "map(select(.pid == $APP or .pid == $OTHER or (.alert == \"manifest_drift\" and (.port == $PA or .port == $PD)))) | length == 0" "$ALERTS"
-check "manifest_drift alerts: only for B and C" \
-	jqt -s "map(select(.alert == \"manifest_drift\" and .key == \"swdrift\") | .port) | sort == ([$PB, $PC] | sort)" "$ALERTS"
+check "manifest_drift alerts: only for B, C and E" \
+	jqt -s "map(select(.alert == \"manifest_drift\" and .key == \"swdrift\") | .port) | sort == ([$PB, $PC, $PE] | sort)" "$ALERTS"
 [ -n "${SW_KEEP_ALERTS:-}" ] && jq -c 'select(.alert == "manifest_drift")' "$ALERTS" > "$SW_KEEP_ALERTS"
 stop "$APP"
 stop "$OTHER"
