@@ -17,6 +17,8 @@ for p in "${pkgs[@]}"; do
 done
 # The machine image may carry its own Node.js; Debian's npm only when none is there.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The end-to-end tests drive sockets from python3 scripts (standard library).
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 
 if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then
