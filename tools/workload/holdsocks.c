@@ -94,8 +94,10 @@ static int open_all(const struct opts *o, struct held *h, long pair_base)
 	h->lfds = calloc(h->nl ? h->nl : 1, sizeof(int));
 	h->fds = calloc(pairs * 2 + 1, sizeof(int));
 	la = calloc(h->nl ? h->nl : 1, sizeof(*la));
-	if (!h->lfds || !h->fds || !la)
+	if (!h->lfds || !h->fds || !la) {
+		h->nl = 0;	/* nothing for close_all to close */
 		goto out;
+	}
 	for (i = 0; i < h->nl; i++) {
 		h->lfds[i] = lo_listen(&la[i], 128);
 		if (h->lfds[i] < 0) {
