@@ -25,3 +25,6 @@ EXTRA_BENCH_DEPS += $(BENCH_WORKLOADS)
 ifneq ($(wildcard user/detectors.h),)
 EXTRA_BENCH_DEPS += $(PIPELINE_BENCH)
 endif
+
+# The reconciliation test holds sockets with holdsocks.
+EXTRA_E2E_DEPS += $(BUILD)/tools/holdsocks
