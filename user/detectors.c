@@ -161,46 +161,273 @@ static void memo_begin(struct memo *m)
 	m->count = 0;
 }
 
-/* ---- the engine ---------------------------------------------------------------- */
+/* ---- per-sample tables --------------------------------------------------- */
 
 /*
- * One socket's part in one key, collected in a pass over the table, then
- * sorted so that a key's contributions are adjacent: counting distinct
- * ports and finding the main owner are then linear.
+ * A sample counts every socket straight into its keys' figures, through
+ * the tables below, in one pass over the socket table: no per-socket
+ * records, no sorting. The tables belong to one sample, and their memory
+ * is reused from one sample to the next: they only grow (to about twice
+ * what the biggest sample needed) and are freed with the engine.
  */
-struct contrib {
-	struct sw_key key;
-	__u16 lport;
-	__u8  reason;		/* enum sw_prot_reason */
-	__u8  inbound;		/* process keys: accepted, not counted */
-	__u32 pid;
-	const char *comm;	/* into the table, valid for the pass */
-};
 
-/* A key's figures in this sample. */
-struct agg {
-	struct sw_key key;
-	__u64 count;
-	__u32 sockets;
-	__u32 inbound;
-	__u32 prot[SW_PROT_NREASONS];
-	__u32 pid;
-	const char *comm;
-};
-
+/* A growable array. */
 struct vec {
 	void  *data;
 	size_t len;
 	size_t cap;
 };
 
+/* Room for one more element: 0, or -1 when out of memory. */
+static int vec_room(struct vec *v, size_t size)
+{
+	size_t cap;
+	void *p;
+
+	if (v->len < v->cap)
+		return 0;
+	cap = v->cap ? v->cap * 2 : 256;
+	p = realloc(v->data, cap * size);
+	if (!p)
+		return -1;
+	v->data = p;
+	v->cap = cap;
+	return 0;
+}
+
+static inline void *vec_push(struct vec *v, size_t size)
+{
+	if (v->len == v->cap && vec_room(v, size))
+		return NULL;
+	return (char *)v->data + size * v->len++;
+}
+
+/*
+ * u64 -> u32 for one sample, mostly a key's index in a vec of entries
+ * (idmap_entry()): a pid's cached keys, a (key, pid)'s owner entry, a
+ * (key, local port)'s first pid; or a set: the (port, pid) pairs seen.
+ * Linear probing, at most half full, Fibonacci hashing (the top bits of
+ * key * 2^64 / phi), which spreads runs of numbers such as ports and
+ * pids well at the cost of one multiplication.
+ *
+ * Each slot carries the generation that wrote it, and a slot of another
+ * generation is empty: a new sample starts with an empty map at no cost.
+ */
+struct idmap_slot {
+	__u64 key;
+	__u32 gen;		/* the sample that wrote it: else empty */
+	__u32 val;
+};
+
+struct idmap {
+	struct idmap_slot *slot;
+	size_t cap;		/* a power of two, or 0 */
+	size_t count;		/* entries of this generation */
+	unsigned int shift;	/* 64 - log2(cap) */
+	__u32 gen;		/* never 0 once begun: calloc'ed slots are empty */
+};
+
+static void idmap_begin(struct idmap *m)
+{
+	m->count = 0;
+	if (++m->gen)
+		return;
+	/* wrapped after 2^32 samples: old stamps could pass for new ones */
+	if (m->slot)
+		memset(m->slot, 0, m->cap * sizeof(*m->slot));
+	m->gen = 1;
+}
+
+static inline struct idmap_slot *idmap_probe(const struct idmap *m,
+					     __u64 key)
+{
+	size_t mask = m->cap - 1;
+	size_t i = (key * 0x9e3779b97f4a7c15ULL) >> m->shift;
+
+	while (m->slot[i].gen == m->gen && m->slot[i].key != key)
+		i = (i + 1) & mask;
+	return &m->slot[i];
+}
+
+static int idmap_grow(struct idmap *m)
+{
+	struct idmap_slot *old = m->slot;
+	size_t ocap = m->cap, i;
+	unsigned int oshift = m->shift;
+
+	m->cap = ocap ? ocap * 2 : 1024;
+	m->shift = ocap ? oshift - 1 : 64 - 10;
+	m->slot = calloc(m->cap, sizeof(*m->slot));
+	if (!m->slot) {
+		m->slot = old;
+		m->cap = ocap;
+		m->shift = oshift;
+		return -1;
+	}
+	for (i = 0; i < ocap; i++)
+		if (old[i].gen == m->gen)
+			*idmap_probe(m, old[i].key) = old[i];
+	free(old);
+	return 0;
+}
+
+/*
+ * The value of key; *fresh tells that it was just added, its value then
+ * the caller's to set. NULL when out of memory.
+ */
+static inline __u32 *idmap_get(struct idmap *m, __u64 key, bool *fresh)
+{
+	struct idmap_slot *s;
+
+	if (m->count * 2 >= m->cap && idmap_grow(m))
+		return NULL;
+	s = idmap_probe(m, key);
+	*fresh = s->gen != m->gen;
+	if (*fresh) {
+		*s = (struct idmap_slot){ .key = key, .gen = m->gen };
+		m->count++;
+	}
+	return &s->val;
+}
+
+/*
+ * The element of v that key maps to, a new zeroed one (*fresh) if none
+ * yet; NULL when out of memory.
+ */
+static inline void *idmap_entry(struct idmap *m, struct vec *v, size_t size,
+				__u64 key, bool *fresh)
+{
+	__u32 *at;
+	void *e;
+
+	if (vec_room(v, size))
+		return NULL;
+	at = idmap_get(m, key, fresh);
+	if (!at)
+		return NULL;
+	if (!*fresh)
+		return (char *)v->data + size * *at;
+	*at = v->len;
+	e = (char *)v->data + size * v->len++;	/* vec_room() made room */
+	memset(e, 0, size);
+	return e;
+}
+
+static void idmap_free(struct idmap *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * A pid's part in one key. The key's main owner is the pid of greatest
+ * weight (ties: the lowest pid), named by the comm of its socket with the
+ * highest local port (ties: the last in table order; local_ip: the first,
+ * as a (port, pid) weighs once). That is what the sample gave when it
+ * sorted a key's sockets by port, then pid, and took the comm at the end
+ * of the winning pid's run; kept so that the names in alerts do not
+ * change (a process's threads and exec'ed images may differ in comm).
+ */
+struct owner {
+	__u32 agg;		/* owner table: the key's number in aggs */
+	__u32 pid;
+	__u32 weight;		/* its sockets; local_ip: its distinct ports */
+	__u16 lport;		/* its highest local port... */
+	const char *comm;	/* ...and that socket's comm, in the table */
+};
+
+/* A key's figures in this sample. */
+struct agg {
+	struct sw_key key;
+	__u64 count;		/* sockets; local_ip: distinct local ports */
+	__u32 sockets;
+	__u32 inbound;
+	__u32 prot[SW_PROT_NREASONS];
+	/*
+	 * The first pid seen and its part, while it is the only one: a
+	 * process key's always is. When a second pid turns up, both go to
+	 * the owner table and own is decided from there after the pass
+	 * (multi), so that single-owner keys cost no table entries.
+	 */
+	struct owner own;
+	bool multi;
+	__u32 next;		/* agg number + 1 of the same key_hash(); 0: none */
+};
+
+static inline __u64 key_word(const struct sw_key *k, int i)
+{
+	__u64 w;
+
+	memcpy(&w, (const char *)k + 8 * i, sizeof(w));
+	return w;
+}
+
+_Static_assert(sizeof(struct sw_key) == 24, "struct sw_key: three words");
+
+/*
+ * Keys are found by a 64-bit digest of their three words in an idmap.
+ * Distinct keys with one digest are chained through agg.next, so that a
+ * collision costs a probe, never a wrong count.
+ */
+static inline __u64 key_digest(const struct sw_key *k)
+{
+	__u64 h = key_word(k, 0) * 0xc2b2ae3d27d4eb4fULL;
+
+	h = (h ^ (h >> 29) ^ key_word(k, 1)) * 0x9e3779b97f4a7c15ULL;
+	return (h ^ (h >> 32) ^ key_word(k, 2)) * 0xff51afd7ed558ccdULL;
+}
+
+static inline bool key_eq(const struct sw_key *a, const struct sw_key *b)
+{
+	return key_word(a, 0) == key_word(b, 0) &&
+	       key_word(a, 1) == key_word(b, 1) &&
+	       key_word(a, 2) == key_word(b, 2);
+}
+
+/*
+ * A pid's keys in this sample: the agg its last socket went to in each
+ * kind, and its owner entry there. A process's sockets mostly share their
+ * local address and often their remote one, so that most sockets find
+ * their keys and owner entries here, behind one hash on the pid rather
+ * than one per key. Checked before use: a hint, never trusted.
+ */
+struct pid_keys {
+	__u32 agg[SW_KEY_NKINDS];	/* agg number + 1; 0: none yet */
+	__u32 owner[SW_KEY_NKINDS];	/* index in owners + 1; 0: none */
+};
+
+/*
+ * An alert of a key that the sample counted, held until all of them are
+ * fed: they are fed in order of first sight, but their alerts go out in
+ * key order, the order the sample's sort once gave them. seq keeps a
+ * key's own alerts in order.
+ */
+struct pending_alert {
+	const struct sw_det_key *k;
+	const char *name;
+	size_t seq;
+};
+
+/* ---- the engine ---------------------------------------------------------------- */
+
 struct sw_detectors {
 	struct sw_config cfg;
 	struct sw_det_hooks hooks;
 	struct keymap keys[SW_KEY_NKINDS];
 	struct memo infra;
-	struct vec contribs;		/* struct contrib */
-	struct vec news;		/* struct agg: keys not tracked yet */
+	/* one sample's figures; see "per-sample tables" */
+	struct vec aggs;		/* struct agg: keys, first seen first */
+	struct idmap agg_ids;		/* key_digest() -> agg number */
+	struct idmap pids;		/* pid -> index in pid_keys */
+	struct vec pid_keys;		/* struct pid_keys */
+	struct idmap owner_ids;		/* agg << 32 | pid -> index in owners */
+	struct vec owners;		/* struct owner: keys with several pids */
+	struct idmap ports;		/* agg << 16 | lport -> index in port_pid */
+	struct vec port_pid;		/* __u32: first pid seen on that port */
+	struct idmap pairs;		/* port index << 32 | pid: other pids */
+	struct vec news;		/* struct agg *: keys not tracked yet */
+	struct vec pending;		/* struct pending_alert */
+	bool deferring;			/* feed() queues its alerts in pending */
 	struct vec doomed;		/* struct sw_key: to drop after a pass */
 	struct vec listeners;		/* __u64 netns << 16 | port, sorted */
 	struct sw_episodes sock_eps;	/* (rule, cookie) */
@@ -215,22 +442,6 @@ struct sw_detectors {
 	struct sw_det_stats st;
 };
 
-static void *vec_push(struct vec *v, size_t size)
-{
-	size_t cap;
-	void *p;
-
-	if (v->len == v->cap) {
-		cap = v->cap ? v->cap * 2 : 256;
-		p = realloc(v->data, cap * size);
-		if (!p)
-			return NULL;
-		v->data = p;
-		v->cap = cap;
-	}
-	return (char *)v->data + size * v->len++;
-}
-
 const char *sw_key_kind_name(enum sw_key_kind k)
 {
 	switch (k) {
@@ -243,8 +454,10 @@ const char *sw_key_kind_name(enum sw_key_kind k)
 
 static const __u8 v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-void sw_key_addr(struct sw_key *k, enum sw_key_kind kind, unsigned int family,
-		 const __u8 addr[16], __u16 port)
+/* sw_key_addr(), inline for the sample's pass: a few stores, not a call. */
+static inline void key_addr(struct sw_key *k, enum sw_key_kind kind,
+			    unsigned int family, const __u8 addr[16],
+			    __u16 port)
 {
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
@@ -256,6 +469,26 @@ void sw_key_addr(struct sw_key *k, enum sw_key_kind kind, unsigned int family,
 	}
 	k->family = family;
 	memcpy(k->addr, addr, family == AF_INET ? 4 : 16);
+}
+
+void sw_key_addr(struct sw_key *k, enum sw_key_kind kind, unsigned int family,
+		 const __u8 addr[16], __u16 port)
+{
+	key_addr(k, kind, family, addr, port);
+}
+
+/* sw_addr_is_any(), inline for the same reason. */
+static inline bool addr_is_any(unsigned int family, const __u8 addr[16])
+{
+	__u64 w[2];
+	__u32 v4;
+
+	if (family == AF_INET) {
+		memcpy(&v4, addr, sizeof(v4));
+		return !v4;
+	}
+	memcpy(w, addr, sizeof(w));
+	return !(w[0] | w[1]);
 }
 
 void sw_key_format(const struct sw_key *k, char *buf, size_t len)
@@ -321,8 +554,17 @@ void sw_detectors_free(struct sw_detectors *d)
 	free(d->sock_susp);
 	free(d->proc_susp);
 	free(d->infra.slot);
-	free(d->contribs.data);
+	free(d->aggs.data);
+	idmap_free(&d->agg_ids);
+	idmap_free(&d->pids);
+	free(d->pid_keys.data);
+	free(d->owners.data);
+	idmap_free(&d->owner_ids);
+	idmap_free(&d->ports);
+	free(d->port_pid.data);
+	idmap_free(&d->pairs);
 	free(d->news.data);
+	free(d->pending.data);
 	free(d->doomed.data);
 	free(d->listeners.data);
 	free(d);
@@ -426,7 +668,7 @@ static const char *pattern_name(const struct sw_detectors *d,
 	return d->cfg.protection.patterns[pd->pattern];
 }
 
-/* ---- collecting: one pass over the table ------------------------------------ */
+/* ---- inbound sockets ----------------------------------------------------- */
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -476,16 +718,202 @@ static bool is_active_tcp(const struct sw_sock *s)
 	       s->state != SW_TCP_CLOSE && s->state != SW_TCP_NONE;
 }
 
-static void contribute(struct sw_detectors *d, const struct sw_key *k,
-		       const struct sw_sock *s, __u8 reason, bool inbound)
-{
-	struct contrib *c = vec_push(&d->contribs, sizeof(*c));
+/* ---- counting: one pass over the table ----------------------------------- */
 
-	if (!c)
+static inline struct pid_keys *pid_keys(struct sw_detectors *d, __u32 pid)
+{
+	bool fresh;
+
+	return idmap_entry(&d->pids, &d->pid_keys, sizeof(struct pid_keys),
+			   pid, &fresh);
+}
+
+static inline struct agg *agg_at(const struct sw_detectors *d, size_t i)
+{
+	return (struct agg *)d->aggs.data + i;
+}
+
+/*
+ * The number of key k's agg, added with s's pid as its first owner if k
+ * is new; -1 when out of memory.
+ */
+static long agg_get(struct sw_detectors *d, const struct sw_key *k,
+		    const struct sw_sock *s)
+{
+	struct agg *a;
+	bool fresh;
+	__u32 *at;
+	size_t i;
+
+	if (vec_room(&d->aggs, sizeof(*a)))
+		return -1;
+	at = idmap_get(&d->agg_ids, key_digest(k), &fresh);
+	if (!at)
+		return -1;
+	for (i = *at; !fresh; i = a->next - 1) {
+		a = agg_at(d, i);
+		if (key_eq(&a->key, k))
+			return i;
+		if (!a->next)
+			break;
+	}
+	i = d->aggs.len++;			/* vec_room() made room */
+	a = agg_at(d, i);
+	memset(a, 0, sizeof(*a));
+	a->key = *k;
+	a->own = (struct owner){ .agg = i, .pid = s->pid, .lport = s->lport,
+				 .comm = s->comm };
+	a->next = fresh ? 0 : *at + 1;	/* chained before the digest's first */
+	*at = i;
+	return i;
+}
+
+/* agg_get(), through pk's hint when it is k's agg. */
+static inline long agg_lookup(struct sw_detectors *d, struct pid_keys *pk,
+			      const struct sw_key *k, const struct sw_sock *s)
+{
+	__u32 *hint = pk ? &pk->agg[k->kind] : NULL;
+	long i;
+
+	if (hint && *hint && key_eq(&agg_at(d, *hint - 1)->key, k))
+		return *hint - 1;
+	i = agg_get(d, k, s);
+	if (hint && i >= 0)
+		*hint = i + 1;
+	return i;
+}
+
+static inline void weigh(struct owner *o, const struct sw_sock *s)
+{
+	o->weight++;
+	if (s->lport >= o->lport) {
+		o->lport = s->lport;
+		o->comm = s->comm;
+	}
+}
+
+/* The owner table's entry of (key i, pid): NULL when out of memory. */
+static struct owner *owner_entry(struct sw_detectors *d, size_t i, __u32 pid,
+				 __u16 lport, const char *comm)
+{
+	struct owner *o;
+	bool fresh;
+
+	o = idmap_entry(&d->owner_ids, &d->owners, sizeof(*o),
+			(__u64)i << 32 | pid, &fresh);
+	if (o && fresh)
+		*o = (struct owner){ .agg = i, .pid = pid, .lport = lport,
+				     .comm = comm };
+	return o;
+}
+
+/* s weighs one more for its pid in key i. */
+static inline void owner_add(struct sw_detectors *d, struct pid_keys *pk,
+			     size_t i, const struct sw_sock *s)
+{
+	struct agg *a = agg_at(d, i);
+	struct owner *o, *spill;
+	__u32 *hint = pk ? &pk->owner[a->key.kind] : NULL;
+
+	if (!a->multi) {
+		if (s->pid == a->own.pid) {
+			weigh(&a->own, s);
+			return;
+		}
+		/* a second pid: the owners go to the table from now on */
+		spill = owner_entry(d, i, a->own.pid, a->own.lport, a->own.comm);
+		if (!spill)
+			return;
+		spill->weight = a->own.weight;
+		a->multi = true;
+		a->own.weight = 0;	/* decide_owners() fills own in again */
+	}
+	o = hint && *hint ? (struct owner *)d->owners.data + *hint - 1 : NULL;
+	if (!o || o->agg != i || o->pid != s->pid) {
+		o = owner_entry(d, i, s->pid, s->lport, s->comm);
+		if (!o)
+			return;
+		if (hint)
+			*hint = o - (struct owner *)d->owners.data + 1;
+	}
+	weigh(o, s);
+}
+
+/* Keys with several pids: the main owner, from the owner table. */
+static void decide_owners(struct sw_detectors *d)
+{
+	const struct owner *o = d->owners.data;
+	struct owner *best;
+	size_t i;
+
+	for (i = 0; i < d->owners.len; i++) {
+		best = &agg_at(d, o[i].agg)->own;
+		if (o[i].weight > best->weight ||
+		    (o[i].weight == best->weight && o[i].pid < best->pid))
+			*best = o[i];
+	}
+}
+
+/* A socket in a process or remote key. */
+static inline void count_socket(struct sw_detectors *d, struct pid_keys *pk,
+				const struct sw_key *k, const struct sw_sock *s,
+				__u8 reason, bool inbound)
+{
+	long i = agg_lookup(d, pk, k, s);
+	struct agg *a;
+
+	if (i < 0)
 		return;		/* out of memory: this sample undercounts */
-	*c = (struct contrib){ .key = *k, .lport = s->lport, .reason = reason,
-			       .inbound = inbound, .pid = s->pid,
-			       .comm = s->comm };
+	a = agg_at(d, i);
+	if (inbound) {
+		a->inbound++;
+	} else {
+		a->count++;
+		a->sockets++;
+		a->prot[reason]++;
+	}
+	owner_add(d, pk, i, s);
+}
+
+/*
+ * A socket in a local_ip key, which counts distinct local ports. Its
+ * owner is the pid holding most of them, so a (port, pid) pair weighs
+ * one: otherwise a server whose accepted sockets all share its listener's
+ * port would be named for (and, with on_breach signal:, sent) its
+ * clients' leak on the same address. A port keeps its first pid; the
+ * pairs set only holds the other pids of shared ports.
+ */
+static inline void count_port(struct sw_detectors *d, struct pid_keys *pk,
+			      const struct sw_key *k, const struct sw_sock *s,
+			      __u8 reason)
+{
+	long i = agg_lookup(d, pk, k, s);
+	struct agg *a;
+	__u32 *first;
+	size_t port;
+	bool fresh;
+
+	if (i < 0)
+		return;
+	a = agg_at(d, i);
+	a->sockets++;
+	a->prot[reason]++;
+	first = idmap_entry(&d->ports, &d->port_pid, sizeof(*first),
+			    (__u64)i << 16 | s->lport, &fresh);
+	if (!first)
+		return;
+	if (fresh) {
+		*first = s->pid;
+		a->count++;
+	} else if (*first == s->pid) {
+		return;		/* this (port, pid) weighs already */
+	} else {
+		port = first - (__u32 *)d->port_pid.data;
+		if (!idmap_get(&d->pairs, (__u64)port << 32 | s->pid, &fresh) ||
+		    !fresh)
+			return;
+	}
+	owner_add(d, pk, i, s);
 }
 
 static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
@@ -494,87 +922,30 @@ static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
 	bool active = is_active_tcp(s), inbound = is_inbound(d, s);
 	bool owned = s->pid && !(s->flags & SW_SOCK_RELEASED);
 	struct sw_prot_decision pd;
+	struct pid_keys *pk;
 	struct sw_key k;
 
 	if (!active && !owned)
 		return;
 	decide(d, s, now_ns, &pd);
-	if (active && !sw_addr_is_any(s->family, s->laddr)) {
-		sw_key_addr(&k, SW_KEY_LOCAL_IP, s->family, s->laddr, 0);
+	pk = pid_keys(d, s->pid);	/* NULL (out of memory): no hints */
+	if (active && !addr_is_any(s->family, s->laddr)) {
+		key_addr(&k, SW_KEY_LOCAL_IP, s->family, s->laddr, 0);
 		if (!d->cfg.allow.n ||
 		    sw_addr_list_contains(&d->cfg.allow, k.family, k.addr))
-			contribute(d, &k, s, pd.reason, false);
+			count_port(d, pk, &k, s, pd.reason);
 	}
 	if (owned) {
 		memset(&k, 0, sizeof(k));
 		k.kind = SW_KEY_PROCESS;
 		k.pid = s->pid;
-		contribute(d, &k, s, pd.reason, inbound);
+		count_socket(d, pk, &k, s, pd.reason, inbound);
 	}
 	if (active && !inbound && s->rport &&
-	    !sw_addr_is_any(s->family, s->raddr)) {
-		sw_key_addr(&k, SW_KEY_REMOTE, s->family, s->raddr, s->rport);
-		contribute(d, &k, s, pd.reason, false);
+	    !addr_is_any(s->family, s->raddr)) {
+		key_addr(&k, SW_KEY_REMOTE, s->family, s->raddr, s->rport);
+		count_socket(d, pk, &k, s, pd.reason, false);
 	}
-}
-
-/* ---- aggregating: one run of contributions per key ---------------------------- */
-
-static int cmp_contrib(const void *a, const void *b)
-{
-	const struct contrib *x = a, *y = b;
-	int r = memcmp(&x->key, &y->key, sizeof(x->key));
-
-	if (r)
-		return r;
-	if (x->lport != y->lport)
-		return x->lport < y->lport ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-static int cmp_pid(const void *a, const void *b)
-{
-	const struct contrib *x = a, *y = b;
-
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-/* The pid owning most of the run's sockets (ties: the lowest pid). */
-static void main_owner(struct contrib *c, size_t n, struct agg *a)
-{
-	size_t i, run = 0, best = 0;
-
-	qsort(c, n, sizeof(*c), cmp_pid);
-	for (i = 0; i < n; i++) {
-		run = i && c[i].pid == c[i - 1].pid ? run + 1 : 1;
-		if (run > best) {
-			best = run;
-			a->pid = c[i].pid;
-			a->comm = c[i].comm;
-		}
-	}
-}
-
-/* Figures of the run c[0..n) of one key. Reorders the run. */
-static void aggregate(struct contrib *c, size_t n, struct agg *a)
-{
-	size_t i;
-
-	memset(a, 0, sizeof(*a));
-	a->key = c[0].key;
-	for (i = 0; i < n; i++) {
-		if (c[i].inbound) {
-			a->inbound++;
-			continue;
-		}
-		a->sockets++;
-		a->prot[c[i].reason]++;
-		/* local_ip counts distinct ports: the run is sorted by port */
-		if (a->key.kind != SW_KEY_LOCAL_IP || !i ||
-		    c[i].lport != c[i - 1].lport)
-			a->count++;
-	}
-	main_owner(c, n, a);
 }
 
 /* ---- feeding the detectors, raising alerts ------------------------------------ */
@@ -617,6 +988,49 @@ static void key_alert(struct sw_detectors *d, const struct sw_det_key *k,
 	raise_alert(d, &a);
 }
 
+/* feed()'s alerts: raised now, or held in pending while d->deferring. */
+static void feed_alert(struct sw_detectors *d, const struct sw_det_key *k,
+		       const char *name, __u64 now_ns)
+{
+	struct pending_alert *p;
+
+	if (!d->deferring) {
+		key_alert(d, k, name, now_ns);
+		return;
+	}
+	p = vec_push(&d->pending, sizeof(*p));
+	if (p)
+		*p = (struct pending_alert){ k, name, d->pending.len - 1 };
+	else
+		key_alert(d, k, name, now_ns);	/* out of order, not lost */
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending_alert *x = a, *y = b;
+	int r = memcmp(&x->k->key, &y->k->key, sizeof(x->k->key));
+
+	if (r)
+		return r;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The held alerts, in key order. feed() set everything they show, and
+ * keys do not move before this: nothing is inserted or deleted meanwhile.
+ */
+static void raise_pending(struct sw_detectors *d, __u64 now_ns)
+{
+	struct pending_alert *p = d->pending.data;
+	size_t i;
+
+	if (d->pending.len > 1)
+		qsort(p, d->pending.len, sizeof(*p), cmp_pending);
+	for (i = 0; i < d->pending.len; i++)
+		key_alert(d, p[i].k, p[i].name, now_ns);
+	d->pending.len = 0;
+}
+
 static const char *transition_alert(enum sw_ewma_transition t)
 {
 	switch (t) {
@@ -645,19 +1059,19 @@ static void feed(struct sw_detectors *d, struct sw_det_key *k,
 	else
 		memset(k->prot, 0, sizeof(k->prot));
 	/* without sockets, the last owner is still the best name to give */
-	if (a && a->comm) {
-		k->pid = a->pid;
-		memcpy(k->comm, a->comm, SW_COMM_LEN);
+	if (a && a->own.comm) {
+		k->pid = a->own.pid;
+		memcpy(k->comm, a->own.comm, SW_COMM_LEN);
 	}
 	if (count)
 		k->active_ns = now_ns;
 	t = sw_ewma_sample(&k->ewma, p, count, now_ns);
 	name = transition_alert(t);
 	if (name)
-		key_alert(d, k, name, now_ns);
+		feed_alert(d, k, name, now_ns);
 	if (count >= p->max_ports && !k->over_max) {
 		k->over_max = true;
-		key_alert(d, k, SW_ALERT_MAX_PORTS, now_ns);
+		feed_alert(d, k, SW_ALERT_MAX_PORTS, now_ns);
 	} else if (count < p->max_ports) {
 		k->over_max = false;
 	}
@@ -713,19 +1127,23 @@ static void insert_new(struct sw_detectors *d, const struct agg *a,
 	track_new(d, m, km_find(m, &a->key), a, now_ns);
 }
 
-static int cmp_agg_count_desc(const void *a, const void *b)
+/* The biggest first; ties in key order. */
+static int cmp_news(const void *a, const void *b)
 {
-	const struct agg *x = a, *y = b;
+	const struct agg *x = *(struct agg *const *)a;
+	const struct agg *y = *(struct agg *const *)b;
 
-	return x->count > y->count ? -1 : x->count < y->count;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
 /* ---- sampling ----------------------------------------------------------------- */
 
-static void apply(struct sw_detectors *d, const struct agg *a, __u64 now_ns)
+static void apply(struct sw_detectors *d, struct agg *a, __u64 now_ns)
 {
 	struct sw_det_key *k = km_find(&d->keys[a->key.kind], &a->key);
-	struct agg *n;
+	struct agg **n;
 
 	if (k->used) {
 		feed(d, k, a, now_ns);
@@ -733,7 +1151,7 @@ static void apply(struct sw_detectors *d, const struct agg *a, __u64 now_ns)
 	}
 	/* a key with nothing counted (only inbound sockets) is not worth a slot */
 	if (a->count && (n = vec_push(&d->news, sizeof(*n))))
-		*n = *a;
+		*n = a;
 }
 
 static bool idle_too_long(const struct sw_detectors *d,
@@ -774,42 +1192,63 @@ static void sweep_keys(struct sw_detectors *d, __u64 now_ns)
 	}
 }
 
+/*
+ * New keys, the biggest first: they get the room that is left. Those that
+ * cannot get in are counted first, without sorting: a kind that is full
+ * stays full (an eviction frees the room it fills), and only a key of
+ * min_ports or more may evict. With a full map, that is nearly all of them.
+ */
+static void insert_news(struct sw_detectors *d, __u64 now_ns)
+{
+	struct agg **news = d->news.data;
+	const struct keymap *m;
+	size_t i, n = 0;
+
+	for (i = 0; i < d->news.len; i++) {
+		m = &d->keys[news[i]->key.kind];
+		if (m->count == m->max &&
+		    news[i]->count < d->cfg.ewma.min_ports)
+			d->st.overflow[news[i]->key.kind]++;
+		else
+			news[n++] = news[i];
+	}
+	if (n > 1)
+		qsort(news, n, sizeof(*news), cmp_news);
+	for (i = 0; i < n; i++)
+		insert_new(d, news[i], now_ns);
+}
+
 void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,
 			 __u64 now_ns)
 {
-	struct contrib *c;
-	struct agg a, *news;
 	struct sw_sock *s;
-	size_t pos = 0, i, j, n;
+	size_t pos = 0, i;
 
 	d->gen++;
 	d->st.samples++;
 	memo_begin(&d->infra);
-	d->contribs.len = 0;
+	d->aggs.len = 0;
+	idmap_begin(&d->agg_ids);
+	idmap_begin(&d->pids);
+	idmap_begin(&d->owner_ids);
+	idmap_begin(&d->ports);
+	idmap_begin(&d->pairs);
+	d->pid_keys.len = 0;
+	d->owners.len = 0;
+	d->port_pid.len = 0;
 	d->news.len = 0;
 	collect_listeners(d, t);
 	while ((s = sw_table_next(t, &pos)))
 		collect_socket(d, s, now_ns);
+	decide_owners(d);
 
-	c = d->contribs.data;
-	n = d->contribs.len;
-	if (n > 1)
-		qsort(c, n, sizeof(*c), cmp_contrib);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && !memcmp(&c[j].key, &c[i].key,
-						 sizeof(c[i].key)); j++)
-			;
-		aggregate(c + i, j - i, &a);
-		apply(d, &a, now_ns);
-	}
+	d->deferring = true;
+	for (i = 0; i < d->aggs.len; i++)
+		apply(d, agg_at(d, i), now_ns);
+	d->deferring = false;
+	raise_pending(d, now_ns);
 	sweep_keys(d, now_ns);
-
-	/* the biggest new keys first: they get the room that is left */
-	news = d->news.data;
-	if (d->news.len > 1)
-		qsort(news, d->news.len, sizeof(*news), cmp_agg_count_desc);
-	for (i = 0; i < d->news.len; i++)
-		insert_new(d, &news[i], now_ns);
+	insert_news(d, now_ns);
 }
 
 /* ---- leak rules ------------------------------------------------------------------ */
@@ -894,22 +1333,28 @@ static void scan_socket(struct sw_detectors *d, const struct sw_sock *k,
 			__u64 now_ns)
 {
 	const struct sw_leak_cfg *lc = &d->cfg.leaks;
+	struct sw_prot_decision pd;
 	struct sw_suspect s;
+	__u64 age_ns = 0;
+	__u8 rule;
 
 	if (k->proto != IPPROTO_TCP || (k->state != SW_TCP_CLOSE_WAIT &&
 					k->state != SW_TCP_ESTABLISHED))
 		return;
-	memset(&s, 0, sizeof(s));
-	decide(d, k, now_ns, &s.decision);
-	if (sw_leak_close_wait(lc, k, &s.decision, now_ns, &s.age_ns)) {
-		s.rule = SW_LEAK_CLOSE_WAIT;
-		s.threshold_ns = lc->close_wait_ns;
-	} else if (sw_leak_idle(lc, k, &s.decision, now_ns, &s.age_ns)) {
-		s.rule = SW_LEAK_IDLE;
-		s.threshold_ns = lc->idle_ns;
-	} else {
+	decide(d, k, now_ns, &pd);
+	if (sw_leak_close_wait(lc, k, &pd, now_ns, &age_ns))
+		rule = SW_LEAK_CLOSE_WAIT;
+	else if (sw_leak_idle(lc, k, &pd, now_ns, &age_ns))
+		rule = SW_LEAK_IDLE;
+	else
 		return;
-	}
+	/* a suspect is big (a socket's copy): built for the few flagged only */
+	memset(&s, 0, sizeof(s));
+	s.rule = rule;
+	s.decision = pd;
+	s.age_ns = age_ns;
+	s.threshold_ns = rule == SW_LEAK_CLOSE_WAIT ? lc->close_wait_ns :
+			 lc->idle_ns;
 	s.sock = *k;
 	s.pid = k->pid;
 	memcpy(s.comm, k->comm, SW_COMM_LEN);

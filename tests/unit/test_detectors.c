@@ -209,6 +209,45 @@ static void test_process_excludes_accepted(void **state)
 	sw_detectors_free(d);
 }
 
+/*
+ * A key's owner: local_ip weighs a (port, pid) once, so the server whose
+ * accepted sockets share its listener's port does not outweigh the client
+ * holding more ports; other keys weigh sockets, ties going to the lowest
+ * pid.
+ */
+static void test_key_owner(void **state)
+{
+	struct sw_table *t = *state;
+	const struct sw_det_key *k;
+	struct sw_detectors *d;
+	struct sw_sock s;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		s = mk(1 + i, 500, SW_TCP_ESTABLISHED, 1, 9000, 1, 50000 + i);
+		s.flags = SW_SOCK_ACCEPTED;
+		put(t, s);
+	}
+	for (i = 0; i < 3; i++)
+		put(t, mk(10 + i, 600, SW_TCP_ESTABLISHED, 1, 41000 + i, 2, 9000));
+	for (i = 0; i < 4; i++)		/* two each: a tie */
+		put(t, mk(20 + i, 21 - i % 2, SW_TCP_ESTABLISHED, 2, 42000 + i,
+			  3, 5432));
+	d = sw_detectors_new(&cfg, &hooks);
+	sw_detectors_sample(d, t, T0);
+	k = get_key(d, SW_KEY_LOCAL_IP, 0, 1, 0);
+	assert_non_null(k);
+	assert_int_equal(k->ewma.count, 4);	/* 9000 and three of 600's */
+	assert_int_equal(k->sockets, 8);
+	assert_int_equal(k->pid, 600);
+	assert_string_equal(k->comm, "proc600");
+	k = get_key(d, SW_KEY_REMOTE, 0, 3, 5432);
+	assert_non_null(k);
+	assert_int_equal(k->sockets, 4);
+	assert_int_equal(k->pid, 20);
+	sw_detectors_free(d);
+}
+
 static void test_v4_mapped_is_v4(void **state)
 {
 	__u8 mapped[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1 };
@@ -501,6 +540,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_local_ip_distinct_ports),
 		T(test_process_excludes_accepted),
+		T(test_key_owner),
 		T(test_v4_mapped_is_v4),
 		T(test_growth_alerts),
 		T(test_max_ports_once_per_episode),
