@@ -19,8 +19,11 @@
  *    gets in and the oldest connection that has not yet sent a complete
  *    request (an idle keep-alive, a slowloris, a flood of empty
  *    connections) is shut down. A scraper sends its request as soon as it
- *    connects, so idle floods cannot keep it out, even from its own
- *    address. Inactive connections time out after timeout_seconds.
+ *    connects, so idle floods cannot keep it out: never from another
+ *    address (the flood has only its own address's quota), and from the
+ *    flood's own address almost never (it can be evicted in the
+ *    microseconds between its connect and its request, when that quota
+ *    churns). Inactive connections time out after timeout_seconds.
  */
 #ifndef SW_HTTP_SERVER_H
 #define SW_HTTP_SERVER_H
