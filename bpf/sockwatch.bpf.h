@@ -76,7 +76,9 @@ SW_EXTERN struct {
 
 SW_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
+	/* preallocated; an entry lives from accept(2) to the socket's next
+	 * state change or close, so a few thousand cover any accept burst */
+	__uint(max_entries, 4096);
 	__type(key, __u64);		/* socket cookie */
 	__type(value, struct sw_pending_owner);
 } accept_owner SEC(".maps");

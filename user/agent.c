@@ -9,6 +9,7 @@
  * run in a thread of their own because they may block (DNS).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,8 @@ static void *health_main(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
 		sw_health_run(&lim, 0, r);
+		/* the checks' buffers live in this thread's arena: return them */
+		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
 		health_alerts(a, r);
 		a->health = *r;
@@ -492,6 +495,8 @@ int sw_agent_run(const struct sw_agent_opts *o)
 		goto out_stop;
 	}
 	block_signals(false);
+	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
+	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
 	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,

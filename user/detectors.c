@@ -32,13 +32,25 @@ static size_t key_hash(const struct sw_key *k)
 	return h ^ (h >> 29);
 }
 
+/* Slots for n keys at a load of at most one half. */
+static size_t km_cap_for(size_t n)
+{
+	size_t cap = 8;
+
+	while (cap < 2 * n + 1)
+		cap *= 2;
+	return cap;
+}
+
+/*
+ * Maps start small and grow with their keys: sized for max_keys up front,
+ * three of them would take megabytes an idle node never uses.
+ */
 static int km_init(struct keymap *m, size_t max)
 {
 	m->max = max;
 	m->count = 0;
-	m->cap = 8;
-	while (m->cap < 2 * max + 1)
-		m->cap *= 2;
+	m->cap = km_cap_for(max < 32 ? max : 32);
 	m->slot = calloc(m->cap, sizeof(*m->slot));
 	return m->slot ? 0 : -1;
 }
@@ -58,6 +70,26 @@ static struct sw_det_key *km_find(const struct keymap *m, const struct sw_key *k
 	while (m->slot[i].used && memcmp(&m->slot[i].key, k, sizeof(*k)))
 		i = (i + 1) & (m->cap - 1);
 	return &m->slot[i];
+}
+
+/* Double the slots when one more key would pass one half of them. */
+static int km_reserve(struct keymap *m)
+{
+	struct keymap n = { .cap = m->cap * 2, .max = m->max };
+	size_t i;
+
+	if ((m->count + 1) * 2 <= m->cap)
+		return 0;
+	n.slot = calloc(n.cap, sizeof(*n.slot));
+	if (!n.slot)
+		return -1;
+	for (i = 0; i < m->cap; i++)
+		if (m->slot[i].used)
+			*km_find(&n, &m->slot[i].key) = m->slot[i];
+	n.count = m->count;
+	free(m->slot);
+	*m = n;
+	return 0;
 }
 
 static void km_delete(struct keymap *m, struct sw_det_key *victim)
@@ -95,6 +127,8 @@ static int km_copy(const struct keymap *src, size_t max, struct keymap *out,
 			(*dropped)++;
 			continue;
 		}
+		if (km_reserve(out))
+			return -1;
 		*km_find(out, &src->slot[i].key) = src->slot[i];
 		out->count++;
 	}
@@ -1123,6 +1157,10 @@ static void insert_new(struct sw_detectors *d, const struct agg *a,
 		}
 		km_delete(m, victim);
 		d->st.evicted[a->key.kind]++;
+	}
+	if (km_reserve(m)) {
+		d->st.overflow[a->key.kind]++;	/* out of memory: not tracked */
+		return;
 	}
 	track_new(d, m, km_find(m, &a->key), a, now_ns);
 }
