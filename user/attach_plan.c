@@ -162,7 +162,7 @@ static int btf_id(const struct btf *vmlinux, const char *name, __u32 kind)
 	return id < 0 ? -ENOENT : id;
 }
 
-static void probe_mechs(struct sw_attach_plan *p)
+static void probe_tracing(struct sw_attach_plan *p)
 {
 	/* parsed once: it is megabytes, and the skeleton parses it again */
 	struct btf *vmlinux = btf__load_vmlinux_btf();
@@ -177,6 +177,21 @@ static void probe_mechs(struct sw_attach_plan *p)
 		       btf_id(vmlinux, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF));
 	note(p, SW_MECH_TP_BTF, err, "tp_btf inet_sock_set_state");
 	btf__free(vmlinux);
+}
+
+static void probe_mechs(struct sw_attach_plan *p, bool full)
+{
+	int err;
+
+	if (full) {
+		probe_tracing(p);
+	} else {
+		p->mech_ok[SW_MECH_TP_BTF] = true;
+		snprintf(p->mech_why[SW_MECH_TP_BTF], sizeof(p->mech_why[0]),
+			 "tp_btf: proved by loading sockwatch's programs");
+		snprintf(p->mech_why[SW_MECH_FENTRY], sizeof(p->mech_why[0]),
+			 "fentry: not probed at start (sockwatch status probes it)");
+	}
 
 	err = sw_cgroup2_root(p->cgroup_path, sizeof(p->cgroup_path));
 	if (!err)
@@ -191,12 +206,12 @@ static void probe_mechs(struct sw_attach_plan *p)
 	note(p, SW_MECH_TRACEPOINT, err, "syscall tracepoints");
 }
 
-void sw_plan_probe(struct sw_attach_plan *p)
+void sw_plan_probe(struct sw_attach_plan *p, bool full)
 {
 	int k, i;
 
 	memset(p, 0, sizeof(*p));
-	probe_mechs(p);
+	probe_mechs(p, full);
 	p->complete = true;
 	for (k = 0; k < SW_HOOK_MAX; k++) {
 		struct sw_plan_entry *e = &p->e[k];

@@ -50,9 +50,14 @@ struct sw_attach_plan {
 	bool complete;				/* every event kind has a hook */
 };
 
-/* Probe this kernel and fill the plan. Needs root; never fails: what
- * cannot be probed is recorded as unavailable with the reason. */
-void sw_plan_probe(struct sw_attach_plan *plan);
+/*
+ * Probe this kernel and fill the plan. Needs root; never fails: what
+ * cannot be probed is recorded as unavailable with the reason. Without
+ * full, the BTF-typed probes are left out (parsing the kernel's BTF costs
+ * tens of milliseconds, and loading sockwatch's own programs proves
+ * tp_btf anyway): for start-up. `sockwatch status` probes in full.
+ */
+void sw_plan_probe(struct sw_attach_plan *plan, bool full);
 
 const char *sw_mech_name(enum sw_mech m);
 

@@ -32,7 +32,7 @@ int cmd_status(int argc, char **argv)
 	libbpf_set_print(quiet);
 	if (sw_ensure_fs())
 		return 1;
-	sw_plan_probe(&plan);
+	sw_plan_probe(&plan, true);
 	sw_plan_print(&plan, stdout);
 	return plan.complete ? 0 : 1;
 }

@@ -208,7 +208,7 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 	log_verbose = o->verbose;
 	libbpf_set_print(log_fn);
 
-	sw_plan_probe(&l->plan);
+	sw_plan_probe(&l->plan, false);
 	if (!l->plan.complete) {
 		fprintf(stderr, "sockwatch: this kernel lacks a hook for some events; run `sockwatch status` for the plan\n");
 		goto fail;
