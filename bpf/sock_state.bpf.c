@@ -25,6 +25,22 @@ static __always_inline bool owned_state_wanted(const struct sw_sk_info *info,
 	       newstate == TCP_LISTEN || newstate == TCP_CLOSE;
 }
 
+/*
+ * In owned_only mode an accepted socket is reported once it is
+ * established in the accept queue, with the listener's owner; trace
+ * reports the accept(2) itself (sock_accept.bpf.c).
+ */
+static __always_inline __u8 event_kind(const struct sw_sk_info *info,
+				       int oldstate, int newstate)
+{
+	if (newstate == TCP_LISTEN)
+		return SW_EV_LISTEN;
+	if (owned_only && info && (info->flags & SW_F_ACCEPTED) &&
+	    oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
+		return SW_EV_ACCEPT;
+	return SW_EV_STATE;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 {
@@ -41,6 +57,16 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 				  BPF_SK_STORAGE_GET_F_CREATE);
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
+		/*
+		 * Storage that names another socket was cloned from the
+		 * listener (BPF_F_CLONE, owned_only mode): the child of an
+		 * accept queue, owned by the listener's owner from birth.
+		 */
+		if (info->skaddr && info->skaddr != (__u64)sk) {
+			info->flags = (info->flags & SW_F_OWNER_KNOWN) |
+				      SW_F_ACCEPTED;
+			info->birth_ns = 0;
+		}
 		if (!info->birth_ns) {
 			info->birth_ns = bpf_ktime_get_ns();
 			info->flags |= SW_F_BIRTH_KNOWN;
@@ -60,7 +86,7 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (owned_only && !owned_state_wanted(info, newstate))
 		return 0;
 
-	e = event_reserve(newstate == TCP_LISTEN ? SW_EV_LISTEN : SW_EV_STATE);
+	e = event_reserve(event_kind(info, oldstate, newstate));
 	if (!e)
 		return 0;
 	event_owner(e, info);

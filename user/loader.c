@@ -118,10 +118,30 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return l->fn(l->ctx, e);
 }
 
-/* Autoload only the programs the plan picked. */
-static void select_programs(struct sw_loader *l)
+/*
+ * The agent (owned_only) takes accepted sockets' owner from the listener:
+ * its socket storage is cloned into each child (BPF_F_CLONE), and the
+ * accept(2) tracepoints stay off. A syscall tracepoint, once enabled,
+ * sends every system call of every process through the slow tracing path:
+ * on loopback connection churn that alone cost 13 %. trace keeps them, to
+ * report accept(2) itself, also for pre-fork servers whose workers accept
+ * from a listener their parent opened.
+ */
+static int select_programs(struct sw_loader *l, const struct sw_loader_opts *o)
 {
-	(void)l;	/* one program set today; see attach_plan.c */
+	struct sockwatch_bpf *s = l->skel;
+	struct sw_plan_entry *e = &l->plan.e[SW_HOOK_ACCEPT];
+
+	if (!o->owned_only)
+		return 0;
+	bpf_program__set_autoload(s->progs.sw_accept4, false);
+	bpf_program__set_autoload(s->progs.sw_accept, false);
+	e->chosen = SW_MECH_TP_BTF;
+	e->hook = "tp_btf/inet_sock_set_state + BPF_F_CLONE";
+	snprintf(e->why, sizeof(e->why),
+		 "agent: the child inherits the listener's owner; no syscall tracepoint");
+	return bpf_map__set_map_flags(s->maps.sk_info,
+				      BPF_F_NO_PREALLOC | BPF_F_CLONE);
 }
 
 static int add_link(struct sw_loader *l, struct bpf_link *link, const char *name)
@@ -160,6 +180,8 @@ static int attach_all(struct sw_loader *l)
 	/* Trace points first: a socket created after the cgroup hooks are in
 	 * must not miss its first state change. */
 	for (i = 0; i < sizeof(tp) / sizeof(tp[0]); i++) {
+		if (!bpf_program__autoload(tp[i]))
+			continue;
 		err = add_link(l, bpf_program__attach(tp[i]), bpf_program__name(tp[i]));
 		if (err)
 			return err;
@@ -221,7 +243,8 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 	}
 	if (set_options(l, o))
 		goto fail;
-	select_programs(l);
+	if (select_programs(l, o))
+		goto fail;
 	err = sockwatch_bpf__load(l->skel);
 	if (err) {
 		fprintf(stderr, "sockwatch: the kernel rejected the BPF programs (%s); verifier's last lines:\n",
