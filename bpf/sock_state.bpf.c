@@ -16,11 +16,8 @@
  * What is left: ESTABLISHED, CLOSE_WAIT (the leak), LISTEN, and a CLOSE
  * of a socket still owned (a reset or a failed connect).
  */
-static __always_inline bool owned_state_wanted(const struct sw_sk_info *info,
-					       int newstate)
+static __always_inline bool owned_state_kept(int newstate)
 {
-	if (info && (info->flags & SWK_RELEASED))
-		return false;
 	return newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE_WAIT ||
 	       newstate == TCP_LISTEN || newstate == TCP_CLOSE;
 }
@@ -41,6 +38,37 @@ static __always_inline __u8 event_kind(const struct sw_sk_info *info,
 	return SW_EV_STATE;
 }
 
+/*
+ * Endpoints and byte counts through the BTF-typed pointer: plain loads
+ * (still CO-RE relocated), not a bpf_probe_read per field as the
+ * programs holding only a raw address must do. This runs on every TCP
+ * transition, in the traced connection's own path.
+ */
+static __always_inline void endpoints_btf(struct sw_event *e, const struct sock *sk)
+{
+	const struct sock_common *c = &sk->__sk_common;
+	struct tcp_sock *tp;
+
+	e->family = c->skc_family;
+	e->proto = IPPROTO_TCP;
+	e->lport = c->skc_num;
+	e->rport = bpf_ntohs(c->skc_dport);
+	e->netns = c->skc_net.net->ns.inum;
+	if (e->family == AF_INET) {
+		*(__u32 *)e->laddr = c->skc_rcv_saddr;
+		*(__u32 *)e->raddr = c->skc_daddr;
+	} else {
+		__builtin_memcpy(e->laddr, &c->skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(e->raddr, &c->skc_v6_daddr, 16);
+	}
+	tp = bpf_skc_to_tcp_sock((void *)sk);
+	if (!tp)
+		return;
+	e->rx_bytes = tp->bytes_received;
+	e->tx_bytes = tp->bytes_acked;
+	e->flags |= SW_F_BYTES;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 {
@@ -51,6 +79,9 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	if (!proto_wanted(sk->__sk_common.skc_family, IPPROTO_TCP))
+		return 0;
+	/* half of a connection's transitions: gone before any map work */
+	if (owned_only && !owned_state_kept(newstate))
 		return 0;
 
 	info = bpf_sk_storage_get(&sk_info, (void *)sk, NULL,
@@ -83,18 +114,17 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
 	if (oldstate == newstate)
 		return 0;
-	if (owned_only && !owned_state_wanted(info, newstate))
+	if (owned_only && info && (info->flags & SWK_RELEASED))
 		return 0;
 
 	e = event_reserve(event_kind(info, oldstate, newstate));
 	if (!e)
 		return 0;
 	event_owner(e, info);
-	event_endpoints(e, sk);
+	endpoints_btf(e, sk);
 	e->sock = cookie;
 	e->old_state = oldstate;
 	e->new_state = newstate;
-	event_bytes(e, (__u64)sk);
 	event_submit(e);
 	return 0;
 }
