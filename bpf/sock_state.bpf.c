@@ -89,14 +89,14 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
 		/*
-		 * Storage that names another socket was cloned from the
-		 * listener (BPF_F_CLONE, owned_only mode): the child of an
-		 * accept queue, owned by the listener's owner from birth.
+		 * Leaving SYN_RECV: the child of a listener. In owned_only
+		 * mode its storage is a clone of the listener's (BPF_F_CLONE):
+		 * the listener's owner becomes the child's, from now on.
 		 */
-		if (info->skaddr && info->skaddr != (__u64)sk) {
-			info->flags = (info->flags & SW_F_OWNER_KNOWN) |
-				      SW_F_ACCEPTED;
-			info->birth_ns = 0;
+		if (oldstate == TCP_SYN_RECV && !(info->flags & SW_F_ACCEPTED)) {
+			info->flags = (info->flags & SW_F_OWNER_KNOWN) | SW_F_ACCEPTED;
+			if (owned_only)
+				info->birth_ns = 0;
 		}
 		if (!info->birth_ns) {
 			info->birth_ns = bpf_ktime_get_ns();

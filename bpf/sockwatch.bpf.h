@@ -24,21 +24,6 @@
 #define IPPROTO_UDP	17
 #endif
 
-/*
- * Per-socket facts, in socket local storage: written in process context
- * when the socket is created or accepted, read by programs that run in
- * softirq (state changes), where "current" is whoever was interrupted.
- */
-struct sw_sk_info {
-	__u64 birth_ns;
-	__u64 cgroup_id;
-	__u64 skaddr;		/* the struct sock, to read tcp_sock at release */
-	__u32 pid;
-	__u32 tid;
-	__u8  flags;		/* SW_F_OWNER_KNOWN, SW_F_BIRTH_KNOWN, SW_F_ACCEPTED */
-	__u8  pad[7];
-	char  comm[SW_COMM_LEN];
-};
 
 /* The owner an accept(2) recorded, until a program that can reach the
  * socket's storage moves it there (see sock_accept.bpf.c for why). */

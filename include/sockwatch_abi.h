@@ -89,6 +89,24 @@ struct sw_event {
 };
 
 /*
+ * Per-socket facts, in socket local storage: written in process context
+ * when the socket is created or accepted, read by programs that run in
+ * softirq (state changes), where "current" is whoever was interrupted.
+ * Shared with userspace, which seeds it for listeners that predate
+ * sockwatch, so that their accepted children inherit an owner.
+ */
+struct sw_sk_info {
+	__u64 birth_ns;
+	__u64 cgroup_id;
+	__u64 skaddr;		/* the struct sock, to read tcp_sock at release */
+	__u32 pid;
+	__u32 tid;
+	__u8  flags;		/* SW_F_OWNER_KNOWN, SW_F_BIRTH_KNOWN, SW_F_ACCEPTED */
+	__u8  pad[7];
+	char  comm[SW_COMM_LEN];
+};
+
+/*
  * Kernel-side filter, set by the loader in .rodata before load. Zero means
  * "no filter". Filtering in the kernel keeps unwanted events off the ring.
  */

@@ -176,7 +176,7 @@ static int on_event(void *ctx, const struct sw_event *e)
 	return 0;
 }
 
-static int print_snapshot(void *ctx, const struct sw_sock *s)
+static int print_snapshot(void *ctx, const struct sw_sock *s, int owner_fd)
 {
 	struct trace_run *r = ctx;
 	struct sw_event e;

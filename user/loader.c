@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -316,6 +317,36 @@ __u64 sw_loader_bad_records(const struct sw_loader *l)
 const struct sw_attach_plan *sw_loader_plan(const struct sw_loader *l)
 {
 	return &l->plan;
+}
+
+int sw_loader_seed_owner(struct sw_loader *l, const struct sw_sock *s, int owner_fd)
+{
+	struct sw_sk_info info = {
+		.birth_ns = s->birth_ns,
+		.pid = s->pid,
+		.tid = s->pid,
+		.flags = SW_F_OWNER_KNOWN,
+	};
+	int pidfd, fd, err = 0;
+
+	if (owner_fd < 0 || !s->pid)
+		return -EINVAL;
+	memcpy(info.comm, s->comm, sizeof(info.comm));
+	/* a copy of the owner's fd: the storage map is keyed by socket fd */
+	pidfd = syscall(SYS_pidfd_open, s->pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	fd = syscall(SYS_pidfd_getfd, pidfd, owner_fd, 0);
+	if (fd < 0)
+		err = -errno;
+	close(pidfd);
+	if (err)
+		return err;
+	if (bpf_map_update_elem(bpf_map__fd(l->skel->maps.sk_info), &fd, &info,
+				BPF_NOEXIST) && errno != EEXIST)
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 void sw_loader_stop(struct sw_loader *l)

@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include "sockwatch_abi.h"
 #include "attach_plan.h"
+#include "sock_table.h"
 
 /* Called for each record; return non-zero to stop the current poll. */
 typedef int (*sw_event_fn)(void *ctx, const struct sw_event *e);
@@ -43,6 +44,14 @@ void sw_loader_counters(struct sw_loader *l, __u64 *events, __u64 *drops);
 /* Records the loader rejected as malformed. */
 __u64 sw_loader_bad_records(const struct sw_loader *l);
 const struct sw_attach_plan *sw_loader_plan(const struct sw_loader *l);
+/*
+ * Give a socket that predates sockwatch its owner in socket storage, so
+ * that what the kernel reports about it from now on (and, for a listener
+ * in owned_only mode, about every connection it accepts) is attributed.
+ * owner_fd is the socket's fd in s->pid's fd table (from /proc). Storage
+ * the kernel programs made already is left alone. 0 or -errno.
+ */
+int sw_loader_seed_owner(struct sw_loader *l, const struct sw_sock *s, int owner_fd);
 /* Detach everything and free. Safe with NULL. */
 void sw_loader_stop(struct sw_loader *l);
 

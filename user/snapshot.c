@@ -28,14 +28,16 @@ static void from_diag(struct sw_sock *s, const struct sw_diag_sock *d, __u64 now
 	s->state_ns = now;
 }
 
-static void set_owner(struct sw_sock *s, const struct sw_owner_map *m, __u32 inode)
+/* Owner of the socket from the map; returns the owner's fd, or -1. */
+static int set_owner(struct sw_sock *s, const struct sw_owner_map *m, __u32 inode)
 {
 	const struct sw_owner *o = sw_owner_lookup(m, inode);
 
 	if (!o)
-		return;
+		return -1;
 	s->pid = o->pid;
 	memcpy(s->comm, o->comm, sizeof(s->comm));
+	return o->fd;
 }
 
 static const struct sw_diag_req all_held = {
@@ -58,13 +60,14 @@ static int load_one(const struct sw_diag_sock *d, void *arg)
 {
 	struct load_ctx *c = arg;
 	struct sw_sock s, *in;
+	int fd;
 
 	if (!d->inode || !d->cookie)
 		return 0;
 	if (sw_table_get(c->t, d->cookie))
 		return 0;	/* already known from an event */
 	from_diag(&s, d, c->now);
-	set_owner(&s, &c->owners, d->inode);
+	fd = set_owner(&s, &c->owners, d->inode);
 	if (!s.pid)
 		return 0;	/* held by no process we can see */
 	s.flags = SW_SOCK_PREEXISTING;
@@ -72,7 +75,7 @@ static int load_one(const struct sw_diag_sock *d, void *arg)
 	if (!in)
 		return -ENOMEM;
 	c->added++;
-	return c->cb ? c->cb(c->ctx, in) : 0;
+	return c->cb ? c->cb(c->ctx, in, fd) : 0;
 }
 
 int sw_snapshot_load(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
@@ -147,13 +150,14 @@ static void add_missing(struct rec_ctx *c)
 	if (!c->nmissing || sw_owner_map_build(&owners))
 		return;
 	for (i = 0; i < c->nmissing; i++) {
-		set_owner(&c->missing[i], &owners, c->inodes[i]);
+		int fd = set_owner(&c->missing[i], &owners, c->inodes[i]);
+
 		if (!c->missing[i].pid)
 			continue;
 		sw_table_mark(c->t, &c->missing[i], c->now);
 		c->repairs++;
 		if (c->cb)
-			c->cb(c->cb_ctx, &c->missing[i]);
+			c->cb(c->cb_ctx, &c->missing[i], fd);
 	}
 	sw_owner_map_free(&owners);
 }

@@ -10,8 +10,9 @@
 
 #include "sock_table.h"
 
-/* Called for each pre-existing socket added; non-zero stops. */
-typedef int (*sw_snapshot_cb)(void *ctx, const struct sw_sock *s);
+/* Called for each pre-existing socket added, with the owner's fd for it
+ * (in the owner's fd table); non-zero stops. */
+typedef int (*sw_snapshot_cb)(void *ctx, const struct sw_sock *s, int owner_fd);
 
 /* Add every existing TCP/UDP socket that a process holds, marked
  * SW_SOCK_PREEXISTING. Returns the number added, or -errno. */
