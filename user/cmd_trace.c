@@ -65,7 +65,7 @@ static const struct argp_option options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after this many seconds", 0 },
 	{ "json", OPT_JSON, NULL, 0, "JSON lines instead of text columns", 0 },
 	{ "snapshot", OPT_SNAPSHOT, NULL, 0, "First print the sockets that already exist", 0 },
-	{ "ring-size", OPT_RING, "BYTES", 0, "Ring buffer size (power of two, default 1048576)", 0 },
+	{ "ring-size", OPT_RING, "BYTES", 0, "Ring buffer size (power of two, default 4194304)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages", 0 },
 	{ 0 },
 };
@@ -209,7 +209,9 @@ static int run(struct trace_run *r, struct sw_loader *l)
 
 int cmd_trace(int argc, char **argv)
 {
-	struct trace_opts o = { .f.state = -1 };
+	/* 4 MiB: printing costs ~1 us an event, so trace needs more slack
+	 * than the agent to ride out a burst (see README, Performance) */
+	struct trace_opts o = { .f.state = -1, .lo.ring_bytes = 4 << 20 };
 	struct trace_run r = { .o = &o };
 	struct sw_loader *l;
 	__u64 events, drops;

@@ -293,7 +293,7 @@ void sw_config_defaults(struct sw_config *c)
 		.max_keys = 4096,
 		.key_idle_ns = 300 * NSEC_PER_SEC,
 		.reconcile_ns = 10 * NSEC_PER_SEC,
-		.ring_buffer_kb = 2048,
+		.ring_buffer_kb = 1024,
 	};
 	strcpy(c->http.listen, "127.0.0.1:9178");
 	c->http.top_k = 20;

@@ -42,7 +42,7 @@ struct sw_agent_cfg {
 	__u32 max_keys;		/* per key kind, detectors; default 4096 */
 	__u64 key_idle_ns;	/* drop a key idle this long; 300 s */
 	__u64 reconcile_ns;	/* kernel reconciliation period; 10 s */
-	__u32 ring_buffer_kb;	/* power of 2, >= a page; 2048 */
+	__u32 ring_buffer_kb;	/* power of 2, >= a page; 1024 */
 };
 
 /* [http] */

@@ -39,7 +39,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.agent.max_keys, 4096);
 	assert_int_equal(c.agent.key_idle_ns, 300 * SEC);
 	assert_int_equal(c.agent.reconcile_ns, 10 * SEC);
-	assert_int_equal(c.agent.ring_buffer_kb, 2048);
+	assert_int_equal(c.agent.ring_buffer_kb, 1024);
 	assert_string_equal(c.http.listen, "127.0.0.1:9178");
 	assert_string_equal(c.http.token_file, "");
 	assert_int_equal(c.http.top_k, 20);
