@@ -102,6 +102,15 @@ void xctx_return(struct xctx *x, struct expr *value)
 	x->rets[x->nrets++] = value ? value : expr_dyn("return");
 }
 
+struct expr *xctx_int_literal(struct xctx *x, TSNode n)
+{
+	char *s = ts_text(n, x->src);
+	struct expr *e = expr_int(strtol(s, NULL, 0));
+
+	free(s);
+	return e;
+}
+
 struct expr *xctx_expr(struct xctx *x, TSNode n,
 		       struct expr *(*reduce)(struct xctx *, TSNode))
 {

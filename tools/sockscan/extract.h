@@ -53,6 +53,8 @@ void xctx_return(struct xctx *x, struct expr *value);
  */
 struct expr *xctx_expr(struct xctx *x, TSNode n,
 		       struct expr *(*reduce)(struct xctx *, TSNode));
+/* An integer literal node of either language (C-style prefixes: 0x, 0o). */
+struct expr *xctx_int_literal(struct xctx *x, TSNode n);
 /* Call @walk on every named child of @n, in order. */
 void xctx_walk_children(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode));
 /* Start a function: fresh locals, parameters bound to EX_PARAM. */

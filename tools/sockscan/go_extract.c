@@ -402,13 +402,8 @@ static struct expr *go_expr_node(struct xctx *x, TSNode n)
 
 	if (!strcmp(t, "interpreted_string_literal") || !strcmp(t, "raw_string_literal"))
 		return go_string(n, x->src);
-	if (!strcmp(t, "int_literal")) {
-		char *s = ts_text(n, x->src);
-		struct expr *e = expr_int(strtol(s, NULL, 0));
-
-		free(s);
-		return e;
-	}
+	if (!strcmp(t, "int_literal"))
+		return xctx_int_literal(x, n);
 	if (!strcmp(t, "identifier"))
 		return go_ident_expr(x, n);
 	if (!strcmp(t, "parenthesized_expression"))

@@ -428,13 +428,8 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		free(kids);
 		return e;
 	}
-	if (!strcmp(t, "integer")) {
-		char *s = ts_text(n, x->src);
-		struct expr *e = expr_int(strtol(s, NULL, 0));
-
-		free(s);
-		return e;
-	}
+	if (!strcmp(t, "integer"))
+		return xctx_int_literal(x, n);
 	if (!strcmp(t, "identifier"))
 		return py_ident(x, n);
 	if (!strcmp(t, "attribute")) {
