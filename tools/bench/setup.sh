@@ -14,11 +14,12 @@ declare -A need=(
 	[/usr/bin/bc]=bc
 	[/usr/bin/stdbuf]=coreutils
 	[/usr/bin/flock]=util-linux
+	[/usr/share/go/src/net/net.go]=golang-src	# sockscan's throughput corpus
 )
 
 missing=()
 for f in "${!need[@]}"; do
-	[ -x "$f" ] || missing+=("${need[$f]}")
+	[ -e "$f" ] || missing+=("${need[$f]}")
 done
 [ ${#missing[@]} -gt 0 ] || exit 0
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
