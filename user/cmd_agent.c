@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include "agent.h"
+#include "cli.h"
 #include "commands.h"
 
 enum {
@@ -52,7 +53,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->verbose = true;
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		sw_arg_fail(state, "unexpected argument '%s'", arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

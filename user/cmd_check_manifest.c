@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "cli.h"
 #include "commands.h"
 #include "decode.h"
 #include "json_writer.h"
@@ -128,12 +129,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (o->path)
-			argp_error(state, "unexpected argument '%s'", arg);
+			sw_arg_fail(state, "unexpected argument '%s'", arg);
 		o->path = arg;
 		break;
 	case ARGP_KEY_END:
 		if (!o->path)
-			argp_error(state, "missing the manifest FILE (the JSON sockscan writes)");
+			sw_arg_fail(state, "missing the manifest FILE (the JSON sockscan writes)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

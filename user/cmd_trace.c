@@ -9,7 +9,6 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "loader.h"
 #include "snapshot.h"
 #include "sock_table.h"
+#include "cli.h"
 #include "config.h"
 
 struct trace_opts {
@@ -70,23 +70,6 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-/*
- * A bad value: one line naming it, then the usage exit status. Unlike
- * argp_error, no "Try --help" hint: the line says what to fix.
- */
-static void __attribute__((noreturn, format(printf, 2, 3)))
-bad_arg(const struct argp_state *state, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", state->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(argp_err_exit_status);
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct trace_opts *o = state->input;
@@ -96,18 +79,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'p':
 		if (sw_parse_u64(arg, 1, INT_MAX, &v, err, sizeof(err)))
-			bad_arg(state, "invalid pid: %s", err);
+			sw_arg_fail(state, "invalid pid: %s", err);
 		o->f.pid = v;
 		o->lo.filter.tgid = v;
 		break;
 	case 'c':
 		if (!*arg || strlen(arg) >= SW_COMM_LEN)
-			bad_arg(state, "invalid comm '%s': 1 to %d characters", arg, SW_COMM_LEN - 1);
+			sw_arg_fail(state, "invalid comm '%s': 1 to %d characters", arg, SW_COMM_LEN - 1);
 		snprintf(o->f.comm, sizeof(o->f.comm), "%s", arg);
 		break;
 	case OPT_PORT:
 		if (sw_parse_u64(arg, 1, 65535, &v, err, sizeof(err)))
-			bad_arg(state, "invalid port: %s", err);
+			sw_arg_fail(state, "invalid port: %s", err);
 		o->f.port = v;
 		break;
 	case '4':
@@ -125,11 +108,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_STATE:
 		o->f.state = sw_tcp_state_parse(arg);
 		if (o->f.state <= 0)
-			bad_arg(state, "invalid state '%s': expected a TCP state such as ESTABLISHED or CLOSE_WAIT", arg);
+			sw_arg_fail(state, "invalid state '%s': expected a TCP state such as ESTABLISHED or CLOSE_WAIT", arg);
 		break;
 	case 'd':
 		if (sw_parse_seconds(arg, &ns, err, sizeof(err)) || !ns)
-			bad_arg(state, "invalid duration '%s': expected a positive number of seconds", arg);
+			sw_arg_fail(state, "invalid duration '%s': expected a positive number of seconds", arg);
 		o->duration_ns = ns;
 		break;
 	case OPT_JSON:
@@ -140,14 +123,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RING:
 		if (sw_parse_u64(arg, 4096, 1UL << 30, &v, err, sizeof(err)) || (v & (v - 1)))
-			bad_arg(state, "invalid ring size '%s': a power of two from 4096 to 1073741824", arg);
+			sw_arg_fail(state, "invalid ring size '%s': a power of two from 4096 to 1073741824", arg);
 		o->lo.ring_bytes = v;
 		break;
 	case 'v':
 		o->lo.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
-		bad_arg(state, "unexpected argument '%s'", arg);
+		sw_arg_fail(state, "unexpected argument '%s'", arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
