@@ -9,9 +9,7 @@ $(BENCH_WORKLOADS): $(BUILD)/tools/%: tools/workload/%.c tools/workload/loopback
 	$(CC) $(CFLAGS) $< -o $@ -lpthread
 
 # The pipeline benchmark links the agent's own decoding, socket table and
-# detectors, so it measures exactly the code the agent runs. It is built
-# only once the detectors' interface exists; run.sh reports it as not
-# available until then.
+# detectors, so it measures exactly the code the agent runs.
 PIPELINE_BENCH := $(BUILD)/tools/pipeline_bench
 
 $(PIPELINE_BENCH): tools/bench/pipeline_bench.c $(USER_LIB) $(wildcard user/*.h) $(wildcard include/*.h)
@@ -21,10 +19,7 @@ $(PIPELINE_BENCH): tools/bench/pipeline_bench.c $(USER_LIB) $(wildcard user/*.h)
 .PHONY: bench-tools
 bench-tools: $(BENCH_WORKLOADS)
 
-EXTRA_BENCH_DEPS += $(BENCH_WORKLOADS)
-ifneq ($(wildcard user/detectors.h),)
-EXTRA_BENCH_DEPS += $(PIPELINE_BENCH)
-endif
+EXTRA_BENCH_DEPS += $(BENCH_WORKLOADS) $(PIPELINE_BENCH)
 
 # The reconciliation test holds sockets with holdsocks.
 EXTRA_E2E_DEPS += $(BUILD)/tools/holdsocks
