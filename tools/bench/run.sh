@@ -135,7 +135,7 @@ bench_pipeline() {
 
 # scrape PATH LABEL: time SCRAPES requests of PATH, in ms.
 scrape() {
-	local i res code
+	local i res code m
 	for ((i = 1; i <= SCRAPES; i++)); do
 		res=$(curl -s -o /dev/null --max-time 30 -w '%{http_code} %{time_total}' \
 			"http://$AGENT_LISTEN$1")
@@ -144,7 +144,8 @@ scrape() {
 			skip scrape "$2" "GET $1 answered ${code:-nothing}"
 			return
 		fi
-		sample scrape "$2" "${1##*/}_ms" ms "$(echo "${res#* } * 1000" | bc -l)" "$i"
+		m=${1##*/}
+		sample scrape "$2" "${m%%\?*}_ms" ms "$(echo "${res#* } * 1000" | bc -l)" "$i"
 	done
 }
 
@@ -188,7 +189,8 @@ agent_with_sockets() {
 		fi
 		if [ "$r" = 1 ] && [ -n "$AGENT_LISTEN" ]; then
 			scrape /metrics "$n"
-			scrape /api/v1/sockets "$n"
+			# the whole table, not the first page (default limit)
+			scrape "/api/v1/sockets?limit=100000" "$n"
 		fi
 		stop_tracer agent || sample agent_sockets "$n" leftover count 1 "$r"
 	done
