@@ -83,7 +83,6 @@ struct sw_agent {
 	__u64 repairs;			/* reconciliation */
 	__u64 reconciles;
 	__u64 snapshot_sockets;
-	__u64 alerts_by_name_total;
 	__u64 reloads, reload_errors;
 	double last_scrape_seconds;
 	__u64 next_reconcile_ns;
