@@ -221,32 +221,15 @@ static void print_text(const struct sw_ewma *e, enum sw_ewma_transition t)
 	       t ? " " : "", sw_ewma_transition_name(t));
 }
 
-/*
- * sw_json_double keeps 6 significant digits, too few to compare a replay
- * with the reference figures (152.0286): write 15, all a double holds.
- */
-static void kdouble_exact(struct sw_json *j, const char *key, double v)
-{
-	char num[32];
-
-	if (!isfinite(v)) {
-		sw_json_knull(j, key);
-		return;
-	}
-	snprintf(num, sizeof(num), "%.15g", v);
-	sw_json_key(j, key);
-	sw_json_raw(j, num);
-}
-
 static void print_json(struct sw_json *j, const struct sw_ewma *e,
 		       enum sw_ewma_transition t)
 {
 	sw_json_reset(j);
 	sw_json_obj_begin(j);
 	sw_json_kuint(j, "count", e->count);
-	kdouble_exact(j, "short", e->short_avg);
-	kdouble_exact(j, "long", e->long_avg);
-	kdouble_exact(j, "rd", e->rd);
+	sw_json_kdouble(j, "short", e->short_avg);
+	sw_json_kdouble(j, "long", e->long_avg);
+	sw_json_kdouble(j, "rd", e->rd);
 	sw_json_kbool(j, "fail", e->fail);
 	if (t)
 		sw_json_kstr(j, "transition", sw_ewma_transition_name(t));

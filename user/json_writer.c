@@ -145,11 +145,15 @@ void sw_json_uint(struct sw_json *j, uint64_t v) { put_num(j, "%" PRIu64, v); }
 
 void sw_json_double(struct sw_json *j, double v)
 {
+	char num[32];
+
 	if (!isfinite(v)) {
 		sw_json_null(j);
 		return;
 	}
-	put_num(j, "%.10g", v);
+	sw_fmt_double(num, sizeof(num), v);
+	value_prefix(j);
+	put(j, num, strlen(num));
 }
 
 void sw_json_bool(struct sw_json *j, bool v)

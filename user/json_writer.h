@@ -6,7 +6,8 @@
  * it (trace --json, alerts, the HTTP API) and building a jansson tree per
  * record costs more than the record itself. The writer tracks nesting so
  * that commas are placed for the caller, and escapes every string as RFC
- * 8259 requires. Non-finite doubles are written as null.
+ * 8259 requires. Doubles are written as the shortest decimal that reads
+ * back exactly; non-finite ones as null.
  */
 #ifndef SW_JSON_WRITER_H
 #define SW_JSON_WRITER_H

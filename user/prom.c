@@ -136,9 +136,6 @@ static bool ends_with(const char *s, const char *suffix)
 
 void sw_prom_fmt_double(char *buf, size_t size, double v)
 {
-	int prec;
-	char *c;
-
 	if (isnan(v)) {
 		snprintf(buf, size, "NaN");
 		return;
@@ -147,23 +144,7 @@ void sw_prom_fmt_double(char *buf, size_t size, double v)
 		snprintf(buf, size, v > 0 ? "+Inf" : "-Inf");
 		return;
 	}
-	/* integers print exactly, without an exponent, up to 2^53 */
-	if (v == floor(v) && fabs(v) <= 9007199254740992.0) {
-		snprintf(buf, size, "%.0f", v);
-		if (strcmp(buf, "-0") == 0)
-			snprintf(buf, size, "0");
-		return;
-	}
-	/* shortest %g that reads back as the same double */
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	/* a locale with a decimal comma must not leak into the format */
-	c = strchr(buf, ',');
-	if (c)
-		*c = '.';
+	sw_fmt_double(buf, size, v);
 }
 
 static const char *type_name(enum sw_prom_type t)

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "strbuf.h"
@@ -69,4 +71,28 @@ void sw_strbuf_free(struct sw_strbuf *b)
 {
 	free(b->buf);
 	memset(b, 0, sizeof(*b));
+}
+
+void sw_fmt_double(char *buf, size_t size, double v)
+{
+	int prec;
+	char *c;
+
+	/* integers print exactly, without an exponent, up to 2^53 */
+	if (v == floor(v) && fabs(v) <= 9007199254740992.0) {
+		snprintf(buf, size, "%.0f", v);
+		if (strcmp(buf, "-0") == 0)
+			snprintf(buf, size, "0");
+		return;
+	}
+	/* shortest %g that reads back as the same double */
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	/* a locale with a decimal comma must not leak into the format */
+	c = strchr(buf, ',');
+	if (c)
+		*c = '.';
 }

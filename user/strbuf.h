@@ -28,4 +28,12 @@ void sw_strbuf_clear(struct sw_strbuf *b);
 char *sw_strbuf_steal(struct sw_strbuf *b, size_t *len);
 void sw_strbuf_free(struct sw_strbuf *b);
 
+/*
+ * A finite double as the shortest decimal that reads back as the same
+ * value (integers up to 2^53 without exponent or fraction; "." whatever
+ * the locale), into buf of at least 32 bytes. The JSON and Prometheus
+ * writers both use it, and say themselves what NaN and infinities become.
+ */
+void sw_fmt_double(char *buf, size_t size, double v);
+
 #endif /* SW_STRBUF_H */
