@@ -128,11 +128,12 @@ static void check_flood(struct sw_agent *a, const struct sw_event *e)
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct sw_agent *a = ctx;
+	struct sw_sock *s = sw_table_get(a->table, e->sock);
 	struct sw_event copy;
 
 	a->events[e->kind]++;
-	e = sw_event_complete(&copy, e, sw_table_get(a->table, e->sock));
-	sw_table_apply(a->table, e);
+	e = sw_event_complete(&copy, e, s);
+	sw_table_apply_to(a->table, s, e);
 	if (e->kind == SW_EV_ACCEPT)
 		check_flood(a, e);
 	if (a->manifest)

@@ -148,10 +148,11 @@ static const struct argp argp = {
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct trace_run *r = ctx;
+	struct sw_sock *s = sw_table_get(r->table, e->sock);
 	struct sw_event copy;
 
-	e = sw_event_complete(&copy, e, sw_table_get(r->table, e->sock));
-	sw_table_apply(r->table, e);
+	e = sw_event_complete(&copy, e, s);
+	sw_table_apply_to(r->table, s, e);
 	if (!sw_event_match(&r->o->f, e))
 		return 0;
 	sw_event_print(&r->pr, e);

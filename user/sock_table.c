@@ -480,7 +480,12 @@ static bool gone(const struct sw_table *t, const struct sw_sock *s)
 
 struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e)
 {
-	struct sw_sock *s = sw_table_get(t, e->sock);
+	return sw_table_apply_to(t, sw_table_get(t, e->sock), e);
+}
+
+struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
+				  const struct sw_event *e)
+{
 	bool fresh = false;
 
 	if (!e->sock)

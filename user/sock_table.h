@@ -73,6 +73,10 @@ void sw_table_set_owned_only(struct sw_table *t, bool on);
 /* Apply one decoded event at monotonic time now_ns. Returns the socket, or
  * NULL when the event removed it or did not concern a tracked socket. */
 struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e);
+/* The same when the caller already looked the socket up: s is
+ * sw_table_get(t, e->sock), NULL included. Saves the second lookup. */
+struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
+				  const struct sw_event *e);
 
 struct sw_sock *sw_table_get(struct sw_table *t, __u64 cookie);
 /* Insert or replace a socket as a whole (snapshot, reconciliation). */

@@ -30,6 +30,7 @@
 #include "config.h"
 #include "decode.h"
 #include "detectors.h"
+#include "event_format.h"
 #include "sock_table.h"
 
 #define SERVER_PORT	8080
@@ -304,6 +305,8 @@ static double now_s(void)
 static void feed(struct pipeline *p, const struct sw_event *ev, long n)
 {
 	const struct sw_event *e;
+	struct sw_event copy;
+	struct sw_sock *s;
 	const char *why;
 	long i;
 
@@ -312,7 +315,10 @@ static void feed(struct pipeline *p, const struct sw_event *ev, long n)
 			p->bad++;
 			continue;
 		}
-		sw_table_apply(p->t, e);
+		/* as agent.c's on_event: fill what the kernel did not know */
+		s = sw_table_get(p->t, e->sock);
+		e = sw_event_complete(&copy, e, s);
+		sw_table_apply_to(p->t, s, e);
 		if (e->ts_ns >= p->next_tick) {
 			/* Rare (once per second of event time): timing them
 			 * apart costs nothing and tells where the time goes. */
