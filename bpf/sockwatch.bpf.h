@@ -178,7 +178,8 @@ static __always_inline void owner_adopt(struct sw_sk_info *info, __u64 cookie)
 {
 	struct sw_pending_owner *o;
 
-	if (!info || (info->flags & SW_F_OWNER_KNOWN))
+	/* owned_only loads no accept program: nothing is ever handed off */
+	if (owned_only || !info || (info->flags & SW_F_OWNER_KNOWN))
 		return;
 	o = bpf_map_lookup_elem(&accept_owner, &cookie);
 	if (!o)
