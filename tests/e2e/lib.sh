@@ -107,7 +107,9 @@ prog_ids_of() {
 	cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^prog_id:/ { print $2 }' | sort -un
 }
 
-# ids_gone ID...: none of these program ids exists any more.
+# ids_gone ID...: none of these program ids exists any more. The kernel
+# frees a program after an RCU grace period once its last fd is closed, so
+# callers poll this with wait_for rather than checking it once.
 ids_gone() {
 	local id
 	for id in "$@"; do

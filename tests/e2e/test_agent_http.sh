@@ -203,7 +203,7 @@ RC=$?
 check "SIGTERM: agent exits 0" test "$RC" -eq 0
 check "SIGTERM: exit within 5 s ($(( ($(date +%s%N) - T0) / 1000000 )) ms)" test $(( $(date +%s%N) - T0 )) -lt 5000000000
 check "stopping line on stderr" grep -qE '^sockwatch: info: stopping: [0-9]+ events, [0-9]+ dropped' "$TMP/agent.err"
-check "no BPF program of the agent left" ids_gone $PROGS
+check "no BPF program of the agent left" wait_for 10 ids_gone $PROGS
 check "the port is free again" sh -c "! curl -s -m 2 -o /dev/null '$BASE/healthz'"
 check "no error on stderr besides the rejected reload" \
 	sh -c "! grep -v -e '^sockwatch: info:' -e 'reload rejected' -e '^sockwatch: $CONF:1:' '$TMP/agent.err' | grep -q ."

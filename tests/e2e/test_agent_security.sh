@@ -106,7 +106,7 @@ check "  ... the running token kept" status_is 200 /api/v1/status -H "Authorizat
 chmod 0600 "$TOK"
 stop "$A"
 check "SIGTERM: exit 0" test $? -eq 0
-check "SIGTERM: its BPF programs are gone" ids_gone $A_PROGS
+check "SIGTERM: its BPF programs are gone" wait_for 10 ids_gone $A_PROGS
 ip addr del "$ADDR/32" dev lo
 check "address $ADDR removed" sh -c "! ip -4 addr show dev lo | grep -qF ' $ADDR/'"
 
@@ -200,6 +200,6 @@ check_no_drops
 B_PROGS=$(prog_ids_of "$B")
 stop "$B"
 check "SIGTERM after the abuse: exit 0" test $? -eq 0
-check "its BPF programs are gone" ids_gone $B_PROGS
+check "its BPF programs are gone" wait_for 10 ids_gone $B_PROGS
 grep -v '^sockwatch: info:' "$TMP/b.err" | sed 's/^/    agent: /'
 finish

@@ -40,7 +40,7 @@ wait_for 30 has_event "${UDP[6]}" close || not_ok "UDP close over IPv6 not seen 
 stop "$TRACE"
 check "trace exits 0 on SIGTERM" test $? -eq 0
 check "summary line on stderr" grep -qE '^sockwatch: [0-9]+ events seen, [0-9]+ printed, [0-9]+ dropped' "$TMP/trace.err"
-check "no BPF program of trace left attached" ids_gone $PROGS
+check "no BPF program of trace left attached" wait_for 10 ids_gone $PROGS
 
 mine
 # q FILTER: at least one of the workload's records matches.
