@@ -34,9 +34,10 @@ BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_LINKED := $(BUILD)/sockwatch.bpf.o
 SKEL	  := $(BUILD)/sockwatch.skel.h
 
-# User side: every user/*.c but main.c is a library module, so that unit
-# tests link exactly the code the agent runs.
-USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+# User side: user/<stage>/*.c, every file but cmd/main.c a library module,
+# so that unit tests link exactly the code the agent runs. Headers are
+# included by their stage folder ("table/sock_table.h").
+USER_SRCS := $(filter-out user/cmd/main.c,$(wildcard user/*/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 USER_LIB  := $(BUILD)/libsockwatch.a
 
@@ -67,14 +68,14 @@ $(BPF_LINKED): $(BPF_OBJS)
 $(SKEL): $(BPF_LINKED)
 	$(BPFTOOL) gen skeleton $< name sockwatch_bpf > $@
 
-$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h) $(SKEL) | $(DEPS_STAMP)
+$(BUILD)/user/%.o: user/%.c $(wildcard user/*/*.h) $(wildcard include/*.h) $(SKEL) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(USER_LIB): $(USER_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/sockwatch: $(BUILD)/user/main.o $(USER_LIB)
+$(BUILD)/sockwatch: $(BUILD)/user/cmd/main.o $(USER_LIB)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB) $(wildcard tests/unit/*.h)

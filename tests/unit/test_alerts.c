@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <jansson.h>
 #include <cmocka.h>
-#include "actions.h"
-#include "alerts.h"
+#include "detect/actions.h"
+#include "detect/alerts.h"
 
 #define WALL 1795000000123456789ULL	/* 2026-11-18T11:06:40.123456789Z */
 

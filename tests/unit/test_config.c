@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
-#include "config.h"
+#include "agent/config.h"
 
 #define SEC 1000000000ULL
 

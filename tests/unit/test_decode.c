@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <cmocka.h>
-#include "decode.h"
+#include "table/decode.h"
 #include "event_builders.h"
 
 static struct sw_event valid_event(void)

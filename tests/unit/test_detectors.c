@@ -12,7 +12,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <cmocka.h>
-#include "detectors.h"
+#include "detect/detectors.h"
 
 #define SEC 1000000000ULL
 #define T0 (100000 * SEC)

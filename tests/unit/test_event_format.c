@@ -15,8 +15,8 @@
 #include <string.h>
 #include <jansson.h>
 #include <cmocka.h>
-#include "decode.h"
-#include "event_format.h"
+#include "table/decode.h"
+#include "table/event_format.h"
 #include "event_builders.h"
 
 #define T0	(5000000 * MS)

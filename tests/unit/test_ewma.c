@@ -11,7 +11,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "ewma.h"
+#include "detect/ewma.h"
 
 #define SEC 1000000000ULL
 

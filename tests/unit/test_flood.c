@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <cmocka.h>
-#include "flood.h"
+#include "detect/flood.h"
 
 #define SEC 1000000000ull
 #define T0 (1000 * SEC)		/* any non-zero monotonic start */

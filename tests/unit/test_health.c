@@ -8,8 +8,8 @@
 #include <sys/resource.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "health.h"
-#include "json_writer.h"
+#include "health/health.h"
+#include "lib/json_writer.h"
 
 static void test_percent_boundaries(void **state)
 {

@@ -29,10 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "auth.h"
-#include "http_query.h"
-#include "http_server.h"
-#include "prom.h"
+#include "http/auth.h"
+#include "http/http_query.h"
+#include "http/http_server.h"
+#include "lib/prom.h"
 
 /* ---- a minimal client ------------------------------------------------ */
 

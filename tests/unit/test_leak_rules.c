@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <cmocka.h>
-#include "leak_rules.h"
+#include "detect/leak_rules.h"
 
 #define SEC 1000000000ULL
 #define NOW (100000 * SEC)

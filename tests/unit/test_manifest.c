@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the socket manifest (user/manifest.c). */
+/* Unit tests of the socket manifest (user/detect/manifest.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "manifest.h"
+#include "detect/manifest.h"
 
 /* A report as sockscan writes it, cut to the fields that matter. */
 static const char *const report =

@@ -6,7 +6,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "portrange.h"
+#include "lib/portrange.h"
 
 static void test_port_bounds(void **state)
 {

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "procfs.h"
+#include "table/procfs.h"
 
 static void test_cmdline_nul_to_space(void **state)
 {

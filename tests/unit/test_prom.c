@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <cmocka.h>
-#include "prom.h"
+#include "lib/prom.h"
 
 static int count_of(const char *hay, const char *needle)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <cmocka.h>
-#include "protection.h"
+#include "detect/protection.h"
 
 #define SEC 1000000000ULL
 #define NOW (10000 * SEC)

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "sock_table.h"
+#include "table/sock_table.h"
 #include "event_builders.h"
 
 #define T0	(1000000 * MS)

@@ -14,8 +14,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <cmocka.h>
-#include "sockdiag.h"
-#include "procfs.h"
+#include "table/sockdiag.h"
+#include "table/procfs.h"
 
 #ifndef SO_COOKIE
 #define SO_COOKIE 57

@@ -27,11 +27,11 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include "config.h"
-#include "decode.h"
-#include "detectors.h"
-#include "event_format.h"
-#include "sock_table.h"
+#include "agent/config.h"
+#include "table/decode.h"
+#include "detect/detectors.h"
+#include "table/event_format.h"
+#include "table/sock_table.h"
 
 #define SERVER_PORT	8080
 #define SERVER_PID	4242

@@ -110,8 +110,8 @@ bench_churn() {
 bench_pipeline() {
 	local r out
 	if [ ! -x "$TOOLS/pipeline_bench" ]; then
-		if [ ! -f user/detectors.h ]; then
-			skip pipeline pipeline "user/detectors.h not there yet"
+		if [ ! -f user/detect/detectors.h ]; then
+			skip pipeline pipeline "user/detect/detectors.h not there yet"
 		else
 			skip pipeline pipeline "$TOOLS/pipeline_bench not built (make $TOOLS/pipeline_bench)"
 		fi

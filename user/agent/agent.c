@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * sockwatch agent: start-up, the event loop, reloads and shutdown.
+ *
+ * The loop waits for the ring buffer without the lock (up to the poll
+ * interval: records are submitted without wake-ups), then, under the lock,
+ * drains it into the table and runs whatever is due: detectors, the
+ * reconciliation with the kernel, reaping on-breach actions. Health checks
+ * run in a thread of their own because they may block (DNS).
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "agent/agent.h"
+#include "table/decode.h"
+#include "table/event_format.h"
+#include "detect/manifest_check.h"
+#include "table/procfs.h"
+#include "table/snapshot.h"
+
+#define POLL_MS		100
+#define CMDLINE_TTL_NS	(5ULL * 1000000000ULL)
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+/* One line per event on stderr, for journald. */
+static void logf_(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void logf_(const char *level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sockwatch: %s: %s\n", level, msg);
+}
+
+/* ---- helpers the detectors call back into ---- */
+
+const char *sw_agent_cmdline(struct sw_agent *a, __u32 pid)
+{
+	struct sw_cmdline_cache *c = &a->cmdlines;
+	unsigned i = pid % SW_CMDLINE_SLOTS;
+	__u64 now = sw_mono_now();
+
+	if (c->slot[i].pid == pid && now - c->slot[i].fetched_ns < CMDLINE_TTL_NS)
+		return c->slot[i].text;
+	c->slot[i].pid = pid;
+	c->slot[i].fetched_ns = now;
+	if (sw_proc_cmdline(pid, c->slot[i].text, SW_CMDLINE_LEN) < 0)
+		c->slot[i].text[0] = '\0';
+	return c->slot[i].text;
+}
+
+static const char *hook_cmdline(void *ctx, __u32 pid)
+{
+	return sw_agent_cmdline(ctx, pid);
+}
+
+static int hook_fd_usage(void *ctx, __u32 pid, __u64 *open_fds, __u64 *soft)
+{
+	__u64 hard;
+	int n = sw_proc_fd_count(pid);
+
+	if (n < 0 || sw_proc_nofile(pid, soft, &hard))
+		return -1;
+	*open_fds = n;
+	return 0;
+}
+
+static void hook_alert(void *ctx, const struct sw_alert *al)
+{
+	sw_agent_alert(ctx, al);
+}
+
+void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al)
+{
+	const char *json = sw_alert_emit(&a->sink, al);
+	char err[256];
+
+	a->recent[a->nrecent++ % SW_RECENT_ALERTS] = *al;
+	if (!json || strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) ||
+	    a->cfg.on_breach.kind == SW_ACTION_NONE)
+		return;
+	if (sw_action_run(&a->actions, &a->cfg.on_breach, json, al->alert,
+			  al->key, al->pid, al->mono_ns, err, sizeof(err)))
+		logf_("warning", "on-breach action: %s", err);
+}
+
+/* ---- events ---- */
+
+static void check_flood(struct sw_agent *a, const struct sw_event *e)
+{
+	struct sw_flood_alert fa;
+	struct sw_alert al;
+	char addr[SW_ADDR_STRLEN];
+
+	if (!a->flood || !sw_flood_hit(a->flood, e->family, e->raddr, e->ts_ns, &fa))
+		return;
+	sw_fmt_addr(addr, e->family, e->raddr);
+	sw_alert_init(&al, "connection_flood", "remote_addr", e->ts_ns);
+	sw_alert_set_key(&al, addr);
+	sw_alert_set_owner(&al, e->pid, e->comm);
+	sw_alert_double(&al, "rate", fa.rate);
+	sw_alert_double(&al, "threshold", fa.limit);
+	sw_alert_uint(&al, "count", fa.count);
+	sw_alert_seconds(&al, "window", a->cfg.flood.window_ns);
+	sw_alert_uint(&al, "lport", e->lport);
+	sw_agent_alert(a, &al);
+}
+
+static int on_event(void *ctx, const struct sw_event *e)
+{
+	struct sw_agent *a = ctx;
+	struct sw_sock *s = sw_table_get(a->table, e->sock);
+	struct sw_event copy;
+
+	a->events[e->kind]++;
+	e = sw_event_complete(&copy, e, s);
+	sw_table_apply_to(a->table, s, e);
+	if (e->kind == SW_EV_ACCEPT)
+		check_flood(a, e);
+	if (a->manifest)
+		sw_manifest_check_event(a, e);
+	return 0;
+}
+
+/*
+ * A socket found in the kernel rather than through an event: at start, or
+ * repaired after dropped events. A listener gets its owner in socket
+ * storage, so that the connections it accepts from now on inherit it; and
+ * it is judged against the manifest like a listen event. Connections are
+ * not judged: without their events an inbound one cannot be told from an
+ * outbound one.
+ */
+static int found_socket(void *ctx, const struct sw_sock *s, int owner_fd)
+{
+	struct sw_agent *a = ctx;
+	struct sw_event e;
+
+	if (s->state != SW_TCP_LISTEN)
+		return 0;
+	if (a->loader)
+		sw_loader_seed_owner(a->loader, s, owner_fd);
+	if (!a->manifest)
+		return 0;
+	sw_event_from_sock(&e, s, SW_EV_LISTEN, sw_mono_now());
+	sw_manifest_check_event(a, &e);
+	return 0;
+}
+
+/* ---- health watchdog ---- */
+
+static pthread_cond_t health_cond = PTHREAD_COND_INITIALIZER;
+
+static void health_alerts(struct sw_agent *a, const struct sw_health_report *now)
+{
+	struct sw_alert al;
+	int i;
+
+	for (i = 0; i < SW_HC_MAX; i++) {
+		enum sw_health_status before = a->have_health ?
+			a->health.check[i].status : SW_HEALTH_OK;
+
+		if (now->check[i].status == before)
+			continue;
+		sw_alert_init(&al, "health_changed", "check", sw_mono_now());
+		sw_alert_set_key(&al, sw_health_check_name(i));
+		sw_alert_str(&al, "from", sw_health_status_name(before));
+		sw_alert_str(&al, "to", sw_health_status_name(now->check[i].status));
+		sw_alert_str(&al, "summary", now->check[i].summary);
+		sw_agent_alert(a, &al);
+	}
+}
+
+static void *health_main(void *arg)
+{
+	struct sw_agent *a = arg;
+	struct sw_health_report *r = malloc(sizeof(*r));
+	struct sw_health_limits lim;
+	struct timespec until;
+
+	if (!r)
+		return NULL;
+	pthread_mutex_lock(&a->lock);
+	while (a->health_running) {
+		sw_health_limits_from_config(&a->cfg.health, &lim);
+		pthread_mutex_unlock(&a->lock);
+		/* unlocked: the checks read /proc and the kernel, never the table */
+		sw_health_run(&lim, 0, r);
+		/* the checks' buffers live in this thread's arena: return them */
+		malloc_trim(0);
+		pthread_mutex_lock(&a->lock);
+		health_alerts(a, r);
+		a->health = *r;
+		a->have_health = true;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += a->cfg.health.interval_ns / 1000000000ULL;
+		until.tv_nsec += a->cfg.health.interval_ns % 1000000000ULL;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (a->health_running &&
+		       pthread_cond_timedwait(&health_cond, &a->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&a->lock);
+	free(r);
+	return NULL;
+}
+
+static int health_start(struct sw_agent *a)
+{
+	a->health_running = true;
+	if (pthread_create(&a->health_thread, NULL, health_main, a)) {
+		a->health_running = false;
+		return -1;
+	}
+	return 0;
+}
+
+static void health_stop(struct sw_agent *a)
+{
+	bool was;
+
+	pthread_mutex_lock(&a->lock);
+	was = a->health_running;
+	a->health_running = false;
+	pthread_cond_broadcast(&health_cond);
+	pthread_mutex_unlock(&a->lock);
+	if (was)
+		pthread_join(a->health_thread, NULL);
+}
+
+/* ---- configuration ---- */
+
+/* Defaults, the file, then the flags that override it. */
+static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
+{
+	char err[512];
+
+	sw_config_defaults(c);
+	if (o->config_path && sw_config_load(o->config_path, c, err, sizeof(err))) {
+		fprintf(stderr, "sockwatch: %s\n", err);
+		return -1;
+	}
+	if (o->on_breach && sw_action_parse(o->on_breach, &c->on_breach, err, sizeof(err))) {
+		fprintf(stderr, "sockwatch: --on-breach: %s\n", err);
+		return -1;
+	}
+	if (o->listen)
+		snprintf(c->http.listen, sizeof(c->http.listen), "%s", o->listen);
+	if (o->token_file)
+		snprintf(c->http.token_file, sizeof(c->http.token_file), "%s", o->token_file);
+	if (o->manifest)
+		snprintf(c->manifest.path, sizeof(c->manifest.path), "%s", o->manifest);
+	return 0;
+}
+
+static struct sw_flood *flood_new(const struct sw_config *c)
+{
+	struct sw_flood_params p = {
+		.connections_per_second = c->flood.connections_per_second,
+		.window_ns = c->flood.window_ns,
+	};
+
+	return sw_flood_new(&p);
+}
+
+/* SIGHUP: a new config replaces the old one only if all of it is valid. */
+static void reload(struct sw_agent *a)
+{
+	struct sw_config *c = malloc(sizeof(*c));
+	struct sw_flood *f;
+	char err[256];
+
+	if (!c)
+		return;
+	if (load_config(&a->opts, c)) {
+		a->reload_errors++;
+		logf_("error", "reload rejected, keeping the running configuration");
+		free(c);
+		return;
+	}
+	f = flood_new(c);
+	pthread_mutex_lock(&a->lock);
+	if (sw_detectors_configure(a->det, c) || !f) {
+		a->reload_errors++;
+		logf_("error", "reload failed (out of memory), keeping the running configuration");
+		sw_flood_free(f);
+	} else {
+		a->cfg = *c;
+		sw_flood_free(a->flood);
+		a->flood = f;
+		a->reloads++;
+		logf_("info", "configuration reloaded from %s",
+		      a->opts.config_path ? a->opts.config_path : "defaults");
+	}
+	if (sw_alert_sink_reopen(&a->sink, err, sizeof(err)))
+		logf_("error", "alerts: %s", err);
+	pthread_mutex_unlock(&a->lock);
+	if (a->http && sw_http_reload_token(a->http, err, sizeof(err)))
+		logf_("error", "token: %s (keeping the old one)", err);
+	free(c);
+}
+
+/* ---- start-up and the loop ---- */
+
+static int start_http(struct sw_agent *a)
+{
+	struct sw_http_opts ho = {
+		.listen = a->cfg.http.listen,
+		.token_file = a->cfg.http.token_file[0] ? a->cfg.http.token_file : NULL,
+		.max_connections = a->cfg.http.max_connections,
+		.per_ip_connections = a->cfg.http.per_ip_connections,
+		.timeout_seconds = (a->cfg.http.timeout_ns + 999999999ULL) / 1000000000ULL,
+	};
+	char err[256];
+
+	if (a->opts.no_http)
+		return 0;
+	a->http = sw_http_start(&ho, err, sizeof(err));
+	if (!a->http) {
+		fprintf(stderr, "sockwatch: http: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int start(struct sw_agent *a)
+{
+	struct sw_det_hooks hooks = {
+		.cmdline = hook_cmdline, .fd_usage = hook_fd_usage,
+		.alert = hook_alert, .ctx = a,
+	};
+	struct sw_loader_opts lo = {
+		.ring_bytes = (size_t)a->cfg.agent.ring_buffer_kb * 1024,
+		.poll_ms = POLL_MS,
+		.owned_only = true,
+		.verbose = a->opts.verbose,
+	};
+	char err[256];
+	__u64 t;
+	int n;
+
+	if (sw_check_privileges())
+		return -1;
+	if (sw_alert_sink_open(&a->sink, a->opts.alerts_path, err, sizeof(err))) {
+		fprintf(stderr, "sockwatch: alerts: %s\n", err);
+		return -1;
+	}
+	if (sw_manifest_setup(a))
+		return -1;
+	a->table = sw_table_new(16384);
+	if (a->table)
+		sw_table_set_owned_only(a->table, true);
+	a->det = sw_detectors_new(&a->cfg, &hooks);
+	a->flood = flood_new(&a->cfg);
+	if (!a->table || !a->det || !a->flood) {
+		fprintf(stderr, "sockwatch: out of memory\n");
+		return -1;
+	}
+	/* HTTP before BPF: a bad address or token fails before attaching */
+	if (start_http(a))
+		return -1;
+	t = sw_mono_now();
+	a->loader = sw_loader_start(&lo, on_event, a);
+	if (!a->loader)
+		return -1;
+	a->attach_ns = sw_mono_now() - t;
+	t = sw_mono_now();
+	n = sw_snapshot_load(a->table, found_socket, a);
+	a->snapshot_ns = sw_mono_now() - t;
+	if (n < 0)
+		logf_("warning", "snapshot of existing sockets failed: %s", strerror(-n));
+	else
+		a->snapshot_sockets = n;
+	if (health_start(a))
+		logf_("warning", "health watchdog not started");
+	/* routes last: a request during start-up would find no loader yet */
+	if (a->http)
+		sw_agent_register_api(a);
+	return 0;
+}
+
+static void stop(struct sw_agent *a)
+{
+	health_stop(a);
+	sw_http_stop(a->http);
+	sw_loader_stop(a->loader);
+	sw_actions_stop(&a->actions);
+	sw_detectors_free(a->det);
+	sw_flood_free(a->flood);
+	sw_manifest_teardown(a);
+	sw_table_free(a->table);
+	sw_alert_sink_close(&a->sink);
+}
+
+/* Under the lock: drain, then whatever is due. */
+static void work(struct sw_agent *a, __u64 *next_tick)
+{
+	__u64 now;
+	int n;
+
+	sw_loader_drain(a->loader);
+	now = sw_mono_now();
+	if (now >= a->next_reconcile_ns) {
+		n = sw_reconcile(a->table, found_socket, a);
+		if (n > 0)
+			a->repairs += n;
+		a->reconciles++;
+		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
+	}
+	if (now >= *next_tick)
+		*next_tick = sw_detectors_tick(a->det, a->table, now);
+	sw_actions_reap(&a->actions, now);
+}
+
+static int loop(struct sw_agent *a)
+{
+	__u64 next_tick = 0;
+	int n;
+
+	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
+	while (!got_term) {
+		if (got_hup) {
+			got_hup = 0;
+			reload(a);
+		}
+		n = sw_loader_wait(a->loader, POLL_MS);
+		if (n < 0 && n != -EINTR) {
+			logf_("error", "waiting for events: %s", strerror(-n));
+			return 1;
+		}
+		pthread_mutex_lock(&a->lock);
+		work(a, &next_tick);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return 0;
+}
+
+static void set_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	/* no SA_RESTART: the wait for events returns on a signal */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Threads started while this mask is set leave signals to the main one. */
+static void block_signals(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+int sw_agent_run(const struct sw_agent_opts *o)
+{
+	struct sw_agent *a = calloc(1, sizeof(*a));
+	__u64 events, drops;
+	int rc = 1;
+
+	if (!a)
+		return 1;
+	a->opts = *o;
+	pthread_mutex_init(&a->lock, NULL);
+	sw_actions_init(&a->actions);
+	sw_clock_init();
+	a->start_mono_ns = sw_mono_now();
+	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
+	if (load_config(o, &a->cfg))
+		goto out;
+	set_signals();
+	block_signals(true);
+	if (start(a)) {
+		block_signals(false);
+		goto out_stop;
+	}
+	block_signals(false);
+	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
+	malloc_trim(0);
+	a->ready_ns = sw_mono_now() - a->start_mono_ns;
+	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http %s",
+	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
+	      sw_table_count(a->table),
+	      (unsigned long long)a->snapshot_sockets,
+	      a->http ? a->cfg.http.listen : "off");
+	rc = loop(a);
+	sw_loader_counters(a->loader, &events, &drops);
+	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",
+	      (unsigned long long)events, (unsigned long long)drops,
+	      (unsigned long long)a->repairs);
+out_stop:
+	stop(a);
+out:
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * sockwatch status / --version: the version and the attach plan this
+ * kernel allows, with the reason for each choice. Probing needs root;
+ * without it only the version is printed.
+ */
+#include <stdio.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "kernel/attach_plan.h"
+#include "cmd/commands.h"
+#include "kernel/loader.h"
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct sw_attach_plan plan;
+
+	if (argc > 1 && argv[1][0]) {
+		fprintf(stderr, "sockwatch: status takes no arguments ('%s')\n", argv[1]);
+		return 64;
+	}
+	printf("sockwatch %s (%s), event ABI %d\n", SW_VERSION, SW_GITREV, SW_ABI_VERSION);
+	if (geteuid() != 0) {
+		printf("attach plan: not probed (needs root)\n");
+		return 0;
+	}
+	libbpf_set_print(quiet);
+	if (sw_ensure_fs())
+		return 1;
+	sw_plan_probe(&plan, true);
+	sw_plan_print(&plan, stdout);
+	return plan.complete ? 0 : 1;
+}

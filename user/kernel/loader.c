@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "table/decode.h"
+#include "kernel/loader.h"
+/* after loader.h: the skeleton names struct sw_filter from the ABI header */
+#include "sockwatch.skel.h"
+
+#define DEFAULT_RING	(1U << 20)
+#define LOG_LINES	12
+
+struct sw_loader {
+	struct sockwatch_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[16];
+	int nlinks;
+	int cgroup_fd;
+	unsigned poll_ms;
+	sw_event_fn fn;
+	void *ctx;
+	__u64 bad;
+	struct sw_attach_plan plan;
+};
+
+/*
+ * libbpf's messages: kept (the last LOG_LINES) rather than printed, so a
+ * verifier rejection can be shown as its final lines under one error.
+ */
+static bool log_verbose;
+static char log_ring[LOG_LINES][256];
+static int log_next;
+
+static int log_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* static: a verifier log arrives as one message of many kilobytes */
+	static char line[1 << 17];
+	char *p, *save = NULL;
+
+	if (log_verbose)
+		return vfprintf(stderr, fmt, ap);
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	for (p = strtok_r(line, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		snprintf(log_ring[log_next % LOG_LINES], sizeof(log_ring[0]), "%s", p);
+		log_next++;
+	}
+	return 0;
+}
+
+static void log_dump(void)
+{
+	int i = log_next > LOG_LINES ? log_next - LOG_LINES : 0;
+
+	for (; i < log_next; i++)
+		fprintf(stderr, "  | %s\n", log_ring[i % LOG_LINES]);
+}
+
+int sw_check_privileges(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "sockwatch: must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)\n");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int ensure_mount(const char *dir, const char *type, long magic)
+{
+	struct statfs st;
+
+	if (!statfs(dir, &st) && st.f_type == magic)
+		return 0;
+	if (mount(type, dir, type, 0, NULL) && errno != EBUSY) {
+		fprintf(stderr, "sockwatch: %s is not mounted at %s and mounting it failed: %s\n",
+			type, dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int sw_ensure_fs(void)
+{
+	int err;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "sockwatch: this kernel has no BTF (/sys/kernel/btf/vmlinux missing): CONFIG_DEBUG_INFO_BTF=y is required for CO-RE programs\n");
+		return -ENOENT;
+	}
+	err = ensure_mount("/sys/fs/bpf", "bpf", BPF_FS_MAGIC);
+	if (err)
+		return err;
+	return ensure_mount("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC);
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct sw_loader *l = ctx;
+	const struct sw_event *e;
+	const char *why;
+
+	if (sw_decode(data, size, &e, &why)) {
+		l->bad++;
+		return 0;
+	}
+	return l->fn(l->ctx, e);
+}
+
+/*
+ * The agent (owned_only) takes accepted sockets' owner from the listener:
+ * its socket storage is cloned into each child (BPF_F_CLONE), and the
+ * accept(2) tracepoints stay off. A syscall tracepoint, once enabled,
+ * sends every system call of every process through the slow tracing path:
+ * on loopback connection churn that alone cost 13 %. trace keeps them, to
+ * report accept(2) itself, also for pre-fork servers whose workers accept
+ * from a listener their parent opened.
+ */
+static int select_programs(struct sw_loader *l, const struct sw_loader_opts *o)
+{
+	struct sockwatch_bpf *s = l->skel;
+	struct sw_plan_entry *e = &l->plan.e[SW_HOOK_ACCEPT];
+
+	if (!o->owned_only)
+		return 0;
+	bpf_program__set_autoload(s->progs.sw_accept4, false);
+	bpf_program__set_autoload(s->progs.sw_accept, false);
+	e->chosen = SW_MECH_TP_BTF;
+	e->hook = "tp_btf/inet_sock_set_state + BPF_F_CLONE";
+	snprintf(e->why, sizeof(e->why),
+		 "agent: the child inherits the listener's owner; no syscall tracepoint");
+	return bpf_map__set_map_flags(s->maps.sk_info,
+				      BPF_F_NO_PREALLOC | BPF_F_CLONE);
+}
+
+static int add_link(struct sw_loader *l, struct bpf_link *link, const char *name)
+{
+	long err = libbpf_get_error(link);
+
+	if (err) {
+		fprintf(stderr, "sockwatch: attaching %s failed: %s\n", name,
+			strerror((int)-err));
+		return (int)err;
+	}
+	l->links[l->nlinks++] = link;
+	return 0;
+}
+
+static int attach_all(struct sw_loader *l)
+{
+	struct sockwatch_bpf *s = l->skel;
+	struct bpf_program *cg[] = {
+		s->progs.sw_sock_create, s->progs.sw_post_bind4,
+		s->progs.sw_post_bind6, s->progs.sw_connect4,
+		s->progs.sw_connect6, s->progs.sw_sock_release,
+	};
+	struct bpf_program *tp[] = {
+		s->progs.sw_state, s->progs.sw_accept4, s->progs.sw_accept,
+	};
+	size_t i;
+	int err;
+
+	l->cgroup_fd = open(l->plan.cgroup_path, O_RDONLY | O_DIRECTORY);
+	if (l->cgroup_fd < 0) {
+		fprintf(stderr, "sockwatch: cannot open cgroup v2 root %s: %s\n",
+			l->plan.cgroup_path, strerror(errno));
+		return -errno;
+	}
+	/* Trace points first: a socket created after the cgroup hooks are in
+	 * must not miss its first state change. */
+	for (i = 0; i < sizeof(tp) / sizeof(tp[0]); i++) {
+		if (!bpf_program__autoload(tp[i]))
+			continue;
+		err = add_link(l, bpf_program__attach(tp[i]), bpf_program__name(tp[i]));
+		if (err)
+			return err;
+	}
+	for (i = 0; i < sizeof(cg) / sizeof(cg[0]); i++) {
+		err = add_link(l, bpf_program__attach_cgroup(cg[i], l->cgroup_fd),
+			       bpf_program__name(cg[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int set_options(struct sw_loader *l, const struct sw_loader_opts *o)
+{
+	size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
+	struct sockwatch_bpf *s = l->skel;
+
+	if (ring < 4096 || (ring & (ring - 1))) {
+		fprintf(stderr, "sockwatch: ring buffer size %zu is not a power of two of at least 4096 bytes\n",
+			ring);
+		return -EINVAL;
+	}
+	s->rodata->filter = o->filter;
+	s->rodata->owned_only = o->owned_only;
+	/* Wake the reader at a quarter full: far from drops, yet rare. */
+	s->rodata->wakeup_bytes = ring / 4;
+	return bpf_map__set_max_entries(s->maps.events, ring);
+}
+
+struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
+				  sw_event_fn fn, void *ctx)
+{
+	struct sw_loader *l;
+	int err;
+
+	if (sw_check_privileges() || sw_ensure_fs())
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->cgroup_fd = -1;
+	l->fn = fn;
+	l->ctx = ctx;
+	l->poll_ms = o->poll_ms ? o->poll_ms : 100;
+	log_verbose = o->verbose;
+	libbpf_set_print(log_fn);
+
+	sw_plan_probe(&l->plan, false);
+	if (!l->plan.complete) {
+		fprintf(stderr, "sockwatch: this kernel lacks a hook for some events; run `sockwatch status` for the plan\n");
+		goto fail;
+	}
+	l->skel = sockwatch_bpf__open();
+	if (!l->skel) {
+		fprintf(stderr, "sockwatch: opening the BPF object failed: %s\n",
+			strerror(errno));
+		goto fail;
+	}
+	if (set_options(l, o))
+		goto fail;
+	if (select_programs(l, o))
+		goto fail;
+	err = sockwatch_bpf__load(l->skel);
+	if (err) {
+		fprintf(stderr, "sockwatch: the kernel rejected the BPF programs (%s); verifier's last lines:\n",
+			strerror(-err));
+		log_dump();
+		goto fail;
+	}
+	if (attach_all(l))
+		goto fail;
+	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), on_sample, l, NULL);
+	if (!l->rb) {
+		fprintf(stderr, "sockwatch: ring buffer setup failed: %s\n", strerror(errno));
+		goto fail;
+	}
+	return l;
+fail:
+	sw_loader_stop(l);
+	return NULL;
+}
+
+int sw_loader_poll(struct sw_loader *l)
+{
+	int n = ring_buffer__poll(l->rb, l->poll_ms);
+
+	if (n < 0)
+		return n;
+	/* Records submitted without a wake-up are not signalled: take them. */
+	return sw_loader_drain(l);
+}
+
+int sw_loader_wait(struct sw_loader *l, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n = epoll_wait(ring_buffer__epoll_fd(l->rb), &ev, 1, timeout_ms);
+
+	return n < 0 ? -errno : n;
+}
+
+int sw_loader_drain(struct sw_loader *l)
+{
+	return ring_buffer__consume(l->rb);
+}
+
+void sw_loader_counters(struct sw_loader *l, __u64 *events, __u64 *drops)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 vals[ncpu > 0 ? ncpu : 1];
+	__u32 key;
+	int i;
+
+	*events = *drops = 0;
+	if (ncpu <= 0)
+		return;
+	key = SW_CNT_EVENTS;
+	if (!bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.counters), &key, vals))
+		for (i = 0; i < ncpu; i++)
+			*events += vals[i];
+	key = SW_CNT_DROPS;
+	if (!bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.counters), &key, vals))
+		for (i = 0; i < ncpu; i++)
+			*drops += vals[i];
+}
+
+__u64 sw_loader_bad_records(const struct sw_loader *l)
+{
+	return l->bad;
+}
+
+const struct sw_attach_plan *sw_loader_plan(const struct sw_loader *l)
+{
+	return &l->plan;
+}
+
+int sw_loader_seed_owner(struct sw_loader *l, const struct sw_sock *s, int owner_fd)
+{
+	struct sw_sk_info info = {
+		.birth_ns = s->birth_ns,
+		.pid = s->pid,
+		.tid = s->pid,
+		.flags = SW_F_OWNER_KNOWN,
+	};
+	int pidfd, fd, err = 0;
+
+	if (owner_fd < 0 || !s->pid)
+		return -EINVAL;
+	memcpy(info.comm, s->comm, sizeof(info.comm));
+	/* a copy of the owner's fd: the storage map is keyed by socket fd */
+	pidfd = syscall(SYS_pidfd_open, s->pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	fd = syscall(SYS_pidfd_getfd, pidfd, owner_fd, 0);
+	if (fd < 0)
+		err = -errno;
+	close(pidfd);
+	if (err)
+		return err;
+	if (bpf_map_update_elem(bpf_map__fd(l->skel->maps.sk_info), &fd, &info,
+				BPF_NOEXIST) && errno != EEXIST)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+void sw_loader_stop(struct sw_loader *l)
+{
+	int i;
+
+	if (!l)
+		return;
+	ring_buffer__free(l->rb);
+	for (i = l->nlinks - 1; i >= 0; i--)
+		bpf_link__destroy(l->links[i]);
+	if (l->cgroup_fd >= 0)
+		close(l->cgroup_fd);
+	sockwatch_bpf__destroy(l->skel);
+	free(l);
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/json_writer.h"
+
+void sw_json_init(struct sw_json *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->first[0] = true;
+}
+
+void sw_json_reset(struct sw_json *j)
+{
+	sw_strbuf_clear(&j->out);
+	j->depth = 0;
+	j->first[0] = true;
+	j->after_key = false;
+}
+
+void sw_json_free(struct sw_json *j)
+{
+	sw_strbuf_free(&j->out);
+	sw_json_init(j);
+}
+
+static void put(struct sw_json *j, const char *s, size_t n)
+{
+	sw_strbuf_put(&j->out, s, n);
+}
+
+static void putc_(struct sw_json *j, char c)
+{
+	sw_strbuf_putc(&j->out, c);
+}
+
+/* Write the separator a new value needs at the current depth. */
+static void value_prefix(struct sw_json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (!j->first[j->depth])
+		putc_(j, j->depth == 0 ? '\n' : ',');
+	j->first[j->depth] = false;
+}
+
+static void open_(struct sw_json *j, char c)
+{
+	value_prefix(j);
+	putc_(j, c);
+	if (j->depth + 1 < SW_JSON_MAX_DEPTH)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void close_(struct sw_json *j, char c)
+{
+	if (j->depth > 0)
+		j->depth--;
+	putc_(j, c);
+}
+
+void sw_json_obj_begin(struct sw_json *j) { open_(j, '{'); }
+void sw_json_obj_end(struct sw_json *j)   { close_(j, '}'); }
+void sw_json_arr_begin(struct sw_json *j) { open_(j, '['); }
+void sw_json_arr_end(struct sw_json *j)   { close_(j, ']'); }
+
+static void put_escaped(struct sw_json *j, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	putc_(j, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[7];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(j, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':  put(j, "\\\"", 2); break;
+		case '\\': put(j, "\\\\", 2); break;
+		case '\n': put(j, "\\n", 2); break;
+		case '\r': put(j, "\\r", 2); break;
+		case '\t': put(j, "\\t", 2); break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			put(j, esc, 6);
+		}
+	}
+	put(j, s + run, n - run);
+	putc_(j, '"');
+}
+
+void sw_json_key(struct sw_json *j, const char *key)
+{
+	value_prefix(j);
+	put_escaped(j, key, strlen(key));
+	putc_(j, ':');
+	j->after_key = true;
+}
+
+void sw_json_strn(struct sw_json *j, const char *s, size_t n)
+{
+	value_prefix(j);
+	put_escaped(j, s, n);
+}
+
+void sw_json_str(struct sw_json *j, const char *s)
+{
+	if (!s) {
+		sw_json_null(j);
+		return;
+	}
+	sw_json_strn(j, s, strlen(s));
+}
+
+static void put_num(struct sw_json *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put_num(struct sw_json *j, const char *fmt, ...)
+{
+	char tmp[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	value_prefix(j);
+	put(j, tmp, n > 0 ? (size_t)n : 0);
+}
+
+void sw_json_int(struct sw_json *j, int64_t v)   { put_num(j, "%" PRId64, v); }
+void sw_json_uint(struct sw_json *j, uint64_t v) { put_num(j, "%" PRIu64, v); }
+
+void sw_json_double(struct sw_json *j, double v)
+{
+	char num[32];
+
+	if (!isfinite(v)) {
+		sw_json_null(j);
+		return;
+	}
+	sw_fmt_double(num, sizeof(num), v);
+	value_prefix(j);
+	put(j, num, strlen(num));
+}
+
+void sw_json_bool(struct sw_json *j, bool v)
+{
+	value_prefix(j);
+	put(j, v ? "true" : "false", v ? 4 : 5);
+}
+
+void sw_json_null(struct sw_json *j)
+{
+	value_prefix(j);
+	put(j, "null", 4);
+}
+
+void sw_json_raw(struct sw_json *j, const char *json)
+{
+	value_prefix(j);
+	put(j, json, strlen(json));
+}
+
+void sw_json_kstr(struct sw_json *j, const char *k, const char *v)
+{
+	sw_json_key(j, k);
+	sw_json_str(j, v);
+}
+
+void sw_json_kint(struct sw_json *j, const char *k, int64_t v)
+{
+	sw_json_key(j, k);
+	sw_json_int(j, v);
+}
+
+void sw_json_kuint(struct sw_json *j, const char *k, uint64_t v)
+{
+	sw_json_key(j, k);
+	sw_json_uint(j, v);
+}
+
+void sw_json_kdouble(struct sw_json *j, const char *k, double v)
+{
+	sw_json_key(j, k);
+	sw_json_double(j, v);
+}
+
+void sw_json_kbool(struct sw_json *j, const char *k, bool v)
+{
+	sw_json_key(j, k);
+	sw_json_bool(j, v);
+}
+
+void sw_json_knull(struct sw_json *j, const char *k)
+{
+	sw_json_key(j, k);
+	sw_json_null(j);
+}
+
+const char *sw_json_cstr(struct sw_json *j)
+{
+	return j->out.buf ? j->out.buf : "";
+}

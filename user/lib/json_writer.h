@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * A small streaming JSON writer into a growable buffer.
+ *
+ * Output only: sockwatch parses JSON with jansson, but it writes a lot of
+ * it (trace --json, alerts, the HTTP API) and building a jansson tree per
+ * record costs more than the record itself. The writer tracks nesting so
+ * that commas are placed for the caller, and escapes every string as RFC
+ * 8259 requires. Doubles are written as the shortest decimal that reads
+ * back exactly; non-finite ones as null.
+ */
+#ifndef SW_JSON_WRITER_H
+#define SW_JSON_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/strbuf.h"
+
+#define SW_JSON_MAX_DEPTH 32
+
+struct sw_json {
+	struct sw_strbuf out;			/* the text written so far */
+	int    depth;
+	bool   first[SW_JSON_MAX_DEPTH];	/* no value yet at this depth */
+	bool   after_key;			/* next value follows a key */
+};
+
+void sw_json_init(struct sw_json *j);
+void sw_json_reset(struct sw_json *j);	/* empty, keep the buffer */
+void sw_json_free(struct sw_json *j);
+
+void sw_json_obj_begin(struct sw_json *j);
+void sw_json_obj_end(struct sw_json *j);
+void sw_json_arr_begin(struct sw_json *j);
+void sw_json_arr_end(struct sw_json *j);
+void sw_json_key(struct sw_json *j, const char *key);
+
+void sw_json_str(struct sw_json *j, const char *s);
+void sw_json_strn(struct sw_json *j, const char *s, size_t n);
+void sw_json_int(struct sw_json *j, int64_t v);
+void sw_json_uint(struct sw_json *j, uint64_t v);
+void sw_json_double(struct sw_json *j, double v);
+void sw_json_bool(struct sw_json *j, bool v);
+void sw_json_null(struct sw_json *j);
+/* Append raw, already valid JSON as one value. */
+void sw_json_raw(struct sw_json *j, const char *json);
+
+/* key + value in one call, the common case */
+void sw_json_kstr(struct sw_json *j, const char *k, const char *v);
+void sw_json_kint(struct sw_json *j, const char *k, int64_t v);
+void sw_json_kuint(struct sw_json *j, const char *k, uint64_t v);
+void sw_json_kdouble(struct sw_json *j, const char *k, double v);
+void sw_json_kbool(struct sw_json *j, const char *k, bool v);
+void sw_json_knull(struct sw_json *j, const char *k);
+
+/* NUL-terminated view of what was written so far. */
+const char *sw_json_cstr(struct sw_json *j);
+
+#endif /* SW_JSON_WRITER_H */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include "table/decode.h"
+#include "table/event_format.h"
+
+bool sw_event_match(const struct sw_event_filter *f, const struct sw_event *e)
+{
+	if (f->pid && e->pid != f->pid)
+		return false;
+	if (f->comm[0] && strncmp(f->comm, e->comm, SW_COMM_LEN))
+		return false;
+	if (f->port && e->lport != f->port && e->rport != f->port)
+		return false;
+	/* "entering": a close reports the state it leaves the socket in */
+	if (f->state >= 0 && (e->new_state != f->state || e->kind == SW_EV_CLOSE))
+		return false;
+	return true;
+}
+
+void sw_event_fill_owner(struct sw_event *e, const struct sw_sock *s)
+{
+	e->pid = s->pid;
+	e->tid = s->tid;
+	e->cgroup_id = s->cgroup_id;
+	memcpy(e->comm, s->comm, sizeof(e->comm));
+	e->flags |= SW_F_OWNER_KNOWN;
+	if (!(e->flags & SW_F_BIRTH_KNOWN)) {
+		e->birth_ns = s->birth_ns;
+		e->flags |= SW_F_BIRTH_KNOWN;
+	}
+}
+
+static bool no_endpoint(const __u8 *addr, __u16 port)
+{
+	static const __u8 zero[16];
+
+	return !port && !memcmp(addr, zero, 16);
+}
+
+const struct sw_event *sw_event_complete(struct sw_event *copy,
+					 const struct sw_event *e,
+					 const struct sw_sock *s)
+{
+	bool owner, birth, local, remote;
+
+	if (!s)
+		return e;
+	owner = !(e->flags & SW_F_OWNER_KNOWN) && s->pid;
+	birth = !(e->flags & SW_F_BIRTH_KNOWN) && s->birth_ns;
+	/* a port of 0 where the table knows one: not yet bound (SYN_SENT
+	 * before the port is picked), or already unhashed (the last CLOSE) */
+	local = !e->lport && s->lport;
+	remote = !e->rport && s->rport;
+	if (!owner && !birth && !local && !remote)
+		return e;
+	*copy = *e;
+	if (owner)
+		sw_event_fill_owner(copy, s);
+	if (birth) {
+		copy->birth_ns = s->birth_ns;
+		copy->flags |= SW_F_BIRTH_KNOWN;
+	}
+	if (local) {
+		if (no_endpoint(copy->laddr, 0))
+			memcpy(copy->laddr, s->laddr, 16);
+		copy->lport = s->lport;
+	}
+	if (remote) {
+		if (no_endpoint(copy->raddr, 0))
+			memcpy(copy->raddr, s->raddr, 16);
+		copy->rport = s->rport;
+	}
+	if (!copy->netns)
+		copy->netns = s->netns;
+	return copy;
+}
+
+void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
+			__u8 kind, __u64 now_ns)
+{
+	memset(e, 0, sizeof(*e));
+	e->version = SW_ABI_VERSION;
+	e->kind = kind;
+	e->ts_ns = now_ns;
+	e->sock = s->cookie;
+	e->family = s->family;
+	e->proto = s->proto;
+	e->new_state = s->state;
+	e->netns = s->netns;
+	e->lport = s->lport;
+	e->rport = s->rport;
+	memcpy(e->laddr, s->laddr, 16);
+	memcpy(e->raddr, s->raddr, 16);
+	if (s->proto == 6) {
+		e->rx_bytes = s->rx_bytes;
+		e->tx_bytes = s->tx_bytes;
+		e->flags |= SW_F_BYTES;
+	}
+	if (s->flags & SW_SOCK_PREEXISTING)
+		e->flags |= SW_F_PREEXISTING;
+	if (s->pid)
+		sw_event_fill_owner(e, s);
+}
+
+void sw_event_printer_init(struct sw_event_printer *p, FILE *out, bool json)
+{
+	p->out = out;
+	p->json = json;
+	sw_json_init(&p->j);
+}
+
+void sw_event_printer_free(struct sw_event_printer *p)
+{
+	sw_json_free(&p->j);
+}
+
+/*
+ * Whether an endpoint is known: a fresh socket has none, and a connect
+ * comes before the kernel picks the local port. Once known, a port of 0
+ * is printed as such (a TCP socket's last CLOSE, after unhashing).
+ */
+static bool has_local(const struct sw_event *e)
+{
+	return e->kind != SW_EV_CREATE && !no_endpoint(e->laddr, e->lport);
+}
+
+static bool has_remote(const struct sw_event *e)
+{
+	return e->kind != SW_EV_CREATE && e->kind != SW_EV_BIND &&
+	       e->kind != SW_EV_LISTEN && !no_endpoint(e->raddr, e->rport);
+}
+
+static void json_addr(struct sw_json *j, const char *ka, const char *kp,
+		      bool known, unsigned family, const __u8 *addr, __u16 port)
+{
+	char buf[SW_ADDR_STRLEN];
+
+	if (!known) {
+		sw_json_knull(j, ka);
+		sw_json_knull(j, kp);
+		return;
+	}
+	sw_fmt_addr(buf, family, addr);
+	sw_json_kstr(j, ka, buf);
+	sw_json_kuint(j, kp, port);
+}
+
+static __s64 age_ms(const struct sw_event *e)
+{
+	if (!(e->flags & SW_F_BIRTH_KNOWN) || e->ts_ns < e->birth_ns)
+		return -1;
+	return (e->ts_ns - e->birth_ns) / 1000000;
+}
+
+void sw_event_json(struct sw_json *j, const struct sw_event *e)
+{
+	char t[SW_TIME_STRLEN];
+	bool owner = e->flags & SW_F_OWNER_KNOWN;
+	bool tcp = e->proto == 6;
+	__s64 age = age_ms(e);
+
+	sw_fmt_time(t, sw_mono_to_wall(e->ts_ns));
+	sw_json_obj_begin(j);
+	sw_json_kstr(j, "time", t);
+	sw_json_kstr(j, "event", sw_event_kind_name(e->kind));
+	if (owner) {
+		sw_json_kuint(j, "pid", e->pid);
+		sw_json_kuint(j, "tid", e->tid);
+		sw_json_kstr(j, "comm", e->comm);
+		sw_json_kuint(j, "cgroup_id", e->cgroup_id);
+	} else {
+		sw_json_knull(j, "pid");
+		sw_json_knull(j, "tid");
+		sw_json_knull(j, "comm");
+		sw_json_knull(j, "cgroup_id");
+	}
+	if (e->netns)
+		sw_json_kuint(j, "netns", e->netns);
+	else
+		sw_json_knull(j, "netns");
+	sw_json_kuint(j, "sock", e->sock);
+	sw_json_kstr(j, "family", sw_family_name(e->family));
+	sw_json_kstr(j, "proto", sw_proto_name(e->proto));
+	json_addr(j, "laddr", "lport", has_local(e), e->family, e->laddr, e->lport);
+	json_addr(j, "raddr", "rport", has_remote(e), e->family, e->raddr, e->rport);
+	if (e->kind == SW_EV_STATE || e->kind == SW_EV_LISTEN)
+		sw_json_kstr(j, "old_state", sw_tcp_state_name(e->old_state));
+	else
+		sw_json_knull(j, "old_state");
+	if (tcp && e->new_state)
+		sw_json_kstr(j, "new_state", sw_tcp_state_name(e->new_state));
+	else
+		sw_json_knull(j, "new_state");
+	if (age >= 0)
+		sw_json_kint(j, "age_ms", age);
+	else
+		sw_json_knull(j, "age_ms");
+	if (e->flags & SW_F_BYTES) {
+		sw_json_kuint(j, "rx_bytes", e->rx_bytes);
+		sw_json_kuint(j, "tx_bytes", e->tx_bytes);
+	} else {
+		sw_json_knull(j, "rx_bytes");
+		sw_json_knull(j, "tx_bytes");
+	}
+	if (e->flags & SW_F_PREEXISTING)
+		sw_json_kbool(j, "preexisting", true);
+	sw_json_obj_end(j);
+}
+
+void sw_event_print_header(struct sw_event_printer *p)
+{
+	fprintf(p->out, "%-12s %-8s %-7s %-15s %-5s %-24s %-24s %-25s %s\n",
+		"TIME", "EVENT", "PID", "COMM", "PROTO", "LOCAL", "REMOTE",
+		"STATE", "AGE");
+}
+
+static void fmt_endpoint(char *buf, size_t len, const struct sw_event *e,
+			 bool known, const __u8 *addr, __u16 port)
+{
+	char a[SW_ADDR_STRLEN];
+
+	if (!known) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	sw_fmt_addr(a, e->family, addr);
+	snprintf(buf, len, e->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
+static void print_text(struct sw_event_printer *p, const struct sw_event *e)
+{
+	char t[16], l[64], r[64], st[32], age[24], pid[12];
+	__u64 wall = sw_mono_to_wall(e->ts_ns);
+	time_t sec = wall / 1000000000ULL;
+	struct tm tm;
+	__s64 a = age_ms(e);
+
+	localtime_r(&sec, &tm);
+	snprintf(t, sizeof(t), "%02d:%02d:%02d.%03u", tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, (unsigned)(wall % 1000000000ULL / 1000000));
+	fmt_endpoint(l, sizeof(l), e, has_local(e), e->laddr, e->lport);
+	fmt_endpoint(r, sizeof(r), e, has_remote(e), e->raddr, e->rport);
+	if (e->kind == SW_EV_STATE || e->kind == SW_EV_LISTEN)
+		snprintf(st, sizeof(st), "%s->%s", sw_tcp_state_name(e->old_state),
+			 sw_tcp_state_name(e->new_state));
+	else if (e->proto == 6 && e->new_state)
+		snprintf(st, sizeof(st), "%s", sw_tcp_state_name(e->new_state));
+	else
+		snprintf(st, sizeof(st), "-");
+	if (a >= 0)
+		snprintf(age, sizeof(age), "%lldms", (long long)a);
+	else
+		snprintf(age, sizeof(age), "-");
+	if (e->flags & SW_F_OWNER_KNOWN)
+		snprintf(pid, sizeof(pid), "%u", e->pid);
+	else
+		snprintf(pid, sizeof(pid), "-");
+	fprintf(p->out, "%-12s %-8s %-7s %-15s %-5s %-24s %-24s %-25s %s\n", t,
+		sw_event_kind_name(e->kind), pid,
+		(e->flags & SW_F_OWNER_KNOWN) ? e->comm : "-",
+		sw_proto_name(e->proto), l, r, st, age);
+}
+
+void sw_event_print(struct sw_event_printer *p, const struct sw_event *e)
+{
+	if (!p->json) {
+		print_text(p, e);
+		return;
+	}
+	sw_json_reset(&p->j);
+	sw_event_json(&p->j, e);
+	fputs(sw_json_cstr(&p->j), p->out);
+	fputc('\n', p->out);
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * /proc readers: socket owners and per-process facts. See procfs.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include "table/procfs.h"
+
+ssize_t sw_read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n, got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)got < len - 1) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+static bool is_pid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int sw_proc_foreach(int (*cb)(pid_t pid, void *ctx), void *ctx)
+{
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while (!ret && (de = readdir(d)))
+		if (is_pid_name(de->d_name))
+			ret = cb((pid_t)atoi(de->d_name), ctx);
+	closedir(d);
+	return ret;
+}
+
+int sw_proc_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[32];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	n = sw_read_file(path, buf, len);
+	if (n < 0) {
+		buf[0] = '\0';
+		return (int)n;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+void sw_cmdline_from_buf(char *buf, size_t n)
+{
+	size_t i;
+
+	/* Arguments end in NUL, the last one too: drop trailing separators. */
+	while (n > 0 && (buf[n - 1] == '\0' || buf[n - 1] == ' '))
+		n--;
+	for (i = 0; i < n; i++)
+		if (buf[i] == '\0' || buf[i] == '\n' || buf[i] == '\t')
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
+int sw_proc_cmdline(pid_t pid, char *buf, size_t len)
+{
+	char path[32], comm[SW_COMM_LEN];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = sw_read_file(path, buf, len);
+	if (n < 0)
+		return (int)n;
+	sw_cmdline_from_buf(buf, (size_t)n);
+	if (buf[0])
+		return 0;
+	if (sw_proc_comm(pid, comm, sizeof(comm)) < 0)
+		return -ESRCH;
+	snprintf(buf, len, "[%s]", comm);
+	return 0;
+}
+
+/* Field n (1-based, as in proc(5)) of the text after comm, field 3 on. */
+static const char *stat_field(const char *after_comm, int n)
+{
+	const char *p = after_comm;
+	int f;
+
+	for (f = 3; f < n; f++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return NULL;
+	}
+	return p + 1;
+}
+
+int sw_parse_stat(const char *buf, struct sw_proc_stat *st)
+{
+	const char *open = strchr(buf, '(');
+	const char *close = strrchr(buf, ')');
+	const char *f;
+	size_t n;
+
+	if (!open || !close || close < open || close[1] != ' ')
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	n = (size_t)(close - open - 1);
+	if (n >= sizeof(st->comm))
+		n = sizeof(st->comm) - 1;
+	memcpy(st->comm, open + 1, n);
+	/* close + 1 is the space before field 3 (state). */
+	f = stat_field(close + 1, 22);
+	if (!f || *f < '0' || *f > '9')
+		return -EINVAL;
+	st->state = close[2];
+	st->ppid = (pid_t)atoi(stat_field(close + 1, 4));
+	st->start_ticks = strtoull(f, NULL, 10);
+	return 0;
+}
+
+int sw_proc_stat(pid_t pid, struct sw_proc_stat *st)
+{
+	char path[32], buf[1024];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	n = sw_read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	return sw_parse_stat(buf, st);
+}
+
+time_t sw_parse_btime(const char *buf)
+{
+	const char *p = strstr(buf, "\nbtime ");
+
+	if (!p)
+		return 0;
+	return (time_t)strtoll(p + 7, NULL, 10);
+}
+
+/* Boot time never changes: read /proc/stat once. */
+static time_t boot_time(void)
+{
+	static time_t btime;
+	char *buf;
+
+	if (btime)
+		return btime;
+	buf = malloc(64 * 1024);	/* /proc/stat grows with CPUs */
+	if (!buf)
+		return 0;
+	if (sw_read_file("/proc/stat", buf, 64 * 1024) > 0)
+		btime = sw_parse_btime(buf);
+	free(buf);
+	return btime;
+}
+
+int sw_proc_start_time(pid_t pid, time_t *when)
+{
+	struct sw_proc_stat st;
+	long hz = sysconf(_SC_CLK_TCK);
+	int ret;
+
+	ret = sw_proc_stat(pid, &st);
+	if (ret < 0)
+		return ret;
+	if (!boot_time() || hz <= 0)
+		return -EIO;
+	*when = boot_time() + (time_t)(st.start_ticks / (__u64)hz);
+	return 0;
+}
+
+int sw_proc_fd_count(pid_t pid)
+{
+	struct dirent *de;
+	char path[32];
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+int sw_proc_nofile(pid_t pid, __u64 *soft, __u64 *hard)
+{
+	struct rlimit rl;
+
+	if (prlimit(pid, RLIMIT_NOFILE, NULL, &rl) < 0)
+		return -errno;
+	*soft = rl.rlim_cur;
+	*hard = rl.rlim_max;
+	return 0;
+}
+
+/*
+ * The owner map is built in two passes: the scan appends every
+ * (inode, pid, fd) it meets to a growable list, then the table is sized
+ * to the list and filled. Knowing the count first avoids rehashing.
+ */
+struct owner_scan {
+	struct sw_owner *v;
+	size_t n, cap;
+};
+
+static int scan_push(struct owner_scan *sc, __u32 inode, pid_t pid, int fd,
+		     const char *comm)
+{
+	struct sw_owner *nv;
+
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? sc->cap * 2 : 256;
+		nv = realloc(sc->v, sc->cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		sc->v = nv;
+	}
+	nv = &sc->v[sc->n++];
+	nv->inode = inode;
+	nv->pid = (__u32)pid;
+	nv->fd = fd;
+	nv->nref = 1;
+	memcpy(nv->comm, comm, SW_COMM_LEN);
+	return 0;
+}
+
+/* "socket:[12345]" -> 12345; 0 for anything else. */
+static __u32 socket_inode(const char *link)
+{
+	if (strncmp(link, "socket:[", 8))
+		return 0;
+	return (__u32)strtoul(link + 8, NULL, 10);
+}
+
+static int scan_pid(pid_t pid, void *arg)
+{
+	struct owner_scan *sc = arg;
+	char path[32], link[64], comm[SW_COMM_LEN] = "";
+	struct dirent *de;
+	__u32 ino;
+	ssize_t n;
+	DIR *d;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;	/* exited, or not ours to read */
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		ino = socket_inode(link);
+		if (!ino)
+			continue;
+		if (!comm[0])
+			sw_proc_comm(pid, comm, sizeof(comm));
+		ret = scan_push(sc, ino, pid, atoi(de->d_name), comm);
+	}
+	closedir(d);
+	return ret;
+}
+
+static struct sw_owner *map_slot(const struct sw_owner_map *m, __u32 inode)
+{
+	/* Inodes are sequential: a multiplicative hash spreads them. */
+	size_t i = ((size_t)inode * 0x9E3779B1u) & (m->cap - 1);
+
+	while (m->slot[i].inode && m->slot[i].inode != inode)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slot[i];
+}
+
+static void map_insert(struct sw_owner_map *m, const struct sw_owner *o)
+{
+	struct sw_owner *s = map_slot(m, o->inode);
+
+	if (!s->inode) {
+		*s = *o;
+		m->count++;
+		return;
+	}
+	s->nref++;
+	/* Lowest pid wins, and within it the lowest fd. */
+	if (o->pid < s->pid || (o->pid == s->pid && o->fd < s->fd)) {
+		s->pid = o->pid;
+		s->fd = o->fd;
+		memcpy(s->comm, o->comm, SW_COMM_LEN);
+	}
+}
+
+int sw_owner_map_build(struct sw_owner_map *m)
+{
+	struct owner_scan sc = { 0 };
+	size_t i;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	ret = sw_proc_foreach(scan_pid, &sc);
+	if (ret < 0)
+		goto out;
+	m->cap = 64;
+	while (m->cap < sc.n * 2)
+		m->cap *= 2;
+	m->slot = calloc(m->cap, sizeof(*m->slot));
+	if (!m->slot) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < sc.n; i++)
+		map_insert(m, &sc.v[i]);
+out:
+	free(sc.v);
+	return ret;
+}
+
+void sw_owner_map_free(struct sw_owner_map *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
+const struct sw_owner *sw_owner_lookup(const struct sw_owner_map *m, __u32 inode)
+{
+	const struct sw_owner *s;
+
+	if (!inode || !m->slot)
+		return NULL;
+	s = map_slot(m, inode);
+	return s->inode ? s : NULL;
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * NETLINK_SOCK_DIAG dumps of inet sockets, and network namespace walking.
+ * See sockdiag.h for the contract.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
+#include <linux/tcp.h>
+#include "table/sockdiag.h"
+
+/*
+ * One recvmsg() returns at most one skb of the dump, which the kernel
+ * sizes to the reader's buffer up to 32 KiB (more with large pages), so
+ * 64 KiB is always enough and costs one allocation per dump.
+ */
+#define DIAG_BUF_SIZE	(64 * 1024)
+/* Socket receive buffer: lets the kernel queue ahead of the reader. */
+#define DIAG_RCVBUF	(4 * 1024 * 1024)
+
+__u32 sw_netns_self(void)
+{
+	struct stat st;
+
+	if (stat("/proc/thread-self/ns/net", &st) < 0)
+		return 0;
+	return (__u32)st.st_ino;
+}
+
+static __u32 fd_ino(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return 0;
+	return (__u32)st.st_ino;
+}
+
+int sw_netns_run(int netns_fd, int (*fn)(void *arg), void *arg)
+{
+	int orig, ret;
+
+	if (netns_fd < 0 || fd_ino(netns_fd) == sw_netns_self())
+		return fn(arg);
+	orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (orig < 0)
+		return -errno;
+	if (setns(netns_fd, CLONE_NEWNET) < 0) {
+		ret = -errno;
+		close(orig);
+		return ret;
+	}
+	ret = fn(arg);
+	if (setns(orig, CLONE_NEWNET) < 0) {
+		/* The thread would go on in a foreign namespace: never. */
+		perror("sockwatch: setns back to the original netns");
+		abort();
+	}
+	close(orig);
+	return ret;
+}
+
+static int open_nl(void *arg)
+{
+	int rcvbuf = DIAG_RCVBUF;
+	int fd;
+
+	(void)arg;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	/* FORCE ignores rmem_max when we may; plain RCVBUF otherwise. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	return fd;
+}
+
+int sw_diag_open(int netns_fd)
+{
+	return sw_netns_run(netns_fd, open_nl, NULL);
+}
+
+static int send_req(int fd, __u8 family, __u8 proto, const struct sw_diag_req *req,
+		    __u32 seq)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nlh.nlmsg_seq = seq;
+	msg.r.sdiag_family = family;
+	msg.r.sdiag_protocol = proto;
+	msg.r.idiag_states = req->states ? req->states : SW_DIAG_ALL_STATES;
+	if (req->want_info && proto == IPPROTO_TCP)
+		msg.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+static void parse_attrs(struct sw_diag_sock *s, const struct inet_diag_msg *m,
+			int len)
+{
+	const struct rtattr *a = (const struct rtattr *)(m + 1);
+	struct tcp_info ti;
+	size_t n;
+
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type != INET_DIAG_INFO || s->proto != IPPROTO_TCP)
+			continue;
+		/* Older kernels send a shorter struct: missing fields stay 0. */
+		memset(&ti, 0, sizeof(ti));
+		n = RTA_PAYLOAD(a);
+		memcpy(&ti, RTA_DATA(a), n < sizeof(ti) ? n : sizeof(ti));
+		s->bytes_received = ti.tcpi_bytes_received;
+		s->bytes_acked = ti.tcpi_bytes_acked;
+		s->has_info = true;
+	}
+}
+
+static void fill_sock(struct sw_diag_sock *s, const struct nlmsghdr *h,
+		      __u8 proto, __u32 netns)
+{
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
+	size_t alen = m->idiag_family == AF_INET ? 4 : 16;
+
+	memset(s, 0, sizeof(*s));
+	s->cookie = (__u64)m->id.idiag_cookie[0] |
+		    (__u64)m->id.idiag_cookie[1] << 32;
+	s->inode = m->idiag_inode;
+	s->netns = netns;
+	s->uid = m->idiag_uid;
+	s->rqueue = m->idiag_rqueue;
+	s->wqueue = m->idiag_wqueue;
+	s->lport = ntohs(m->id.idiag_sport);
+	s->rport = ntohs(m->id.idiag_dport);
+	memcpy(s->laddr, m->id.idiag_src, alen);
+	memcpy(s->raddr, m->id.idiag_dst, alen);
+	s->family = m->idiag_family;
+	s->proto = proto;
+	s->state = m->idiag_state;
+	parse_attrs(s, m, (int)h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+}
+
+/*
+ * Read one dump to its end. Returns 0 at NLMSG_DONE, the callback's
+ * non-zero value, or -errno. A callback that stops leaves the rest of the
+ * dump queued: drain it so the socket can serve the next request.
+ */
+static int recv_dump(int fd, char *buf, __u8 proto, __u32 seq, __u32 netns,
+		     sw_diag_cb cb, void *ctx)
+{
+	struct sw_diag_sock s;
+	struct nlmsghdr *h;
+	int stop = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, buf, DIAG_BUF_SIZE, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return stop;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error ? e->error : -EIO;
+			}
+			if (stop || h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+				continue;
+			fill_sock(&s, h, proto, netns);
+			stop = cb(&s, ctx);
+		}
+	}
+}
+
+int sw_diag_dump_fd(int nl_fd, __u32 netns_ino, const struct sw_diag_req *req,
+		    sw_diag_cb cb, void *ctx)
+{
+	static const __u8 families[] = { AF_INET, AF_INET6 };
+	static const struct { __u8 bit, proto; } protos[] = {
+		{ SW_DIAG_TCP, IPPROTO_TCP }, { SW_DIAG_UDP, IPPROTO_UDP },
+	};
+	__u8 want = req->protos ? req->protos : SW_DIAG_TCP | SW_DIAG_UDP;
+	static __u32 seq;
+	size_t f, p;
+	char *buf;
+	int ret = 0;
+
+	if (!netns_ino)
+		netns_ino = sw_netns_self();
+	buf = malloc(DIAG_BUF_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	for (p = 0; p < 2 && !ret; p++) {
+		if (!(want & protos[p].bit))
+			continue;
+		for (f = 0; f < 2 && !ret; f++) {
+			__u32 s = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
+
+			if (req->family && req->family != families[f])
+				continue;
+			ret = send_req(nl_fd, families[f], protos[p].proto, req, s);
+			if (!ret)
+				ret = recv_dump(nl_fd, buf, protos[p].proto, s,
+						netns_ino, cb, ctx);
+			/* No udp_diag in this kernel: nothing to list, not an error. */
+			if (ret == -ENOENT && protos[p].proto == IPPROTO_UDP)
+				ret = 0;
+		}
+	}
+	free(buf);
+	return ret;
+}
+
+int sw_diag_dump(int netns_fd, const struct sw_diag_req *req,
+		 sw_diag_cb cb, void *ctx)
+{
+	__u32 ino = netns_fd < 0 ? sw_netns_self() : fd_ino(netns_fd);
+	int fd, ret;
+
+	fd = sw_diag_open(netns_fd);
+	if (fd < 0)
+		return fd;
+	ret = sw_diag_dump_fd(fd, ino, req, cb, ctx);
+	close(fd);
+	return ret;
+}
+
+/*
+ * The namespaces found by the scan: inode and where to open it again.
+ * Sorted by inode for deduplication by binary search. Opening happens in
+ * the callback loop, not during the scan, so that a host with thousands
+ * of namespaces does not need thousands of fds at once.
+ */
+struct ns_ent {
+	__u32 ino;
+	char path[64];		/* /proc/PID/ns/net or /run/netns/NAME */
+};
+
+struct ns_set {
+	struct ns_ent *v;
+	size_t n, cap;
+};
+
+static int ns_add(struct ns_set *set, __u32 ino, const char *path)
+{
+	size_t lo = 0, hi = set->n, mid;
+	struct ns_ent *nv;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (set->v[mid].ino == ino)
+			return 0;
+		if (set->v[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 16;
+		nv = realloc(set->v, set->cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		set->v = nv;
+	}
+	memmove(&set->v[lo + 1], &set->v[lo], (set->n - lo) * sizeof(*nv));
+	set->v[lo].ino = ino;
+	snprintf(set->v[lo].path, sizeof(set->v[lo].path), "%s", path);
+	set->n++;
+	return 0;
+}
+
+/* Add every namespace found as DIR/NAME[SUFFIX]; names filtered by pids_only. */
+static int ns_scan(struct ns_set *set, const char *dir, const char *suffix,
+		   bool pids_only)
+{
+	char path[64];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir(dir);
+	if (!d)
+		return 0;	/* no /run/netns: nothing named */
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    (pids_only && (de->d_name[0] < '0' || de->d_name[0] > '9')))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s%s", dir, de->d_name,
+			     suffix) >= (int)sizeof(path))
+			continue;
+		if (stat(path, &st) < 0)
+			continue;	/* gone, or not ours to see */
+		ret = ns_add(set, (__u32)st.st_ino, path);
+	}
+	closedir(d);
+	return ret;
+}
+
+static int ns_visit(const struct ns_ent *e, sw_netns_cb cb, void *ctx)
+{
+	int fd, ret;
+
+	fd = open(e->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* its last process exited meanwhile */
+	ret = fd_ino(fd) == e->ino ? cb(fd, e->ino, ctx) : 0;
+	close(fd);
+	return ret;
+}
+
+int sw_netns_foreach(sw_netns_cb cb, void *ctx)
+{
+	struct ns_set set = { 0 };
+	struct ns_ent self = { .path = "/proc/thread-self/ns/net" };
+	size_t i;
+	int ret;
+
+	self.ino = sw_netns_self();
+	ret = ns_scan(&set, "/proc", "/ns/net", true);
+	if (!ret)
+		ret = ns_scan(&set, "/run/netns", "", false);
+	if (!ret)
+		ret = ns_visit(&self, cb, ctx);
+	for (i = 0; i < set.n && !ret; i++) {
+		if (set.v[i].ino != self.ino)
+			ret = ns_visit(&set.v[i], cb, ctx);
+	}
+	free(set.v);
+	return ret;
+}
+
+struct dump_all_ctx {
+	const struct sw_diag_req *req;
+	sw_diag_cb cb;
+	void *ctx;
+};
+
+static int dump_one_ns(int netns_fd, __u32 ino, void *arg)
+{
+	struct dump_all_ctx *c = arg;
+	int fd, ret;
+
+	fd = sw_diag_open(netns_fd);
+	if (fd < 0)
+		return 0;	/* cannot enter (no CAP_SYS_ADMIN): skip it */
+	ret = sw_diag_dump_fd(fd, ino, c->req, c->cb, c->ctx);
+	close(fd);
+	return ret;
+}
+
+int sw_diag_dump_all(const struct sw_diag_req *req, sw_diag_cb cb, void *ctx)
+{
+	struct dump_all_ctx c = { req, cb, ctx };
+
+	return sw_netns_foreach(dump_one_ns, &c);
+}
