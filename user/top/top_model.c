@@ -345,7 +345,8 @@ int top_model_update(struct top_model *m, double now, json_t *status,
 /* ---- columns ---- */
 
 /*
- * Each column: its --sort name, title, key, width (minimum for COMM),
+ * Each column: its --sort name, title, key, width (minimum for COMM;
+ * one more than the title, for the sort mark),
  * importance (0 always shown; larger numbers go first on a narrow
  * terminal), and whether it sorts ascending by nature (text, pid).
  */
@@ -359,16 +360,16 @@ static const struct col_def {
 	[TOP_COL_COMM]       = { "comm", "COMM", 'N', 15, 6, 0, true, true },
 	[TOP_COL_SOCKETS]    = { "sockets", "SOCKS", 'S', 6, 6, 1, false, false },
 	[TOP_COL_ESTAB]      = { "established", "ESTAB", 'E', 6, 6, 3, false, false },
-	[TOP_COL_CLOSE_WAIT] = { "close_wait", "CL_WAIT", 'W', 7, 7, 1, false, false },
-	[TOP_COL_TIME_WAIT]  = { "time_wait", "TW/60s", 'T', 6, 6, 5, false, false },
-	[TOP_COL_LISTEN]     = { "listen", "LISTEN", 'L', 6, 6, 6, false, false },
+	[TOP_COL_CLOSE_WAIT] = { "close_wait", "CL_WAIT", 'W', 8, 8, 1, false, false },
+	[TOP_COL_TIME_WAIT]  = { "time_wait", "TW/60s", 'T', 7, 7, 5, false, false },
+	[TOP_COL_LISTEN]     = { "listen", "LISTEN", 'L', 7, 7, 6, false, false },
 	[TOP_COL_OPENED]     = { "opened", "OPEN/s", 'O', 7, 7, 2, false, false },
-	[TOP_COL_CLOSED]     = { "closed", "CLOSE/s", 'X', 7, 7, 4, false, false },
-	[TOP_COL_RD]         = { "rd", "EWMA_RD", 'R', 7, 7, 3, false, false },
+	[TOP_COL_CLOSED]     = { "closed", "CLOSE/s", 'X', 8, 8, 4, false, false },
+	[TOP_COL_RD]         = { "rd", "EWMA_RD", 'R', 8, 8, 3, false, false },
 	[TOP_COL_BREACH]     = { "breach", "BREACH", 'B', 9, 9, 4, false, true },
-	[TOP_COL_CW_AGE]     = { "cw_age", "OLDEST_CW", 'A', 9, 9, 2, false, false },
+	[TOP_COL_CW_AGE]     = { "cw_age", "OLDEST_CW", 'A', 10, 10, 2, false, false },
 	[TOP_COL_PROT]       = { "protection", "PROT/UNP", 'F', 9, 9, 6, false, false },
-	[TOP_COL_LEAK]       = { "leak", "LEAK", 'K', 4, 4, 1, false, true },
+	[TOP_COL_LEAK]       = { "leak", "LEAK", 'K', 5, 5, 1, false, true },
 };
 
 const char *top_col_name(enum top_col c)
