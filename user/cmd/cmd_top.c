@@ -192,10 +192,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			sw_arg_fail(state, "-n applies to batch mode (-b or --json)");
 		if (!o->batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 			sw_arg_fail(state, "not a terminal: use -b (text) or --json for batch output");
-		/* workload identity (cgroup -> unit/container/pod) is not
-		 * in this build: say so rather than show a wrong grouping */
-		if (o->by)
-			sw_arg_fail(state, "--by %s: workload identity is not available in this build", o->by);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -307,6 +303,17 @@ static int fetch(struct top_view *v, struct top_source *src, char *err,
 	    !top_model_update(&v->model, now_mono(), status, procs, leaks, health,
 			      pids, npids, err, errlen))
 		rc = 0;
+	/* --by: only from documents that carry workload identity; rather
+	 * no screen than every process under "-" */
+	if (!rc && v->by && !v->model.has_workload) {
+		snprintf(err, errlen, "--by %s: workload identity is not available from %s",
+			 v->by, v->source);
+		rc = -1;
+	} else if (!rc && v->by && top_model_group(&v->model, top_workload_key,
+						    (void *)v->by)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
 	if (!rc && v->mode == TOP_MODE_DRILL)
 		rc = fetch_drill(v, src, err, errlen);
 	free(pids);
@@ -460,12 +467,11 @@ static int run_batch(struct top_view *v, struct top_source *src, long count,
 	long i;
 
 	for (i = 0; !got_stop && (!count || i < count); i++) {
-		/* the first screen is already fetched */
-		if (i && fetch(v, src, err, sizeof(err))) {
+		/* the first screen is already fetched; a later failure (an
+		 * agent too busy to answer in time) skips one screen */
+		if (i && fetch(v, src, err, sizeof(err)))
 			fprintf(stderr, "sockwatch top: %s\n", err);
-			return 1;
-		}
-		if (json)
+		else if (json)
 			top_print_json(v, now_wall(), stdout);
 		else
 			top_print_text(v, now_wall(), stdout);

@@ -76,6 +76,32 @@ static int breach_of(const char *s)
 	return TOP_BREACH_IDLE;
 }
 
+static const char *jstr_or(json_t *o, const char *k, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v && v[0] ? v : dflt;
+}
+
+/* The agent's workload members (null when unknown) as three keys. */
+static void workload_read(struct top_row *r, json_t *p)
+{
+	const char *ns = jstr_or(p, "namespace", NULL);
+	const char *pod = jstr_or(p, "pod_name", NULL);
+
+	snprintf(r->unit, sizeof(r->unit), "%s",
+		 jstr_or(p, "unit", jstr_or(p, "user_unit", "")));
+	snprintf(r->container, sizeof(r->container), "%.12s",
+		 jstr_or(p, "container_id", ""));
+	if (jstr_or(p, "container_name", NULL))
+		snprintf(r->container, sizeof(r->container), "%s",
+			 jstr_or(p, "container_name", ""));
+	if (pod)
+		snprintf(r->pod, sizeof(r->pod), "%s%s%s", ns ?: "", ns ? "/" : "", pod);
+	else
+		snprintf(r->pod, sizeof(r->pod), "%s", jstr_or(p, "pod_uid", ""));
+}
+
 static void row_read(struct top_row *r, json_t *p)
 {
 	__u64 tcp[SW_TCP_MAX_STATES] = { 0 };
@@ -113,6 +139,7 @@ static void row_read(struct top_row *r, json_t *p)
 			r->prot += json_integer_value(v);
 	}
 	r->opened_rate = r->closed_rate = -1;
+	workload_read(r, p);
 }
 
 /* The fullest tuple of any check that lists tuples (the ephemeral one). */
@@ -313,8 +340,12 @@ int top_model_update(struct top_model *m, double now, json_t *status,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	json_array_foreach(arr, i, p)
+	m->has_workload = false;
+	json_array_foreach(arr, i, p) {
 		row_read(&all[n++], p);
+		/* present (null included) when the agent has the identity */
+		m->has_workload |= json_object_get(p, "unit") != NULL;
+	}
 
 	header_read(&m->hdr, status, leaks, health);
 	created = juint(ev, "create") + juint(ev, "accept");
@@ -527,6 +558,15 @@ int top_model_group(struct top_model *m, top_key_fn key, void *ctx)
 	m->nrows = n;
 	top_model_sort(m);
 	return 0;
+}
+
+const char *top_workload_key(const struct top_row *r, void *ctx)
+{
+	const char *by = ctx, *k;
+
+	k = !strcmp(by, "unit") ? r->unit :
+	    !strcmp(by, "container") ? r->container : r->pod;
+	return k[0] ? k : NULL;
 }
 
 /* ---- cells and layout ---- */

@@ -68,6 +68,9 @@ struct top_row {
 	bool   leak;			/* a leak rule or a confirmed breach */
 	/* the agent's lifetime counters this row was computed from */
 	__u64  created, closed, active_closes;
+	/* workload identity, "" when unknown: unit (or user unit), container
+	 * (name, else short id), pod (namespace/name, else uid) */
+	char   unit[TOP_KEY_LEN], container[TOP_KEY_LEN], pod[TOP_KEY_LEN];
 };
 
 /* The header: whole-node figures. */
@@ -107,6 +110,7 @@ struct top_model {
 	enum top_col sort;
 	bool reverse;		/* against the column's natural order */
 	struct top_filter filter;
+	bool has_workload;	/* the documents carry workload identity */
 	struct top_sample hist[TOP_HISTORY];	/* ring, oldest first from head */
 	size_t hhead, hcount;
 };
@@ -135,6 +139,8 @@ void top_model_sort(struct top_model *m);
  */
 typedef const char *(*top_key_fn)(const struct top_row *r, void *ctx);
 int top_model_group(struct top_model *m, top_key_fn key, void *ctx);
+/* The key of --by: ctx is "unit", "container" or "pod". */
+const char *top_workload_key(const struct top_row *r, void *ctx);
 
 /* Columns: names for --sort and JSON, titles, interactive keys. */
 const char *top_col_name(enum top_col c);	/* "close_wait" */

@@ -16,7 +16,7 @@
 #include "top/top_source.h"
 
 #define STEP_MS		100	/* standalone: the agent's own poll interval */
-#define HTTP_TIMEOUT_S	5L
+#define HTTP_TIMEOUT_S	10L
 
 struct top_source {
 	struct sw_agent *agent;		/* standalone; NULL when remote */

@@ -269,7 +269,7 @@ static void kdouble_or_null(struct sw_json *j, const char *k, double v, bool kno
 		sw_json_knull(j, k);
 }
 
-static void row_json(struct sw_json *j, const struct top_row *r)
+static void row_json(struct sw_json *j, const struct top_row *r, bool workload)
 {
 	static const char *const breach[] = { "idle", "armed", "confirmed" };
 
@@ -302,6 +302,11 @@ static void row_json(struct sw_json *j, const struct top_row *r)
 	sw_json_kuint(j, "unprotected", r->unprot);
 	sw_json_obj_end(j);
 	sw_json_kbool(j, "leak", r->leak);
+	if (workload && r->pid) {
+		sw_json_kstr(j, "unit", r->unit);
+		sw_json_kstr(j, "container", r->container);
+		sw_json_kstr(j, "pod", r->pod);
+	}
 	sw_json_obj_end(j);
 }
 
@@ -357,7 +362,7 @@ void top_print_json(const struct top_view *v, double wall, FILE *f)
 	sw_json_key(&j, "processes");
 	sw_json_arr_begin(&j);
 	for (r = 0; r < v->model.nrows; r++)
-		row_json(&j, &v->model.rows[r]);
+		row_json(&j, &v->model.rows[r], v->model.has_workload);
 	sw_json_arr_end(&j);
 	sw_json_obj_end(&j);
 	fprintf(f, "%s\n", sw_json_cstr(&j));
