@@ -93,7 +93,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 -include tools/sockscan/sockscan.mk
 -include tools/tools.mk
 
-unit: $(UNIT_BINS) $(EXTRA_UNIT_BINS)
+unit: $(UNIT_BINS)
 	@bash tests/run-unit.sh $^
 
 e2e: all $(EXTRA_E2E_DEPS)
