@@ -100,10 +100,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->lo.filter.family = AF_INET6;
 		break;
 	case OPT_TCP:
-		o->lo.filter.proto = 6;
+		o->lo.filter.proto = IPPROTO_TCP;
 		break;
 	case OPT_UDP:
-		o->lo.filter.proto = 17;
+		o->lo.filter.proto = IPPROTO_UDP;
 		break;
 	case OPT_STATE:
 		o->f.state = sw_tcp_state_parse(arg);

@@ -378,11 +378,6 @@ const char *sw_http_query(const struct sw_http_req *req, const char *key)
 					   key);
 }
 
-const char *sw_http_header(const struct sw_http_req *req, const char *name)
-{
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
 /* Adapter from MHD's iterator to ours: MHD stops on MHD_NO. */
 struct each_ctx {
 	int (*fn)(void *ctx, const char *key, const char *value);

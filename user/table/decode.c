@@ -55,7 +55,7 @@ int sw_decode(const void *data, size_t size, const struct sw_event **out,
 		*why = "unknown address family";
 		return -1;
 	}
-	if (e->proto != 6 && e->proto != 17) {
+	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP) {
 		*why = "unknown protocol";
 		return -1;
 	}
