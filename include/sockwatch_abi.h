@@ -35,6 +35,7 @@ enum sw_event_kind {
 #define SW_F_BYTES		0x04	/* rx_bytes/tx_bytes are valid */
 #define SW_F_PREEXISTING	0x08	/* socket existed before sockwatch started */
 #define SW_F_ACCEPTED		0x10	/* socket came from accept(2) */
+#define SW_F_ALL		0x1f	/* every SW_F_* bit (the decoder checks) */
 
 /*
  * Linux TCP states, as in include/net/tcp_states.h. Kept here because

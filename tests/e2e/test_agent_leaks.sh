@@ -207,7 +207,7 @@ bad_config() {	# bad_config DESCRIPTION "FILE:LINE: PATTERN" CONTENT
 		not_ok "bad config: $d (rc=$rc, stderr: $(head -3 "$TMP/bad.err"))"
 	fi
 }
-bad_config "unknown section" "bad.ini:3: unknown section \[bogus\]" \
+bad_config "unknown section" "bad.ini:3: unknown section 'bogus'" \
 	'[ewma]\nmin_ports = 5\n[bogus]\nx = 1\n'
 bad_config "unknown key" "bad.ini:2: unknown key 'min_port' in \[ewma\]" \
 	'[ewma]\nmin_port = 5\n'
