@@ -11,7 +11,7 @@
 # the --on-breach exec: action receives the confirmed breach's JSON; and
 # every kind of invalid configuration is refused before attaching.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/leak_workload.py"
 ALERTS=$TMP/alerts.json
 N=100		# connections per client
@@ -161,7 +161,7 @@ polite_seen() {	# the agent tracked the pair's connections: server's inbound
 }
 check "agent tracks the well-behaved server" polite_seen
 
-stop "$AG"
+stop_agent
 check "agent exits 0 on SIGTERM" test $? -eq 0
 agent_summary agent
 check "agent stopped with its summary line" grep -q "info: stopping: [0-9]* events" "$TMP/agent.err"
