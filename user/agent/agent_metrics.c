@@ -140,7 +140,8 @@ static size_t top_keys(struct sw_agent *a, const struct sw_det_key **top, size_t
 			}
 			all[n++] = key;
 		}
-		qsort(all + start, n - start, sizeof(*all), by_count_desc);
+		if (n - start > 1)	/* all is NULL when empty */
+			qsort(all + start, n - start, sizeof(*all), by_count_desc);
 		if (n - start > k)
 			n = start + k;
 	}
