@@ -11,6 +11,7 @@ pkgs=(
 	libcurl4-gnutls-dev
 	tmux
 	iproute2 jq curl prometheus procps
+	libclang-rt-dev
 )
 
 missing=()

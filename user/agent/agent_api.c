@@ -70,19 +70,19 @@ static void sock_json(struct sw_json *j, const struct sw_sock *s,
 	sw_json_kstr(j, "proto", sw_proto_name(s->proto));
 	json_endpoint(j, "laddr", "lport", s->family, s->laddr, s->lport);
 	json_endpoint(j, "raddr", "rport", s->family, s->raddr, s->rport);
-	if (s->proto == 6)
+	if (s->proto == IPPROTO_TCP)
 		sw_json_kstr(j, "state", sw_tcp_state_name(s->state));
 	else
 		sw_json_knull(j, "state");
 	sw_json_kdouble(j, "age_seconds", (now - s->birth_ns) / 1e9);
-	sw_json_kbool(j, "age_exact", s->flags & SW_SOCK_BIRTH_EXACT);
+	sw_json_kbool(j, "age_exact", s->flags & SW_F_BIRTH_KNOWN);
 	sw_json_kdouble(j, "state_seconds", (now - s->state_ns) / 1e9);
 	sw_json_kuint(j, "rx_bytes", s->rx_bytes);
 	sw_json_kuint(j, "tx_bytes", s->tx_bytes);
 	sw_json_kuint(j, "netns", s->netns);
-	sw_json_kbool(j, "accepted", s->flags & SW_SOCK_ACCEPTED);
-	sw_json_kbool(j, "preexisting", s->flags & SW_SOCK_PREEXISTING);
-	sw_json_kbool(j, "released", s->flags & SW_SOCK_RELEASED);
+	sw_json_kbool(j, "accepted", s->flags & SW_F_ACCEPTED);
+	sw_json_kbool(j, "preexisting", s->flags & SW_F_PREEXISTING);
+	sw_json_kbool(j, "released", s->flags & SW_F_RELEASED);
 	sw_json_kstr(j, "protection", sw_prot_reason_name(d->reason));
 	sw_json_obj_end(j);
 }
@@ -197,7 +197,7 @@ static struct proc_row *proc_rows(struct sw_agent *a, size_t *n)
 	qsort(rows, *n, sizeof(*rows), row_cmp);
 	pos = 0;
 	while ((s = sw_table_next(a->table, &pos))) {
-		if (s->state != SW_TCP_CLOSE_WAIT || s->proto != 6)
+		if (s->state != SW_TCP_CLOSE_WAIT || s->proto != IPPROTO_TCP)
 			continue;
 		r = row_find(rows, *n, s->pid);
 		if (r && (!r->close_wait_ns || s->state_ns < r->close_wait_ns))
@@ -223,8 +223,8 @@ static void proc_json(struct sw_agent *a, struct sw_json *j,
 	sw_json_kuint(j, "open", p->open);
 	sw_json_kuint(j, "opened", p->opened);
 	sw_json_kuint(j, "accepted", p->accepted);
-	states_json(j, "tcp", p->by_state[SW_PROTO_TCP]);
-	sw_json_kuint(j, "udp", p->by_state[SW_PROTO_UDP][SW_TCP_NONE]);
+	states_json(j, "tcp", p->by_state[SW_PROTO_IDX_TCP]);
+	sw_json_kuint(j, "udp", p->by_state[SW_PROTO_IDX_UDP][SW_TCP_NONE]);
 	sw_json_kuint(j, "created_total", p->created);
 	sw_json_kuint(j, "closed_total", p->closed);
 	sw_json_kuint(j, "active_closes_total", p->active_closes);
@@ -372,14 +372,14 @@ static void plan_json(struct sw_json *j, const struct sw_attach_plan *p)
 /* The table's sockets by state: "tcp": {state: n}, "udp": n. */
 static void table_states_json(struct sw_json *j, struct sw_table *t)
 {
-	__u32 by[2][SW_TCP_MAX_STATES] = { { 0 } };
+	__u32 by[SW_PROTO_IDX_MAX][SW_TCP_MAX_STATES] = { { 0 } };
 	struct sw_sock *s;
 	size_t pos = 0;
 
 	while ((s = sw_table_next(t, &pos)))
-		by[s->proto == 17][s->state % SW_TCP_MAX_STATES]++;
-	states_json(j, "tcp", by[SW_PROTO_TCP]);
-	sw_json_kuint(j, "udp", by[SW_PROTO_UDP][SW_TCP_NONE]);
+		by[sw_proto_idx(s->proto)][s->state % SW_TCP_MAX_STATES]++;
+	states_json(j, "tcp", by[SW_PROTO_IDX_TCP]);
+	sw_json_kuint(j, "udp", by[SW_PROTO_IDX_UDP][SW_TCP_NONE]);
 }
 
 static int api_status(const struct sw_http_req *req, struct sw_http_resp *resp,
