@@ -11,7 +11,7 @@
 # -b text, --json against an agent's /api/v1/processes, --agent with a
 # wrong token; bad input.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/leak_workload.py"
 NDROP=5
 TSOCK=sw-top-$$			# our own tmux server
@@ -21,29 +21,21 @@ need "$SW"
 command -v tmux >/dev/null || { not_ok "tmux is not installed"; finish; exit 1; }
 
 # ---------------------------------------------------------------- bad input
-# one_line_fail DESCRIPTION ARGS...: non-zero exit, one line on stderr,
-# nothing on stdout (stdin and stdout are not a terminal here).
-one_line_fail() {
-	local d=$1 rc
-	shift
-	timeout 20 "$SW" top "$@" < /dev/null > "$TMP/bad.out" 2> "$TMP/bad.err"
-	rc=$?
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$(wc -l < "$TMP/bad.err")" -eq 1 ] &&
-		[ ! -s "$TMP/bad.out" ]; then
-		ok "$d: exit $rc, '$(cat "$TMP/bad.err")'"
-	else
-		not_ok "$d: exit $rc, stderr:"
-		cat "$TMP/bad.err"
-	fi
+# bad ARGS... PATTERN: one line matching PATTERN on stderr, nothing on
+# stdout, a non-zero exit (stdin and stdout are not a terminal here)
+bad() {
+	local pat=${*: -1}
+	check "$pat" fails_with "$pat" "$SW" top "${@:1:$#-1}" < /dev/null
 }
-one_line_fail "unknown sort column" -b --sort nosuch
-one_line_fail "interval 0" -b -i 0
-one_line_fail "negative interval" -b -i -1
-one_line_fail "interval not a number" -b -i soon
-one_line_fail "not a terminal without -b" --sort close_wait
-one_line_fail "unknown state" -b --state SLEEPY
-one_line_fail "--agent that is not a URL" -b --agent localhost:1
-grep -q "not a terminal" "$TMP/bad.err" 2>/dev/null || true
+bad -b --sort nosuch "^sockwatch top: unknown sort column 'nosuch' \\(columns: pid, comm, "
+bad -b -i 0 "^sockwatch top: invalid interval '0'"
+bad -b -i -1 "^sockwatch top: invalid interval '-1'"
+bad -b -i soon "^sockwatch top: invalid interval 'soon'"
+bad --sort close_wait "^sockwatch top: not a terminal: use -b"
+bad -b --state SLEEPY "^sockwatch top: unknown state 'SLEEPY'"
+bad -b -n 0 "^sockwatch top: invalid iteration count '0'"
+bad -b --agent localhost:1 "^sockwatch top: --agent: expected http://HOST:PORT"
+bad -b --by rack "^sockwatch top: invalid --by 'rack'"
 
 # ---------------------------------------------------------------- workload
 spawn $WL leaky 127.0.16.2 0 > "$TMP/leaky.out"
@@ -201,8 +193,8 @@ check "--agent: same columns as standalone" \
 		'($a[-1].processes[0] | keys) == ($b[-1].processes[0] | keys)'
 check "--agent: the leaker first with its $NDROP, as standalone" \
 	jqt -s ".[-1].processes[0] | .pid == $LEAKY and .close_wait == $NDROP" "$TMP/remote.json"
-one_line_fail "--agent with a wrong token" -b --agent "http://$API" --token-file "$TMP/wrong"
-check "  ... and the line says the agent refused (401)" grep -q "401" "$TMP/bad.err"
+bad -b --agent "http://$API" --token-file "$TMP/wrong" \
+	"^sockwatch top: /api/v1/status: the agent answered 401"
 
 stop "$AG"
 check "agent exits 0" test $? -eq 0
