@@ -49,8 +49,10 @@ P2=$(ready_port "$TMP/leaky.out") P3=$(ready_port "$TMP/polite.out")
 cat > "$TMP/tmux.conf" <<'EOF'
 set -g remain-on-exit on
 EOF
+# a CLOSE_WAIT older than 1 s is a leak here (the default is minutes)
+printf '[leaks]\nclose_wait_seconds = 1\n' > "$TMP/sw.ini"
 $T new-session -d -s top -x 120 -y 40 \
-	"echo \$\$ > $TMP/top.pid; exec $SW top -i 0.5" ||
+	"echo \$\$ > $TMP/top.pid; exec $SW top -i 0.5 -C $TMP/sw.ini" ||
 	{ not_ok "tmux did not start"; finish; exit 1; }
 cleanup_tmux() { $T kill-server 2>/dev/null; }
 trap 'cleanup_tmux; _cleanup' EXIT
@@ -84,6 +86,10 @@ $T send-keys -t top W
 wait_for 20 leaky_first
 check "sorted by CLOSE_WAIT (W): the leaker is on the first row with its $NDROP" leaky_first
 check "the sort column is marked in the title" screen_has ">CL_WAIT"
+leaky_flagged() { screen | awk -v p="$LEAKY" '$1 == p && $2 == "leaky" && $NF == "LEAK"' | grep -q .; }
+check "the leaker's row is flagged LEAK once its CLOSE_WAITs pass 1 s" wait_for 20 leaky_flagged
+no_suspects_zero() { ! screen_has "leak suspects 0"; }
+check "the header counts the leak suspects" no_suspects_zero
 polite_shown() { screen | awk -v p="$POLITE" '$1 == p && $2 == "sw-polite"' | grep -q .; }
 check "the well-behaved server is listed too" wait_for 10 polite_shown
 screen > "$TMP/table.txt"
@@ -160,7 +166,7 @@ check "-b --sort close_wait: the same answer, the leaker first with $NDROP" batc
 umask 077
 echo "top-test-token-$$" > "$TMP/token"
 echo "wrong-token-$$" > "$TMP/wrong"
-start_agent agent --token-file "$TMP/token" --alerts "$TMP/alerts.json" ||
+start_agent agent --token-file "$TMP/token" --alerts "$TMP/alerts.json" -C "$TMP/sw.ini" ||
 	{ not_ok "agent did not start"; finish; exit 1; }
 tapi() { curl -sf --max-time 5 -H "Authorization: Bearer $(cat "$TMP/token")" "http://$API$1"; }
 agent_has_cw() {
@@ -168,22 +174,25 @@ agent_has_cw() {
 }
 check "the agent sees the leaker's $NDROP CLOSE_WAIT sockets" wait_for 20 agent_has_cw
 
-timeout 60 "$SW" top --json -n 2 -i 0.5 --sort close_wait > "$TMP/top.json" 2> "$TMP/json.err"
-check "--json -n 2 exits 0" test $? -eq 0
-check "--json: two documents, each one line of JSON" \
-	jqt -s 'length == 2 and all(has("header") and (.processes | type == "array"))' "$TMP/top.json"
+timeout 60 "$SW" top --json -n 3 -i 1 --sort close_wait -C "$TMP/sw.ini" > "$TMP/top.json" 2> "$TMP/json.err"
+check "--json -n 3 exits 0" test $? -eq 0
+check "--json: three documents, each one line of JSON" \
+	jqt -s 'length == 3 and all(has("header") and (.processes | type == "array"))' "$TMP/top.json"
 tapi /api/v1/processes > "$TMP/procs.json"
+echo "  # top: $(jq -c -s ".[-1].processes[] | select(.pid == $LEAKY)" "$TMP/top.json")"
+echo "  # agent: $(jq -c ".processes[] | select(.pid == $LEAKY) | del(.detector)" "$TMP/procs.json")"
 # same_as_api PID: top's row for PID and the agent's entry agree
 same_as_api() {
 	jq -e -n --slurpfile t "$TMP/top.json" --slurpfile a "$TMP/procs.json" --argjson p "$1" '
 		($t[-1].processes[] | select(.pid == $p)) as $r |
 		($a[0].processes[] | select(.pid == $p)) as $q |
 		$r.sockets == $q.open and $r.close_wait == ($q.tcp.CLOSE_WAIT // 0) and
-		$r.listen == ($q.tcp.LISTEN // 0) and $r.comm == $q.comm' >/dev/null
+		$r.listen == ($q.tcp.LISTEN // 0) and $r.comm == $q.comm and
+		$r.leak == $q.suspect' >/dev/null
 }
 check "--json (standalone) matches the agent's /api/v1/processes for the leaker" same_as_api "$LEAKY"
-check "--json: the leaker first by close_wait, with its oldest CLOSE_WAIT's age" \
-	jqt -s ".[-1].processes[0] | .pid == $LEAKY and .close_wait == $NDROP and .cw_age > 0" "$TMP/top.json"
+check "--json: the leaker first by close_wait, with its oldest CLOSE_WAIT's age, flagged" \
+	jqt -s ".[-1].processes[0] | .pid == $LEAKY and .close_wait == $NDROP and .cw_age > 1 and .leak" "$TMP/top.json"
 
 timeout 60 "$SW" top --agent "http://$API" --token-file "$TMP/token" --json -n 2 -i 0.5 \
 	--sort close_wait > "$TMP/remote.json" 2> "$TMP/remote.err"

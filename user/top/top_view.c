@@ -168,7 +168,7 @@ void top_drill_set(struct top_view *v, json_t *doc)
 
 void top_drill_title(char *buf, size_t len)
 {
-	snprintf(buf, len, "%-5s %-27s %-27s %-11s %8s %8s %10s %10s %s",
+	snprintf(buf, len, "%-5s %-22s %-22s %-11s %8s %8s %9s %9s %s",
 		 "PROTO", "LOCAL", "REMOTE", "STATE", "AGE", "IN_STATE",
 		 "RX_BYTES", "TX_BYTES", "PROTECTION");
 }
@@ -207,7 +207,7 @@ void top_drill_line(json_t *s, char *buf, size_t len)
 	top_sanitize(st, sizeof(st), jstr(s, "state"));
 	top_sanitize(pr, sizeof(pr), jstr(s, "protection"));
 	top_sanitize(proto, sizeof(proto), jstr(s, "proto"));
-	snprintf(buf, len, "%-5s %-27s %-27s %-11s %8s %8s %10lld %10lld %s",
+	snprintf(buf, len, "%-5s %-22s %-22s %-11s %8s %8s %9lld %9lld %s",
 		 proto, l, r, st, age, in,
 		 (long long)json_integer_value(json_object_get(s, "rx_bytes")),
 		 (long long)json_integer_value(json_object_get(s, "tx_bytes")), pr);
