@@ -90,6 +90,10 @@ leaky_flagged() { screen | awk -v p="$LEAKY" '$1 == p && $2 == "leaky" && $NF ==
 check "the leaker's row is flagged LEAK once its CLOSE_WAITs pass 1 s" wait_for 20 leaky_flagged
 no_suspects_zero() { ! screen_has "leak suspects 0"; }
 check "the header counts the leak suspects" no_suspects_zero
+# colours where the terminal has them (tmux's "screen": 8 colours)
+COLOUR_SGR=$'\e\\[(3[0-7]|4[0-7])m'	# a foreground or background colour
+coloured() { $T capture-pane -e -p -t top | grep -qE "$COLOUR_SGR"; }
+check "colours on a terminal that has them" coloured
 polite_shown() { screen | awk -v p="$POLITE" '$1 == p && $2 == "sw-polite"' | grep -q .; }
 check "the well-behaved server is listed too" wait_for 10 polite_shown
 screen > "$TMP/table.txt"
@@ -150,6 +154,17 @@ dead() { [ "$($T display -p -t top '#{pane_dead}')" = 1 ]; }
 check "q ends top" wait_for 20 dead
 check "top exited 0" test "$($T display -p -t top '#{pane_dead_status}')" = 0
 check "no program of top's left attached" wait_for 10 ids_gone $IDS
+
+# NO_COLOR: attributes (bold, reverse) but no colour
+$T new-session -d -s mono -x 120 -y 40 "NO_COLOR=1 exec $SW top -i 0.5"
+mono_screen() { $T capture-pane -e -p -t mono; }
+mono_up() { mono_screen | grep -q " PID COMM"; }
+check "NO_COLOR=1: the screen renders" wait_for 30 mono_up
+no_colour() { mono_screen > "$TMP/mono.txt" && ! grep -qE "$COLOUR_SGR" "$TMP/mono.txt"; }
+check "NO_COLOR=1: no colour, only attributes" no_colour
+$T send-keys -t mono q
+mono_dead() { [ "$($T display -p -t mono '#{pane_dead}')" = 1 ]; }
+check "NO_COLOR=1: q ends it" wait_for 20 mono_dead
 cleanup_tmux
 
 # ---------------------------------------------------------------- batch text

@@ -35,6 +35,7 @@ struct sw_agent_opts {
 	const char *listen;		/* overrides [http] listen */
 	const char *token_file;		/* overrides [http] token_file */
 	const char *manifest;		/* overrides [manifest] path */
+	__u32 ring_buffer_kb;		/* 0, or the default of [agent] ring_buffer_kb */
 	bool no_http;
 	bool verbose;
 };

@@ -17,6 +17,7 @@
 
 #define STEP_MS		100	/* standalone: the agent's own poll interval */
 #define HTTP_TIMEOUT_S	10L
+#define TOP_RING_KB	4096	/* unless the config file says otherwise */
 
 struct top_source {
 	struct sw_agent *agent;		/* standalone; NULL when remote */
@@ -36,6 +37,8 @@ struct top_source *top_source_local(const char *config, bool verbose,
 		.alerts_path = "/dev/null",
 		.no_http = true,
 		.verbose = verbose,
+		/* a view for minutes, not a daemon: room for bursts, as trace */
+		.ring_buffer_kb = TOP_RING_KB,
 	};
 
 	if (!s) {
