@@ -10,13 +10,18 @@ struct site *site_new(struct xctx *x, TSNode call)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
 	TSPoint p = ts_node_start_point(call);
-	struct site **tail = &x->f->sites;
 
-	s->line = p.row + 1;
+	struct srcfile *f = x->f;
+
+	s->line = f->line_base + p.row + 1;
 	s->col = p.column + 1;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = s;
+	/* find the end once per file, then append in constant time */
+	if (!f->sites_tail)
+		for (f->sites_tail = &f->sites; *f->sites_tail;
+		     f->sites_tail = &(*f->sites_tail)->next)
+			;
+	*f->sites_tail = s;
+	f->sites_tail = &s->next;
 	return s;
 }
 
@@ -98,6 +103,11 @@ void xctx_bind(struct xctx *x, const char *name, struct expr *value, int declare
 
 void xctx_return(struct xctx *x, struct expr *value)
 {
+	/* `return` outside a function (a syntax error) summarises nothing */
+	if (!x->in_func) {
+		expr_free(value);
+		return;
+	}
 	grow((void **)&x->rets, &x->caprets, x->nrets + 1, sizeof(*x->rets));
 	x->rets[x->nrets++] = value ? value : expr_dyn("return");
 }

@@ -374,5 +374,6 @@ void findings_build(struct scan *sc)
 	for (i = 0; i < sc->nfiles; i++)
 		for (s = sc->files[i]->sites; s; s = s->next)
 			site_findings(sc, sc->files[i], s);
-	qsort(sc->findings, sc->nfindings, sizeof(*sc->findings), cmp_finding);
+	if (sc->nfindings)	/* qsort wants an array, even of nothing */
+		qsort(sc->findings, sc->nfindings, sizeof(*sc->findings), cmp_finding);
 }

@@ -130,14 +130,21 @@ static void warn_unparsed(struct scan *sc)
 
 	for (i = 0; i < sc->nfiles; i++) {
 		const struct srcfile *f = sc->files[i];
+		char *name;
 
+		if (!f->error)
+			continue;
+		name = str_escape(f->unreadable ? f->fullpath : f->path, 1);
 		if (f->unreadable) {
-			fprintf(stderr, "sockscan: %s: %s\n", f->fullpath, f->error);
+			fprintf(stderr, "sockscan: %s: %s\n", name, f->error);
 			sc->read_errors++;
-		} else if (f->error) {
+		} else if (f->binary) {
+			fprintf(stderr, "sockscan: warning: %s: %s\n", name, f->error);
+		} else {
 			fprintf(stderr, "sockscan: warning: %s:%d: %s (findings kept from the valid parts)\n",
-				f->path, f->error_line, f->error);
+				name, f->error_line, f->error);
 		}
+		free(name);
 	}
 }
 

@@ -134,7 +134,7 @@ void pkg_load(struct scan *sc, struct pkg *p)
 	for (i = 0; i < p->nfiles; i++) {
 		struct srcfile *f = p->files[i];
 
-		if (!f->parsed && !f->unreadable)
+		if (!f->parsed && !f->unreadable && !f->binary)
 			parse_full(sc, f);
 		symtab_merge(&p->syms, &f->syms);
 		symtab_merge(&p->funcs, &f->funcs);
@@ -146,7 +146,7 @@ static void parse_one(size_t i, void *arg)
 	struct scan *sc = arg;
 	struct srcfile *f = sc->files[i];
 
-	if (f->pkg->has_sites && !f->parsed && !f->unreadable)
+	if (f->pkg->has_sites && !f->parsed && !f->unreadable && !f->binary)
 		parse_full(sc, f);
 }
 

@@ -87,41 +87,44 @@ static void py_import(struct xctx *x, TSNode n)
 	free(module);
 }
 
+/* No module path is longer: a longer chain is not a qualified name. */
+#define MAX_DOTTED 32
+
 /*
  * The qualified name an identifier or attribute chain stands for through
- * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL.
+ * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL. Iterative:
+ * generated code chains attributes thousands deep.
  */
 static char *py_qualified(struct xctx *x, TSNode n)
 {
-	if (ts_is(n, "identifier")) {
-		char *name = ts_text(n, x->src);
-		int i;
+	TSNode chain[MAX_DOTTED];
+	char *name, *q = NULL;
+	int depth = 0, i;
 
-		if (x->in_func && symtab_find(&x->locals, name)) {
-			free(name);
+	while (ts_is(n, "attribute")) {
+		if (depth == MAX_DOTTED)
 			return NULL;
-		}
-		for (i = x->f->nimports - 1; i >= 0; i--) {
-			if (!strcmp(x->f->imports[i].alias, name)) {
-				free(name);
-				return xstrdup(x->f->imports[i].path);
-			}
-		}
-		free(name);
+		chain[depth++] = n;
+		n = ts_field(n, "object");
+	}
+	if (!ts_is(n, "identifier"))
 		return NULL;
+	name = ts_text(n, x->src);
+	if (!(x->in_func && symtab_find(&x->locals, name))) {
+		for (i = x->f->nimports - 1; i >= 0 && !q; i--)
+			if (!strcmp(x->f->imports[i].alias, name))
+				q = xstrdup(x->f->imports[i].path);
 	}
-	if (ts_is(n, "attribute")) {
-		char *base = py_qualified(x, ts_field(n, "object")), *attr, *q;
+	free(name);
+	while (q && depth-- > 0) {
+		char *attr = ts_text(ts_field(chain[depth], "attribute"), x->src);
+		char *longer = xasprintf("%s.%s", q, attr);
 
-		if (!base)
-			return NULL;
-		attr = ts_text(ts_field(n, "attribute"), x->src);
-		q = xasprintf("%s.%s", base, attr);
-		free(base);
 		free(attr);
-		return q;
+		free(q);
+		q = longer;
 	}
-	return NULL;
+	return q;
 }
 
 /* socket.AF_UNIX, socket.SOCK_DGRAM...: the transport they select. */
@@ -155,19 +158,31 @@ static struct expr *py_qualified_expr(const char *q)
 	return e;
 }
 
+/*
+ * Strings are joined into a chain of EX_CONCAT, as deep as they have
+ * parts; an address has a handful. Past this many, the value is unknown
+ * (and the chain stays shallow enough to copy and free recursively).
+ */
+#define MAX_STRING_PARTS 64
+
 static struct expr *py_string(struct xctx *x, TSNode n)
 {
 	TSNode *kids;
 	size_t count = ts_named_children(n, &kids), i;
 	struct expr *e = NULL;
 
+	if (count > MAX_STRING_PARTS) {
+		free(kids);
+		return dyn_of(x, n);
+	}
 	for (i = 0; i < count; i++) {
 		struct expr *part;
-		uint32_t a = ts_node_start_byte(kids[i]), b = ts_node_end_byte(kids[i]);
+		uint32_t a, b;
 
+		ts_span(kids[i], &a, &b);
 		if (ts_is(kids[i], "string_content"))
 			part = expr_strn(x->src + a, b - a);
-		else if (ts_is(kids[i], "escape_sequence"))
+		else if (ts_is(kids[i], "escape_sequence") && b > a)
 			part = expr_strn(x->src + a + 1, b - a - 1);
 		else if (ts_is(kids[i], "interpolation"))
 			part = py_expr(x, ts_field(kids[i], "expression"));
@@ -412,7 +427,7 @@ static struct expr *py_expr(struct xctx *x, TSNode n)
 
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
 {
-	const char *t = ts_node_type(n);
+	const char *t = ts_type(n);
 
 	if (!strcmp(t, "none"))
 		return NULL;
@@ -421,8 +436,13 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 	if (!strcmp(t, "concatenated_string")) {
 		TSNode *kids;
 		size_t count = ts_named_children(n, &kids), i;
-		struct expr *e = py_string(x, kids[0]);
+		struct expr *e;
 
+		if (!count || count > MAX_STRING_PARTS) {
+			free(kids);
+			return dyn_of(x, n);
+		}
+		e = py_string(x, kids[0]);
 		for (i = 1; i < count; i++)
 			e = expr_pair(EX_CONCAT, e, py_string(x, kids[i]));
 		free(kids);
@@ -453,7 +473,7 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return e;
 	}
 	if (!strcmp(t, "parenthesized_expression"))
-		return py_expr(x, ts_node_named_child(n, 0));
+		return py_expr(x, ts_child(n, 0));
 	if (!strcmp(t, "call"))
 		return py_call_expr(x, n);
 	if (!strcmp(t, "binary_operator"))
@@ -574,11 +594,11 @@ static void py_with_item(struct xctx *x, TSNode n)
 		return;
 	target = ts_field(value, "alias");
 	if (ts_is(target, "as_pattern_target"))
-		target = ts_node_named_child(target, 0);
+		target = ts_child(target, 0);
 	if (!ts_is(target, "identifier"))
 		return;
 	name = ts_text(target, x->src);
-	xctx_bind(x, name, py_expr(x, ts_node_named_child(value, 0)), 1);
+	xctx_bind(x, name, py_expr(x, ts_child(value, 0)), 1);
 	free(name);
 }
 
@@ -595,7 +615,7 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 		if (!ts_is(p, "identifier")) {
 			TSNode name = ts_field(p, "name");
 
-			p = ts_node_is_null(name) ? ts_node_named_child(p, 0) : name;
+			p = ts_node_is_null(name) ? ts_child(p, 0) : name;
 		}
 		if (!ts_is(p, "identifier"))
 			continue;
@@ -631,7 +651,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 
 static int is_if_block(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = ts_parent(n);
 
 	return ts_is(n, "block") && (ts_is(p, "if_statement") ||
 				     ts_is(p, "elif_clause") || ts_is(p, "else_clause"));
@@ -639,8 +659,10 @@ static int is_if_block(TSNode n)
 
 static void py_walk(struct xctx *x, TSNode n)
 {
-	const char *t = ts_node_type(n);
+	const char *t = ts_type(n);
 
+	if (ts_node_is_null(n))
+		return;
 	if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
 		py_import(x, n);
 		return;
@@ -654,11 +676,11 @@ static void py_walk(struct xctx *x, TSNode n)
 		return;
 	}
 	if (!strcmp(t, "function_definition")) {
-		py_function(x, n, !ts_is(ts_node_parent(ts_node_parent(n)), "class_definition"));
+		py_function(x, n, !ts_is(ts_parent(ts_parent(n)), "class_definition"));
 		return;
 	}
 	if (!strcmp(t, "return_statement")) {
-		TSNode v = ts_node_named_child(n, 0);
+		TSNode v = ts_child(n, 0);
 
 		py_walk_children(x, n);
 		if (!ts_node_is_null(v))
