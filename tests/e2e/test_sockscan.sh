@@ -44,6 +44,8 @@ check "no finding from user classes, comments, strings, sqlite3 (Python)" none_f
 check "vendor/ skipped by default" none_from '/vendor/'
 check "testdata/ skipped by default" none_from '/testdata/'
 check "*_test.go skipped by default" none_from '_test\.go$'
+check "Python tests skipped by default: tests/, test_*.py, *_test.py, conftest.py" \
+	none_from '(/tests/|/test_[^/]*\.py$|_test\.py$|/conftest\.py$)'
 check "hidden directories skipped by default" none_from '/\.hidden/'
 check "sql.Open(\"sqlite3\", ...) is no finding" jqt '[.findings[] | select(.app_protocol == "sqlite")] | length == 0' "$TMP/out.json"
 check "every finding names its service" jqt 'all(.findings[]; (.service | length) > 0)' "$TMP/out.json"
@@ -69,6 +71,9 @@ check "--include-vendor scans vendor/" has_port 1111 --include-vendor
 check "--include-tests scans *_test.go" has_port 2222 --include-tests
 check "--include-tests scans testdata/" has_port 3333 --include-tests
 check "--include-hidden scans hidden directories" has_port 4444 --include-hidden
+"$SCAN" --include-tests "$FIX/py/families" 2>/dev/null >"$TMP/pytests.json"
+check "--include-tests scans Python tests too (tests/, conftest.py, *_test.py)" \
+	jqt '[.findings[].port] | contains([9600, 9601, 9602])' "$TMP/pytests.json"
 "$SCAN" -j 1 "$FIX" 2>/dev/null | jq -f "$PROJECT" >"$TMP/j1.json"
 check "-j 1 finds what -j 2 finds" cmp -s "$TMP/j1.json" "$TMP/actual.json"
 "$SCAN" --output "$TMP/written.json" "$FIX" >/dev/null 2>&1

@@ -51,6 +51,7 @@ void site_free(struct site *s)
 	free(s->kw);
 	free(s->text);
 	free(s->method);
+	free(s->recv_name);
 	expr_free(s->recv);
 	free(s);
 }
@@ -157,6 +158,7 @@ void xctx_enter_func(struct xctx *x, char **params, int nparams)
 
 	symtab_init(&x->locals);
 	x->in_func = 1;
+	x->scope = ++x->f->nscopes;
 	x->cond_depth = 0;
 	for (i = 0; i < nparams; i++) {
 		struct expr *p = expr_new(EX_PARAM, NULL);
@@ -212,5 +214,6 @@ void xctx_leave_func(struct xctx *x, const char *name, int nparams)
 	x->nrets = 0;
 	symtab_clear(&x->locals);
 	x->in_func = 0;
+	x->scope = 0;
 	x->cond_depth = 0;
 }

@@ -168,6 +168,8 @@ void parse_buffer(struct srcfile *f, const char *src, size_t len)
 		f->line_base += count_lines(src + from, to - from);
 		from = to;
 	} while (from < len);
+	if (f->lang == LANG_PY)
+		py_prune_sites(f);
 	f->line_base = 0;
 	f->parsed = 1;
 }

@@ -58,6 +58,8 @@ struct site {
 	struct expr **args;
 	char **kw;			/* keyword of each argument (Python) or NULL */
 	char **text;			/* source text of each argument */
+	char *recv_name;		/* Python: receiver's name ("s", "self.sock") or NULL */
+	int scope;			/* Python: function it is in (0: module or self.*) */
 	struct site *next;
 };
 
@@ -79,6 +81,7 @@ struct srcfile {
 	struct site *sites;
 	struct site **sites_tail;	/* &last->next, or NULL: not known yet */
 	int line_base;		/* lines before the part being extracted (parse.c) */
+	int nscopes;		/* functions extracted so far (site scopes) */
 	char *error;		/* why it could not be read or parsed */
 	int error_line;
 	int unreadable;		/* error is a read failure, not syntax */
