@@ -34,7 +34,7 @@ static void pass_table(struct sw_agent *a, struct table_pass *tp, __u64 now)
 	while ((s = sw_table_next(a->table, &pos))) {
 		double age = (now - s->birth_ns) / 1e9;
 
-		tp->by[s->family == AF_INET6][s->proto == 17][s->state % SW_TCP_MAX_STATES]++;
+		tp->by[s->family == AF_INET6][s->proto == IPPROTO_UDP][s->state % SW_TCP_MAX_STATES]++;
 		for (b = 0; b < NAGE && age > age_bounds[b]; b++)
 			;
 		tp->age[b]++;
@@ -140,7 +140,8 @@ static size_t top_keys(struct sw_agent *a, const struct sw_det_key **top, size_t
 			}
 			all[n++] = key;
 		}
-		qsort(all + start, n - start, sizeof(*all), by_count_desc);
+		if (n - start > 1)	/* all is NULL when empty */
+			qsort(all + start, n - start, sizeof(*all), by_count_desc);
 		if (n - start > k)
 			n = start + k;
 	}

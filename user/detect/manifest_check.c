@@ -118,7 +118,7 @@ void sw_manifest_check_event(struct sw_agent *a, const struct sw_event *e)
 	if (e->kind == SW_EV_LISTEN) {
 		dir = MANIFEST_INGRESS;
 		port = e->lport;
-	} else if (e->kind == SW_EV_CONNECT && e->proto == 6) {
+	} else if (e->kind == SW_EV_CONNECT && e->proto == IPPROTO_TCP) {
 		dir = MANIFEST_EGRESS;
 		port = e->rport;
 		sw_fmt_addr(host, e->family, e->raddr);
