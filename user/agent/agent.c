@@ -89,12 +89,15 @@ static void hook_alert(void *ctx, const struct sw_alert *al)
 	sw_agent_alert(ctx, al);
 }
 
-void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al)
+void sw_agent_alert(struct sw_agent *a, const struct sw_alert *in)
 {
-	const char *json = sw_alert_emit(&a->sink, al);
+	struct sw_alert *al = &a->recent[a->nrecent++ % SW_RECENT_ALERTS];
+	const char *json;
 	char err[256];
 
-	a->recent[a->nrecent++ % SW_RECENT_ALERTS] = *al;
+	*al = *in;
+	sw_agent_alert_workload(a, al);
+	json = sw_alert_emit(&a->sink, al);
 	if (!json || strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) ||
 	    a->cfg.on_breach.kind == SW_ACTION_NONE)
 		return;
@@ -387,6 +390,8 @@ static int start(struct sw_agent *a)
 	a->attach_ns = sw_mono_now() - t;
 	t = sw_mono_now();
 	n = sw_snapshot_load(a->table, found_socket, a);
+	sw_agent_workloads_start(a);
+	sw_agent_workloads_refresh(a);
 	a->snapshot_ns = sw_mono_now() - t;
 	if (n < 0)
 		logf_("warning", "snapshot of existing sockets failed: %s", strerror(-n));
@@ -410,6 +415,7 @@ static void stop(struct sw_agent *a)
 	sw_flood_free(a->flood);
 	sw_manifest_teardown(a);
 	sw_table_free(a->table);
+	sw_workloads_free(a->wl);
 	sw_alert_sink_close(&a->sink);
 }
 
@@ -426,6 +432,7 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		if (n > 0)
 			a->repairs += n;
 		a->reconciles++;
+		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
 	}
 	if (now >= *next_tick)

@@ -233,6 +233,7 @@ int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	write_leaks(&p, a);
 	write_detectors(&p, a);
 	write_health(&p, a);
+	sw_agent_workload_metrics(&p, a);
 	a->last_scrape_seconds = (sw_mono_now() - t0) / 1e9;
 	pthread_mutex_unlock(&a->lock);
 	if (a->http)
