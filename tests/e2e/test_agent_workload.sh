@@ -177,7 +177,7 @@ check "...runtime docker, unit docker-<id>.scope, no pod, the name from docker's
 U_PORT=$(free_port)
 if [ "$(ps -p 1 -o comm=)" = systemd ]; then
 	SYSTEMD_UNIT=sw-fleet-$$.service
-	systemd-run --quiet --collect --unit="$SYSTEMD_UNIT" $WL hold "$U_PORT" ||
+	systemd-run --quiet --collect --unit="$SYSTEMD_UNIT" python3 "$PWD/tests/e2e/helpers/workload.py" hold "$U_PORT" ||
 		not_ok "systemd-run"
 	echo "    systemd is PID 1: systemd-run --unit=$SYSTEMD_UNIT"
 else

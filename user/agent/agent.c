@@ -274,6 +274,10 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 		snprintf(c->http.token_file, sizeof(c->http.token_file), "%s", o->token_file);
 	if (o->manifest)
 		snprintf(c->manifest.path, sizeof(c->manifest.path), "%s", o->manifest);
+	if (o->web_config)
+		snprintf(c->http.web_config, sizeof(c->http.web_config), "%s", o->web_config);
+	if (o->alertmanager)
+		snprintf(c->alerts.alertmanager_url, sizeof(c->alerts.alertmanager_url), "%s", o->alertmanager);
 	return 0;
 }
 
@@ -321,6 +325,8 @@ static void reload(struct sw_agent *a)
 	pthread_mutex_unlock(&a->lock);
 	if (a->http && sw_http_reload_token(a->http, err, sizeof(err)))
 		logf_("error", "token: %s (keeping the old one)", err);
+	if (a->http && sw_http_reload_web(a->http, err, sizeof(err)))
+		logf_("error", "web config: %s (keeping the old one)", err);
 	free(c);
 }
 
@@ -331,6 +337,7 @@ static int start_http(struct sw_agent *a)
 	struct sw_http_opts ho = {
 		.listen = a->cfg.http.listen,
 		.token_file = a->cfg.http.token_file[0] ? a->cfg.http.token_file : NULL,
+		.web_config = a->cfg.http.web_config[0] ? a->cfg.http.web_config : NULL,
 		.max_connections = a->cfg.http.max_connections,
 		.per_ip_connections = a->cfg.http.per_ip_connections,
 		.timeout_seconds = (a->cfg.http.timeout_ns + 999999999ULL) / 1000000000ULL,
@@ -512,11 +519,11 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
-	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http %s",
+	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http%s %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
 	      sw_table_count(a->table),
 	      (unsigned long long)a->snapshot_sockets,
-	      a->http ? a->cfg.http.listen : "off");
+	      sw_http_tls(a->http) ? "s" : "", a->http ? a->cfg.http.listen : "off");
 	rc = loop(a);
 	sw_loader_counters(a->loader, &events, &drops);
 	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",

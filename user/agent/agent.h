@@ -34,6 +34,8 @@ struct sw_agent_opts {
 	const char *on_breach;		/* overrides [actions] on_breach */
 	const char *listen;		/* overrides [http] listen */
 	const char *token_file;		/* overrides [http] token_file */
+	const char *web_config;		/* overrides [http] web_config */
+	const char *alertmanager;	/* overrides [alerts] alertmanager_url */
 	const char *manifest;		/* overrides [manifest] path */
 	bool no_http;
 	bool verbose;
