@@ -12,6 +12,7 @@ pkgs=(
 	libyaml-dev libcrypt-dev libgnutls28-dev
 	libcurl4-gnutls-dev
 	prometheus-alertmanager
+	libclang-rt-dev
 )
 
 missing=()

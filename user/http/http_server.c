@@ -19,6 +19,7 @@
 #include "http/http_server.h"
 #include "http/web_config.h"
 #include "lib/prom.h"
+#include "lib/quote.h"
 
 /*
  * How far MHD's own limits sit above ours. Our accept policy evicts by
@@ -116,7 +117,7 @@ int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
 {
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	char host[INET6_ADDRSTRLEN + 2];
+	char host[INET6_ADDRSTRLEN + 2], q[SW_QUOTE_LEN];
 	const char *colon, *hs = s;
 	size_t hlen;
 	unsigned int port;
@@ -151,8 +152,8 @@ int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
 	}
 bad:
 	snprintf(err, errlen,
-		 "invalid listen address '%s': want IPv4:PORT or [IPv6]:PORT with a literal address",
-		 s);
+		 "invalid listen address %s: want IPv4:PORT or [IPv6]:PORT with a literal address",
+		 sw_quote(q, sizeof(q), s));
 	return -1;
 }
 
@@ -424,11 +425,6 @@ const char *sw_http_query(const struct sw_http_req *req, const char *key)
 					   key);
 }
 
-const char *sw_http_header(const struct sw_http_req *req, const char *name)
-{
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
 /* Adapter from MHD's iterator to ours: MHD stops on MHD_NO. */
 struct each_ctx {
 	int (*fn)(void *ctx, const char *key, const char *value);
@@ -622,7 +618,10 @@ static void dispatch(struct sw_http *h, struct sw_http_req *req,
 	/* auth first: without a token, nothing about the server leaks */
 	if (!(found && (rt.flags & SW_HTTP_PUBLIC)) &&
 	    !authorized(h, req->conn)) {
-		sw_http_resp_error(resp, 401, "missing or invalid credentials");
+		sw_http_resp_error(resp, 401, "missing or invalid %s",
+				   h->web && h->web->nusers ?
+				   (h->token ? "bearer token or basic auth credentials" :
+				    "basic auth credentials") : "bearer token");
 		return;
 	}
 	if (!found) {
