@@ -120,8 +120,8 @@ PBASE="http://127.0.0.1:$PPORT"
 mkdir -p "$TMP/prom"
 cat > "$TMP/prometheus.yml" <<EOF
 global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
+  scrape_interval: 2s
+  scrape_timeout: 2s
 scrape_configs:
   - job_name: tls
     scheme: https

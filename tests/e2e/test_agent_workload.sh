@@ -10,7 +10,7 @@
 # (systemd-run where systemd is PID 1, else a cgroup made here with a
 # .service name). Every cgroup made here lives under sw-fleet-PID.slice.
 . "$(dirname "$0")/lib.sh"
-. tests/e2e/helpers/agent_http.sh
+. "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/workload.py"
 
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
@@ -78,8 +78,6 @@ script_for() {
 	echo "sleep 600 | nc -l -p $1 > /dev/null & sleep 0.3; sleep 600 | nc 127.0.0.1 $1; sleep 600"
 }
 
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
 CONF=$TMP/agent.conf
 cat > "$CONF" <<EOF
 [http]
@@ -90,14 +88,12 @@ host_root = $HOST
 ring_buffer_kb = 16384
 EOF
 
-spawn "$SW" agent --config "$CONF" --listen "127.0.0.1:$PORT" > "$TMP/alerts.json" 2> "$TMP/agent.err"
-AGENT=$LAST_PID
-if ! wait_ready "$AGENT" "$TMP/agent.err"; then
-	cat "$TMP/agent.err"
+if ! start_agent agent --config "$CONF"; then
 	not_ok "agent did not get ready"
 	finish
 	exit 1
 fi
+AGENT=$AG
 ok "agent ready"
 
 # ---- 1. Kubernetes + containerd, systemd driver, burstable ----
