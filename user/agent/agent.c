@@ -122,6 +122,7 @@ void sw_agent_alert(struct sw_agent *a, const struct sw_alert *in)
 	*al = *in;
 	sw_agent_alert_workload(a, al);
 	json = sw_alert_emit(&a->sink, al);
+	sw_am_fire(a->am, al);
 	count_alert(a, al->alert);
 	if (!json || strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) ||
 	    a->cfg.on_breach.kind == SW_ACTION_NONE)
@@ -401,6 +402,14 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: alerts: %s\n", err);
 		return -1;
 	}
+	if (a->cfg.alerts.alertmanager_url[0]) {
+		a->am = sw_am_start(a->cfg.alerts.alertmanager_url, a->cfg.alerts.node,
+				    err, sizeof(err));
+		if (!a->am) {
+			fprintf(stderr, "sockwatch: alertmanager: %s\n", err);
+			return -1;
+		}
+	}
 	if (sw_manifest_setup(a))
 		return -1;
 	a->table = sw_table_new(16384);
@@ -448,7 +457,26 @@ static void stop(struct sw_agent *a)
 	sw_manifest_teardown(a);
 	sw_table_free(a->table);
 	sw_workloads_free(a->wl);
+	sw_am_stop(a->am);
 	sw_alert_sink_close(&a->sink);
+}
+
+/* Alertmanager: leak alerts stay firing while their rule lists them. */
+static void am_sweep(struct sw_agent *a)
+{
+	const struct sw_suspect *s;
+	struct sw_alert *al;
+	size_t pos = 0;
+
+	if (!a->am || !(al = malloc(sizeof(*al))))
+		return;
+	sw_am_sweep_begin(a->am);
+	while ((s = sw_detectors_suspect_next(a->det, &pos))) {
+		sw_suspect_alert(a->det, s, al);
+		sw_am_sweep_seen(a->am, al->alert, al->key);
+	}
+	sw_am_sweep_end(a->am);
+	free(al);
 }
 
 /* Under the lock: drain, then whatever is due. */
@@ -467,8 +495,10 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
 	}
-	if (now >= *next_tick)
+	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
+		am_sweep(a);
+	}
 	sw_actions_reap(&a->actions, now);
 }
 

@@ -17,6 +17,7 @@
 #include "detect/actions.h"
 #include "detect/alerts.h"
 #include "agent/config.h"
+#include "agent/alertmanager.h"
 #include "detect/detectors.h"
 #include "detect/flood.h"
 #include "health/health.h"
@@ -67,6 +68,7 @@ struct sw_agent {
 	struct sw_http *http;
 	struct sw_cmdline_cache cmdlines;
 	struct sw_workloads *wl;	/* cgroup id -> workload; NULL: unknown */
+	struct sw_am *am;		/* Alertmanager sender; NULL: none */
 
 	/* health watchdog: its own thread, the report swapped under lock */
 	pthread_t health_thread;
