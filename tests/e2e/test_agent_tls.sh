@@ -71,14 +71,14 @@ bad() {
 	[ $rc -ne 0 ] && [ "$(wc -l < "$TMP/bad.err")" -eq 1 ] && grep -q -- "$2" "$TMP/bad.err"
 }
 sed 's#pki/server.crt#pki/missing.crt#' "$TMP/web.yml" > "$TMP/bad.yml"
-check "missing cert_file: one line, exit != 0" bad missing 'cert_file pki/missing.crt: No such file'
+check "missing cert_file: one line, exit != 0" bad missing "cert_file 'pki/missing.crt': No such file"
 sed 's#pki/server.key#pki/intruder.key#' "$TMP/web.yml" > "$TMP/bad.yml"
 check "key that is not the certificate's: one line, exit != 0" bad mismatch 'cert_file and key_file: .*'
 sed 's#^  min_version: TLS12#&\n  cipher_sweets: [TLS_AES_128_GCM_SHA256]#' "$TMP/web.yml" > "$TMP/bad.yml"
-check "unknown field: one line with its line number" bad unknown 'bad.yml:[0-9]*: .*unknown field .cipher_sweets.'
+check "unknown field: one line with its line number" bad unknown "bad.yml:[0-9]*: .*unknown field 'cipher_sweets'"
 printf 'tls_server_config:\n  cert_file: pki/server.crt\n  key_file: pki/server.key\nbasic_auth_users:\n  admin: %s\n' \
 	"'$(bcrypt x 4)'" > "$TMP/bad.yml"
-check "bcrypt cost 4: refused as too weak" bad weak 'admin: bcrypt cost 4 is too weak'
+check "bcrypt cost 4: refused as too weak" bad weak "'admin': bcrypt cost 4 is too weak"
 printf 'tls_server_config:\n  cert_file: pki/server.crt\n  key_file: pki/server.key\n  client_auth_type: Sometimes\n' > "$TMP/bad.yml"
 check "invalid client_auth_type" bad auth "invalid client_auth_type 'Sometimes'"
 printf 'tls_server_config: [\n' > "$TMP/bad.yml"
@@ -186,7 +186,7 @@ check "...Prometheus's TLS-only job goes down" wait_for 30 up_is tls 0
 check "...its mTLS job stays up" wait_for 30 up_is mtls 1
 printf 'tls_server_config:\n  cert_file: pki/nothere.crt\n' > "$TMP/web.yml"
 kill -HUP "$AGENT"
-kept() { grep -q 'web config: .*nothere.crt.*keeping the old one' "$TMP/agent.err"; }
+kept() { grep -q "web config: .*nothere.crt.*keeping the old one" "$TMP/agent.err"; }
 check "a broken web config on SIGHUP is rejected, the old one kept" wait_for 10 kept
 check "...and still served" test "$(code "${CA[@]}" "${ME[@]}" -u 'prometheus:s3cret pass')" = 200
 grep 'web config' "$TMP/agent.err" | sed 's/^/    /'

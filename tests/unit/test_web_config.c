@@ -59,7 +59,7 @@ static void test_strict_fields(void **state)
 	expect_error("tls_server_confg:\n  cert_file: a\n", "web.yml:1: unknown field 'tls_server_confg'");
 	expect_error("http_server_config:\n  http2: false\n", "not supported");
 	expect_error("tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [x]\n",
-		     "web.yml:2: cert_file a: ");	/* files first, in order */
+		     "web.yml:2: cert_file 'a': ");	/* files first, in order */
 	expect_error("tls_server_config:\n  cipher_suites: [x]\n", "web.yml:2: tls_server_config: cipher_suites is not supported");
 	expect_error("tls_server_config:\n  bogus: 1\n", "unknown field 'bogus'");
 	expect_error("tls_server_config:\n  \"a\\x01b\": 1\n", "unknown field 'a\\x01b'");
@@ -70,7 +70,7 @@ static void test_strict_fields(void **state)
 	expect_error("tls_server_config:\n  cert_file: [a]\n", "cert_file must be a file name");
 	expect_error("- a\n- b\n", "must be a mapping");
 	expect_error("a: [\n", "web.yml:");
-	expect_error("tls_server_config:\n  cert_file: missing.crt\n", "cert_file missing.crt: No such file");
+	expect_error("tls_server_config:\n  cert_file: missing.crt\n", "cert_file 'missing.crt': No such file");
 }
 
 static void test_users(void **state)
@@ -103,8 +103,8 @@ static void test_bcrypt_rules(void **state)
 	char text[256];
 
 	snprintf(text, sizeof(text), "basic_auth_users:\n  weak: '%s'\n", hash_of("x", 4));
-	expect_error(text, "web.yml:2: basic_auth_users: weak: bcrypt cost 4 is too weak (at least 10)");
-	expect_error("basic_auth_users:\n  u: plaintext\n", "u: not a bcrypt hash");
+	expect_error(text, "web.yml:2: basic_auth_users: 'weak': bcrypt cost 4 is too weak (at least 10)");
+	expect_error("basic_auth_users:\n  u: plaintext\n", "'u': not a bcrypt hash");
 	expect_error("basic_auth_users:\n  u: '$1$abc$def'\n", "not a bcrypt hash");
 	expect_error("basic_auth_users:\n  u: [a]\n", "the hash must be a string");
 	expect_error("basic_auth_users:\n  'a:b': x\n", "without ':'");

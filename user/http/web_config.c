@@ -16,6 +16,7 @@
 #include <yaml.h>
 #include "http/auth.h"
 #include "http/web_config.h"
+#include "lib/quote.h"
 
 #define MAX_PEM		(1 << 20)	/* a certificate chain, generously */
 
@@ -28,20 +29,6 @@ struct wc {
 	char *err;
 	size_t errlen;
 };
-
-/* Printable copy of untrusted text for a message: \xNN for the rest. */
-static void escape(char *dst, size_t size, const char *s)
-{
-	size_t n = 0;
-
-	for (; *s && n + 5 < size; s++) {
-		if (isprint((unsigned char)*s))
-			dst[n++] = *s;
-		else
-			n += snprintf(dst + n, size - n, "\\x%02x", (unsigned char)*s);
-	}
-	dst[n] = '\0';
-}
 
 static int fail(struct wc *w, const yaml_node_t *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -77,7 +64,7 @@ static int read_file(struct wc *w, const yaml_node_t *at, const char *field,
 	size_t n;
 	FILE *f;
 
-	escape(shown, sizeof(shown), file);
+	sw_quote(shown, sizeof(shown), file);
 	if (!*file)
 		return fail(w, at, "%s is empty", field ? field : "the file name");
 	if (file[0] == '/' || !w->dir)
@@ -119,8 +106,11 @@ static int parse_auth_type(struct wc *w, const yaml_node_t *v)
 			w->c->client_auth = i;
 			return 0;
 		}
-	escape(shown, sizeof(shown), s ? s : "(not a string)");
-	return fail(w, v, "invalid client_auth_type '%s': NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert", shown);
+	if (s)
+		sw_quote(shown, sizeof(shown), s);
+	else
+		snprintf(shown, sizeof(shown), "(not a string)");
+	return fail(w, v, "invalid client_auth_type %s: NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert", shown);
 }
 
 static int parse_version(struct wc *w, const yaml_node_t *v, const char *field,
@@ -136,8 +126,11 @@ static int parse_version(struct wc *w, const yaml_node_t *v, const char *field,
 			*out = i;
 			return 0;
 		}
-	escape(shown, sizeof(shown), s ? s : "(not a string)");
-	return fail(w, v, "invalid %s '%s': TLS10, TLS11, TLS12 or TLS13", field, shown);
+	if (s)
+		sw_quote(shown, sizeof(shown), s);
+	else
+		snprintf(shown, sizeof(shown), "(not a string)");
+	return fail(w, v, "invalid %s %s: TLS10, TLS11, TLS12 or TLS13", field, shown);
 }
 
 /* min/max as a GnuTLS priority string: NORMAL without the others. */
@@ -224,11 +217,11 @@ static int parse_tls(struct wc *w, yaml_node_t *map)
 			 !strcmp(k, "client_ca_file"))
 			rc = fail(w, vn, "%s must be a file name", k);
 		else {
-			escape(shown, sizeof(shown), k);
+			sw_quote(shown, sizeof(shown), k);
 			for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 				if (!strcmp(k, unsupported[i]))
-					return fail(w, kn, "tls_server_config: %s is not supported by sockwatch", shown);
-			return fail(w, kn, "tls_server_config: unknown field '%s'", shown);
+					return fail(w, kn, "tls_server_config: %s is not supported by sockwatch", unsupported[i]);
+			return fail(w, kn, "tls_server_config: unknown field %s", shown);
 		}
 		if (rc)
 			return -1;
@@ -284,7 +277,7 @@ static int parse_users(struct wc *w, yaml_node_t *map)
 		if (!k || !*k || strlen(k) >= SW_WEB_USER_LEN || strchr(k, ':'))
 			return fail(w, kn, "basic_auth_users: a user name is 1 to %d characters without ':'",
 				    SW_WEB_USER_LEN - 1);
-		escape(shown, sizeof(shown), k);
+		sw_quote(shown, sizeof(shown), k);
 		if (!v)
 			return fail(w, vn, "basic_auth_users: %s: the hash must be a string", shown);
 		if (check_bcrypt(w, vn, shown, v))
@@ -327,8 +320,8 @@ static int parse_root(struct wc *w)
 		else if (!strcmp(k, "http_server_config"))
 			rc = fail(w, kn, "http_server_config is not supported by sockwatch");
 		else {
-			escape(shown, sizeof(shown), k);
-			rc = fail(w, kn, "unknown field '%s' (want tls_server_config, basic_auth_users)", shown);
+			sw_quote(shown, sizeof(shown), k);
+			rc = fail(w, kn, "unknown field %s (want tls_server_config, basic_auth_users)", shown);
 		}
 		if (rc)
 			return -1;
