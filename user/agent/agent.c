@@ -494,6 +494,8 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		a->reconciles++;
 		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
+		/* processes with no socket for a whole period */
+		sw_table_proc_expire(a->table);
 	}
 	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
@@ -502,25 +504,29 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 	sw_actions_reap(&a->actions, now);
 }
 
+int sw_agent_step(struct sw_agent *a, int timeout_ms)
+{
+	int n = sw_loader_wait(a->loader, timeout_ms);
+
+	if (n < 0 && n != -EINTR) {
+		logf_("error", "waiting for events: %s", strerror(-n));
+		return -1;
+	}
+	pthread_mutex_lock(&a->lock);
+	work(a, &a->next_tick_ns);
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
 static int loop(struct sw_agent *a)
 {
-	__u64 next_tick = 0;
-	int n;
-
-	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(a);
 		}
-		n = sw_loader_wait(a->loader, POLL_MS);
-		if (n < 0 && n != -EINTR) {
-			logf_("error", "waiting for events: %s", strerror(-n));
+		if (sw_agent_step(a, POLL_MS))
 			return 1;
-		}
-		pthread_mutex_lock(&a->lock);
-		work(a, &next_tick);
-		pthread_mutex_unlock(&a->lock);
 	}
 	return 0;
 }
@@ -548,14 +554,12 @@ static void block_signals(bool block)
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
-int sw_agent_run(const struct sw_agent_opts *o)
+struct sw_agent *sw_agent_open(const struct sw_agent_opts *o)
 {
 	struct sw_agent *a = calloc(1, sizeof(*a));
-	__u64 events, drops;
-	int rc = 1;
 
 	if (!a)
-		return 1;
+		return NULL;
 	a->opts = *o;
 	pthread_mutex_init(&a->lock, NULL);
 	sw_actions_init(&a->actions);
@@ -565,16 +569,43 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
 	if (load_config(o, &a->cfg))
 		goto out;
-	set_signals();
 	block_signals(true);
 	if (start(a)) {
 		block_signals(false);
-		goto out_stop;
+		stop(a);
+		goto out;
 	}
 	block_signals(false);
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
+	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
+	return a;
+out:
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	return NULL;
+}
+
+void sw_agent_close(struct sw_agent *a)
+{
+	if (!a)
+		return;
+	stop(a);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+int sw_agent_run(const struct sw_agent_opts *o)
+{
+	struct sw_agent *a;
+	__u64 events, drops;
+	int rc;
+
+	set_signals();
+	a = sw_agent_open(o);
+	if (!a)
+		return 1;
 	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http%s %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
 	      sw_table_count(a->table),
@@ -585,10 +616,6 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",
 	      (unsigned long long)events, (unsigned long long)drops,
 	      (unsigned long long)a->repairs);
-out_stop:
-	stop(a);
-out:
-	pthread_mutex_destroy(&a->lock);
-	free(a);
+	sw_agent_close(a);
 	return rc;
 }

@@ -104,9 +104,29 @@ struct sw_agent {
 	__u64 reloads, reload_errors;
 	double last_scrape_seconds;
 	__u64 next_reconcile_ns;
+	__u64 next_tick_ns;		/* detectors */
 };
 
 int sw_agent_run(const struct sw_agent_opts *o);
+
+/*
+ * The agent as a library, for commands that run its engine in-process
+ * (sockwatch top): open loads and attaches everything and reads the
+ * existing sockets (NULL, the reason on stderr, on failure); step waits up
+ * to timeout_ms for events and does what is due (-1 on a fatal error);
+ * close detaches everything. No signal handlers are installed.
+ */
+struct sw_agent *sw_agent_open(const struct sw_agent_opts *o);
+int sw_agent_step(struct sw_agent *a, int timeout_ms);
+void sw_agent_close(struct sw_agent *a);
+
+/*
+ * One API endpoint in-process, as GET path?query would answer it: the body
+ * in out (initialised by the caller), the HTTP status returned (404 for an
+ * unknown path). Takes the agent's lock itself.
+ */
+unsigned int sw_agent_api_get(struct sw_agent *a, const char *path,
+			      const char *query, struct sw_json *out);
 
 /* Alerts from any module: sink, recent list, action on confirmed breach.
  * Caller holds the lock. */
