@@ -23,7 +23,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	   -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) \
 	   -DSW_VERSION='"$(VERSION)"' -DSW_GITREV='"$(GITREV)"'
-LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lm -lpthread
+LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lgnutls -lm -lpthread
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(dir $(VMLINUX)) -Wall -Werror
 
