@@ -204,6 +204,7 @@ static void *health_main(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
 		sw_health_run(&lim, 0, r);
+		sw_agent_ports_watchdog(a);
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
@@ -293,7 +294,7 @@ static void reload(struct sw_agent *a)
 
 	if (!c)
 		return;
-	if (load_config(&a->opts, c)) {
+	if (load_config(&a->opts, c) || !sw_agent_cleanup_allowed(a, c)) {
 		a->reload_errors++;
 		logf_("error", "reload rejected, keeping the running configuration");
 		free(c);
@@ -377,6 +378,8 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: out of memory\n");
 		return -1;
 	}
+	if (sw_agent_cleanup_start(a))
+		return -1;
 	/* HTTP before BPF: a bad address or token fails before attaching */
 	if (start_http(a))
 		return -1;
@@ -428,8 +431,10 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		a->reconciles++;
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
 	}
-	if (now >= *next_tick)
+	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
+		sw_agent_cleanup_pass(a, now);
+	}
 	sw_actions_reap(&a->actions, now);
 }
 

@@ -69,6 +69,13 @@ struct sw_agent {
 	struct sw_health_report health;
 	bool have_health;
 
+	/* [cleanup] (agent_cleanup.c); destroy_probe: 0 when SOCK_DESTROY works */
+	int destroy_probe;
+	struct sw_cleanup_rate cleanup_rate;
+	struct sw_cleanup_acted cleanup_acted;
+	__u64 cleanup_total[SW_CLEANUP_ENFORCE + 1][SW_LEAK_NRULES];
+	__u64 cleanup_failed;
+
 	/* recent alerts, a ring, for /api/v1/leaks */
 	struct sw_alert recent[SW_RECENT_ALERTS];
 	__u64 nrecent;
@@ -97,7 +104,25 @@ void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al);
 /* The owner's command line, cached for a few seconds; "" if gone. */
 const char *sw_agent_cmdline(struct sw_agent *a, __u32 pid);
 
-/* HTTP routes (agent_api.c, agent_metrics.c). */
+/*
+ * Clean-up of leaked sockets (agent_cleanup.c): probe at start (-1 with
+ * one line when enforce cannot work), then one pass after each leak scan.
+ * The pass runs under the lock.
+ */
+int sw_agent_cleanup_start(struct sw_agent *a);
+/* Whether cfg may run here (enforce needs SOCK_DESTROY); one line if not. */
+bool sw_agent_cleanup_allowed(const struct sw_agent *a, const struct sw_config *cfg);
+void sw_agent_cleanup_pass(struct sw_agent *a, __u64 now_ns);
+
+/*
+ * The port registry's watchdog pass (agent_ports.c): releases leases
+ * whose pid is gone and whose port is free, alerting port_lease_expired.
+ * Called from the health thread without the lock; takes it to alert.
+ */
+void sw_agent_ports_watchdog(struct sw_agent *a);
+
+/* HTTP routes (agent_api.c, agent_metrics.c, agent_ports.c). */
+void sw_agent_register_ports_api(struct sw_agent *a);
 void sw_agent_register_api(struct sw_agent *a);
 int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 		     void *ctx);

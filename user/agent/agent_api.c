@@ -365,4 +365,5 @@ void sw_agent_register_api(struct sw_agent *a)
 
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		sw_http_route(a->http, routes[i].path, routes[i].fn, a, routes[i].flags);
+	sw_agent_register_ports_api(a);
 }

@@ -11,10 +11,12 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
 #include <jansson.h>
 #include "health/port_registry.h"
 #include "lib/json_writer.h"
 #include "health/ports.h"
+#include "table/decode.h"
 #include "table/procfs.h"
 #include "table/sockdiag.h"
 
@@ -539,4 +541,142 @@ void sw_lease_json(struct sw_json *j, const struct sw_lease *l,
 	}
 	sw_json_kbool(j, "held_by_other", st->held_by_other);
 	sw_json_obj_end(j);
+}
+
+/* ---- per-port report ------------------------------------------------------ */
+
+/* One dump for sw_ports_report_json(): holders and TIME_WAIT counts. */
+struct report_ctx {
+	const struct sw_portrange *r;
+	struct sw_owner_map map;
+	struct sw_port_list held;
+	__u32 *time_wait;		/* per port of r */
+};
+
+static bool in_range(const struct sw_portrange *r, __u16 p)
+{
+	return p && p >= r->lo && p <= r->hi;
+}
+
+static int report_cb(const struct sw_diag_sock *s, void *arg)
+{
+	struct report_ctx *c = arg;
+
+	if (s->proto == IPPROTO_TCP && s->state == SW_TCP_TIME_WAIT) {
+		if (in_range(c->r, s->lport))
+			c->time_wait[s->lport - c->r->lo]++;
+		else if (in_range(c->r, s->rport))
+			c->time_wait[s->rport - c->r->lo]++;
+		return 0;
+	}
+	if (!in_range(c->r, s->lport) || !sw_port_is_held(s, false))
+		return 0;
+	return sw_port_list_add(&c->held, s, &c->map);
+}
+
+static void owner_json(struct sw_json *j, const struct sw_port_ent *e)
+{
+	char addr[SW_ADDR_STRLEN];
+
+	sw_fmt_addr(addr, e->family, e->addr);
+	sw_json_obj_begin(j);
+	if (e->pid) {
+		sw_json_kuint(j, "pid", e->pid);
+		sw_json_kstr(j, "comm", e->comm);
+	} else {
+		sw_json_knull(j, "pid");
+	}
+	sw_json_kstr(j, "proto", sw_proto_name(e->proto));
+	sw_json_kstr(j, "state", e->proto == IPPROTO_UDP ? "UNCONN" : sw_tcp_state_name(e->state));
+	sw_json_kstr(j, "address", addr);
+	sw_json_kuint(j, "netns", e->netns);
+	sw_json_kuint(j, "sockets", e->nsock);
+	sw_json_obj_end(j);
+}
+
+static void port_json(struct sw_json *j, __u16 port, const struct report_ctx *c,
+		      size_t *k, const struct sw_lease_set *leases)
+{
+	const struct sw_lease *l = sw_lease_find(leases, port);
+	int err = sw_port_bind_test(port, true);
+
+	sw_json_obj_begin(j);
+	sw_json_kuint(j, "port", port);
+	sw_json_key(j, "owners");
+	sw_json_arr_begin(j);
+	for (; *k < c->held.n && c->held.v[*k].port == port; (*k)++)
+		owner_json(j, &c->held.v[*k]);
+	sw_json_arr_end(j);
+	sw_json_key(j, "bind");
+	sw_json_obj_begin(j);
+	sw_json_kbool(j, "ok", !err);
+	if (err)
+		sw_json_kstr(j, "error", strerror(-err));
+	sw_json_obj_end(j);
+	sw_json_kuint(j, "time_wait", c->time_wait[port - c->r->lo]);
+	if (l) {
+		sw_json_key(j, "lease");
+		sw_json_obj_begin(j);
+		sw_json_kstr(j, "service", l->service);
+		sw_json_kuint(j, "pid", l->pid);
+		sw_json_kint(j, "since", l->since);
+		sw_json_obj_end(j);
+	} else {
+		sw_json_knull(j, "lease");
+	}
+	sw_json_obj_end(j);
+}
+
+int sw_ports_report_json(const struct sw_portrange *r, const char *state,
+			 struct sw_json *j, char *err, size_t errlen)
+{
+	struct report_ctx c = { .r = r };
+	struct sw_diag_req req = { 0 };
+	struct sw_lease_set leases = { 0 };
+	char range[16];
+	unsigned int p;
+	size_t k = 0;
+	int lock, ret = -1;
+
+	if (sw_portrange_len(r) > SW_PORTS_REPORT_MAX) {
+		snprintf(err, errlen, "range %u-%u has %u ports (at most %d)", r->lo, r->hi,
+			 sw_portrange_len(r), SW_PORTS_REPORT_MAX);
+		return -1;
+	}
+	if (state) {
+		lock = sw_registry_lock(state, false, err, errlen);
+		if (lock < 0)
+			return -1;
+		ret = sw_registry_load(state, &leases, err, errlen);
+		close(lock);
+		if (ret)
+			return -1;
+	}
+	c.time_wait = calloc(sw_portrange_len(r), sizeof(*c.time_wait));
+	if (!c.time_wait || sw_owner_map_build(&c.map) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	ret = sw_diag_dump_all(&req, report_cb, &c);
+	sw_owner_map_free(&c.map);
+	if (ret < 0) {
+		snprintf(err, errlen, "listing sockets: %s", strerror(-ret));
+		goto out;
+	}
+	sw_port_list_finish(&c.held);
+	snprintf(range, sizeof(range), "%u-%u", r->lo, r->hi);
+	sw_json_obj_begin(j);
+	sw_json_kstr(j, "range", range);
+	sw_json_key(j, "ports");
+	sw_json_arr_begin(j);
+	for (p = r->lo; p <= r->hi; p++)
+		port_json(j, (__u16)p, &c, &k, &leases);
+	sw_json_arr_end(j);
+	sw_json_obj_end(j);
+	ret = 0;
+out:
+	free(c.time_wait);
+	sw_port_list_free(&c.held);
+	sw_lease_set_free(&leases);
+	return ret;
 }

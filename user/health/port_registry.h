@@ -133,4 +133,16 @@ int sw_registry_expire(const char *path,
 		       void (*on_expired)(const struct sw_lease *l, void *ctx),
 		       void *ctx, char *err, size_t errlen);
 
+/*
+ * The per-port health of range r (the seed's port health check), as
+ * {"range":"A-B","ports":[{"port":N,"owners":[...],"bind":{"ok":..},
+ *  "time_wait":N,"lease":{...}|null}, ...]}: who holds each port in any
+ * visible namespace, whether a test bind with SO_REUSEADDR passes, its
+ * TIME_WAIT sockets (either end), and its lease in the state file at
+ * state (NULL: none). 0, or -1 with one line in err.
+ */
+#define SW_PORTS_REPORT_MAX	1024	/* ports per report */
+int sw_ports_report_json(const struct sw_portrange *r, const char *state,
+			 struct sw_json *j, char *err, size_t errlen);
+
 #endif /* SW_PORT_REGISTRY_H */

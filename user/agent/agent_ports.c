@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The agent's side of the port registry (health/port_registry.h): the
+ * watchdog that releases the leases of dead services, and the API
+ * /api/v1/ports/allocations and /api/v1/ports?range=A-B.
+ *
+ * All of it works on the state file under the registry's flock, never
+ * under the agent's lock (it lists sockets and reads /proc): the lock is
+ * taken only to copy the configured path and to raise alerts.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "agent/agent.h"
+#include "health/port_registry.h"
+#include "lib/portrange.h"
+#include "table/decode.h"
+
+static void state_path(struct sw_agent *a, char *buf, size_t len)
+{
+	pthread_mutex_lock(&a->lock);
+	snprintf(buf, len, "%s", a->cfg.ports.state_file);
+	pthread_mutex_unlock(&a->lock);
+}
+
+static void collect_expired(const struct sw_lease *l, void *ctx)
+{
+	sw_lease_set_add(ctx, l);
+}
+
+void sw_agent_ports_watchdog(struct sw_agent *a)
+{
+	static char last_err[512];
+	struct sw_lease_set gone = { 0 };
+	char path[PATH_MAX], err[512], key[8];
+	struct sw_alert al;
+	size_t i;
+
+	state_path(a, path, sizeof(path));
+	if (sw_registry_expire(path, collect_expired, &gone, err, sizeof(err)) < 0) {
+		/* once per distinct problem, not every interval */
+		if (strcmp(err, last_err))
+			fprintf(stderr, "sockwatch: warning: port registry: %s\n", err);
+		snprintf(last_err, sizeof(last_err), "%s", err);
+		return;
+	}
+	last_err[0] = '\0';
+	pthread_mutex_lock(&a->lock);
+	for (i = 0; i < gone.n; i++) {
+		const struct sw_lease *l = &gone.v[i];
+
+		sw_alert_init(&al, "port_lease_expired", "port", sw_mono_now());
+		snprintf(key, sizeof(key), "%u", l->port);
+		sw_alert_set_key(&al, key);
+		sw_alert_set_owner(&al, l->pid, "");
+		sw_alert_uint(&al, "port", l->port);
+		sw_alert_str(&al, "service", l->service);
+		sw_alert_str(&al, "purpose", l->purpose);
+		sw_alert_str(&al, "user", l->user);
+		sw_alert_int(&al, "since", l->since);
+		sw_alert_str(&al, "reason", "pid gone and port not bound");
+		sw_agent_alert(a, &al);
+	}
+	pthread_mutex_unlock(&a->lock);
+	sw_lease_set_free(&gone);
+}
+
+/* ---- /api/v1/ports/allocations ---- */
+
+static int api_allocations(const struct sw_http_req *req, struct sw_http_resp *resp,
+			   void *ctx)
+{
+	struct sw_lease_status *st = NULL;
+	struct sw_lease_set s;
+	char path[PATH_MAX], err[512];
+	size_t i;
+	int lock;
+
+	state_path(ctx, path, sizeof(path));
+	lock = sw_registry_lock(path, false, err, sizeof(err));
+	if (lock < 0)
+		return sw_http_resp_error(resp, 500, "%s", err);
+	if (sw_registry_load(path, &s, err, sizeof(err))) {
+		close(lock);
+		return sw_http_resp_error(resp, 500, "%s", err);
+	}
+	close(lock);
+	st = calloc(s.n ? s.n : 1, sizeof(*st));
+	if (!st || sw_registry_status(&s, st) < 0) {
+		free(st);
+		sw_lease_set_free(&s);
+		return sw_http_resp_error(resp, 500, "cannot list sockets");
+	}
+	sw_json_obj_begin(&resp->json);
+	sw_json_kstr(&resp->json, "state_file", path);
+	sw_json_key(&resp->json, "leases");
+	sw_json_arr_begin(&resp->json);
+	for (i = 0; i < s.n; i++)
+		sw_lease_json(&resp->json, &s.v[i], &st[i]);
+	sw_json_arr_end(&resp->json);
+	sw_json_obj_end(&resp->json);
+	free(st);
+	sw_lease_set_free(&s);
+	return 0;
+}
+
+/* ---- /api/v1/ports?range=A-B ---- */
+
+static int api_ports(const struct sw_http_req *req, struct sw_http_resp *resp,
+		     void *ctx)
+{
+	const char *arg = sw_http_query(req, "range");
+	char path[PATH_MAX], why[SW_PORT_WHY_LEN], err[512];
+	struct sw_portrange r;
+
+	if (!arg)
+		return sw_http_resp_error(resp, 400, "range=A-B is required (at most %d ports)",
+					  SW_PORTS_REPORT_MAX);
+	if (sw_portrange_parse(arg, &r, why))
+		return sw_http_resp_error(resp, 400, "range: %s", why);
+	state_path(ctx, path, sizeof(path));
+	if (sw_ports_report_json(&r, path, &resp->json, err, sizeof(err))) {
+		sw_json_reset(&resp->json);
+		return sw_http_resp_error(resp, strstr(err, "at most") ? 400 : 500, "%s", err);
+	}
+	return 0;
+}
+
+void sw_agent_register_ports_api(struct sw_agent *a)
+{
+	sw_http_route(a->http, "/api/v1/ports", api_ports, a, 0);
+	sw_http_route(a->http, "/api/v1/ports/allocations", api_allocations, a, 0);
+}
