@@ -96,7 +96,7 @@ static void test_save_load(void **state)
 	/* missing: an empty registry, and the lock makes the directory */
 	assert_int_equal(sw_registry_load(path, &back, err, sizeof(err)), 0);
 	assert_int_equal(back.n, 0);
-	lock = sw_registry_lock(path, true, err, sizeof(err));
+	lock = sw_registry_lock(path, err, sizeof(err));
 	assert_true(lock >= 0);
 	strcpy(l.service, "svc");
 	assert_int_equal(sw_lease_set_add(&s, &l), 0);

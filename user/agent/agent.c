@@ -189,12 +189,27 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 	}
 }
 
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ns / 1000000000ULL;
+	until.tv_nsec += ns % 1000000000ULL;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (*running && pthread_cond_timedwait(cond, &a->lock, &until) != ETIMEDOUT)
+		;
+}
+
 static void *health_main(void *arg)
 {
 	struct sw_agent *a = arg;
 	struct sw_health_report *r = malloc(sizeof(*r));
 	struct sw_health_limits lim;
-	struct timespec until;
 
 	if (!r)
 		return NULL;
@@ -204,23 +219,14 @@ static void *health_main(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
 		sw_health_run(&lim, 0, r);
-		sw_agent_ports_watchdog(a);
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
 		health_alerts(a, r);
 		a->health = *r;
 		a->have_health = true;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += a->cfg.health.interval_ns / 1000000000ULL;
-		until.tv_nsec += a->cfg.health.interval_ns % 1000000000ULL;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (a->health_running &&
-		       pthread_cond_timedwait(&health_cond, &a->lock, &until) != ETIMEDOUT)
-			;
+		sw_agent_sleep(a, &health_cond, &a->health_running,
+			       a->cfg.health.interval_ns);
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(r);
@@ -397,6 +403,8 @@ static int start(struct sw_agent *a)
 		a->snapshot_sockets = n;
 	if (health_start(a))
 		logf_("warning", "health watchdog not started");
+	if (sw_agent_ports_start(a))
+		logf_("warning", "port registry watchdog not started");
 	/* routes last: a request during start-up would find no loader yet */
 	if (a->http)
 		sw_agent_register_api(a);
@@ -406,6 +414,7 @@ static int start(struct sw_agent *a)
 static void stop(struct sw_agent *a)
 {
 	health_stop(a);
+	sw_agent_ports_stop(a);
 	sw_http_stop(a->http);
 	sw_loader_stop(a->loader);
 	sw_actions_stop(&a->actions);

@@ -69,6 +69,10 @@ struct sw_agent {
 	struct sw_health_report health;
 	bool have_health;
 
+	/* port registry watchdog (agent_ports.c) */
+	pthread_t ports_thread;
+	bool ports_running;
+
 	/* [cleanup] (agent_cleanup.c); destroy_probe: 0 when SOCK_DESTROY works */
 	int destroy_probe;
 	struct sw_cleanup_rate cleanup_rate;
@@ -115,11 +119,17 @@ bool sw_agent_cleanup_allowed(const struct sw_agent *a, const struct sw_config *
 void sw_agent_cleanup_pass(struct sw_agent *a, __u64 now_ns);
 
 /*
- * The port registry's watchdog pass (agent_ports.c): releases leases
- * whose pid is gone and whose port is free, alerting port_lease_expired.
- * Called from the health thread without the lock; takes it to alert.
+ * The port registry's watchdog (agent_ports.c), a thread of its own so
+ * that slow health checks do not delay it: every [health]
+ * interval_seconds it releases the leases whose pid is gone and whose
+ * port is free, alerting port_lease_expired.
  */
-void sw_agent_ports_watchdog(struct sw_agent *a);
+int sw_agent_ports_start(struct sw_agent *a);
+/* A watchdog thread's pause: up to ns, under the lock, until *running is
+ * cleared and cond signalled. */
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns);
+void sw_agent_ports_stop(struct sw_agent *a);
 
 /* HTTP routes (agent_api.c, agent_metrics.c, agent_ports.c). */
 void sw_agent_register_ports_api(struct sw_agent *a);

@@ -8,7 +8,9 @@
  * under the agent's lock (it lists sockets and reads /proc): the lock is
  * taken only to copy the configured path and to raise alerts.
  */
+#include <errno.h>
 #include <limits.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,7 @@ static void collect_expired(const struct sw_lease *l, void *ctx)
 	sw_lease_set_add(ctx, l);
 }
 
-void sw_agent_ports_watchdog(struct sw_agent *a)
+static void watchdog_pass(struct sw_agent *a)
 {
 	static char last_err[512];
 	struct sw_lease_set gone = { 0 };
@@ -67,6 +69,47 @@ void sw_agent_ports_watchdog(struct sw_agent *a)
 	sw_lease_set_free(&gone);
 }
 
+static pthread_cond_t ports_cond = PTHREAD_COND_INITIALIZER;
+
+static void *ports_main(void *arg)
+{
+	struct sw_agent *a = arg;
+
+	pthread_mutex_lock(&a->lock);
+	while (a->ports_running) {
+		pthread_mutex_unlock(&a->lock);
+		watchdog_pass(a);
+		pthread_mutex_lock(&a->lock);
+		sw_agent_sleep(a, &ports_cond, &a->ports_running,
+			       a->cfg.health.interval_ns);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+int sw_agent_ports_start(struct sw_agent *a)
+{
+	a->ports_running = true;
+	if (pthread_create(&a->ports_thread, NULL, ports_main, a)) {
+		a->ports_running = false;
+		return -1;
+	}
+	return 0;
+}
+
+void sw_agent_ports_stop(struct sw_agent *a)
+{
+	bool was;
+
+	pthread_mutex_lock(&a->lock);
+	was = a->ports_running;
+	a->ports_running = false;
+	pthread_cond_broadcast(&ports_cond);
+	pthread_mutex_unlock(&a->lock);
+	if (was)
+		pthread_join(a->ports_thread, NULL);
+}
+
 /* ---- /api/v1/ports/allocations ---- */
 
 static int api_allocations(const struct sw_http_req *req, struct sw_http_resp *resp,
@@ -76,17 +119,10 @@ static int api_allocations(const struct sw_http_req *req, struct sw_http_resp *r
 	struct sw_lease_set s;
 	char path[PATH_MAX], err[512];
 	size_t i;
-	int lock;
 
 	state_path(ctx, path, sizeof(path));
-	lock = sw_registry_lock(path, false, err, sizeof(err));
-	if (lock < 0)
+	if (sw_registry_load(path, &s, err, sizeof(err)))
 		return sw_http_resp_error(resp, 500, "%s", err);
-	if (sw_registry_load(path, &s, err, sizeof(err))) {
-		close(lock);
-		return sw_http_resp_error(resp, 500, "%s", err);
-	}
-	close(lock);
 	st = calloc(s.n ? s.n : 1, sizeof(*st));
 	if (!st || sw_registry_status(&s, st) < 0) {
 		free(st);

@@ -166,7 +166,7 @@ int sw_ports_allocate(const struct sw_alloc_opts *o)
 	snprintf(l.service, sizeof(l.service), "%s", o->service);
 	snprintf(l.purpose, sizeof(l.purpose), "%s", o->purpose ? o->purpose : "");
 	whoami(l.user, sizeof(l.user));
-	lock = sw_registry_lock(o->state, true, err, sizeof(err));
+	lock = sw_registry_lock(o->state, err, sizeof(err));
 	if (lock < 0) {
 		fprintf(stderr, "sockwatch ports: %s\n", err);
 		return SW_PORTS_EXIT_FAILED;
@@ -187,7 +187,7 @@ int sw_ports_release(const char *state, __u16 port, const char *service)
 	size_t i, n = 0;
 	int lock, ret = 0;
 
-	lock = sw_registry_lock(state, true, err, sizeof(err));
+	lock = sw_registry_lock(state, err, sizeof(err));
 	if (lock < 0) {
 		fprintf(stderr, "sockwatch ports: %s\n", err);
 		return SW_PORTS_EXIT_FAILED;
@@ -253,15 +253,10 @@ int sw_ports_allocations(const char *state, bool json)
 	struct sw_json j;
 	char err[ERRLEN];
 	size_t i;
-	int lock, ret;
+	int ret;
 
-	lock = sw_registry_lock(state, false, err, sizeof(err));
-	if (lock < 0) {
-		fprintf(stderr, "sockwatch ports: %s\n", err);
-		return SW_PORTS_EXIT_FAILED;
-	}
+	/* no lock: writers replace the file whole (rename) */
 	ret = sw_registry_load(state, &s, err, sizeof(err));
-	close(lock);
 	if (ret) {
 		fprintf(stderr, "sockwatch ports: %s\n", err);
 		return SW_PORTS_EXIT_FAILED;

@@ -233,7 +233,7 @@ static int make_parent(const char *path)
 	return 0;
 }
 
-int sw_registry_lock(const char *path, bool exclusive, char *err, size_t errlen)
+int sw_registry_lock(const char *path, char *err, size_t errlen)
 {
 	char lock[PATH_MAX];
 	int fd, ret;
@@ -248,13 +248,11 @@ int sw_registry_lock(const char *path, bool exclusive, char *err, size_t errlen)
 		return -1;
 	}
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 && !exclusive && (errno == EACCES || errno == EROFS))
-		fd = open(lock, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", lock, strerror(errno));
 		return -1;
 	}
-	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+	while (flock(fd, LOCK_EX) < 0) {
 		if (errno == EINTR)
 			continue;
 		snprintf(err, errlen, "%s: flock: %s", lock, strerror(errno));
@@ -490,7 +488,7 @@ int sw_registry_expire(const char *path,
 
 	if (stat(path, &sb) < 0 && errno == ENOENT)
 		return 0;
-	lock = sw_registry_lock(path, true, err, errlen);
+	lock = sw_registry_lock(path, err, errlen);
 	if (lock < 0)
 		return -1;
 	if (sw_registry_load(path, &s, err, errlen))
@@ -636,22 +634,15 @@ int sw_ports_report_json(const struct sw_portrange *r, const char *state,
 	char range[16];
 	unsigned int p;
 	size_t k = 0;
-	int lock, ret = -1;
+	int ret = -1;
 
 	if (sw_portrange_len(r) > SW_PORTS_REPORT_MAX) {
 		snprintf(err, errlen, "range %u-%u has %u ports (at most %d)", r->lo, r->hi,
 			 sw_portrange_len(r), SW_PORTS_REPORT_MAX);
 		return -1;
 	}
-	if (state) {
-		lock = sw_registry_lock(state, false, err, errlen);
-		if (lock < 0)
-			return -1;
-		ret = sw_registry_load(state, &leases, err, errlen);
-		close(lock);
-		if (ret)
-			return -1;
-	}
+	if (state && sw_registry_load(state, &leases, err, errlen))
+		return -1;
 	c.time_wait = calloc(sw_portrange_len(r), sizeof(*c.time_wait));
 	if (!c.time_wait || sw_owner_map_build(&c.map) < 0) {
 		snprintf(err, errlen, "out of memory");

@@ -63,11 +63,12 @@ int sw_registry_parse(const char *text, size_t len, struct sw_lease_set *out,
 char *sw_registry_format(const struct sw_lease_set *s);
 
 /*
- * Take the registry's lock: flock(LOCK_EX or LOCK_SH) on PATH.lock,
+ * Take the registry's lock, for a change: flock(LOCK_EX) on PATH.lock,
  * created (with the directory of path, mode 0755) when missing. Returns
- * the lock fd (close it to release) or -1 with one line in err.
+ * the lock fd (close it to release) or -1 with one line in err. Readers
+ * take no lock: a writer replaces the file whole, by rename.
  */
-int sw_registry_lock(const char *path, bool exclusive, char *err, size_t errlen);
+int sw_registry_lock(const char *path, char *err, size_t errlen);
 /*
  * Read the state file: a missing file is an empty registry. 0, or -1
  * with one line in err (unreadable, not JSON, not a registry).
