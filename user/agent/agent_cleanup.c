@@ -80,23 +80,31 @@ static void act(struct sw_agent *a, const struct sw_suspect *s, __u64 now)
 	sw_agent_alert(a, &al);
 }
 
+/*
+ * The table, not the detectors' suspect list: that list is bounded
+ * ([agent] max_keys), and on a host with thousands of idle sockets it
+ * fills before the ones in scope are reached. Out-of-scope sockets cost
+ * a comm comparison; the rules run on the rest, as the scan runs them.
+ */
 void sw_agent_cleanup_pass(struct sw_agent *a, __u64 now)
 {
 	const struct sw_cleanup_cfg *c = &a->cfg.cleanup;
-	const struct sw_suspect *s;
 	__u32 self = (__u32)getpid();
+	struct sw_suspect s;
+	struct sw_sock *k;
 	size_t pos = 0;
 
 	if (c->mode == SW_CLEANUP_OFF)
 		return;
 	sw_cleanup_begin(&a->cleanup_acted);
-	while ((s = sw_detectors_suspect_next(a->det, &pos))) {
-		if (s->rule == SW_LEAK_FD_HEADROOM ||
-		    sw_cleanup_seen(&a->cleanup_acted, s->sock.cookie))
+	while ((k = sw_table_next(a->table, &pos))) {
+		if (!sw_cleanup_in_scope(c, k->comm) ||
+		    !sw_detectors_judge(a->det, k, now, &s) ||
+		    sw_cleanup_seen(&a->cleanup_acted, k->cookie))
 			continue;
-		if (sw_cleanup_decide(c, &a->cleanup_rate, s->rule, &s->sock,
-				      &s->decision, self, now) == SW_CLEAN_DESTROY)
-			act(a, s, now);
+		if (sw_cleanup_decide(c, &a->cleanup_rate, s.rule, &s.sock,
+				      &s.decision, self, now) == SW_CLEAN_DESTROY)
+			act(a, &s, now);
 	}
 	sw_cleanup_end(&a->cleanup_acted);
 }

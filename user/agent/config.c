@@ -149,6 +149,11 @@ static int set_cleanup_mode(struct sw_config *c, const char *v, char *err, size_
 	return sw_cleanup_parse_mode(v, &c->cleanup.mode, err, len);
 }
 
+static int set_cleanup_processes(struct sw_config *c, const char *v, char *err, size_t len)
+{
+	return sw_cleanup_set_processes(&c->cleanup, v, err, len);
+}
+
 static int set_action(struct sw_config *c, const char *v, char *err, size_t len)
 {
 	return sw_action_parse(v, &c->on_breach, err, len);
@@ -283,6 +288,7 @@ static const struct key keys[] = {
 	FN("cleanup", "mode", set_cleanup_mode),
 	SEC("cleanup", "min_age_seconds", cleanup.min_age_ns, false),
 	U32("cleanup", "max_per_minute", cleanup.max_per_minute, 1, SW_CLEANUP_MAX_PER_MINUTE),
+	FN("cleanup", "processes", set_cleanup_processes),
 
 	DBL("flood", "connections_per_second", flood.connections_per_second, 0, 1e9, true),
 	SEC("flood", "window_seconds", flood.window_ns, true),

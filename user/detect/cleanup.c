@@ -22,6 +22,7 @@ static const char *const verdict_names[SW_CLEAN_NVERDICTS] = {
 	[SW_CLEAN_OWN]		= "own_socket",
 	[SW_CLEAN_PROTECTED]	= "protected",
 	[SW_CLEAN_TOO_YOUNG]	= "too_young",
+	[SW_CLEAN_OUT_OF_SCOPE]	= "out_of_scope",
 	[SW_CLEAN_RATE_LIMITED]	= "rate_limited",
 };
 
@@ -44,6 +45,43 @@ int sw_cleanup_parse_mode(const char *s, __u8 *mode, char *err, size_t errlen)
 	}
 	snprintf(err, errlen, "unknown mode '%.32s' (want off, dry-run or enforce)", s);
 	return -1;
+}
+
+int sw_cleanup_set_processes(struct sw_cleanup_cfg *c, const char *list,
+			     char *err, size_t errlen)
+{
+	struct sw_cleanup_cfg tmp = { .nprocesses = 0 };
+	char tok[SW_COMM_LEN];
+	int r;
+
+	while ((r = sw_list_next(&list, tok, sizeof(tok))) > 0) {
+		if (!tok[0] || tmp.nprocesses == SW_CLEANUP_MAX_PROCESSES) {
+			snprintf(err, errlen, tok[0] ? "more than %d processes" : "empty process name",
+				 SW_CLEANUP_MAX_PROCESSES);
+			return -1;
+		}
+		memcpy(tmp.processes[tmp.nprocesses++], tok, sizeof(tok));
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "a process name (comm) is longer than %d characters",
+			 SW_COMM_LEN - 1);
+		return -1;
+	}
+	memcpy(c->processes, tmp.processes, sizeof(tmp.processes));
+	c->nprocesses = tmp.nprocesses;
+	return 0;
+}
+
+bool sw_cleanup_in_scope(const struct sw_cleanup_cfg *c, const char *comm)
+{
+	__u32 i;
+
+	if (!c->nprocesses)
+		return true;
+	for (i = 0; i < c->nprocesses; i++)
+		if (!strncmp(c->processes[i], comm, SW_COMM_LEN))
+			return true;
+	return false;
 }
 
 const char *sw_cleanup_mode_name(enum sw_cleanup_mode m)
@@ -96,6 +134,8 @@ enum sw_cleanup_verdict sw_cleanup_decide(const struct sw_cleanup_cfg *c,
 		return SW_CLEAN_PROTECTED;
 	if (now_ns < s->birth_ns || now_ns - s->birth_ns <= c->min_age_ns)
 		return SW_CLEAN_TOO_YOUNG;
+	if (!sw_cleanup_in_scope(c, s->comm))
+		return SW_CLEAN_OUT_OF_SCOPE;
 	if (sw_cleanup_recent(rate, now_ns) >= c->max_per_minute)
 		return SW_CLEAN_RATE_LIMITED;
 	return SW_CLEAN_DESTROY;

@@ -14,7 +14,9 @@
  *      active_traffic, young), even though close_wait alerts on sockets
  *      that layers 3-5 protect
  *   5. it is older than min_age (since birth)
- *   6. fewer than max_per_minute destroys in the last 60 seconds
+ *   6. its owner's comm is one of `processes`, when that list is set
+ *      (a scope: clean-up only for the applications known to leak)
+ *   7. fewer than max_per_minute destroys in the last 60 seconds
  * Dry-run counts against the rate limit as enforce would, so that its
  * report is what enforce would have done.
  *
@@ -37,12 +39,16 @@ enum sw_cleanup_mode {
 };
 
 #define SW_CLEANUP_MAX_PER_MINUTE	1000
+#define SW_CLEANUP_MAX_PROCESSES	16
 
 /* The [cleanup] config section. */
 struct sw_cleanup_cfg {
 	__u8  mode;		/* enum sw_cleanup_mode; default off */
 	__u64 min_age_ns;	/* default 300 s */
 	__u32 max_per_minute;	/* 1..SW_CLEANUP_MAX_PER_MINUTE; default 10 */
+	/* exact comm names; none: every process */
+	char  processes[SW_CLEANUP_MAX_PROCESSES][SW_COMM_LEN];
+	__u32 nprocesses;
 };
 
 enum sw_cleanup_verdict {
@@ -52,6 +58,7 @@ enum sw_cleanup_verdict {
 	SW_CLEAN_OWN,
 	SW_CLEAN_PROTECTED,	/* the decision's reason says which layer */
 	SW_CLEAN_TOO_YOUNG,	/* younger than min_age */
+	SW_CLEAN_OUT_OF_SCOPE,	/* owner not in processes */
 	SW_CLEAN_RATE_LIMITED,
 	SW_CLEAN_NVERDICTS
 };
@@ -86,6 +93,11 @@ void sw_cleanup_end(struct sw_cleanup_acted *a);
 void sw_cleanup_defaults(struct sw_cleanup_cfg *c);
 /* "off", "dry-run", "enforce": 0, or -1 with a reason in err. */
 int sw_cleanup_parse_mode(const char *s, __u8 *mode, char *err, size_t errlen);
+/* "a,b,c" (comm names; empty: every process). 0, or -1 with err. */
+int sw_cleanup_set_processes(struct sw_cleanup_cfg *c, const char *list,
+			     char *err, size_t errlen);
+/* Whether comm is in the processes list (any, when the list is empty). */
+bool sw_cleanup_in_scope(const struct sw_cleanup_cfg *c, const char *comm);
 const char *sw_cleanup_mode_name(enum sw_cleanup_mode m);
 const char *sw_cleanup_verdict_name(enum sw_cleanup_verdict v);
 
