@@ -114,7 +114,7 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
 	if (oldstate == newstate)
 		return 0;
-	if (owned_only && info && (info->flags & SWK_RELEASED))
+	if (owned_only && info && (info->flags & SW_F_RELEASED))
 		return 0;
 
 	e = event_reserve(event_kind(info, oldstate, newstate));
