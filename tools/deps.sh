@@ -9,6 +9,8 @@ pkgs=(
 	libtree-sitter-dev
 	iproute2 jq curl prometheus procps
 	libclang-rt-dev
+	libgnutls28-dev
+	openssl
 )
 
 missing=()
