@@ -234,16 +234,22 @@ static void *health_main(void *arg)
 {
 	struct sw_agent *a = arg;
 	struct sw_health_report *r = malloc(sizeof(*r));
+	struct sw_ifstats *prev = calloc(1, sizeof(*prev));
 	struct sw_health_limits lim;
 
-	if (!r)
+	if (!r || !prev) {
+		free(r);
+		free(prev);
 		return NULL;
+	}
 	pthread_mutex_lock(&a->lock);
 	while (a->health_running) {
 		sw_health_limits_from_config(&a->cfg.health, &lim);
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
+		lim.ifs_prev = prev;
 		sw_health_run(&lim, 0, r);
+		*prev = r->ifs;
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
@@ -255,6 +261,7 @@ static void *health_main(void *arg)
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(r);
+	free(prev);
 	return NULL;
 }
 

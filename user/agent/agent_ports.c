@@ -2,7 +2,8 @@
 /*
  * The agent's side of the port registry (health/port_registry.h): the
  * watchdog that releases the leases of dead services, and the API
- * /api/v1/ports/allocations and /api/v1/ports?range=A-B.
+ * /api/v1/ports/allocations and /api/v1/ports?range=A-B; with them the
+ * seed's other network endpoint, /api/v1/netstats.
  *
  * All of it works on the state file under the registry's flock, never
  * under the agent's lock (it lists sockets and reads /proc): the lock is
@@ -164,8 +165,35 @@ static int api_ports(const struct sw_http_req *req, struct sw_http_resp *resp,
 	return 0;
 }
 
+/* ---- /api/v1/netstats ---- */
+
+static int api_netstats(const struct sw_http_req *req, struct sw_http_resp *resp,
+			void *ctx)
+{
+	struct sw_agent *a = ctx;
+	struct sw_ifstats *prev = malloc(sizeof(*prev));
+	int ret;
+
+	if (!prev)
+		return sw_http_resp_error(resp, 500, "out of memory");
+	/* growth against the watchdog's last run */
+	pthread_mutex_lock(&a->lock);
+	*prev = a->health.ifs;
+	if (!a->have_health)
+		prev->n = 0;
+	pthread_mutex_unlock(&a->lock);
+	ret = sw_netstats_json(&resp->json, prev);
+	free(prev);
+	if (ret < 0) {
+		sw_json_reset(&resp->json);
+		return sw_http_resp_error(resp, 500, "%s", strerror(-ret));
+	}
+	return 0;
+}
+
 void sw_agent_register_ports_api(struct sw_agent *a)
 {
+	sw_http_route(a->http, "/api/v1/netstats", api_netstats, a, 0);
 	sw_http_route(a->http, "/api/v1/ports", api_ports, a, 0);
 	sw_http_route(a->http, "/api/v1/ports/allocations", api_allocations, a, 0);
 }
