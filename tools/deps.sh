@@ -16,6 +16,8 @@ pkgs=(
 	libcurl4-gnutls-dev
 	prometheus-alertmanager
 	libclang-rt-dev
+	libgnutls28-dev
+	openssl
 )
 
 missing=()

@@ -218,40 +218,54 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 	}
 }
 
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ns / 1000000000ULL;
+	until.tv_nsec += ns % 1000000000ULL;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (*running && pthread_cond_timedwait(cond, &a->lock, &until) != ETIMEDOUT)
+		;
+}
+
 static void *health_main(void *arg)
 {
 	struct sw_agent *a = arg;
 	struct sw_health_report *r = malloc(sizeof(*r));
+	struct sw_ifstats *prev = calloc(1, sizeof(*prev));
 	struct sw_health_limits lim;
-	struct timespec until;
 
-	if (!r)
+	if (!r || !prev) {
+		free(r);
+		free(prev);
 		return NULL;
+	}
 	pthread_mutex_lock(&a->lock);
 	while (a->health_running) {
 		sw_health_limits_from_config(&a->cfg.health, &lim);
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
+		lim.ifs_prev = prev;
 		sw_health_run(&lim, 0, r);
+		*prev = r->ifs;
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
 		health_alerts(a, r);
 		a->health = *r;
 		a->have_health = true;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += a->cfg.health.interval_ns / 1000000000ULL;
-		until.tv_nsec += a->cfg.health.interval_ns % 1000000000ULL;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (a->health_running &&
-		       pthread_cond_timedwait(&health_cond, &a->lock, &until) != ETIMEDOUT)
-			;
+		sw_agent_sleep(a, &health_cond, &a->health_running,
+			       a->cfg.health.interval_ns);
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(r);
+	free(prev);
 	return NULL;
 }
 
@@ -326,7 +340,7 @@ static void reload(struct sw_agent *a)
 
 	if (!c)
 		return;
-	if (load_config(&a->opts, c)) {
+	if (load_config(&a->opts, c) || !sw_agent_cleanup_allowed(a, c)) {
 		a->reload_errors++;
 		logf_("error", "reload rejected, keeping the running configuration");
 		free(c);
@@ -421,6 +435,8 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: out of memory\n");
 		return -1;
 	}
+	if (sw_agent_cleanup_start(a))
+		return -1;
 	/* HTTP before BPF: a bad address or token fails before attaching */
 	if (start_http(a))
 		return -1;
@@ -440,6 +456,8 @@ static int start(struct sw_agent *a)
 		a->snapshot_sockets = n;
 	if (health_start(a))
 		logf_("warning", "health watchdog not started");
+	if (sw_agent_ports_start(a))
+		logf_("warning", "port registry watchdog not started");
 	/* routes last: a request during start-up would find no loader yet */
 	if (a->http)
 		sw_agent_register_api(a);
@@ -449,6 +467,7 @@ static int start(struct sw_agent *a)
 static void stop(struct sw_agent *a)
 {
 	health_stop(a);
+	sw_agent_ports_stop(a);
 	sw_http_stop(a->http);
 	sw_loader_stop(a->loader);
 	sw_actions_stop(&a->actions);
@@ -499,6 +518,7 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 	}
 	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
+		sw_agent_cleanup_pass(a, now);
 		am_sweep(a);
 	}
 	sw_actions_reap(&a->actions, now);

@@ -491,6 +491,7 @@ void sw_agent_register_api(struct sw_agent *a)
 
 	for (i = 0; i < NROUTES; i++)
 		sw_http_route(a->http, routes[i].path, routes[i].fn, a, routes[i].flags);
+	sw_agent_register_ports_api(a);
 }
 
 unsigned int sw_agent_api_get(struct sw_agent *a, const char *path,
