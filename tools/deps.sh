@@ -11,7 +11,13 @@ pkgs=(
 	libcurl4-gnutls-dev
 	tmux
 	iproute2 jq curl prometheus procps
+	runc busybox-static
+	libyaml-dev libcrypt-dev libgnutls28-dev
+	libcurl4-gnutls-dev
+	prometheus-alertmanager
 	libclang-rt-dev
+	libgnutls28-dev
+	openssl
 )
 
 missing=()

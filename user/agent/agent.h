@@ -17,12 +17,14 @@
 #include "detect/actions.h"
 #include "detect/alerts.h"
 #include "agent/config.h"
+#include "agent/alertmanager.h"
 #include "detect/detectors.h"
 #include "detect/flood.h"
 #include "health/health.h"
 #include "http/http_server.h"
 #include "kernel/loader.h"
 #include "table/sock_table.h"
+#include "table/workload.h"
 
 #define SW_RECENT_ALERTS	128	/* kept for /api/v1/leaks */
 #define SW_ALERT_NAMES		32	/* distinct alert names counted */
@@ -34,6 +36,8 @@ struct sw_agent_opts {
 	const char *on_breach;		/* overrides [actions] on_breach */
 	const char *listen;		/* overrides [http] listen */
 	const char *token_file;		/* overrides [http] token_file */
+	const char *web_config;		/* overrides [http] web_config */
+	const char *alertmanager;	/* overrides [alerts] alertmanager_url */
 	const char *manifest;		/* overrides [manifest] path */
 	__u32 ring_buffer_kb;		/* 0, or the default of [agent] ring_buffer_kb */
 	bool no_http;
@@ -64,12 +68,25 @@ struct sw_agent {
 	struct sw_actions actions;
 	struct sw_http *http;
 	struct sw_cmdline_cache cmdlines;
+	struct sw_workloads *wl;	/* cgroup id -> workload; NULL: unknown */
+	struct sw_am *am;		/* Alertmanager sender; NULL: none */
 
 	/* health watchdog: its own thread, the report swapped under lock */
 	pthread_t health_thread;
 	bool health_running;
 	struct sw_health_report health;
 	bool have_health;
+
+	/* port registry watchdog (agent_ports.c) */
+	pthread_t ports_thread;
+	bool ports_running;
+
+	/* [cleanup] (agent_cleanup.c); destroy_probe: 0 when SOCK_DESTROY works */
+	int destroy_probe;
+	struct sw_cleanup_rate cleanup_rate;
+	struct sw_cleanup_acted cleanup_acted;
+	__u64 cleanup_total[SW_CLEANUP_ENFORCE + 1][SW_LEAK_NRULES];
+	__u64 cleanup_failed;
 
 	/* recent alerts, a ring, for /api/v1/leaks */
 	struct sw_alert recent[SW_RECENT_ALERTS];
@@ -130,7 +147,40 @@ void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al);
 /* The owner's command line, cached for a few seconds; "" if gone. */
 const char *sw_agent_cmdline(struct sw_agent *a, __u32 pid);
 
-/* HTTP routes (agent_api.c, agent_metrics.c). */
+/* Workload identity (agent_workload.c); callers hold the lock. */
+struct sw_prom;
+int sw_agent_workloads_start(struct sw_agent *a);
+void sw_agent_workloads_refresh(struct sw_agent *a);
+const struct sw_workload *sw_agent_sock_workload(struct sw_agent *a,
+						 const struct sw_sock *s);
+void sw_agent_alert_workload(struct sw_agent *a, struct sw_alert *al);
+void sw_agent_workload_metrics(struct sw_prom *p, struct sw_agent *a);
+
+/*
+ * Clean-up of leaked sockets (agent_cleanup.c): probe at start (-1 with
+ * one line when enforce cannot work), then one pass after each leak scan.
+ * The pass runs under the lock.
+ */
+int sw_agent_cleanup_start(struct sw_agent *a);
+/* Whether cfg may run here (enforce needs SOCK_DESTROY); one line if not. */
+bool sw_agent_cleanup_allowed(const struct sw_agent *a, const struct sw_config *cfg);
+void sw_agent_cleanup_pass(struct sw_agent *a, __u64 now_ns);
+
+/*
+ * The port registry's watchdog (agent_ports.c), a thread of its own so
+ * that slow health checks do not delay it: every [health]
+ * interval_seconds it releases the leases whose pid is gone and whose
+ * port is free, alerting port_lease_expired.
+ */
+int sw_agent_ports_start(struct sw_agent *a);
+/* A watchdog thread's pause: up to ns, under the lock, until *running is
+ * cleared and cond signalled. */
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns);
+void sw_agent_ports_stop(struct sw_agent *a);
+
+/* HTTP routes (agent_api.c, agent_metrics.c, agent_ports.c). */
+void sw_agent_register_ports_api(struct sw_agent *a);
 void sw_agent_register_api(struct sw_agent *a);
 int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 		     void *ctx);

@@ -60,7 +60,8 @@ static void json_endpoint(struct sw_json *j, const char *ka, const char *kp,
 }
 
 static void sock_json(struct sw_json *j, const struct sw_sock *s,
-		      const struct sw_prot_decision *d, __u64 now)
+		      const struct sw_prot_decision *d, __u64 now,
+		      const struct sw_workload *w)
 {
 	sw_json_obj_begin(j);
 	sw_json_kuint(j, "sock", s->cookie);
@@ -84,6 +85,7 @@ static void sock_json(struct sw_json *j, const struct sw_sock *s,
 	sw_json_kbool(j, "preexisting", s->flags & SW_F_PREEXISTING);
 	sw_json_kbool(j, "released", s->flags & SW_F_RELEASED);
 	sw_json_kstr(j, "protection", sw_prot_reason_name(d->reason));
+	sw_workload_json(j, w);
 	sw_json_obj_end(j);
 }
 
@@ -109,8 +111,12 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 	now = sw_mono_now();
 	while ((s = sw_table_next(a->table, &pos))) {
 		bool decide = (q.has & SW_Q_PROTECTION) || n < limit;
+		const struct sw_workload *w;
 
 		if (!sock_match(&q, s))
+			continue;
+		w = sw_agent_sock_workload(a, s);
+		if (!sw_workload_match(&q.wf, w))
 			continue;
 		/* a decision reads the owner's command line: only when used */
 		if (decide)
@@ -122,7 +128,7 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 			continue;
 		matched++;
 		if (n < limit) {
-			sock_json(j, s, &d, now);
+			sock_json(j, s, &d, now, w);
 			n++;
 		}
 	}
@@ -211,7 +217,8 @@ static struct proc_row *proc_rows(struct sw_agent *a, size_t *n)
 }
 
 static void proc_json(struct sw_agent *a, struct sw_json *j,
-		      const struct proc_row *r, __u64 now)
+		      const struct proc_row *r, const struct sw_workload *w,
+		      __u64 now)
 {
 	const struct sw_proc *p = r->p;
 	struct sw_key key = { .kind = SW_KEY_PROCESS, .pid = p->pid };
@@ -240,6 +247,7 @@ static void proc_json(struct sw_agent *a, struct sw_json *j,
 		sw_det_key_json(j, a->det, k, now);
 	else
 		sw_json_null(j);
+	sw_workload_json(j, w);
 	sw_json_obj_end(j);
 }
 
@@ -250,10 +258,11 @@ static int api_processes(const struct sw_http_req *req, struct sw_http_resp *res
 	struct sw_json *j = &resp->json;
 	struct proc_row *rows;
 	struct sw_query q;
+	const struct sw_workload *w;
 	size_t i, n;
 	__u64 now;
 
-	if (bad_query(req, resp, SW_Q_PID | SW_Q_COMM, &q))
+	if (bad_query(req, resp, SW_Q_PID | SW_Q_COMM | SW_Q_WORKLOAD, &q))
 		return 0;
 	pthread_mutex_lock(&a->lock);
 	rows = proc_rows(a, &n);
@@ -272,7 +281,10 @@ static int api_processes(const struct sw_http_req *req, struct sw_http_resp *res
 			continue;
 		if ((q.has & SW_Q_COMM) && strncmp(p->comm, q.comm, SW_COMM_LEN))
 			continue;
-		proc_json(a, j, &rows[i], now);
+		w = sw_workloads_lookup(a->wl, 0, p->pid);
+		if (!sw_workload_match(&q.wf, w))
+			continue;
+		proc_json(a, j, &rows[i], w, now);
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(rows);
@@ -479,6 +491,7 @@ void sw_agent_register_api(struct sw_agent *a)
 
 	for (i = 0; i < NROUTES; i++)
 		sw_http_route(a->http, routes[i].path, routes[i].fn, a, routes[i].flags);
+	sw_agent_register_ports_api(a);
 }
 
 unsigned int sw_agent_api_get(struct sw_agent *a, const char *path,
