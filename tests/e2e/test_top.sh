@@ -189,6 +189,45 @@ batch_first() {	# the first row of the last screen
 check "-b --sort close_wait: the same answer, the leaker first with $NDROP" batch_first ||
 	sed 's/^/  #   /' "$TMP/batch2.txt"
 
+# ---------------------------------------------------------------- --by unit
+# Three listeners in two cgroups named as systemd names a service's (as
+# tests/e2e/test_agent_workload.sh makes them where systemd is not PID 1):
+# one row per unit, with the sums.
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+CGTOP=$CG2/sw-top-$$.slice
+UA=sw-top-a-$$.service UB=sw-top-b-$$.service
+by_cleanup() {
+	local d
+	for d in "$CGTOP/system.slice/$UA" "$CGTOP/system.slice/$UB" "$CGTOP/system.slice" "$CGTOP"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+}
+trap 'cleanup_tmux; _cleanup; by_cleanup' EXIT
+listen_in() {	# listen_in CGROUP: a listener on 127.0.16.5 in that cgroup
+	spawn sh -c 'echo $$ > "$1/cgroup.procs" && exec python3 -c "
+import socket, time
+s = socket.socket(); s.bind((\"127.0.16.5\", 0)); s.listen()
+print(\"ready\", s.getsockname()[1], flush=True); time.sleep(600)"' sh "$1" > "$TMP/in.$LAST_PID.out"
+}
+if [ -n "$CG2" ] && mkdir -p "$CGTOP/system.slice/$UA" "$CGTOP/system.slice/$UB"; then
+	BYP=()
+	listen_in "$CGTOP/system.slice/$UA"; BYP+=("$LAST_PID")
+	listen_in "$CGTOP/system.slice/$UA"; BYP+=("$LAST_PID")
+	listen_in "$CGTOP/system.slice/$UB"; BYP+=("$LAST_PID")
+	in_cg() { grep -q "sw-top-[ab]-$$" /proc/"$1"/cgroup; }
+	for p in "${BYP[@]}"; do wait_for 10 in_cg "$p" || not_ok "pid $p not in its cgroup"; done
+	timeout 60 "$SW" top --json -n 2 -i 0.5 --by unit > "$TMP/by.json" 2> "$TMP/by.err"
+	check "--by unit exits 0" test $? -eq 0
+	check "--by unit: one row for $UA, its 2 processes and 2 sockets" \
+		jqt -s --arg u "$UA" '.[-1] | .by == "unit" and ([.processes[] | select(.key == $u)] | length == 1 and .[0].processes == 2 and .[0].sockets == 2 and .[0].listen == 2 and .[0].pid == null)' "$TMP/by.json"
+	check "--by unit: one row for $UB, 1 process" \
+		jqt -s --arg u "$UB" '.[-1] | [.processes[] | select(.key == $u)] | length == 1 and .[0].processes == 1 and .[0].sockets == 1' "$TMP/by.json"
+	for p in "${BYP[@]}"; do stop "$p"; done
+	by_cleanup
+else
+	not_ok "--by unit: no cgroup2 mount to make units in"
+fi
+
 # ---------------------------------------------------------------- JSON vs the agent
 umask 077
 echo "top-test-token-$$" > "$TMP/token"
