@@ -207,7 +207,7 @@ listen_in() {	# listen_in CGROUP: a listener on 127.0.16.5 in that cgroup
 	spawn sh -c 'echo $$ > "$1/cgroup.procs" && exec python3 -c "
 import socket, time
 s = socket.socket(); s.bind((\"127.0.16.5\", 0)); s.listen()
-print(\"ready\", s.getsockname()[1], flush=True); time.sleep(600)"' sh "$1" > "$TMP/in.$LAST_PID.out"
+print(\"ready\", s.getsockname()[1], flush=True); time.sleep(600)"' sh "$1" > /dev/null
 }
 if [ -n "$CG2" ] && mkdir -p "$CGTOP/system.slice/$UA" "$CGTOP/system.slice/$UB"; then
 	BYP=()
