@@ -23,6 +23,7 @@
 #include "top/top_view.h"
 
 #define DRILL_LIMIT	"1000"
+#define KEY_POLL_MS	100	/* keys and resizes are seen this often */
 
 struct top_opts {
 	double interval;
@@ -418,7 +419,7 @@ static int run_screen(struct top_view *v, struct top_source *src)
 	double next = now_mono() + v->interval;
 	char err[TOP_LINE - 16];
 	size_t dsel = 0;
-	bool go = true;
+	bool go = true, dirty = false;
 	int ch, rc = 0;
 
 	if (top_curses_start()) {
@@ -431,21 +432,30 @@ static int run_screen(struct top_view *v, struct top_source *src)
 	while (go && !got_stop) {
 		double left = next - now_mono();
 
+		/* at most KEY_POLL_MS: a resize arrives as a key (KEY_RESIZE)
+		 * that ncurses queues itself, not on stdin */
+		if (left > KEY_POLL_MS / 1e3)
+			left = KEY_POLL_MS / 1e3;
 		if (left > 0 && top_source_wait(src, (int)(left * 1000) + 1,
 						STDIN_FILENO, err, sizeof(err))) {
 			rc = 1;
 			break;
 		}
-		while (go && (ch = top_curses_key()) != ERR)
+		while (go && (ch = top_curses_key()) != ERR) {
 			go = on_key(v, src, ch, &dsel);
+			dirty = true;
+		}
 		if (now_mono() >= next) {
 			next += v->interval;
 			if (next < now_mono())
 				next = now_mono() + v->interval;
 			if (!v->paused && fetch(v, src, err, sizeof(err)))
 				snprintf(v->message, sizeof(v->message), "%s", err);
+			dirty = true;
 		}
-		top_curses_draw(v, now_wall(), &dsel);
+		if (dirty)
+			top_curses_draw(v, now_wall(), &dsel);
+		dirty = false;
 	}
 	top_curses_stop();
 	if (saved >= 0) {

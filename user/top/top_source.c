@@ -204,19 +204,16 @@ static long long mono_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* 1 when fd is readable now or within timeout_ms, 0 if not, -1 on EINTR. */
+/* 1 when fd (-1: none) is readable now or within timeout_ms, 0 if not
+ * (a signal included), -1 on another error. */
 static int fd_ready(int fd, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int n;
+	int n = poll(&p, fd >= 0, timeout_ms);
 
-	if (fd < 0) {
-		if (timeout_ms > 0)
-			n = poll(NULL, 0, timeout_ms);
-		return 0;
-	}
-	n = poll(&p, 1, timeout_ms);
-	return n < 0 ? -1 : n > 0;
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	return n > 0;
 }
 
 int top_source_wait(struct top_source *s, int timeout_ms, int fd,
@@ -225,8 +222,12 @@ int top_source_wait(struct top_source *s, int timeout_ms, int fd,
 	long long until = mono_ms() + timeout_ms;
 	long long left;
 
-	if (!s->agent)
-		return fd_ready(fd, timeout_ms) < 0 && errno != EINTR ? -1 : 0;
+	if (!s->agent) {
+		if (fd_ready(fd, timeout_ms) >= 0)
+			return 0;
+		snprintf(err, errlen, "waiting: %s", strerror(errno));
+		return -1;
+	}
 	/* the engine drains its ring buffer at least every STEP_MS */
 	while ((left = until - mono_ms()) > 0) {
 		if (sw_agent_step(s->agent, left < STEP_MS ? (int)left : STEP_MS)) {
