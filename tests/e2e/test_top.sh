@@ -9,7 +9,8 @@
 # drill-down lists its CLOSE_WAIT sockets with ages that grow, a resize to
 # 60x15 still renders, q exits 0 and leaves no program attached. Batch:
 # -b text, --json against an agent's /api/v1/processes, --agent with a
-# wrong token; bad input.
+# wrong token, --agent over TLS with a client certificate and basic auth;
+# --by unit; colours and NO_COLOR; the C locale; bad input.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/leak_workload.py"
@@ -26,6 +27,9 @@ command -v tmux >/dev/null || { not_ok "tmux is not installed"; finish; exit 1; 
 bad() {
 	local pat=${*: -1}
 	check "$pat" fails_with "$pat" "$SW" top "${@:1:$#-1}" < /dev/null
+	# fails_with takes any non-zero exit: not one from a signal (a crash)
+	timeout 60 "$SW" top "${@:1:$#-1}" < /dev/null > /dev/null 2>&1
+	check "  ... exit $? is the program's, not a signal's" test $? -lt 124
 }
 bad -b --sort nosuch "^sockwatch top: unknown sort column 'nosuch' \\(columns: pid, comm, "
 bad -b -i 0 "^sockwatch top: invalid interval '0'"
@@ -153,7 +157,11 @@ fi
 $T send-keys -t top q
 dead() { [ "$($T display -p -t top '#{pane_dead}')" = 1 ]; }
 check "q ends top" wait_for 20 dead
-check "top exited 0" test "$($T display -p -t top '#{pane_dead_status}')" = 0
+# tmux may mark the pane dead (its pty closed) before it has the status
+status_known() { ST=$($T display -p -t top '#{pane_dead_status}/#{pane_dead_signal}'); [ "$ST" != / ]; }
+wait_for 10 status_known
+ST=$($T display -p -t top '#{pane_dead_status}/#{pane_dead_signal}')
+check "top exited 0 (status/signal '$ST')" test "$ST" = 0/
 check "no program of top's left attached" wait_for 10 ids_gone $IDS
 
 # NO_COLOR: attributes (bold, reverse) but no colour; and the C locale
@@ -203,25 +211,27 @@ by_cleanup() {
 	done
 }
 trap 'cleanup_tmux; _cleanup; by_cleanup' EXIT
-listen_in() {	# listen_in CGROUP: a listener on 127.0.16.5 in that cgroup
+listen_in() {	# listen_in CGROUP N: a listener on 127.0.16.5 in that cgroup
 	spawn sh -c 'echo $$ > "$1/cgroup.procs" && exec python3 -c "
 import socket, time
 s = socket.socket(); s.bind((\"127.0.16.5\", 0)); s.listen()
-print(\"ready\", s.getsockname()[1], flush=True); time.sleep(600)"' sh "$1" > /dev/null
+print(\"ready\", s.getsockname()[1], flush=True); time.sleep(600)"' sh "$1" > "$TMP/in.$2.out"
 }
 if [ -n "$CG2" ] && mkdir -p "$CGTOP/system.slice/$UA" "$CGTOP/system.slice/$UB"; then
 	BYP=()
-	listen_in "$CGTOP/system.slice/$UA"; BYP+=("$LAST_PID")
-	listen_in "$CGTOP/system.slice/$UA"; BYP+=("$LAST_PID")
-	listen_in "$CGTOP/system.slice/$UB"; BYP+=("$LAST_PID")
-	in_cg() { grep -q "sw-top-[ab]-$$" /proc/"$1"/cgroup; }
-	for p in "${BYP[@]}"; do wait_for 10 in_cg "$p" || not_ok "pid $p not in its cgroup"; done
+	listen_in "$CGTOP/system.slice/$UA" 1; BYP+=("$LAST_PID")
+	listen_in "$CGTOP/system.slice/$UA" 2; BYP+=("$LAST_PID")
+	listen_in "$CGTOP/system.slice/$UB" 3; BYP+=("$LAST_PID")
+	for i in 1 2 3; do
+		ready_port "$TMP/in.$i.out" > /dev/null || not_ok "listener $i in its unit did not start"
+	done
 	timeout 60 "$SW" top --json -n 2 -i 0.5 --by unit > "$TMP/by.json" 2> "$TMP/by.err"
 	check "--by unit exits 0" test $? -eq 0
 	check "--by unit: one row for $UA, its 2 processes and 2 sockets" \
 		jqt -s --arg u "$UA" '.[-1] | .by == "unit" and ([.processes[] | select(.key == $u)] | length == 1 and .[0].processes == 2 and .[0].sockets == 2 and .[0].listen == 2 and .[0].pid == null)' "$TMP/by.json"
 	check "--by unit: one row for $UB, 1 process" \
-		jqt -s --arg u "$UB" '.[-1] | [.processes[] | select(.key == $u)] | length == 1 and .[0].processes == 1 and .[0].sockets == 1' "$TMP/by.json"
+		jqt -s --arg u "$UB" '.[-1] | [.processes[] | select(.key == $u)] | length == 1 and .[0].processes == 1 and .[0].sockets == 1' "$TMP/by.json" ||
+		{ cat "$TMP/by.err"; jq -c -s '.[-1].processes[] | {key, processes, sockets}' "$TMP/by.json"; }
 	for p in "${BYP[@]}"; do stop "$p"; done
 	by_cleanup
 else
@@ -244,7 +254,9 @@ timeout 60 "$SW" top --json -n 3 -i 1 --sort close_wait -C "$TMP/sw.ini" > "$TMP
 check "--json -n 3 exits 0" test $? -eq 0
 check "--json: three documents, each one line of JSON" \
 	jqt -s 'length == 3 and all(has("header") and (.processes | type == "array"))' "$TMP/top.json"
-tapi /api/v1/processes > "$TMP/procs.json"
+# a busy machine may keep the agent from answering in 5 s: ask again
+got_procs() { tapi /api/v1/processes > "$TMP/procs.json" && jqt '.processes | length > 0' "$TMP/procs.json"; }
+wait_for 30 got_procs || not_ok "no answer from the agent's /api/v1/processes"
 echo "  # top: $(jq -c -s ".[-1].processes[] | select(.pid == $LEAKY)" "$TMP/top.json")"
 echo "  # agent: $(jq -c ".processes[] | select(.pid == $LEAKY) | del(.detector)" "$TMP/procs.json")"
 # same_as_api PID: top's row for PID and the agent's entry agree
@@ -258,7 +270,8 @@ same_as_api() {
 }
 check "--json (standalone) matches the agent's /api/v1/processes for the leaker" same_as_api "$LEAKY"
 check "--json: the leaker first by close_wait, with its oldest CLOSE_WAIT's age, flagged" \
-	jqt -s ".[-1].processes[0] | .pid == $LEAKY and .close_wait == $NDROP and .cw_age > 1 and .leak" "$TMP/top.json"
+	jqt -s ".[-1].processes[0] | .pid == $LEAKY and .close_wait == $NDROP and .cw_age > 1 and .leak" "$TMP/top.json" ||
+	jq -c -s '.[-1].processes[:3][] | {pid, comm, close_wait, cw_age, leak}' "$TMP/top.json" | sed 's/^/  #   /'
 
 timeout 60 "$SW" top --agent "http://$API" --token-file "$TMP/token" --json -n 2 -i 0.5 \
 	--sort close_wait > "$TMP/remote.json" 2> "$TMP/remote.err"
@@ -273,6 +286,44 @@ bad -b --agent "http://$API" --token-file "$TMP/wrong" \
 
 stop "$AG"
 check "agent exits 0" test $? -eq 0
+
+# ---------------------------------------------------------------- --agent over TLS
+# An agent with a web config (TLS, a client certificate required, basic
+# auth): top with the CA, its certificate and the password file reads it;
+# without the certificate, or with a wrong password, one line and exit 1.
+D=$TMP/pki
+mkdir -p "$D"
+. "$(dirname "$0")/helpers/pki.sh"
+ca ca "sockwatch top test CA" &&
+	cert server ca 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' /CN=localhost &&
+	cert client ca 'extendedKeyUsage=clientAuth\n' /CN=top ||
+	not_ok "openssl did not make the certificates"
+chmod 600 "$D"/*.key
+cat > "$TMP/web.yml" <<YML
+tls_server_config:
+  cert_file: pki/server.crt
+  key_file: pki/server.key
+  client_auth_type: RequireAndVerifyClientCert
+  client_ca_file: pki/ca.crt
+basic_auth_users:
+  top: '$(bcrypt top-pass-$$ 10)'
+YML
+echo "top:top-pass-$$" > "$TMP/basic"
+echo "top:not-it-$$" > "$TMP/basic-wrong"
+start_agent tls --web-config "$TMP/web.yml" -C "$TMP/sw.ini" --alerts /dev/null ||
+	{ not_ok "TLS agent did not start"; finish; exit 1; }
+TLS=(--agent "https://$API" --cacert "$D/ca.crt")
+timeout 60 "$SW" top "${TLS[@]}" --cert "$D/client.crt" --key "$D/client.key" \
+	--basic-auth-file "$TMP/basic" --json -n 1 --sort close_wait > "$TMP/tls.json" 2> "$TMP/tls.err"
+check "--agent https:// with the CA, a client certificate and basic auth: exit 0" test $? -eq 0
+check "  ... the leaker first, as over plain HTTP" \
+	jqt -s ".[-1].processes[0] | .pid == $LEAKY and .close_wait == $NDROP" "$TMP/tls.json"
+bad -b "${TLS[@]}" --basic-auth-file "$TMP/basic" "^sockwatch top: https://$API/api/v1/status: "
+bad -b "${TLS[@]}" --cert "$D/client.crt" --key "$D/client.key" \
+	--basic-auth-file "$TMP/basic-wrong" "^sockwatch top: /api/v1/status: the agent answered 401"
+bad -b --agent "https://$API" --cert "$D/client.crt" "^sockwatch top: --cert and --key go together"
+stop "$AG"
+
 for p in "$ASK" "$DROP" "$LEAKY" "$POLITE"; do
 	stop "$p"
 done

@@ -32,14 +32,13 @@ struct top_opts {
 	int sort;			/* enum top_col */
 	struct top_filter filter;
 	const char *by;
-	const char *agent_url;
-	const char *token_file;
+	struct top_remote remote;	/* --agent and its credentials */
 	const char *config;
 };
 
 enum {
 	OPT_JSON = 1000, OPT_SORT, OPT_PORT, OPT_STATE, OPT_BY, OPT_AGENT,
-	OPT_TOKEN,
+	OPT_TOKEN, OPT_BASIC, OPT_CACERT, OPT_CERT, OPT_KEY,
 };
 
 static const struct argp_option options[] = {
@@ -56,6 +55,10 @@ static const struct argp_option options[] = {
 	{ "by", OPT_BY, "KEY", 0, "One row per workload: unit, container or pod", 0 },
 	{ "agent", OPT_AGENT, "URL", 0, "Read a running agent's API (http://HOST:PORT) instead of loading programs", 0 },
 	{ "token-file", OPT_TOKEN, "FILE", 0, "With --agent: the agent's bearer token", 0 },
+	{ "basic-auth-file", OPT_BASIC, "FILE", 0, "With --agent: USER:PASSWORD on its first line (web config basic_auth_users)", 0 },
+	{ "cacert", OPT_CACERT, "FILE", 0, "With an https:// agent: the CA of its certificate", 0 },
+	{ "cert", OPT_CERT, "FILE", 0, "With an https:// agent: a client certificate (PEM)", 0 },
+	{ "key", OPT_KEY, "FILE", 0, "With --cert: its private key (PEM)", 0 },
 	{ "config", 'C', "FILE", 0, "Standalone: the agent's INI configuration (thresholds)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages", 0 },
 	{ 0 },
@@ -169,10 +172,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->by = arg;
 		break;
 	case OPT_AGENT:
-		o->agent_url = arg;
+		o->remote.url = arg;
 		break;
 	case OPT_TOKEN:
-		o->token_file = arg;
+		o->remote.token_file = arg;
+		break;
+	case OPT_BASIC:
+		o->remote.basic_auth_file = arg;
+		break;
+	case OPT_CACERT:
+		o->remote.cacert = arg;
+		break;
+	case OPT_CERT:
+		o->remote.cert = arg;
+		break;
+	case OPT_KEY:
+		o->remote.key = arg;
 		break;
 	case 'C':
 		o->config = arg;
@@ -185,9 +200,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		sw_arg_fail(state, "unexpected argument '%s'", clean);
 		break;
 	case ARGP_KEY_END:
-		if (o->token_file && !o->agent_url)
-			sw_arg_fail(state, "--token-file needs --agent URL");
-		if (o->config && o->agent_url)
+		if (!o->remote.url && (o->remote.token_file || o->remote.basic_auth_file ||
+				       o->remote.cacert || o->remote.cert || o->remote.key))
+			sw_arg_fail(state, "--token-file, --basic-auth-file, --cacert, --cert and --key need --agent URL");
+		if (!o->remote.cert != !o->remote.key)
+			sw_arg_fail(state, "--cert and --key go together");
+		if (o->config && o->remote.url)
 			sw_arg_fail(state, "--config applies to the standalone mode, not to --agent");
 		if (o->iterations && !o->batch)
 			sw_arg_fail(state, "-n applies to batch mode (-b or --json)");
@@ -514,8 +532,7 @@ int cmd_top(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sw_clock_init();
-	src = o.agent_url ?
-		top_source_remote(o.agent_url, o.token_file, err, sizeof(err)) :
+	src = o.remote.url ? top_source_remote(&o.remote, err, sizeof(err)) :
 		top_source_local(o.config, o.verbose, err, sizeof(err));
 	if (!src) {
 		fprintf(stderr, "sockwatch top: %s\n", err);
@@ -525,7 +542,7 @@ int cmd_top(int argc, char **argv)
 	v.model.sort = o.sort;
 	v.model.reverse = o.reverse;
 	v.model.filter = o.filter;
-	v.source = o.agent_url ?: "standalone";
+	v.source = o.remote.url ?: "standalone";
 	v.interval = o.interval;
 	v.by = o.by;
 	/* the first refresh before the screen: a wrong token or an agent
