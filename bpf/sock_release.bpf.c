@@ -3,7 +3,8 @@
  * close(2) of the last reference: cgroup/sock_release runs in the closing
  * task's context before the protocol's close, so a TCP socket reports the
  * bytes it moved, and then goes on through FIN_WAIT or LAST_ACK as state
- * changes.
+ * changes. A UDP socket has no storage (see sock_create.bpf.c): the
+ * closing process owns it.
  */
 #include "sockwatch.bpf.h"
 
@@ -17,6 +18,17 @@ int sw_sock_release(struct bpf_sock *ctx)
 	if (!proto_wanted(ctx->family, ctx->protocol))
 		return 1;
 	cookie = bpf_get_socket_cookie(ctx);
+	if (ctx->protocol == IPPROTO_UDP) {
+		if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
+			return 1;
+		e = event_begin(SW_EV_CLOSE, NULL, ctx->family, ctx->protocol, cookie);
+		if (!e)
+			return 1;
+		event_owner_current(e);
+		e->new_state = ctx->state;
+		event_submit(e);
+		return 1;
+	}
 	info = bpf_sk_storage_get(&sk_info, ctx, NULL, 0);
 	owner_adopt(info, cookie);
 	if (info)
