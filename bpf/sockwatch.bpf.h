@@ -159,9 +159,10 @@ static __always_inline void event_submit(struct sw_event *e)
  * context does not expose the socket's). */
 static __always_inline __u32 current_netns(void)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	/* a trusted pointer: plain loads, not three bpf_probe_read calls */
+	struct task_struct *t = bpf_get_current_task_btf();
 
-	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+	return t->nsproxy->net_ns->ns.inum;
 }
 
 /* Owner = the current task; only valid in process context. */
