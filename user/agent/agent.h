@@ -86,6 +86,7 @@ struct sw_agent {
 	__u64 reloads, reload_errors;
 	double last_scrape_seconds;
 	__u64 next_reconcile_ns;
+	int stats_fd;			/* BPF_ENABLE_STATS held; -1: none */
 };
 
 int sw_agent_run(const struct sw_agent_opts *o);

@@ -167,6 +167,22 @@ static int set_ring_kb(struct sw_config *c, const char *v, char *err,
 	return 0;
 }
 
+/* The kernel's statistics cost two clock reads per program run: opt-in. */
+static int set_self_stats(struct sw_config *c, const char *v, char *err,
+			  size_t len)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1")) {
+		c->agent.self_stats = true;
+		return 0;
+	}
+	if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0")) {
+		c->agent.self_stats = false;
+		return 0;
+	}
+	snprintf(err, len, "'%s' is not a boolean (true or false)", v);
+	return -1;
+}
+
 /* "ADDR:PORT" or "[ADDR6]:PORT", ADDR numeric. */
 static int set_listen(struct sw_config *c, const char *v, char *err, size_t len)
 {
@@ -254,6 +270,7 @@ static const struct key keys[] = {
 	SEC("agent", "key_idle_seconds", agent.key_idle_ns, false),
 	SEC("agent", "reconcile_seconds", agent.reconcile_ns, true),
 	FN("agent", "ring_buffer_kb", set_ring_kb),
+	FN("agent", "self_stats", set_self_stats),
 
 	FN("http", "listen", set_listen),
 	STR("http", "token_file", http.token_file),

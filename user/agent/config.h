@@ -43,6 +43,7 @@ struct sw_agent_cfg {
 	__u64 key_idle_ns;	/* drop a key idle this long; 300 s */
 	__u64 reconcile_ns;	/* kernel reconciliation period; 10 s */
 	__u32 ring_buffer_kb;	/* power of 2, >= a page; 1024 */
+	bool  self_stats;	/* BPF program statistics as metrics; false */
 };
 
 /* [http] */
