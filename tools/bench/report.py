@@ -273,6 +273,10 @@ class Report:
                  "pipeline", "ns_per_event", shown,
                  target="≤ 150 ns/event", ok=(v <= 150) if v else None,
                  extra={"tick_ns_per_event": tick})
+        v = self.med("pipeline", "format", "ns_per_event")
+        self.add("pipeline", "trace --json: format and write one record (CPU time)",
+                 "format", "ns_per_event", "%.0f ns/event" % v if v else "",
+                 target="≤ 1000 ns/event", ok=(v <= 1000) if v else None)
         v = self.med("pipeline", "pipeline", "events_per_s")
         self.add("pipeline", "Event pipeline throughput, one core", "pipeline",
                  "events_per_s", "%s events/s" % f"{v:,.0f}" if v else "")

@@ -136,6 +136,12 @@ bench_pipeline() {
 		sample pipeline pipeline ns_per_event ns "$(sed -nE "s|$re|\1|p" <<<"$out")" "$r"
 		sample pipeline pipeline events_per_s events/s "$(sed -nE "s|$re|\2|p" <<<"$out")" "$r"
 		sample pipeline pipeline tick_ns_per_event ns "$(sed -nE "s|$re|\3|p" <<<"$out")" "$r"
+		# trace --json's formatting and writing, CPU time per record
+		if out=$("$TOOLS/pipeline_bench" -F -n "$((PIPE_EVENTS / 5))"); then
+			log "format round $r: $out"
+			sample pipeline format ns_per_event ns \
+				"$(sed -nE 's|.*: ([0-9.]+) ns/event.*|\1|p' <<<"$out")" "$r"
+		fi
 	done
 }
 
