@@ -78,7 +78,7 @@ static __always_inline bool released(const struct sock *sk,
 				     const struct sw_sk_info *info, int oldstate)
 {
 	if (info)
-		return info->flags & SWK_RELEASED;
+		return info->flags & SW_F_RELEASED;
 	return !sk->sk_socket && oldstate != TCP_SYN_RECV;
 }
 

@@ -18,11 +18,6 @@ fi
 "$SCAN" "$FIX" >"$TMP/out.json" 2>"$TMP/err.txt"
 rc=$?
 
-# jq as a predicate: exit status only
-jqt() {
-	jq -e "$@" >/dev/null
-}
-
 # --- exact findings -----------------------------------------------------
 check "scan of the fixtures exits 0 (syntax errors are reported, not fatal)" test "$rc" -eq 0
 check "JSON output parses" jqt . "$TMP/out.json"

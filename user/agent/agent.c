@@ -90,12 +90,37 @@ static void hook_alert(void *ctx, const struct sw_alert *al)
 	sw_agent_alert(ctx, al);
 }
 
+/* Alerts are counted by name; the known names start at zero. */
+static void count_alerts_init(struct sw_agent *a)
+{
+	int i;
+
+	for (i = 0; sw_alert_names[i] && i < SW_ALERT_NAMES; i++)
+		a->alert_counts[a->nalert_names++].name = sw_alert_names[i];
+}
+
+static void count_alert(struct sw_agent *a, const char *name)
+{
+	int i;
+
+	for (i = 0; i < a->nalert_names; i++)
+		if (!strcmp(a->alert_counts[i].name, name))
+			break;
+	if (i == a->nalert_names) {
+		if (i == SW_ALERT_NAMES)
+			return;
+		a->alert_counts[a->nalert_names++].name = name;
+	}
+	a->alert_counts[i].n++;
+}
+
 void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al)
 {
 	const char *json = sw_alert_emit(&a->sink, al);
 	char err[256];
 
 	a->recent[a->nrecent++ % SW_RECENT_ALERTS] = *al;
+	count_alert(a, al->alert);
 	if (!json || strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) ||
 	    a->cfg.on_breach.kind == SW_ACTION_NONE)
 		return;
@@ -115,7 +140,7 @@ static void check_flood(struct sw_agent *a, const struct sw_event *e)
 	if (!a->flood || !sw_flood_hit(a->flood, e->family, e->raddr, e->ts_ns, &fa))
 		return;
 	sw_fmt_addr(addr, e->family, e->raddr);
-	sw_alert_init(&al, "connection_flood", "remote_addr", e->ts_ns);
+	sw_alert_init(&al, SW_ALERT_CONNECTION_FLOOD, "remote_addr", e->ts_ns);
 	sw_alert_set_key(&al, addr);
 	sw_alert_set_owner(&al, e->pid, e->comm);
 	sw_alert_double(&al, "rate", fa.rate);
@@ -181,7 +206,7 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 
 		if (now->check[i].status == before)
 			continue;
-		sw_alert_init(&al, "health_changed", "check", sw_mono_now());
+		sw_alert_init(&al, SW_ALERT_HEALTH_CHANGED, "check", sw_mono_now());
 		sw_alert_set_key(&al, sw_health_check_name(i));
 		sw_alert_str(&al, "from", sw_health_status_name(before));
 		sw_alert_str(&al, "to", sw_health_status_name(now->check[i].status));
@@ -509,6 +534,7 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	sw_actions_init(&a->actions);
 	sw_clock_init();
 	a->start_mono_ns = sw_mono_now();
+	count_alerts_init(a);
 	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
 	if (load_config(o, &a->cfg))
 		goto out;

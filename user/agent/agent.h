@@ -25,6 +25,7 @@
 #include "table/sock_table.h"
 
 #define SW_RECENT_ALERTS	128	/* kept for /api/v1/leaks */
+#define SW_ALERT_NAMES		32	/* distinct alert names counted */
 
 /* Command-line settings that are not in the config file. */
 struct sw_agent_opts {
@@ -71,7 +72,18 @@ struct sw_agent {
 
 	/* recent alerts, a ring, for /api/v1/leaks */
 	struct sw_alert recent[SW_RECENT_ALERTS];
-	__u64 nrecent;
+	__u64 nrecent;			/* alerts raised since start */
+
+	/*
+	 * Alerts raised since start, by name, for sockwatch_alerts_total.
+	 * Names are the string constants of the detectors (a few dozen at
+	 * most), so a short array searched linearly is all it takes.
+	 */
+	struct sw_alert_count {
+		const char *name;
+		__u64 n;
+	} alert_counts[SW_ALERT_NAMES];
+	int nalert_names;
 
 	/* counters, for /metrics and /api/v1/status */
 	__u64 start_mono_ns;

@@ -69,19 +69,19 @@ static void sock_json(struct sw_json *j, const struct sw_sock *s,
 	sw_json_kstr(j, "proto", sw_proto_name(s->proto));
 	json_endpoint(j, "laddr", "lport", s->family, s->laddr, s->lport);
 	json_endpoint(j, "raddr", "rport", s->family, s->raddr, s->rport);
-	if (s->proto == 6)
+	if (s->proto == IPPROTO_TCP)
 		sw_json_kstr(j, "state", sw_tcp_state_name(s->state));
 	else
 		sw_json_knull(j, "state");
 	sw_json_kdouble(j, "age_seconds", (now - s->birth_ns) / 1e9);
-	sw_json_kbool(j, "age_exact", s->flags & SW_SOCK_BIRTH_EXACT);
+	sw_json_kbool(j, "age_exact", s->flags & SW_F_BIRTH_KNOWN);
 	sw_json_kdouble(j, "state_seconds", (now - s->state_ns) / 1e9);
 	sw_json_kuint(j, "rx_bytes", s->rx_bytes);
 	sw_json_kuint(j, "tx_bytes", s->tx_bytes);
 	sw_json_kuint(j, "netns", s->netns);
-	sw_json_kbool(j, "accepted", s->flags & SW_SOCK_ACCEPTED);
-	sw_json_kbool(j, "preexisting", s->flags & SW_SOCK_PREEXISTING);
-	sw_json_kbool(j, "released", s->flags & SW_SOCK_RELEASED);
+	sw_json_kbool(j, "accepted", s->flags & SW_F_ACCEPTED);
+	sw_json_kbool(j, "preexisting", s->flags & SW_F_PREEXISTING);
+	sw_json_kbool(j, "released", s->flags & SW_F_RELEASED);
 	sw_json_kstr(j, "protection", sw_prot_reason_name(d->reason));
 	sw_json_obj_end(j);
 }
@@ -174,8 +174,8 @@ static int api_processes(const struct sw_http_req *req, struct sw_http_resp *res
 		sw_json_kuint(j, "open", p->open);
 		sw_json_kuint(j, "opened", p->opened);
 		sw_json_kuint(j, "accepted", p->accepted);
-		states_json(j, "tcp", p->by_state[SW_PROTO_TCP]);
-		sw_json_kuint(j, "udp", p->by_state[SW_PROTO_UDP][SW_TCP_NONE]);
+		states_json(j, "tcp", p->by_state[SW_PROTO_IDX_TCP]);
+		sw_json_kuint(j, "udp", p->by_state[SW_PROTO_IDX_UDP][SW_TCP_NONE]);
 		sw_json_obj_end(j);
 	}
 	pthread_mutex_unlock(&a->lock);

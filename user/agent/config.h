@@ -101,6 +101,10 @@ void sw_config_defaults(struct sw_config *c);
 int sw_config_load(const char *path, struct sw_config *out, char *err,
 		   size_t errlen);
 
+/* The same from len bytes at data, NUL bytes included (fuzzing). */
+int sw_config_load_mem(const char *name, const void *data, size_t len,
+		       struct sw_config *out, char *err, size_t errlen);
+
 /* The same from a string (tests; name is used in messages). */
 int sw_config_load_string(const char *name, const char *text,
 			  struct sw_config *out, char *err, size_t errlen);

@@ -5,6 +5,7 @@
 #include "agent/agent.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "lib/quote.h"
 
 enum {
 	OPT_ALERTS = 1000, OPT_ON_BREACH, OPT_LISTEN, OPT_TOKEN, OPT_MANIFEST,
@@ -25,6 +26,7 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	char q[SW_QUOTE_LEN];
 	struct sw_agent_opts *o = state->input;
 
 	switch (key) {
@@ -53,7 +55,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->verbose = true;
 		break;
 	case ARGP_KEY_ARG:
-		sw_arg_fail(state, "unexpected argument '%s'", arg);
+		sw_arg_fail(state, "unexpected argument %s", sw_quote(q, sizeof(q), arg));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

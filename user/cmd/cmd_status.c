@@ -15,6 +15,7 @@
 #include "cmd/commands.h"
 #include "kernel/loader.h"
 #include "kernel/prog_stats.h"
+#include "lib/quote.h"
 
 #define MAX_PROGS 256
 
@@ -56,12 +57,14 @@ static int print_cost(void)
 
 int cmd_status(int argc, char **argv)
 {
+	char q[SW_QUOTE_LEN];
 	struct sw_attach_plan plan;
 
 	if (argc == 2 && !strcmp(argv[1], "--cost"))
 		return print_cost();
 	if (argc > 1 && argv[1][0]) {
-		fprintf(stderr, "sockwatch: status takes no arguments but --cost ('%s')\n", argv[1]);
+		fprintf(stderr, "sockwatch: status takes no arguments but --cost (%s)\n",
+			sw_quote(q, sizeof(q), argv[1]));
 		return 64;
 	}
 	printf("sockwatch %s (%s), event ABI %d\n", SW_VERSION, SW_GITREV, SW_ABI_VERSION);

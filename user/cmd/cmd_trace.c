@@ -23,6 +23,7 @@
 #include "table/sock_table.h"
 #include "cmd/cli.h"
 #include "agent/config.h"
+#include "lib/quote.h"
 
 struct trace_opts {
 	struct sw_event_filter f;
@@ -72,6 +73,7 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	char q[SW_QUOTE_LEN];
 	struct trace_opts *o = state->input;
 	char err[128];
 	__u64 v, ns;
@@ -85,7 +87,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'c':
 		if (!*arg || strlen(arg) >= SW_COMM_LEN)
-			sw_arg_fail(state, "invalid comm '%s': 1 to %d characters", arg, SW_COMM_LEN - 1);
+			sw_arg_fail(state, "invalid comm %s: 1 to %d characters", sw_quote(q, sizeof(q), arg), SW_COMM_LEN - 1);
 		snprintf(o->f.comm, sizeof(o->f.comm), "%s", arg);
 		break;
 	case OPT_PORT:
@@ -100,19 +102,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->lo.filter.family = AF_INET6;
 		break;
 	case OPT_TCP:
-		o->lo.filter.proto = 6;
+		o->lo.filter.proto = IPPROTO_TCP;
 		break;
 	case OPT_UDP:
-		o->lo.filter.proto = 17;
+		o->lo.filter.proto = IPPROTO_UDP;
 		break;
 	case OPT_STATE:
 		o->f.state = sw_tcp_state_parse(arg);
 		if (o->f.state <= 0)
-			sw_arg_fail(state, "invalid state '%s': expected a TCP state such as ESTABLISHED or CLOSE_WAIT", arg);
+			sw_arg_fail(state, "invalid state %s: expected a TCP state such as ESTABLISHED or CLOSE_WAIT", sw_quote(q, sizeof(q), arg));
 		break;
 	case 'd':
 		if (sw_parse_seconds(arg, &ns, err, sizeof(err)) || !ns)
-			sw_arg_fail(state, "invalid duration '%s': expected a positive number of seconds", arg);
+			sw_arg_fail(state, "invalid duration %s: expected a positive number of seconds", sw_quote(q, sizeof(q), arg));
 		o->duration_ns = ns;
 		break;
 	case OPT_JSON:
@@ -123,14 +125,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RING:
 		if (sw_parse_u64(arg, 4096, 1UL << 30, &v, err, sizeof(err)) || (v & (v - 1)))
-			sw_arg_fail(state, "invalid ring size '%s': a power of two from 4096 to 1073741824", arg);
+			sw_arg_fail(state, "invalid ring size %s: a power of two from 4096 to 1073741824", sw_quote(q, sizeof(q), arg));
 		o->lo.ring_bytes = v;
 		break;
 	case 'v':
 		o->lo.verbose = true;
 		break;
 	case ARGP_KEY_ARG:
-		sw_arg_fail(state, "unexpected argument '%s'", arg);
+		sw_arg_fail(state, "unexpected argument %s", sw_quote(q, sizeof(q), arg));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -9,6 +9,7 @@
 #include "table/decode.h"
 #include "http/http_query.h"
 #include "http/http_server.h"
+#include "lib/quote.h"
 
 #define SW_PID_MAX	(1u << 22)	/* the kernel's PID_MAX_LIMIT */
 
@@ -95,7 +96,8 @@ static int set_state(struct sw_query *f, const char *v, char *err, size_t n)
 		st = sw_tcp_state_parse(up);
 	}
 	if (st <= SW_TCP_NONE || st >= SW_TCP_MAX_STATES) {
-		snprintf(err, n, "unknown TCP state '%.32s'", v ? v : "");
+		snprintf(err, n, "unknown TCP state %s",
+			 sw_quote(up, sizeof(up), v));
 		return -1;
 	}
 	f->state = st;
@@ -158,6 +160,7 @@ static const struct {
 int sw_query_set(struct sw_query *f, unsigned int allowed, const char *key,
 		  const char *value, char *err, size_t errlen)
 {
+	char q[SW_QUOTE_LEN];
 	size_t i;
 
 	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
@@ -166,7 +169,8 @@ int sw_query_set(struct sw_query *f, unsigned int allowed, const char *key,
 		if (!(allowed & params[i].bit))
 			break;
 		if (f->has & params[i].bit) {
-			snprintf(err, errlen, "parameter '%s' given twice", key);
+			snprintf(err, errlen, "parameter '%s' given twice",
+				 params[i].name);
 			return -1;
 		}
 		if (params[i].set(f, value, err, errlen))
@@ -174,8 +178,9 @@ int sw_query_set(struct sw_query *f, unsigned int allowed, const char *key,
 		f->has |= params[i].bit;
 		return 0;
 	}
-	/* %.32s: the key is the client's, keep the message short */
-	snprintf(err, errlen, "unknown query parameter '%.32s'", key);
+	/* the key is the client's: quoted, cut short */
+	snprintf(err, errlen, "unknown query parameter %s",
+		 sw_quote(q, sizeof(q), key));
 	return -1;
 }
 

@@ -17,6 +17,7 @@
 #include "http/auth.h"
 #include "http/http_server.h"
 #include "lib/prom.h"
+#include "lib/quote.h"
 
 /*
  * How far MHD's own limits sit above ours. Our accept policy evicts by
@@ -107,7 +108,7 @@ int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
 {
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	char host[INET6_ADDRSTRLEN + 2];
+	char host[INET6_ADDRSTRLEN + 2], q[SW_QUOTE_LEN];
 	const char *colon, *hs = s;
 	size_t hlen;
 	unsigned int port;
@@ -142,8 +143,8 @@ int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
 	}
 bad:
 	snprintf(err, errlen,
-		 "invalid listen address '%s': want IPv4:PORT or [IPv6]:PORT with a literal address",
-		 s);
+		 "invalid listen address %s: want IPv4:PORT or [IPv6]:PORT with a literal address",
+		 sw_quote(q, sizeof(q), s));
 	return -1;
 }
 
@@ -376,11 +377,6 @@ const char *sw_http_query(const struct sw_http_req *req, const char *key)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 					   key);
-}
-
-const char *sw_http_header(const struct sw_http_req *req, const char *name)
-{
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 /* Adapter from MHD's iterator to ours: MHD stops on MHD_NO. */

@@ -139,8 +139,6 @@ const char *sw_http_query(const struct sw_http_req *req, const char *key);
 int sw_http_query_each(const struct sw_http_req *req,
 		       int (*fn)(void *ctx, const char *key, const char *value),
 		       void *ctx);
-/* A request header, NULL if absent. */
-const char *sw_http_header(const struct sw_http_req *req, const char *name);
 
 /* Hand a malloc'ed body over to the response (it frees it). */
 void sw_http_resp_take(struct sw_http_resp *resp, char *body, size_t len,

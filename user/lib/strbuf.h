@@ -36,7 +36,6 @@ static inline void sw_strbuf_put_fast(struct sw_strbuf *b, const char *s, size_t
 	}
 	sw_strbuf_put(b, s, n);
 }
-void sw_strbuf_puts(struct sw_strbuf *b, const char *s);
 void sw_strbuf_putc(struct sw_strbuf *b, char c);
 /* Empty it, keeping the allocation. */
 void sw_strbuf_clear(struct sw_strbuf *b);

@@ -93,12 +93,12 @@ void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
 	e->rport = s->rport;
 	memcpy(e->laddr, s->laddr, 16);
 	memcpy(e->raddr, s->raddr, 16);
-	if (s->proto == 6) {
+	if (s->proto == IPPROTO_TCP) {
 		e->rx_bytes = s->rx_bytes;
 		e->tx_bytes = s->tx_bytes;
 		e->flags |= SW_F_BYTES;
 	}
-	if (s->flags & SW_SOCK_PREEXISTING)
+	if (s->flags & SW_F_PREEXISTING)
 		e->flags |= SW_F_PREEXISTING;
 	if (s->pid)
 		sw_event_fill_owner(e, s);
@@ -158,7 +158,7 @@ void sw_event_json(struct sw_json *j, const struct sw_event *e)
 {
 	char t[SW_TIME_STRLEN];
 	bool owner = e->flags & SW_F_OWNER_KNOWN;
-	bool tcp = e->proto == 6;
+	bool tcp = e->proto == IPPROTO_TCP;
 	__s64 age = age_ms(e);
 
 	sw_fmt_time(t, sw_mono_to_wall(e->ts_ns));
@@ -245,7 +245,7 @@ static void print_text(struct sw_event_printer *p, const struct sw_event *e)
 	if (e->kind == SW_EV_STATE || e->kind == SW_EV_LISTEN)
 		snprintf(st, sizeof(st), "%s->%s", sw_tcp_state_name(e->old_state),
 			 sw_tcp_state_name(e->new_state));
-	else if (e->proto == 6 && e->new_state)
+	else if (e->proto == IPPROTO_TCP && e->new_state)
 		snprintf(st, sizeof(st), "%s", sw_tcp_state_name(e->new_state));
 	else
 		snprintf(st, sizeof(st), "-");
