@@ -35,8 +35,10 @@ int sw_sock_release(struct bpf_sock *ctx)
 		event_owner_current(e);
 	e->new_state = ctx->state;
 	/* This hook may not read the endpoints from its context; a TCP
-	 * socket that went through a state change left its address. */
-	if (info && info->skaddr) {
+	 * socket that went through a state change left its address. The
+	 * agent's table has them already and forgets the socket now: a
+	 * dozen probe reads per close it does not need. */
+	if (!owned_only && info && info->skaddr) {
 		event_endpoints(e, (const struct sock *)info->skaddr);
 		event_bytes(e, info->skaddr);
 	}
