@@ -105,6 +105,9 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	info = bpf_sk_storage_get(&sk_info, (void *)sk, NULL,
 				  !owned_only || newstate == TCP_LISTEN ?
 				  BPF_SK_STORAGE_GET_F_CREATE : 0);
+	/* the owner let go: the agent's table has forgotten the socket */
+	if (owned_only && released(sk, info, oldstate))
+		return 0;
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
 		/*
@@ -132,8 +135,6 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 		return 0;
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
 	if (oldstate == newstate)
-		return 0;
-	if (owned_only && released(sk, info, oldstate))
 		return 0;
 
 	e = event_reserve(event_kind(info, oldstate, newstate));
