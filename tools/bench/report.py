@@ -392,11 +392,17 @@ def markdown(rep, machine, sock_rows, sock_md):
     out.append("Machine: %s CPUs (%s), %.0f GiB, kernel %s; load average at start %s."
                % (m.get("nproc", "?"), cpu, m.get("mem_bytes", 0) / 1024 ** 3,
                   m.get("kernel", "?"), m.get("loadavg_at_start", "?")))
-    out.append("Command: `%s`, %s, rev %s, %s rounds per A/B comparison (contenders " \
-        "alternated each round), medians%s." % (
-            m.get("command", "?"), m.get("date", "?"), m.get("git_rev", "?"),
-            m.get("rounds", "?"),
-            ", %d s in all" % m["duration_s"] if "duration_s" in m else ""))
+    out.append("Command: `%s`, %s, rev %s%s." % (
+        m.get("command", "?"), m.get("date", "?"), m.get("git_rev", "?"),
+        ", %d s in all" % m["duration_s"] if "duration_s" in m else ""))
+    if rep.has("saturated") and m.get("loadavg_at_start"):
+        load = float(m["loadavg_at_start"].split()[0])
+        if load > 0.5 * m.get("nproc", 1):
+            out.append("**Taken under load** (load average %.1f at start on %s "
+                       "CPUs): the saturated throughput and CPU figures count "
+                       "the other work too; rerun on a quiet machine. The "
+                       "per-program ns/run are the programs' own time and "
+                       "hold up better." % (load, m.get("nproc", "?")))
     out.append("Spread is half the range of the rounds, relative to the median. "
                "The slowdown against the untraced run is the median of the "
                "per-round ratios (each round runs every contender once, in turn), "
@@ -444,6 +450,9 @@ def markdown(rep, machine, sock_rows, sock_md):
                "wakes up, and a tracer that keeps the other CPU busy can make "
                "it faster. They are latency figures, not overhead figures; "
                "the saturated table above is the overhead.")
+    out.append("")
+    out.append("%s rounds per A/B comparison (contenders alternated each round), "
+               "medians." % m.get("rounds", "?"))
     out.append("")
     out.append("| Figure | Median | vs untraced | Rounds | Spread | Target | Result |")
     out.append("| --- | --- | --- | --- | --- | --- | --- |")
