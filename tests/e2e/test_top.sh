@@ -87,7 +87,7 @@ leaky_first() {
 		awk -v p="$LEAKY" -v n="$NDROP" "$LEAKY_FIRST"
 }
 $T send-keys -t top W
-wait_for 20 leaky_first
+wait_for 30 leaky_first
 check "sorted by CLOSE_WAIT (W): the leaker is on the first row with its $NDROP" leaky_first
 check "the sort column is marked in the title" screen_has ">CL_WAIT"
 leaky_flagged() { screen | awk -v p="$LEAKY" '$1 == p && $2 == "leaky" && $NF == "LEAK"' | grep -q .; }
@@ -104,7 +104,7 @@ screen > "$TMP/table.txt"
 
 # drill-down: the selected (first) row's sockets
 $T send-keys -t top Enter
-wait_for 10 screen_has "Sockets of $LEAKY leaky" ||
+wait_for 30 screen_has "Sockets of $LEAKY leaky" ||
 	{ not_ok "no drill-down"; screen | sed 's/^/  #   /'; }
 # ages of the CLOSE_WAIT lines, in seconds, from the AGE column
 cw_ages() {
@@ -115,17 +115,17 @@ cw_ages() {
 			sub("s", "", s); t += s; print t }'
 }
 n_cw() { [ "$(cw_ages | wc -l)" -eq "$NDROP" ]; }
-check "drill-down lists the $NDROP CLOSE_WAIT sockets" wait_for 10 n_cw
+check "drill-down lists the $NDROP CLOSE_WAIT sockets" wait_for 30 n_cw
 screen > "$TMP/drill1.txt"
 A1=$(cw_ages | sort -n | tail -1)
 older() { [ "$(cw_ages | sort -n | tail -1)" -gt "$A1" ]; }
-check "their ages grow between two captures ($A1 s, then more)" wait_for 10 older
+check "their ages grow between two captures ($A1 s, then more)" wait_for 30 older
 screen > "$TMP/drill2.txt"
 echo "  # first capture:";  grep CLOSE_WAIT "$TMP/drill1.txt" | sed 's/^/  #   /'
 echo "  # second capture:"; grep CLOSE_WAIT "$TMP/drill2.txt" | sed 's/^/  #   /'
 
 $T send-keys -t top Escape
-check "escape returns to the process table" wait_for 10 leaky_first
+check "escape returns to the process table" wait_for 30 leaky_first
 
 # a small terminal
 $T resize-window -t top -x 60 -y 15
@@ -137,7 +137,7 @@ small() {
 		printf '%s\n' "$s" | grep -q "^sockwatch top" &&
 		leaky_first
 }
-check "resized to 60x15: header, title and the leaker's row still render" wait_for 10 small
+check "resized to 60x15: header, title and the leaker's row still render" wait_for 30 small
 screen > "$TMP/small.txt"
 sed 's/^/  #   /' "$TMP/small.txt"
 
@@ -146,7 +146,7 @@ $T send-keys -t top h
 check "h shows the key table" wait_for 10 screen_has "sockwatch top: keys"
 $T send-keys -t top Escape
 $T resize-window -t top -x 120 -y 40
-check "back to the table after help" wait_for 10 leaky_first
+check "back to the table after help" wait_for 30 leaky_first
 screen > "$TMP/full.txt"
 # SW_TOP_CAPTURES=DIR keeps the screens (README's capture comes from here)
 if [ -n "${SW_TOP_CAPTURES:-}" ]; then
@@ -159,7 +159,7 @@ dead() { [ "$($T display -p -t top '#{pane_dead}')" = 1 ]; }
 check "q ends top" wait_for 20 dead
 # tmux may mark the pane dead (its pty closed) before it has the status
 status_known() { ST=$($T display -p -t top '#{pane_dead_status}/#{pane_dead_signal}'); [ "$ST" != / ]; }
-wait_for 10 status_known
+wait_for 30 status_known
 ST=$($T display -p -t top '#{pane_dead_status}/#{pane_dead_signal}')
 check "top exited 0 (status/signal '$ST')" test "$ST" = 0/
 check "no program of top's left attached" wait_for 10 ids_gone $IDS
