@@ -486,8 +486,6 @@ const char *sw_key_kind_name(enum sw_key_kind k)
 	}
 }
 
-static const __u8 v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 /* sw_key_addr(), inline for the sample's pass: a few stores, not a call. */
 static inline void key_addr(struct sw_key *k, enum sw_key_kind kind,
 			    unsigned int family, const __u8 addr[16],
@@ -496,7 +494,7 @@ static inline void key_addr(struct sw_key *k, enum sw_key_kind kind,
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
 	k->port = port;
-	if (family == AF_INET6 && !memcmp(addr, v4mapped, 12)) {
+	if (family == AF_INET6 && sw_addr_is_v4mapped(addr)) {
 		k->family = AF_INET;
 		memcpy(k->addr, addr + 12, 4);
 		return;
@@ -1286,23 +1284,14 @@ void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,
 
 /* ---- leak rules ------------------------------------------------------------------ */
 
-static void fmt_endpoint(char *buf, size_t len, unsigned int family,
-			 const __u8 addr[16], __u16 port)
-{
-	char a[SW_ADDR_STRLEN];
-
-	sw_fmt_addr(a, family, addr);
-	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
-}
-
 static void socket_alert(const struct sw_detectors *d,
 			 const struct sw_suspect *s, struct sw_alert *a)
 {
 	const struct sw_sock *k = &s->sock;
-	char l[SW_ADDR_STRLEN + 8], r[SW_ADDR_STRLEN + 8], key[SW_ALERT_KEYLEN];
+	char l[SW_ENDPOINT_STRLEN], r[SW_ENDPOINT_STRLEN], key[SW_ALERT_KEYLEN];
 
-	fmt_endpoint(l, sizeof(l), k->family, k->laddr, k->lport);
-	fmt_endpoint(r, sizeof(r), k->family, k->raddr, k->rport);
+	sw_fmt_endpoint(l, sizeof(l), k->family, k->laddr, k->lport);
+	sw_fmt_endpoint(r, sizeof(r), k->family, k->raddr, k->rport);
 	snprintf(key, sizeof(key), "%s->%s", l, r);
 	sw_alert_set_key(a, key);
 	a->key_kind = "socket";
