@@ -7,7 +7,14 @@
 #   make bench      benchmarks (QUICK=1 for a smoke run)
 #   make vmlinux    regenerate vmlinux/<arch>/vmlinux.h from this kernel's BTF
 #   make install    install to $(PREFIX)/sbin
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS (tests/fuzz/)
+#   make SANITIZE=address,undefined [target]   ASan+UBSan build in build-san/
 
+# make SANITIZE=address,undefined: the same programs and unit tests built
+# with sanitizers, into their own directory (build-san/) beside build/.
+ifneq ($(SANITIZE),)
+BUILD	?= build-san
+endif
 BUILD	?= build
 PREFIX	?= /usr/local
 ARCH	:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -24,6 +31,10 @@ CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-init
 	   -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) \
 	   -DSW_VERSION='"$(VERSION)"' -DSW_GITREV='"$(GITREV)"'
 LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lm -lpthread
+LDLIBS	+= -lyaml -lgnutls -lcrypt -lcurl
+ifneq ($(SANITIZE),)
+CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
 
 # Each object's header dependencies come from the compiler (-MMD writes
 # build/.../x.d beside x.o; -MP adds a phony target per header so that a
@@ -94,6 +105,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 # Further programs and their tests live beside their sources.
 -include tools/sockscan/sockscan.mk
 -include tools/tools.mk
+-include tests/fuzz/fuzz.mk
 
 unit: $(UNIT_BINS)
 	@bash tests/run-unit.sh $^

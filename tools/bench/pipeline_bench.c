@@ -304,17 +304,18 @@ static double now_s(void)
 static void feed(struct pipeline *p, const struct sw_event *ev, long n)
 {
 	const struct sw_event *e;
-	struct sw_event copy;
+	struct sw_event dec, copy;
 	const char *why;
 	long i;
 
 	for (i = 0; i < n; i++) {
-		if (sw_decode(&ev[i], sizeof(ev[i]), &e, &why)) {
+		/* as loader.c's on_sample: decode into the reader's copy */
+		if (sw_decode(&ev[i], sizeof(ev[i]), &dec, &why)) {
 			p->bad++;
 			continue;
 		}
 		/* as agent.c's on_event */
-		e = sw_table_ingest(p->t, e, &copy);
+		e = sw_table_ingest(p->t, &dec, &copy);
 		if (e->ts_ns >= p->next_tick) {
 			/* Rare (once per second of event time): timing them
 			 * apart costs nothing and tells where the time goes. */
