@@ -30,10 +30,11 @@
 #include "lib/vec.h"
 
 /*
- * The hash of every key: murmur3's 64-bit finalizer over each 8-byte word
- * (the tail zero-padded), chained. Every input bit reaches the low bits,
- * so consecutive numbers (cookies, pids, inodes, ports) do not pile into
- * one run of slots.
+ * The hash of every key: the key's 8-byte words (the tail zero-padded)
+ * folded by multiply-rotate-xor, then murmur3's 64-bit finalizer, so that
+ * every input bit reaches the low bits and consecutive numbers (cookies,
+ * pids, inodes, ports) do not pile into one run of slots. A key of up to
+ * 8 bytes is just the finalizer of its value.
  */
 static inline __u64 sw_hash_mix(__u64 k)
 {
@@ -50,16 +51,15 @@ static inline __u64 sw_hash(const void *key, size_t len)
 	const unsigned char *p = key;
 	__u64 h = 0, w;
 
-	for (; len >= 8; len -= 8, p += 8) {
+	for (; len > 8; len -= 8, p += 8) {
 		memcpy(&w, p, 8);
-		h = sw_hash_mix(h ^ w);
+		h ^= w;
+		h *= 0x9e3779b97f4a7c15ULL;
+		h = h << 31 | h >> 33;
 	}
-	if (len) {
-		w = 0;
-		memcpy(&w, p, len);
-		h = sw_hash_mix(h ^ w);
-	}
-	return h;
+	w = 0;
+	memcpy(&w, p, len);
+	return sw_hash_mix(h ^ w);
 }
 
 struct sw_map {

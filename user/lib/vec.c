@@ -5,7 +5,7 @@
 
 #define VEC_MIN_CAP	16
 
-int sw_vec_reserve(struct sw_vec *v, size_t n)
+int sw_vec_grow_(struct sw_vec *v, size_t n)
 {
 	size_t cap = v->cap ? v->cap : VEC_MIN_CAP;
 	void *p;

@@ -24,9 +24,15 @@ struct sw_vec {
 
 #define SW_VEC_INIT(type) ((struct sw_vec){ .size = sizeof(type) })
 
-/* Room for n more elements: 0, or -1 when out of memory (v unchanged). */
-int sw_vec_reserve(struct sw_vec *v, size_t n);
+/* Out of line: the growing part of sw_vec_reserve. */
+int sw_vec_grow_(struct sw_vec *v, size_t n);
 void sw_vec_free(struct sw_vec *v);
+
+/* Room for n more elements: 0, or -1 when out of memory (v unchanged). */
+static inline int sw_vec_reserve(struct sw_vec *v, size_t n)
+{
+	return v->len + n <= v->cap ? 0 : sw_vec_grow_(v, n);
+}
 
 static inline void *sw_vec_at(const struct sw_vec *v, size_t i)
 {
