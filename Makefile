@@ -90,7 +90,9 @@ $(BUILD)/user/%.o: user/%.c | $(SKEL) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# Built afresh: ar would keep the object of a source that was removed.
 $(USER_LIB): $(USER_OBJS)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/sockwatch: $(BUILD)/user/cmd/main.o $(USER_LIB)

@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include "agent/agent.h"
 #include "table/decode.h"
-#include "table/event_format.h"
 #include "detect/manifest_check.h"
 #include "table/procfs.h"
 #include "table/snapshot.h"
@@ -158,12 +157,10 @@ static void check_flood(struct sw_agent *a, const struct sw_event *e)
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct sw_agent *a = ctx;
-	struct sw_sock *s = sw_table_get(a->table, e->sock);
 	struct sw_event copy;
 
 	a->events[e->kind]++;
-	e = sw_event_complete(&copy, e, s);
-	sw_table_apply_to(a->table, s, e);
+	e = sw_table_ingest(a->table, e, &copy);
 	if (e->kind == SW_EV_ACCEPT)
 		check_flood(a, e);
 	if (a->manifest)
