@@ -85,6 +85,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB) $(wildcard tests/unit/*.h)
 # Further programs and their tests live beside their sources.
 -include tools/sockscan/sockscan.mk
 -include tools/tools.mk
+-include tools/kernels/kernels.mk
 
 unit: $(UNIT_BINS) $(EXTRA_UNIT_BINS)
 	@bash tests/run-unit.sh $^

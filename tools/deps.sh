@@ -8,6 +8,7 @@ pkgs=(
 	libcmocka-dev libmicrohttpd-dev libinih-dev libjansson-dev
 	libtree-sitter-dev
 	iproute2 jq curl prometheus procps
+	qemu-system-x86 debootstrap cpio
 )
 
 missing=()

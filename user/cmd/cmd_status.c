@@ -5,11 +5,14 @@
  * without it only the version is printed.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "kernel/attach_plan.h"
 #include "cmd/commands.h"
 #include "kernel/loader.h"
+/* after loader.h: the skeleton names struct sw_filter from the ABI header */
+#include "sockwatch.skel.h"
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -19,6 +22,8 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 int cmd_status(int argc, char **argv)
 {
 	struct sw_attach_plan plan;
+	struct sockwatch_bpf *skel;
+	int err;
 
 	if (argc > 1 && argv[1][0]) {
 		fprintf(stderr, "sockwatch: status takes no arguments ('%s')\n", argv[1]);
@@ -32,7 +37,14 @@ int cmd_status(int argc, char **argv)
 	libbpf_set_print(quiet);
 	if (sw_ensure_fs())
 		return 1;
-	sw_plan_probe(&plan, true);
+	/* trace's plan (the agent's differs only in accept), by loading the
+	 * programs, then the variants that were not needed */
+	sw_plan_init(&plan, false);
+	skel = sw_plan_load(&plan, NULL, NULL, &err);
+	sockwatch_bpf__destroy(skel);
+	sw_plan_probe_rest(&plan);
 	sw_plan_print(&plan, stdout);
-	return plan.complete ? 0 : 1;
+	if (err)
+		printf("loading failed: %s\n", strerror(-err));
+	return plan.complete && !err ? 0 : 1;
 }
