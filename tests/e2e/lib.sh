@@ -60,8 +60,10 @@ stop() {
 }
 
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+# E2E_TIME_SCALE multiplies every deadline: set where everything is many
+# times slower (emulated guests of make test-kernels).
 wait_for() {
-	local limit=$1 deadline
+	local limit=$(( $1 * ${E2E_TIME_SCALE:-1} )) deadline
 	shift
 	deadline=$(( $(date +%s%N) + limit * 1000000000 ))
 	while [ "$(date +%s%N)" -lt "$deadline" ]; do

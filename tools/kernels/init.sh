@@ -5,6 +5,8 @@
 # power off. Everything goes to the serial console, which the host logs.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8
+# an emulated CPU on a shared host: every deadline of the suite, longer
+export E2E_TIME_SCALE=${E2E_TIME_SCALE:-6}
 
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -20,7 +22,10 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 ip link set lo up
 hostname sw-guest
-modprobe veth 2>/dev/null
+# what the kernel package's postinst would have done: modprobe (veth, and
+# the sock_diag modules the kernel asks for) needs modules.dep
+depmod -a
+modprobe veth
 
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
 
