@@ -20,7 +20,7 @@ int sw_sock_release(struct bpf_sock *ctx)
 	info = bpf_sk_storage_get(&sk_info, ctx, NULL, 0);
 	owner_adopt(info, cookie);
 	if (info)
-		info->flags |= SWK_RELEASED;
+		info->flags |= SW_F_RELEASED;
 	if (info && !pid_wanted(info->pid))
 		return 1;
 

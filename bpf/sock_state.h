@@ -73,7 +73,7 @@ static __always_inline bool state_reported(const struct sw_sk_info *info,
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
 	if (oldstate == newstate)
 		return false;
-	if (owned_only && info && (info->flags & SWK_RELEASED))
+	if (owned_only && info && (info->flags & SW_F_RELEASED))
 		return false;
 	return true;
 }

@@ -77,8 +77,6 @@ SW_EXTERN const volatile struct sw_filter filter;
  */
 SW_EXTERN const volatile bool owned_only;
 
-/* sw_sk_info.flags, kernel side only (beside the SW_F_* of the ABI) */
-#define SWK_RELEASED	0x80
 /* Wake the reader only once this much data waits (batched wake-ups). */
 SW_EXTERN const volatile __u64 wakeup_bytes;
 

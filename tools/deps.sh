@@ -8,6 +8,11 @@ pkgs=(
 	libcmocka-dev libmicrohttpd-dev libinih-dev libjansson-dev
 	libtree-sitter-dev
 	iproute2 jq curl prometheus procps
+	runc busybox-static
+	libyaml-dev libcrypt-dev libgnutls28-dev
+	libcurl4-gnutls-dev
+	prometheus-alertmanager
+	libclang-rt-dev
 	qemu-system-x86 debootstrap cpio
 )
 

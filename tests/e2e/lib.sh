@@ -125,6 +125,33 @@ jqt() {
 	jq -e "$@" >/dev/null
 }
 
+# fails_with [--hint] [--out] PATTERN CMD...: CMD exits non-zero (not by
+# timeout) with nothing on stdout (--out: stdout may hold what came before
+# the bad input); the first stderr line matches the extended regular
+# expression PATTERN; then nothing more, or with --hint only argp's hint
+# (which argp may wrap). stdin is the caller's.
+fails_with() {
+	local want_hint=0 any_out=0 pat rc rest
+	[ "$1" = --hint ] && { want_hint=1; shift; }
+	[ "$1" = --out ] && { any_out=1; shift; }
+	pat=$1
+	shift
+	timeout 10 "$@" > "$TMP/out" 2> "$TMP/err"
+	rc=$?
+	rest=$(tail -n +2 "$TMP/err" | tr '\n' ' ')
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && { [ "$any_out" = 1 ] || [ ! -s "$TMP/out" ]; } &&
+	   head -n 1 "$TMP/err" | grep -qE -- "$pat"; then
+		if [ "$want_hint" = 1 ]; then
+			[[ $rest == "Try "?"sockwatch "*"--help' "* ]] && return 0
+		else
+			[ -z "$rest" ] && return 0
+		fi
+	fi
+	echo "    rc=$rc stdout: $(head -c 200 "$TMP/out")"
+	echo "    stderr: $(cat "$TMP/err")"
+	return 1
+}
+
 finish() {
 	echo "$(basename "$0"): $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]

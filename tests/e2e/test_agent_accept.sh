@@ -3,8 +3,7 @@
 # storage cloned into the child): for a listener opened after the agent
 # started, and for one that was there before (seeded from /proc at start).
 . "$(dirname "$0")/lib.sh"
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
+. "$(dirname "$0")/helpers/agent.sh"
 
 # A server that accepts connections and keeps them until SIGTERM.
 cat > "$TMP/holder.py" <<'PY'
@@ -24,11 +23,9 @@ spawn python3 "$TMP/holder.py" "$P1" > "$TMP/before.out"
 BEFORE=$LAST_PID
 wait_for 10 grep -q ready "$TMP/before.out" || not_ok "first server did not start"
 
-spawn "$SW" agent --listen "127.0.0.1:$PORT" > "$TMP/alerts" 2> "$TMP/agent.err"
-AGENT=$LAST_PID
-wait_for 20 grep -q "ready in" "$TMP/agent.err" || { cat "$TMP/agent.err"; not_ok "agent did not start"; finish; exit 1; }
+start_agent agent || { not_ok "agent did not start"; finish; exit 1; }
 check "status: accept comes from the cloned socket storage" \
-	jqt '.attach_plan.accept | test("BPF_F_CLONE")' <(curl -s -m 5 "$BASE/api/v1/status")
+	jqt '.attach_plan.accept | test("BPF_F_CLONE")' <(api /api/v1/status)
 
 # after the agent: another listener
 P2=$(free_port)
@@ -50,19 +47,19 @@ PY
 	PIDS+=("$CLI")
 	wait_for 10 grep -q connected "$TMP/cli$port.out"
 	accepted() {
-		curl -s -m 5 "$BASE/api/v1/sockets?port=$port" |
+		api "/api/v1/sockets?port=$port" |
 			jq -e --argjson p "$srv" --argjson port "$port" \
 			'.sockets | map(select(.lport == $port and .rport != 0 and .accepted and .pid == $p)) | length == 1' >/dev/null
 	}
 	check "$label: the accepted socket is owned by the server (pid $srv)" wait_for 10 accepted
 	check "$label: the server's process counts it as accepted" \
 		jqt --argjson p "$srv" '.processes | map(select(.pid == $p and .accepted >= 1)) | length == 1' \
-		<(curl -s -m 5 "$BASE/api/v1/processes?pid=$srv")
+		<(api "/api/v1/processes?pid=$srv")
 	wait "$CLI"
 }
 connect_and_check "$BEFORE" "$P1" "listener older than the agent"
 connect_and_check "$AFTER" "$P2" "listener younger than the agent"
 
-stop "$AGENT"
+stop_agent
 check "agent exits 0 on SIGTERM" test $? -eq 0
 finish

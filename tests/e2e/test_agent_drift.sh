@@ -9,7 +9,7 @@
 # sockwatch check-manifest reports B and C (exit 1), and nothing once only
 # A is left (exit 0). Bad manifests: one line, non-zero exit, for both.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 SCAN=${SOCKSCAN:-$(dirname "$SW")/sockscan}
 ALERTS=$TMP/alerts.json
 MAN=$TMP/manifest.json
@@ -142,7 +142,7 @@ wait_for 10 gone "$PB"
 rc=$?
 check "check-manifest: exit 0 again once only A is left (got $rc)" test "$rc" -eq 0
 
-stop "$AG"
+stop_agent
 check "agent exits 0 on SIGTERM" test $? -eq 0
 agent_summary agent
 check "no alert about A (listed) or D (no service), nor naming their pids" \

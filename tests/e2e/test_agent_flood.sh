@@ -5,7 +5,7 @@
 # A slow client from 198.18.7.3 (below the rate) raises nothing; a burst
 # from 198.18.7.2 raises one connection_flood keyed by that address.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/leak_workload.py"
 ALERTS=$TMP/alerts.json
 NS=swflood-$$
@@ -68,7 +68,7 @@ flooded() {
 check "connection_flood raised for $FLOOD_IP" wait_for 10 flooded
 check "agent has seen everything up to after the flood" barrier mark2
 
-stop "$AG"
+stop_agent
 check "agent exits 0 on SIGTERM" test $? -eq 0
 agent_summary agent
 F="select(.alert == \"connection_flood\" and .key == \"$FLOOD_IP\")"

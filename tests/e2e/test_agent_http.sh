@@ -6,11 +6,9 @@
 # rejected and the running one kept), and SIGTERM detaching everything.
 # Loopback only; the agent's security is tests/e2e/test_agent_security.sh.
 . "$(dirname "$0")/lib.sh"
-. tests/e2e/helpers/agent_http.sh
+. "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/workload.py"
 
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
 CONF=$TMP/agent.conf
 cat > "$CONF" <<EOF
 [http]
@@ -28,20 +26,20 @@ EOF
 metric() {	# metric NAME{LABELS}: its value in the last scrape
 	awk -v k="$1" '$1 == k { print $2 }' "$TMP/metrics"
 }
-scrape() { curl -sf -m 5 -o "$TMP/metrics" "$BASE/metrics"; }
+scrape() { api /metrics > "$TMP/metrics"; }
 
-spawn "$SW" agent --config "$CONF" --listen "127.0.0.1:$PORT" > "$TMP/alerts.json" 2> "$TMP/agent.err"
-AGENT=$LAST_PID
+spawn_agent agent --config "$CONF"
+AGENT=$AG
+PORT=${API##*:}
 T0=$(date +%s%N)
 # Requests while it starts (HTTP is up before BPF is): refused or answered,
 # never a crash. Until ready: no socket (000), or no route yet (404).
 EARLY=""
 while ! grep -q 'sockwatch: info: ready in' "$TMP/agent.err" && kill -0 "$AGENT" 2>/dev/null &&
 	[ $(( $(date +%s%N) - T0 )) -lt 20000000000 ]; do
-	EARLY+=" $(curl -s -m 1 -o /dev/null -w '%{http_code}' "$BASE/api/v1/status")"
+	EARLY+=" $(_curl -m 1 -o /dev/null -w '%{http_code}' "$BASE/api/v1/status")"
 done
-if ! wait_ready "$AGENT" "$TMP/agent.err"; then
-	cat "$TMP/agent.err"
+if ! agent_ready; then
 	not_ok "agent did not get ready"
 	finish
 	exit 1

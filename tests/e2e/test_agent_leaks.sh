@@ -11,7 +11,7 @@
 # the --on-breach exec: action receives the confirmed breach's JSON; and
 # every kind of invalid configuration is refused before attaching.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/leak_workload.py"
 ALERTS=$TMP/alerts.json
 N=100		# connections per client
@@ -161,7 +161,7 @@ polite_seen() {	# the agent tracked the pair's connections: server's inbound
 }
 check "agent tracks the well-behaved server" polite_seen
 
-stop "$AG"
+stop_agent
 check "agent exits 0 on SIGTERM" test $? -eq 0
 agent_summary agent
 check "agent stopped with its summary line" grep -q "info: stopping: [0-9]* events" "$TMP/agent.err"
@@ -207,7 +207,7 @@ bad_config() {	# bad_config DESCRIPTION "FILE:LINE: PATTERN" CONTENT
 		not_ok "bad config: $d (rc=$rc, stderr: $(head -3 "$TMP/bad.err"))"
 	fi
 }
-bad_config "unknown section" "bad.ini:3: unknown section \[bogus\]" \
+bad_config "unknown section" "bad.ini:3: unknown section 'bogus'" \
 	'[ewma]\nmin_ports = 5\n[bogus]\nx = 1\n'
 bad_config "unknown key" "bad.ini:2: unknown key 'min_port' in \[ewma\]" \
 	'[ewma]\nmin_port = 5\n'

@@ -3,8 +3,7 @@
 # dropped; the periodic comparison with the kernel must repair the table
 # (every socket the burst left open shows up, with its owner) and count it.
 . "$(dirname "$0")/lib.sh"
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
+. "$(dirname "$0")/helpers/agent.sh"
 CONF=$TMP/agent.ini
 cat > "$CONF" <<INI
 [agent]
@@ -13,10 +12,8 @@ ring_buffer_kb = 4
 reconcile_seconds = 0.5
 INI
 
-status() { curl -s -m 5 "$BASE/api/v1/status"; }
-spawn "$SW" agent --config "$CONF" --listen "127.0.0.1:$PORT" > "$TMP/alerts" 2> "$TMP/agent.err"
-AGENT=$LAST_PID
-wait_for 20 grep -q "ready in" "$TMP/agent.err" || { cat "$TMP/agent.err"; not_ok "agent did not start"; finish; exit 1; }
+status() { api /api/v1/status; }
+start_agent agent --config "$CONF" || { not_ok "agent did not start"; finish; exit 1; }
 
 # 1000 connected pairs at once: thousands of records into a 4 KiB ring.
 spawn build/tools/holdsocks -n 2000 -t 60 > "$TMP/hold.out"
@@ -26,17 +23,17 @@ wait_for 30 grep -q ready "$TMP/hold.out" || not_ok "holdsocks did not get ready
 dropped() { status | jq -e '.events_dropped > 0' >/dev/null; }
 check "the burst overflowed the ring (drops counted)" wait_for 10 dropped
 # holdsocks spreads its sockets over worker processes: count by name
-held_by() { curl -s -m 5 "$BASE/api/v1/sockets?comm=$1&state=ESTABLISHED" | jq -e ".matched == $2" >/dev/null; }
+held_by() { api "/api/v1/sockets?comm=$1&state=ESTABLISHED" | jq -e ".matched == $2" >/dev/null; }
 check "after reconciliation every held socket is in the table with its owner" \
 	wait_for 20 held_by holdsocks 2000
 check "repairs are counted" jqt '.reconciliation_repairs > 0' <(status)
 check "repairs are exported as a metric" \
-	bash -c "curl -s -m 5 $BASE/metrics | grep -qE '^sockwatch_reconcile_repairs_total [1-9]'"
+	sh -c "curl -s -m 5 $BASE/metrics | grep -qE '^sockwatch_reconcile_repairs_total [1-9]'"
 
 # The other direction: sockets that closed while nothing was heard of it.
 stop "$HOLD"
 check "after the holder exits, reconciliation removes its sockets" wait_for 20 held_by holdsocks 0
 
-stop "$AGENT"
+stop_agent
 check "agent exits 0 on SIGTERM" test $? -eq 0
 finish

@@ -9,7 +9,7 @@
 #  - 2,000 idle connections and 100 slowloris clients do not stop scrapes,
 #    oversized requests are rejected, and the agent keeps tracing meanwhile.
 . "$(dirname "$0")/lib.sh"
-. tests/e2e/helpers/agent_http.sh
+. "$(dirname "$0")/helpers/agent.sh"
 WL="python3 tests/e2e/helpers/workload.py"
 
 # ---- refused at start ----
@@ -61,11 +61,9 @@ ADDR=198.18.$(( ($$ >> 8) % 256 )).$(( $$ % 254 + 1 ))
 trap 'ip addr del "$ADDR/32" dev lo 2>/dev/null; _cleanup' EXIT
 check "address $ADDR/32 added to lo" ip addr add "$ADDR/32" dev lo
 P=$(free_port)
-BASE="http://$ADDR:$P"
-spawn "$SW" agent --listen "$ADDR:$P" --token-file "$TOK" > "$TMP/a.out" 2> "$TMP/a.err"
-A=$LAST_PID
-if ! wait_ready "$A" "$TMP/a.err"; then
-	cat "$TMP/a.err"
+if start_agent a --listen "$ADDR:$P" --token-file "$TOK"; then
+	A=$AG
+else
 	not_ok "agent with a token on $ADDR did not get ready"
 	finish
 	exit 1
@@ -113,14 +111,12 @@ check "address $ADDR removed" sh -c "! ip -4 addr show dev lo | grep -qF ' $ADDR
 # ---- abuse ----
 # 2,100 attacker sockets and a scraper here, as many in the agent
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-P=$(free_port)
-BASE="http://127.0.0.1:$P"
 printf '[http]\ntimeout_seconds = 3\n\n[agent]\nring_buffer_kb = 16384\n' > "$TMP/b.conf"
 # loopback with a token: the token applies wherever a token file is given
-spawn "$SW" agent --config "$TMP/b.conf" --listen "127.0.0.1:$P" --token-file "$TOK" > "$TMP/b.out" 2> "$TMP/b.err"
-B=$LAST_PID
-if ! wait_ready "$B" "$TMP/b.err"; then
-	cat "$TMP/b.err"
+if start_agent b --config "$TMP/b.conf" --token-file "$TOK"; then
+	B=$AG
+	P=${API##*:}
+else
 	not_ok "agent for the abuse did not get ready"
 	finish
 	exit 1

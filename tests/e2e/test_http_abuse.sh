@@ -6,6 +6,7 @@
 # minimal server (build/tests/test_http --serve); SW_ABUSE_TARGET=agent
 # runs `sockwatch agent --listen 127.0.0.1:PORT` (needs root and BPF).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 
 # 2,100 client sockets here plus as many in the server
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -13,7 +14,7 @@ ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 port=$(free_port)
 case "${SW_ABUSE_TARGET:-minimal}" in
 agent)
-	spawn "$SW" agent --listen "127.0.0.1:$port" >"$TMP/server.log" 2>&1
+	start_agent server --listen "127.0.0.1:$port" || { not_ok "agent did not start"; finish; exit 1; }
 	;;
 *)
 	[ -x build/tests/test_http ] || make -s build/tests/test_http >/dev/null
@@ -33,5 +34,5 @@ check "server still alive" kill -0 "$server"
 check "server answers after the abuse" \
 	curl -sf -o /dev/null "http://127.0.0.1:$port/metrics"
 check "server stops cleanly on SIGTERM" stop "$server"
-cat "$TMP/server.log"
+cat "$TMP/server.log" "$TMP/server.err" 2>/dev/null
 finish

@@ -71,23 +71,15 @@ check "flags override --config" [ -s "$TMP/cfgover" ]
 check "flags override --config: --long 25's figures" cmp -s <(grep -v '^#' "$TMP/out25") <(grep -v '^#' "$TMP/cfgover")
 
 # Bad input: non-zero exit, exactly one line on stderr naming the problem.
-fails_with() {	# fails_with PATTERN CMD... (stdin from the caller)
-	local pat=$1 rc
-	shift
-	"$@" > /dev/null 2> "$TMP/e"
-	rc=$?
-	[ "$rc" -ne 0 ] && [ "$(wc -l < "$TMP/e")" -eq 1 ] && grep -q -- "$pat" "$TMP/e" ||
-		{ echo "    rc=$rc stderr: $(cat "$TMP/e")"; return 1; }
-}
-check "non-integer line names its line" fails_with '<stdin>:2:.*abc' \
+check "non-integer line names its line" fails_with --out '<stdin>:2:.*abc' \
 	"$SW" replay < <(printf '100\nabc\n')
-check "negative count" fails_with ':1: negative count' "$SW" replay < <(echo -5)
-check "fraction is not a count" fails_with ':1: bad number' "$SW" replay < <(echo 1.5)
+check "negative count" fails_with --out ':1: negative count' "$SW" replay < <(echo -5)
+check "fraction is not a count" fails_with --out ':1: bad number' "$SW" replay < <(echo 1.5)
 check "missing file" fails_with '/nonexistent/series' "$SW" replay /nonexistent/series
 check "min >= max names the flags" \
-	fails_with '\-\-max-ports (200) must be greater than --min-ports (300)' \
+	fails_with '\-\-max-ports \(200\) must be greater than --min-ports \(300\)' \
 	"$SW" replay --min-ports 300 --max-ports 200 < /dev/null
-check "short >= long" fails_with '\-\-short (50) must be less than --long (40)' \
+check "short >= long" fails_with '\-\-short \(50\) must be less than --long \(40\)' \
 	"$SW" replay --short 50 --long 40 < /dev/null
 check "long <= 2" fails_with '\-\-long must be greater than 2' \
 	"$SW" replay --long 2 --short 1 < /dev/null

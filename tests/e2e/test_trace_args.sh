@@ -5,30 +5,6 @@
 # --help exits 0 and lists the options.
 . "$(dirname "$0")/lib.sh"
 
-# fails_with [--hint] PATTERN CMD...: CMD exits non-zero (not by timeout)
-# with nothing on stdout; the first stderr line matches PATTERN; then
-# nothing more, or with --hint only argp's hint (which argp may wrap).
-fails_with() {
-	local want_hint=0 pat rc rest
-	[ "$1" = --hint ] && { want_hint=1; shift; }
-	pat=$1
-	shift
-	timeout 10 "$@" > "$TMP/out" 2> "$TMP/err"
-	rc=$?
-	rest=$(tail -n +2 "$TMP/err" | tr '\n' ' ')
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ ! -s "$TMP/out" ] &&
-	   head -n 1 "$TMP/err" | grep -qE -- "$pat"; then
-		if [ "$want_hint" = 1 ]; then
-			[[ $rest == "Try "?"sockwatch trace --help' "* ]] && return 0
-		else
-			[ -z "$rest" ] && return 0
-		fi
-	fi
-	echo "    rc=$rc stdout: $(head -c 200 "$TMP/out")"
-	echo "    stderr: $(cat "$TMP/err")"
-	return 1
-}
-
 # Our own errors: PATTERN | ARGS of `sockwatch trace`.
 E="^sockwatch trace: "
 while IFS='|' read -r pat args; do
@@ -55,6 +31,8 @@ check "trace --bogus" fails_with --hint "${E}unrecognized option '--bogus'$" "$S
 check "trace -x" fails_with --hint "${E}invalid option -- 'x'$" "$SW" trace -x
 check "trace -p (no value)" fails_with --hint "${E}option requires an argument -- 'p'$" "$SW" trace -p
 
+check "input is echoed with control characters escaped" \
+	fails_with "^sockwatch trace: invalid state .EST\\\\rX\\\\x1b\\[2J.: expected" "$SW" trace --state $'EST\rX\e[2J'
 check "unknown command" fails_with "^sockwatch: unknown command 'nosuchcommand' \(try sockwatch --help\)$" \
 	"$SW" nosuchcommand
 

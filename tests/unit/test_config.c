@@ -159,7 +159,15 @@ static const struct {
 	const char *text;
 	const char *want;
 } bad[] = {
-	{ "[ewma]\n[nosuch]\n", "t.ini:2: unknown section [nosuch]" },
+	{ "[ewma]\n[nosuch]\n", "t.ini:2: unknown section 'nosuch'" },
+	{ "[ewma]\n[ nosuch\x1b[2J ]\n", "t.ini:2: unknown section 'nosuch\\x1b[2J'" },
+	{ "[ewma] x\n", "t.ini:1: text after ']': 'x'" },
+	{ "[ewma]]\n", "t.ini:1: text after ']': ']'" },
+	{ "[ewma] ; comment\nmin_p\rorts = 3\n", "t.ini:2: unknown key 'min_p\\rorts' in [ewma]" },
+	{ "[ewma]\nmin_ports = \xff\n", "t.ini:2: invalid UTF-8" },
+	{ "[ewma]\nmin_ports = \xc0\xaf\n", "t.ini:2: invalid UTF-8" },
+	{ "[ewma]\nmin_ports = \xed\xa0\x80\n", "t.ini:2: invalid UTF-8" },
+	{ "[ewma]\nmin_ports = 1\x7f\n", "t.ini:2: [ewma] min_ports: bad number '1\\x7f' (want a whole number)" },
 	{ "[ewma]\nmin_portz = 3\n", "t.ini:2: unknown key 'min_portz' in [ewma]" },
 	{ "min_ports = 3\n", "t.ini:1: key 'min_ports' outside of any section" },
 	{ "[ewma]\n\nmin_ports = abc\n",
@@ -255,6 +263,40 @@ static void test_long_line(void **state)
 	assert_non_null(strstr(err, "t.ini:2: line too long"));
 }
 
+/*
+ * Bytes that are not a text file: a NUL anywhere (it used to hide the rest
+ * of its line), binary garbage, and files that never end.
+ */
+static void test_binary(void **state)
+{
+	static const char nul_mid[] = "[ewma]\nmin_ports = 1\0garbage\nmax_ports = 2\n";
+	static const char nul_only[64];
+	char err[256], *big;
+	struct sw_config c;
+	size_t n = 2 << 20;
+
+	assert_int_equal(sw_config_load_mem("t.ini", nul_mid, sizeof(nul_mid) - 1,
+					    &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.ini:2: NUL byte (not a text file?)");
+	assert_int_equal(sw_config_load_mem("t.ini", nul_only, sizeof(nul_only),
+					    &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.ini:1: NUL byte (not a text file?)");
+	/* /dev/zero: refused at its first byte, not read until memory runs out */
+	assert_int_equal(sw_config_load("/dev/zero", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "/dev/zero:1: NUL byte (not a text file?)");
+	assert_int_equal(sw_config_load("/tmp", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "/tmp: is a directory, not a config file");
+	/* endless blank lines: bounded by size */
+	big = malloc(n);
+	assert_non_null(big);
+	memset(big, '\n', n);
+	assert_int_equal(sw_config_load_mem("t.ini", big, n, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": file larger than 1048576 bytes"));
+	free(big);
+	/* empty is fine: defaults */
+	assert_int_equal(sw_config_load_mem("t.ini", "", 0, &c, err, sizeof(err)), 0);
+}
+
 static void test_comments_and_ring_sizes(void **state)
 {
 	char err[256];
@@ -321,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_comments_and_ring_sizes),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_value_parsers),

@@ -23,11 +23,13 @@ static struct sw_event valid_event(void)
 /* sw_decode must fail with exactly this reason, leaving out untouched. */
 static void assert_rejected(const void *rec, size_t size, const char *reason)
 {
-	const struct sw_event *out = NULL;
+	struct sw_event out, before;
 	const char *why = NULL;
 
+	memset(&out, 0xab, sizeof(out));
+	before = out;
 	assert_int_equal(sw_decode(rec, size, &out, &why), -1);
-	assert_null(out);
+	assert_memory_equal(&out, &before, sizeof(out));
 	assert_non_null(why);
 	assert_string_equal(why, reason);
 }
@@ -36,17 +38,17 @@ static void assert_rejected(const void *rec, size_t size, const char *reason)
 
 static void test_decode_valid(void **state)
 {
-	struct sw_event e = valid_event();
-	const struct sw_event *out = NULL;
+	struct sw_event e = valid_event(), out;
 	const char *why = NULL;
 
 	assert_int_equal(sw_decode(&e, sizeof(e), &out, &why), 0);
-	assert_ptr_equal(out, &e);
+	assert_memory_equal(&out, &e, sizeof(e));
 	assert_null(why);
 
 	/* the highest values that are real */
 	e.new_state = SW_TCP_NEW_SYN_RECV;
 	e.kind = SW_EV_MAX - 1;
+	e.flags = SW_F_ALL;
 	assert_int_equal(sw_decode(&e, sizeof(e), &out, &why), 0);
 
 	/* a longer record (ring buffer padding) is fine, IPv6 and UDP too */
@@ -59,8 +61,23 @@ static void test_decode_valid(void **state)
 
 		memcpy(big, &e, sizeof(e));
 		assert_int_equal(sw_decode(big, sizeof(big), &out, &why), 0);
-		assert_ptr_equal(out, (const void *)big);
+		assert_memory_equal(&out, &e, sizeof(e));
 	}
+}
+
+/*
+ * A comm without its NUL (found by fuzzing: trace then read past the
+ * record) comes out terminated, so that every consumer may use %s.
+ */
+static void test_decode_terminates_comm(void **state)
+{
+	struct sw_event e = valid_event(), out;
+	const char *why;
+
+	memset(e.comm, 'x', sizeof(e.comm));
+	assert_int_equal(sw_decode(&e, sizeof(e), &out, &why), 0);
+	assert_int_equal(strlen(out.comm), SW_COMM_LEN - 1);
+	assert_memory_equal(out.comm, e.comm, SW_COMM_LEN - 1);
 }
 
 static void test_decode_short(void **state)
@@ -98,6 +115,8 @@ static const struct {
 	{ AT(old_state), SW_TCP_MAX_STATES, "unknown TCP state" },
 	{ AT(new_state), SW_TCP_MAX_STATES, "unknown TCP state" },
 	{ AT(new_state), 0xff, "unknown TCP state" },
+	{ AT(flags), SW_F_ALL + 1, "unknown flag bits" },
+	{ AT(flags), 0x80, "unknown flag bits" },
 };
 
 static void test_decode_bad_fields(void **state)
@@ -281,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_valid),
+		cmocka_unit_test(test_decode_terminates_comm),
 		cmocka_unit_test(test_decode_short),
 		cmocka_unit_test(test_decode_version),
 		cmocka_unit_test(test_decode_bad_fields),

@@ -375,7 +375,7 @@ static void test_json_snapshot(void **state)
 		.state = SW_TCP_LISTEN,
 		.lport = 8080,
 		.birth_ns = T0 - 1000 * MS,
-		.flags = SW_SOCK_PREEXISTING,
+		.flags = SW_F_PREEXISTING,
 		.comm = "srv",
 	};
 	struct sw_event e;

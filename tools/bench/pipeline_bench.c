@@ -305,16 +305,18 @@ static double now_s(void)
 static void feed(struct pipeline *p, const struct sw_event *ev, long n)
 {
 	const struct sw_event *e;
-	struct sw_event copy;
+	struct sw_event dec, copy;
 	struct sw_sock *s;
 	const char *why;
 	long i;
 
 	for (i = 0; i < n; i++) {
-		if (sw_decode(&ev[i], sizeof(ev[i]), &e, &why)) {
+		/* as loader.c's on_sample: decode into the reader's copy */
+		if (sw_decode(&ev[i], sizeof(ev[i]), &dec, &why)) {
 			p->bad++;
 			continue;
 		}
+		e = &dec;
 		/* as agent.c's on_event: fill what the kernel did not know */
 		s = sw_table_get(p->t, e->sock);
 		e = sw_event_complete(&copy, e, s);

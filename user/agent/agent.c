@@ -89,12 +89,41 @@ static void hook_alert(void *ctx, const struct sw_alert *al)
 	sw_agent_alert(ctx, al);
 }
 
-void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al)
+/* Alerts are counted by name; the known names start at zero. */
+static void count_alerts_init(struct sw_agent *a)
 {
-	const char *json = sw_alert_emit(&a->sink, al);
+	int i;
+
+	for (i = 0; sw_alert_names[i] && i < SW_ALERT_NAMES; i++)
+		a->alert_counts[a->nalert_names++].name = sw_alert_names[i];
+}
+
+static void count_alert(struct sw_agent *a, const char *name)
+{
+	int i;
+
+	for (i = 0; i < a->nalert_names; i++)
+		if (!strcmp(a->alert_counts[i].name, name))
+			break;
+	if (i == a->nalert_names) {
+		if (i == SW_ALERT_NAMES)
+			return;
+		a->alert_counts[a->nalert_names++].name = name;
+	}
+	a->alert_counts[i].n++;
+}
+
+void sw_agent_alert(struct sw_agent *a, const struct sw_alert *in)
+{
+	struct sw_alert *al = &a->recent[a->nrecent++ % SW_RECENT_ALERTS];
+	const char *json;
 	char err[256];
 
-	a->recent[a->nrecent++ % SW_RECENT_ALERTS] = *al;
+	*al = *in;
+	sw_agent_alert_workload(a, al);
+	json = sw_alert_emit(&a->sink, al);
+	sw_am_fire(a->am, al);
+	count_alert(a, al->alert);
 	if (!json || strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) ||
 	    a->cfg.on_breach.kind == SW_ACTION_NONE)
 		return;
@@ -114,7 +143,7 @@ static void check_flood(struct sw_agent *a, const struct sw_event *e)
 	if (!a->flood || !sw_flood_hit(a->flood, e->family, e->raddr, e->ts_ns, &fa))
 		return;
 	sw_fmt_addr(addr, e->family, e->raddr);
-	sw_alert_init(&al, "connection_flood", "remote_addr", e->ts_ns);
+	sw_alert_init(&al, SW_ALERT_CONNECTION_FLOOD, "remote_addr", e->ts_ns);
 	sw_alert_set_key(&al, addr);
 	sw_alert_set_owner(&al, e->pid, e->comm);
 	sw_alert_double(&al, "rate", fa.rate);
@@ -180,7 +209,7 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 
 		if (now->check[i].status == before)
 			continue;
-		sw_alert_init(&al, "health_changed", "check", sw_mono_now());
+		sw_alert_init(&al, SW_ALERT_HEALTH_CHANGED, "check", sw_mono_now());
 		sw_alert_set_key(&al, sw_health_check_name(i));
 		sw_alert_str(&al, "from", sw_health_status_name(before));
 		sw_alert_str(&al, "to", sw_health_status_name(now->check[i].status));
@@ -271,6 +300,10 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 		snprintf(c->http.token_file, sizeof(c->http.token_file), "%s", o->token_file);
 	if (o->manifest)
 		snprintf(c->manifest.path, sizeof(c->manifest.path), "%s", o->manifest);
+	if (o->web_config)
+		snprintf(c->http.web_config, sizeof(c->http.web_config), "%s", o->web_config);
+	if (o->alertmanager)
+		snprintf(c->alerts.alertmanager_url, sizeof(c->alerts.alertmanager_url), "%s", o->alertmanager);
 	return 0;
 }
 
@@ -318,6 +351,8 @@ static void reload(struct sw_agent *a)
 	pthread_mutex_unlock(&a->lock);
 	if (a->http && sw_http_reload_token(a->http, err, sizeof(err)))
 		logf_("error", "token: %s (keeping the old one)", err);
+	if (a->http && sw_http_reload_web(a->http, err, sizeof(err)))
+		logf_("error", "web config: %s (keeping the old one)", err);
 	free(c);
 }
 
@@ -328,6 +363,7 @@ static int start_http(struct sw_agent *a)
 	struct sw_http_opts ho = {
 		.listen = a->cfg.http.listen,
 		.token_file = a->cfg.http.token_file[0] ? a->cfg.http.token_file : NULL,
+		.web_config = a->cfg.http.web_config[0] ? a->cfg.http.web_config : NULL,
 		.max_connections = a->cfg.http.max_connections,
 		.per_ip_connections = a->cfg.http.per_ip_connections,
 		.timeout_seconds = (a->cfg.http.timeout_ns + 999999999ULL) / 1000000000ULL,
@@ -366,6 +402,14 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: alerts: %s\n", err);
 		return -1;
 	}
+	if (a->cfg.alerts.alertmanager_url[0]) {
+		a->am = sw_am_start(a->cfg.alerts.alertmanager_url, a->cfg.alerts.node,
+				    err, sizeof(err));
+		if (!a->am) {
+			fprintf(stderr, "sockwatch: alertmanager: %s\n", err);
+			return -1;
+		}
+	}
 	if (sw_manifest_setup(a))
 		return -1;
 	a->table = sw_table_new(16384);
@@ -387,6 +431,8 @@ static int start(struct sw_agent *a)
 	a->attach_ns = sw_mono_now() - t;
 	t = sw_mono_now();
 	n = sw_snapshot_load(a->table, found_socket, a);
+	sw_agent_workloads_start(a);
+	sw_agent_workloads_refresh(a);
 	a->snapshot_ns = sw_mono_now() - t;
 	if (n < 0)
 		logf_("warning", "snapshot of existing sockets failed: %s", strerror(-n));
@@ -410,7 +456,27 @@ static void stop(struct sw_agent *a)
 	sw_flood_free(a->flood);
 	sw_manifest_teardown(a);
 	sw_table_free(a->table);
+	sw_workloads_free(a->wl);
+	sw_am_stop(a->am);
 	sw_alert_sink_close(&a->sink);
+}
+
+/* Alertmanager: leak alerts stay firing while their rule lists them. */
+static void am_sweep(struct sw_agent *a)
+{
+	const struct sw_suspect *s;
+	struct sw_alert *al;
+	size_t pos = 0;
+
+	if (!a->am || !(al = malloc(sizeof(*al))))
+		return;
+	sw_am_sweep_begin(a->am);
+	while ((s = sw_detectors_suspect_next(a->det, &pos))) {
+		sw_suspect_alert(a->det, s, al);
+		sw_am_sweep_seen(a->am, al->alert, al->key);
+	}
+	sw_am_sweep_end(a->am);
+	free(al);
 }
 
 /* Under the lock: drain, then whatever is due. */
@@ -426,10 +492,13 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		if (n > 0)
 			a->repairs += n;
 		a->reconciles++;
+		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
 	}
-	if (now >= *next_tick)
+	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
+		am_sweep(a);
+	}
 	sw_actions_reap(&a->actions, now);
 }
 
@@ -492,6 +561,7 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	sw_actions_init(&a->actions);
 	sw_clock_init();
 	a->start_mono_ns = sw_mono_now();
+	count_alerts_init(a);
 	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
 	if (load_config(o, &a->cfg))
 		goto out;
@@ -505,11 +575,11 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
-	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http %s",
+	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http%s %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
 	      sw_table_count(a->table),
 	      (unsigned long long)a->snapshot_sockets,
-	      a->http ? a->cfg.http.listen : "off");
+	      sw_http_tls(a->http) ? "s" : "", a->http ? a->cfg.http.listen : "off");
 	rc = loop(a);
 	sw_loader_counters(a->loader, &events, &drops);
 	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",

@@ -17,14 +17,17 @@
 #include "detect/actions.h"
 #include "detect/alerts.h"
 #include "agent/config.h"
+#include "agent/alertmanager.h"
 #include "detect/detectors.h"
 #include "detect/flood.h"
 #include "health/health.h"
 #include "http/http_server.h"
 #include "kernel/loader.h"
 #include "table/sock_table.h"
+#include "table/workload.h"
 
 #define SW_RECENT_ALERTS	128	/* kept for /api/v1/leaks */
+#define SW_ALERT_NAMES		32	/* distinct alert names counted */
 
 /* Command-line settings that are not in the config file. */
 struct sw_agent_opts {
@@ -33,6 +36,8 @@ struct sw_agent_opts {
 	const char *on_breach;		/* overrides [actions] on_breach */
 	const char *listen;		/* overrides [http] listen */
 	const char *token_file;		/* overrides [http] token_file */
+	const char *web_config;		/* overrides [http] web_config */
+	const char *alertmanager;	/* overrides [alerts] alertmanager_url */
 	const char *manifest;		/* overrides [manifest] path */
 	bool no_http;
 	bool verbose;
@@ -62,6 +67,8 @@ struct sw_agent {
 	struct sw_actions actions;
 	struct sw_http *http;
 	struct sw_cmdline_cache cmdlines;
+	struct sw_workloads *wl;	/* cgroup id -> workload; NULL: unknown */
+	struct sw_am *am;		/* Alertmanager sender; NULL: none */
 
 	/* health watchdog: its own thread, the report swapped under lock */
 	pthread_t health_thread;
@@ -71,7 +78,18 @@ struct sw_agent {
 
 	/* recent alerts, a ring, for /api/v1/leaks */
 	struct sw_alert recent[SW_RECENT_ALERTS];
-	__u64 nrecent;
+	__u64 nrecent;			/* alerts raised since start */
+
+	/*
+	 * Alerts raised since start, by name, for sockwatch_alerts_total.
+	 * Names are the string constants of the detectors (a few dozen at
+	 * most), so a short array searched linearly is all it takes.
+	 */
+	struct sw_alert_count {
+		const char *name;
+		__u64 n;
+	} alert_counts[SW_ALERT_NAMES];
+	int nalert_names;
 
 	/* counters, for /metrics and /api/v1/status */
 	__u64 start_mono_ns;
@@ -96,6 +114,15 @@ void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al);
 
 /* The owner's command line, cached for a few seconds; "" if gone. */
 const char *sw_agent_cmdline(struct sw_agent *a, __u32 pid);
+
+/* Workload identity (agent_workload.c); callers hold the lock. */
+struct sw_prom;
+int sw_agent_workloads_start(struct sw_agent *a);
+void sw_agent_workloads_refresh(struct sw_agent *a);
+const struct sw_workload *sw_agent_sock_workload(struct sw_agent *a,
+						 const struct sw_sock *s);
+void sw_agent_alert_workload(struct sw_agent *a, struct sw_alert *al);
+void sw_agent_workload_metrics(struct sw_prom *p, struct sw_agent *a);
 
 /* HTTP routes (agent_api.c, agent_metrics.c). */
 void sw_agent_register_api(struct sw_agent *a);

@@ -59,7 +59,8 @@ static void json_endpoint(struct sw_json *j, const char *ka, const char *kp,
 }
 
 static void sock_json(struct sw_json *j, const struct sw_sock *s,
-		      const struct sw_prot_decision *d, __u64 now)
+		      const struct sw_prot_decision *d, __u64 now,
+		      const struct sw_workload *w)
 {
 	sw_json_obj_begin(j);
 	sw_json_kuint(j, "sock", s->cookie);
@@ -69,20 +70,21 @@ static void sock_json(struct sw_json *j, const struct sw_sock *s,
 	sw_json_kstr(j, "proto", sw_proto_name(s->proto));
 	json_endpoint(j, "laddr", "lport", s->family, s->laddr, s->lport);
 	json_endpoint(j, "raddr", "rport", s->family, s->raddr, s->rport);
-	if (s->proto == 6)
+	if (s->proto == IPPROTO_TCP)
 		sw_json_kstr(j, "state", sw_tcp_state_name(s->state));
 	else
 		sw_json_knull(j, "state");
 	sw_json_kdouble(j, "age_seconds", (now - s->birth_ns) / 1e9);
-	sw_json_kbool(j, "age_exact", s->flags & SW_SOCK_BIRTH_EXACT);
+	sw_json_kbool(j, "age_exact", s->flags & SW_F_BIRTH_KNOWN);
 	sw_json_kdouble(j, "state_seconds", (now - s->state_ns) / 1e9);
 	sw_json_kuint(j, "rx_bytes", s->rx_bytes);
 	sw_json_kuint(j, "tx_bytes", s->tx_bytes);
 	sw_json_kuint(j, "netns", s->netns);
-	sw_json_kbool(j, "accepted", s->flags & SW_SOCK_ACCEPTED);
-	sw_json_kbool(j, "preexisting", s->flags & SW_SOCK_PREEXISTING);
-	sw_json_kbool(j, "released", s->flags & SW_SOCK_RELEASED);
+	sw_json_kbool(j, "accepted", s->flags & SW_F_ACCEPTED);
+	sw_json_kbool(j, "preexisting", s->flags & SW_F_PREEXISTING);
+	sw_json_kbool(j, "released", s->flags & SW_F_RELEASED);
 	sw_json_kstr(j, "protection", sw_prot_reason_name(d->reason));
+	sw_workload_json(j, w);
 	sw_json_obj_end(j);
 }
 
@@ -108,8 +110,12 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 	now = sw_mono_now();
 	while ((s = sw_table_next(a->table, &pos))) {
 		bool decide = (q.has & SW_Q_PROTECTION) || n < limit;
+		const struct sw_workload *w;
 
 		if (!sock_match(&q, s))
+			continue;
+		w = sw_agent_sock_workload(a, s);
+		if (!sw_workload_match(&q.wf, w))
 			continue;
 		/* a decision reads the owner's command line: only when used */
 		if (decide)
@@ -121,7 +127,7 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 			continue;
 		matched++;
 		if (n < limit) {
-			sock_json(j, s, &d, now);
+			sock_json(j, s, &d, now, w);
 			n++;
 		}
 	}
@@ -154,10 +160,11 @@ static int api_processes(const struct sw_http_req *req, struct sw_http_resp *res
 	struct sw_agent *a = ctx;
 	struct sw_json *j = &resp->json;
 	struct sw_query q;
+	const struct sw_workload *w;
 	struct sw_proc *p;
 	size_t pos = 0;
 
-	if (bad_query(req, resp, SW_Q_PID | SW_Q_COMM, &q))
+	if (bad_query(req, resp, SW_Q_PID | SW_Q_COMM | SW_Q_WORKLOAD, &q))
 		return 0;
 	sw_json_obj_begin(j);
 	sw_json_key(j, "processes");
@@ -168,14 +175,18 @@ static int api_processes(const struct sw_http_req *req, struct sw_http_resp *res
 			continue;
 		if ((q.has & SW_Q_COMM) && strncmp(p->comm, q.comm, SW_COMM_LEN))
 			continue;
+		w = sw_workloads_lookup(a->wl, 0, p->pid);
+		if (!sw_workload_match(&q.wf, w))
+			continue;
 		sw_json_obj_begin(j);
 		sw_json_kuint(j, "pid", p->pid);
 		sw_json_kstr(j, "comm", p->comm);
 		sw_json_kuint(j, "open", p->open);
 		sw_json_kuint(j, "opened", p->opened);
 		sw_json_kuint(j, "accepted", p->accepted);
-		states_json(j, "tcp", p->by_state[SW_PROTO_TCP]);
-		sw_json_kuint(j, "udp", p->by_state[SW_PROTO_UDP][SW_TCP_NONE]);
+		states_json(j, "tcp", p->by_state[SW_PROTO_IDX_TCP]);
+		sw_json_kuint(j, "udp", p->by_state[SW_PROTO_IDX_UDP][SW_TCP_NONE]);
+		sw_workload_json(j, w);
 		sw_json_obj_end(j);
 	}
 	pthread_mutex_unlock(&a->lock);

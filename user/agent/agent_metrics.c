@@ -34,7 +34,7 @@ static void pass_table(struct sw_agent *a, struct table_pass *tp, __u64 now)
 	while ((s = sw_table_next(a->table, &pos))) {
 		double age = (now - s->birth_ns) / 1e9;
 
-		tp->by[s->family == AF_INET6][s->proto == 17][s->state % SW_TCP_MAX_STATES]++;
+		tp->by[s->family == AF_INET6][s->proto == IPPROTO_UDP][s->state % SW_TCP_MAX_STATES]++;
 		for (b = 0; b < NAGE && age > age_bounds[b]; b++)
 			;
 		tp->age[b]++;
@@ -103,8 +103,10 @@ static void write_leaks(struct sw_prom *p, struct sw_agent *a)
 	for (r = 0; r < SW_LEAK_NRULES; r++)
 		sw_prom_u64(p, SW_PROM_LABELS({ "rule", sw_leak_rule_name(r) }), n[r]);
 	sw_prom_family(p, "sockwatch_alerts_total", SW_PROM_COUNTER,
-		       "Alerts raised since start.");
-	sw_prom_u64(p, NULL, 0, a->nrecent);
+		       "Alerts raised since start, by alert name.");
+	for (r = 0; r < (size_t)a->nalert_names; r++)
+		sw_prom_u64(p, SW_PROM_LABELS({ "alert", a->alert_counts[r].name }),
+			    a->alert_counts[r].n);
 }
 
 /* The top_k keys of every kind by count, largest first. */
@@ -138,7 +140,8 @@ static size_t top_keys(struct sw_agent *a, const struct sw_det_key **top, size_t
 			}
 			all[n++] = key;
 		}
-		qsort(all + start, n - start, sizeof(*all), by_count_desc);
+		if (n - start > 1)	/* all is NULL when empty */
+			qsort(all + start, n - start, sizeof(*all), by_count_desc);
 		if (n - start > k)
 			n = start + k;
 	}
@@ -154,6 +157,7 @@ static void write_detectors(struct sw_prom *p, struct sw_agent *a)
 		{ "sockwatch_detector_short_ewma", "Short EWMA of a detector's key." },
 		{ "sockwatch_detector_long_ewma", "Long EWMA of a detector's key." },
 		{ "sockwatch_detector_relative_difference", "(short - long) / short of a detector's key." },
+		{ "sockwatch_detector_state", "Breach state of a detector's key: 0 idle, 1 armed (breach started), 2 confirmed." },
 	};
 	size_t k = a->cfg.http.top_k, n, i, f;
 	const struct sw_det_key **top = calloc(k * SW_KEY_NKINDS + 1, sizeof(*top));
@@ -162,12 +166,12 @@ static void write_detectors(struct sw_prom *p, struct sw_agent *a)
 	if (!top)
 		return;
 	n = top_keys(a, top, k);
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
 		sw_prom_family(p, fam[f].name, SW_PROM_GAUGE, fam[f].help);
 		for (i = 0; i < n; i++) {
 			const struct sw_ewma *e = &top[i]->ewma;
 			double v = f == 0 ? e->count : f == 1 ? e->short_avg :
-				   f == 2 ? e->long_avg : e->rd;
+				   f == 2 ? e->long_avg : f == 3 ? e->rd : e->state;
 
 			sw_key_format(&top[i]->key, key, sizeof(key));
 			sw_prom_double(p, SW_PROM_LABELS(
@@ -233,6 +237,8 @@ int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	write_leaks(&p, a);
 	write_detectors(&p, a);
 	write_health(&p, a);
+	sw_agent_workload_metrics(&p, a);
+	sw_am_write_metrics(a->am, &p);
 	a->last_scrape_seconds = (sw_mono_now() - t0) / 1e9;
 	pthread_mutex_unlock(&a->lock);
 	if (a->http)

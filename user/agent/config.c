@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <ini.h>
 #include "agent/config.h"
+#include "lib/quote.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 #define MAX_SECONDS	1e9	/* ~31 years: far below __u64 ns overflow */
@@ -21,17 +23,20 @@
 int sw_parse_u64(const char *s, __u64 min, __u64 max, __u64 *v, char *err,
 		 size_t errlen)
 {
+	char q[SW_QUOTE_LEN];
 	unsigned long long x;
 	char *end;
 
 	if (!isdigit((unsigned char)*s)) {
-		snprintf(err, errlen, "bad number '%s' (want a whole number)", s);
+		snprintf(err, errlen, "bad number %s (want a whole number)",
+			 sw_quote(q, sizeof(q), s));
 		return -1;
 	}
 	errno = 0;
 	x = strtoull(s, &end, 10);
 	if (errno || *end) {
-		snprintf(err, errlen, "bad number '%s' (want a whole number)", s);
+		snprintf(err, errlen, "bad number %s (want a whole number)",
+			 sw_quote(q, sizeof(q), s));
 		return -1;
 	}
 	if (x < min || x > max) {
@@ -46,21 +51,23 @@ int sw_parse_u64(const char *s, __u64 min, __u64 max, __u64 *v, char *err,
 int sw_parse_double(const char *s, double min, double max, double *v,
 		    char *err, size_t errlen)
 {
+	char q[SW_QUOTE_LEN];
 	char *end;
 	double x;
 
 	/* plain decimals only: no "inf", "nan", hex, exponents or signs */
 	if (!*s || s[strspn(s, "0123456789.")]) {
-		snprintf(err, errlen, "bad number '%s'", s);
+		snprintf(err, errlen, "bad number %s", sw_quote(q, sizeof(q), s));
 		return -1;
 	}
 	errno = 0;
 	x = strtod(s, &end);
 	if (errno || *end || !isfinite(x)) {
-		snprintf(err, errlen, "bad number '%s'", s);
+		snprintf(err, errlen, "bad number %s", sw_quote(q, sizeof(q), s));
 		return -1;
 	}
 	if (x < min || x > max) {
+		/* s is digits and dots only (checked above): no quoting needed */
 		snprintf(err, errlen, "%s is out of range (%g to %g)", s, min, max);
 		return -1;
 	}
@@ -110,7 +117,7 @@ static int parse_addr(const char *s, struct sw_addr *a)
 static int set_allow(struct sw_config *c, const char *v, char *err, size_t len)
 {
 	struct sw_addr_list l = { .n = 0 };
-	char tok[64];
+	char tok[64], q[SW_QUOTE_LEN];
 	int r;
 
 	while ((r = sw_list_next(&v, tok, sizeof(tok))) > 0) {
@@ -120,7 +127,8 @@ static int set_allow(struct sw_config *c, const char *v, char *err, size_t len)
 			return -1;
 		}
 		if (parse_addr(tok, &l.addr[l.n++])) {
-			snprintf(err, len, "bad IP address '%s'", tok);
+			snprintf(err, len, "bad IP address %s",
+				 sw_quote(q, sizeof(q), tok));
 			return -1;
 		}
 	}
@@ -170,7 +178,7 @@ static int set_ring_kb(struct sw_config *c, const char *v, char *err,
 /* "ADDR:PORT" or "[ADDR6]:PORT", ADDR numeric. */
 static int set_listen(struct sw_config *c, const char *v, char *err, size_t len)
 {
-	char host[64];
+	char host[64], q[SW_QUOTE_LEN];
 	const char *colon, *h = v;
 	size_t hl;
 	struct sw_addr a;
@@ -197,8 +205,8 @@ static int set_listen(struct sw_config *c, const char *v, char *err, size_t len)
 	strcpy(c->http.listen, v);
 	return 0;
 bad:
-	snprintf(err, len, "bad listen address '%s' (want ADDR:PORT or "
-		 "[ADDR6]:PORT)", v);
+	snprintf(err, len, "bad listen address %s (want ADDR:PORT or "
+		 "[ADDR6]:PORT)", sw_quote(q, sizeof(q), v));
 	return -1;
 }
 
@@ -254,9 +262,11 @@ static const struct key keys[] = {
 	SEC("agent", "key_idle_seconds", agent.key_idle_ns, false),
 	SEC("agent", "reconcile_seconds", agent.reconcile_ns, true),
 	FN("agent", "ring_buffer_kb", set_ring_kb),
+	STR("agent", "host_root", agent.host_root),
 
 	FN("http", "listen", set_listen),
 	STR("http", "token_file", http.token_file),
+	STR("http", "web_config", http.web_config),
 	U32("http", "top_k", http.top_k, 1, 100000),
 	U32("http", "max_connections", http.max_connections, 1, 65535),
 	U32("http", "per_ip_connections", http.per_ip_connections, 1, 65535),
@@ -273,13 +283,16 @@ static const struct key keys[] = {
 	SEC("flood", "window_seconds", flood.window_ns, true),
 
 	STR("manifest", "path", manifest.path),
+
+	STR("alerts", "alertmanager_url", alerts.alertmanager_url),
+	STR("alerts", "node", alerts.node),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
 	"ewma", "leaks", "protection", "actions", "agent", "http", "health",
-	"flood", "manifest",
+	"flood", "manifest", "alerts",
 };
 
 void sw_config_defaults(struct sw_config *c)
@@ -294,6 +307,7 @@ void sw_config_defaults(struct sw_config *c)
 		.key_idle_ns = 300 * NSEC_PER_SEC,
 		.reconcile_ns = 10 * NSEC_PER_SEC,
 		.ring_buffer_kb = 1024,
+		.host_root = "/",
 	};
 	strcpy(c->http.listen, "127.0.0.1:9178");
 	c->http.top_k = 20;
@@ -315,19 +329,32 @@ void sw_config_defaults(struct sw_config *c)
 /* ---- parsing ------------------------------------------------------------------ */
 
 /*
+ * Bounds on what the reader takes in: a line longer than inih's buffer is
+ * refused rather than split, and a file (or a device such as /dev/zero)
+ * is never read past SW_CFG_MAX_BYTES, so memory and time stay bounded
+ * whatever the path points at.
+ */
+#define SW_CFG_LINE_MAX		512
+#define SW_CFG_MAX_BYTES	(1 << 20)
+
+/*
  * State of one load. inih's handler is not told the line number, so the
  * reader counts lines (inih asks for one line per call) and remembers where
- * each key was set, for the messages of cross-key checks.
+ * each key was set, for the messages of cross-key checks. The line buffer
+ * is part of the state: reading allocates nothing, so an allocation failure
+ * can never look like the end of the file.
  */
 struct load {
 	struct sw_config cfg;
 	FILE   *f;
-	char   *line;
-	size_t  cap;
+	size_t  bytes;		/* read so far */
 	int     lineno;
 	int     set_at[NKEYS];	/* line of the key's last assignment, 0 = unset */
-	int     err_line;	/* first error: line, 0 = none yet */
+	bool    failed;		/* first error recorded */
+	int     err_line;	/* its line, 0 = about the whole file */
+	int     max_line;	/* inih's line length, for messages */
 	char    err[ERRLEN];
+	char    line[SW_CFG_LINE_MAX + 2];
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -335,8 +362,9 @@ static int fail(struct load *l, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (l->err_line)
+	if (l->failed)
 		return 0;
+	l->failed = true;
 	l->err_line = line;
 	va_start(ap, fmt);
 	vsnprintf(l->err, sizeof(l->err), fmt, ap);
@@ -354,47 +382,132 @@ static bool known_section(const char *name, size_t len)
 	return false;
 }
 
-/* "[name]": refuse an unknown section even when it holds no keys. */
+/*
+ * "[name]": refuse an unknown section even when it holds no keys, and
+ * anything but blanks or a comment after the ']' (inih ignores it).
+ */
 static bool check_section(struct load *l, const char *s)
 {
 	const char *end = strchr(s, ']');
-	const char *b = s + 1;
+	const char *b = s + 1, *after;
+	char q[SW_QUOTE_LEN];
+	size_t n;
 
 	if (!end)
 		return true;	/* inih reports the syntax error */
+	after = end + 1 + strspn(end + 1, " \t\r\n");
+	if (*after && *after != ';' && *after != '#') {
+		n = strlen(after);
+		while (n && isspace((unsigned char)after[n - 1]))
+			n--;
+		fail(l, l->lineno, "text after ']': %s",
+		     sw_quote_mem(q, sizeof(q), after, n));
+		return false;
+	}
 	while (b < end && isspace((unsigned char)*b))
 		b++;
 	while (end > b && isspace((unsigned char)end[-1]))
 		end--;
 	if (known_section(b, end - b))
 		return true;
-	fail(l, l->lineno, "unknown section [%.*s]", (int)(end - b), b);
+	fail(l, l->lineno, "unknown section %s",
+	     sw_quote_mem(q, sizeof(q), b, end - b));
 	return false;
+}
+
+/*
+ * One line into l->line, at most max bytes, refusing NUL bytes. Returns
+ * its length, -1 at the end of the file, -2 after fail().
+ */
+static int read_line(struct load *l, int max)
+{
+	int c, n = 0;
+
+	while ((c = getc_unlocked(l->f)) != EOF) {
+		if (++l->bytes > SW_CFG_MAX_BYTES) {
+			fail(l, l->lineno + 1, "file larger than %d bytes",
+			     SW_CFG_MAX_BYTES);
+			return -2;
+		}
+		if (c == '\0') {
+			fail(l, l->lineno + 1, "NUL byte (not a text file?)");
+			return -2;
+		}
+		if (n == max) {
+			fail(l, l->lineno + 1, "line too long (at most %d characters)",
+			     l->max_line);
+			return -2;
+		}
+		l->line[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (ferror(l->f)) {
+		fail(l, l->lineno + 1, "read error: %s", strerror(errno));
+		return -2;
+	}
+	if (!n)
+		return -1;
+	l->line[n] = '\0';
+	return n;
+}
+
+/* Is s well-formed UTF-8 (no overlong forms, surrogates or > U+10FFFF)? */
+static bool utf8_valid(const unsigned char *s)
+{
+	unsigned int cp, need, min;
+
+	while (*s) {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if ((*s & 0xe0) == 0xc0)
+			need = 1, cp = *s & 0x1f, min = 0x80;
+		else if ((*s & 0xf0) == 0xe0)
+			need = 2, cp = *s & 0x0f, min = 0x800;
+		else if ((*s & 0xf8) == 0xf0)
+			need = 3, cp = *s & 0x07, min = 0x10000;
+		else
+			return false;
+		for (s++; need; need--, s++) {
+			if ((*s & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (*s & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
 }
 
 /*
  * inih's reader: one whole line, leading blanks stripped. Stripping them
  * turns off inih's continuation lines, which would otherwise take an
- * indented "key = value" as more of the previous value. Lines that do not
- * fit inih's buffer are refused rather than split.
+ * indented "key = value" as more of the previous value. A line that does
+ * not fit inih's buffer, holds a NUL byte or is not UTF-8 is refused: the
+ * load fails with the line's number rather than going on with a part of
+ * it, or with defaults.
  */
 static char *reader(char *str, int num, void *stream)
 {
 	struct load *l = stream;
-	ssize_t n;
+	int max = num - 3 < SW_CFG_LINE_MAX ? num - 3 : SW_CFG_LINE_MAX;
 	char *s;
 
-	if (l->err_line)
-		return NULL;
-	n = getline(&l->line, &l->cap, l->f);
-	if (n < 0)
+	l->max_line = max;
+	if (l->failed || read_line(l, SW_CFG_LINE_MAX) < 0)
 		return NULL;
 	l->lineno++;
 	s = l->line;
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if ((int)strlen(s) > num - 3) {
-		fail(l, l->lineno, "line too long (at most %d characters)", num - 3);
+	if ((int)strlen(s) > max) {
+		fail(l, l->lineno, "line too long (at most %d characters)", max);
+		return NULL;
+	}
+	if (!utf8_valid((const unsigned char *)s)) {
+		fail(l, l->lineno, "invalid UTF-8");
 		return NULL;
 	}
 	if (*s == '[' && !check_section(l, s))
@@ -450,18 +563,20 @@ static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct load *l = user;
-	char err[ERRLEN];
+	char err[ERRLEN], q[SW_QUOTE_LEN];
 	size_t i;
 
-	if (l->err_line)
+	if (l->failed)
 		return 0;
 	if (!*section)
-		return fail(l, l->lineno, "key '%s' outside of any section", name);
+		return fail(l, l->lineno, "key %s outside of any section",
+			    sw_quote(q, sizeof(q), name));
 	for (i = 0; i < NKEYS; i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
 			break;
 	if (i == NKEYS)
-		return fail(l, l->lineno, "unknown key '%s' in [%s]", name, section);
+		return fail(l, l->lineno, "unknown key %s in [%s]",
+			    sw_quote(q, sizeof(q), name), section);
 	if (store(l, &keys[i], value, err, sizeof(err)))
 		return fail(l, l->lineno, "[%s] %s: %s", section, name, err);
 	l->set_at[i] = l->lineno;
@@ -540,19 +655,17 @@ static int load_file(const char *name, FILE *f, struct sw_config *out,
 	sw_config_defaults(&l->cfg);
 	l->f = f;
 	r = ini_parse_stream(reader, l, handler, l);
-	if (r > 0 && (!l->err_line || r < l->err_line)) {
-		l->err_line = 0;
+	if (r > 0 && (!l->failed || r < l->err_line)) {
+		l->failed = false;
 		fail(l, r, "syntax error (want [section] or key = value)");
-	} else if (r < 0 && !l->err_line) {
+	} else if (r < 0) {
 		fail(l, 0, "cannot parse: out of memory");
 	}
-	if (!l->err_line && !ferror(f))
+	if (!l->failed)
 		check_cross(l);
-	if (ferror(f))
-		snprintf(err, errlen, "%s: read error", name);
-	else if (l->err_line > 0)
+	if (l->failed && l->err_line > 0)
 		snprintf(err, errlen, "%s:%d: %s", name, l->err_line, l->err);
-	else if (*l->err)
+	else if (l->failed)
 		snprintf(err, errlen, "%s: %s", name, l->err);
 	else
 		ret = 0;
@@ -560,7 +673,6 @@ static int load_file(const char *name, FILE *f, struct sw_config *out,
 		snprintf(l->cfg.source, sizeof(l->cfg.source), "%s", name);
 		*out = l->cfg;
 	}
-	free(l->line);
 	free(l);
 	return ret;
 }
@@ -569,10 +681,16 @@ int sw_config_load(const char *path, struct sw_config *out, char *err,
 		   size_t errlen)
 {
 	FILE *f = fopen(path, "re");
+	struct stat st;
 	int r;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory, not a config file", path);
+		fclose(f);
 		return -1;
 	}
 	r = load_file(path, f, out, err, errlen);
@@ -580,10 +698,10 @@ int sw_config_load(const char *path, struct sw_config *out, char *err,
 	return r;
 }
 
-int sw_config_load_string(const char *name, const char *text,
-			  struct sw_config *out, char *err, size_t errlen)
+int sw_config_load_mem(const char *name, const void *data, size_t len,
+		       struct sw_config *out, char *err, size_t errlen)
 {
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	FILE *f = fmemopen((void *)data, len, "r");
 	int r;
 
 	if (!f) {
@@ -593,4 +711,10 @@ int sw_config_load_string(const char *name, const char *text,
 	r = load_file(name, f, out, err, errlen);
 	fclose(f);
 	return r;
+}
+
+int sw_config_load_string(const char *name, const char *text,
+			  struct sw_config *out, char *err, size_t errlen)
+{
+	return sw_config_load_mem(name, text, strlen(text), out, err, errlen);
 }

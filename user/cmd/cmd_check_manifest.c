@@ -19,6 +19,7 @@
 #include "detect/manifest_check.h"
 #include "table/procfs.h"
 #include "table/sockdiag.h"
+#include "lib/quote.h"
 
 struct check_opts {
 	const char *path;
@@ -94,7 +95,7 @@ static int check_one(const struct sw_diag_sock *d, void *ctx)
 	enum manifest_dir dir;
 	const char *svc;
 	__u16 port;
-	bool udp = d->proto == 17;
+	bool udp = d->proto == IPPROTO_UDP;
 
 	if (!o)
 		return 0;
@@ -121,6 +122,7 @@ static int check_one(const struct sw_diag_sock *d, void *ctx)
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	char q[SW_QUOTE_LEN];
 	struct check_opts *o = state->input;
 
 	switch (key) {
@@ -129,7 +131,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (o->path)
-			sw_arg_fail(state, "unexpected argument '%s'", arg);
+			sw_arg_fail(state, "unexpected argument %s", sw_quote(q, sizeof(q), arg));
 		o->path = arg;
 		break;
 	case ARGP_KEY_END:

@@ -14,6 +14,7 @@
 #include "health/health.h"
 #include "lib/json_writer.h"
 #include "lib/portrange.h"
+#include "lib/quote.h"
 
 #define EXIT_USAGE	64
 #define EXIT_FAILED	3
@@ -34,6 +35,7 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	char q[SW_QUOTE_LEN];
 	struct health_opts *o = state->input;
 	char why[SW_PORT_WHY_LEN];
 	__u16 port;
@@ -53,7 +55,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->config = arg;
 		return 0;
 	case ARGP_KEY_ARG:
-		snprintf(o->why, sizeof(o->why), "unexpected argument '%.40s'", arg);
+		snprintf(o->why, sizeof(o->why), "unexpected argument %s", sw_quote(q, sizeof(q), arg));
 		return EINVAL;
 	default:
 		return ARGP_ERR_UNKNOWN;

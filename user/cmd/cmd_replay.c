@@ -19,6 +19,7 @@
 #include "agent/config.h"
 #include "detect/ewma.h"
 #include "lib/json_writer.h"
+#include "lib/quote.h"
 
 #define PROG "sockwatch replay"
 
@@ -191,6 +192,7 @@ static int build_params(const struct replay_args *ra, struct sw_ewma_params *p)
 /* One input line: 1 and the count, 0 for a blank line, -1 on error. */
 static int parse_line(char *line, const char *name, size_t lineno, __u64 *count)
 {
+	char q[SW_QUOTE_LEN];
 	char err[160], *s = line, *end;
 
 	while (*s == ' ' || *s == '\t')
@@ -202,8 +204,8 @@ static int parse_line(char *line, const char *name, size_t lineno, __u64 *count)
 	if (!*s)
 		return 0;
 	if (*s == '-') {
-		fprintf(stderr, PROG ": %s:%zu: negative count '%s'\n", name,
-			lineno, s);
+		fprintf(stderr, PROG ": %s:%zu: negative count %s\n", name,
+			lineno, sw_quote(q, sizeof(q), s));
 		return -1;
 	}
 	if (sw_parse_u64(s, 0, UINT64_MAX, count, err, sizeof(err))) {

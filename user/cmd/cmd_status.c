@@ -11,6 +11,7 @@
 #include "kernel/attach_plan.h"
 #include "cmd/commands.h"
 #include "kernel/loader.h"
+#include "lib/quote.h"
 /* after loader.h: the skeleton names struct sw_filter from the ABI header */
 #include "sockwatch.skel.h"
 
@@ -21,12 +22,14 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 int cmd_status(int argc, char **argv)
 {
+	char q[SW_QUOTE_LEN];
 	struct sw_attach_plan plan;
 	struct sockwatch_bpf *skel;
 	int err;
 
 	if (argc > 1 && argv[1][0]) {
-		fprintf(stderr, "sockwatch: status takes no arguments ('%s')\n", argv[1]);
+		fprintf(stderr, "sockwatch: status takes no arguments (%s)\n",
+			sw_quote(q, sizeof(q), argv[1]));
 		return 64;
 	}
 	printf("sockwatch %s (%s), event ABI %d\n", SW_VERSION, SW_GITREV, SW_ABI_VERSION);

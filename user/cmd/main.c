@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd/commands.h"
+#include "lib/quote.h"
 
 struct command {
 	const char *name;
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	char q[SW_QUOTE_LEN];
 	size_t i;
 
 	if (argc < 2) {
@@ -66,7 +68,7 @@ int main(int argc, char **argv)
 		return commands[i].fn(argc - 1, argv + 1);
 	}
 
-	fprintf(stderr, "sockwatch: unknown command '%s' (try sockwatch --help)\n",
-		argv[1]);
+	fprintf(stderr, "sockwatch: unknown command %s (try sockwatch --help)\n",
+		sw_quote(q, sizeof(q), argv[1]));
 	return 64;
 }

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include "detect/actions.h"
+#include "lib/quote.h"
 
 extern char **environ;
 
@@ -39,6 +40,7 @@ int sw_action_parse(const char *spec, struct sw_action *out, char *err,
 		    size_t errlen)
 {
 	struct sw_action a = { .kind = SW_ACTION_NONE };
+	char q[SW_QUOTE_LEN];
 
 	if (!spec || !*spec || !strcmp(spec, "none"))
 		goto done;
@@ -46,7 +48,7 @@ int sw_action_parse(const char *spec, struct sw_action *out, char *err,
 		spec += 5;
 		if (spec[0] != '/') {
 			snprintf(err, errlen, "exec: needs an absolute path, "
-				 "not '%s'", spec);
+				 "not %s", sw_quote(q, sizeof(q), spec));
 			return -1;
 		}
 		if (strlen(spec) >= sizeof(a.path)) {
@@ -60,14 +62,15 @@ int sw_action_parse(const char *spec, struct sw_action *out, char *err,
 	if (!strncmp(spec, "signal:", 7)) {
 		a.signo = parse_signal(spec + 7);
 		if (a.signo < 0) {
-			snprintf(err, errlen, "unknown signal '%s'", spec + 7);
+			snprintf(err, errlen, "unknown signal %s",
+				 sw_quote(q, sizeof(q), spec + 7));
 			return -1;
 		}
 		a.kind = SW_ACTION_SIGNAL;
 		goto done;
 	}
-	snprintf(err, errlen, "bad action '%s' (want exec:PATH, signal:NAME "
-		 "or none)", spec);
+	snprintf(err, errlen, "bad action %s (want exec:PATH, signal:NAME "
+		 "or none)", sw_quote(q, sizeof(q), spec));
 	return -1;
 done:
 	*out = a;

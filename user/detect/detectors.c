@@ -659,11 +659,6 @@ int sw_detectors_configure(struct sw_detectors *d, const struct sw_config *cfg)
 	return 0;
 }
 
-const struct sw_config *sw_detectors_config(const struct sw_detectors *d)
-{
-	return &d->cfg;
-}
-
 /* ---- protection, memoised per process ------------------------------------- */
 
 static int infra_lookup(void *ctx, const struct sw_sock *s)
@@ -736,9 +731,9 @@ static bool is_inbound(const struct sw_detectors *d, const struct sw_sock *s)
 {
 	__u64 id = listener_id(s);
 
-	if (s->flags & SW_SOCK_ACCEPTED)
+	if (s->flags & SW_F_ACCEPTED)
 		return true;
-	if (!(s->flags & SW_SOCK_PREEXISTING) || s->proto != IPPROTO_TCP ||
+	if (!(s->flags & SW_F_PREEXISTING) || s->proto != IPPROTO_TCP ||
 	    s->state == SW_TCP_LISTEN || !d->listeners.len)
 		return false;
 	return bsearch(&id, d->listeners.data, d->listeners.len,
@@ -954,7 +949,7 @@ static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
 			   __u64 now_ns)
 {
 	bool active = is_active_tcp(s), inbound = is_inbound(d, s);
-	bool owned = s->pid && !(s->flags & SW_SOCK_RELEASED);
+	bool owned = s->pid && !(s->flags & SW_F_RELEASED);
 	struct sw_prot_decision pd;
 	struct pid_keys *pk;
 	struct sw_key k;
@@ -1315,7 +1310,7 @@ static void socket_alert(const struct sw_detectors *d,
 	sw_alert_str(a, "state", sw_tcp_state_name(k->state));
 	sw_alert_str(a, "local", l);
 	sw_alert_str(a, "remote", r);
-	sw_alert_bool(a, "inbound", k->flags & SW_SOCK_ACCEPTED);
+	sw_alert_bool(a, "inbound", k->flags & SW_F_ACCEPTED);
 	sw_alert_seconds(a, "age", s->age_ns);
 	sw_alert_seconds(a, "threshold", s->threshold_ns);
 	sw_alert_uint(a, "rx_bytes", k->rx_bytes);

@@ -153,7 +153,6 @@ const struct sw_det_key *sw_detectors_key_get(const struct sw_detectors *d,
 const struct sw_suspect *sw_detectors_suspect_next(const struct sw_detectors *d,
 						   size_t *pos);
 void sw_detectors_stats(const struct sw_detectors *d, struct sw_det_stats *s);
-const struct sw_config *sw_detectors_config(const struct sw_detectors *d);
 
 /* One key as a JSON object: key, kind, count, short, long, rd, fail,
  * state, deadline (seconds left), pid, comm, protection breakdown. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include "detect/protection.h"
+#include "lib/quote.h"
 
 static const char *const reason_names[SW_PROT_NREASONS] = {
 	[SW_PROT_LISTENING]		= "listening",
@@ -88,14 +89,14 @@ int sw_protect_set_ports(struct sw_protect_cfg *c, const char *list,
 			 char *err, size_t errlen)
 {
 	__u64 map[65536 / 64] = { 0 };
-	char tok[32];
+	char tok[32], q[SW_QUOTE_LEN];
 	unsigned int lo, hi, port;
 	int r;
 
 	while ((r = sw_list_next(&list, tok, sizeof(tok))) > 0) {
 		if (parse_range(tok, &lo, &hi)) {
-			snprintf(err, errlen, "bad port or range '%s' (want "
-				 "1-65535 or LOW-HIGH)", tok);
+			snprintf(err, errlen, "bad port or range %s (want "
+				 "1-65535 or LOW-HIGH)", sw_quote(q, sizeof(q), tok));
 			return -1;
 		}
 		for (port = lo; port <= hi; port++)

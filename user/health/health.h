@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * Network health checks (detection-semantics.md section 3), as a library:
+ * Network health checks (README: "sockwatch health and ports"), as a library:
  * `sockwatch health` runs them once, the agent every interval_seconds as
  * a watchdog (alerting on a check's status change, exporting the report
  * as metrics and /api/v1/health).

@@ -261,7 +261,8 @@ static void eph_tally(struct sock_ctx *c, __u32 netns)
 	__u32 used = 0;
 
 	eph_drop_accepted(c);
-	qsort(v, c->eph.n, sizeof(*v), eph_cmp);
+	if (c->eph.n > 1)	/* v is NULL when empty: qsort(NULL, 0) is UB */
+		qsort(v, c->eph.n, sizeof(*v), eph_cmp);
 	for (i = 0; i < c->eph.n; i++) {
 		if (i > start && memcmp(&v[i], &v[start], offsetof(struct eph_ent, lport))) {
 			tuple_offer(c, &v[start], netns, used);
@@ -330,7 +331,8 @@ static void conn_tally(struct sock_ctx *c)
 	struct sw_health_proc p;
 	size_t i = 0;
 
-	qsort(v, c->pids.n, sizeof(*v), ps_cmp);
+	if (c->pids.n > 1)	/* v is NULL when empty */
+		qsort(v, c->pids.n, sizeof(*v), ps_cmp);
 	while (i < c->pids.n) {
 		memset(&p, 0, sizeof(p));
 		p.pid = v[i].pid;

@@ -9,6 +9,7 @@
 #include "table/decode.h"
 #include "http/http_query.h"
 #include "http/http_server.h"
+#include "lib/quote.h"
 
 #define SW_PID_MAX	(1u << 22)	/* the kernel's PID_MAX_LIMIT */
 
@@ -95,7 +96,8 @@ static int set_state(struct sw_query *f, const char *v, char *err, size_t n)
 		st = sw_tcp_state_parse(up);
 	}
 	if (st <= SW_TCP_NONE || st >= SW_TCP_MAX_STATES) {
-		snprintf(err, n, "unknown TCP state '%.32s'", v ? v : "");
+		snprintf(err, n, "unknown TCP state %s",
+			 sw_quote(up, sizeof(up), v));
 		return -1;
 	}
 	f->state = st;
@@ -140,6 +142,21 @@ static int set_protection(struct sw_query *f, const char *v, char *err,
 	return 0;
 }
 
+static int set_unit(struct sw_query *f, const char *v, char *err, size_t n)
+{
+	return sw_workload_filter_set(&f->wf, "unit", v, err, n);
+}
+
+static int set_container(struct sw_query *f, const char *v, char *err, size_t n)
+{
+	return sw_workload_filter_set(&f->wf, "container", v, err, n);
+}
+
+static int set_pod_uid(struct sw_query *f, const char *v, char *err, size_t n)
+{
+	return sw_workload_filter_set(&f->wf, "pod_uid", v, err, n);
+}
+
 /* The parameters, their bits and parsers. */
 static const struct {
 	const char *name;
@@ -153,11 +170,15 @@ static const struct {
 	{ "proto",	SW_Q_PROTO,	 set_proto },
 	{ "protection",	SW_Q_PROTECTION, set_protection },
 	{ "limit",	SW_Q_LIMIT,	 set_limit },
+	{ "unit",	SW_Q_UNIT,	 set_unit },
+	{ "container",	SW_Q_CONTAINER,	 set_container },
+	{ "pod_uid",	SW_Q_POD_UID,	 set_pod_uid },
 };
 
 int sw_query_set(struct sw_query *f, unsigned int allowed, const char *key,
 		  const char *value, char *err, size_t errlen)
 {
+	char q[SW_QUOTE_LEN];
 	size_t i;
 
 	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
@@ -166,7 +187,8 @@ int sw_query_set(struct sw_query *f, unsigned int allowed, const char *key,
 		if (!(allowed & params[i].bit))
 			break;
 		if (f->has & params[i].bit) {
-			snprintf(err, errlen, "parameter '%s' given twice", key);
+			snprintf(err, errlen, "parameter '%s' given twice",
+				 params[i].name);
 			return -1;
 		}
 		if (params[i].set(f, value, err, errlen))
@@ -174,8 +196,9 @@ int sw_query_set(struct sw_query *f, unsigned int allowed, const char *key,
 		f->has |= params[i].bit;
 		return 0;
 	}
-	/* %.32s: the key is the client's, keep the message short */
-	snprintf(err, errlen, "unknown query parameter '%.32s'", key);
+	/* the key is the client's: quoted, cut short */
+	snprintf(err, errlen, "unknown query parameter %s",
+		 sw_quote(q, sizeof(q), key));
 	return -1;
 }
 

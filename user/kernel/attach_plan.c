@@ -444,8 +444,13 @@ void sw_plan_missing(const struct sw_attach_plan *p, char *buf, size_t len)
 		snprintf(buf, len, "no %s events: sockwatch has no program for them", e->event);
 		return;
 	}
-	/* the last candidate is the one older kernels have */
-	c = &e->c[e->ncand - 1];
+	/* the last candidate the kernel refused is the one older kernels have */
+	for (c = &e->c[e->ncand - 1]; c > e->c && c->state == SW_CAND_FORBIDDEN; c--)
+		;
+	if (c->state == SW_CAND_FORBIDDEN) {
+		snprintf(buf, len, "no %s events: SOCKWATCH_FORBID forbids every variant", e->event);
+		return;
+	}
 	snprintf(buf, len, "this kernel cannot feed the %s events: it lacks %s (%s %s); `sockwatch status` shows every variant tried",
 		 e->event, c->v->needs, c->v->hook, c->why);
 }

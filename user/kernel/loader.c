@@ -110,14 +110,14 @@ int sw_ensure_fs(void)
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct sw_loader *l = ctx;
-	const struct sw_event *e;
+	struct sw_event e;
 	const char *why;
 
 	if (sw_decode(data, size, &e, &why)) {
 		l->bad++;
 		return 0;
 	}
-	return l->fn(l->ctx, e);
+	return l->fn(l->ctx, &e);
 }
 
 static int add_link(struct sw_loader *l, struct bpf_link *link, const char *name)

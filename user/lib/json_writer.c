@@ -168,12 +168,6 @@ void sw_json_null(struct sw_json *j)
 	put(j, "null", 4);
 }
 
-void sw_json_raw(struct sw_json *j, const char *json)
-{
-	value_prefix(j);
-	put(j, json, strlen(json));
-}
-
 void sw_json_kstr(struct sw_json *j, const char *k, const char *v)
 {
 	sw_json_key(j, k);

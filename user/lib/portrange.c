@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/portrange.h"
+#include "lib/quote.h"
 
 /* Parse digits in [s, end) as a port; no sign, no spaces, no suffix. */
 static int parse_num(const char *s, const char *end, bool allow_zero,
 		     __u16 *port, char *why)
 {
 	int len = (int)(end - s);
+	char q[SW_QUOTE_LEN];
 	unsigned long v;
 	const char *p;
 
@@ -24,8 +26,8 @@ static int parse_num(const char *s, const char *end, bool allow_zero,
 				 "port %.*s... is out of range %d-65535", 9, s,
 				 allow_zero ? 0 : 1);
 		else
-			snprintf(why, SW_PORT_WHY_LEN,
-				 "'%.*s' is not a port number", len > 40 ? 40 : len, s);
+			snprintf(why, SW_PORT_WHY_LEN, "%s is not a port number",
+				 sw_quote_mem(q, sizeof(q), s, len));
 		return -1;
 	}
 	v = strtoul(s, NULL, 10);

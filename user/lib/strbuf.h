@@ -20,7 +20,6 @@ struct sw_strbuf {
 /* Room for extra more bytes and the NUL; false when out of memory. */
 bool sw_strbuf_reserve(struct sw_strbuf *b, size_t extra);
 void sw_strbuf_put(struct sw_strbuf *b, const char *s, size_t n);
-void sw_strbuf_puts(struct sw_strbuf *b, const char *s);
 void sw_strbuf_putc(struct sw_strbuf *b, char c);
 /* Empty it, keeping the allocation. */
 void sw_strbuf_clear(struct sw_strbuf *b);

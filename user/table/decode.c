@@ -34,7 +34,7 @@ static const char *const state_names[SW_TCP_MAX_STATES] = {
 	[SW_TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
 };
 
-int sw_decode(const void *data, size_t size, const struct sw_event **out,
+int sw_decode(const void *data, size_t size, struct sw_event *out,
 	      const char **why)
 {
 	const struct sw_event *e = data;
@@ -51,11 +51,15 @@ int sw_decode(const void *data, size_t size, const struct sw_event **out,
 		*why = "unknown event kind";
 		return -1;
 	}
+	if (e->flags & ~SW_F_ALL) {
+		*why = "unknown flag bits";
+		return -1;
+	}
 	if (e->family != AF_INET && e->family != AF_INET6) {
 		*why = "unknown address family";
 		return -1;
 	}
-	if (e->proto != 6 && e->proto != 17) {
+	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP) {
 		*why = "unknown protocol";
 		return -1;
 	}
@@ -63,7 +67,13 @@ int sw_decode(const void *data, size_t size, const struct sw_event **out,
 		*why = "unknown TCP state";
 		return -1;
 	}
-	*out = e;
+	/*
+	 * A copy, so that the one string field can be terminated here: the
+	 * kernel always terminates comm, a damaged record must not make a
+	 * consumer read past it.
+	 */
+	*out = *e;
+	out->comm[SW_COMM_LEN - 1] = '\0';
 	return 0;
 }
 

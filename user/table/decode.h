@@ -19,10 +19,13 @@
 #define SW_TIME_STRLEN 32
 
 /*
- * Check one raw record. Returns 0 and the record, or -1 with a reason when
- * it is too short, of another ABI version, or carries impossible values.
+ * Check one raw record and copy it to *out. Returns 0, or -1 with a reason
+ * when it is too short, of another ABI version, or carries impossible
+ * values (kind, flag bits, family, protocol, states out of range); *out is
+ * then untouched. The copy's comm is always NUL-terminated: consumers may
+ * print it with %s.
  */
-int sw_decode(const void *data, size_t size, const struct sw_event **out,
+int sw_decode(const void *data, size_t size, struct sw_event *out,
 	      const char **why);
 
 const char *sw_event_kind_name(unsigned int kind);	/* "connect" ... */

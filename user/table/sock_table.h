@@ -14,18 +14,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include <netinet/in.h>
 #include "sockwatch_abi.h"
-
-/* sw_sock.flags */
-#define SW_SOCK_PREEXISTING	0x01	/* seen first in a snapshot */
-#define SW_SOCK_ACCEPTED	0x02	/* came from accept(2): inbound */
-#define SW_SOCK_RELEASED	0x04	/* owner closed it; kept until TCP CLOSE */
-#define SW_SOCK_SEEN		0x08	/* mark bit used by reconciliation */
-#define SW_SOCK_BIRTH_EXACT	0x10	/* birth_ns is the creation time */
 
 /*
  * One live socket (128 bytes). Times are CLOCK_MONOTONIC nanoseconds.
- * birth_ns is the creation time when SW_SOCK_BIRTH_EXACT is set, else the
+ * birth_ns is the creation time when SW_F_BIRTH_KNOWN is set, else the
  * time sockwatch first saw the socket ("the age known so far").
  */
 struct sw_sock {
@@ -46,13 +40,24 @@ struct sw_sock {
 	__u8  family;		/* AF_INET / AF_INET6 */
 	__u8  proto;		/* IPPROTO_TCP / IPPROTO_UDP */
 	__u8  state;		/* enum sw_tcp_state; SW_TCP_NONE for UDP */
-	__u8  flags;		/* SW_SOCK_* */
+	__u8  flags;		/* SW_F_PREEXISTING, _ACCEPTED, _RELEASED,
+				   _BIRTH_KNOWN, _SEEN (sockwatch_abi.h) */
 	char  comm[SW_COMM_LEN];
 };
 
+/* The first index of sw_proc.by_state: not a protocol number. */
+enum sw_proto_idx {
+	SW_PROTO_IDX_TCP = 0,
+	SW_PROTO_IDX_UDP = 1,
+	SW_PROTO_IDX_MAX
+};
+
+static inline enum sw_proto_idx sw_proto_idx(__u8 proto)
+{
+	return proto == IPPROTO_UDP ? SW_PROTO_IDX_UDP : SW_PROTO_IDX_TCP;
+}
+
 /* Per-process aggregate, keyed by tgid. */
-#define SW_PROTO_TCP	0
-#define SW_PROTO_UDP	1
 struct sw_proc {
 	__u32 pid;		/* key; 0 marks an empty slot */
 	__u32 open;		/* sockets owned now */
@@ -70,7 +75,7 @@ void sw_table_free(struct sw_table *t);
  * releases it, since the kernel sends nothing about it afterwards. */
 void sw_table_set_owned_only(struct sw_table *t, bool on);
 
-/* Apply one decoded event at monotonic time now_ns. Returns the socket, or
+/* Apply one decoded event (its own ts_ns is the time). Returns the socket, or
  * NULL when the event removed it or did not concern a tracked socket. */
 struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e);
 /* The same when the caller already looked the socket up: s is
