@@ -152,6 +152,14 @@ fails_with() {
 	return 1
 }
 
+# skip_in_guest REASON: under make test-kernels (tools/kernels/init.sh
+# sets SW_E2E_GUEST), end this test as skipped (exit 77), saying why.
+skip_in_guest() {
+	[ -n "${SW_E2E_GUEST:-}" ] || return 0
+	echo "  skip in the test guest: $*"
+	exit 77
+}
+
 finish() {
 	echo "$(basename "$0"): $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]

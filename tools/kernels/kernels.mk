@@ -4,5 +4,5 @@
 KERNELS	?= 5.10 6.1
 
 .PHONY: test-kernels
-test-kernels: all $(EXTRA_E2E_DEPS)
+test-kernels: all $(EXTRA_E2E_DEPS) $(UNIT_BINS)
 	@bash tools/kernels/kernels.sh $(KERNELS)

@@ -33,8 +33,9 @@ KERNELS_PINNED="
 6.1 bookworm linux-image-6.1.0-50-cloud-amd64 6.1.176-1
 6.12 bookworm-backports linux-image-6.12.95+deb12-cloud-amd64 6.12.95-1~bpo12+1
 "
-# What the end-to-end tests run in the guest (tools/deps.sh, runtime half).
-ROOTFS_PKGS=python3,iproute2,jq,curl,bpftool,procps,prometheus,util-linux,kmod,libbpf1,libelf1,zlib1g,libmicrohttpd12,libinih1,libjansson4,libtree-sitter0,ca-certificates
+# What the end-to-end tests run in the guest (tools/deps.sh, runtime
+# half); the libraries the build links come from build_lib_pkgs.
+ROOTFS_PKGS=python3,iproute2,jq,curl,bpftool,procps,prometheus,util-linux,kmod,ca-certificates,openssl,runc,busybox-static,prometheus-alertmanager
 
 die() { echo "test-kernels: $*" >&2; exit 2; }
 
@@ -102,8 +103,20 @@ fetch_kernel() {
 # an uncompressed cpio archive.
 ROOTFS=$W/rootfs
 ROOTFS_CPIO=$W/rootfs.cpio
+# The Debian packages of the shared libraries the build links (the guest
+# runs the host's binaries), comma-separated.
+build_lib_pkgs() {
+	local l p
+	for l in $(ldd "$BUILD"/sockwatch "$BUILD"/sockscan 2>/dev/null | awk '/=> \// { print $3 }' | sort -u); do
+		p=$(readlink -f "$l")
+		dpkg -S "$p" 2>/dev/null || dpkg -S "${p#/usr}" 2>/dev/null || dpkg -S "$l" 2>/dev/null
+	done | cut -d: -f1 | sort -u | paste -sd,
+}
+
 make_rootfs() {
-	local stamp="$SUITE $ROOTFS_PKGS"
+	local stamp
+	ROOTFS_PKGS=$ROOTFS_PKGS,$(build_lib_pkgs)
+	stamp="$SUITE $ROOTFS_PKGS"
 	if [ -f "$ROOTFS_CPIO" ] && [ "$(cat "$W/rootfs.stamp" 2>/dev/null)" = "$stamp" ]; then
 		return 0
 	fi
