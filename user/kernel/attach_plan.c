@@ -470,11 +470,11 @@ void sw_plan_print(const struct sw_attach_plan *p, FILE *f)
 	for (k = 0; k < SW_HOOK_MAX; k++) {
 		const struct sw_plan_entry *e = &p->e[k];
 
-		fprintf(f, "  %-8s %-40s %s\n", e->event, e->hook, e->why);
+		fprintf(f, "  %-8s %-42s %s\n", e->event, e->hook, e->why);
 		for (i = 0; i < e->ncand; i++) {
 			const struct sw_plan_cand *c = &e->c[i];
 
-			fprintf(f, "  %8s %c %-38s %-9s %s\n", "", i == e->cur ? '*' : ' ',
+			fprintf(f, "  %8s %c %-40s %-9s %s\n", "", i == e->cur ? '*' : ' ',
 				c->v->hook, st[c->state], c->why);
 		}
 	}
