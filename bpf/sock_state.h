@@ -71,11 +71,7 @@ static __always_inline bool state_reported(const struct sw_sk_info *info,
 	if (info && !pid_wanted(info->pid))
 		return false;
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
-	if (oldstate == newstate)
-		return false;
-	if (owned_only && info && (info->flags & SW_F_RELEASED))
-		return false;
-	return true;
+	return oldstate != newstate;
 }
 
 /* A transition's record, with the owner, the cookie and the states. */

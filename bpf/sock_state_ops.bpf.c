@@ -62,7 +62,15 @@ static __always_inline void report(struct bpf_sock_ops *ops, int oldstate,
 		return;
 	if (owned_only && !owned_state_kept(newstate))
 		return;
+	/*
+	 * Storage for every TCP socket, also in owned_only mode (where the
+	 * tp_btf program makes it only for listeners): sock_ops cannot see
+	 * whether close(2) orphaned a socket, so the release program's flag
+	 * in storage is how the agent's mode knows the owner let go.
+	 */
 	info = bpf_sk_storage_get(&sk_info, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	if (owned_only && info && (info->flags & SW_F_RELEASED))
+		return;
 	cookie = bpf_get_socket_cookie(ops);
 	if (info)
 		state_track(info, (__u64)sk, cookie, oldstate);

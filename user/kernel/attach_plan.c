@@ -274,7 +274,8 @@ static int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
 }
 
 /* Open the object with autoload on only for wanted programs. */
-static struct sockwatch_bpf *open_with(bool (*wanted)(const char *, const void *),
+static struct sockwatch_bpf *open_with(const struct sw_attach_plan *p,
+				       bool (*wanted)(const char *, const void *),
 				       const void *arg, sw_plan_setup_fn setup,
 				       void *ctx, int *err)
 {
@@ -287,6 +288,7 @@ static struct sockwatch_bpf *open_with(bool (*wanted)(const char *, const void *
 	}
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, wanted(bpf_program__name(prog), arg));
+	skel->rodata->task_btf = !p->no_task_btf;
 	*err = setup ? setup(skel, ctx) : 0;
 	if (*err) {
 		sockwatch_bpf__destroy(skel);
@@ -375,7 +377,7 @@ struct sockwatch_bpf *sw_plan_load(struct sw_attach_plan *p, sw_plan_setup_fn se
 			;
 		if (k < SW_HOOK_MAX)
 			break;		/* an event has nothing left to try */
-		skel = open_with(plan_wants, p, setup, ctx, err);
+		skel = open_with(p, plan_wants, p, setup, ctx, err);
 		if (!skel)
 			break;
 		cap.prog[0] = cap.reason[0] = '\0';
@@ -385,6 +387,11 @@ struct sockwatch_bpf *sw_plan_load(struct sw_attach_plan *p, sw_plan_setup_fn se
 			break;
 		sockwatch_bpf__destroy(skel);
 		skel = NULL;
+		/* a helper with a fallback inside the programs: take it, retry */
+		if (!p->no_task_btf && strstr(cap.reason, "bpf_get_current_task_btf")) {
+			p->no_task_btf = true;
+			continue;
+		}
 		k = find_rejected(p, cap.prog);
 		if (k < 0)
 			break;		/* not a program's fault: reported as such */
@@ -411,7 +418,7 @@ void sw_plan_probe_rest(struct sw_attach_plan *p)
 
 			if (c->state != SW_CAND_UNTRIED || !c->v->progs[0])
 				continue;
-			skel = open_with(variant_wants, c->v, NULL, NULL, &err);
+			skel = open_with(p, variant_wants, c->v, NULL, NULL, &err);
 			cap.prog[0] = cap.reason[0] = '\0';
 			if (skel)
 				err = sockwatch_bpf__load(skel);
@@ -480,6 +487,8 @@ void sw_plan_print(const struct sw_attach_plan *p, FILE *f)
 	}
 	if (p->cgroup_path[0])
 		fprintf(f, "cgroup v2 root: %s\n", p->cgroup_path);
+	if (p->no_task_btf)
+		fprintf(f, "helpers: bpf_get_current_task_btf refused to process-context programs here; their netns comes through probe reads\n");
 	if (!p->complete) {
 		sw_plan_missing(p, line, sizeof(line));
 		fprintf(f, "missing: %s\n", line);

@@ -75,6 +75,7 @@ struct sw_attach_plan {
 	char cgroup_path[256];			/* cgroup v2 root used */
 	char cgroup_err[128];			/* why there is none */
 	bool owned_only;			/* agent mode (see loader.h) */
+	bool no_task_btf;			/* bpf_get_current_task_btf refused */
 	bool complete;				/* every event kind has a hook */
 	int loads;				/* object loads it took */
 };
