@@ -110,8 +110,8 @@ static int accept_args(void)
 	return n;
 }
 
-/* SOCKWATCH_FORBID names the variant or its mechanism. */
-static bool forbidden(const struct sw_variant *v)
+/* Is name listed in SOCKWATCH_FORBID? */
+static bool forbid_listed(const char *name)
 {
 	const char *env = getenv("SOCKWATCH_FORBID");
 	char list[256], *tok, *save = NULL;
@@ -120,9 +120,15 @@ static bool forbidden(const struct sw_variant *v)
 		return false;
 	snprintf(list, sizeof(list), "%s", env);
 	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-		if (!strcmp(tok, v->name) || !strcmp(tok, sw_mech_name(v->mech)))
+		if (!strcmp(tok, name))
 			return true;
 	return false;
+}
+
+/* SOCKWATCH_FORBID names the variant or its mechanism. */
+static bool forbidden(const struct sw_variant *v)
+{
+	return forbid_listed(v->name) || forbid_listed(sw_mech_name(v->mech));
 }
 
 static bool needs_cgroup(const struct sw_variant *v)
@@ -147,6 +153,8 @@ void sw_plan_init(struct sw_attach_plan *p, bool owned_only)
 
 	memset(p, 0, sizeof(*p));
 	p->owned_only = owned_only;
+	/* "task_btf": the in-program fallback for bpf_get_current_task_btf */
+	p->no_task_btf = forbid_listed("task_btf");
 	err = sw_cgroup2_root(p->cgroup_path, sizeof(p->cgroup_path));
 	if (err) {
 		p->cgroup_path[0] = '\0';

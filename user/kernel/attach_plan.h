@@ -14,8 +14,9 @@
  * were not needed, to say which would load.
  *
  * SOCKWATCH_FORBID (comma-separated variant or mechanism names, e.g.
- * "tp_btf" or "fexit") passes over variants as if they did not load: it
- * exercises the fallbacks on a kernel that does not need them.
+ * "tp_btf" or "fexit", and "task_btf" for the in-program fallback of
+ * bpf_get_current_task_btf) passes over variants as if they did not load:
+ * it exercises the fallbacks on a kernel that does not need them.
  */
 #ifndef SW_ATTACH_PLAN_H
 #define SW_ATTACH_PLAN_H
