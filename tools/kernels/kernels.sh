@@ -192,8 +192,12 @@ main() {
 	for k in "${kernels[@]}"; do
 		fetch_kernel "$k"
 	done
+	# one preparation at a time (two runs may share build/kernels)
+	exec 9>"$W/.lock"
+	flock 9
 	make_rootfs
 	make_project_cpio
+	flock -u 9
 	printf '%-6s %-28s %-24s %-34s %6s\n' kernel release "sockwatch status" "end-to-end suite" time
 	for k in "${kernels[@]}"; do
 		run_kernel "$k" || fails=$((fails + 1))
