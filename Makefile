@@ -105,6 +105,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 # Further programs and their tests live beside their sources.
 -include tools/sockscan/sockscan.mk
 -include tools/tools.mk
+-include tools/kernels/kernels.mk
 -include tests/fuzz/fuzz.mk
 
 unit: $(UNIT_BINS)

@@ -18,6 +18,7 @@ pkgs=(
 	libclang-rt-dev
 	libgnutls28-dev
 	openssl
+	qemu-system-x86 debootstrap cpio
 )
 
 missing=()
