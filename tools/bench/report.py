@@ -337,6 +337,21 @@ class Report:
                          metric, "%.1f ms" % v if v is not None else "",
                          target=target, ok=ok)
 
+    def top(self):
+        """sockwatch top at a 1 s refresh with 100,000 sockets held."""
+        alone = self.med("top", "agent", "cpu_pct")
+        for c, m, label, target in (
+                ("top", "cpu_pct", "sockwatch top standalone, 100,000 sockets, 1 s refresh: CPU (engine + top)", "≤ 5 % of a core"),
+                ("agent", "cpu_pct", "... the engine alone (sockwatch agent, same sockets)", None),
+                ("top_agent", "cpu_pct", "sockwatch top --agent, 100,000 sockets, 1 s refresh: CPU of top", "≤ 5 % of a core"),
+                ("top_agent", "agent_cpu_pct", "... the agent meanwhile (serving top)", None)):
+            v = self.med("top", c, m)
+            shown = "%.1f %% of a core" % v if v is not None else ""
+            if c == "top" and v is not None and alone is not None:
+                shown += " (top's own share %.1f %%)" % (v - alone)
+            self.add("top", label, c, m, shown, target=target,
+                     ok=(v <= 5) if (target and v is not None) else None)
+
     def drops(self):
         using = next((k[1] for k in self.samples if k[0] == "drops"), None)
         if using is None:
@@ -491,7 +506,7 @@ def main():
                      ("churn_udp", lambda: rep.churn("udp")),
                      ("pipeline", rep.pipeline), ("memory", rep.memory),
                      ("startup", rep.startup), ("scrape", rep.scrape),
-                     ("drops", rep.drops)):
+                     ("drops", rep.drops), ("top", rep.top)):
         if rep.has(name):
             fn()
     sock, sock_rows = sockscan_rows(outdir)

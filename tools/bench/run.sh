@@ -11,7 +11,7 @@
 #   QUICK=1            smoke run, under 2 minutes
 #   ROUNDS             rounds of each A/B comparison [5]
 #   BENCHES (or BENCH) which sections to run [saturated prog_cost churn_tcp
-#                      churn_udp pipeline agent_sockets drops sockscan];
+#                      churn_udp pipeline agent_sockets drops sockscan top];
 #                      BENCH=saturated runs the CPU-saturated figures alone
 #   SAT_ROUNDS, SAT_SECS rounds and seconds per run of the saturated churn [7, 4]
 #   SAT_TCP_JOBS, SAT_UDP_JOBS  its parallel workers [2 x CPUs, CPUs]
@@ -40,6 +40,8 @@ QUICK=${QUICK:-0}
 . tools/bench/lib.sh
 # shellcheck source=tools/bench/saturated.sh
 . tools/bench/saturated.sh
+# shellcheck source=tools/bench/top_bench.sh
+. tools/bench/top_bench.sh
 
 if [ -n "$QUICK" ]; then
 	CHURN_N=${CHURN_N:-3000}
@@ -66,7 +68,7 @@ ROUNDS=${ROUNDS:-5}
 SOCK_COUNTS=${SOCK_COUNTS:-0 10000 100000}
 BURST_START=${BURST_START:-5000}
 BURST_THREADS=${BURST_THREADS:-4}
-BENCHES=${BENCHES:-${BENCH:-saturated prog_cost churn_tcp churn_udp pipeline agent_sockets drops sockscan}}
+BENCHES=${BENCHES:-${BENCH:-saturated prog_cost churn_tcp churn_udp pipeline agent_sockets drops sockscan top}}
 # "saturated" alone is the saturated table and the per-program table.
 [ "$BENCHES" = saturated ] && BENCHES="saturated prog_cost"
 DROPS_JQ=${DROPS_JQ:-'.events_dropped // .drops // .ring.drops // empty'}
@@ -385,6 +387,7 @@ main() {
 		agent_sockets) bench_agent_sockets ;;
 		drops) bench_drops ;;
 		sockscan) bench_sockscan ;;
+		top) bench_top ;;
 		*) log "unknown benchmark '$b'" ;;
 		esac
 		log "$b: $((SECONDS - ts)) s"
