@@ -166,6 +166,10 @@ class Report:
                    "" if c == "baseline" else "%.1f %%" % (share * 100),
                    ", ".join(tdesc),
                    "" if ok is None else "pass" if ok else "**miss**"]
+            if ok is not None and target[0] is not None and \
+                    ratio[1] <= target[0] <= ratio[2]:
+                # The rounds fall on both sides: the verdict is noise.
+                row[-1] += " (rounds straddle %.2fx: rerun on a quiet machine)" % target[0]
             out.append("| " + " | ".join(row) + " |")
             self.figures.append({
                 "bench": bench, "contender": c, "label": CHURN_LABEL[c],
