@@ -38,10 +38,10 @@ QUICK=${QUICK:-0}
 
 # shellcheck source=tools/bench/lib.sh
 . tools/bench/lib.sh
-# shellcheck source=tools/bench/saturated.sh
-. tools/bench/saturated.sh
 # shellcheck source=tools/bench/top_bench.sh
 . tools/bench/top_bench.sh
+# shellcheck source=tools/bench/saturated.sh
+. tools/bench/saturated.sh
 
 if [ -n "$QUICK" ]; then
 	CHURN_N=${CHURN_N:-3000}
