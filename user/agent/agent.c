@@ -218,40 +218,54 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 	}
 }
 
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ns / 1000000000ULL;
+	until.tv_nsec += ns % 1000000000ULL;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (*running && pthread_cond_timedwait(cond, &a->lock, &until) != ETIMEDOUT)
+		;
+}
+
 static void *health_main(void *arg)
 {
 	struct sw_agent *a = arg;
 	struct sw_health_report *r = malloc(sizeof(*r));
+	struct sw_ifstats *prev = calloc(1, sizeof(*prev));
 	struct sw_health_limits lim;
-	struct timespec until;
 
-	if (!r)
+	if (!r || !prev) {
+		free(r);
+		free(prev);
 		return NULL;
+	}
 	pthread_mutex_lock(&a->lock);
 	while (a->health_running) {
 		sw_health_limits_from_config(&a->cfg.health, &lim);
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
+		lim.ifs_prev = prev;
 		sw_health_run(&lim, 0, r);
+		*prev = r->ifs;
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
 		health_alerts(a, r);
 		a->health = *r;
 		a->have_health = true;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += a->cfg.health.interval_ns / 1000000000ULL;
-		until.tv_nsec += a->cfg.health.interval_ns % 1000000000ULL;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (a->health_running &&
-		       pthread_cond_timedwait(&health_cond, &a->lock, &until) != ETIMEDOUT)
-			;
+		sw_agent_sleep(a, &health_cond, &a->health_running,
+			       a->cfg.health.interval_ns);
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(r);
+	free(prev);
 	return NULL;
 }
 
@@ -326,7 +340,7 @@ static void reload(struct sw_agent *a)
 
 	if (!c)
 		return;
-	if (load_config(&a->opts, c)) {
+	if (load_config(&a->opts, c) || !sw_agent_cleanup_allowed(a, c)) {
 		a->reload_errors++;
 		logf_("error", "reload rejected, keeping the running configuration");
 		free(c);
@@ -421,6 +435,8 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: out of memory\n");
 		return -1;
 	}
+	if (sw_agent_cleanup_start(a))
+		return -1;
 	/* HTTP before BPF: a bad address or token fails before attaching */
 	if (start_http(a))
 		return -1;
@@ -440,6 +456,8 @@ static int start(struct sw_agent *a)
 		a->snapshot_sockets = n;
 	if (health_start(a))
 		logf_("warning", "health watchdog not started");
+	if (sw_agent_ports_start(a))
+		logf_("warning", "port registry watchdog not started");
 	/* routes last: a request during start-up would find no loader yet */
 	if (a->http)
 		sw_agent_register_api(a);
@@ -449,6 +467,7 @@ static int start(struct sw_agent *a)
 static void stop(struct sw_agent *a)
 {
 	health_stop(a);
+	sw_agent_ports_stop(a);
 	sw_http_stop(a->http);
 	sw_loader_stop(a->loader);
 	sw_actions_stop(&a->actions);
@@ -494,33 +513,40 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		a->reconciles++;
 		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
+		/* processes with no socket for a whole period */
+		sw_table_proc_expire(a->table);
 	}
 	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
+		sw_agent_cleanup_pass(a, now);
 		am_sweep(a);
 	}
 	sw_actions_reap(&a->actions, now);
 }
 
+int sw_agent_step(struct sw_agent *a, int timeout_ms)
+{
+	int n = sw_loader_wait(a->loader, timeout_ms);
+
+	if (n < 0 && n != -EINTR) {
+		logf_("error", "waiting for events: %s", strerror(-n));
+		return -1;
+	}
+	pthread_mutex_lock(&a->lock);
+	work(a, &a->next_tick_ns);
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
 static int loop(struct sw_agent *a)
 {
-	__u64 next_tick = 0;
-	int n;
-
-	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(a);
 		}
-		n = sw_loader_wait(a->loader, POLL_MS);
-		if (n < 0 && n != -EINTR) {
-			logf_("error", "waiting for events: %s", strerror(-n));
+		if (sw_agent_step(a, POLL_MS))
 			return 1;
-		}
-		pthread_mutex_lock(&a->lock);
-		work(a, &next_tick);
-		pthread_mutex_unlock(&a->lock);
 	}
 	return 0;
 }
@@ -548,14 +574,12 @@ static void block_signals(bool block)
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
-int sw_agent_run(const struct sw_agent_opts *o)
+struct sw_agent *sw_agent_open(const struct sw_agent_opts *o)
 {
 	struct sw_agent *a = calloc(1, sizeof(*a));
-	__u64 events, drops;
-	int rc = 1;
 
 	if (!a)
-		return 1;
+		return NULL;
 	a->opts = *o;
 	pthread_mutex_init(&a->lock, NULL);
 	sw_actions_init(&a->actions);
@@ -565,16 +589,43 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
 	if (load_config(o, &a->cfg))
 		goto out;
-	set_signals();
 	block_signals(true);
 	if (start(a)) {
 		block_signals(false);
-		goto out_stop;
+		stop(a);
+		goto out;
 	}
 	block_signals(false);
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
+	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
+	return a;
+out:
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	return NULL;
+}
+
+void sw_agent_close(struct sw_agent *a)
+{
+	if (!a)
+		return;
+	stop(a);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+int sw_agent_run(const struct sw_agent_opts *o)
+{
+	struct sw_agent *a;
+	__u64 events, drops;
+	int rc;
+
+	set_signals();
+	a = sw_agent_open(o);
+	if (!a)
+		return 1;
 	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http%s %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
 	      sw_table_count(a->table),
@@ -585,10 +636,6 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",
 	      (unsigned long long)events, (unsigned long long)drops,
 	      (unsigned long long)a->repairs);
-out_stop:
-	stop(a);
-out:
-	pthread_mutex_destroy(&a->lock);
-	free(a);
+	sw_agent_close(a);
 	return rc;
 }

@@ -109,6 +109,20 @@ static void write_leaks(struct sw_prom *p, struct sw_agent *a)
 			    a->alert_counts[r].n);
 }
 
+/* [cleanup]: sockets destroyed (enforce) or that would be (dry-run). */
+static void write_cleanup(struct sw_prom *p, struct sw_agent *a)
+{
+	int m, r;
+
+	sw_prom_family(p, "sockwatch_cleanup_total", SW_PROM_COUNTER,
+		       "Leaked sockets destroyed (enforce) or reported as would_destroy (dry-run), by rule.");
+	for (m = SW_CLEANUP_DRY_RUN; m <= SW_CLEANUP_ENFORCE; m++)
+		for (r = SW_LEAK_CLOSE_WAIT; r <= SW_LEAK_IDLE; r++)
+			sw_prom_u64(p, SW_PROM_LABELS({ "mode", sw_cleanup_mode_name(m) },
+						      { "rule", sw_leak_rule_name(r) }),
+				    a->cleanup_total[m][r]);
+}
+
 /* The top_k keys of every kind by count, largest first. */
 static int by_count_desc(const void *x, const void *y)
 {
@@ -235,6 +249,7 @@ int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	write_sockets(&p, tp);
 	write_events(&p, a);
 	write_leaks(&p, a);
+	write_cleanup(&p, a);
 	write_detectors(&p, a);
 	write_health(&p, a);
 	sw_agent_workload_metrics(&p, a);

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <ini.h>
 #include "agent/config.h"
+#include "health/port_registry.h"
 #include "lib/quote.h"
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -151,6 +152,16 @@ static int set_patterns(struct sw_config *c, const char *v, char *err,
 	return sw_protect_set_patterns(&c->protection, v, err, len);
 }
 
+static int set_cleanup_mode(struct sw_config *c, const char *v, char *err, size_t len)
+{
+	return sw_cleanup_parse_mode(v, &c->cleanup.mode, err, len);
+}
+
+static int set_cleanup_processes(struct sw_config *c, const char *v, char *err, size_t len)
+{
+	return sw_cleanup_set_processes(&c->cleanup, v, err, len);
+}
+
 static int set_action(struct sw_config *c, const char *v, char *err, size_t len)
 {
 	return sw_action_parse(v, &c->on_breach, err, len);
@@ -278,6 +289,16 @@ static const struct key keys[] = {
 	U32("health", "time_wait_warning", health.time_wait_warning, 0, UINT32_MAX),
 	U64("health", "connections_warning", health.connections_warning, 0, 1e18),
 	U64("health", "nofile_warning", health.nofile_warning, 0, 1e18),
+	STR("health", "tls_certificates", health.tls_certificates),
+	U32("health", "tls_warn_days", health.tls_warn_days, 0, 36500),
+	STR("health", "tls_ca_file", health.tls_ca_file),
+
+	STR("ports", "state_file", ports.state_file),
+
+	FN("cleanup", "mode", set_cleanup_mode),
+	SEC("cleanup", "min_age_seconds", cleanup.min_age_ns, false),
+	U32("cleanup", "max_per_minute", cleanup.max_per_minute, 1, SW_CLEANUP_MAX_PER_MINUTE),
+	FN("cleanup", "processes", set_cleanup_processes),
 
 	DBL("flood", "connections_per_second", flood.connections_per_second, 0, 1e9, true),
 	SEC("flood", "window_seconds", flood.window_ns, true),
@@ -292,7 +313,7 @@ static const struct key keys[] = {
 
 static const char *const sections[] = {
 	"ewma", "leaks", "protection", "actions", "agent", "http", "health",
-	"flood", "manifest", "alerts",
+	"flood", "manifest", "alerts", "ports", "cleanup",
 };
 
 void sw_config_defaults(struct sw_config *c)
@@ -321,7 +342,10 @@ void sw_config_defaults(struct sw_config *c)
 		.time_wait_warning = 10,
 		.connections_warning = 10000,
 		.nofile_warning = 1024,
+		.tls_warn_days = 30,
 	};
+	strcpy(c->ports.state_file, SW_REGISTRY_DEFAULT);
+	sw_cleanup_defaults(&c->cleanup);
 	c->flood.connections_per_second = 100;
 	c->flood.window_ns = 5 * NSEC_PER_SEC;
 }
