@@ -298,6 +298,8 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 	char err[512];
 
 	sw_config_defaults(c);
+	if (o->ring_buffer_kb)
+		c->agent.ring_buffer_kb = o->ring_buffer_kb;
 	if (o->config_path && sw_config_load(o->config_path, c, err, sizeof(err))) {
 		fprintf(stderr, "sockwatch: %s\n", err);
 		return -1;

@@ -445,20 +445,22 @@ static int each_local(const char *query,
 		      int (*fn)(void *ctx, const char *key, const char *value),
 		      void *ctx)
 {
-	char buf[512], *save = NULL, *kv, *eq;
-	int ret;
+	char *buf, *save = NULL, *kv, *eq;
+	int ret = 0;
 
-	if (!query || snprintf(buf, sizeof(buf), "%s", query) >= (int)sizeof(buf))
-		return query ? -1 : 0;
-	for (kv = strtok_r(buf, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+	if (!query)
+		return 0;
+	buf = strdup(query);
+	if (!buf)
+		return fn(ctx, "", NULL);	/* refused as a bad parameter */
+	for (kv = strtok_r(buf, "&", &save); kv && !ret; kv = strtok_r(NULL, "&", &save)) {
 		eq = strchr(kv, '=');
 		if (eq)
 			*eq++ = '\0';
 		ret = fn(ctx, kv, eq);
-		if (ret)
-			return ret;
 	}
-	return 0;
+	free(buf);
+	return ret;
 }
 
 int sw_http_query_each(const struct sw_http_req *req,
