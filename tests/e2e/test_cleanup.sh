@@ -15,7 +15,7 @@
 # own processes: this machine is shared, and clean-up must never touch a
 # socket of another test.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 need "$SW"
 CW="python3 tests/e2e/helpers/cleanup_workload.py"
 ALERTS=$TMP/alerts.json

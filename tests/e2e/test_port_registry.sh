@@ -6,7 +6,7 @@
 # and a non-zero exit and is left as it was; the agent's watchdog
 # releases a lease whose pid exited and keeps one whose port is bound.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 need "$SW"
 
 ST=$TMP/reg/ports.json
@@ -161,8 +161,12 @@ wait_for 10 released
 ok_rel=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "the lease of the exited pid ($rel) is released (${ms} ms, interval 1000 ms + one health run)" [ $ok_rel -eq 0 ]
-check "port_lease_expired alert for $rel" \
-	bash -c "jq -e -s --argjson p $rel 'map(select(.alert == \"port_lease_expired\" and .port == \$p and .service == \"short-lived\")) | length == 1' '$TMP/alerts.json' >/dev/null"
+# the state is saved first, the alert raised after: wait for it
+expired_alert() {
+	jq -e -s --argjson p "$rel" 'map(select(.alert == "port_lease_expired" and .port == $p and .service == "short-lived")) | length == 1' "$TMP/alerts.json" >/dev/null 2>&1
+}
+wait_for 5 expired_alert
+check "port_lease_expired alert for $rel" expired_alert
 grep port_lease_expired "$TMP/alerts.json" | head -1 | sed 's/^/  # /'
 # two more watchdog passes: the bound one stays
 n0=$(grep -c health_changed "$TMP/alerts.json")
