@@ -31,6 +31,7 @@ CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-init
 	   -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) \
 	   -DSW_VERSION='"$(VERSION)"' -DSW_GITREV='"$(GITREV)"'
 LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lgnutls -lm -lpthread
+LDLIBS	+= -lyaml -lcrypt -lcurl -lncursesw
 ifneq ($(SANITIZE),)
 CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif

@@ -228,6 +228,21 @@ class Report:
                          metric, "%.1f ms" % v if v is not None else "",
                          target=target, ok=ok)
 
+    def top(self):
+        """sockwatch top at a 1 s refresh with 100,000 sockets held."""
+        alone = self.med("top", "agent", "cpu_pct")
+        for c, m, label, target in (
+                ("top", "cpu_pct", "sockwatch top standalone, 100,000 sockets, 1 s refresh: CPU (engine + top)", "≤ 5 % of a core"),
+                ("agent", "cpu_pct", "... the engine alone (sockwatch agent, same sockets)", None),
+                ("top_agent", "cpu_pct", "sockwatch top --agent, 100,000 sockets, 1 s refresh: CPU of top", "≤ 5 % of a core"),
+                ("top_agent", "agent_cpu_pct", "... the agent meanwhile (serving top)", None)):
+            v = self.med("top", c, m)
+            shown = "%.1f %% of a core" % v if v is not None else ""
+            if c == "top" and v is not None and alone is not None:
+                shown += " (top's own share %.1f %%)" % (v - alone)
+            self.add("top", label, c, m, shown, target=target,
+                     ok=(v <= 5) if (target and v is not None) else None)
+
     def drops(self):
         using = next((k[1] for k in self.samples if k[0] == "drops"), None)
         if using is None:
@@ -327,6 +342,7 @@ def main():
     rep.startup()
     rep.scrape()
     rep.drops()
+    rep.top()
     sock, sock_rows = sockscan_rows(outdir)
     # The analyzer's benchmark prints its own table: use it when it did.
     sock_md = None

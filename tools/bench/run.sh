@@ -11,7 +11,7 @@
 #   QUICK=1            smoke run, under 2 minutes
 #   ROUNDS             rounds of each A/B comparison [5]
 #   BENCHES            which sections to run
-#                      [churn_tcp churn_udp pipeline agent_sockets drops sockscan]
+#                      [churn_tcp churn_udp pipeline agent_sockets drops sockscan top]
 #   CHURN_N, UDP_N     cycles per churn run [20000, 50000]
 #   SOCK_COUNTS        pre-existing sockets for memory/start-up/scrape
 #                      [0 10000 100000]
@@ -34,6 +34,8 @@ QUICK=${QUICK:-0}
 
 # shellcheck source=tools/bench/lib.sh
 . tools/bench/lib.sh
+# shellcheck source=tools/bench/top_bench.sh
+. tools/bench/top_bench.sh
 
 if [ -n "$QUICK" ]; then
 	CHURN_N=${CHURN_N:-3000}
@@ -60,7 +62,7 @@ ROUNDS=${ROUNDS:-5}
 SOCK_COUNTS=${SOCK_COUNTS:-0 10000 100000}
 BURST_START=${BURST_START:-5000}
 BURST_THREADS=${BURST_THREADS:-4}
-BENCHES=${BENCHES:-churn_tcp churn_udp pipeline agent_sockets drops sockscan}
+BENCHES=${BENCHES:-churn_tcp churn_udp pipeline agent_sockets drops sockscan top}
 DROPS_JQ=${DROPS_JQ:-'.events_dropped // .drops // .ring.drops // empty'}
 
 # --- churn: connections/s with each tracer attached, A B A B ... ---------
@@ -364,6 +366,7 @@ main() {
 		agent_sockets) bench_agent_sockets ;;
 		drops) bench_drops ;;
 		sockscan) bench_sockscan ;;
+		top) bench_top ;;
 		*) log "unknown benchmark '$b'" ;;
 		esac
 		log "$b: $((SECONDS - ts)) s"

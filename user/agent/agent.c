@@ -113,12 +113,16 @@ static void count_alert(struct sw_agent *a, const char *name)
 	a->alert_counts[i].n++;
 }
 
-void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al)
+void sw_agent_alert(struct sw_agent *a, const struct sw_alert *in)
 {
-	const char *json = sw_alert_emit(&a->sink, al);
+	struct sw_alert *al = &a->recent[a->nrecent++ % SW_RECENT_ALERTS];
+	const char *json;
 	char err[256];
 
-	a->recent[a->nrecent++ % SW_RECENT_ALERTS] = *al;
+	*al = *in;
+	sw_agent_alert_workload(a, al);
+	json = sw_alert_emit(&a->sink, al);
+	sw_am_fire(a->am, al);
 	count_alert(a, al->alert);
 	if (!json || strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) ||
 	    a->cfg.on_breach.kind == SW_ACTION_NONE)
@@ -310,6 +314,10 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 		snprintf(c->http.token_file, sizeof(c->http.token_file), "%s", o->token_file);
 	if (o->manifest)
 		snprintf(c->manifest.path, sizeof(c->manifest.path), "%s", o->manifest);
+	if (o->web_config)
+		snprintf(c->http.web_config, sizeof(c->http.web_config), "%s", o->web_config);
+	if (o->alertmanager)
+		snprintf(c->alerts.alertmanager_url, sizeof(c->alerts.alertmanager_url), "%s", o->alertmanager);
 	return 0;
 }
 
@@ -357,6 +365,8 @@ static void reload(struct sw_agent *a)
 	pthread_mutex_unlock(&a->lock);
 	if (a->http && sw_http_reload_token(a->http, err, sizeof(err)))
 		logf_("error", "token: %s (keeping the old one)", err);
+	if (a->http && sw_http_reload_web(a->http, err, sizeof(err)))
+		logf_("error", "web config: %s (keeping the old one)", err);
 	free(c);
 }
 
@@ -367,6 +377,7 @@ static int start_http(struct sw_agent *a)
 	struct sw_http_opts ho = {
 		.listen = a->cfg.http.listen,
 		.token_file = a->cfg.http.token_file[0] ? a->cfg.http.token_file : NULL,
+		.web_config = a->cfg.http.web_config[0] ? a->cfg.http.web_config : NULL,
 		.max_connections = a->cfg.http.max_connections,
 		.per_ip_connections = a->cfg.http.per_ip_connections,
 		.timeout_seconds = (a->cfg.http.timeout_ns + 999999999ULL) / 1000000000ULL,
@@ -405,6 +416,14 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: alerts: %s\n", err);
 		return -1;
 	}
+	if (a->cfg.alerts.alertmanager_url[0]) {
+		a->am = sw_am_start(a->cfg.alerts.alertmanager_url, a->cfg.alerts.node,
+				    err, sizeof(err));
+		if (!a->am) {
+			fprintf(stderr, "sockwatch: alertmanager: %s\n", err);
+			return -1;
+		}
+	}
 	if (sw_manifest_setup(a))
 		return -1;
 	a->table = sw_table_new(16384);
@@ -428,6 +447,8 @@ static int start(struct sw_agent *a)
 	a->attach_ns = sw_mono_now() - t;
 	t = sw_mono_now();
 	n = sw_snapshot_load(a->table, found_socket, a);
+	sw_agent_workloads_start(a);
+	sw_agent_workloads_refresh(a);
 	a->snapshot_ns = sw_mono_now() - t;
 	if (n < 0)
 		logf_("warning", "snapshot of existing sockets failed: %s", strerror(-n));
@@ -454,7 +475,27 @@ static void stop(struct sw_agent *a)
 	sw_flood_free(a->flood);
 	sw_manifest_teardown(a);
 	sw_table_free(a->table);
+	sw_workloads_free(a->wl);
+	sw_am_stop(a->am);
 	sw_alert_sink_close(&a->sink);
+}
+
+/* Alertmanager: leak alerts stay firing while their rule lists them. */
+static void am_sweep(struct sw_agent *a)
+{
+	const struct sw_suspect *s;
+	struct sw_alert *al;
+	size_t pos = 0;
+
+	if (!a->am || !(al = malloc(sizeof(*al))))
+		return;
+	sw_am_sweep_begin(a->am);
+	while ((s = sw_detectors_suspect_next(a->det, &pos))) {
+		sw_suspect_alert(a->det, s, al);
+		sw_am_sweep_seen(a->am, al->alert, al->key);
+	}
+	sw_am_sweep_end(a->am);
+	free(al);
 }
 
 /* Under the lock: drain, then whatever is due. */
@@ -470,34 +511,42 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		if (n > 0)
 			a->repairs += n;
 		a->reconciles++;
+		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
+		/* processes with no socket for a whole period */
+		sw_table_proc_expire(a->table);
 	}
 	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
 		sw_agent_cleanup_pass(a, now);
+		am_sweep(a);
 	}
 	sw_actions_reap(&a->actions, now);
 }
 
+int sw_agent_step(struct sw_agent *a, int timeout_ms)
+{
+	int n = sw_loader_wait(a->loader, timeout_ms);
+
+	if (n < 0 && n != -EINTR) {
+		logf_("error", "waiting for events: %s", strerror(-n));
+		return -1;
+	}
+	pthread_mutex_lock(&a->lock);
+	work(a, &a->next_tick_ns);
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
 static int loop(struct sw_agent *a)
 {
-	__u64 next_tick = 0;
-	int n;
-
-	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(a);
 		}
-		n = sw_loader_wait(a->loader, POLL_MS);
-		if (n < 0 && n != -EINTR) {
-			logf_("error", "waiting for events: %s", strerror(-n));
+		if (sw_agent_step(a, POLL_MS))
 			return 1;
-		}
-		pthread_mutex_lock(&a->lock);
-		work(a, &next_tick);
-		pthread_mutex_unlock(&a->lock);
 	}
 	return 0;
 }
@@ -525,14 +574,12 @@ static void block_signals(bool block)
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
-int sw_agent_run(const struct sw_agent_opts *o)
+struct sw_agent *sw_agent_open(const struct sw_agent_opts *o)
 {
 	struct sw_agent *a = calloc(1, sizeof(*a));
-	__u64 events, drops;
-	int rc = 1;
 
 	if (!a)
-		return 1;
+		return NULL;
 	a->opts = *o;
 	pthread_mutex_init(&a->lock, NULL);
 	sw_actions_init(&a->actions);
@@ -542,30 +589,53 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
 	if (load_config(o, &a->cfg))
 		goto out;
-	set_signals();
 	block_signals(true);
 	if (start(a)) {
 		block_signals(false);
-		goto out_stop;
+		stop(a);
+		goto out;
 	}
 	block_signals(false);
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
-	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http %s",
+	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
+	return a;
+out:
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	return NULL;
+}
+
+void sw_agent_close(struct sw_agent *a)
+{
+	if (!a)
+		return;
+	stop(a);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+int sw_agent_run(const struct sw_agent_opts *o)
+{
+	struct sw_agent *a;
+	__u64 events, drops;
+	int rc;
+
+	set_signals();
+	a = sw_agent_open(o);
+	if (!a)
+		return 1;
+	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http%s %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
 	      sw_table_count(a->table),
 	      (unsigned long long)a->snapshot_sockets,
-	      a->http ? a->cfg.http.listen : "off");
+	      sw_http_tls(a->http) ? "s" : "", a->http ? a->cfg.http.listen : "off");
 	rc = loop(a);
 	sw_loader_counters(a->loader, &events, &drops);
 	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",
 	      (unsigned long long)events, (unsigned long long)drops,
 	      (unsigned long long)a->repairs);
-out_stop:
-	stop(a);
-out:
-	pthread_mutex_destroy(&a->lock);
-	free(a);
+	sw_agent_close(a);
 	return rc;
 }

@@ -252,6 +252,8 @@ int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	write_cleanup(&p, a);
 	write_detectors(&p, a);
 	write_health(&p, a);
+	sw_agent_workload_metrics(&p, a);
+	sw_am_write_metrics(a->am, &p);
 	a->last_scrape_seconds = (sw_mono_now() - t0) / 1e9;
 	pthread_mutex_unlock(&a->lock);
 	if (a->http)

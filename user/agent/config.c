@@ -273,9 +273,11 @@ static const struct key keys[] = {
 	SEC("agent", "key_idle_seconds", agent.key_idle_ns, false),
 	SEC("agent", "reconcile_seconds", agent.reconcile_ns, true),
 	FN("agent", "ring_buffer_kb", set_ring_kb),
+	STR("agent", "host_root", agent.host_root),
 
 	FN("http", "listen", set_listen),
 	STR("http", "token_file", http.token_file),
+	STR("http", "web_config", http.web_config),
 	U32("http", "top_k", http.top_k, 1, 100000),
 	U32("http", "max_connections", http.max_connections, 1, 65535),
 	U32("http", "per_ip_connections", http.per_ip_connections, 1, 65535),
@@ -302,13 +304,16 @@ static const struct key keys[] = {
 	SEC("flood", "window_seconds", flood.window_ns, true),
 
 	STR("manifest", "path", manifest.path),
+
+	STR("alerts", "alertmanager_url", alerts.alertmanager_url),
+	STR("alerts", "node", alerts.node),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
 	"ewma", "leaks", "protection", "actions", "agent", "http", "health",
-	"flood", "manifest", "ports", "cleanup",
+	"flood", "manifest", "alerts", "ports", "cleanup",
 };
 
 void sw_config_defaults(struct sw_config *c)
@@ -323,6 +328,7 @@ void sw_config_defaults(struct sw_config *c)
 		.key_idle_ns = 300 * NSEC_PER_SEC,
 		.reconcile_ns = 10 * NSEC_PER_SEC,
 		.ring_buffer_kb = 1024,
+		.host_root = "/",
 	};
 	strcpy(c->http.listen, "127.0.0.1:9178");
 	c->http.top_k = 20;

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "ports",  cmd_ports,  "list who holds which ports; find a free one" },
 	{ "replay", cmd_replay, "feed a recorded count series through one EWMA detector" },
 	{ "check-manifest", cmd_check_manifest, "compare the sockets of now with a sockscan manifest" },
+	{ "top",    cmd_top,    "live view: sockets per process, leaks, rates" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
