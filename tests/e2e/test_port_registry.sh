@@ -92,6 +92,8 @@ check "leases left: $((N - 1 + 1))" [ "$(jq '.leases | length' "$ST")" -eq $N ]
 # ---- bad input: one line, exit 64
 "$SW" ports --allocate "$BASE-$HI" --state "$ST" > /dev/null 2> "$TMP/err"
 check "--allocate without --service: exit 64, one line" bash -c "[ $? -eq 64 ] && [ \$(wc -l < '$TMP/err') -eq 1 ]"
+"$SW" ports --allocate "$BASE-$HI" --service x --pid 2147483647 --state "$ST" > /dev/null 2> "$TMP/err"
+check "--pid of no process: exit 64, one line" bash -c "[ $? -eq 64 ] && [ \$(wc -l < '$TMP/err') -eq 1 ] && grep -q 'no such process' '$TMP/err'"
 "$SW" ports --allocate "$BASE-$HI" --service $'a\tb' --state "$ST" > /dev/null 2> "$TMP/err"
 check "control character in --service: exit 64" [ $? -eq 64 ]
 check "  ... named in one line" grep -q "control character 0x09" "$TMP/err"
@@ -153,6 +155,17 @@ check "/api/v1/ports: owner, failed bind, TIME_WAIT count, lease of $kept" \
 jq -c '.ports[0]' "$TMP/pr.json" | sed 's/^/  # /'
 check "/api/v1/ports without range: 400" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' http://$API/api/v1/ports) = 400 ]"
 check "/api/v1/ports?range=1-65535: 400 (too many)" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' 'http://$API/api/v1/ports?range=1-65535') = 400 ]"
+# a lease whose pid is alive but is another process now (reused pid: the
+# start time differs), its port free: released too. Written as a writer
+# would, under the lock and by rename.
+REUSED=$((HI - 1))
+flock "$ST.lock" bash -c "jq --argjson p $REUSED --argjson pid $$ '.leases += [{port: \$p, service: \"reused\", purpose: \"\", pid: \$pid, pid_start: 1, since: 1, user: \"root\"}]' '$ST' > '$ST.t' && mv '$ST.t' '$ST'"
+reused_gone() { ! jq -e --argjson p "$REUSED" '.leases | any(.port == $p)' "$ST" >/dev/null; }
+wait_for 10 reused_gone
+check "a lease whose pid was reused (alive, another start time) is released" reused_gone
+reused_alert() { grep -q '"service":"reused".*"reason":"pid reused by another process and port not bound"' "$TMP/alerts.json"; }
+wait_for 5 reused_alert
+check "  ... with a port_lease_expired alert saying so" reused_alert
 stop "$dead1"
 stop "$dead2"
 t0=$(date +%s%N)
@@ -160,7 +173,7 @@ released() { ! jq -e --argjson p "$rel" '.leases | any(.port == $p)' "$ST" >/dev
 wait_for 10 released
 ok_rel=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-check "the lease of the exited pid ($rel) is released (${ms} ms, interval 1000 ms + one health run)" [ $ok_rel -eq 0 ]
+check "the lease of the exited pid ($rel) is released (${ms} ms, watchdog interval 1000 ms)" [ $ok_rel -eq 0 ]
 # the state is saved first, the alert raised after: wait for it
 expired_alert() {
 	jq -e -s --argjson p "$rel" 'map(select(.alert == "port_lease_expired" and .port == $p and .service == "short-lived")) | length == 1' "$TMP/alerts.json" >/dev/null 2>&1
