@@ -161,16 +161,16 @@ check "/api/v1/ports?range=1-65535: 400 (too many)" bash -c "[ \$(curl -s -o /de
 REUSED=$((HI - 1))
 flock "$ST.lock" bash -c "jq --argjson p $REUSED --argjson pid $$ '.leases += [{port: \$p, service: \"reused\", purpose: \"\", pid: \$pid, pid_start: 1, since: 1, user: \"root\"}]' '$ST' > '$ST.t' && mv '$ST.t' '$ST'"
 reused_gone() { ! jq -e --argjson p "$REUSED" '.leases | any(.port == $p)' "$ST" >/dev/null; }
-wait_for 10 reused_gone
+wait_for 20 reused_gone
 check "a lease whose pid was reused (alive, another start time) is released" reused_gone
 reused_alert() { grep -q '"service":"reused".*"reason":"pid reused by another process and port not bound"' "$TMP/alerts.json"; }
-wait_for 5 reused_alert
+wait_for 20 reused_alert
 check "  ... with a port_lease_expired alert saying so" reused_alert
 stop "$dead1"
 stop "$dead2"
 t0=$(date +%s%N)
 released() { ! jq -e --argjson p "$rel" '.leases | any(.port == $p)' "$ST" >/dev/null; }
-wait_for 10 released
+wait_for 20 released
 ok_rel=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "the lease of the exited pid ($rel) is released (${ms} ms, watchdog interval 1000 ms)" [ $ok_rel -eq 0 ]
@@ -178,7 +178,7 @@ check "the lease of the exited pid ($rel) is released (${ms} ms, watchdog interv
 expired_alert() {
 	jq -e -s --argjson p "$rel" 'map(select(.alert == "port_lease_expired" and .port == $p and .service == "short-lived")) | length == 1' "$TMP/alerts.json" >/dev/null 2>&1
 }
-wait_for 5 expired_alert
+wait_for 20 expired_alert
 check "port_lease_expired alert for $rel" expired_alert
 grep port_lease_expired "$TMP/alerts.json" | head -1 | sed 's/^/  # /'
 # two more watchdog passes: the bound one stays
