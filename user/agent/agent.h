@@ -116,6 +116,7 @@ struct sw_agent {
 	double last_scrape_seconds;
 	__u64 next_reconcile_ns;
 	__u64 next_tick_ns;		/* detectors */
+	int stats_fd;			/* BPF_ENABLE_STATS held; -1: none */
 };
 
 int sw_agent_run(const struct sw_agent_opts *o);
