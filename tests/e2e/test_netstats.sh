@@ -29,7 +29,14 @@ start_agent agent --config "$TMP/sw.ini" --alerts "$ALERTS" ||
 
 # iface FILE NAME FIELD
 iface() { jq -r --arg n "$2" ".interfaces[] | select(.name == \$n) | .$3" "$1"; }
-api /api/v1/netstats > "$TMP/before.json"
+# netstats FILE: a fresh /api/v1/netstats (it dumps every namespace's TCP
+# sockets: on a loaded host a try may pass curl's 5 s, so retry)
+netstats() {
+	local f=$1
+	_netstats_once() { api /api/v1/netstats > "$f"; }
+	wait_for 60 _netstats_once
+}
+netstats "$TMP/before.json"
 check "/api/v1/netstats lists $VA" [ "$(iface "$TMP/before.json" "$VA" up)" = true ]
 rx0=$(iface "$TMP/before.json" "$VA" rx_bytes)
 tx0=$(iface "$TMP/before.json" "$VA" tx_bytes)
@@ -58,7 +65,7 @@ while True:
 print(n)' "$NET.1" "$port" $((MB * 1048576)) > "$TMP/client.out"
 wait_for 10 grep -q "^got $((MB * 1048576))" "$TMP/sink.out"
 check "the client got 1 MB back" [ "$(cat "$TMP/client.out")" = 1048576 ]
-api /api/v1/netstats > "$TMP/after.json"
+netstats "$TMP/after.json"
 rx=$(( $(iface "$TMP/after.json" "$VA" rx_bytes) - rx0 ))
 tx=$(( $(iface "$TMP/after.json" "$VA" tx_bytes) - tx0 ))
 echo "  # $VA: +$rx bytes received, +$tx bytes sent, $(iface "$TMP/after.json" "$VA" rx_packets) packets received"
@@ -87,7 +94,8 @@ ndrops() {
 	jq -s 'map(select(.alert == "health_changed" and .key == "interfaces" and .to == "warning"))[0].summary | capture("\\+(?<d>[0-9]+) drops").d | tonumber' "$ALERTS"
 }
 check "  ... by at least $NDROP drops ($(ndrops))" [ "$(ndrops)" -ge $NDROP ]
-drops=$(iface <(api /api/v1/netstats) "$VA" rx_dropped)
+netstats "$TMP/drops.json"
+drops=$(iface "$TMP/drops.json" "$VA" rx_dropped)
 check "rx_dropped of $VA counts them ($drops)" [ "$drops" -ge $NDROP ]
 calm() {
 	jq -e -s 'map(select(.alert == "health_changed" and .key == "interfaces")) | last | .to == "ok"' "$ALERTS" >/dev/null 2>&1

@@ -146,10 +146,16 @@ kept=$("$SW" ports --allocate "$BASE-$HI" --service still-bound --pid "$dead2" -
 listen "$kept" "$TMP/l3"
 start_agent agent --config "$TMP/sw.ini" --alerts "$TMP/alerts.json" ||
 	{ not_ok "agent did not start"; finish; exit 1; }
-api /api/v1/ports/allocations > "$TMP/aa.json"
+# get_to FILE PATH: the API's answer, retried (a loaded host may pass curl's 5 s)
+get_to() {
+	local f=$1 p=$2
+	_get_once() { api "$p" > "$f"; }
+	wait_for 60 _get_once
+}
+get_to "$TMP/aa.json" /api/v1/ports/allocations
 check "/api/v1/ports/allocations lists the leases" \
 	jqt --argjson p "$rel" '.leases | any(.port == $p and .pid_alive)' "$TMP/aa.json"
-api "/api/v1/ports?range=$kept-$kept" > "$TMP/pr.json"
+get_to "$TMP/pr.json" "/api/v1/ports?range=$kept-$kept"
 check "/api/v1/ports: owner, failed bind, TIME_WAIT count, lease of $kept" \
 	jqt --argjson p "$kept" '.ports[0] | .port == $p and (.owners[0].comm == "python3") and (.bind.ok | not) and .time_wait == 0 and .lease.service == "still-bound"' "$TMP/pr.json"
 jq -c '.ports[0]' "$TMP/pr.json" | sed 's/^/  # /'
