@@ -234,7 +234,8 @@ static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			fputc('%', m);
 			continue;
 		}
-		if (!strchr("sdv", *p) || argi >= e->nargs) {
+		/* a format ending in '%': strchr() would match its NUL */
+		if (!*p || !strchr("sdv", *p) || argi >= e->nargs) {
 			fclose(m);
 			free(out);
 			set_dyn(v, "format");

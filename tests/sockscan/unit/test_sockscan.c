@@ -273,6 +273,23 @@ static void test_resolve_flag(void **state)
 	expr_free(e);
 }
 
+/* Found by fuzzing: a format ending in '%' made eval_format read past it. */
+static void test_resolve_format_trailing_percent(void **state)
+{
+	struct scan sc = { 0 };
+	struct expr *e = expr_new(EX_FORMAT, NULL);
+	struct value v;
+
+	expr_add(e, expr_str("%s:%"));
+	expr_add(e, expr_str("h"));
+	expr_add(e, expr_int(1));
+	resolve_eval(&sc, NULL, e, &v);
+	assert_null(v.s);
+	assert_string_equal(v.dyn, "format");
+	value_free(&v);
+	expr_free(e);
+}
+
 static void test_addr_urls(void **state)
 {
 	struct addr a;
@@ -314,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_many_sites),
 		cmocka_unit_test(test_resolve_join_partial),
 		cmocka_unit_test(test_resolve_flag),
+		cmocka_unit_test(test_resolve_format_trailing_percent),
 		cmocka_unit_test(test_addr_urls),
 		cmocka_unit_test(test_str_escape),
 	};
