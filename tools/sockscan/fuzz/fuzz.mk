@@ -11,8 +11,8 @@
 FUZZ_HARNESSES	+= sockscan_go:$(SOCKSCAN_DIR)/fuzz/fuzz_go.c \
 		   sockscan_py:$(SOCKSCAN_DIR)/fuzz/fuzz_py.c
 SOCKSCAN_FUZZ_LIBS = $(SOCKSCAN_LIB_OBJS)
-FUZZ_LIBS_sockscan_go := $(SOCKSCAN_FUZZ_LIBS)
-FUZZ_LIBS_sockscan_py := $(SOCKSCAN_FUZZ_LIBS)
+FUZZ_LIBS_sockscan_go = $(SOCKSCAN_FUZZ_LIBS)
+FUZZ_LIBS_sockscan_py = $(SOCKSCAN_FUZZ_LIBS)
 FUZZ_CORPUS_sockscan_go := tests/sockscan
 FUZZ_CORPUS_sockscan_py := tests/sockscan
 $(BUILD)/fuzz/sockscan_go $(BUILD)/fuzz/sockscan_py: LDLIBS += -ltree-sitter
