@@ -69,6 +69,12 @@ daemonset_check() {
 		must(c.readinessProbe.httpGet.path === "/healthz", "readiness /healthz");
 		const tok = p.volumes.find(v => v.secret);
 		must(tok && tok.secret.defaultMode === 0o400, "token mode 0400");
+		const wc = c.args.indexOf("--web-config");
+		must(wc >= 0 && c.args[wc + 1].startsWith("/etc/sockwatch/web/"), "--web-config from the web Secret");
+		const web = p.volumes.find(v => v.secret && v.secret.secretName === "sockwatch-web");
+		must(web && web.secret.defaultMode === 0o400, "web Secret mode 0400");
+		must(c.volumeMounts.some(v => v.name === web.name && v.mountPath === "/etc/sockwatch/web"), "web Secret mounted");
+		must(c.livenessProbe.httpGet.scheme === "HTTPS" && c.readinessProbe.httpGet.scheme === "HTTPS", "probes over HTTPS");
 		const ann = ds.spec.template.metadata.annotations;
 		must(ann["prometheus.io/scrape"] === "true", "scrape annotation");
 		for (const m of ["/sys/fs/bpf", "/sys/kernel/debug", "/sys/kernel/tracing"])

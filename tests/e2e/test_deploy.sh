@@ -5,7 +5,7 @@
 # dashboard query is one a real agent exports (read from its /metrics), so
 # that renaming a metric cannot silently blind an alert or a panel.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 need "$SW"
 
 echo "# deploy/check.sh"
@@ -24,7 +24,7 @@ INI
 start_agent agent --config "$TMP/sw.ini" || { not_ok "agent did not start"; finish; exit 1; }
 # The health families appear once the watchdog's first run is done.
 scraped_all() {
-	curl -sf --max-time 10 "http://$API/metrics" > "$TMP/metrics" &&
+	curl -sf --max-time 10 "$BASE/metrics" > "$TMP/metrics" &&
 		grep -q '^sockwatch_health_status' "$TMP/metrics"
 }
 check "a scrape with the health checks' results" wait_for 60 scraped_all
@@ -111,7 +111,7 @@ stop "$LEAKY"
 gone='.data.alerts | all(.labels.alertname != "SockwatchCloseWaitLeak")'
 check "the alert ends once the leaking server is gone" wait_for 60 papi alerts2 /api/v1/alerts "$gone"
 stop "$PROM"
-stop "$AG"
+stop_agent
 
 # The checker itself: a renamed metric must be caught.
 sed 's/sockwatch_leak_suspects/sockwatch_leak_suspect/' deploy/sockwatch-rules.yml > "$TMP/renamed.yml"
