@@ -89,8 +89,8 @@ t_grep=$(median_seconds grep_floor)
 
 # --- one 50 MB file per language -------------------------------------------------
 python3 tools/bench/sockscan_huge.py make "$TMP/huge" || exit 1
-read -r hg_s hg_kb <<<"$(python3 tools/bench/sockscan_huge.py run "$SCAN" -j 1 "$TMP/huge/go")"
-read -r hp_s hp_kb <<<"$(python3 tools/bench/sockscan_huge.py run "$SCAN" -j 1 "$TMP/huge/py")"
+read -r hg_s hg_kb hg_cpu <<<"$(python3 tools/bench/sockscan_huge.py run "$SCAN" -j 1 "$TMP/huge/go")"
+read -r hp_s hp_kb hp_cpu <<<"$(python3 tools/bench/sockscan_huge.py run "$SCAN" -j 1 "$TMP/huge/py")"
 hg_bytes=$(stat -c %s "$TMP/huge/go/huge.go")
 hp_bytes=$(stat -c %s "$TMP/huge/py/huge.py")
 
@@ -103,12 +103,15 @@ jq -n --slurpfile acc "$TMP/accuracy.json" --arg src "$src" \
 	--argjson findings_full "$(jq '.findings | length' "$TMP/stdfull.json")" \
 	--argjson unparsed_full "$(jq '.unparsed | length' "$TMP/stdfull.json")" \
 	--argjson hg_s "$hg_s" --argjson hg_kb "$hg_kb" --argjson hg_bytes "$hg_bytes" \
-	--argjson hp_s "$hp_s" --argjson hp_kb "$hp_kb" --argjson hp_bytes "$hp_bytes" '
+	--argjson hp_s "$hp_s" --argjson hp_kb "$hp_kb" --argjson hp_bytes "$hp_bytes" \
+	--argjson hg_cpu "$hg_cpu" --argjson hp_cpu "$hp_cpu" '
 	def rate(t): {seconds: t, mb_per_s: (($bytes / 1e6 / t) * 10 | round / 10),
 		      files_per_s: ($files / t | round)};
-	def huge(b; t; kb): {bytes: b, seconds: t, mb_per_s: ((b / 1e6 / t) * 10 | round / 10),
-			     peak_rss_mb: (kb / 1024 | round)};
-	$acc[0] + {huge_file: {go: huge($hg_bytes; $hg_s; $hg_kb), python: huge($hp_bytes; $hp_s; $hp_kb)},
+	def huge(b; t; kb; cpu): {bytes: b, seconds: t, mb_per_s: ((b / 1e6 / t) * 10 | round / 10),
+				  cpu_seconds: cpu, mb_per_cpu_s: ((b / 1e6 / cpu) * 10 | round / 10),
+				  peak_rss_mb: (kb / 1024 | round)};
+	$acc[0] + {huge_file: {go: huge($hg_bytes; $hg_s; $hg_kb; $hg_cpu),
+			       python: huge($hp_bytes; $hp_s; $hp_kb; $hp_cpu)},
 		   throughput: {
 		tree: $src, files: $files, bytes: $bytes, runs: $runs, cores: $nproc,
 		loadavg_after: $load,
@@ -142,8 +145,8 @@ jq -r '
 	(.throughput | "| sockscan --full-parse (every file) | \(.sockscan_full_parse.seconds) | \(.sockscan_full_parse.mb_per_s) | \(.sockscan_full_parse.files_per_s) |"),
 	(.throughput | "| grep -rn (floor) | \(.grep_rn.seconds) | \(.grep_rn.mb_per_s) | \(.grep_rn.files_per_s) |"),
 	"",
-	"| One 50 MB file (-j 1) | seconds | MB/s | peak memory |",
-	"| --- | --- | --- | --- |",
-	(.huge_file | "| Go | \(.go.seconds) | \(.go.mb_per_s) | \(.go.peak_rss_mb) MB |"),
-	(.huge_file | "| Python | \(.python.seconds) | \(.python.mb_per_s) | \(.python.peak_rss_mb) MB |")
+	"| One 50 MB file (-j 1) | seconds | MB/s | CPU seconds | MB per CPU second | peak memory |",
+	"| --- | --- | --- | --- | --- | --- |",
+	(.huge_file | "| Go | \(.go.seconds) | \(.go.mb_per_s) | \(.go.cpu_seconds) | \(.go.mb_per_cpu_s) | \(.go.peak_rss_mb) MB |"),
+	(.huge_file | "| Python | \(.python.seconds) | \(.python.mb_per_s) | \(.python.cpu_seconds) | \(.python.mb_per_cpu_s) | \(.python.peak_rss_mb) MB |")
 ' "$OUT/sockscan.json"

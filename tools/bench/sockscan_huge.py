@@ -2,7 +2,9 @@
 """One 50 MB source file per language for sockscan's benchmark.
 
   sockscan_huge.py make DIR        write DIR/go/huge.go and DIR/py/huge.py
-  sockscan_huge.py run CMD...      run CMD, print "seconds peak_rss_kb"
+  sockscan_huge.py run CMD...      run CMD, print "seconds peak_rss_kb cpu_seconds"
+                                   (CPU time says more than wall time on a
+                                   loaded machine)
 
 The files are ordinary code repeated, about 50 MB each: small functions
 calling helpers and formatting strings, one in a hundred opening a socket
@@ -39,8 +41,8 @@ def make(root, size=50e6):
 def run(cmd):
     t = time.monotonic()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print("%.3f %d" % (time.monotonic() - t, rss))
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print("%.3f %d %.3f" % (time.monotonic() - t, ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
 
 
 if __name__ == "__main__":
