@@ -9,7 +9,7 @@
 #   stop_agent                   SIGTERM, its exit code
 #   api PATH                     GET, the body when 200
 #   get PATH [CURL ARGS...]      GET, the status; the body in $TMP/body
-#   status_is / json_is / error_is   assertions on get
+#   status_is / json_is / error_is / has_header   assertions
 # Requests carry the curl arguments in the AUTH array (a bearer token).
 AUTH=()
 
@@ -133,6 +133,14 @@ json_is() {
 # error_is CODE PATH [CURL ARGS...]: that status and {"error": "..."}
 error_is() {
 	status_is "$@" && jq -e '.error | type == "string" and length > 0' "$TMP/body" >/dev/null
+}
+
+# has_header PATH REGEX [CURL ARGS...]: a response header matches REGEX
+# (case-insensitive, anchored at the line's start by the caller).
+has_header() {
+	local path=$1 re=$2
+	shift 2
+	_curl -D - -o /dev/null "$@" "$BASE$path" | grep -qiE "$re"
 }
 
 # check_no_drops: /api/v1/status events_dropped == 0.
