@@ -16,7 +16,7 @@ status() { api /api/v1/status; }
 start_agent agent --config "$CONF" || { not_ok "agent did not start"; finish; exit 1; }
 
 # 1000 connected pairs at once: thousands of records into a 4 KiB ring.
-spawn build/tools/holdsocks -n 2000 -t 60 > "$TMP/hold.out"
+spawn "$BUILD/tools/holdsocks" -n 2000 -t 60 > "$TMP/hold.out"
 HOLD=$LAST_PID
 wait_for 30 grep -q ready "$TMP/hold.out" || not_ok "holdsocks did not get ready"
 

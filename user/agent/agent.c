@@ -413,6 +413,34 @@ static void stop(struct sw_agent *a)
 	sw_alert_sink_close(&a->sink);
 }
 
+/*
+ * What the owner and namespace scans could not read since the last line:
+ * one line per fault whose count rose, at most once a minute. Those
+ * sockets stay without an owner.
+ */
+static void log_scan_faults(struct sw_agent *a)
+{
+	__u64 n, now = sw_mono_now();
+	enum sw_scan_fault f;
+
+	/* at most one line a minute: on a busy machine processes exit
+	 * during nearly every scan */
+	if (now < a->faults_log_ns)
+		return;
+	for (f = 0; f < SW_FAULT_MAX; f++) {
+		n = sw_scan_fault_count(f);
+		if (n == a->faults_logged[f])
+			continue;
+		a->faults_log_ns = now + 60 * 1000000000ULL;
+		logf_("info", "owner scan: %s +%llu (total %llu): those sockets are "
+		      "left without an owner", sw_scan_fault_name(f),
+		      (unsigned long long)(n - a->faults_logged[f]),
+		      (unsigned long long)n);
+		a->faults_logged[f] = n;
+	}
+}
+
+
 /* Under the lock: drain, then whatever is due. */
 static void work(struct sw_agent *a, __u64 *next_tick)
 {
@@ -425,7 +453,11 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		n = sw_reconcile(a->table, found_socket, a);
 		if (n > 0)
 			a->repairs += n;
+		else if (n < 0 && !a->reconcile_errors++)
+			logf_("warning", "reconciliation cannot list the kernel's sockets: %s "
+			      "(counted in reconcile_errors; logged once)", strerror(-n));
 		a->reconciles++;
+		log_scan_faults(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
 	}
 	if (now >= *next_tick)
