@@ -166,6 +166,8 @@ def ss_counts(pids):
                 key = "UDP"
             else:
                 key = SS_STATE.get(line.split(None, 1)[0], line.split(None, 1)[0])
+                if key == "CLOSE":
+                    continue
             d = out.setdefault(pid, {})
             d[key] = d.get(key, 0) + 1
     return out
@@ -180,10 +182,14 @@ SS_STATE = {
 }
 
 
-def agent_counts(agent, pids):
+def agent_counts(agent, held, paused):
+    """The agent's {pid: {STATE or 'UDP': n}}: the held processes from
+    /api/v1/processes; the paused churn processes socket by socket, leaving
+    out what no listing (ss's included) can show: a TCP socket never bound
+    or connected (CLOSE) and an unbound UDP socket."""
     out = {}
     for p in agent.get("/api/v1/processes")["processes"]:
-        if p["pid"] not in pids:
+        if p["pid"] not in held:
             continue
         tcp = p.get("tcp", {})
         d = {k: v for k, v in tcp.items() if k != "TIME_WAIT"}
@@ -193,6 +199,18 @@ def agent_counts(agent, pids):
             d["UDP"] = udp
         if d:
             out[p["pid"]] = d
+    for pid in paused:
+        for s in agent.get("/api/v1/sockets?limit=100000&pid=%d" % pid)["sockets"]:
+            if s["proto"] == "udp":
+                if s["lport"] == 0:
+                    continue
+                key = "UDP"
+            elif s["state"] in ("TIME_WAIT", "CLOSE", "NONE"):
+                continue
+            else:
+                key = s["state"]
+            d = out.setdefault(pid, {})
+            d[key] = d.get(key, 0) + 1
     return out
 
 
@@ -319,7 +337,7 @@ def main():
             drift, shown = 0, []
             for attempt in range(3):
                 ss = ss_counts(pids)
-                ag = agent_counts(agent, pids)
+                ag = agent_counts(agent, held, paused)
                 drift, shown = diff(ss, ag)
                 if not drift:
                     break
