@@ -20,6 +20,7 @@
 #include "http/web_config.h"
 #include "lib/prom.h"
 #include "lib/quote.h"
+#include "table/decode.h"
 
 /*
  * How far MHD's own limits sit above ours. Our accept policy evicts by
@@ -76,9 +77,6 @@ struct sw_http {
 
 bool sw_http_is_loopback(const struct sockaddr *sa)
 {
-	static const unsigned char mapped[12] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-	};
 	const struct sockaddr_in6 *s6;
 	const struct sockaddr_in *s4;
 
@@ -91,8 +89,7 @@ bool sw_http_is_loopback(const struct sockaddr *sa)
 	s6 = (const struct sockaddr_in6 *)sa;
 	if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
 		return true;
-	return memcmp(s6->sin6_addr.s6_addr, mapped, 12) == 0 &&
-	       s6->sin6_addr.s6_addr[12] == 127;
+	return sw_addr_is_loopback(AF_INET6, s6->sin6_addr.s6_addr);
 }
 
 static int parse_port(const char *s, unsigned int *port)
