@@ -30,8 +30,8 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	   -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) \
 	   -DSW_VERSION='"$(VERSION)"' -DSW_GITREV='"$(GITREV)"'
-LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lm -lpthread
-LDLIBS	+= -lyaml -lgnutls -lcrypt -lcurl
+LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lgnutls -lm -lpthread
+LDLIBS	+= -lyaml -lcrypt -lcurl -lncursesw
 ifneq ($(SANITIZE),)
 CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
@@ -105,6 +105,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 # Further programs and their tests live beside their sources.
 -include tools/sockscan/sockscan.mk
 -include tools/tools.mk
+-include tools/kernels/kernels.mk
 -include tests/fuzz/fuzz.mk
 
 unit: $(UNIT_BINS)

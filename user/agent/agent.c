@@ -21,6 +21,7 @@
 #include "detect/drift.h"
 #include "table/procfs.h"
 #include "table/snapshot.h"
+#include "kernel/prog_stats.h"
 
 #define POLL_MS		100
 #define CMDLINE_TTL_NS	(5ULL * 1000000000ULL)
@@ -196,40 +197,54 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 		sw_agent_alert(a, &al[i]);
 }
 
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ns / 1000000000ULL;
+	until.tv_nsec += ns % 1000000000ULL;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (*running && pthread_cond_timedwait(cond, &a->lock, &until) != ETIMEDOUT)
+		;
+}
+
 static void *health_main(void *arg)
 {
 	struct sw_agent *a = arg;
 	struct sw_health_report *r = malloc(sizeof(*r));
+	struct sw_ifstats *prev = calloc(1, sizeof(*prev));
 	struct sw_health_limits lim;
-	struct timespec until;
 
-	if (!r)
+	if (!r || !prev) {
+		free(r);
+		free(prev);
 		return NULL;
+	}
 	pthread_mutex_lock(&a->lock);
 	while (a->health_running) {
 		sw_health_limits_from_config(&a->cfg.health, &lim);
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
+		lim.ifs_prev = prev;
 		sw_health_run(&lim, 0, r);
+		*prev = r->ifs;
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
 		health_alerts(a, r);
 		a->health = *r;
 		a->have_health = true;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += a->cfg.health.interval_ns / 1000000000ULL;
-		until.tv_nsec += a->cfg.health.interval_ns % 1000000000ULL;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (a->health_running &&
-		       pthread_cond_timedwait(&health_cond, &a->lock, &until) != ETIMEDOUT)
-			;
+		sw_agent_sleep(a, &health_cond, &a->health_running,
+			       a->cfg.health.interval_ns);
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(r);
+	free(prev);
 	return NULL;
 }
 
@@ -264,6 +279,8 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 	char err[512];
 
 	sw_config_defaults(c);
+	if (o->ring_buffer_kb)
+		c->agent.ring_buffer_kb = o->ring_buffer_kb;
 	if (o->config_path && sw_config_load(o->config_path, c, err, sizeof(err))) {
 		fprintf(stderr, "sockwatch: %s\n", err);
 		return -1;
@@ -304,7 +321,7 @@ static void reload(struct sw_agent *a)
 
 	if (!c)
 		return;
-	if (load_config(&a->opts, c)) {
+	if (load_config(&a->opts, c) || !sw_agent_cleanup_allowed(a, c)) {
 		a->reload_errors++;
 		logf_("error", "reload rejected, keeping the running configuration");
 		free(c);
@@ -358,6 +375,18 @@ static int start_http(struct sw_agent *a)
 	return 0;
 }
 
+/* [agent] self_stats: the kernel counts runs and run time while we live. */
+static void self_stats_start(struct sw_agent *a)
+{
+	a->stats_fd = -1;
+	if (!a->cfg.agent.self_stats)
+		return;
+	a->stats_fd = sw_prog_stats_enable();
+	if (a->stats_fd < 0)
+		logf_("warning", "self_stats: enabling BPF statistics failed: %s",
+		      strerror(-a->stats_fd));
+}
+
 static int start(struct sw_agent *a)
 {
 	struct sw_det_hooks hooks = {
@@ -404,6 +433,8 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: out of memory\n");
 		return -1;
 	}
+	if (sw_agent_cleanup_start(a))
+		return -1;
 	/* HTTP before BPF: a bad address or token fails before attaching */
 	if (start_http(a))
 		return -1;
@@ -412,6 +443,7 @@ static int start(struct sw_agent *a)
 	if (!a->loader)
 		return -1;
 	a->attach_ns = sw_mono_now() - t;
+	self_stats_start(a);
 	t = sw_mono_now();
 	n = sw_snapshot_load(a->table, found_socket, a);
 	sw_agent_workloads_start(a);
@@ -423,6 +455,8 @@ static int start(struct sw_agent *a)
 		a->snapshot_sockets = n;
 	if (health_start(a))
 		logf_("warning", "health watchdog not started");
+	if (sw_agent_ports_start(a))
+		logf_("warning", "port registry watchdog not started");
 	/* routes last: a request during start-up would find no loader yet */
 	if (a->http)
 		sw_agent_register_api(a);
@@ -432,8 +466,11 @@ static int start(struct sw_agent *a)
 static void stop(struct sw_agent *a)
 {
 	health_stop(a);
+	sw_agent_ports_stop(a);
 	sw_http_stop(a->http);
 	sw_loader_stop(a->loader);
+	if (a->stats_fd >= 0)
+		close(a->stats_fd);
 	sw_actions_stop(&a->actions);
 	sw_detectors_free(a->det);
 	sw_flood_free(a->flood);
@@ -477,34 +514,41 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		a->reconciles++;
 		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
+		/* processes with no socket for a whole period */
+		sw_table_proc_expire(a->table);
 	}
 	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
 		emit_detector_alerts(a);
+		sw_agent_cleanup_pass(a, now);
 		am_sweep(a);
 	}
 	sw_actions_reap(&a->actions, now);
 }
 
+int sw_agent_step(struct sw_agent *a, int timeout_ms)
+{
+	int n = sw_loader_wait(a->loader, timeout_ms);
+
+	if (n < 0 && n != -EINTR) {
+		logf_("error", "waiting for events: %s", strerror(-n));
+		return -1;
+	}
+	pthread_mutex_lock(&a->lock);
+	work(a, &a->next_tick_ns);
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
 static int loop(struct sw_agent *a)
 {
-	__u64 next_tick = 0;
-	int n;
-
-	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(a);
 		}
-		n = sw_loader_wait(a->loader, POLL_MS);
-		if (n < 0 && n != -EINTR) {
-			logf_("error", "waiting for events: %s", strerror(-n));
+		if (sw_agent_step(a, POLL_MS))
 			return 1;
-		}
-		pthread_mutex_lock(&a->lock);
-		work(a, &next_tick);
-		pthread_mutex_unlock(&a->lock);
 	}
 	return 0;
 }
@@ -532,15 +576,14 @@ static void block_signals(bool block)
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
-int sw_agent_run(const struct sw_agent_opts *o)
+struct sw_agent *sw_agent_open(const struct sw_agent_opts *o)
 {
 	struct sw_agent *a = calloc(1, sizeof(*a));
-	__u64 events, drops;
-	int rc = 1;
 
 	if (!a)
-		return 1;
+		return NULL;
 	a->opts = *o;
+	a->stats_fd = -1;
 	pthread_mutex_init(&a->lock, NULL);
 	sw_actions_init(&a->actions);
 	sw_clock_init();
@@ -549,16 +592,43 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
 	if (load_config(o, &a->cfg))
 		goto out;
-	set_signals();
 	block_signals(true);
 	if (start(a)) {
 		block_signals(false);
-		goto out_stop;
+		stop(a);
+		goto out;
 	}
 	block_signals(false);
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
+	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
+	return a;
+out:
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	return NULL;
+}
+
+void sw_agent_close(struct sw_agent *a)
+{
+	if (!a)
+		return;
+	stop(a);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+int sw_agent_run(const struct sw_agent_opts *o)
+{
+	struct sw_agent *a;
+	__u64 events, drops;
+	int rc;
+
+	set_signals();
+	a = sw_agent_open(o);
+	if (!a)
+		return 1;
 	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http%s %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
 	      sw_table_count(a->table),
@@ -569,10 +639,6 @@ int sw_agent_run(const struct sw_agent_opts *o)
 	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",
 	      (unsigned long long)events, (unsigned long long)drops,
 	      (unsigned long long)a->repairs);
-out_stop:
-	stop(a);
-out:
-	pthread_mutex_destroy(&a->lock);
-	free(a);
+	sw_agent_close(a);
 	return rc;
 }

@@ -42,6 +42,7 @@ struct sw_agent_opts {
 	const char *web_config;		/* overrides [http] web_config */
 	const char *alertmanager;	/* overrides [alerts] alertmanager_url */
 	const char *manifest;		/* overrides [manifest] path */
+	__u32 ring_buffer_kb;		/* 0, or the default of [agent] ring_buffer_kb */
 	bool no_http;
 	bool verbose;
 };
@@ -79,6 +80,17 @@ struct sw_agent {
 	struct sw_health_report health;
 	bool have_health;
 
+	/* port registry watchdog (agent_ports.c) */
+	pthread_t ports_thread;
+	bool ports_running;
+
+	/* [cleanup] (agent_cleanup.c); destroy_probe: 0 when SOCK_DESTROY works */
+	int destroy_probe;
+	struct sw_cleanup_rate cleanup_rate;
+	struct sw_cleanup_acted cleanup_acted;
+	__u64 cleanup_total[SW_CLEANUP_ENFORCE + 1][SW_LEAK_NRULES];
+	__u64 cleanup_failed;
+
 	/* recent alerts, a ring, for /api/v1/leaks */
 	struct sw_alert recent[SW_RECENT_ALERTS];
 	__u64 nrecent;			/* alerts raised since start */
@@ -107,9 +119,30 @@ struct sw_agent {
 	__u64 reloads, reload_errors;
 	double last_scrape_seconds;
 	__u64 next_reconcile_ns;
+	__u64 next_tick_ns;		/* detectors */
+	int stats_fd;			/* BPF_ENABLE_STATS held; -1: none */
 };
 
 int sw_agent_run(const struct sw_agent_opts *o);
+
+/*
+ * The agent as a library, for commands that run its engine in-process
+ * (sockwatch top): open loads and attaches everything and reads the
+ * existing sockets (NULL, the reason on stderr, on failure); step waits up
+ * to timeout_ms for events and does what is due (-1 on a fatal error);
+ * close detaches everything. No signal handlers are installed.
+ */
+struct sw_agent *sw_agent_open(const struct sw_agent_opts *o);
+int sw_agent_step(struct sw_agent *a, int timeout_ms);
+void sw_agent_close(struct sw_agent *a);
+
+/*
+ * One API endpoint in-process, as GET path?query would answer it: the body
+ * in out (initialised by the caller), the HTTP status returned (404 for an
+ * unknown path). Takes the agent's lock itself.
+ */
+unsigned int sw_agent_api_get(struct sw_agent *a, const char *path,
+			      const char *query, struct sw_json *out);
 
 /* Emit an alert record returned by a detector: sink, recent list, counts,
  * Alertmanager, action on confirmed breach. Caller holds the lock. */
@@ -127,7 +160,31 @@ const struct sw_workload *sw_agent_sock_workload(struct sw_agent *a,
 void sw_agent_alert_workload(struct sw_agent *a, struct sw_alert *al);
 void sw_agent_workload_metrics(struct sw_prom *p, struct sw_agent *a);
 
-/* HTTP routes (agent_api.c, agent_metrics.c). */
+/*
+ * Clean-up of leaked sockets (agent_cleanup.c): probe at start (-1 with
+ * one line when enforce cannot work), then one pass after each leak scan.
+ * The pass runs under the lock.
+ */
+int sw_agent_cleanup_start(struct sw_agent *a);
+/* Whether cfg may run here (enforce needs SOCK_DESTROY); one line if not. */
+bool sw_agent_cleanup_allowed(const struct sw_agent *a, const struct sw_config *cfg);
+void sw_agent_cleanup_pass(struct sw_agent *a, __u64 now_ns);
+
+/*
+ * The port registry's watchdog (agent_ports.c), a thread of its own so
+ * that slow health checks do not delay it: every [health]
+ * interval_seconds it releases the leases whose pid is gone and whose
+ * port is free, alerting port_lease_expired.
+ */
+int sw_agent_ports_start(struct sw_agent *a);
+/* A watchdog thread's pause: up to ns, under the lock, until *running is
+ * cleared and cond signalled. */
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns);
+void sw_agent_ports_stop(struct sw_agent *a);
+
+/* HTTP routes (agent_api.c, agent_metrics.c, agent_ports.c). */
+void sw_agent_register_ports_api(struct sw_agent *a);
 void sw_agent_register_api(struct sw_agent *a);
 int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 		     void *ctx);

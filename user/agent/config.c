@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <ini.h>
 #include "agent/config.h"
+#include "health/port_registry.h"
 #include "http/http_server.h"
 #include "lib/quote.h"
 
@@ -152,6 +153,16 @@ static int set_patterns(struct sw_config *c, const char *v, char *err,
 	return sw_protect_set_patterns(&c->protection, v, err, len);
 }
 
+static int set_cleanup_mode(struct sw_config *c, const char *v, char *err, size_t len)
+{
+	return sw_cleanup_parse_mode(v, &c->cleanup.mode, err, len);
+}
+
+static int set_cleanup_processes(struct sw_config *c, const char *v, char *err, size_t len)
+{
+	return sw_cleanup_set_processes(&c->cleanup, v, err, len);
+}
+
 static int set_action(struct sw_config *c, const char *v, char *err, size_t len)
 {
 	return sw_action_parse(v, &c->on_breach, err, len);
@@ -174,6 +185,25 @@ static int set_ring_kb(struct sw_config *c, const char *v, char *err,
 	}
 	c->agent.ring_buffer_kb = kb;
 	return 0;
+}
+
+/* The kernel's statistics cost two clock reads per program run: opt-in. */
+static int set_self_stats(struct sw_config *c, const char *v, char *err,
+			  size_t len)
+{
+	char q[SW_QUOTE_LEN];
+
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1")) {
+		c->agent.self_stats = true;
+		return 0;
+	}
+	if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0")) {
+		c->agent.self_stats = false;
+		return 0;
+	}
+	snprintf(err, len, "%s is not a boolean (true or false)",
+		 sw_quote(q, sizeof(q), v));
+	return -1;
 }
 
 /* "ADDR:PORT" or "[ADDR6]:PORT", ADDR numeric. */
@@ -249,6 +279,7 @@ static const struct key keys[] = {
 	SEC("agent", "reconcile_seconds", agent.reconcile_ns, true),
 	FN("agent", "ring_buffer_kb", set_ring_kb),
 	STR("agent", "host_root", agent.host_root),
+	FN("agent", "self_stats", set_self_stats),
 
 	FN("http", "listen", set_listen),
 	STR("http", "token_file", http.token_file),
@@ -264,6 +295,16 @@ static const struct key keys[] = {
 	U32("health", "time_wait_warning", health.time_wait_warning, 0, UINT32_MAX),
 	U64("health", "connections_warning", health.connections_warning, 0, 1e18),
 	U64("health", "nofile_warning", health.nofile_warning, 0, 1e18),
+	STR("health", "tls_certificates", health.tls_certificates),
+	U32("health", "tls_warn_days", health.tls_warn_days, 0, 36500),
+	STR("health", "tls_ca_file", health.tls_ca_file),
+
+	STR("ports", "state_file", ports.state_file),
+
+	FN("cleanup", "mode", set_cleanup_mode),
+	SEC("cleanup", "min_age_seconds", cleanup.min_age_ns, false),
+	U32("cleanup", "max_per_minute", cleanup.max_per_minute, 1, SW_CLEANUP_MAX_PER_MINUTE),
+	FN("cleanup", "processes", set_cleanup_processes),
 
 	DBL("flood", "connections_per_second", flood.connections_per_second, 0, 1e9, true),
 	SEC("flood", "window_seconds", flood.window_ns, true),
@@ -278,7 +319,7 @@ static const struct key keys[] = {
 
 static const char *const sections[] = {
 	"ewma", "leaks", "protection", "actions", "agent", "http", "health",
-	"flood", "manifest", "alerts",
+	"flood", "manifest", "alerts", "ports", "cleanup",
 };
 
 void sw_config_defaults(struct sw_config *c)
@@ -307,7 +348,10 @@ void sw_config_defaults(struct sw_config *c)
 		.time_wait_warning = 10,
 		.connections_warning = 10000,
 		.nofile_warning = 1024,
+		.tls_warn_days = 30,
 	};
+	strcpy(c->ports.state_file, SW_REGISTRY_DEFAULT);
+	sw_cleanup_defaults(&c->cleanup);
 	c->flood.connections_per_second = 100;
 	c->flood.window_ns = 5 * NSEC_PER_SEC;
 }

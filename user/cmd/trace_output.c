@@ -220,6 +220,7 @@ void sw_event_print_wl(struct sw_event_printer *p, const struct sw_event *e,
 		sw_event_json_wl(&p->j, e, w);
 	else
 		sw_event_json(&p->j, e);
-	fputs(sw_json_cstr(&p->j), p->out);
-	fputc('\n', p->out);
+	/* one write into stdio's buffer, the newline included */
+	sw_strbuf_put_fast(&p->j.out, "\n", 1);
+	fwrite_unlocked(sw_json_cstr(&p->j), 1, p->j.out.len, p->out);
 }

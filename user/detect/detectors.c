@@ -1164,37 +1164,45 @@ static void flag(struct sw_detectors *d, struct sw_episodes *eps,
 	raise_alert(d, &a);
 }
 
-static void scan_socket(struct sw_detectors *d, const struct sw_sock *k,
-			__u64 now_ns)
+bool sw_detectors_judge(struct sw_detectors *d, const struct sw_sock *k,
+			__u64 now_ns, struct sw_suspect *s)
 {
 	const struct sw_leak_cfg *lc = &d->cfg.leaks;
 	struct sw_prot_decision pd;
-	struct sw_suspect s;
 	__u64 age_ns = 0;
 	__u8 rule;
 
 	if (k->proto != IPPROTO_TCP || (k->state != SW_TCP_CLOSE_WAIT &&
 					k->state != SW_TCP_ESTABLISHED))
-		return;
+		return false;
 	decide(d, k, now_ns, &pd);
 	if (sw_leak_close_wait(lc, k, &pd, now_ns, &age_ns))
 		rule = SW_LEAK_CLOSE_WAIT;
 	else if (sw_leak_idle(lc, k, &pd, now_ns, &age_ns))
 		rule = SW_LEAK_IDLE;
 	else
-		return;
+		return false;
 	/* a suspect is big (a socket's copy): built for the few flagged only */
-	memset(&s, 0, sizeof(s));
-	s.rule = rule;
-	s.decision = pd;
-	s.age_ns = age_ns;
-	s.threshold_ns = rule == SW_LEAK_CLOSE_WAIT ? lc->close_wait_ns :
-			 lc->idle_ns;
-	s.sock = *k;
-	s.pid = k->pid;
-	memcpy(s.comm, k->comm, SW_COMM_LEN);
-	s.since_ns = now_ns;
-	flag(d, &d->sock_eps, d->sock_susp, &d->nsock_susp, &s, k->cookie);
+	memset(s, 0, sizeof(*s));
+	s->rule = rule;
+	s->decision = pd;
+	s->age_ns = age_ns;
+	s->threshold_ns = rule == SW_LEAK_CLOSE_WAIT ? lc->close_wait_ns :
+			  lc->idle_ns;
+	s->sock = *k;
+	s->pid = k->pid;
+	memcpy(s->comm, k->comm, SW_COMM_LEN);
+	s->since_ns = now_ns;
+	return true;
+}
+
+static void scan_socket(struct sw_detectors *d, const struct sw_sock *k,
+			__u64 now_ns)
+{
+	struct sw_suspect s;
+
+	if (sw_detectors_judge(d, k, now_ns, &s))
+		flag(d, &d->sock_eps, d->sock_susp, &d->nsock_susp, &s, k->cookie);
 }
 
 static void scan_process(struct sw_detectors *d, const struct sw_proc *p,

@@ -411,6 +411,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 
 const char *sw_http_query(const struct sw_http_req *req, const char *key)
 {
+	if (!req->conn)
+		return NULL;
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 					   key);
 }
@@ -431,11 +433,37 @@ static enum MHD_Result each_one(void *cls, enum MHD_ValueKind kind,
 	return e->ret ? MHD_NO : MHD_YES;
 }
 
+/* An in-process request's query string, split in place on a copy. */
+static int each_local(const char *query,
+		      int (*fn)(void *ctx, const char *key, const char *value),
+		      void *ctx)
+{
+	char *buf, *save = NULL, *kv, *eq;
+	int ret = 0;
+
+	if (!query)
+		return 0;
+	buf = strdup(query);
+	if (!buf)
+		return fn(ctx, "", NULL);	/* refused as a bad parameter */
+	for (kv = strtok_r(buf, "&", &save); kv && !ret; kv = strtok_r(NULL, "&", &save)) {
+		eq = strchr(kv, '=');
+		if (eq)
+			*eq++ = '\0';
+		ret = fn(ctx, kv, eq);
+	}
+	free(buf);
+	return ret;
+}
+
 int sw_http_query_each(const struct sw_http_req *req,
 		       int (*fn)(void *ctx, const char *key, const char *value),
 		       void *ctx)
 {
 	struct each_ctx e = { .fn = fn, .ctx = ctx, .ret = 0 };
+
+	if (!req->conn)
+		return each_local(req->query, fn, ctx);
 
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, each_one,
 				  &e);

@@ -55,6 +55,9 @@ struct sw_http_req {
 	const char *path;		/* URL path, without the query */
 	const struct sockaddr *peer;	/* client address */
 	struct MHD_Connection *conn;	/* for sw_http_query*() */
+	/* In-process requests (conn NULL, e.g. sockwatch top): the query,
+	 * "k=v&k=v" without percent-encoding; NULL for none. */
+	const char *query;
 };
 
 /*

@@ -19,7 +19,9 @@
 
 struct sw_table {
 	struct sw_map socks;	/* struct sw_sock by cookie */
-	struct sw_map procs;	/* struct sw_proc by pid */
+	struct sw_map procs;	/* struct sw_proc by pid, kept past its last
+				 * socket until sw_table_proc_expire() */
+	size_t plive;		/* processes with open > 0 */
 	bool owned_only;	/* see sw_table_set_owned_only */
 };
 
@@ -60,7 +62,7 @@ size_t sw_table_count(const struct sw_table *t)
 
 size_t sw_table_proc_count(const struct sw_table *t)
 {
-	return sw_map_count(&t->procs);
+	return t->plive;
 }
 
 /* ---- processes ---- */
@@ -88,14 +90,74 @@ static void proc_account(struct sw_table *t, const struct sw_sock *s, int delta)
 		return;
 	if (delta > 0 && s->comm[0])
 		memcpy(p->comm, s->comm, sizeof(p->comm));
+	if (!p->open && delta > 0)
+		t->plive++;
 	p->open += delta;
+	if (!p->open)
+		t->plive--;
 	if (s->flags & SW_F_ACCEPTED)
 		p->accepted += delta;
 	else
 		p->opened += delta;
 	p->by_state[sw_proto_idx(s->proto)][s->state % SW_TCP_MAX_STATES] += delta;
-	if (!p->open)
+}
+
+/*
+ * The owner's lifetime counters for one event. A close in ESTABLISHED or
+ * later on the active side (FIN_WAIT*, CLOSING, TIME_WAIT) sends the first
+ * FIN: the kernel keeps a TIME_WAIT socket for this process's connection.
+ */
+static void proc_count_event(struct sw_table *t, const struct sw_sock *s,
+			     const struct sw_event *e)
+{
+	struct sw_proc *p;
+
+	if (!s->pid || (e->kind != SW_EV_CREATE && e->kind != SW_EV_ACCEPT &&
+			e->kind != SW_EV_CLOSE))
+		return;
+	bool fresh;
+
+	p = sw_map_put_k(&t->procs, &s->pid, sizeof(s->pid), &fresh);
+	if (!p)
+		return;
+	if (e->kind != SW_EV_CLOSE) {
+		p->created++;
+		return;
+	}
+	p->closed++;
+	switch (s->state) {
+	case SW_TCP_ESTABLISHED:
+	case SW_TCP_FIN_WAIT1:
+	case SW_TCP_FIN_WAIT2:
+	case SW_TCP_CLOSING:
+	case SW_TCP_TIME_WAIT:
+		p->active_closes += s->proto == IPPROTO_TCP;
+		break;
+	}
+}
+
+size_t sw_table_proc_expire(struct sw_table *t)
+{
+	size_t i = 0, gone = 0;
+
+	while (i < sw_map_count(&t->procs)) {
+		struct sw_proc *p = sw_map_at(&t->procs, i);
+
+		if (p->open) {
+			p->idle = false;
+			i++;
+			continue;
+		}
+		if (!p->idle) {
+			p->idle = true;
+			i++;
+			continue;
+		}
+		/* removal moved the last entry into slot i: look again */
 		sw_map_del(&t->procs, p);
+		gone++;
+	}
+	return gone;
 }
 
 /* ---- sockets ---- */
@@ -160,9 +222,18 @@ struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos)
 	return *pos < sw_map_count(&t->socks) ? sw_map_at(&t->socks, (*pos)++) : NULL;
 }
 
-struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos)
+struct sw_proc *sw_table_proc_next_all(struct sw_table *t, size_t *pos)
 {
 	return *pos < sw_map_count(&t->procs) ? sw_map_at(&t->procs, (*pos)++) : NULL;
+}
+
+struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos)
+{
+	struct sw_proc *p;
+
+	while ((p = sw_table_proc_next_all(t, pos)) && !p->open)
+		;
+	return p;
 }
 
 /* ---- events ---- */
@@ -286,6 +357,7 @@ struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 		}
 	}
 
+	proc_count_event(t, s, e);
 	if (gone(t, s) && (e->kind == SW_EV_CLOSE || e->kind == SW_EV_STATE)) {
 		/* not accounted again: forget without the proc update */
 		sw_map_del(&t->socks, s);

@@ -57,13 +57,23 @@ static inline enum sw_proto_idx sw_proto_idx(__u8 proto)
 	return proto == IPPROTO_UDP ? SW_PROTO_IDX_UDP : SW_PROTO_IDX_TCP;
 }
 
-/* Per-process aggregate, keyed by tgid. */
+/*
+ * Per-process aggregate, keyed by tgid. An entry whose last socket goes
+ * stays, with open 0, until sw_table_proc_expire finds it empty twice, so
+ * that the lifetime counters (created, closed, active_closes) of a process
+ * that churns one connection at a time survive between its sockets; rates
+ * are their differences over time (sockwatch top).
+ */
 struct sw_proc {
 	__u32 pid;		/* key; 0 marks an empty slot */
 	__u32 open;		/* sockets owned now */
 	__u32 opened;		/* of those, created or connected by it */
 	__u32 accepted;		/* of those, handed to it by accept(2) */
 	__u32 by_state[2][SW_TCP_MAX_STATES];	/* [SW_PROTO_*][state] */
+	__u64 created;		/* ever: create and accept events */
+	__u64 closed;		/* ever: sockets it released */
+	__u64 active_closes;	/* of those, closed first: a TIME_WAIT left behind */
+	bool  idle;		/* open was 0 at the last expiry pass */
 	char  comm[SW_COMM_LEN];
 };
 
@@ -111,12 +121,18 @@ struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *s);
 void sw_table_remove(struct sw_table *t, __u64 cookie);
 
 size_t sw_table_count(const struct sw_table *t);
+/* Processes owning at least one socket. */
 size_t sw_table_proc_count(const struct sw_table *t);
 
 /* Iteration: start with *pos = 0; returns NULL at the end. The table must
  * not be modified during an iteration (removal shifts entries). */
 struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos);
 struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos);
+/* The same, including the entries kept with no socket (open 0). */
+struct sw_proc *sw_table_proc_next_all(struct sw_table *t, size_t *pos);
+/* Drop entries that had no socket at the previous call and still have
+ * none; call it every few seconds. Returns how many went. */
+size_t sw_table_proc_expire(struct sw_table *t);
 struct sw_proc *sw_table_proc_get(struct sw_table *t, __u32 pid);
 
 /* Tests only: the index slot a cookie hashes to (its home). */
