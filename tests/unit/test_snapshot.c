@@ -15,35 +15,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <cmocka.h>
+#include "sockets.h"
 #include "table/snapshot.h"
-
-#ifndef SO_COOKIE
-#define SO_COOKIE 57
-#endif
-
-static __u64 cookie_of(int fd)
-{
-	__u64 c = 0;
-	socklen_t len = sizeof(c);
-
-	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_COOKIE, &c, &len), 0);
-	return c;
-}
-
-static int listen_lo(__u16 *port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(fd, 4), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
 
 struct seen {
 	__u64 cookie;
