@@ -12,8 +12,7 @@ pkgs=(
 	tmux
 	iproute2 jq curl prometheus procps
 	runc busybox-static
-	libyaml-dev libcrypt-dev libgnutls28-dev
-	libcurl4-gnutls-dev
+	libyaml-dev libcrypt-dev
 	prometheus-alertmanager
 	libclang-rt-dev
 	libgnutls28-dev
