@@ -8,35 +8,7 @@
  * softirq (the child of a listener, in SYN_RECV) get their storage here,
  * with no owner until accept(2) names one.
  */
-#include "sockwatch.bpf.h"
-
-/*
- * In owned_only mode: SYN_SENT follows from connect, SYN_RECV is a child
- * nobody owns yet, FIN_WAIT and LAST_ACK come after the owner let go.
- * What is left: ESTABLISHED, CLOSE_WAIT (the leak), LISTEN, and a CLOSE
- * of a socket still owned (a reset or a failed connect).
- */
-static __always_inline bool owned_state_kept(int newstate)
-{
-	return newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE_WAIT ||
-	       newstate == TCP_LISTEN || newstate == TCP_CLOSE;
-}
-
-/*
- * In owned_only mode an accepted socket is reported once it is
- * established in the accept queue, with the listener's owner; trace
- * reports the accept(2) itself (sock_accept.bpf.c).
- */
-static __always_inline __u8 event_kind(const struct sw_sk_info *info,
-				       int oldstate, int newstate)
-{
-	if (newstate == TCP_LISTEN)
-		return SW_EV_LISTEN;
-	if (owned_only && info && (info->flags & SW_F_ACCEPTED) &&
-	    oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
-		return SW_EV_ACCEPT;
-	return SW_EV_STATE;
-}
+#include "sock_state.h"
 
 /*
  * Endpoints and byte counts through the BTF-typed pointer: plain loads
@@ -69,6 +41,19 @@ static __always_inline void endpoints_btf(struct sw_event *e, const struct sock 
 	e->flags |= SW_F_BYTES;
 }
 
+/*
+ * Has the owner let go? Storage says so; a socket without storage (see
+ * above) was released when close(2) orphaned it. A listener's child that
+ * has no storage and is still leaving SYN_RECV was never owned yet.
+ */
+static __always_inline bool released(const struct sock *sk,
+				     const struct sw_sk_info *info, int oldstate)
+{
+	if (info)
+		return info->flags & SW_F_RELEASED;
+	return !sk->sk_socket && oldstate != TCP_SYN_RECV;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 {
@@ -84,47 +69,32 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (owned_only && !owned_state_kept(newstate))
 		return 0;
 
+	/*
+	 * owned_only keeps storage on listeners (made here, at listen(2))
+	 * and on their children (a clone): the table knows every other
+	 * socket's owner by its cookie, from its create record.
+	 */
 	info = bpf_sk_storage_get(&sk_info, (void *)sk, NULL,
-				  BPF_SK_STORAGE_GET_F_CREATE);
+				  !owned_only || newstate == TCP_LISTEN ?
+				  BPF_SK_STORAGE_GET_F_CREATE : 0);
+	/* the owner let go: the agent's table has forgotten the socket */
+	if (owned_only && released(sk, info, oldstate))
+		return 0;
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
-		/*
-		 * Leaving SYN_RECV: the child of a listener. In owned_only
-		 * mode its storage is a clone of the listener's (BPF_F_CLONE):
-		 * the listener's owner becomes the child's, from now on.
-		 */
-		if (oldstate == TCP_SYN_RECV && !(info->flags & SW_F_ACCEPTED)) {
-			info->flags = (info->flags & SW_F_OWNER_KNOWN) | SW_F_ACCEPTED;
-			if (owned_only)
-				info->birth_ns = 0;
-		}
-		if (!info->birth_ns) {
-			info->birth_ns = bpf_ktime_get_ns();
-			info->flags |= SW_F_BIRTH_KNOWN;
-		}
-		info->skaddr = (__u64)sk;
-		owner_adopt(info, cookie);
+		state_track(info, (__u64)sk, cookie, oldstate);
 		/* listen(2) runs in the owner's context: a socket that predates
 		 * sockwatch gets its owner here. */
 		if (newstate == TCP_LISTEN && !(info->flags & SW_F_OWNER_KNOWN))
 			owner_from_current(info);
 	}
-	if (info && !pid_wanted(info->pid))
-		return 0;
-	/* tcp_close() may re-enter the state shutdown() set: not a change */
-	if (oldstate == newstate)
-		return 0;
-	if (owned_only && info && (info->flags & SW_F_RELEASED))
+	if (!state_reported(info, oldstate, newstate))
 		return 0;
 
-	e = event_reserve(event_kind(info, oldstate, newstate));
+	e = state_event(info, cookie, oldstate, newstate);
 	if (!e)
 		return 0;
-	event_owner(e, info);
 	endpoints_btf(e, sk);
-	e->sock = cookie;
-	e->old_state = oldstate;
-	e->new_state = newstate;
 	event_submit(e);
 	return 0;
 }

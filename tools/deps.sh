@@ -17,6 +17,7 @@ pkgs=(
 	libclang-rt-dev
 	libgnutls28-dev
 	openssl
+	qemu-system-x86 debootstrap cpio
 )
 
 missing=()

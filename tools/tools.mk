@@ -23,3 +23,5 @@ EXTRA_BENCH_DEPS += $(BENCH_WORKLOADS) $(PIPELINE_BENCH)
 
 # The reconciliation test holds sockets with holdsocks.
 EXTRA_E2E_DEPS += $(BUILD)/tools/holdsocks
+# The cost test drives traffic with churn.
+EXTRA_E2E_DEPS += $(BUILD)/tools/churn

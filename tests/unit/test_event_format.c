@@ -16,7 +16,8 @@
 #include <jansson.h>
 #include <cmocka.h>
 #include "table/decode.h"
-#include "table/event_format.h"
+#include "cmd/trace_output.h"
+#include "table/sock_table.h"
 #include "event_builders.h"
 
 #define T0	(5000000 * MS)
@@ -48,6 +49,26 @@ static struct sw_event_filter any(void)
 	struct sw_event_filter f = { .state = -1 };
 
 	return f;
+}
+
+/* Numbers are written without printf: the extremes and zero. */
+static void test_json_numbers(void **state)
+{
+	struct sw_json j;
+
+	sw_json_init(&j);
+	sw_json_arr_begin(&j);
+	sw_json_int(&j, 0);
+	sw_json_int(&j, -7);
+	sw_json_int(&j, INT64_MIN);
+	sw_json_int(&j, INT64_MAX);
+	sw_json_uint(&j, UINT64_MAX);
+	sw_json_uint(&j, 10);
+	sw_json_arr_end(&j);
+	assert_string_equal(sw_json_cstr(&j),
+			    "[0,-7,-9223372036854775808,9223372036854775807,"
+			    "18446744073709551615,10]");
+	sw_json_free(&j);
 }
 
 static void test_match_none(void **state)
@@ -588,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_json_escapes_comm),
 		cmocka_unit_test(test_json_snapshot),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_complete_nothing_missing),
 		cmocka_unit_test(test_complete_owner),
 		cmocka_unit_test(test_complete_birth_only),

@@ -18,10 +18,10 @@
 #include <unistd.h>
 #include "agent/agent.h"
 #include "table/decode.h"
-#include "table/event_format.h"
 #include "detect/manifest_check.h"
 #include "table/procfs.h"
 #include "table/snapshot.h"
+#include "kernel/prog_stats.h"
 
 #define POLL_MS		100
 #define CMDLINE_TTL_NS	(5ULL * 1000000000ULL)
@@ -157,12 +157,10 @@ static void check_flood(struct sw_agent *a, const struct sw_event *e)
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct sw_agent *a = ctx;
-	struct sw_sock *s = sw_table_get(a->table, e->sock);
 	struct sw_event copy;
 
 	a->events[e->kind]++;
-	e = sw_event_complete(&copy, e, s);
-	sw_table_apply_to(a->table, s, e);
+	e = sw_table_ingest(a->table, e, &copy);
 	if (e->kind == SW_EV_ACCEPT)
 		check_flood(a, e);
 	if (a->manifest)
@@ -300,6 +298,8 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 	char err[512];
 
 	sw_config_defaults(c);
+	if (o->ring_buffer_kb)
+		c->agent.ring_buffer_kb = o->ring_buffer_kb;
 	if (o->config_path && sw_config_load(o->config_path, c, err, sizeof(err))) {
 		fprintf(stderr, "sockwatch: %s\n", err);
 		return -1;
@@ -394,6 +394,18 @@ static int start_http(struct sw_agent *a)
 	return 0;
 }
 
+/* [agent] self_stats: the kernel counts runs and run time while we live. */
+static void self_stats_start(struct sw_agent *a)
+{
+	a->stats_fd = -1;
+	if (!a->cfg.agent.self_stats)
+		return;
+	a->stats_fd = sw_prog_stats_enable();
+	if (a->stats_fd < 0)
+		logf_("warning", "self_stats: enabling BPF statistics failed: %s",
+		      strerror(-a->stats_fd));
+}
+
 static int start(struct sw_agent *a)
 {
 	struct sw_det_hooks hooks = {
@@ -445,6 +457,7 @@ static int start(struct sw_agent *a)
 	if (!a->loader)
 		return -1;
 	a->attach_ns = sw_mono_now() - t;
+	self_stats_start(a);
 	t = sw_mono_now();
 	n = sw_snapshot_load(a->table, found_socket, a);
 	sw_agent_workloads_start(a);
@@ -470,6 +483,8 @@ static void stop(struct sw_agent *a)
 	sw_agent_ports_stop(a);
 	sw_http_stop(a->http);
 	sw_loader_stop(a->loader);
+	if (a->stats_fd >= 0)
+		close(a->stats_fd);
 	sw_actions_stop(&a->actions);
 	sw_detectors_free(a->det);
 	sw_flood_free(a->flood);
@@ -581,6 +596,7 @@ struct sw_agent *sw_agent_open(const struct sw_agent_opts *o)
 	if (!a)
 		return NULL;
 	a->opts = *o;
+	a->stats_fd = -1;
 	pthread_mutex_init(&a->lock, NULL);
 	sw_actions_init(&a->actions);
 	sw_clock_init();

@@ -39,6 +39,7 @@ struct sw_agent_opts {
 	const char *web_config;		/* overrides [http] web_config */
 	const char *alertmanager;	/* overrides [alerts] alertmanager_url */
 	const char *manifest;		/* overrides [manifest] path */
+	__u32 ring_buffer_kb;		/* 0, or the default of [agent] ring_buffer_kb */
 	bool no_http;
 	bool verbose;
 };
@@ -116,6 +117,7 @@ struct sw_agent {
 	double last_scrape_seconds;
 	__u64 next_reconcile_ns;
 	__u64 next_tick_ns;		/* detectors */
+	int stats_fd;			/* BPF_ENABLE_STATS held; -1: none */
 };
 
 int sw_agent_run(const struct sw_agent_opts *o);

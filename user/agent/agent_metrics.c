@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "agent/agent.h"
+#include "kernel/prog_stats.h"
 #include "table/decode.h"
 #include "lib/prom.h"
 
@@ -217,6 +218,26 @@ static void write_health(struct sw_prom *p, struct sw_agent *a)
 	sw_prom_u64(p, NULL, 0, r->n_tuples ? r->tuples[0].used : 0);
 }
 
+/* [agent] self_stats: the kernel's run counters of our own programs. */
+static void write_prog_stats(struct sw_prom *p, struct sw_agent *a)
+{
+	struct sw_prog_stat st[32];
+	int i, n;
+
+	if (a->stats_fd < 0)
+		return;
+	n = sw_prog_stats_self(st, sizeof(st) / sizeof(st[0]));
+	sw_prom_family(p, "sockwatch_bpf_program_runs_total", SW_PROM_COUNTER,
+		       "Runs of each of the agent's BPF programs (kernel statistics, [agent] self_stats).");
+	for (i = 0; i < n; i++)
+		sw_prom_u64(p, SW_PROM_LABELS({ "program", st[i].name }), st[i].run_cnt);
+	sw_prom_family(p, "sockwatch_bpf_program_run_seconds_total", SW_PROM_COUNTER,
+		       "Time spent in each of the agent's BPF programs (kernel statistics, [agent] self_stats).");
+	for (i = 0; i < n; i++)
+		sw_prom_double(p, SW_PROM_LABELS({ "program", st[i].name }),
+			       st[i].run_time_ns / 1e9);
+}
+
 static void write_info(struct sw_prom *p, struct sw_agent *a)
 {
 	sw_prom_family(p, "sockwatch_build_info", SW_PROM_GAUGE,
@@ -254,6 +275,7 @@ int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	write_health(&p, a);
 	sw_agent_workload_metrics(&p, a);
 	sw_am_write_metrics(a->am, &p);
+	write_prog_stats(&p, a);
 	a->last_scrape_seconds = (sw_mono_now() - t0) / 1e9;
 	pthread_mutex_unlock(&a->lock);
 	if (a->http)

@@ -186,6 +186,25 @@ static int set_ring_kb(struct sw_config *c, const char *v, char *err,
 	return 0;
 }
 
+/* The kernel's statistics cost two clock reads per program run: opt-in. */
+static int set_self_stats(struct sw_config *c, const char *v, char *err,
+			  size_t len)
+{
+	char q[SW_QUOTE_LEN];
+
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1")) {
+		c->agent.self_stats = true;
+		return 0;
+	}
+	if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0")) {
+		c->agent.self_stats = false;
+		return 0;
+	}
+	snprintf(err, len, "%s is not a boolean (true or false)",
+		 sw_quote(q, sizeof(q), v));
+	return -1;
+}
+
 /* "ADDR:PORT" or "[ADDR6]:PORT", ADDR numeric. */
 static int set_listen(struct sw_config *c, const char *v, char *err, size_t len)
 {
@@ -274,6 +293,7 @@ static const struct key keys[] = {
 	SEC("agent", "reconcile_seconds", agent.reconcile_ns, true),
 	FN("agent", "ring_buffer_kb", set_ring_kb),
 	STR("agent", "host_root", agent.host_root),
+	FN("agent", "self_stats", set_self_stats),
 
 	FN("http", "listen", set_listen),
 	STR("http", "token_file", http.token_file),

@@ -45,6 +45,7 @@ struct sw_agent_cfg {
 	__u64 reconcile_ns;	/* kernel reconciliation period; 10 s */
 	__u32 ring_buffer_kb;	/* power of 2, >= a page; 1024 */
 	char  host_root[PATH_MAX];	/* the host's / (runtime metadata); "/" */
+	bool  self_stats;	/* BPF program statistics as metrics; false */
 };
 
 /* [http] */

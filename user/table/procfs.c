@@ -227,33 +227,29 @@ int sw_proc_nofile(pid_t pid, __u64 *soft, __u64 *hard)
 }
 
 /*
- * The owner map is built in two passes: the scan appends every
- * (inode, pid, fd) it meets to a growable list, then the table is sized
- * to the list and filled. Knowing the count first avoids rehashing.
+ * One (inode, pid, fd) the scan met. An inode held by several processes
+ * (fork, SCM_RIGHTS) counts them in nref and is owned by the lowest pid,
+ * and within it the lowest fd.
  */
-struct owner_scan {
-	struct sw_owner *v;
-	size_t n, cap;
-};
-
-static int scan_push(struct owner_scan *sc, __u32 inode, pid_t pid, int fd,
+static int scan_push(struct sw_owner_map *om, __u32 inode, pid_t pid, int fd,
 		     const char *comm)
 {
-	struct sw_owner *nv;
+	struct sw_owner *o;
+	bool fresh;
 
-	if (sc->n == sc->cap) {
-		sc->cap = sc->cap ? sc->cap * 2 : 256;
-		nv = realloc(sc->v, sc->cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		sc->v = nv;
+	o = sw_map_put(&om->m, &inode, &fresh);
+	if (!o)
+		return -ENOMEM;
+	if (!fresh) {
+		o->nref++;
+		if ((__u32)pid > o->pid || ((__u32)pid == o->pid && fd >= o->fd))
+			return 0;
+	} else {
+		o->nref = 1;
 	}
-	nv = &sc->v[sc->n++];
-	nv->inode = inode;
-	nv->pid = (__u32)pid;
-	nv->fd = fd;
-	nv->nref = 1;
-	memcpy(nv->comm, comm, SW_COMM_LEN);
+	o->pid = (__u32)pid;
+	o->fd = fd;
+	memcpy(o->comm, comm, SW_COMM_LEN);
 	return 0;
 }
 
@@ -267,7 +263,7 @@ static __u32 socket_inode(const char *link)
 
 static int scan_pid(pid_t pid, void *arg)
 {
-	struct owner_scan *sc = arg;
+	struct sw_owner_map *om = arg;
 	char path[32], link[64], comm[SW_COMM_LEN] = "";
 	struct dirent *de;
 	__u32 ino;
@@ -291,77 +287,30 @@ static int scan_pid(pid_t pid, void *arg)
 			continue;
 		if (!comm[0])
 			sw_proc_comm(pid, comm, sizeof(comm));
-		ret = scan_push(sc, ino, pid, atoi(de->d_name), comm);
+		ret = scan_push(om, ino, pid, atoi(de->d_name), comm);
 	}
 	closedir(d);
 	return ret;
 }
 
-static struct sw_owner *map_slot(const struct sw_owner_map *m, __u32 inode)
-{
-	/* Inodes are sequential: a multiplicative hash spreads them. */
-	size_t i = ((size_t)inode * 0x9E3779B1u) & (m->cap - 1);
-
-	while (m->slot[i].inode && m->slot[i].inode != inode)
-		i = (i + 1) & (m->cap - 1);
-	return &m->slot[i];
-}
-
-static void map_insert(struct sw_owner_map *m, const struct sw_owner *o)
-{
-	struct sw_owner *s = map_slot(m, o->inode);
-
-	if (!s->inode) {
-		*s = *o;
-		m->count++;
-		return;
-	}
-	s->nref++;
-	/* Lowest pid wins, and within it the lowest fd. */
-	if (o->pid < s->pid || (o->pid == s->pid && o->fd < s->fd)) {
-		s->pid = o->pid;
-		s->fd = o->fd;
-		memcpy(s->comm, o->comm, SW_COMM_LEN);
-	}
-}
-
 int sw_owner_map_build(struct sw_owner_map *m)
 {
-	struct owner_scan sc = { 0 };
-	size_t i;
 	int ret;
 
-	memset(m, 0, sizeof(*m));
-	ret = sw_proc_foreach(scan_pid, &sc);
+	if (sw_map_init(&m->m, sizeof(struct sw_owner), sizeof(__u32), 0))
+		return -ENOMEM;
+	ret = sw_proc_foreach(scan_pid, m);
 	if (ret < 0)
-		goto out;
-	m->cap = 64;
-	while (m->cap < sc.n * 2)
-		m->cap *= 2;
-	m->slot = calloc(m->cap, sizeof(*m->slot));
-	if (!m->slot) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < sc.n; i++)
-		map_insert(m, &sc.v[i]);
-out:
-	free(sc.v);
-	return ret;
+		sw_map_free(&m->m);
+	return ret < 0 ? ret : 0;
 }
 
 void sw_owner_map_free(struct sw_owner_map *m)
 {
-	free(m->slot);
-	memset(m, 0, sizeof(*m));
+	sw_map_free(&m->m);
 }
 
 const struct sw_owner *sw_owner_lookup(const struct sw_owner_map *m, __u32 inode)
 {
-	const struct sw_owner *s;
-
-	if (!inode || !m->slot)
-		return NULL;
-	s = map_slot(m, inode);
-	return s->inode ? s : NULL;
+	return inode ? sw_map_get(&m->m, &inode) : NULL;
 }
