@@ -7,6 +7,7 @@
 #   make bench      benchmarks (QUICK=1 for a smoke run)
 #   make vmlinux    regenerate vmlinux/<arch>/vmlinux.h from this kernel's BTF
 #   make install    install to $(PREFIX)/sbin
+#   make soak       the agent under load, checked against ss (SOAK_MINUTES)
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (tests/fuzz/)
 #   make SANITIZE=address,undefined [target]   ASan+UBSan build in build-san/
 
@@ -107,12 +108,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 -include tools/tools.mk
 -include tools/kernels/kernels.mk
 -include tests/fuzz/fuzz.mk
+-include tools/soak/soak.mk
+-include tests/ci.mk
 
 unit: $(UNIT_BINS)
 	@bash tests/run-unit.sh $^
 
 e2e: all $(EXTRA_E2E_DEPS)
-	@bash tests/e2e/run.sh
+	@BUILD=$(BUILD) bash tests/e2e/run.sh
 
 test: all unit e2e
 

@@ -4,7 +4,9 @@
 # made with `make_netns` is deleted, and the scratch directory is removed.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-SW=${SW:-$PWD/build/sockwatch}
+# BUILD: the build directory under test (build-san for the sanitized run)
+BUILD=${BUILD:-build}
+SW=${SW:-$PWD/$BUILD/sockwatch}
 TMP=$(mktemp -d /tmp/sw-e2e.XXXXXX)
 PIDS=()
 NETNS=()

@@ -805,6 +805,45 @@ static void test_reconcile(void **state)
 	sw_table_free(t);
 }
 
+/* sw_table_sweep_unlisted's question, answered from a list of dead pids. */
+static bool pid_is_dead(const struct sw_sock *s, void *ctx)
+{
+	return s->pid == *(const __u32 *)ctx;
+}
+
+/*
+ * Sockets no listing shows (TCP in CLOSE, unbound UDP) whose close event
+ * was lost: removed when their owner is gone, kept otherwise; listable
+ * and seen ones are never asked about.
+ */
+static void test_sweep_unlisted(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	struct sw_sock fresh = sock_of(1, 600, TCP, SW_TCP_CLOSE);
+	struct sw_sock unbound = sock_of(2, 600, UDP, SW_TCP_NONE);
+	struct sw_sock alive = sock_of(3, 601, TCP, SW_TCP_CLOSE);
+	struct sw_sock est = sock_of(4, 600, TCP, SW_TCP_ESTABLISHED);
+	struct sw_sock seen = sock_of(5, 600, TCP, SW_TCP_CLOSE);
+	__u32 dead = 600;
+
+	fresh.lport = unbound.lport = alive.lport = seen.lport = 0;
+	sw_table_put(t, &fresh);
+	sw_table_put(t, &unbound);
+	sw_table_put(t, &alive);
+	sw_table_put(t, &est);
+	sw_table_put(t, &seen);
+	sw_table_mark_begin(t);
+	sw_table_mark(t, &seen, T0);
+	assert_int_equal(sw_table_sweep_unlisted(t, pid_is_dead, &dead), 2);
+	assert_null(sw_table_get(t, 1));
+	assert_null(sw_table_get(t, 2));
+	assert_non_null(sw_table_get(t, 3));
+	assert_non_null(sw_table_get(t, 4));	/* sweep's business */
+	assert_non_null(sw_table_get(t, 5));
+	assert_procs_exact(t);
+	sw_table_free(t);
+}
+
 /* A sweep removing many entries in one pass: none is skipped by the
  * shifts, none kept wrongly. */
 static void test_sweep_many(void **state)
@@ -847,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_around),
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_sweep_many),
+		cmocka_unit_test(test_sweep_unlisted),
 	};
 
 	return cmocka_run_group_tests_name("sock_table", tests, NULL, NULL);

@@ -35,6 +35,7 @@
 #include "table/decode.h"
 #include "detect/detectors.h"
 #include "table/sock_table.h"
+#include "cmd/trace_output.h"
 
 #define SERVER_PORT	8080
 #define SERVER_PID	4242

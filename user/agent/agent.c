@@ -513,6 +513,33 @@ static void am_sweep(struct sw_agent *a)
 	free(al);
 }
 
+/*
+ * What the owner and namespace scans could not read since the last line:
+ * one line per fault whose count rose, at most once a minute. Those
+ * sockets stay without an owner.
+ */
+static void log_scan_faults(struct sw_agent *a)
+{
+	__u64 n, now = sw_mono_now();
+	enum sw_scan_fault f;
+
+	/* at most one line a minute: on a busy machine processes exit
+	 * during nearly every scan */
+	if (now < a->faults_log_ns)
+		return;
+	for (f = 0; f < SW_FAULT_MAX; f++) {
+		n = sw_scan_fault_count(f);
+		if (n == a->faults_logged[f])
+			continue;
+		a->faults_log_ns = now + 60 * 1000000000ULL;
+		logf_("info", "owner scan: %s +%llu (total %llu): those sockets are "
+		      "left without an owner", sw_scan_fault_name(f),
+		      (unsigned long long)(n - a->faults_logged[f]),
+		      (unsigned long long)n);
+		a->faults_logged[f] = n;
+	}
+}
+
 /* Under the lock: drain, then whatever is due. */
 static void work(struct sw_agent *a, __u64 *next_tick)
 {
@@ -525,8 +552,12 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		n = sw_reconcile(a->table, found_socket, a);
 		if (n > 0)
 			a->repairs += n;
+		else if (n < 0 && !a->reconcile_errors++)
+			logf_("warning", "reconciliation cannot list the kernel's sockets: %s "
+			      "(counted in reconcile_errors; logged once)", strerror(-n));
 		a->reconciles++;
 		sw_agent_workloads_refresh(a);
+		log_scan_faults(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
 		/* processes with no socket for a whole period */
 		sw_table_proc_expire(a->table);

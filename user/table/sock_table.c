@@ -432,6 +432,27 @@ static bool listable(const struct sw_sock *s)
 	return s->lport != 0;
 }
 
+int sw_table_sweep_unlisted(struct sw_table *t,
+			    bool (*gone)(const struct sw_sock *s, void *ctx),
+			    void *ctx)
+{
+	int removed = 0;
+	size_t i = 0;
+
+	while (i < sw_map_count(&t->socks)) {
+		struct sw_sock *s = sw_map_at(&t->socks, i);
+
+		if (!(s->flags & SW_F_SEEN) && !listable(s) && s->pid &&
+		    gone(s, ctx)) {
+			sock_delete(t, s);
+			removed++;
+			continue;	/* position i now holds the last entry */
+		}
+		i++;
+	}
+	return removed;
+}
+
 int sw_table_sweep(struct sw_table *t)
 {
 	int removed = 0;

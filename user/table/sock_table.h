@@ -147,5 +147,13 @@ size_t sw_table_index_home(const struct sw_table *t, __u64 cookie);
 void sw_table_mark_begin(struct sw_table *t);
 int sw_table_mark(struct sw_table *t, const struct sw_sock *kernel_view, __u64 now_ns);
 int sw_table_sweep(struct sw_table *t);
+/*
+ * Sockets no listing can show (TCP never bound or connected, UDP unbound)
+ * are left by sweep; when their close event was lost, only their owner can
+ * tell. This removes those not seen whose owner gone() says is gone.
+ */
+int sw_table_sweep_unlisted(struct sw_table *t,
+			    bool (*gone)(const struct sw_sock *s, void *ctx),
+			    void *ctx);
 
 #endif /* SW_SOCK_TABLE_H */
