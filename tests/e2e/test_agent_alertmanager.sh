@@ -125,7 +125,7 @@ check "after the leaker exits, Alertmanager no longer lists the alerts" \
 check "...the webhook receiver got them resolved, with endsAt" \
 	wait_for 30 hook_has 'map(select(.status == "resolved" and .commonLabels.alertname == "close_wait" and all(.alerts[]; .status == "resolved" and .labels.unit != null))) | length >= 1'
 echo "    resolved $(( $(date +%s) - T0 )) s after the leaker exited (endsAt first sent: 2 minutes ahead)"
-jq -c 'select(.status == "resolved" and .commonLabels.alertname == "close_wait") | {status, alerts: [.alerts[] | {status, labels: {alertname: .labels.alertname, key: .labels.key, unit: .labels.unit}, startsAt, endsAt}]}' "$HOOK" | head -1 | sed 's/^/    /'
+jq -c --arg u "$UNIT" 'select(.status == "resolved" and .commonLabels.alertname == "close_wait" and .commonLabels.unit == $u) | {status, alerts: [.alerts[] | {status, labels: {alertname: .labels.alertname, key: .labels.key, unit: .labels.unit}, startsAt, endsAt}]}' "$HOOK" | head -1 | sed 's/^/    /'
 stop "$DROP"
 
 # ---- Alertmanager down: the agent survives, counts, delivers later ----

@@ -15,7 +15,7 @@
 # own processes: this machine is shared, and clean-up must never touch a
 # socket of another test.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/helpers/agent_lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 need "$SW"
 CW="python3 tests/e2e/helpers/cleanup_workload.py"
 ALERTS=$TMP/alerts.json
@@ -92,9 +92,10 @@ grep '"would_destroy"' "$ALERTS" | head -1 | sed 's/^/  # /'
 during=$(counts)
 check "dry-run: nothing changed in ss ($during)" [ "$during" = "$before" ]
 check "dry-run: no read failed in the server" bash -c "! grep -q read-failed '$TMP/leak.out'"
-api /metrics | grep '^sockwatch_cleanup_total' > "$TMP/dry.metrics"
-check "metric sockwatch_cleanup_total{mode=dry-run,rule=close_wait} $RATE" \
-	grep -q "^sockwatch_cleanup_total{mode=\"dry-run\",rule=\"close_wait\"} $RATE\$" "$TMP/dry.metrics"
+# metric_is MODE N: /metrics (retried: a loaded host may pass curl's 5 s)
+metric_is() { api /metrics | grep -q "^sockwatch_cleanup_total{mode=\"$1\",rule=\"close_wait\"} $2\$"; }
+wait_for 30 metric_is dry-run $RATE
+check "metric sockwatch_cleanup_total{mode=dry-run,rule=close_wait} $RATE" metric_is dry-run $RATE
 stop "$AG"
 
 # ---- enforce: the unprotected ones go, within the rate limit
@@ -130,9 +131,8 @@ check "their close_wait alerts carry the protection that saved them" \
 	bash -c "jq -e -s '[.[] | select(.alert == \"close_wait\" and (.local | startswith(\"127.0.17.2:\")))] | length > 0 and all(.protection.reason == \"infrastructure\")' '$ALERTS' >/dev/null &&
 		 jq -e -s '[.[] | select(.alert == \"close_wait\" and (.local | startswith(\"127.0.17.3:\")))] | length > 0 and all(.protection.reason == \"active_traffic\")' '$ALERTS' >/dev/null"
 grep '"socket_destroyed"' "$ALERTS" | head -1 | sed 's/^/  # /'
-api /metrics | grep '^sockwatch_cleanup_total' > "$TMP/enf.metrics"
-check "metric sockwatch_cleanup_total{mode=enforce,rule=close_wait} $RATE" \
-	grep -q "^sockwatch_cleanup_total{mode=\"enforce\",rule=\"close_wait\"} $RATE\$" "$TMP/enf.metrics"
+wait_for 30 metric_is enforce $RATE
+check "metric sockwatch_cleanup_total{mode=enforce,rule=close_wait} $RATE" metric_is enforce $RATE
 stop "$AG"
 agent_summary enf
 

@@ -4,7 +4,7 @@
 # input. Needs jq and python3 (standard library only).
 . "$(dirname "$0")/lib.sh"
 
-SCAN=${SOCKSCAN:-$PWD/build/sockscan}
+SCAN=${SOCKSCAN:-$PWD/$BUILD/sockscan}
 FIX=tests/sockscan/fixtures
 EXPECTED=tests/sockscan/expected.json
 PROJECT=tests/sockscan/project.jq

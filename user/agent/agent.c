@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include "agent/agent.h"
 #include "table/decode.h"
-#include "table/event_format.h"
 #include "detect/manifest_check.h"
 #include "table/procfs.h"
 #include "table/snapshot.h"
@@ -158,12 +157,10 @@ static void check_flood(struct sw_agent *a, const struct sw_event *e)
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct sw_agent *a = ctx;
-	struct sw_sock *s = sw_table_get(a->table, e->sock);
 	struct sw_event copy;
 
 	a->events[e->kind]++;
-	e = sw_event_complete(&copy, e, s);
-	sw_table_apply_to(a->table, s, e);
+	e = sw_table_ingest(a->table, e, &copy);
 	if (e->kind == SW_EV_ACCEPT)
 		check_flood(a, e);
 	if (a->manifest)
@@ -301,6 +298,8 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 	char err[512];
 
 	sw_config_defaults(c);
+	if (o->ring_buffer_kb)
+		c->agent.ring_buffer_kb = o->ring_buffer_kb;
 	if (o->config_path && sw_config_load(o->config_path, c, err, sizeof(err))) {
 		fprintf(stderr, "sockwatch: %s\n", err);
 		return -1;
@@ -514,6 +513,33 @@ static void am_sweep(struct sw_agent *a)
 	free(al);
 }
 
+/*
+ * What the owner and namespace scans could not read since the last line:
+ * one line per fault whose count rose, at most once a minute. Those
+ * sockets stay without an owner.
+ */
+static void log_scan_faults(struct sw_agent *a)
+{
+	__u64 n, now = sw_mono_now();
+	enum sw_scan_fault f;
+
+	/* at most one line a minute: on a busy machine processes exit
+	 * during nearly every scan */
+	if (now < a->faults_log_ns)
+		return;
+	for (f = 0; f < SW_FAULT_MAX; f++) {
+		n = sw_scan_fault_count(f);
+		if (n == a->faults_logged[f])
+			continue;
+		a->faults_log_ns = now + 60 * 1000000000ULL;
+		logf_("info", "owner scan: %s +%llu (total %llu): those sockets are "
+		      "left without an owner", sw_scan_fault_name(f),
+		      (unsigned long long)(n - a->faults_logged[f]),
+		      (unsigned long long)n);
+		a->faults_logged[f] = n;
+	}
+}
+
 /* Under the lock: drain, then whatever is due. */
 static void work(struct sw_agent *a, __u64 *next_tick)
 {
@@ -526,8 +552,12 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 		n = sw_reconcile(a->table, found_socket, a);
 		if (n > 0)
 			a->repairs += n;
+		else if (n < 0 && !a->reconcile_errors++)
+			logf_("warning", "reconciliation cannot list the kernel's sockets: %s "
+			      "(counted in reconcile_errors; logged once)", strerror(-n));
 		a->reconciles++;
 		sw_agent_workloads_refresh(a);
+		log_scan_faults(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
 		/* processes with no socket for a whole period */
 		sw_table_proc_expire(a->table);

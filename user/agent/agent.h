@@ -25,6 +25,7 @@
 #include "kernel/loader.h"
 #include "table/sock_table.h"
 #include "table/workload.h"
+#include "table/procfs.h"
 
 #define SW_RECENT_ALERTS	128	/* kept for /api/v1/leaks */
 #define SW_ALERT_NAMES		32	/* distinct alert names counted */
@@ -39,6 +40,7 @@ struct sw_agent_opts {
 	const char *web_config;		/* overrides [http] web_config */
 	const char *alertmanager;	/* overrides [alerts] alertmanager_url */
 	const char *manifest;		/* overrides [manifest] path */
+	__u32 ring_buffer_kb;		/* 0, or the default of [agent] ring_buffer_kb */
 	bool no_http;
 	bool verbose;
 };
@@ -111,6 +113,9 @@ struct sw_agent {
 	__u64 events[SW_EV_MAX];	/* by kind, decoded */
 	__u64 repairs;			/* reconciliation */
 	__u64 reconciles;
+	__u64 reconcile_errors;		/* reconciliations that could not list the kernel's sockets */
+	__u64 faults_logged[SW_FAULT_MAX];	/* scan faults already logged */
+	__u64 faults_log_ns;		/* no fault line before this time */
 	__u64 snapshot_sockets;
 	__u64 reloads, reload_errors;
 	double last_scrape_seconds;

@@ -24,6 +24,7 @@
 #include "health/port_registry.h"
 #include "health/ports.h"
 #include "lib/json_writer.h"
+#include "table/procfs.h"
 
 #define ERRLEN 512
 
@@ -150,6 +151,7 @@ int sw_ports_allocate(const struct sw_alloc_opts *o)
 	struct sw_lease l = { 0 };
 	struct sw_lease_set s;
 	char err[ERRLEN];
+	time_t start;
 	int lock, ret;
 
 	/* a broken state file fails at once, before a second of checks */
@@ -158,10 +160,15 @@ int sw_ports_allocate(const struct sw_alloc_opts *o)
 		return SW_PORTS_EXIT_FAILED;
 	}
 	sw_lease_set_free(&s);
+	l.pid = o->pid ? o->pid : (__u32)getppid();
+	if (sw_proc_start_time((pid_t)l.pid, &start)) {
+		fprintf(stderr, "sockwatch ports: --pid %u: no such process\n", l.pid);
+		return SW_PORTS_EXIT_USAGE;
+	}
+	l.pid_start = (__s64)start;
 	ret = host_checks(o, &r);
 	if (ret)
 		return ret;
-	l.pid = o->pid ? o->pid : (__u32)getppid();
 	l.since = (__s64)time(NULL);
 	snprintf(l.service, sizeof(l.service), "%s", o->service);
 	snprintf(l.purpose, sizeof(l.purpose), "%s", o->purpose ? o->purpose : "");
@@ -262,7 +269,7 @@ int sw_ports_allocations(const char *state, bool json)
 		return SW_PORTS_EXIT_FAILED;
 	}
 	st = calloc(s.n ? s.n : 1, sizeof(*st));
-	ret = st ? sw_registry_status(&s, st) : -ENOMEM;
+	ret = st ? sw_registry_status(&s, st, true) : -ENOMEM;
 	if (ret < 0) {
 		fprintf(stderr, "sockwatch ports: %s\n", strerror(-ret));
 		ret = SW_PORTS_EXIT_FAILED;

@@ -75,7 +75,6 @@ struct sw_det_key {
 	__u64 first_ns;			/* first sample */
 	__u64 active_ns;		/* last sample with a count > 0 */
 	bool  over_max;			/* a max_ports episode is open */
-	bool  used;			/* slot in use (internal) */
 	__u32 gen;			/* last sample that saw it (internal) */
 };
 

@@ -20,6 +20,7 @@
 #include "http/web_config.h"
 #include "lib/prom.h"
 #include "lib/quote.h"
+#include "table/decode.h"
 
 /*
  * How far MHD's own limits sit above ours. Our accept policy evicts by
@@ -76,9 +77,6 @@ struct sw_http {
 
 bool sw_http_is_loopback(const struct sockaddr *sa)
 {
-	static const unsigned char mapped[12] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-	};
 	const struct sockaddr_in6 *s6;
 	const struct sockaddr_in *s4;
 
@@ -91,8 +89,7 @@ bool sw_http_is_loopback(const struct sockaddr *sa)
 	s6 = (const struct sockaddr_in6 *)sa;
 	if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
 		return true;
-	return memcmp(s6->sin6_addr.s6_addr, mapped, 12) == 0 &&
-	       s6->sin6_addr.s6_addr[12] == 127;
+	return sw_addr_is_loopback(AF_INET6, s6->sin6_addr.s6_addr);
 }
 
 static int parse_port(const char *s, unsigned int *port)
@@ -448,20 +445,22 @@ static int each_local(const char *query,
 		      int (*fn)(void *ctx, const char *key, const char *value),
 		      void *ctx)
 {
-	char buf[512], *save = NULL, *kv, *eq;
-	int ret;
+	char *buf, *save = NULL, *kv, *eq;
+	int ret = 0;
 
-	if (!query || snprintf(buf, sizeof(buf), "%s", query) >= (int)sizeof(buf))
-		return query ? -1 : 0;
-	for (kv = strtok_r(buf, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+	if (!query)
+		return 0;
+	buf = strdup(query);
+	if (!buf)
+		return fn(ctx, "", NULL);	/* refused as a bad parameter */
+	for (kv = strtok_r(buf, "&", &save); kv && !ret; kv = strtok_r(NULL, "&", &save)) {
 		eq = strchr(kv, '=');
 		if (eq)
 			*eq++ = '\0';
 		ret = fn(ctx, kv, eq);
-		if (ret)
-			return ret;
 	}
-	return 0;
+	free(buf);
+	return ret;
 }
 
 int sw_http_query_each(const struct sw_http_req *req,

@@ -162,6 +162,12 @@ static void add_missing(struct rec_ctx *c)
 	sw_owner_map_free(&owners);
 }
 
+/* sw_table_sweep_unlisted's question: is the socket's owner gone? */
+static bool owner_gone(const struct sw_sock *s, void *ctx)
+{
+	return sw_proc_gone((pid_t)s->pid, s->birth_ns);
+}
+
 int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
 {
 	struct rec_ctx c = { .t = t, .now = sw_mono_now(), .cb = cb, .cb_ctx = ctx };
@@ -172,6 +178,8 @@ int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
 	if (err >= 0) {
 		add_missing(&c);
 		c.repairs += sw_table_sweep(t);
+		if (sw_proc_readable())
+			c.repairs += sw_table_sweep_unlisted(t, owner_gone, NULL);
 	}
 	free(c.missing);
 	free(c.inodes);
