@@ -69,6 +69,10 @@ struct sw_health_limits {
 	char tls_ca_file[PATH_MAX];		/* "" = the system store */
 	/* the previous run's link counters (the agent's), NULL: first run */
 	const struct sw_ifstats *ifs_prev;
+	/* skip what can only warn and costs the most: every process's fds
+	 * (process_file_limits, the owners in the per-process lists) and
+	 * DNS (ports --allocate) */
+	bool cheap;
 };
 
 void sw_health_limits_default(struct sw_health_limits *lim);
