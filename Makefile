@@ -31,10 +31,16 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	   -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) \
 	   -DSW_VERSION='"$(VERSION)"' -DSW_GITREV='"$(GITREV)"'
-LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lm -lpthread
+LDLIBS	+= -lbpf -lelf -lz -lmicrohttpd -linih -ljansson -lgnutls -lm -lpthread
+LDLIBS	+= -lyaml -lcrypt -lcurl -lncursesw
 ifneq ($(SANITIZE),)
 CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
+
+# Each object's header dependencies come from the compiler (-MMD writes
+# build/.../x.d beside x.o; -MP adds a phony target per header so that a
+# deleted header does not break the build). Included at the end.
+DEPFLAGS := -MMD -MP
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(dir $(VMLINUX)) -Wall -Werror
 
@@ -69,9 +75,9 @@ $(DEPS_STAMP): tools/deps.sh
 	@bash tools/deps.sh
 	@touch $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard include/*.h) $(VMLINUX) | $(DEPS_STAMP)
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BPF_LINKED): $(BPF_OBJS)
 	$(BPFTOOL) gen object $@ $^
@@ -79,9 +85,11 @@ $(BPF_LINKED): $(BPF_OBJS)
 $(SKEL): $(BPF_LINKED)
 	$(BPFTOOL) gen skeleton $< name sockwatch_bpf > $@
 
-$(BUILD)/user/%.o: user/%.c $(wildcard user/*/*.h) $(wildcard include/*.h) $(SKEL) | $(DEPS_STAMP)
+# The skeleton is order-only: it must exist before the first compile (the
+# loader includes it); after that the .d files say who depends on it.
+$(BUILD)/user/%.o: user/%.c | $(SKEL) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(USER_LIB): $(USER_OBJS)
 	$(AR) rcs $@ $^
@@ -89,9 +97,9 @@ $(USER_LIB): $(USER_OBJS)
 $(BUILD)/sockwatch: $(BUILD)/user/cmd/main.o $(USER_LIB)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(USER_LIB) $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $< -o $@ $(USER_LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(DEPFLAGS) -Itests/unit $< -o $@ $(USER_LIB) $(LDLIBS) -lcmocka
 
 # Further programs and their tests live beside their sources.
 -include tools/sockscan/sockscan.mk
@@ -100,7 +108,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB) $(wildcard tests/unit/*.h)
 -include tools/soak/soak.mk
 -include tests/ci.mk
 
-unit: $(UNIT_BINS) $(EXTRA_UNIT_BINS)
+unit: $(UNIT_BINS)
 	@bash tests/run-unit.sh $^
 
 e2e: all $(EXTRA_E2E_DEPS)
@@ -125,3 +133,5 @@ bench: all $(EXTRA_BENCH_DEPS)
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/user/*/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)

@@ -6,5 +6,6 @@
 const volatile struct sw_filter filter = {};
 const volatile bool owned_only = false;
 const volatile __u64 wakeup_bytes = 256 * 1024;
+__u64 last_wakeup_pos;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

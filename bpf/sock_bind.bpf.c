@@ -2,25 +2,24 @@
 /*
  * bind(2). cgroup/post_bind{4,6} run after the kernel has accepted the
  * address, so the port is the one really bound (also when 0 was asked).
+ * They run in the binding process's context: that is the owner.
  */
 #include "sockwatch.bpf.h"
 
 static __always_inline int on_bind(struct bpf_sock *ctx, bool v6)
 {
-	struct sw_sk_info *info;
 	struct sw_event *e;
 	__u8 proto = ctx->protocol;
 
 	if (!proto_wanted(ctx->family, proto))
 		return 1;
-	info = bpf_sk_storage_get(&sk_info, ctx, NULL, 0);
-	if (info && !pid_wanted(info->pid))
+	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 1;
 
 	e = event_reserve(SW_EV_BIND);
 	if (!e)
 		return 1;
-	event_owner(e, info);
+	event_owner_current(e);
 	e->family = ctx->family;
 	e->proto = proto;
 	e->netns = current_netns();

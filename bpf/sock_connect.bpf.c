@@ -3,13 +3,13 @@
  * connect(2), TCP and UDP. cgroup/connect{4,6} run in the caller's context
  * with the remote endpoint the caller asked for, before the kernel picks a
  * local port: the local endpoint follows in the SYN_SENT -> ESTABLISHED
- * state change for TCP, and in the table's reconciliation for UDP.
+ * state change for TCP, and in the table's reconciliation for UDP. The
+ * caller is the owner.
  */
 #include "sockwatch.bpf.h"
 
 static __always_inline int on_connect(struct bpf_sock_addr *ctx, bool v6)
 {
-	struct sw_sk_info *info;
 	struct sw_event *e;
 	struct bpf_sock *sk = ctx->sk;
 	__u8 family, proto;
@@ -20,14 +20,13 @@ static __always_inline int on_connect(struct bpf_sock_addr *ctx, bool v6)
 	proto = sk->protocol;
 	if (!proto_wanted(family, proto))
 		return 1;
-	info = bpf_sk_storage_get(&sk_info, sk, NULL, 0);
-	if (info && !pid_wanted(info->pid))
+	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 1;
 
 	e = event_reserve(SW_EV_CONNECT);
 	if (!e)
 		return 1;
-	event_owner(e, info);
+	event_owner_current(e);
 	e->family = family;
 	e->proto = proto;
 	e->netns = current_netns();

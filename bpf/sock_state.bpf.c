@@ -69,6 +69,19 @@ static __always_inline void endpoints_btf(struct sw_event *e, const struct sock 
 	e->flags |= SW_F_BYTES;
 }
 
+/*
+ * Has the owner let go? Storage says so; a socket without storage (see
+ * above) was released when close(2) orphaned it. A listener's child that
+ * has no storage and is still leaving SYN_RECV was never owned yet.
+ */
+static __always_inline bool released(const struct sock *sk,
+				     const struct sw_sk_info *info, int oldstate)
+{
+	if (info)
+		return info->flags & SW_F_RELEASED;
+	return !sk->sk_socket && oldstate != TCP_SYN_RECV;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 {
@@ -84,8 +97,17 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (owned_only && !owned_state_kept(newstate))
 		return 0;
 
+	/*
+	 * owned_only keeps storage on listeners (made here, at listen(2))
+	 * and on their children (a clone): the table knows every other
+	 * socket's owner by its cookie, from its create record.
+	 */
 	info = bpf_sk_storage_get(&sk_info, (void *)sk, NULL,
-				  BPF_SK_STORAGE_GET_F_CREATE);
+				  !owned_only || newstate == TCP_LISTEN ?
+				  BPF_SK_STORAGE_GET_F_CREATE : 0);
+	/* the owner let go: the agent's table has forgotten the socket */
+	if (owned_only && released(sk, info, oldstate))
+		return 0;
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
 		/*
@@ -113,8 +135,6 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 		return 0;
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
 	if (oldstate == newstate)
-		return 0;
-	if (owned_only && info && (info->flags & SWK_RELEASED))
 		return 0;
 
 	e = event_reserve(event_kind(info, oldstate, newstate));

@@ -77,8 +77,6 @@ SW_EXTERN const volatile struct sw_filter filter;
  */
 SW_EXTERN const volatile bool owned_only;
 
-/* sw_sk_info.flags, kernel side only (beside the SW_F_* of the ABI) */
-#define SWK_RELEASED	0x80
 /* Wake the reader only once this much data waits (batched wake-ups). */
 SW_EXTERN const volatile __u64 wakeup_bytes;
 
@@ -126,15 +124,31 @@ static __always_inline struct sw_event *event_reserve(__u8 kind)
 }
 
 /*
+ * Where the producer stood at the last forced wake-up (shared by all CPUs;
+ * a lost race only moves the next wake-up by one record).
+ */
+SW_EXTERN __u64 last_wakeup_pos;
+
+/*
  * Submit without waking the reader unless enough has piled up: a wake-up
- * per event costs the traced workload more than the program itself.
+ * per event costs the traced workload more than the program itself. And
+ * once it has piled up, wake it once per eighth of the threshold, not per
+ * record: a wake-up is an irq_work, a self-IPI, which in a virtual
+ * machine is an exit to the hypervisor (about a microsecond), and when
+ * every CPU is busy the reader runs late, so the ring stays above the
+ * threshold for thousands of records in a row.
  */
 static __always_inline void event_submit(struct sw_event *e)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 flags = BPF_RB_NO_WAKEUP, pos;
 
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
+		pos = bpf_ringbuf_query(&events, BPF_RB_PROD_POS);
+		if (pos - last_wakeup_pos >= wakeup_bytes / 8) {
+			last_wakeup_pos = pos;
+			flags = BPF_RB_FORCE_WAKEUP;
+		}
+	}
 	count(SW_CNT_EVENTS);
 	bpf_ringbuf_submit(e, flags);
 }
@@ -143,9 +157,10 @@ static __always_inline void event_submit(struct sw_event *e)
  * context does not expose the socket's). */
 static __always_inline __u32 current_netns(void)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	/* a trusted pointer: plain loads, not three bpf_probe_read calls */
+	struct task_struct *t = bpf_get_current_task_btf();
 
-	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+	return t->nsproxy->net_ns->ns.inum;
 }
 
 /* Owner = the current task; only valid in process context. */
@@ -158,6 +173,24 @@ static __always_inline void owner_from_current(struct sw_sk_info *info)
 	info->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(info->comm, sizeof(info->comm));
 	info->flags |= SW_F_OWNER_KNOWN;
+}
+
+/*
+ * Owner of a record made in process context: the current task. bind(2),
+ * connect(2), and every hook of a UDP socket run in the context of the
+ * process that owns the socket, so they need no socket storage (whose
+ * allocation and freeing cost more than the rest of the program).
+ * The record carries no birth time: the table has it from the create.
+ */
+static __always_inline void event_owner_current(struct sw_event *e)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->flags |= SW_F_OWNER_KNOWN;
 }
 
 static __always_inline void event_owner(struct sw_event *e,

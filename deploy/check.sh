@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Validate the deployment files: the Prometheus config with promtool, the
-# systemd unit with systemd-analyze, every YAML document with js-yaml
-# (installed from npm into a scratch directory, never into the tree).
+# Validate the deployment files: the Prometheus config and rules with
+# promtool (rules also by their unit tests), the systemd unit with
+# systemd-analyze, every YAML document with js-yaml (installed from npm into
+# a scratch directory, never into the tree), the Grafana dashboard's
+# structure. tests/e2e/test_deploy.sh runs this, then checks every metric
+# the rules and the dashboard name against a real agent's scrape.
 # Prints one line per check and "deploy: N passed, N failed".
 set -u
 cd "$(dirname "$0")"
@@ -66,6 +69,12 @@ daemonset_check() {
 		must(c.readinessProbe.httpGet.path === "/healthz", "readiness /healthz");
 		const tok = p.volumes.find(v => v.secret);
 		must(tok && tok.secret.defaultMode === 0o400, "token mode 0400");
+		const wc = c.args.indexOf("--web-config");
+		must(wc >= 0 && c.args[wc + 1].startsWith("/etc/sockwatch/web/"), "--web-config from the web Secret");
+		const web = p.volumes.find(v => v.secret && v.secret.secretName === "sockwatch-web");
+		must(web && web.secret.defaultMode === 0o400, "web Secret mode 0400");
+		must(c.volumeMounts.some(v => v.name === web.name && v.mountPath === "/etc/sockwatch/web"), "web Secret mounted");
+		must(c.livenessProbe.httpGet.scheme === "HTTPS" && c.readinessProbe.httpGet.scheme === "HTTPS", "probes over HTTPS");
 		const ann = ds.spec.template.metadata.annotations;
 		must(ann["prometheus.io/scrape"] === "true", "scrape annotation");
 		for (const m of ["/sys/fs/bpf", "/sys/kernel/debug", "/sys/kernel/tracing"])
@@ -73,9 +82,44 @@ daemonset_check() {
 	' kubernetes/daemonset.yaml
 }
 
+# The dashboard as Grafana needs it: unique panel ids, panels inside the
+# 24-column grid, every target a PromQL expression on the datasource
+# variable, the variables it refers to defined.
+dashboard_check() {
+	node -e '
+		const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const must = (ok, what) => { if (!ok) throw new Error(what); };
+		must(d.title && d.uid && d.schemaVersion >= 30, "title, uid, schemaVersion");
+		const vars = new Set(d.templating.list.map(v => v.name));
+		must(vars.has("datasource") && vars.has("instance"), "datasource and instance variables");
+		const ids = new Set();
+		let queries = 0;
+		for (const p of d.panels) {
+			must(!ids.has(p.id), "duplicate panel id " + p.id);
+			ids.add(p.id);
+			const g = p.gridPos;
+			must(g && g.x >= 0 && g.w > 0 && g.x + g.w <= 24 && g.h > 0, "panel " + p.id + " gridPos");
+			if (p.type === "row")
+				continue;
+			must(p.title, "panel " + p.id + " title");
+			must(p.datasource && p.datasource.uid === "${datasource}", "panel " + p.id + " datasource");
+			must(p.targets && p.targets.length, "panel " + p.id + " targets");
+			for (const t of p.targets) {
+				must(typeof t.expr === "string" && /sockwatch_/.test(t.expr), "panel " + p.id + " expr");
+				must(/\$instance/.test(t.expr), "panel " + p.id + " filters by $instance");
+				queries++;
+			}
+		}
+		console.log(ids.size + " panels, " + queries + " queries");
+	' grafana/sockwatch-dashboard.json
+}
+
 check "prometheus.yml passes promtool check config" promtool_check
+check "sockwatch-rules.yml passes promtool check rules" promtool check rules sockwatch-rules.yml
+check "sockwatch-rules.yml passes its unit tests (promtool test rules)" promtool test rules sockwatch-rules.test.yml
+check "the Grafana dashboard is well formed" dashboard_check
 check "sockwatch.service passes systemd-analyze verify" unit_check
-check "YAML files parse" yaml_check prometheus.yml kubernetes/*.yaml kubernetes/*.yml
+check "YAML files parse" yaml_check prometheus.yml sockwatch-rules.yml sockwatch-rules.test.yml kubernetes/*.yaml kubernetes/*.yml
 check "DaemonSet has what the agent needs" daemonset_check
 echo "deploy: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -29,13 +29,21 @@ enum sw_event_kind {
 	SW_EV_MAX
 };
 
-/* Flags in sw_event.flags. */
+/*
+ * Socket flags: one vocabulary, with the same bits, for the kernel's
+ * per-socket storage (sw_sk_info.flags), the records (sw_event.flags) and
+ * the loader's socket table (struct sw_sock.flags). Where a flag is used
+ * is said beside it; the values that travel in records are ABI.
+ */
 #define SW_F_OWNER_KNOWN	0x01	/* pid/tid/comm name the socket's owner */
 #define SW_F_BIRTH_KNOWN	0x02	/* birth_ns is the socket's creation time */
-#define SW_F_BYTES		0x04	/* rx_bytes/tx_bytes are valid */
+#define SW_F_BYTES		0x04	/* records: rx_bytes/tx_bytes are valid */
 #define SW_F_PREEXISTING	0x08	/* socket existed before sockwatch started */
-#define SW_F_ACCEPTED		0x10	/* socket came from accept(2) */
-#define SW_F_ALL		0x1f	/* every SW_F_* bit (the decoder checks) */
+#define SW_F_ACCEPTED		0x10	/* socket came from accept(2): inbound */
+#define SW_F_RELEASED		0x20	/* storage, table: the owner closed it */
+#define SW_F_SEEN		0x40	/* table: reconciliation's mark bit */
+/* Every bit a record may carry (the decoder rejects any other). */
+#define SW_F_ALL		0x1f
 
 /*
  * Linux TCP states, as in include/net/tcp_states.h. Kept here because
@@ -102,7 +110,7 @@ struct sw_sk_info {
 	__u64 skaddr;		/* the struct sock, to read tcp_sock at release */
 	__u32 pid;
 	__u32 tid;
-	__u8  flags;		/* SW_F_OWNER_KNOWN, SW_F_BIRTH_KNOWN, SW_F_ACCEPTED */
+	__u8  flags;		/* SW_F_OWNER_KNOWN, _BIRTH_KNOWN, _ACCEPTED, _RELEASED */
 	__u8  pad[7];
 	char  comm[SW_COMM_LEN];
 };

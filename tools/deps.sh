@@ -7,8 +7,17 @@ pkgs=(
 	clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config make
 	libcmocka-dev libmicrohttpd-dev libinih-dev libjansson-dev
 	libtree-sitter-dev
+	libncurses-dev
+	libcurl4-gnutls-dev
+	tmux
 	iproute2 jq curl prometheus procps
+	runc busybox-static
+	libyaml-dev libcrypt-dev libgnutls28-dev
+	libcurl4-gnutls-dev
+	prometheus-alertmanager
 	libclang-rt-dev
+	libgnutls28-dev
+	openssl
 )
 
 missing=()

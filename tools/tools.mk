@@ -12,9 +12,9 @@ $(BENCH_WORKLOADS): $(BUILD)/tools/%: tools/workload/%.c tools/workload/loopback
 # detectors, so it measures exactly the code the agent runs.
 PIPELINE_BENCH := $(BUILD)/tools/pipeline_bench
 
-$(PIPELINE_BENCH): tools/bench/pipeline_bench.c $(USER_LIB) $(wildcard user/*/*.h) $(wildcard include/*.h)
+$(PIPELINE_BENCH): tools/bench/pipeline_bench.c $(USER_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ $(USER_LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ $(USER_LIB) $(LDLIBS)
 
 .PHONY: bench-tools
 bench-tools: $(BENCH_WORKLOADS)
@@ -23,3 +23,5 @@ EXTRA_BENCH_DEPS += $(BENCH_WORKLOADS) $(PIPELINE_BENCH)
 
 # The reconciliation test holds sockets with holdsocks.
 EXTRA_E2E_DEPS += $(BUILD)/tools/holdsocks
+# The cost test drives traffic with churn.
+EXTRA_E2E_DEPS += $(BUILD)/tools/churn

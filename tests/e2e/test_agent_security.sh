@@ -36,7 +36,7 @@ P=$(free_port)
 check "0.0.0.0 without a token: refused, one line, non-zero exit" refused any4 --listen "0.0.0.0:$P"
 check "  ... within seconds ($REFUSED_MS ms)" test "$REFUSED_MS" -lt 5000
 check "  ... the line says why and what to do" \
-	grep -qx "sockwatch: http: refusing to listen on non-loopback address 0.0.0.0:$P without a token file (set \[http\] token_file or --token-file)" "$TMP/any4.err"
+	grep -qx "sockwatch: http: refusing to listen on non-loopback address 0.0.0.0:$P without TLS or a token file (set \[http\] web_config or token_file, or --web-config or --token-file)" "$TMP/any4.err"
 sed 's/^/    | /' "$TMP/any4.err"
 check "  ... nothing listens on the port" sh -c "! ss -Hltn 'sport = :$P' | grep -q ."
 check "[::] without a token: refused" refused any6 --listen "[::]:$P"

@@ -39,6 +39,8 @@ check "no finding from user classes, comments, strings, sqlite3 (Python)" none_f
 check "vendor/ skipped by default" none_from '/vendor/'
 check "testdata/ skipped by default" none_from '/testdata/'
 check "*_test.go skipped by default" none_from '_test\.go$'
+check "Python tests skipped by default: tests/, test_*.py, *_test.py, conftest.py" \
+	none_from '(/tests/|/test_[^/]*\.py$|_test\.py$|/conftest\.py$)'
 check "hidden directories skipped by default" none_from '/\.hidden/'
 check "sql.Open(\"sqlite3\", ...) is no finding" jqt '[.findings[] | select(.app_protocol == "sqlite")] | length == 0' "$TMP/out.json"
 check "every finding names its service" jqt 'all(.findings[]; (.service | length) > 0)' "$TMP/out.json"
@@ -64,6 +66,9 @@ check "--include-vendor scans vendor/" has_port 1111 --include-vendor
 check "--include-tests scans *_test.go" has_port 2222 --include-tests
 check "--include-tests scans testdata/" has_port 3333 --include-tests
 check "--include-hidden scans hidden directories" has_port 4444 --include-hidden
+"$SCAN" --include-tests "$FIX/py/families" 2>/dev/null >"$TMP/pytests.json"
+check "--include-tests scans Python tests too (tests/, conftest.py, *_test.py)" \
+	jqt '[.findings[].port] | contains([9600, 9601, 9602])' "$TMP/pytests.json"
 "$SCAN" -j 1 "$FIX" 2>/dev/null | jq -f "$PROJECT" >"$TMP/j1.json"
 check "-j 1 finds what -j 2 finds" cmp -s "$TMP/j1.json" "$TMP/actual.json"
 "$SCAN" --output "$TMP/written.json" "$FIX" >/dev/null 2>&1
@@ -134,5 +139,69 @@ check "unreadable file in a tree: exit 1, still a full report" \
 check "unreadable file in a tree: listed in unparsed, named on stderr" \
 	jqt '.unparsed | any(.file == "lost.go" and (.reason | test("cannot read")))' "$TMP/tree.json"
 check "unreadable file in a tree: one stderr line" test "$(grep -c lost.go "$TMP/tree.err")" -eq 1
+
+# --- input that once crashed or hung it (issue 15) -------------------------------
+# Every run below is bounded by `timeout`: a hang fails instead of blocking.
+ROBUST=tests/sockscan/robust
+scan_to() {	# scan_to NAME ARGS...: report in $TMP/NAME.json, stderr in .err, exit in $code
+	local name=$1
+	shift
+	timeout 60 "$SCAN" "$@" >"$TMP/$name.json" 2>"$TMP/$name.err"
+	code=$?
+}
+scan_to robust "$ROBUST"
+check "odd constructs (bare annotations, half declarations, return outside a function...): exit 0" \
+	test "$code" -eq 0
+check "odd constructs: the call after each one is found" jqt '[.findings[] | [.file, .line, .port]] ==
+	[["go/halfdecl.go", 10, 7002], ["py/annotation.py", 3, 80], ["py/oddities.py", 24, 7001],
+	 ["py/unclosed.py", 3, 7003]]' "$TMP/robust.json"
+
+mkdir -p "$TMP/a"
+printf 'x: int\nimport socket\ns = socket.create_connection(("example.com", 80))\n' >"$TMP/a/a.py"
+scan_to issue "$TMP/a"
+check "issue 15's command prints its finding and exits 0" \
+	jqt --argjson rc "$code" '$rc == 0 and [.findings[] | [.host, .port]] == [["example.com", 80]]' "$TMP/issue.json"
+
+mkdir -p "$TMP/empty"
+echo 'print("no sockets")' >"$TMP/empty/quiet.py"
+scan_to empty "$TMP/empty"
+check "a tree without findings: exit 0, empty findings" jqt --argjson rc "$code" '$rc == 0 and .findings == []' "$TMP/empty.json"
+
+mkdir -p "$TMP/loop/pkg"
+printf 'package main\nimport "net"\nfunc main() { net.Listen("tcp", ":7010") }\n' >"$TMP/loop/pkg/main.go"
+ln -s .. "$TMP/loop/pkg/up"
+ln -s ../pkg "$TMP/loop/pkg/again"
+ln -s main.go "$TMP/loop/pkg/alias.go"
+scan_to loop "$TMP/loop"
+check "symbolic link loops and aliases: ends, each file once" \
+	jqt --argjson rc "$code" '$rc == 0 and (.findings | length) == 1 and .stats.files == 1' "$TMP/loop.json"
+
+mkdir -p "$TMP/special"
+mkfifo "$TMP/special/x.go"
+printf 'import socket\nsocket.create_connection(("h", 7011))\n' >"$TMP/special/y.py"
+scan_to special "$TMP/special"
+check "a FIFO named x.go is skipped with a warning, never opened" \
+	jqt --argjson rc "$code" '$rc == 0 and [.findings[].port] == [7011]' "$TMP/special.json"
+check "the FIFO's warning names it" grep -q 'x.go: not a regular file, skipped' "$TMP/special.err"
+scan_to fifoarg "$TMP/special/x.go"
+check "a FIFO named on the command line: one line, exit 2" \
+	test "$code" -eq 2 -a "$(wc -l <"$TMP/fifoarg.err")" -eq 1
+
+mkdir -p "$TMP/bytes"
+printf 'import socket\nsocket.create_connection(("h\xff\xfe", 7012))\n' >"$TMP/bytes/b$(printf '\xff')d.py"
+scan_to bytes "$TMP/bytes"
+check "non-UTF-8 path and string: escaped as \\xHH, not dropped" \
+	jqt '.findings[0] | .file == "b\\xffd.py" and .host == "h\\xff\\xfe" and .port == 7012 and (.expr | test("xff"))' "$TMP/bytes.json"
+"$SCAN" --format sarif "$TMP/bytes" 2>/dev/null >"$TMP/bytes.sarif"
+check "non-UTF-8: SARIF keeps the result" \
+	jqt '.runs[0].results | length == 1 and .[0].locations[0].physicalLocation.artifactLocation.uri == "b\\xffd.py"' "$TMP/bytes.sarif"
+
+mkdir -p "$TMP/bin"
+head -c 2000000 /dev/urandom >"$TMP/bin/blob.py"
+printf 'package g\nconst g = "\0"\n' >"$TMP/bin/nul.go"
+scan_to bin "$TMP/bin"
+check "binary files named .py/.go: skipped, exit 0, listed in unparsed" \
+	jqt --argjson rc "$code" '$rc == 0 and ([.unparsed[] | select(.reason == "binary file, skipped") | .file] == ["blob.py", "nul.go"])' "$TMP/bin.json"
+check "binary files: one warning each" test "$(grep -c 'binary file, skipped' "$TMP/bin.err")" -eq 2
 
 finish

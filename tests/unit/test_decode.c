@@ -206,6 +206,9 @@ static void test_fmt_addr(void **state)
 
 	assert_fmt(AF_INET, "192.168.1.20", "192.168.1.20");
 	assert_fmt(AF_INET, "0.0.0.0", "0.0.0.0");
+	assert_fmt(AF_INET, "255.255.255.255", "255.255.255.255");
+	assert_fmt(AF_INET, "10.0.100.7", "10.0.100.7");
+	assert_fmt(AF_INET, "1.20.109.200", "1.20.109.200");
 	assert_fmt(AF_INET6, "2001:db8::1", "2001:db8::1");
 	assert_fmt(AF_INET6, "::", "::");
 	assert_fmt(AF_INET6, "::ffff:10.0.0.7", "::ffff:10.0.0.7");
@@ -281,6 +284,10 @@ static void test_fmt_time(void **state)
 	/* a leap day, and the last nanosecond of a year */
 	assert_time(951782400000000000ULL, "2000-02-29T00:00:00.000000000Z");
 	assert_time(1767225599999999999ULL, "2025-12-31T23:59:59.999999999Z");
+	/* the same second again (cached), then the next and back */
+	assert_time(1767225599000000007ULL, "2025-12-31T23:59:59.000000007Z");
+	assert_time(1767225600000000000ULL, "2026-01-01T00:00:00.000000000Z");
+	assert_time(1767225599500000000ULL, "2025-12-31T23:59:59.500000000Z");
 }
 
 static void test_clock(void **state)

@@ -178,14 +178,14 @@ static void test_process_excludes_accepted(void **state)
 
 	put(t, mk(1, 500, SW_TCP_LISTEN, 1, 9000, 0, 0));
 	s = mk(2, 500, SW_TCP_ESTABLISHED, 1, 9000, 1, 50001);
-	s.flags = SW_SOCK_ACCEPTED;
+	s.flags = SW_F_ACCEPTED;
 	put(t, s);
 	s = mk(3, 500, SW_TCP_ESTABLISHED, 1, 9000, 1, 50002);
-	s.flags = SW_SOCK_PREEXISTING;		/* snapshot: port of a listener */
+	s.flags = SW_F_PREEXISTING;		/* snapshot: port of a listener */
 	put(t, s);
 	put(t, mk(4, 500, SW_TCP_ESTABLISHED, 1, 41000, 3, 5432));	/* its own */
 	s = mk(5, 500, SW_TCP_FIN_WAIT2, 1, 41001, 3, 5432);
-	s.flags = SW_SOCK_RELEASED;		/* closed by it: not owned */
+	s.flags = SW_F_RELEASED;		/* closed by it: not owned */
 	put(t, s);
 	put(t, mk(6, 600, SW_TCP_ESTABLISHED, 1, 50001, 1, 9000));	/* client */
 	d = sw_detectors_new(&cfg, &hooks);
@@ -225,7 +225,7 @@ static void test_key_owner(void **state)
 
 	for (i = 0; i < 5; i++) {
 		s = mk(1 + i, 500, SW_TCP_ESTABLISHED, 1, 9000, 1, 50000 + i);
-		s.flags = SW_SOCK_ACCEPTED;
+		s.flags = SW_F_ACCEPTED;
 		put(t, s);
 	}
 	for (i = 0; i < 3; i++)
@@ -347,7 +347,7 @@ static void test_close_wait_server(void **state)
 	put(t, mk(1, 500, SW_TCP_LISTEN, 1, 9100, 0, 0));
 	for (i = 0; i < 3; i++) {
 		s = mk(10 + i, 500, SW_TCP_CLOSE_WAIT, 1, 9100, 1, 50000 + i);
-		s.flags = SW_SOCK_ACCEPTED;
+		s.flags = SW_F_ACCEPTED;
 		s.rx_bytes = 1 << 20;		/* busy once: still a leak */
 		s.state_ns = T0 - SEC;
 		put(t, s);
@@ -386,7 +386,7 @@ static void test_close_wait_server(void **state)
 	sw_table_remove(t, 10);
 	sw_detectors_scan(d, t, T0 + 6 * SEC, false);
 	s = mk(10, 500, SW_TCP_CLOSE_WAIT, 1, 9100, 1, 50000);
-	s.flags = SW_SOCK_ACCEPTED;
+	s.flags = SW_F_ACCEPTED;
 	s.state_ns = T0;
 	put(t, s);
 	sw_detectors_scan(d, t, T0 + 7 * SEC, false);

@@ -50,6 +50,26 @@ static struct sw_event_filter any(void)
 	return f;
 }
 
+/* Numbers are written without printf: the extremes and zero. */
+static void test_json_numbers(void **state)
+{
+	struct sw_json j;
+
+	sw_json_init(&j);
+	sw_json_arr_begin(&j);
+	sw_json_int(&j, 0);
+	sw_json_int(&j, -7);
+	sw_json_int(&j, INT64_MIN);
+	sw_json_int(&j, INT64_MAX);
+	sw_json_uint(&j, UINT64_MAX);
+	sw_json_uint(&j, 10);
+	sw_json_arr_end(&j);
+	assert_string_equal(sw_json_cstr(&j),
+			    "[0,-7,-9223372036854775808,9223372036854775807,"
+			    "18446744073709551615,10]");
+	sw_json_free(&j);
+}
+
 static void test_match_none(void **state)
 {
 	struct sw_event_filter f = any();
@@ -375,7 +395,7 @@ static void test_json_snapshot(void **state)
 		.state = SW_TCP_LISTEN,
 		.lport = 8080,
 		.birth_ns = T0 - 1000 * MS,
-		.flags = SW_SOCK_PREEXISTING,
+		.flags = SW_F_PREEXISTING,
 		.comm = "srv",
 	};
 	struct sw_event e;
@@ -588,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_json_escapes_comm),
 		cmocka_unit_test(test_json_snapshot),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_complete_nothing_missing),
 		cmocka_unit_test(test_complete_owner),
 		cmocka_unit_test(test_complete_birth_only),

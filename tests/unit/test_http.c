@@ -405,9 +405,13 @@ static void test_query_filters(void **state)
 	expect_400(port, "/api/v1/sockets?comm=0123456789abcdefg", "comm");
 	expect_400(port, "/api/v1/sockets?protection=Bad%20One", "protection");
 	expect_400(port, "/api/v1/sockets?pid=1&pid=2", "twice");
+	expect_400(port, "/api/v1/sockets?unit=a%0Ab", "unit");
+	expect_400(port, "/api/v1/sockets?container=", "container");
+	expect_400(port, "/api/v1/sockets?pod_uid=../x", "pod_uid");
 
 	assert_int_equal(request(port, "GET",
-		"/api/v1/sockets?pid=42&comm=nginx&port=65535&state=established&proto=udp&protection=none&limit=10",
+		"/api/v1/sockets?pid=42&comm=nginx&port=65535&state=established&proto=udp&protection=none&limit=10"
+		"&unit=nginx.service&container=0123456789ab&pod_uid=8f3c2a1e-5b6d-4c7e-9f80-1a2b3c4d5e6f",
 		NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	root = json_loadb(r.body, r.body_len, 0, &je);

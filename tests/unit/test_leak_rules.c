@@ -44,7 +44,7 @@ static void test_close_wait_boundary(void **state)
 	s.state = SW_TCP_ESTABLISHED;
 	assert_false(sw_leak_close_wait(&c, &s, &unprotected, NOW, NULL));
 	s.state = SW_TCP_CLOSE_WAIT;
-	s.flags = SW_SOCK_RELEASED;
+	s.flags = SW_F_RELEASED;
 	assert_false(sw_leak_close_wait(&c, &s, &unprotected, NOW, NULL));
 }
 

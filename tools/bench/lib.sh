@@ -221,9 +221,12 @@ stop_tracer() {
 	return 1
 }
 
-# Kill whatever we started and is still running; remove temporary files.
+# Kill whatever we started and is still running; remove temporary files;
+# put kernel.bpf_stats_enabled back if a run was cut short with it on.
+BPF_STATS_OLD=
 cleanup() {
 	local p
+	[ -n "$BPF_STATS_OLD" ] && sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_OLD"
 	for p in "${PIDS[@]}"; do
 		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
 	done

@@ -18,6 +18,10 @@ import sys
 
 MIB = 1024 * 1024
 CHURN_ORDER = ["baseline", "agent", "trace", "tcpstates", "tcplife"]
+# CPU-saturated targets: (throughput ratio at least, added CPU us at most)
+SAT_TARGETS = {("tcp", "agent"): (0.95, 1.5), ("udp", "agent"): (0.85, 0.8),
+               ("tcp", "trace"): (0.8, None)}
+SAT_WHAT = {"tcp": ("connections", "connection"), "udp": ("sockets", "socket")}
 CHURN_LABEL = {
     "baseline": "untraced",
     "agent": "sockwatch agent",
@@ -110,6 +114,107 @@ class Report:
             fig.update(extra)
         self.figures.append(fig)
 
+    def has(self, prefix):
+        """Did the run measure (or skip) anything of this section?"""
+        return any(k[0].startswith(prefix) for k in self.samples) or \
+            any(k[0].startswith(prefix) for k in self.skips)
+
+    def paired(self, bench, c, metric, fn):
+        """fn(contender's value, untraced value) per round, median and range."""
+        s = self.samples.get((bench, c, metric))
+        base = self.samples.get((bench, "baseline", metric))
+        if not s or not base:
+            return None
+        b = dict(zip(base["rounds"], base["values"]))
+        v = [fn(x, b[r]) for r, x in zip(s["rounds"], s["values"]) if r in b and b[r]]
+        return (statistics.median(v), min(v), max(v)) if v else None
+
+    def saturated(self, proto):
+        """The CPU-saturated table of one protocol: Markdown lines."""
+        bench = "saturated_" + proto
+        many, one = SAT_WHAT[proto]
+        out = ["| Contender | %s/s | vs untraced | CPU µs per %s | added | "
+               "tracer's own CPU | Target | Result |" % (many, one),
+               "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for c in CHURN_ORDER:
+            rate = self.med(bench, c, "rate")
+            if rate is None:
+                if (bench, c) in self.skips or (proto == "tcp" and self.has(bench)):
+                    out.append("| %s | skipped: %s | | | | | | |" % (
+                        CHURN_LABEL[c], self.why(bench, c)))
+                continue
+            ratio = self.paired(bench, c, "rate", lambda x, b: x / b)
+            added = self.paired(bench, c, "cpu_us", lambda x, b: x - b)
+            cpu = self.med(bench, c, "cpu_us")
+            share = self.med(bench, c, "tracer_share")
+            target, ok = SAT_TARGETS.get((proto, c), (None, None)), None
+            tdesc = []
+            if target[0] is not None and ratio:
+                tdesc.append("≥ %.2fx" % target[0])
+                ok = ratio[0] >= target[0]
+            if target[1] is not None and added:
+                tdesc.append("+≤ %.1f µs" % target[1])
+                ok = ok and added[0] <= target[1]
+            sp = self.spread(bench, c, "rate")
+            row = [CHURN_LABEL[c],
+                   "%s ±%.0f %%" % (f"{rate:,.0f}", (sp or 0) * 100),
+                   "" if c == "baseline" or not ratio else
+                   "%.2fx (%.2f–%.2f)" % ratio,
+                   "%.2f" % cpu,
+                   "" if c == "baseline" or not added else
+                   "%+.2f µs (%+.2f to %+.2f)" % added,
+                   "" if c == "baseline" else "%.1f %%" % (share * 100),
+                   ", ".join(tdesc),
+                   "" if ok is None else "pass" if ok else "**miss**"]
+            out.append("| " + " | ".join(row) + " |")
+            self.figures.append({
+                "bench": bench, "contender": c, "label": CHURN_LABEL[c],
+                "rate": rate, "rate_samples": self.samples[(bench, c, "rate")]["values"],
+                "ratio": ratio and ratio[0], "ratio_range": ratio and ratio[1:],
+                "cpu_us": cpu, "added_cpu_us": added and added[0],
+                "added_cpu_range": added and added[1:], "tracer_share": share,
+                "result": None if ok is None else "pass" if ok else "miss"})
+        return out
+
+    def prog_cost(self):
+        """Per-program runs and ns/run, by contender: Markdown lines."""
+        progs = {}
+        for (bench, who, metric) in self.samples:
+            if bench.startswith("prog_cost_") and metric == "ns_per_run":
+                c, prog = who.split(":", 1)
+                progs.setdefault(c, set()).add(prog)
+        if not progs:
+            return []
+        out = ["| Contender | Program | runs per TCP connection | ns/run | "
+               "ns per connection | runs per UDP socket | ns/run | ns per socket |",
+               "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for c in CHURN_ORDER:
+            total = {"tcp": 0.0, "udp": 0.0}
+            for prog in sorted(progs.get(c, ())):
+                # Programs that run for other sockets on the host only
+                # (another family, the other protocol): not this workload's.
+                if all((self.med("prog_cost_" + p, c + ":" + prog, "runs_per_op") or 0)
+                       < 0.05 for p in ("tcp", "udp")):
+                    continue
+                row = [CHURN_LABEL[c], "`%s`" % prog]
+                fig = {"bench": "prog_cost", "contender": c, "program": prog}
+                for proto in ("tcp", "udp"):
+                    ns = self.med("prog_cost_" + proto, c + ":" + prog, "ns_per_run")
+                    per = self.med("prog_cost_" + proto, c + ":" + prog, "runs_per_op")
+                    if ns is None or per < 0.05:
+                        row += ["", "", ""]
+                        continue
+                    total[proto] += ns * per
+                    row += ["%.2f" % per, "%.0f" % ns, "%.0f" % (ns * per)]
+                    fig[proto] = {"ns_per_run": ns, "runs_per_op": per}
+                out.append("| " + " | ".join(row) + " |")
+                self.figures.append(fig)
+            if c in progs:
+                out.append("| %s | **all** | | | **%.0f** | | | %s |" % (
+                    CHURN_LABEL[c], total["tcp"],
+                    "**%.0f**" % total["udp"] if total["udp"] else ""))
+        return out
+
     def churn(self, proto):
         bench = "churn_" + proto
         m = self.machine
@@ -134,7 +239,7 @@ class Report:
             if proto == "udp" and c in ("tcpstates", "tcplife"):
                 continue
             v = self.med(bench, c, "rate")
-            label = "%s churn, %s %s: %s" % (proto.upper(), f"{count:,}" if
+            label = "%s churn (latency-bound), %s %s: %s" % (proto.upper(), f"{count:,}" if
                                              isinstance(count, int) else count,
                                              what, CHURN_LABEL[c])
             shown = "%s %s/s" % (f"{v:,.0f}", what) if v else ""
@@ -168,6 +273,10 @@ class Report:
                  "pipeline", "ns_per_event", shown,
                  target="≤ 150 ns/event", ok=(v <= 150) if v else None,
                  extra={"tick_ns_per_event": tick})
+        v = self.med("pipeline", "format", "ns_per_event")
+        self.add("pipeline", "trace --json: format and write one record (CPU time)",
+                 "format", "ns_per_event", "%.0f ns/event" % v if v else "",
+                 target="≤ 1000 ns/event", ok=(v <= 1000) if v else None)
         v = self.med("pipeline", "pipeline", "events_per_s")
         self.add("pipeline", "Event pipeline throughput, one core", "pipeline",
                  "events_per_s", "%s events/s" % f"{v:,.0f}" if v else "")
@@ -228,6 +337,21 @@ class Report:
                          metric, "%.1f ms" % v if v is not None else "",
                          target=target, ok=ok)
 
+    def top(self):
+        """sockwatch top at a 1 s refresh with 100,000 sockets held."""
+        alone = self.med("top", "agent", "cpu_pct")
+        for c, m, label, target in (
+                ("top", "cpu_pct", "sockwatch top standalone, 100,000 sockets, 1 s refresh: CPU (engine + top)", "≤ 5 % of a core"),
+                ("agent", "cpu_pct", "... the engine alone (sockwatch agent, same sockets)", None),
+                ("top_agent", "cpu_pct", "sockwatch top --agent, 100,000 sockets, 1 s refresh: CPU of top", "≤ 5 % of a core"),
+                ("top_agent", "agent_cpu_pct", "... the agent meanwhile (serving top)", None)):
+            v = self.med("top", c, m)
+            shown = "%.1f %% of a core" % v if v is not None else ""
+            if c == "top" and v is not None and alone is not None:
+                shown += " (top's own share %.1f %%)" % (v - alone)
+            self.add("top", label, c, m, shown, target=target,
+                     ok=(v <= 5) if (target and v is not None) else None)
+
     def drops(self):
         using = next((k[1] for k in self.samples if k[0] == "drops"), None)
         if using is None:
@@ -283,16 +407,67 @@ def markdown(rep, machine, sock_rows, sock_md):
     out.append("Machine: %s CPUs (%s), %.0f GiB, kernel %s; load average at start %s."
                % (m.get("nproc", "?"), cpu, m.get("mem_bytes", 0) / 1024 ** 3,
                   m.get("kernel", "?"), m.get("loadavg_at_start", "?")))
-    out.append("Command: `%s`, %s, rev %s, %s rounds per A/B comparison (contenders " \
-        "alternated each round), medians%s." % (
-            m.get("command", "?"), m.get("date", "?"), m.get("git_rev", "?"),
-            m.get("rounds", "?"),
-            ", %d s in all" % m["duration_s"] if "duration_s" in m else ""))
+    out.append("Command: `%s`, %s, rev %s%s." % (
+        m.get("command", "?"), m.get("date", "?"), m.get("git_rev", "?"),
+        ", %d s in all" % m["duration_s"] if "duration_s" in m else ""))
+    if rep.has("saturated") and m.get("loadavg_at_start"):
+        load = float(m["loadavg_at_start"].split()[0])
+        if load > 0.5 * m.get("nproc", 1):
+            out.append("**Taken under load** (load average %.1f at start on %s "
+                       "CPUs): the saturated throughput and CPU figures count "
+                       "the other work too; rerun on a quiet machine. The "
+                       "per-program ns/run are the programs' own time and "
+                       "hold up better." % (load, m.get("nproc", "?")))
     out.append("Spread is half the range of the rounds, relative to the median. "
                "The slowdown against the untraced run is the median of the "
                "per-round ratios (each round runs every contender once, in turn), "
                "which cancels the machine's drift between rounds; its ± is the "
                "half range of those ratios.")
+    out.append("")
+    sat = m.get("saturated", {})
+    if rep.has("saturated"):
+        out.append("## CPU-saturated churn")
+        out.append("")
+        out.append("Every CPU busy: TCP %s workers (client and server thread each, "
+                   "connect, 64-byte request and reply, close), UDP %s workers "
+                   "(socket, bind, connect, send, close), %s s per run, %s rounds, "
+                   "the contenders in turn each round; medians. CPU µs per "
+                   "lifecycle: busy time of all CPUs (/proc/stat: user, nice, "
+                   "system, irq, softirq) over the sockets done, the tracer's own "
+                   "process included; *added* and *vs untraced* are medians of "
+                   "the per-round differences and ratios (range in brackets); "
+                   "the tracer's own CPU is its process's share of that busy time."
+                   % (sat.get("tcp_jobs", "?"), sat.get("udp_jobs", "?"),
+                      sat.get("secs", "?"), sat.get("rounds", "?")))
+        for proto in ("tcp", "udp"):
+            out += ["", "**%s**" % proto.upper(), ""] + rep.saturated(proto)
+        out.append("")
+    pc = rep.prog_cost()
+    if pc:
+        out.append("## Cost of each BPF program")
+        out.append("")
+        out.append("From the kernel's BPF statistics (kernel.bpf_stats_enabled on "
+                   "for the run, then put back), over the same saturated churn, "
+                   "%s rounds, medians: runs of each program per socket lifecycle "
+                   "and its own run time per run (the program body, not the "
+                   "hook's dispatch). Runs count every socket on the host, so "
+                   "other traffic during the run adds a little; rows under "
+                   "0.05 runs per lifecycle are left out." % sat.get("prog_rounds", "?"))
+        out.append("")
+        out += pc
+        out.append("")
+    if not rep.rows:
+        return "\n".join(out + notes_md(rep))
+    out.append("## Other figures")
+    out.append("")
+    out.append("The churn rows below are latency-bound: one client, one round "
+               "trip at a time, so the rate depends on how fast an idle CPU "
+               "wakes up, and a tracer that keeps the other CPU busy can make "
+               "it faster. They are latency figures, not overhead figures; "
+               "the saturated table above is the overhead.")
+    out.append("")
+    out.append("%s rounds per A/B comparison (contenders alternated each round), "
+               "medians." % m.get("rounds", "?"))
     out.append("")
     out.append("| Figure | Median | vs untraced | Rounds | Spread | Target | Result |")
     out.append("| --- | --- | --- | --- | --- | --- | --- |")
@@ -305,12 +480,17 @@ def markdown(rep, machine, sock_rows, sock_md):
     elif sock_rows:
         out += ["", "## sockscan (static analyzer)", "", "| Figure | Value |", "| --- | --- |"]
         out += ["| %s | %s |" % (k, v) for k, v in sock_rows]
+    return "\n".join(out + notes_md(rep))
+
+
+def notes_md(rep):
     notes = sorted({(b, c, why) for (b, c), whys in rep.skips.items() for why in whys})
+    out = []
     if notes:
         out += ["", "Notes:", ""]
         out += ["- %s / %s: %s" % n for n in notes]
     out.append("")
-    return "\n".join(out)
+    return out
 
 
 def main():
@@ -320,13 +500,15 @@ def main():
     outdir = sys.argv[1]
     samples, skips, machine = load(outdir)
     rep = Report(samples, skips, machine)
-    rep.churn("tcp")
-    rep.churn("udp")
-    rep.pipeline()
-    rep.memory()
-    rep.startup()
-    rep.scrape()
-    rep.drops()
+    # Only the sections this run measured (BENCHES): a saturated-only
+    # run reports the saturated and per-program tables alone.
+    for name, fn in (("churn_tcp", lambda: rep.churn("tcp")),
+                     ("churn_udp", lambda: rep.churn("udp")),
+                     ("pipeline", rep.pipeline), ("memory", rep.memory),
+                     ("startup", rep.startup), ("scrape", rep.scrape),
+                     ("drops", rep.drops), ("top", rep.top)):
+        if rep.has(name):
+            fn()
     sock, sock_rows = sockscan_rows(outdir)
     # The analyzer's benchmark prints its own table: use it when it did.
     sock_md = None

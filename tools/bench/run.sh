@@ -10,8 +10,12 @@
 # Environment (defaults in brackets; QUICK=1 lowers the counts):
 #   QUICK=1            smoke run, under 2 minutes
 #   ROUNDS             rounds of each A/B comparison [5]
-#   BENCHES            which sections to run
-#                      [churn_tcp churn_udp pipeline agent_sockets drops sockscan]
+#   BENCHES (or BENCH) which sections to run [saturated prog_cost churn_tcp
+#                      churn_udp pipeline agent_sockets drops sockscan top];
+#                      BENCH=saturated runs the CPU-saturated figures alone
+#   SAT_ROUNDS, SAT_SECS rounds and seconds per run of the saturated churn [7, 4]
+#   SAT_TCP_JOBS, SAT_UDP_JOBS  its parallel workers [2 x CPUs, CPUs]
+#   PROG_ROUNDS        rounds of the per-program cost [3]
 #   CHURN_N, UDP_N     cycles per churn run [20000, 50000]
 #   SOCK_COUNTS        pre-existing sockets for memory/start-up/scrape
 #                      [0 10000 100000]
@@ -34,6 +38,10 @@ QUICK=${QUICK:-0}
 
 # shellcheck source=tools/bench/lib.sh
 . tools/bench/lib.sh
+# shellcheck source=tools/bench/top_bench.sh
+. tools/bench/top_bench.sh
+# shellcheck source=tools/bench/saturated.sh
+. tools/bench/saturated.sh
 
 if [ -n "$QUICK" ]; then
 	CHURN_N=${CHURN_N:-3000}
@@ -60,7 +68,9 @@ ROUNDS=${ROUNDS:-5}
 SOCK_COUNTS=${SOCK_COUNTS:-0 10000 100000}
 BURST_START=${BURST_START:-5000}
 BURST_THREADS=${BURST_THREADS:-4}
-BENCHES=${BENCHES:-churn_tcp churn_udp pipeline agent_sockets drops sockscan}
+BENCHES=${BENCHES:-${BENCH:-saturated prog_cost churn_tcp churn_udp pipeline agent_sockets drops sockscan top}}
+# "saturated" alone is the saturated table and the per-program table.
+[ "$BENCHES" = saturated ] && BENCHES="saturated prog_cost"
 DROPS_JQ=${DROPS_JQ:-'.events_dropped // .drops // .ring.drops // empty'}
 
 # --- churn: connections/s with each tracer attached, A B A B ... ---------
@@ -128,6 +138,12 @@ bench_pipeline() {
 		sample pipeline pipeline ns_per_event ns "$(sed -nE "s|$re|\1|p" <<<"$out")" "$r"
 		sample pipeline pipeline events_per_s events/s "$(sed -nE "s|$re|\2|p" <<<"$out")" "$r"
 		sample pipeline pipeline tick_ns_per_event ns "$(sed -nE "s|$re|\3|p" <<<"$out")" "$r"
+		# trace --json's formatting and writing, CPU time per record
+		if out=$("$TOOLS/pipeline_bench" -F -n "$((PIPE_EVENTS / 5))"); then
+			log "format round $r: $out"
+			sample pipeline format ns_per_event ns \
+				"$(sed -nE 's|.*: ([0-9.]+) ns/event.*|\1|p' <<<"$out")" "$r"
+		fi
 	done
 }
 
@@ -321,6 +337,7 @@ machine_info() {
 	local cmd="bash tools/bench/run.sh"
 	[ -n "$QUICK" ] && cmd="QUICK=1 $cmd"
 	[ -n "${MAKELEVEL:-}" ] && cmd="make bench${QUICK:+ QUICK=1}"
+	[ "$BENCHES" = "saturated prog_cost" ] && cmd="$cmd BENCH=saturated"
 	jq -n --arg nproc "$(nproc)" --arg kernel "$(uname -r)" \
 		--arg cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
 		--arg mem "$(awk '/^MemTotal/ { print $2 * 1024 }' /proc/meminfo)" \
@@ -329,11 +346,15 @@ machine_info() {
 		--arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
 		--arg quick "${QUICK:+1}" --arg rounds "$ROUNDS" \
 		--arg churn "$CHURN_N" --arg udp "$UDP_N" \
+		--arg sat "$SAT_ROUNDS $SAT_SECS $SAT_TCP_JOBS $SAT_UDP_JOBS $PROG_ROUNDS" \
 		'{nproc: ($nproc|tonumber), kernel: $kernel, cpu: $cpu,
 		  mem_bytes: ($mem|tonumber), date: $date, command: $cmd,
 		  git_rev: $rev, loadavg_at_start: $load, quick: ($quick == "1"),
 		  rounds: ($rounds|tonumber), churn_n: ($churn|tonumber),
-		  udp_n: ($udp|tonumber)}' >"$OUT/machine.json"
+		  udp_n: ($udp|tonumber),
+		  saturated: ($sat | split(" ") | map(tonumber)
+			| {rounds: .[0], secs: .[1], tcp_jobs: .[2], udp_jobs: .[3],
+			   prog_rounds: .[4]})}' >"$OUT/machine.json"
 }
 
 main() {
@@ -358,12 +379,15 @@ main() {
 	for b in $BENCHES; do
 		local ts=$SECONDS
 		case $b in
+		saturated) bench_saturated ;;
+		prog_cost) bench_prog_cost ;;
 		churn_tcp) bench_churn tcp "$CHURN_N" ;;
 		churn_udp) bench_churn udp "$UDP_N" ;;
 		pipeline) bench_pipeline ;;
 		agent_sockets) bench_agent_sockets ;;
 		drops) bench_drops ;;
 		sockscan) bench_sockscan ;;
+		top) bench_top ;;
 		*) log "unknown benchmark '$b'" ;;
 		esac
 		log "$b: $((SECONDS - ts)) s"

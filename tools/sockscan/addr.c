@@ -32,6 +32,9 @@ static const struct scheme {
 	{ "amqps", "amqp", 5671 },
 	{ "nats", "nats", 4222 },
 	{ "ftp", "ftp", 21 },
+	{ "smtp", "smtp", 25 },
+	{ "mssql", "sqlserver", 1433 },
+	{ "mongodb+srv", "mongodb", 27017 },
 	{ NULL, NULL, 0 },
 };
 
@@ -109,6 +112,18 @@ void addr_hostport(const char *s, struct addr *a)
 	split_hostport(s, strlen(s), a);
 }
 
+/*
+ * The scheme of URL @s, "postgresql+psycopg2" read as "postgresql" (the
+ * SQLAlchemy dialect+driver form), or NULL.
+ */
+static const struct scheme *url_scheme(const char *s, const char *sep)
+{
+	const struct scheme *sch = find_scheme(schemes, s, sep - s);
+	const char *plus = memchr(s, '+', sep - s);
+
+	return sch || !plus ? sch : find_scheme(schemes, s, plus - s);
+}
+
 void addr_url(const char *s, struct addr *a)
 {
 	const char *sep = strstr(s, "://"), *auth, *end, *at;
@@ -120,7 +135,7 @@ void addr_url(const char *s, struct addr *a)
 		a->bad = "no URL scheme";
 		return;
 	}
-	sch = find_scheme(schemes, s, sep - s);
+	sch = url_scheme(s, sep);
 	auth = sep + 3;
 	end = auth + strcspn(auth, "/?#");
 	/* user:password@ before the host */
@@ -148,7 +163,7 @@ const char *driver_protocol(const char *driver)
 	return d ? d->app : NULL;
 }
 
-static int driver_port(const char *app)
+int app_default_port(const char *app)
 {
 	const struct scheme *d = find_scheme(schemes, app, strlen(app));
 
@@ -194,6 +209,9 @@ int addr_dsn(const char *driver, const char *s, struct addr *a)
 
 	if (driver && (!strcmp(driver, "sqlite3") || !strcmp(driver, "sqlite")))
 		return 0;
+	/* SQLAlchemy URLs: sqlite:///file, sqlite+pysqlite:// */
+	if (!driver && str_has_prefix(s, "sqlite") && strchr(":+", s[6]))
+		return 0;
 	memset(a, 0, sizeof(*a));
 	a->port = -1;
 	if (strstr(s, "://")) {
@@ -211,7 +229,7 @@ int addr_dsn(const char *driver, const char *s, struct addr *a)
 	if (a->host && a->host[0] == '/')
 		a->is_unix = 1;
 	if (a->port < 0 && a->app && !a->is_unix && !a->bad) {
-		a->port = driver_port(a->app);
+		a->port = app_default_port(a->app);
 		a->port_defaulted = a->port >= 0;
 	}
 	return 1;

@@ -26,6 +26,8 @@ void addr_url(const char *s, struct addr *a);
 int addr_dsn(const char *driver, const char *s, struct addr *a);
 void addr_grpc(const char *s, struct addr *a);
 void addr_free(struct addr *a);
+/* The port an app protocol ("mongodb") uses by default, or -1. */
+int app_default_port(const char *app);
 /* The app protocol a database driver speaks, or NULL if unknown. */
 const char *driver_protocol(const char *driver);
 

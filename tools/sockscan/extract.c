@@ -10,13 +10,18 @@ struct site *site_new(struct xctx *x, TSNode call)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
 	TSPoint p = ts_node_start_point(call);
-	struct site **tail = &x->f->sites;
 
-	s->line = p.row + 1;
+	struct srcfile *f = x->f;
+
+	s->line = f->line_base + p.row + 1;
 	s->col = p.column + 1;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = s;
+	/* find the end once per file, then append in constant time */
+	if (!f->sites_tail)
+		for (f->sites_tail = &f->sites; *f->sites_tail;
+		     f->sites_tail = &(*f->sites_tail)->next)
+			;
+	*f->sites_tail = s;
+	f->sites_tail = &s->next;
 	return s;
 }
 
@@ -46,6 +51,7 @@ void site_free(struct site *s)
 	free(s->kw);
 	free(s->text);
 	free(s->method);
+	free(s->recv_name);
 	expr_free(s->recv);
 	free(s);
 }
@@ -98,6 +104,11 @@ void xctx_bind(struct xctx *x, const char *name, struct expr *value, int declare
 
 void xctx_return(struct xctx *x, struct expr *value)
 {
+	/* `return` outside a function (a syntax error) summarises nothing */
+	if (!x->in_func) {
+		expr_free(value);
+		return;
+	}
 	grow((void **)&x->rets, &x->caprets, x->nrets + 1, sizeof(*x->rets));
 	x->rets[x->nrets++] = value ? value : expr_dyn("return");
 }
@@ -147,6 +158,7 @@ void xctx_enter_func(struct xctx *x, char **params, int nparams)
 
 	symtab_init(&x->locals);
 	x->in_func = 1;
+	x->scope = ++x->f->nscopes;
 	x->cond_depth = 0;
 	for (i = 0; i < nparams; i++) {
 		struct expr *p = expr_new(EX_PARAM, NULL);
@@ -202,5 +214,6 @@ void xctx_leave_func(struct xctx *x, const char *name, int nparams)
 	x->nrets = 0;
 	symtab_clear(&x->locals);
 	x->in_func = 0;
+	x->scope = 0;
 	x->cond_depth = 0;
 }

@@ -21,6 +21,8 @@ struct xctx {
 	int depth;		/* nesting of the walk and of expressions (see XCTX_MAX_DEPTH) */
 	struct expr **rets;	/* what the current function returns */
 	size_t nrets, caprets;
+	int in_class;		/* walking a class body (Python) */
+	int scope;		/* number of the function being walked, 0 at top level */
 };
 
 /*

@@ -148,6 +148,18 @@ static void eval_or_default(struct scan *sc, struct place p, int given,
 	}
 }
 
+/* Does @host carry its own port: "h:1", "[v6]:1" or a URL? */
+static int host_has_port(const char *host)
+{
+	const char *colon = strrchr(host, ':');
+
+	if (strstr(host, "://"))
+		return 1;
+	if (!colon || !colon[1])
+		return 0;
+	return host[0] == '[' ? colon[-1] == ']' : strchr(host, ':') == colon;
+}
+
 /* The address as one string ("host:port" for FROM_HOST_PORT). */
 static void address_value(struct scan *sc, const struct rule *r,
 			  struct call_facts *cf, struct value *v)
@@ -160,11 +172,18 @@ static void address_value(struct scan *sc, const struct rule *r,
 		return;
 	}
 	eval_or_default(sc, cf->addr, cf->has_addr, r->default_addr, r->default_how, &h);
+	/* no port argument, and the host names one ("h:8081", a URL): it speaks */
+	if (!cf->has_port && h.s && host_has_port(h.s)) {
+		*v = h;
+		return;
+	}
 	eval_or_default(sc, cf->port, cf->has_port, r->default_port, r->default_how, &p);
 	memset(v, 0, sizeof(*v));
 	if (!h.s || !p.s) {
 		v->how = RES_DYNAMIC;
 		v->dyn = xstrdup(h.s ? p.dyn : h.dyn);
+		if (p.s && cf->has_port)
+			v->port = xstrdup(p.s);
 	} else {
 		v->s = xasprintf(strchr(h.s, ':') ? "[%s]:%s" : "%s:%s", h.s, p.s);
 		v->how = h.how > p.how ? h.how : p.how;
@@ -213,6 +232,15 @@ static int url_authority_known(const char *prefix)
 	return sep && strpbrk(sep + 3, "/?#") != NULL;
 }
 
+/* @s as a port number, or -1. */
+static int port_number(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	return end != s && !*end && n >= 0 && n <= 65535 ? n : -1;
+}
+
 /* Fill host, port and binding of @fd from the evaluated address. */
 static int place_address(const struct rule *r, const char *driver, struct value *v,
 			 struct finding *fd)
@@ -229,6 +257,8 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 		fd->how = RES_DYNAMIC;
 		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");
 		fd->port = -1;
+		if (v->port)
+			fd->port = port_number(v->port);
 		return 1;
 	}
 	fd->how = v->how;
@@ -237,8 +267,14 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 		a.host = xstrdup(v->s);
 		a.port = -1;
 		a.is_unix = 1;
-	} else if (r->style == ADDR_URL) {
+	} else if (r->style == ADDR_URL || (r->style == ADDR_HOSTPORT && strstr(v->s, "://"))) {
 		addr_url(v->s, &a);
+		/* MongoClient("host:port"): a URL argument written without scheme */
+		if (a.bad && !strstr(v->s, "://")) {
+			addr_hostport(v->s, &a);
+			if (a.port < 0 && fd->app && (a.port = app_default_port(fd->app)) >= 0)
+				a.port_defaulted = 1;
+		}
 	} else if (r->style == ADDR_DSN) {
 		if (!addr_dsn(driver, v->s, &a))
 			return 0;
@@ -327,11 +363,18 @@ out:
 	free(driver);
 }
 
+/* The next rule after @r that matches the site too, or NULL. */
+static const struct rule *next_rule(const struct rule *r, const struct site *s,
+				    const struct expr *recv)
+{
+	return s->rule ? rule_func(r + 1, r->family, r->name) :
+			 rule_method(r + 1, recv->s, s->method);
+}
+
 static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 {
 	const struct rule *table = f->lang == LANG_GO ? go_rules : py_rules;
 	const struct rule *r = s->rule;
-	struct call_facts cf = { 0 };
 	struct expr *recv = NULL;
 	struct pkg *rctx = f->pkg;
 
@@ -340,14 +383,18 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 		if (!recv)
 			return;
 		r = rule_method(table, recv->s, s->method);
-		if (!r || r->dir == DIR_NONE)
-			goto out;
 	}
-	gather(sc, f->pkg, s, r, recv, rctx, &cf);
-	emit(sc, f, s, r, &cf);
-out:
-	free(cf.text);
-	expr_free(cf.obj);
+	for (; r; r = next_rule(r, s, recv)) {
+		struct call_facts cf = { 0 };
+
+		if (r->dir == DIR_NONE)
+			continue;
+		gather(sc, f->pkg, s, r, recv, rctx, &cf);
+		if (!r->needs_addr || cf.has_addr)
+			emit(sc, f, s, r, &cf);
+		free(cf.text);
+		expr_free(cf.obj);
+	}
 	expr_free(recv);
 }
 
@@ -374,5 +421,6 @@ void findings_build(struct scan *sc)
 	for (i = 0; i < sc->nfiles; i++)
 		for (s = sc->files[i]->sites; s; s = s->next)
 			site_findings(sc, sc->files[i], s);
-	qsort(sc->findings, sc->nfindings, sizeof(*sc->findings), cmp_finding);
+	if (sc->nfindings)	/* qsort wants an array, even of nothing */
+		qsort(sc->findings, sc->nfindings, sizeof(*sc->findings), cmp_finding);
 }

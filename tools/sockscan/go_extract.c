@@ -20,19 +20,28 @@
 static struct expr *go_expr(struct xctx *x, TSNode n);
 static void go_walk(struct xctx *x, TSNode n);
 
-/* Decode a Go interpreted or raw string literal. */
+/*
+ * Decode a Go interpreted or raw string literal. The literal may hold NUL
+ * bytes (`"\0"` is a syntax error, a raw NUL byte is not): the buffer is
+ * sized by the literal, and the value ends at its first NUL as any C
+ * string does.
+ */
 static struct expr *go_string(TSNode n, const char *src)
 {
-	uint32_t a = ts_node_start_byte(n) + 1, b = ts_node_end_byte(n) - 1;
 	struct expr *e;
+	uint32_t a, b, i;
 	char *o;
-	uint32_t i;
 
-	if (b < a)
+	ts_span(n, &a, &b);
+	/* a MISSING or cut literal may lack its quotes */
+	if (b - a < 2)
 		return expr_str("");
+	a++;
+	b--;
 	if (ts_is(n, "raw_string_literal"))
 		return expr_strn(src + a, b - a);
-	e = expr_strn(src + a, b - a);
+	e = expr_new(EX_STR, NULL);
+	e->s = xmalloc(b - a + 1);
 	/* Only the escapes an address may hold; the rest keep their letter. */
 	for (o = e->s, i = a; i < b; i++) {
 		if (src[i] == '\\' && i + 1 < b) {
@@ -271,12 +280,12 @@ static int keyed_pair(TSNode elem, TSNode *key, TSNode *val)
 {
 	if (!ts_is(elem, "keyed_element"))
 		return 0;
-	*key = ts_node_named_child(elem, 0);
-	*val = ts_node_named_child(elem, 1);
+	*key = ts_child(elem, 0);
+	*val = ts_child(elem, 1);
 	if (ts_is(*key, "literal_element"))
-		*key = ts_node_named_child(*key, 0);
+		*key = ts_child(*key, 0);
 	if (ts_is(*val, "literal_element"))
-		*val = ts_node_named_child(*val, 0);
+		*val = ts_child(*val, 0);
 	return 1;
 }
 
@@ -398,7 +407,7 @@ static struct expr *go_expr(struct xctx *x, TSNode n)
 
 static struct expr *go_expr_node(struct xctx *x, TSNode n)
 {
-	const char *t = ts_node_type(n);
+	const char *t = ts_type(n);
 
 	if (!strcmp(t, "interpreted_string_literal") || !strcmp(t, "raw_string_literal"))
 		return go_string(n, x->src);
@@ -407,7 +416,7 @@ static struct expr *go_expr_node(struct xctx *x, TSNode n)
 	if (!strcmp(t, "identifier"))
 		return go_ident_expr(x, n);
 	if (!strcmp(t, "parenthesized_expression"))
-		return go_expr(x, ts_node_named_child(n, 0));
+		return go_expr(x, ts_child(n, 0));
 	if (!strcmp(t, "unary_expression")) {
 		TSNode op = ts_field(n, "operator");
 
@@ -570,11 +579,11 @@ static void go_walk_children(struct xctx *x, TSNode n)
 
 static void go_return(struct xctx *x, TSNode n)
 {
-	TSNode list = ts_node_named_child(n, 0);
+	TSNode list = ts_child(n, 0);
 
 	go_walk_children(x, n);
 	if (ts_is(list, "expression_list"))
-		list = ts_node_named_child(list, 0);
+		list = ts_child(list, 0);
 	if (!ts_node_is_null(list))
 		xctx_return(x, go_expr(x, list));
 }
@@ -582,8 +591,10 @@ static void go_return(struct xctx *x, TSNode n)
 /* Walk statements and expressions in source order, keeping locals current. */
 static void go_walk(struct xctx *x, TSNode n)
 {
-	const char *t = ts_node_type(n);
+	const char *t = ts_type(n);
 
+	if (ts_node_is_null(n))
+		return;
 	if (!strcmp(t, "short_var_declaration") || !strcmp(t, "assignment_statement")) {
 		go_walk(x, ts_field(n, "right"));
 		if (strcmp(t, "assignment_statement") ||
@@ -603,7 +614,7 @@ static void go_walk(struct xctx *x, TSNode n)
 	}
 	if (!strcmp(t, "call_expression"))
 		go_call_site(x, n);
-	if (!strcmp(t, "block") && ts_is(ts_node_parent(n), "if_statement")) {
+	if (!strcmp(t, "block") && ts_is(ts_parent(n), "if_statement")) {
 		x->cond_depth++;
 		go_walk_children(x, n);
 		x->cond_depth--;
@@ -682,7 +693,7 @@ static void go_struct_fields(struct xctx *x, TSNode decl)
 	size_t ns = ts_named_children(decl, &specs), i;
 
 	for (i = 0; i < ns; i++) {
-		TSNode list = ts_node_named_child(ts_field(specs[i], "type"), 0), *fields;
+		TSNode list = ts_child(ts_field(specs[i], "type"), 0), *fields;
 		size_t nf, k;
 
 		if (!ts_is(ts_field(specs[i], "type"), "struct_type"))
@@ -694,7 +705,7 @@ static void go_struct_fields(struct xctx *x, TSNode decl)
 			char *name, *key;
 
 			if (ts_is(type, "pointer_type"))
-				type = ts_node_named_child(type, 0);
+				type = ts_child(type, 0);
 			c = go_composite_type(x, type);
 			if (!c || !c->makes || ts_node_is_null(ts_field(fields[k], "name")))
 				continue;
@@ -718,7 +729,7 @@ void go_extract(struct srcfile *f, const char *src, TSNode root)
 	size_t n = ts_named_children(root, &decls), i;
 
 	for (i = 0; i < n; i++) {
-		const char *t = ts_node_type(decls[i]);
+		const char *t = ts_type(decls[i]);
 
 		if (!strcmp(t, "function_declaration"))
 			go_function(&x, decls[i], 1);

@@ -15,6 +15,8 @@
  * at a fraction of the cost of a full parse.
  */
 size_t go_header_len(const char *src, size_t len);
+/* Does the line at @p (before @end) start a func, type, var or const declaration? */
+int go_starts_decl(const char *p, const char *end);
 /* Package name and imports (with their watched family) of @root. */
 void go_read_header(struct srcfile *f, const char *src, TSNode root);
 void go_read_imports(struct srcfile *f, const char *src, TSNode decl);

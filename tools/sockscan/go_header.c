@@ -8,7 +8,7 @@
 #include "tsutil.h"
 #include "util.h"
 
-static int starts_decl(const char *p, const char *end)
+int go_starts_decl(const char *p, const char *end)
 {
 	static const char *const words[] = { "func", "type", "var", "const" };
 	size_t i, n;
@@ -27,7 +27,7 @@ size_t go_header_len(const char *src, size_t len)
 	const char *p = src, *end = src + len;
 
 	while (p < end) {
-		if (starts_decl(p, end))
+		if (go_starts_decl(p, end))
 			return p - src;
 		p = memchr(p, '\n', end - p);
 		if (!p)
@@ -105,7 +105,7 @@ void go_read_header(struct srcfile *f, const char *src, TSNode root)
 	for (i = 0; i < n; i++) {
 		if (ts_is(decls[i], "package_clause")) {
 			free(f->pkgname);
-			f->pkgname = ts_text(ts_node_named_child(decls[i], 0), src);
+			f->pkgname = ts_text(ts_child(decls[i], 0), src);
 		} else if (ts_is(decls[i], "import_declaration")) {
 			go_read_imports(f, src, decls[i]);
 		}

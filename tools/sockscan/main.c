@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "pkgs.h"
 #include "pool.h"
+#include "scan.h"
 #include "util.h"
 #include "walk.h"
 
@@ -130,14 +131,21 @@ static void warn_unparsed(struct scan *sc)
 
 	for (i = 0; i < sc->nfiles; i++) {
 		const struct srcfile *f = sc->files[i];
+		char *name;
 
+		if (!f->error)
+			continue;
+		name = str_escape(f->unreadable ? f->fullpath : f->path, 1);
 		if (f->unreadable) {
-			fprintf(stderr, "sockscan: %s: %s\n", f->fullpath, f->error);
+			fprintf(stderr, "sockscan: %s: %s\n", name, f->error);
 			sc->read_errors++;
-		} else if (f->error) {
+		} else if (f->binary) {
+			fprintf(stderr, "sockscan: warning: %s: %s\n", name, f->error);
+		} else {
 			fprintf(stderr, "sockscan: warning: %s:%d: %s (findings kept from the valid parts)\n",
-				f->path, f->error_line, f->error);
+				name, f->error_line, f->error);
 		}
+		free(name);
 	}
 }
 
@@ -180,6 +188,7 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	FILE *out;
 	size_t i;
+	int rc;
 
 	sc.opt.jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	argp_parse(&argp, argc, argv, 0, NULL, &sc.opt);
@@ -204,8 +213,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sc.seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	warn_unparsed(&sc);
-	if (write_report(&sc, out))
-		return 2;
 	/* the report is complete for what could be read; say that some was not */
-	return sc.read_errors ? 1 : 0;
+	rc = write_report(&sc, out) ? 2 : sc.read_errors ? 1 : 0;
+	scan_free(&sc);
+	return rc;
 }

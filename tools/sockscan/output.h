@@ -13,6 +13,8 @@
 
 #define SOCKSCAN_VERSION "1.0.0"
 
+/* @s as a JSON string with bad UTF-8 escaped (see str_escape), or null. */
+json_t *json_text(const char *s);
 /* One finding as a JSON object (new reference). */
 json_t *finding_json(const struct finding *fd);
 const char *lang_name(enum lang l);

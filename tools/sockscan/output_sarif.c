@@ -21,8 +21,8 @@ static json_t *location(const char *uri, int line, int col)
 
 	if (col > 0)
 		json_object_set_new(region, "startColumn", json_integer(col));
-	return json_pack("[{s:{s:{s:s}, s:o}}]", "physicalLocation",
-			 "artifactLocation", "uri", uri, "region", region);
+	return json_pack("[{s:{s:{s:o}, s:o}}]", "physicalLocation",
+			 "artifactLocation", "uri", json_text(uri), "region", region);
 }
 
 static json_t *finding_result(const struct finding *fd)
@@ -41,9 +41,9 @@ static json_t *finding_result(const struct finding *fd)
 		     fd->protocol && !strcmp(fd->protocol, "unix") ? "" : port,
 		     fd->api, resolution_name(fd->how)) < 0)
 		return NULL;
-	r = json_pack("{s:s, s:s, s:{s:s}, s:o, s:o}",
+	r = json_pack("{s:s, s:s, s:{s:o}, s:o, s:o}",
 		      "ruleId", fd->dir == DIR_INGRESS ? "socket-ingress" : "socket-egress",
-		      "level", "note", "message", "text", msg,
+		      "level", "note", "message", "text", json_text(msg),
 		      "locations", location(fd->file->path, fd->line, fd->col),
 		      "properties", finding_json(fd));
 	free(msg);

@@ -22,7 +22,8 @@ static char *read_source(struct srcfile *f, size_t *len)
 	size_t done = 0;
 	int fd;
 
-	fd = open(f->fullpath, O_RDONLY | O_CLOEXEC);
+	/* non-blocking: a FIFO swapped in after the walk must not hang the scan */
+	fd = open(f->fullpath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		goto fail;
 	if (!S_ISREG(st.st_mode)) {
@@ -56,33 +57,120 @@ fail:
 	return NULL;
 }
 
+/*
+ * Is this not source text? A NUL byte in the first 8 KiB (as git and grep
+ * decide), or more than one byte in eight there not UTF-8 text. Parsing
+ * such a file finds nothing and costs tree-sitter's error recovery far
+ * more than linear time.
+ */
+#define BINARY_PROBE 8192
+
+static int looks_binary(const char *src, size_t len)
+{
+	size_t n = len < BINARY_PROBE ? len : BINARY_PROBE, bad;
+	char *probe;
+
+	if (memchr(src, '\0', n))
+		return 1;
+	probe = xstrndup(src, n);
+	bad = utf8_bad_bytes(probe);	/* a character cut at the end counts too */
+	free(probe);
+	return bad > 3 && bad * 8 > n;
+}
+
 /* Note the first syntax error of @root in @f. */
 static void note_syntax_error(struct srcfile *f, TSNode root)
 {
-	TSNode err = ts_first_error(root);
+	TSNode err;
 
+	if (f->error)
+		return;		/* an earlier part's error comes first */
+	err = ts_first_error(root);
 	if (ts_node_is_null(err))
 		return;
-	free(f->error);
 	if (ts_node_is_missing(err))
 		f->error = xasprintf("syntax error: missing %s", ts_node_type(err));
 	else
 		f->error = xstrdup("syntax error");
-	f->error_line = ts_node_start_point(err).row + 1;
+	f->error_line = f->line_base + ts_node_start_point(err).row + 1;
 }
 
-static void extract_tree(struct srcfile *f, const char *src, TSTree *tree)
-{
-	TSNode root = ts_tree_root_node(tree);
+/*
+ * A syntax tree takes some 65 times the bytes of its source: a huge file
+ * (generated code) is parsed in parts of about this size, cut where a
+ * line starts a top-level declaration, so that memory stays bounded
+ * whatever the file's size. Top-level names and imports live in the file,
+ * not in the tree, so each part sees those of the parts before it.
+ */
+#define PART_BYTES (1 << 20)
 
-	note_syntax_error(f, root);
-	if (f->lang == LANG_GO) {
-		if (!f->imports && !f->pkgname)
-			go_read_header(f, src, root);
-		go_extract(f, src, root);
-	} else {
-		py_extract(f, src, root);
+static int starts_top_level(enum lang lang, const char *p, const char *end)
+{
+	static const char *const py[] = { "def ", "class ", "async def ", "@" };
+	size_t i, n;
+
+	if (lang == LANG_GO)
+		return go_starts_decl(p, end);
+	for (i = 0; i < sizeof(py) / sizeof(py[0]); i++) {
+		n = strlen(py[i]);
+		if ((size_t)(end - p) > n && !memcmp(p, py[i], n))
+			return 1;
 	}
+	return 0;
+}
+
+/* End of the part that starts at @from: the first cut past PART_BYTES. */
+static size_t part_end(enum lang lang, const char *src, size_t len, size_t from)
+{
+	const char *p, *end = src + len;
+
+	if (len - from < 2 * PART_BYTES)
+		return len;
+	for (p = src + from + PART_BYTES; (p = memchr(p, '\n', end - p)); )
+		if (starts_top_level(lang, ++p, end))
+			return p - src;
+	return len;
+}
+
+static size_t count_lines(const char *p, size_t n)
+{
+	const char *end = p + n;
+	size_t lines = 0;
+
+	while ((p = memchr(p, '\n', end - p))) {
+		lines++;
+		p++;
+	}
+	return lines;
+}
+
+void parse_buffer(struct srcfile *f, const char *src, size_t len)
+{
+	size_t from = 0, to;
+
+	f->line_base = 0;
+	do {
+		TSTree *tree;
+		TSNode root;
+
+		to = part_end(f->lang, src, len, from);
+		tree = ts_parse(f->lang, src + from, to - from);
+		root = ts_tree_root_node(tree);
+		note_syntax_error(f, root);
+		if (f->lang == LANG_GO) {
+			if (!f->imports && !f->pkgname)
+				go_read_header(f, src + from, root);
+			go_extract(f, src + from, root);
+		} else {
+			py_extract(f, src + from, root);
+		}
+		ts_tree_delete(tree);
+		f->line_base += count_lines(src + from, to - from);
+		from = to;
+	} while (from < len);
+	if (f->lang == LANG_PY)
+		py_prune_sites(f);
+	f->line_base = 0;
 	f->parsed = 1;
 }
 
@@ -111,6 +199,13 @@ void parse_first(struct scan *sc, struct srcfile *f)
 
 	if (!src)
 		return;
+	if (looks_binary(src, len)) {
+		free(f->error);
+		f->error = xstrdup("binary file, skipped");
+		f->binary = 1;
+		free(src);
+		return;
+	}
 	if (f->lang == LANG_GO && !sc->opt.full_parse)
 		tree = parse_go_header(f, src, len);
 	if (tree) {
@@ -118,9 +213,7 @@ void parse_first(struct scan *sc, struct srcfile *f)
 		if (!f->watched)
 			goto out;
 	}
-	tree = ts_parse(f->lang, src, len);
-	extract_tree(f, src, tree);
-	ts_tree_delete(tree);
+	parse_buffer(f, src, len);
 out:
 	free(src);
 }
@@ -129,12 +222,9 @@ void parse_full(struct scan *sc, struct srcfile *f)
 {
 	size_t len;
 	char *src = read_source(f, &len);
-	TSTree *tree;
 
 	if (!src)
 		return;
-	tree = ts_parse(f->lang, src, len);
-	extract_tree(f, src, tree);
-	ts_tree_delete(tree);
+	parse_buffer(f, src, len);
 	free(src);
 }

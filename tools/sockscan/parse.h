@@ -12,5 +12,10 @@
 
 void parse_first(struct scan *sc, struct srcfile *f);
 void parse_full(struct scan *sc, struct srcfile *f);
+/*
+ * Parse @len bytes of @src as the text of @f and extract it (in parts, if
+ * large). Any bytes at all: the fuzzing harnesses call this directly.
+ */
+void parse_buffer(struct srcfile *f, const char *src, size_t len);
 
 #endif

@@ -42,8 +42,13 @@ static char *pkg_path(struct scan *sc, struct srcfile *f, const char *dir,
 	char *p, *s;
 
 	if (f->lang == LANG_PY) {
+		size_t n = strlen(f->path) - 3;
+
 		*mod = NULL;
-		p = xstrndup(f->path, strlen(f->path) - 3);
+		/* a package's names are those of its __init__.py */
+		if (str_has_suffix(f->path, "/__init__.py"))
+			n -= strlen("/__init__");
+		p = xstrndup(f->path, n);
 		for (s = p; *s; s++)
 			if (*s == '/')
 				*s = '.';
@@ -114,14 +119,28 @@ struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 
 	if (!ctx || ctx->lang == LANG_GO || !*ctx->dir)
 		return find(sc, path);
-	/* Python: a sibling module first (same directory) */
+	/*
+	 * Python: the import root (sys.path) is not known, so try the
+	 * directory of @ctx and each one above it, nearest first: a sibling
+	 * module, then one of a package the tree holds deeper than its root.
+	 */
 	rel = xasprintf("%s.%s", ctx->dir, path);
 	for (char *s = rel; *s; s++)
 		if (*s == '/')
 			*s = '.';
-	p = find(sc, rel);
+	for (char *end = rel + strlen(ctx->dir); ; end--) {
+		char *try;
+
+		if (end > rel && *end != '.')
+			continue;
+		try = end == rel ? xstrdup(path) : xasprintf("%.*s.%s", (int)(end - rel), rel, path);
+		p = find(sc, try);
+		free(try);
+		if (p || end == rel)
+			break;
+	}
 	free(rel);
-	return p ? p : find(sc, path);
+	return p;
 }
 
 void pkg_load(struct scan *sc, struct pkg *p)
@@ -134,7 +153,7 @@ void pkg_load(struct scan *sc, struct pkg *p)
 	for (i = 0; i < p->nfiles; i++) {
 		struct srcfile *f = p->files[i];
 
-		if (!f->parsed && !f->unreadable)
+		if (!f->parsed && !f->unreadable && !f->binary)
 			parse_full(sc, f);
 		symtab_merge(&p->syms, &f->syms);
 		symtab_merge(&p->funcs, &f->funcs);
@@ -146,7 +165,7 @@ static void parse_one(size_t i, void *arg)
 	struct scan *sc = arg;
 	struct srcfile *f = sc->files[i];
 
-	if (f->pkg->has_sites && !f->parsed && !f->unreadable)
+	if (f->pkg->has_sites && !f->parsed && !f->unreadable && !f->binary)
 		parse_full(sc, f);
 }
 

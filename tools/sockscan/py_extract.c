@@ -49,11 +49,38 @@ static char *dotted(struct xctx *x, TSNode n)
 	return t;
 }
 
+/*
+ * The module a relative import names: `from . import x` in a/b/c.py is
+ * a.b; `from .. import x` is a; `from .m import x` is a.b.m. Names are
+ * looked up from the importing file's directory up (pkg_lookup), so the
+ * path is relative to the scanned root like every module path.
+ */
+static char *relative_module(struct xctx *x, TSNode n)
+{
+	char *t = ts_text(n, x->src), *dir = xstrdup(x->f->path), *p, *m;
+	size_t dots = strspn(t, ".");
+
+	for (p = strrchr(dir, '/'), *(p ? p : dir) = '\0'; --dots > 0 && *dir;) {
+		p = strrchr(dir, '/');
+		*(p ? p : dir) = '\0';
+	}
+	for (p = dir; *p; p++)
+		if (*p == '/')
+			*p = '.';
+	p = t + strspn(t, ".");
+	m = !*dir ? xstrdup(p) : *p ? xasprintf("%s.%s", dir, p) : xstrdup(dir);
+	free(t);
+	free(dir);
+	return m;
+}
+
 /* import a.b [as c] / from a.b import c [as d] */
 static void py_import(struct xctx *x, TSNode n)
 {
 	int from = ts_is(n, "import_from_statement");
-	char *module = from ? dotted(x, ts_field(n, "module_name")) : NULL;
+	TSNode mod = ts_field(n, "module_name");
+	char *module = !from ? NULL : ts_is(mod, "relative_import") ? relative_module(x, mod) :
+		       dotted(x, mod);
 	TSNode *kids;
 	size_t count = ts_named_children(n, &kids), i;
 
@@ -87,41 +114,54 @@ static void py_import(struct xctx *x, TSNode n)
 	free(module);
 }
 
+/* No module path is longer: a longer chain is not a qualified name. */
+#define MAX_DOTTED 32
+
 /*
  * The qualified name an identifier or attribute chain stands for through
- * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL.
+ * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL. Iterative:
+ * generated code chains attributes thousands deep.
  */
 static char *py_qualified(struct xctx *x, TSNode n)
 {
-	if (ts_is(n, "identifier")) {
-		char *name = ts_text(n, x->src);
-		int i;
+	TSNode chain[MAX_DOTTED];
+	char *name, *q = NULL;
+	int depth = 0, i;
 
-		if (x->in_func && symtab_find(&x->locals, name)) {
-			free(name);
-			return NULL;
-		}
-		for (i = x->f->nimports - 1; i >= 0; i--) {
-			if (!strcmp(x->f->imports[i].alias, name)) {
-				free(name);
-				return xstrdup(x->f->imports[i].path);
-			}
-		}
+	/* self._open = urllib.request.urlopen: an alias held by the object */
+	if (ts_is(n, "attribute") && ts_text_eq(ts_field(n, "object"), x->src, "self")) {
+		name = ts_text(n, x->src);
+		for (i = x->f->nimports - 1; i >= 0 && !q; i--)
+			if (!strcmp(x->f->imports[i].alias, name))
+				q = xstrdup(x->f->imports[i].path);
 		free(name);
-		return NULL;
+		if (q)
+			return q;
 	}
-	if (ts_is(n, "attribute")) {
-		char *base = py_qualified(x, ts_field(n, "object")), *attr, *q;
-
-		if (!base)
+	while (ts_is(n, "attribute")) {
+		if (depth == MAX_DOTTED)
 			return NULL;
-		attr = ts_text(ts_field(n, "attribute"), x->src);
-		q = xasprintf("%s.%s", base, attr);
-		free(base);
-		free(attr);
-		return q;
+		chain[depth++] = n;
+		n = ts_field(n, "object");
 	}
-	return NULL;
+	if (!ts_is(n, "identifier"))
+		return NULL;
+	name = ts_text(n, x->src);
+	if (!(x->in_func && symtab_find(&x->locals, name))) {
+		for (i = x->f->nimports - 1; i >= 0 && !q; i--)
+			if (!strcmp(x->f->imports[i].alias, name))
+				q = xstrdup(x->f->imports[i].path);
+	}
+	free(name);
+	while (q && depth-- > 0) {
+		char *attr = ts_text(ts_field(chain[depth], "attribute"), x->src);
+		char *longer = xasprintf("%s.%s", q, attr);
+
+		free(attr);
+		free(q);
+		q = longer;
+	}
+	return q;
 }
 
 /* socket.AF_UNIX, socket.SOCK_DGRAM...: the transport they select. */
@@ -155,19 +195,31 @@ static struct expr *py_qualified_expr(const char *q)
 	return e;
 }
 
+/*
+ * Strings are joined into a chain of EX_CONCAT, as deep as they have
+ * parts; an address has a handful. Past this many, the value is unknown
+ * (and the chain stays shallow enough to copy and free recursively).
+ */
+#define MAX_STRING_PARTS 64
+
 static struct expr *py_string(struct xctx *x, TSNode n)
 {
 	TSNode *kids;
 	size_t count = ts_named_children(n, &kids), i;
 	struct expr *e = NULL;
 
+	if (count > MAX_STRING_PARTS) {
+		free(kids);
+		return dyn_of(x, n);
+	}
 	for (i = 0; i < count; i++) {
 		struct expr *part;
-		uint32_t a = ts_node_start_byte(kids[i]), b = ts_node_end_byte(kids[i]);
+		uint32_t a, b;
 
+		ts_span(kids[i], &a, &b);
 		if (ts_is(kids[i], "string_content"))
 			part = expr_strn(x->src + a, b - a);
-		else if (ts_is(kids[i], "escape_sequence"))
+		else if (ts_is(kids[i], "escape_sequence") && b > a)
 			part = expr_strn(x->src + a + 1, b - a - 1);
 		else if (ts_is(kids[i], "interpolation"))
 			part = py_expr(x, ts_field(kids[i], "expression"));
@@ -232,6 +284,34 @@ static struct expr *py_socket_obj(struct xctx *x, TSNode call)
 	return expr_obj("socket.socket", NULL, net);
 }
 
+/* A default of rule @r as a value: @s, as certain as the rule says. */
+static struct expr *rule_default(const struct rule *r, const char *s)
+{
+	struct expr *e = expr_new(EX_DEFAULT, NULL);
+
+	e->n = r->default_how;
+	expr_add(e, expr_str(s));
+	return e;
+}
+
+/*
+ * The address an object built from a host and a port carries
+ * (pika.ConnectionParameters(host, port)), defaults in place.
+ */
+static struct expr *py_host_port(struct xctx *x, TSNode call, const struct rule *r)
+{
+	struct expr *host = py_arg(x, call, r->addr_arg, r->addr_kw);
+	struct expr *port = py_arg(x, call, r->port_arg, r->port_kw);
+
+	if (!host)
+		host = r->default_addr ? rule_default(r, r->default_addr) : expr_str("");
+	if (!port && r->default_port)
+		port = rule_default(r, r->default_port);
+	if (!port)
+		return host;
+	return expr_pair(EX_JOIN, host, port);
+}
+
 /* Value of a call of a qualified name @q: env lookups and constructors. */
 static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 {
@@ -253,6 +333,8 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 	free(fam);
 	if (r && r->makes && !strcmp(r->makes, "socket.socket"))
 		return py_socket_obj(x, n);
+	if (r && r->makes && r->from == FROM_HOST_PORT)
+		return expr_obj(r->makes, py_host_port(x, n, r), NULL);
 	if (r && r->makes)
 		return expr_obj(r->makes, py_arg(x, n, r->addr_arg, r->addr_kw), NULL);
 	if (r)
@@ -321,6 +403,10 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	}
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
 		return py_format_method(x, n, ts_field(fn, "object"));
+	/* args = parser.parse_args(): args.port is the option's default */
+	if (ts_is(fn, "attribute") && (ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_args") ||
+				       ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_known_args")))
+		return expr_obj("argparse.Namespace", NULL, NULL);
 	return dyn_of(x, n);
 }
 
@@ -404,6 +490,78 @@ static struct expr *py_tuple(struct xctx *x, TSNode n)
 
 static struct expr *py_expr_node(struct xctx *x, TSNode n);
 
+/* Names a command-line parser's result is commonly kept in. */
+static int is_args_name(const char *name)
+{
+	static const char *const names[] = { "args", "opts", "options", "arguments",
+					     "cli_args", "parsed_args", "ns", "cfg" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * a.b: through an import (module attribute), self.b (a module-level name
+ * shared by the class's methods, see py_self_assign), or args.port, the
+ * default of an argparse option of this file ("argparse:port").
+ */
+static struct expr *py_attribute(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(n, "object");
+	char *q = py_qualified(x, n), *name, *attr;
+	struct expr *e = NULL, *v;
+
+	if (q) {
+		e = py_qualified_expr(q);
+		free(q);
+		return e;
+	}
+	if (!ts_is(obj, "identifier"))
+		return dyn_of(x, n);
+	name = ts_text(obj, x->src);
+	attr = ts_text(ts_field(n, "attribute"), x->src);
+	v = xctx_local(x, name);
+	if (!strcmp(name, "self")) {
+		q = xasprintf("self.%s", attr);
+		e = expr_new(EX_IDENT, q);
+	} else if ((v && v->kind == EX_OBJ && !strcmp(v->s, "argparse.Namespace")) ||
+		   is_args_name(name)) {
+		q = xasprintf("argparse:%s", attr);
+		if (symtab_find(&x->f->syms, q))
+			e = expr_new(EX_IDENT, q);
+	}
+	expr_free(v);
+	free(q);
+	free(name);
+	free(attr);
+	return e ? e : dyn_of(x, n);
+}
+
+/*
+ * A if cond else B: sys.argv[1] if len(sys.argv) > 1 else 8080 is the
+ * argument with 8080 as its default, as is an environment variable with
+ * B as its fallback. Anything else is unknown.
+ */
+static struct expr *py_conditional(struct xctx *x, TSNode n)
+{
+	TSNode a = ts_child(n, 0), b = ts_child(n, 2);
+	struct expr *e = py_expr(x, a);
+
+	int slot = e && e->kind == EX_ENV ? 1 : 0;	/* where the fallback goes */
+
+	if (e && (e->kind == EX_FLAG || e->kind == EX_ENV) && !expr_arg(e, slot)) {
+		while (e->nargs <= slot)
+			expr_add(e, NULL);
+		e->a[slot] = py_expr(x, b);
+		return e;
+	}
+	expr_free(e);
+	return dyn_of(x, n);
+}
+
 /* Reduce an expression node to the language of expr.h; None is NULL. */
 static struct expr *py_expr(struct xctx *x, TSNode n)
 {
@@ -412,7 +570,7 @@ static struct expr *py_expr(struct xctx *x, TSNode n)
 
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
 {
-	const char *t = ts_node_type(n);
+	const char *t = ts_type(n);
 
 	if (!strcmp(t, "none"))
 		return NULL;
@@ -421,8 +579,13 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 	if (!strcmp(t, "concatenated_string")) {
 		TSNode *kids;
 		size_t count = ts_named_children(n, &kids), i;
-		struct expr *e = py_string(x, kids[0]);
+		struct expr *e;
 
+		if (!count || count > MAX_STRING_PARTS) {
+			free(kids);
+			return dyn_of(x, n);
+		}
+		e = py_string(x, kids[0]);
 		for (i = 1; i < count; i++)
 			e = expr_pair(EX_CONCAT, e, py_string(x, kids[i]));
 		free(kids);
@@ -432,17 +595,20 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return xctx_int_literal(x, n);
 	if (!strcmp(t, "identifier"))
 		return py_ident(x, n);
-	if (!strcmp(t, "attribute")) {
-		char *q = py_qualified(x, n);
-		struct expr *e = q ? py_qualified_expr(q) : dyn_of(x, n);
-
-		free(q);
-		return e;
-	}
+	if (!strcmp(t, "attribute"))
+		return py_attribute(x, n);
+	if (!strcmp(t, "conditional_expression"))
+		return py_conditional(x, n);
 	if (!strcmp(t, "subscript")) {
 		char *q = py_qualified(x, ts_field(n, "value"));
 		struct expr *e;
 
+		if (q && !strcmp(q, "sys.argv")) {
+			free(q);
+			e = expr_new(EX_FLAG, NULL);
+			e->s = ts_text_short(n, x->src, 40);
+			return e;
+		}
 		if (!q || strcmp(q, "os.environ")) {
 			free(q);
 			return dyn_of(x, n);
@@ -453,7 +619,7 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return e;
 	}
 	if (!strcmp(t, "parenthesized_expression"))
-		return py_expr(x, ts_node_named_child(n, 0));
+		return py_expr(x, ts_child(n, 0));
 	if (!strcmp(t, "call"))
 		return py_call_expr(x, n);
 	if (!strcmp(t, "binary_operator"))
@@ -471,6 +637,50 @@ static int is_self_attr(struct xctx *x, TSNode n)
 	return ts_is(n, "attribute") && ts_text_eq(ts_field(n, "object"), x->src, "self");
 }
 
+/*
+ * parser.add_argument("--listen-port", default=9400): the option's
+ * default, kept as the module-level name "argparse:listen_port" that
+ * args.listen_port reads (py_attribute).
+ */
+static void py_add_argument(struct xctx *x, TSNode call)
+{
+	TSNode dest = py_arg_node(call, -1, "dest", x->src), opt = { 0 }, *args;
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+	struct expr *name, *e;
+	int have_long = 0;
+	char *key, *p;
+
+	/* the first long option names the attribute, else the first name */
+	for (i = 0; i < count && ts_node_is_null(dest) && ts_is(args[i], "string"); i++) {
+		name = py_expr(x, args[i]);
+		if (name && name->kind == EX_STR && !have_long &&
+		    (ts_node_is_null(opt) || str_has_prefix(name->s, "--"))) {
+			opt = args[i];
+			have_long = str_has_prefix(name->s, "--");
+		}
+		expr_free(name);
+	}
+	free(args);
+	name = py_expr(x, ts_node_is_null(dest) ? opt : dest);
+	if (!name || name->kind != EX_STR || !*name->s) {
+		expr_free(name);
+		return;
+	}
+	for (p = name->s; *p == '-'; p++)
+		;
+	key = xasprintf("argparse:%s", p);
+	for (p = key; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	e = expr_new(EX_FLAG, NULL);
+	e->s = xstrdup(name->s);
+	if (!ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
+		expr_add(e, py_arg(x, call, -1, "default"));
+	symtab_set(&x->f->syms, key, e);
+	free(key);
+	expr_free(name);
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -486,7 +696,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 		r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
 	}
-	if (!q && ts_is(fn, "attribute")) {
+	if (!q && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
+		py_add_argument(x, n);
+	/* app.run() with app imported from another module: q is no rule */
+	if (!r && ts_is(fn, "attribute")) {
 		method = ts_text(ts_field(fn, "attribute"), x->src);
 		if (!rule_is_method_name(py_rules, method)) {
 			free(method);
@@ -502,8 +715,13 @@ static void py_call_site(struct xctx *x, TSNode n)
 	if (method && is_self_attr(x, ts_field(fn, "object"))) {
 		s->recv = expr_new(EX_IDENT, NULL);
 		s->recv->s = ts_text(ts_field(fn, "object"), x->src);
+		s->recv_name = xstrdup(s->recv->s);
 	} else if (method) {
 		s->recv = py_expr(x, ts_field(fn, "object"));
+		if (ts_is(ts_field(fn, "object"), "identifier")) {
+			s->recv_name = ts_text(ts_field(fn, "object"), x->src);
+			s->scope = x->scope;
+		}
 	}
 	count = ts_named_children(ts_field(n, "arguments"), &args);
 	for (i = 0; i < count; i++) {
@@ -532,16 +750,83 @@ static void py_walk_children(struct xctx *x, TSNode n)
  */
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 {
-	struct expr *e = py_expr(x, right);
+	struct expr *e = py_expr(x, right), *old;
 	char *name;
 
-	if (!e || e->kind != EX_OBJ) {
+	name = ts_text(left, x->src);
+	old = symtab_get(&x->f->syms, name);
+	/* other values too (self.port = 8080), but never over an object */
+	if (e && !(old && old->kind == EX_OBJ && e->kind != EX_OBJ))
+		symtab_set(&x->f->syms, name, e);
+	else
 		expr_free(e);
-		return;
+	free(name);
+}
+
+/*
+ * Is @q (a qualified name) a function or class sockscan has a rule for?
+ * Then a name bound to it (fetch = urllib.request.urlopen, or a class
+ * deriving from it) is called as it would be.
+ */
+static int is_rule_name(const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	char *fam;
+	int found;
+
+	if (!dot)
+		return 0;
+	fam = xstrndup(q, dot - q);
+	found = rule_func(py_rules, fam, dot + 1) != NULL;
+	free(fam);
+	return found;
+}
+
+/* name = urllib.request.urlopen, self._open = urlopen: an alias of the function. */
+static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	char *q, *name;
+
+	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
+		return 0;
+	q = py_qualified(x, right);
+	if (!q || !is_rule_name(q)) {
+		free(q);
+		return 0;
 	}
 	name = ts_text(left, x->src);
-	symtab_set(&x->f->syms, name, e);
+	add_import(x->f, name, q);
 	free(name);
+	free(q);
+	return 1;
+}
+
+/*
+ * class S(socketserver.ThreadingMixIn, socketserver.TCPServer): S(...)
+ * opens what its first watched base opens, so S becomes an alias of that
+ * base. Then the body, where names are class constants (see py_assignment).
+ */
+static void py_class(struct xctx *x, TSNode n)
+{
+	TSNode *bases;
+	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
+
+	for (i = 0; i < count; i++) {
+		char *q = py_qualified(x, bases[i]), *name;
+
+		if (q && is_rule_name(q)) {
+			name = ts_text(ts_field(n, "name"), x->src);
+			add_import(x->f, name, q);
+			free(name);
+			free(q);
+			break;
+		}
+		free(q);
+	}
+	free(bases);
+	x->in_class++;
+	py_walk(x, ts_field(n, "body"));
+	x->in_class--;
 }
 
 static void py_assignment(struct xctx *x, TSNode n)
@@ -552,6 +837,8 @@ static void py_assignment(struct xctx *x, TSNode n)
 	py_walk(x, right);
 	if (ts_node_is_null(right))
 		return;
+	if ((ts_is(left, "identifier") || is_self_attr(x, left)) && py_alias_assign(x, left, right))
+		return;
 	if (is_self_attr(x, left)) {
 		py_self_assign(x, left, right);
 		return;
@@ -559,6 +846,13 @@ static void py_assignment(struct xctx *x, TSNode n)
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
+	/* PORT = 9404 in a class body: also self.PORT for its methods */
+	if (x->in_class && !x->in_func) {
+		char *attr = xasprintf("self.%s", name);
+
+		symtab_set(&x->f->syms, attr, py_expr(x, right));
+		free(attr);
+	}
 	xctx_bind(x, name, py_expr(x, right), 1);
 	free(name);
 }
@@ -574,11 +868,11 @@ static void py_with_item(struct xctx *x, TSNode n)
 		return;
 	target = ts_field(value, "alias");
 	if (ts_is(target, "as_pattern_target"))
-		target = ts_node_named_child(target, 0);
+		target = ts_child(target, 0);
 	if (!ts_is(target, "identifier"))
 		return;
 	name = ts_text(target, x->src);
-	xctx_bind(x, name, py_expr(x, ts_node_named_child(value, 0)), 1);
+	xctx_bind(x, name, py_expr(x, ts_child(value, 0)), 1);
 	free(name);
 }
 
@@ -595,7 +889,7 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 		if (!ts_is(p, "identifier")) {
 			TSNode name = ts_field(p, "name");
 
-			p = ts_node_is_null(name) ? ts_node_named_child(p, 0) : name;
+			p = ts_node_is_null(name) ? ts_child(p, 0) : name;
 		}
 		if (!ts_is(p, "identifier"))
 			continue;
@@ -631,7 +925,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 
 static int is_if_block(TSNode n)
 {
-	TSNode p = ts_node_parent(n);
+	TSNode p = ts_parent(n);
 
 	return ts_is(n, "block") && (ts_is(p, "if_statement") ||
 				     ts_is(p, "elif_clause") || ts_is(p, "else_clause"));
@@ -639,8 +933,10 @@ static int is_if_block(TSNode n)
 
 static void py_walk(struct xctx *x, TSNode n)
 {
-	const char *t = ts_node_type(n);
+	const char *t = ts_type(n);
 
+	if (ts_node_is_null(n))
+		return;
 	if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
 		py_import(x, n);
 		return;
@@ -654,11 +950,15 @@ static void py_walk(struct xctx *x, TSNode n)
 		return;
 	}
 	if (!strcmp(t, "function_definition")) {
-		py_function(x, n, !ts_is(ts_node_parent(ts_node_parent(n)), "class_definition"));
+		py_function(x, n, !ts_is(ts_parent(ts_parent(n)), "class_definition"));
+		return;
+	}
+	if (!strcmp(t, "class_definition") && !x->in_func) {
+		py_class(x, n);
 		return;
 	}
 	if (!strcmp(t, "return_statement")) {
-		TSNode v = ts_node_named_child(n, 0);
+		TSNode v = ts_child(n, 0);
 
 		py_walk_children(x, n);
 		if (!ts_node_is_null(v))
@@ -674,6 +974,62 @@ static void py_walk(struct xctx *x, TSNode n)
 		return;
 	}
 	py_walk_children(x, n);
+}
+
+/* "scope name method": the key of a method call in py_prune_sites. */
+static char *call_key(const struct site *s, const char *method)
+{
+	return xasprintf("%d %s %s", s->scope, s->recv_name, method);
+}
+
+static int site_is(const struct site *s, const char *method)
+{
+	return s->method && s->recv_name && !strcmp(s->method, method);
+}
+
+static int called(const struct symtab *calls, const struct site *s, const char *method)
+{
+	char *key = call_key(s, method);
+	int found = symtab_find(calls, key) != NULL;
+
+	free(key);
+	return found;
+}
+
+/*
+ * Calls that look like new sockets but are not: a client's bind() to a
+ * source address before connect(), and sendto() on a socket that was
+ * bound (a server replying to its peer). Checked once every site of the
+ * file is known; the receiver is matched by name within one function
+ * (or as self.attr across the class).
+ */
+void py_prune_sites(struct srcfile *f)
+{
+	struct symtab calls = { 0 };
+	struct site **pp, *s;
+
+	for (s = f->sites; s; s = s->next) {
+		if (site_is(s, "connect") || site_is(s, "connect_ex") || site_is(s, "bind")) {
+			char *key = call_key(s, site_is(s, "bind") ? "bind" : "connect");
+
+			symtab_set(&calls, key, NULL);
+			free(key);
+		}
+	}
+	for (pp = &f->sites; (s = *pp);) {
+		int bind = site_is(s, "bind");
+		int drop = (bind && called(&calls, s, "connect")) ||
+			   (site_is(s, "sendto") && called(&calls, s, "bind"));
+
+		if (!drop) {
+			pp = &s->next;
+			continue;
+		}
+		*pp = s->next;
+		site_free(s);
+	}
+	symtab_clear(&calls);
+	f->sites_tail = NULL;
 }
 
 void py_extract(struct srcfile *f, const char *src, TSNode root)

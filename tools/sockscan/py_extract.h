@@ -8,5 +8,7 @@
 #include "sockscan.h"
 
 void py_extract(struct srcfile *f, const char *src, TSNode root);
+/* Drop the sites that are no new socket; once the whole file is extracted. */
+void py_prune_sites(struct srcfile *f);
 
 #endif

@@ -24,6 +24,30 @@
 #define PY_HTTP(fam, type_key, prefix, fn, pos) \
 	{ fam, type_key, fn, prefix "." fn, OUT, ADDR_URL, FROM_ARG, pos, "url", .net_arg = -1, .proto = "tcp" }
 
+/*
+ * A client given host and port (positions @hpos and @ppos), with the
+ * protocol's port when none is given; no socket without a host
+ * (smtplib.SMTP() connects only when told where).
+ */
+#define PY_CLIENT(fam, cls, hpos, ppos, port, app_proto) \
+	{ fam, NULL, cls, fam "." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1 }
+
+/* A database client configured by keyword, with its default address. */
+#define PY_DB(fam, fn, hpos, ppos, port, app_proto) \
+	{ fam, NULL, fn, fam "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_addr = "localhost", .default_port = port, .default_how = RES_PROTOCOL_DEFAULT }
+
+/* gRPC: a server's ports, and channels to a target. */
+#define PY_GRPC_CHANNEL(fam, fn) \
+	{ fam, NULL, fn, fam "." fn, OUT, ADDR_GRPC, FROM_ARG, 0, "target", .net_arg = -1, .proto = "tcp", .app = "grpc" }
+#define PY_GRPC_PORT(fn) \
+	{ "grpc", "grpc.Server", fn, "grpc.Server." fn, IN, ADDR_GRPC, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp", .app = "grpc" }
+
+/* An asyncio event loop's method taking (factory, host, port). */
+#define PY_LOOP_HOST_PORT(fn, d, def_host) \
+	{ "asyncio", "asyncio.Loop", fn, "asyncio.loop." fn, d, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .default_addr = def_host, .default_how = RES_FRAMEWORK_DEFAULT }
+#define PY_LOOP_ADDR(fn, d, pos, kw, transport) \
+	{ "asyncio", "asyncio.Loop", fn, "asyncio.loop." fn, d, ADDR_HOSTPORT, FROM_ARG, pos, kw, .net_arg = -1, .proto = transport, .needs_addr = 1 }
+
 #define PY_HTTP_VERBS(fam, type_key, prefix) \
 	PY_HTTP(fam, type_key, prefix, "get", 0), PY_HTTP(fam, type_key, prefix, "post", 0), \
 	PY_HTTP(fam, type_key, prefix, "put", 0), PY_HTTP(fam, type_key, prefix, "patch", 0), \
@@ -51,12 +75,55 @@ const struct rule py_rules[] = {
 	PY_SERVER("socketserver", "UnixDatagramServer", "unix", NULL),
 	PY_SERVER("http.server", "HTTPServer", "tcp", "http"),
 	PY_SERVER("http.server", "ThreadingHTTPServer", "tcp", "http"),
+	PY_SERVER("xmlrpc.server", "SimpleXMLRPCServer", "tcp", "http"),
+	PY_SERVER("xmlrpc.server", "DocXMLRPCServer", "tcp", "http"),
+	PY_SERVER("wsgiref.simple_server", "WSGIServer", "tcp", "http"),
+	{ "wsgiref.simple_server", NULL, "make_server", "wsgiref.simple_server.make_server", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
+
+	/* stdlib clients: host, port, the protocol's port by default */
+	PY_CLIENT("smtplib", "SMTP", 0, 1, "25", "smtp"),
+	PY_CLIENT("smtplib", "SMTP_SSL", 0, 1, "465", "smtp"),
+	PY_CLIENT("smtplib", "LMTP", 0, 1, "2003", "smtp"),
+	PY_CLIENT("poplib", "POP3", 0, 1, "110", "pop3"),
+	PY_CLIENT("poplib", "POP3_SSL", 0, 1, "995", "pop3"),
+	PY_CLIENT("imaplib", "IMAP4", 0, 1, "143", "imap"),
+	PY_CLIENT("imaplib", "IMAP4_SSL", 0, 1, "993", "imap"),
+	PY_CLIENT("ftplib", "FTP", 0, -1, "21", "ftp"),
+	PY_CLIENT("ftplib", "FTP_TLS", 0, -1, "21", "ftp"),
+	PY_CLIENT("telnetlib", "Telnet", 0, 1, "23", "telnet"),
+	PY_CLIENT("nntplib", "NNTP", 0, 1, "119", "nntp"),
+	PY_CLIENT("http.client", "HTTPConnection", 0, 1, "80", "http"),
+	PY_CLIENT("http.client", "HTTPSConnection", 0, 1, "443", "https"),
+	PY_CLIENT("httplib", "HTTPConnection", 0, 1, "80", "http"),
+	PY_CLIENT("httplib", "HTTPSConnection", 0, 1, "443", "https"),
+	{ "xmlrpc.client", NULL, "ServerProxy", "xmlrpc.client.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
+	{ "xmlrpclib", NULL, "ServerProxy", "xmlrpclib.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
+
+	/* gRPC */
+	{ "grpc", NULL, "server", NULL, NONE, ADDR_GRPC, FROM_ARG, -1, .net_arg = -1, .makes = "grpc.Server" },
+	{ "grpc.aio", NULL, "server", NULL, NONE, ADDR_GRPC, FROM_ARG, -1, .net_arg = -1, .makes = "grpc.Server" },
+	PY_GRPC_PORT("add_insecure_port"),
+	PY_GRPC_PORT("add_secure_port"),
+	PY_GRPC_CHANNEL("grpc", "insecure_channel"),
+	PY_GRPC_CHANNEL("grpc", "secure_channel"),
+	PY_GRPC_CHANNEL("grpc.aio", "insecure_channel"),
+	PY_GRPC_CHANNEL("grpc.aio", "secure_channel"),
 
 	/* asyncio: host None means every interface */
 	{ "asyncio", NULL, "start_server", "asyncio.start_server", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .default_addr = "", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "asyncio", NULL, "open_connection", "asyncio.open_connection", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp" },
 	{ "asyncio", NULL, "start_unix_server", "asyncio.start_unix_server", IN, ADDR_HOSTPORT, FROM_ARG, 1, "path", .net_arg = -1, .proto = "unix" },
 	{ "asyncio", NULL, "open_unix_connection", "asyncio.open_unix_connection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "path", .net_arg = -1, .proto = "unix" },
+	{ "asyncio", NULL, "get_event_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
+	{ "asyncio", NULL, "get_running_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
+	{ "asyncio", NULL, "new_event_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
+	PY_LOOP_HOST_PORT("create_server", IN, ""),
+	PY_LOOP_HOST_PORT("create_connection", OUT, NULL),
+	/* one call, two sockets maybe: local_addr binds, remote_addr connects */
+	PY_LOOP_ADDR("create_datagram_endpoint", IN, 1, "local_addr", "udp"),
+	PY_LOOP_ADDR("create_datagram_endpoint", OUT, 2, "remote_addr", "udp"),
+	PY_LOOP_ADDR("create_unix_server", IN, 1, "path", "unix"),
+	PY_LOOP_ADDR("create_unix_connection", OUT, 1, "path", "unix"),
 
 	/* servers with documented defaults */
 	{ "uvicorn", NULL, "run", "uvicorn.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "8000", .default_how = RES_FRAMEWORK_DEFAULT },
@@ -80,9 +147,33 @@ const struct rule py_rules[] = {
 	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
-	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_ARG, 0, "host", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "mongodb://localhost:27017", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* host may be a URL, "host:port" or a name with the port beside it */
+	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "motor.motor_asyncio", NULL, "AsyncIOMotorClient", "motor.motor_asyncio.AsyncIOMotorClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* create_engine(URL): the dialect gives the protocol; sqlite opens no socket */
+	{ "sqlalchemy", NULL, "create_engine", "sqlalchemy.create_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	{ "sqlalchemy.ext.asyncio", NULL, "create_async_engine", "sqlalchemy.ext.asyncio.create_async_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	PY_DB("mysql.connector", "connect", -1, -1, "3306", "mysql"),
+	PY_DB("pymysql", "connect", 0, -1, "3306", "mysql"),
+	PY_DB("MySQLdb", "connect", 0, -1, "3306", "mysql"),
+	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver"),
+	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres"),
+	/* pika: the parameters object carries the address */
+	{ "pika", NULL, "ConnectionParameters", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .default_addr = "localhost", .default_port = "5672", .default_how = RES_PROTOCOL_DEFAULT, .makes = "pika.Parameters" },
+	{ "pika", NULL, "URLParameters", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "pika.Parameters" },
+	{ "pika", NULL, "BlockingConnection", "pika.BlockingConnection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "parameters", .net_arg = -1, .proto = "tcp", .app = "amqp", .default_addr = "localhost:5672", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "pika", NULL, "SelectConnection", "pika.SelectConnection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "parameters", .net_arg = -1, .proto = "tcp", .app = "amqp", .default_addr = "localhost:5672", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* websockets */
+	{ "websockets", NULL, "serve", "websockets.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
+	{ "websockets.server", NULL, "serve", "websockets.server.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
+	{ "websockets", NULL, "connect", "websockets.connect", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
+	{ "websockets.client", NULL, "connect", "websockets.client.connect", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 
 	{ "urllib.request", NULL, "Request", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "urllib.request.Request" },
 	PY_HTTP("urllib.request", NULL, "urllib.request", "urlopen", 0),
+	{ "urllib.request", NULL, "build_opener", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
+	{ "urllib.request", NULL, "OpenerDirector", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
+	{ "urllib.request", "urllib.request.OpenerDirector", "open", "urllib.request.OpenerDirector.open", OUT, ADDR_URL, FROM_ARG, 0, "fullurl", .net_arg = -1, .proto = "tcp" },
+	PY_HTTP("urllib2", NULL, "urllib2", "urlopen", 0),
 	{ NULL },
 };

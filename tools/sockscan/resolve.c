@@ -19,6 +19,7 @@ void value_free(struct value *v)
 	free(v->s);
 	free(v->dyn);
 	free(v->prefix);
+	free(v->port);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -270,6 +271,9 @@ static void eval_join(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		set_str(&h, xstrdup(""), RES_LITERAL);
 	if (!h.s || !p.s) {
 		set_dyn(v, h.s ? p.dyn : h.dyn);
+		/* (host, 8080): the port is known even if the host is not */
+		if (p.s)
+			v->port = xstrdup(p.s);
 	} else {
 		set_str(v, xasprintf(strchr(h.s, ':') ? "[%s]:%s" : "%s:%s", h.s, p.s),
 			h.how > p.how ? h.how : p.how);
@@ -317,6 +321,11 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		eval_env(sc, ctx, e, v, depth);
 		break;
 	case EX_FLAG:
+		/* sys.argv[1] with no fallback: s names it */
+		if (!expr_arg(e, 0) && e->s) {
+			set_dyn(v, e->s);
+			break;
+		}
 		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
 		worsen(v, RES_FLAG_DEFAULT);
 		break;

@@ -17,6 +17,7 @@ struct value {
 	char *dyn;		/* when unknown: what could not be resolved */
 	char *prefix;		/* when unknown: the known text it starts with */
 	enum resolution prefix_how;
+	char *port;		/* when unknown: a port known beside an unknown host */
 };
 
 void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,

@@ -50,6 +50,12 @@ struct rule {
 	const char *default_port;	/* FROM_HOST_PORT: port when none is given */
 	enum resolution default_how;
 	const char *makes;		/* type key of the value returned, or NULL */
+	/*
+	 * No socket unless the address argument is given: smtplib.SMTP()
+	 * connects only when told a host; create_datagram_endpoint has one
+	 * row for local_addr (ingress) and one for remote_addr (egress).
+	 */
+	int needs_addr;
 };
 
 /* Go import families: a watched import path and the name it is used by. */
@@ -74,7 +80,10 @@ extern const struct rule py_rules[];
 extern const struct composite go_composites[];
 
 const struct family *go_family(const char *import_path);
-/* Function rule of @family named @name, or NULL. */
+/*
+ * Function rule of @family named @name, or NULL. Several rows may match
+ * one call: rule_func(r + 1, ...) gives the next (likewise rule_method).
+ */
 const struct rule *rule_func(const struct rule *table, const char *family,
 			     const char *name);
 /* Method rule of type key @type named @name, or NULL. */

@@ -23,7 +23,8 @@ static char *main_service_name(struct scan *sc, struct pkg *p)
 	return xstrdup(last_elem(p->dir));
 }
 
-static void add_service(struct pkg *p, char *name)
+/* Add a copy of @name to @p's services (each package owns its strings). */
+static void add_service(struct pkg *p, const char *name)
 {
 	size_t i;
 
@@ -31,7 +32,7 @@ static void add_service(struct pkg *p, char *name)
 		if (!strcmp(p->services[i], name))
 			return;
 	p->services = xrealloc(p->services, (p->nservices + 1) * sizeof(*p->services));
-	p->services[p->nservices++] = name;
+	p->services[p->nservices++] = xstrdup(name);
 }
 
 /* Mark every package @main reaches through imports with its service. */
@@ -65,6 +66,7 @@ static void reach(struct scan *sc, struct pkg *main, int gen)
 		}
 	}
 	free(queue);
+	free(name);
 }
 
 void services_assign(struct scan *sc)
@@ -88,7 +90,7 @@ size_t services_of(struct scan *sc, struct pkg *p, const char ***out)
 			name = last_elem(p->dir);
 		else
 			name = sc->root_name;
-		add_service(p, xstrdup(name));
+		add_service(p, name);
 	}
 	*out = (const char **)p->services;
 	return p->nservices;

@@ -58,6 +58,8 @@ struct site {
 	struct expr **args;
 	char **kw;			/* keyword of each argument (Python) or NULL */
 	char **text;			/* source text of each argument */
+	char *recv_name;		/* Python: receiver's name ("s", "self.sock") or NULL */
+	int scope;			/* Python: function it is in (0: module or self.*) */
 	struct site *next;
 };
 
@@ -77,9 +79,13 @@ struct srcfile {
 	struct symtab syms;	/* constants and variables, until merged */
 	struct symtab funcs;	/* function summaries, until merged */
 	struct site *sites;
+	struct site **sites_tail;	/* &last->next, or NULL: not known yet */
+	int line_base;		/* lines before the part being extracted (parse.c) */
+	int nscopes;		/* functions extracted so far (site scopes) */
 	char *error;		/* why it could not be read or parsed */
 	int error_line;
 	int unreadable;		/* error is a read failure, not syntax */
+	int binary;		/* not text (NUL bytes...): skipped, error says so */
 	struct pkg *pkg;
 };
 
@@ -155,6 +161,7 @@ struct scan {
 	size_t nfindings, capfindings;
 	char *root_name;	/* basename of the first path scanned */
 	int read_errors;	/* files or directories that could not be read */
+	struct symtab seen;	/* "dev:inode" of every file and directory walked */
 	size_t bytes;		/* total size of the files walked */
 	size_t files_parsed;
 	double seconds;

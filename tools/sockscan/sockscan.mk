@@ -22,6 +22,8 @@ GRAMMAR_CFLAGS	:= -O2 -std=gnu11 -w
 
 all: $(BUILD)/sockscan
 
+-include $(SOCKSCAN_DIR)/fuzz/fuzz.mk
+
 EXTRA_E2E_DEPS += $(BUILD)/sockscan
 
 # deps.sh runs fetch-grammars.sh too, but the deps stamp does not follow

@@ -12,18 +12,42 @@ int ts_is(TSNode n, const char *type)
 	return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
 }
 
+const char *ts_type(TSNode n)
+{
+	return ts_node_is_null(n) ? "" : ts_node_type(n);
+}
+
 TSNode ts_field(TSNode n, const char *field)
 {
+	if (ts_node_is_null(n))
+		return n;
 	return ts_node_child_by_field_name(n, field, strlen(field));
+}
+
+TSNode ts_child(TSNode n, uint32_t i)
+{
+	if (ts_node_is_null(n) || i >= ts_node_named_child_count(n))
+		return (TSNode){ 0 };
+	return ts_node_named_child(n, i);
+}
+
+TSNode ts_parent(TSNode n)
+{
+	return ts_node_is_null(n) ? n : ts_node_parent(n);
 }
 
 size_t ts_named_children(TSNode n, TSNode **out)
 {
-	TSTreeCursor c = ts_tree_cursor_new(n);
+	TSTreeCursor c;
 	size_t count = 0, cap = 0;
 	TSNode *arr = NULL;
 	int ok;
 
+	if (ts_node_is_null(n)) {
+		*out = NULL;
+		return 0;
+	}
+	c = ts_tree_cursor_new(n);
 	for (ok = ts_tree_cursor_goto_first_child(&c); ok;
 	     ok = ts_tree_cursor_goto_next_sibling(&c)) {
 		TSNode ch = ts_tree_cursor_current_node(&c);
@@ -38,18 +62,32 @@ size_t ts_named_children(TSNode n, TSNode **out)
 	return count;
 }
 
+void ts_span(TSNode n, uint32_t *a, uint32_t *b)
+{
+	if (ts_node_is_null(n)) {
+		*a = *b = 0;
+		return;
+	}
+	*a = ts_node_start_byte(n);
+	*b = ts_node_end_byte(n);
+	if (*b < *a)
+		*b = *a;
+}
+
 char *ts_text(TSNode n, const char *src)
 {
-	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	uint32_t a, b;
 
+	ts_span(n, &a, &b);
 	return xstrndup(src + a, b - a);
 }
 
 char *ts_text_short(TSNode n, const char *src, size_t max)
 {
-	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	uint32_t a, b;
 	char *s;
 
+	ts_span(n, &a, &b);
 	if (b - a <= max)
 		return xstrndup(src + a, b - a);
 	s = xmalloc(max + 4);
@@ -60,8 +98,11 @@ char *ts_text_short(TSNode n, const char *src, size_t max)
 
 int ts_text_eq(TSNode n, const char *src, const char *s)
 {
-	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	uint32_t a, b;
 
+	if (ts_node_is_null(n))
+		return 0;
+	ts_span(n, &a, &b);
 	return strlen(s) == b - a && memcmp(src + a, s, b - a) == 0;
 }
 

@@ -18,6 +18,15 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int str_has_prefix(const char *s, const char *prefix);
 int str_has_suffix(const char *s, const char *suffix);
+/*
+ * Copy of @s with every byte that is not part of valid UTF-8 written as
+ * \xHH, and with @ctrl, control characters too (for one-line messages):
+ * file names and literals are bytes, JSON strings are UTF-8, and a value
+ * must be escaped, never dropped.
+ */
+char *str_escape(const char *s, int ctrl);
+/* Bytes of @s that are not part of valid UTF-8. */
+size_t utf8_bad_bytes(const char *s);
 
 /* Grow *arr (of *cap elements of @size) so that it holds @need elements. */
 void grow(void **arr, size_t *cap, size_t need, size_t size);

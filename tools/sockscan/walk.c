@@ -2,10 +2,12 @@
 /* Directory walk (see walk.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "walk.h"
@@ -54,6 +56,43 @@ static void add_module(struct scan *sc, const char *full, const char *reldir)
 	fclose(fp);
 }
 
+/*
+ * Has the file or directory @st been walked already? Symbolic links can
+ * make a tree reach one directory many times, or loop: each is read once.
+ */
+static int seen_before(struct scan *sc, const struct stat *st)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "%llx:%llx", (unsigned long long)st->st_dev,
+		 (unsigned long long)st->st_ino);
+	if (symtab_find(&sc->seen, key))
+		return 1;
+	symtab_set(&sc->seen, key, NULL);
+	return 0;
+}
+
+/* Python test code: tests/ and test/ directories, test_*.py, *_test.py, conftest.py. */
+static int is_test_dir(const char *name)
+{
+	return !strcmp(name, "tests") || !strcmp(name, "test");
+}
+
+static int is_py_test_file(const char *name)
+{
+	return str_has_prefix(name, "test_") || str_has_suffix(name, "_test.py") ||
+	       !strcmp(name, "conftest.py");
+}
+
+/* Say on stderr that @path was left out, with its name made printable. */
+static void warn_skip(const char *path, const char *why)
+{
+	char *p = str_escape(path, 1);
+
+	fprintf(stderr, "sockscan: warning: %s: %s, skipped\n", p, why);
+	free(p);
+}
+
 static int skip_dir(const struct options *o, const char *name)
 {
 	if (name[0] == '.' && !o->include_hidden)
@@ -65,7 +104,13 @@ static int skip_dir(const struct options *o, const char *name)
 	return !strcmp(name, "__pycache__");
 }
 
-static int source_lang(const struct options *o, const char *name, enum lang *lang)
+/*
+ * Is @name a source file to scan? Test code is left out unless
+ * --include-tests: *_test.go, and Python test files or any Python file
+ * under a test directory (@in_tests).
+ */
+static int source_lang(const struct options *o, const char *name, int in_tests,
+		       enum lang *lang)
 {
 	if (str_has_suffix(name, ".go")) {
 		if (str_has_suffix(name, "_test.go") && !o->include_tests)
@@ -74,13 +119,15 @@ static int source_lang(const struct options *o, const char *name, enum lang *lan
 		return 1;
 	}
 	if (str_has_suffix(name, ".py")) {
+		if ((in_tests || is_py_test_file(name)) && !o->include_tests)
+			return 0;
 		*lang = LANG_PY;
 		return 1;
 	}
 	return 0;
 }
 
-static void walk_dir(struct scan *sc, const char *full, const char *rel)
+static void walk_dir(struct scan *sc, const char *full, const char *rel, int in_tests)
 {
 	struct dirent **ents;
 	int n, i;
@@ -103,16 +150,21 @@ static void walk_dir(struct scan *sc, const char *full, const char *rel)
 			goto next;
 		if (stat(cfull, &st) < 0) {
 			/* a dangling link named like a source file is a file we cannot read */
-			if (source_lang(&sc->opt, name, &lang))
+			if (source_lang(&sc->opt, name, in_tests, &lang))
 				add_file(sc, cfull, crel, lang, 0);
 			goto next;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (!skip_dir(&sc->opt, name))
-				walk_dir(sc, cfull, crel);
+			if (!skip_dir(&sc->opt, name) && !seen_before(sc, &st))
+				walk_dir(sc, cfull, crel, in_tests || is_test_dir(name));
+		} else if (!S_ISREG(st.st_mode)) {
+			/* a FIFO or device would block or never end: never opened */
+			if (source_lang(&sc->opt, name, in_tests, &lang))
+				warn_skip(cfull, "not a regular file");
 		} else if (!strcmp(name, "go.mod")) {
 			add_module(sc, cfull, rel);
-		} else if (source_lang(&sc->opt, name, &lang)) {
+		} else if (source_lang(&sc->opt, name, in_tests, &lang) &&
+			   !seen_before(sc, &st)) {
 			add_file(sc, cfull, crel, lang, st.st_size);
 		}
 next:
@@ -150,18 +202,24 @@ int walk_paths(struct scan *sc)
 			return -1;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			walk_dir(sc, path, rel);
-		} else if (source_lang(&(struct options){ .include_tests = 1 }, path, &lang)) {
-			/* a file named on the command line must be readable */
-			FILE *fp = fopen(path, "r");
+			if (!seen_before(sc, &st))
+				walk_dir(sc, path, rel, 0);
+		} else if (source_lang(&(struct options){ .include_tests = 1 }, path, 0, &lang)) {
+			/* a file named on the command line must be a readable file */
+			int fd = S_ISREG(st.st_mode) ? open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
 
-			if (!fp) {
-				fprintf(stderr, "sockscan: %s: cannot read: %s\n", path, strerror(errno));
+			if (fd < 0) {
+				char *p = str_escape(path, 1);
+
+				fprintf(stderr, "sockscan: %s: cannot read: %s\n", p,
+					S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file");
+				free(p);
 				free(path);
 				return -1;
 			}
-			fclose(fp);
-			add_file(sc, path, path, lang, st.st_size);
+			close(fd);
+			if (!seen_before(sc, &st))
+				add_file(sc, path, path, lang, st.st_size);
 		} else {
 			fprintf(stderr, "sockscan: %s: not a directory, .go or .py file\n", path);
 			free(path);

@@ -11,13 +11,20 @@
  * UDP (--udp): COUNT cycles of socket/bind/connect/send/close, which is the
  * whole lifecycle a UDP socket has.
  *
+ * With -j JOBS, JOBS worker processes (each with its own server thread for
+ * TCP) run side by side, and with -d SECONDS each runs for that long
+ * instead of COUNT cycles: enough workers keep every CPU busy, so that a
+ * tracer's cost shows up as CPU time taken from the workload, not as
+ * wake-up latency it happens to hide or add (tools/bench/saturated.sh).
+ *
  * Prints one line ending in "<rate> connections/s" (or "sockets/s") that
- * the harness parses. Stops by itself after COUNT cycles or, whatever
- * happens, after the time limit.
+ * the harness parses. Stops by itself after COUNT cycles (or SECONDS) or,
+ * whatever happens, after the time limit.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -27,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "loopback.h"
@@ -37,23 +45,42 @@ struct opts {
 	long count;
 	size_t bytes;
 	unsigned int timeout;
+	unsigned int jobs;
+	double duration;	/* > 0: run this long, not count cycles */
 	bool udp;
+};
+
+/* What one worker did: cycles completed and the time they took. */
+struct result {
+	long cycles;
+	double secs;
 };
 
 struct server {
 	int lfd;
-	long count;
+	long count;		/* accepts to serve; LONG_MAX in duration mode */
 	size_t bytes;
+	volatile int stop;	/* the client is done: an accept error ends us */
 	int err;
 };
+
+/* Has this worker done its share: COUNT cycles, or its time is up? */
+static bool worker_done(const struct opts *o, long i, double t0)
+{
+	if (o->duration > 0)
+		return (i & 15) == 0 && now_s() - t0 >= o->duration;
+	return i >= o->count;
+}
 
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"Usage: %s [-n COUNT] [-b BYTES] [-t SECONDS] [--udp]\n"
+		"Usage: %s [-n COUNT] [-d SECONDS] [-j JOBS] [-b BYTES] [-t SECONDS] [--udp]\n"
 		"Loopback socket churn: COUNT sequential connect/send/receive/close\n"
 		"cycles (TCP) or socket/bind/connect/send/close cycles (UDP).\n\n"
 		"  -n, --count=COUNT     cycles to run (default 20000)\n"
+		"  -d, --duration=SECS   run for SECS seconds instead of COUNT cycles\n"
+		"  -j, --jobs=JOBS       parallel worker processes (default 1)\n"
 		"  -b, --bytes=BYTES     request and reply size (default 64)\n"
 		"  -t, --timeout=SECONDS give up after this long (default 300)\n"
 		"  -u, --udp             UDP socket churn instead of TCP\n"
@@ -94,7 +121,8 @@ static void *server_main(void *arg)
 				i--;
 				continue;
 			}
-			s->err = errno;
+			if (!s->stop)
+				s->err = errno;
 			break;
 		}
 		if (xfer(fd, buf, s->bytes, false) || xfer(fd, buf, s->bytes, true))
@@ -133,9 +161,12 @@ static int tcp_cycle(const struct sockaddr_in *sa, char *buf, size_t bytes)
 	return err;
 }
 
-static int run_tcp(const struct opts *o)
+static int run_tcp(const struct opts *o, struct result *res)
 {
-	struct server srv = { .count = o->count, .bytes = o->bytes };
+	struct server srv = {
+		.count = o->duration > 0 ? LONG_MAX : o->count,
+		.bytes = o->bytes,
+	};
 	struct sockaddr_in sa;
 	pthread_t th;
 	double t0, dt;
@@ -156,19 +187,22 @@ static int run_tcp(const struct opts *o)
 		goto out_fd;
 	}
 	t0 = now_s();
-	for (i = 0; i < o->count; i++) {
+	for (i = 0; !worker_done(o, i, t0); i++) {
 		if (tcp_cycle(&sa, buf, o->bytes)) {
 			fprintf(stderr, "churn: cycle %ld: %s\n", i, strerror(errno));
-			/* The server waits for the remaining connections: stop it. */
-			shutdown(srv.lfd, SHUT_RDWR);
 			break;
 		}
 	}
+	/* The server waits for more connections unless told: stop it. */
+	srv.stop = 1;
+	__sync_synchronize();
+	if (srv.count != i)
+		shutdown(srv.lfd, SHUT_RDWR);
 	pthread_join(th, NULL);
 	dt = now_s() - t0;
-	if (i == o->count && !srv.err) {
-		printf("churn: tcp %ld connections in %.6f s: %.1f connections/s\n",
-		       o->count, dt, o->count / dt);
+	if (worker_done(o, i, t0) && !srv.err) {
+		res->cycles = i;
+		res->secs = dt;
 		err = 0;
 	} else if (srv.err) {
 		fprintf(stderr, "churn: server: %s\n", strerror(srv.err));
@@ -199,7 +233,7 @@ static int udp_cycle(const struct sockaddr_in *sink, const char *buf, size_t byt
 	return err;
 }
 
-static int run_udp(const struct opts *o)
+static int run_udp(const struct opts *o, struct result *res)
 {
 	struct sockaddr_in sink = {
 		.sin_family = AF_INET,
@@ -226,15 +260,15 @@ static int run_udp(const struct opts *o)
 		goto out;
 	}
 	t0 = now_s();
-	for (i = 0; i < o->count; i++) {
+	for (i = 0; !worker_done(o, i, t0); i++) {
 		if (udp_cycle(&sink, buf, o->bytes)) {
 			fprintf(stderr, "churn: cycle %ld: %s\n", i, strerror(errno));
 			goto out;
 		}
 	}
 	dt = now_s() - t0;
-	printf("churn: udp %ld sockets in %.6f s: %.1f sockets/s\n",
-	       o->count, dt, o->count / dt);
+	res->cycles = i;
+	res->secs = dt;
 	err = 0;
 out:
 	if (sfd >= 0)
@@ -247,6 +281,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
 		{ "count",   required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "jobs",    required_argument, NULL, 'j' },
 		{ "bytes",   required_argument, NULL, 'b' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "udp",     no_argument,       NULL, 'u' },
@@ -255,10 +291,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "n:b:t:uh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:d:j:b:t:uh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o->count = strtol(optarg, NULL, 10);
+			break;
+		case 'd':
+			o->duration = strtod(optarg, NULL);
+			break;
+		case 'j':
+			o->jobs = strtoul(optarg, NULL, 10);
 			break;
 		case 'b':
 			o->bytes = strtoul(optarg, NULL, 10);
@@ -278,21 +320,81 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (optind != argc || o->count <= 0 || o->bytes > MAX_PAYLOAD ||
-	    !o->timeout) {
+	    !o->timeout || o->jobs < 1 || o->jobs > 256 || o->duration < 0 ||
+	    o->duration >= o->timeout) {
 		usage(stderr, argv[0]);
 		return -1;
 	}
 	return 0;
 }
 
+static int run_one(const struct opts *o, struct result *res)
+{
+	return o->udp ? run_udp(o, res) : run_tcp(o, res);
+}
+
+/*
+ * Fork the workers, each reporting its struct result through the pipe,
+ * and add them up. A worker that fails makes the whole run fail: a rate
+ * from fewer workers than asked would not be comparable.
+ */
+static int run_jobs(const struct opts *o, struct result *sum)
+{
+	struct result r;
+	unsigned int j, got = 0;
+	int p[2], st, err = 0;
+
+	if (pipe(p)) {
+		perror("churn: pipe");
+		return 1;
+	}
+	for (j = 0; j < o->jobs; j++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("churn: fork");
+			err = 1;
+			break;
+		}
+		if (pid == 0) {
+			close(p[0]);
+			memset(&r, 0, sizeof(r));
+			st = run_one(o, &r);
+			if (!st && write(p[1], &r, sizeof(r)) != sizeof(r))
+				st = 1;
+			_exit(st);
+		}
+	}
+	close(p[1]);
+	while (read(p[0], &r, sizeof(r)) == sizeof(r)) {
+		sum->cycles += r.cycles;
+		if (r.secs > sum->secs)
+			sum->secs = r.secs;
+		got++;
+	}
+	close(p[0]);
+	while (wait(&st) > 0)
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			err = 1;
+	return err || got != o->jobs;
+}
+
 int main(int argc, char **argv)
 {
-	struct opts o = { .count = 20000, .bytes = 64, .timeout = 300 };
+	struct opts o = { .count = 20000, .bytes = 64, .timeout = 300, .jobs = 1 };
+	struct result res = { 0 };
+	int err;
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
 	/* Bounded whatever happens: SIGALRM's default action ends us. */
 	alarm(o.timeout);
 	signal(SIGPIPE, SIG_IGN);
-	return o.udp ? run_udp(&o) : run_tcp(&o);
+	err = o.jobs > 1 ? run_jobs(&o, &res) : run_one(&o, &res);
+	if (err)
+		return 1;
+	printf("churn: %s %ld %s in %.6f s: %.1f %s/s\n", o.udp ? "udp" : "tcp",
+	       res.cycles, o.udp ? "sockets" : "connections", res.secs,
+	       res.cycles / res.secs, o.udp ? "sockets" : "connections");
+	return 0;
 }

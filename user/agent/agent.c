@@ -22,6 +22,7 @@
 #include "detect/manifest_check.h"
 #include "table/procfs.h"
 #include "table/snapshot.h"
+#include "kernel/prog_stats.h"
 
 #define POLL_MS		100
 #define CMDLINE_TTL_NS	(5ULL * 1000000000ULL)
@@ -89,12 +90,41 @@ static void hook_alert(void *ctx, const struct sw_alert *al)
 	sw_agent_alert(ctx, al);
 }
 
-void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al)
+/* Alerts are counted by name; the known names start at zero. */
+static void count_alerts_init(struct sw_agent *a)
 {
-	const char *json = sw_alert_emit(&a->sink, al);
+	int i;
+
+	for (i = 0; sw_alert_names[i] && i < SW_ALERT_NAMES; i++)
+		a->alert_counts[a->nalert_names++].name = sw_alert_names[i];
+}
+
+static void count_alert(struct sw_agent *a, const char *name)
+{
+	int i;
+
+	for (i = 0; i < a->nalert_names; i++)
+		if (!strcmp(a->alert_counts[i].name, name))
+			break;
+	if (i == a->nalert_names) {
+		if (i == SW_ALERT_NAMES)
+			return;
+		a->alert_counts[a->nalert_names++].name = name;
+	}
+	a->alert_counts[i].n++;
+}
+
+void sw_agent_alert(struct sw_agent *a, const struct sw_alert *in)
+{
+	struct sw_alert *al = &a->recent[a->nrecent++ % SW_RECENT_ALERTS];
+	const char *json;
 	char err[256];
 
-	a->recent[a->nrecent++ % SW_RECENT_ALERTS] = *al;
+	*al = *in;
+	sw_agent_alert_workload(a, al);
+	json = sw_alert_emit(&a->sink, al);
+	sw_am_fire(a->am, al);
+	count_alert(a, al->alert);
 	if (!json || strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) ||
 	    a->cfg.on_breach.kind == SW_ACTION_NONE)
 		return;
@@ -114,7 +144,7 @@ static void check_flood(struct sw_agent *a, const struct sw_event *e)
 	if (!a->flood || !sw_flood_hit(a->flood, e->family, e->raddr, e->ts_ns, &fa))
 		return;
 	sw_fmt_addr(addr, e->family, e->raddr);
-	sw_alert_init(&al, "connection_flood", "remote_addr", e->ts_ns);
+	sw_alert_init(&al, SW_ALERT_CONNECTION_FLOOD, "remote_addr", e->ts_ns);
 	sw_alert_set_key(&al, addr);
 	sw_alert_set_owner(&al, e->pid, e->comm);
 	sw_alert_double(&al, "rate", fa.rate);
@@ -180,7 +210,7 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 
 		if (now->check[i].status == before)
 			continue;
-		sw_alert_init(&al, "health_changed", "check", sw_mono_now());
+		sw_alert_init(&al, SW_ALERT_HEALTH_CHANGED, "check", sw_mono_now());
 		sw_alert_set_key(&al, sw_health_check_name(i));
 		sw_alert_str(&al, "from", sw_health_status_name(before));
 		sw_alert_str(&al, "to", sw_health_status_name(now->check[i].status));
@@ -189,40 +219,54 @@ static void health_alerts(struct sw_agent *a, const struct sw_health_report *now
 	}
 }
 
+void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
+		    const bool *running, __u64 ns)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ns / 1000000000ULL;
+	until.tv_nsec += ns % 1000000000ULL;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (*running && pthread_cond_timedwait(cond, &a->lock, &until) != ETIMEDOUT)
+		;
+}
+
 static void *health_main(void *arg)
 {
 	struct sw_agent *a = arg;
 	struct sw_health_report *r = malloc(sizeof(*r));
+	struct sw_ifstats *prev = calloc(1, sizeof(*prev));
 	struct sw_health_limits lim;
-	struct timespec until;
 
-	if (!r)
+	if (!r || !prev) {
+		free(r);
+		free(prev);
 		return NULL;
+	}
 	pthread_mutex_lock(&a->lock);
 	while (a->health_running) {
 		sw_health_limits_from_config(&a->cfg.health, &lim);
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
+		lim.ifs_prev = prev;
 		sw_health_run(&lim, 0, r);
+		*prev = r->ifs;
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
 		pthread_mutex_lock(&a->lock);
 		health_alerts(a, r);
 		a->health = *r;
 		a->have_health = true;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += a->cfg.health.interval_ns / 1000000000ULL;
-		until.tv_nsec += a->cfg.health.interval_ns % 1000000000ULL;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (a->health_running &&
-		       pthread_cond_timedwait(&health_cond, &a->lock, &until) != ETIMEDOUT)
-			;
+		sw_agent_sleep(a, &health_cond, &a->health_running,
+			       a->cfg.health.interval_ns);
 	}
 	pthread_mutex_unlock(&a->lock);
 	free(r);
+	free(prev);
 	return NULL;
 }
 
@@ -271,6 +315,10 @@ static int load_config(const struct sw_agent_opts *o, struct sw_config *c)
 		snprintf(c->http.token_file, sizeof(c->http.token_file), "%s", o->token_file);
 	if (o->manifest)
 		snprintf(c->manifest.path, sizeof(c->manifest.path), "%s", o->manifest);
+	if (o->web_config)
+		snprintf(c->http.web_config, sizeof(c->http.web_config), "%s", o->web_config);
+	if (o->alertmanager)
+		snprintf(c->alerts.alertmanager_url, sizeof(c->alerts.alertmanager_url), "%s", o->alertmanager);
 	return 0;
 }
 
@@ -293,7 +341,7 @@ static void reload(struct sw_agent *a)
 
 	if (!c)
 		return;
-	if (load_config(&a->opts, c)) {
+	if (load_config(&a->opts, c) || !sw_agent_cleanup_allowed(a, c)) {
 		a->reload_errors++;
 		logf_("error", "reload rejected, keeping the running configuration");
 		free(c);
@@ -318,6 +366,8 @@ static void reload(struct sw_agent *a)
 	pthread_mutex_unlock(&a->lock);
 	if (a->http && sw_http_reload_token(a->http, err, sizeof(err)))
 		logf_("error", "token: %s (keeping the old one)", err);
+	if (a->http && sw_http_reload_web(a->http, err, sizeof(err)))
+		logf_("error", "web config: %s (keeping the old one)", err);
 	free(c);
 }
 
@@ -328,6 +378,7 @@ static int start_http(struct sw_agent *a)
 	struct sw_http_opts ho = {
 		.listen = a->cfg.http.listen,
 		.token_file = a->cfg.http.token_file[0] ? a->cfg.http.token_file : NULL,
+		.web_config = a->cfg.http.web_config[0] ? a->cfg.http.web_config : NULL,
 		.max_connections = a->cfg.http.max_connections,
 		.per_ip_connections = a->cfg.http.per_ip_connections,
 		.timeout_seconds = (a->cfg.http.timeout_ns + 999999999ULL) / 1000000000ULL,
@@ -342,6 +393,18 @@ static int start_http(struct sw_agent *a)
 		return -1;
 	}
 	return 0;
+}
+
+/* [agent] self_stats: the kernel counts runs and run time while we live. */
+static void self_stats_start(struct sw_agent *a)
+{
+	a->stats_fd = -1;
+	if (!a->cfg.agent.self_stats)
+		return;
+	a->stats_fd = sw_prog_stats_enable();
+	if (a->stats_fd < 0)
+		logf_("warning", "self_stats: enabling BPF statistics failed: %s",
+		      strerror(-a->stats_fd));
 }
 
 static int start(struct sw_agent *a)
@@ -366,6 +429,14 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: alerts: %s\n", err);
 		return -1;
 	}
+	if (a->cfg.alerts.alertmanager_url[0]) {
+		a->am = sw_am_start(a->cfg.alerts.alertmanager_url, a->cfg.alerts.node,
+				    err, sizeof(err));
+		if (!a->am) {
+			fprintf(stderr, "sockwatch: alertmanager: %s\n", err);
+			return -1;
+		}
+	}
 	if (sw_manifest_setup(a))
 		return -1;
 	a->table = sw_table_new(16384);
@@ -377,6 +448,8 @@ static int start(struct sw_agent *a)
 		fprintf(stderr, "sockwatch: out of memory\n");
 		return -1;
 	}
+	if (sw_agent_cleanup_start(a))
+		return -1;
 	/* HTTP before BPF: a bad address or token fails before attaching */
 	if (start_http(a))
 		return -1;
@@ -385,8 +458,11 @@ static int start(struct sw_agent *a)
 	if (!a->loader)
 		return -1;
 	a->attach_ns = sw_mono_now() - t;
+	self_stats_start(a);
 	t = sw_mono_now();
 	n = sw_snapshot_load(a->table, found_socket, a);
+	sw_agent_workloads_start(a);
+	sw_agent_workloads_refresh(a);
 	a->snapshot_ns = sw_mono_now() - t;
 	if (n < 0)
 		logf_("warning", "snapshot of existing sockets failed: %s", strerror(-n));
@@ -394,6 +470,8 @@ static int start(struct sw_agent *a)
 		a->snapshot_sockets = n;
 	if (health_start(a))
 		logf_("warning", "health watchdog not started");
+	if (sw_agent_ports_start(a))
+		logf_("warning", "port registry watchdog not started");
 	/* routes last: a request during start-up would find no loader yet */
 	if (a->http)
 		sw_agent_register_api(a);
@@ -403,13 +481,18 @@ static int start(struct sw_agent *a)
 static void stop(struct sw_agent *a)
 {
 	health_stop(a);
+	sw_agent_ports_stop(a);
 	sw_http_stop(a->http);
 	sw_loader_stop(a->loader);
+	if (a->stats_fd >= 0)
+		close(a->stats_fd);
 	sw_actions_stop(&a->actions);
 	sw_detectors_free(a->det);
 	sw_flood_free(a->flood);
 	sw_manifest_teardown(a);
 	sw_table_free(a->table);
+	sw_workloads_free(a->wl);
+	sw_am_stop(a->am);
 	sw_alert_sink_close(&a->sink);
 }
 
@@ -440,6 +523,23 @@ static void log_scan_faults(struct sw_agent *a)
 	}
 }
 
+/* Alertmanager: leak alerts stay firing while their rule lists them. */
+static void am_sweep(struct sw_agent *a)
+{
+	const struct sw_suspect *s;
+	struct sw_alert *al;
+	size_t pos = 0;
+
+	if (!a->am || !(al = malloc(sizeof(*al))))
+		return;
+	sw_am_sweep_begin(a->am);
+	while ((s = sw_detectors_suspect_next(a->det, &pos))) {
+		sw_suspect_alert(a->det, s, al);
+		sw_am_sweep_seen(a->am, al->alert, al->key);
+	}
+	sw_am_sweep_end(a->am);
+	free(al);
+}
 
 /* Under the lock: drain, then whatever is due. */
 static void work(struct sw_agent *a, __u64 *next_tick)
@@ -458,32 +558,42 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 			      "(counted in reconcile_errors; logged once)", strerror(-n));
 		a->reconciles++;
 		log_scan_faults(a);
+		sw_agent_workloads_refresh(a);
 		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
+		/* processes with no socket for a whole period */
+		sw_table_proc_expire(a->table);
 	}
-	if (now >= *next_tick)
+	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
+		sw_agent_cleanup_pass(a, now);
+		am_sweep(a);
+	}
 	sw_actions_reap(&a->actions, now);
+}
+
+int sw_agent_step(struct sw_agent *a, int timeout_ms)
+{
+	int n = sw_loader_wait(a->loader, timeout_ms);
+
+	if (n < 0 && n != -EINTR) {
+		logf_("error", "waiting for events: %s", strerror(-n));
+		return -1;
+	}
+	pthread_mutex_lock(&a->lock);
+	work(a, &a->next_tick_ns);
+	pthread_mutex_unlock(&a->lock);
+	return 0;
 }
 
 static int loop(struct sw_agent *a)
 {
-	__u64 next_tick = 0;
-	int n;
-
-	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(a);
 		}
-		n = sw_loader_wait(a->loader, POLL_MS);
-		if (n < 0 && n != -EINTR) {
-			logf_("error", "waiting for events: %s", strerror(-n));
+		if (sw_agent_step(a, POLL_MS))
 			return 1;
-		}
-		pthread_mutex_lock(&a->lock);
-		work(a, &next_tick);
-		pthread_mutex_unlock(&a->lock);
 	}
 	return 0;
 }
@@ -511,46 +621,69 @@ static void block_signals(bool block)
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
-int sw_agent_run(const struct sw_agent_opts *o)
+struct sw_agent *sw_agent_open(const struct sw_agent_opts *o)
 {
 	struct sw_agent *a = calloc(1, sizeof(*a));
-	__u64 events, drops;
-	int rc = 1;
 
 	if (!a)
-		return 1;
+		return NULL;
 	a->opts = *o;
+	a->stats_fd = -1;
 	pthread_mutex_init(&a->lock, NULL);
 	sw_actions_init(&a->actions);
 	sw_clock_init();
 	a->start_mono_ns = sw_mono_now();
+	count_alerts_init(a);
 	a->start_wall_ns = sw_mono_to_wall(a->start_mono_ns);
 	if (load_config(o, &a->cfg))
 		goto out;
-	set_signals();
 	block_signals(true);
 	if (start(a)) {
 		block_signals(false);
-		goto out_stop;
+		stop(a);
+		goto out;
 	}
 	block_signals(false);
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
-	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http %s",
+	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
+	return a;
+out:
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	return NULL;
+}
+
+void sw_agent_close(struct sw_agent *a)
+{
+	if (!a)
+		return;
+	stop(a);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+int sw_agent_run(const struct sw_agent_opts *o)
+{
+	struct sw_agent *a;
+	__u64 events, drops;
+	int rc;
+
+	set_signals();
+	a = sw_agent_open(o);
+	if (!a)
+		return 1;
+	logf_("info", "ready in %.1f ms (attach %.1f ms, snapshot %.1f ms): %zu sockets (%llu found at start), http%s %s",
 	      a->ready_ns / 1e6, a->attach_ns / 1e6, a->snapshot_ns / 1e6,
 	      sw_table_count(a->table),
 	      (unsigned long long)a->snapshot_sockets,
-	      a->http ? a->cfg.http.listen : "off");
+	      sw_http_tls(a->http) ? "s" : "", a->http ? a->cfg.http.listen : "off");
 	rc = loop(a);
 	sw_loader_counters(a->loader, &events, &drops);
 	logf_("info", "stopping: %llu events, %llu dropped, %llu repaired",
 	      (unsigned long long)events, (unsigned long long)drops,
 	      (unsigned long long)a->repairs);
-out_stop:
-	stop(a);
-out:
-	pthread_mutex_destroy(&a->lock);
-	free(a);
+	sw_agent_close(a);
 	return rc;
 }

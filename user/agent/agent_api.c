@@ -5,6 +5,7 @@
  * agent's state under its lock; each renders straight into the response's
  * JSON writer.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "agent/agent.h"
@@ -59,7 +60,8 @@ static void json_endpoint(struct sw_json *j, const char *ka, const char *kp,
 }
 
 static void sock_json(struct sw_json *j, const struct sw_sock *s,
-		      const struct sw_prot_decision *d, __u64 now)
+		      const struct sw_prot_decision *d, __u64 now,
+		      const struct sw_workload *w)
 {
 	sw_json_obj_begin(j);
 	sw_json_kuint(j, "sock", s->cookie);
@@ -69,20 +71,21 @@ static void sock_json(struct sw_json *j, const struct sw_sock *s,
 	sw_json_kstr(j, "proto", sw_proto_name(s->proto));
 	json_endpoint(j, "laddr", "lport", s->family, s->laddr, s->lport);
 	json_endpoint(j, "raddr", "rport", s->family, s->raddr, s->rport);
-	if (s->proto == 6)
+	if (s->proto == IPPROTO_TCP)
 		sw_json_kstr(j, "state", sw_tcp_state_name(s->state));
 	else
 		sw_json_knull(j, "state");
 	sw_json_kdouble(j, "age_seconds", (now - s->birth_ns) / 1e9);
-	sw_json_kbool(j, "age_exact", s->flags & SW_SOCK_BIRTH_EXACT);
+	sw_json_kbool(j, "age_exact", s->flags & SW_F_BIRTH_KNOWN);
 	sw_json_kdouble(j, "state_seconds", (now - s->state_ns) / 1e9);
 	sw_json_kuint(j, "rx_bytes", s->rx_bytes);
 	sw_json_kuint(j, "tx_bytes", s->tx_bytes);
 	sw_json_kuint(j, "netns", s->netns);
-	sw_json_kbool(j, "accepted", s->flags & SW_SOCK_ACCEPTED);
-	sw_json_kbool(j, "preexisting", s->flags & SW_SOCK_PREEXISTING);
-	sw_json_kbool(j, "released", s->flags & SW_SOCK_RELEASED);
+	sw_json_kbool(j, "accepted", s->flags & SW_F_ACCEPTED);
+	sw_json_kbool(j, "preexisting", s->flags & SW_F_PREEXISTING);
+	sw_json_kbool(j, "released", s->flags & SW_F_RELEASED);
 	sw_json_kstr(j, "protection", sw_prot_reason_name(d->reason));
+	sw_workload_json(j, w);
 	sw_json_obj_end(j);
 }
 
@@ -108,8 +111,12 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 	now = sw_mono_now();
 	while ((s = sw_table_next(a->table, &pos))) {
 		bool decide = (q.has & SW_Q_PROTECTION) || n < limit;
+		const struct sw_workload *w;
 
 		if (!sock_match(&q, s))
+			continue;
+		w = sw_agent_sock_workload(a, s);
+		if (!sw_workload_match(&q.wf, w))
 			continue;
 		/* a decision reads the owner's command line: only when used */
 		if (decide)
@@ -121,7 +128,7 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 			continue;
 		matched++;
 		if (n < limit) {
-			sock_json(j, s, &d, now);
+			sock_json(j, s, &d, now, w);
 			n++;
 		}
 	}
@@ -148,37 +155,139 @@ static void states_json(struct sw_json *j, const char *key, const __u32 *by_stat
 	sw_json_obj_end(j);
 }
 
+/*
+ * What a process's row needs beyond its aggregate (sockwatch top): its
+ * oldest CLOSE_WAIT and whether a leak rule flags it, found in one pass
+ * over the table and the suspects. Sorted by pid for bsearch.
+ */
+struct proc_row {
+	struct sw_proc *p;
+	__u64 close_wait_ns;	/* oldest CLOSE_WAIT's state_ns; 0: none */
+	bool suspect;
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	__u32 x = ((const struct proc_row *)a)->p->pid;
+	__u32 y = ((const struct proc_row *)b)->p->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct proc_row *row_find(struct proc_row *rows, size_t n, __u32 pid)
+{
+	struct sw_proc key = { .pid = pid };
+	struct proc_row k = { .p = &key };
+
+	return pid ? bsearch(&k, rows, n, sizeof(*rows), row_cmp) : NULL;
+}
+
+/* Caller holds the lock. NULL on allocation failure. */
+static struct proc_row *proc_rows(struct sw_agent *a, size_t *n)
+{
+	const struct sw_suspect *sus;
+	struct proc_row *rows, *r;
+	struct sw_proc *p;
+	struct sw_sock *s;
+	size_t pos = 0, cap = 0;
+
+	while (sw_table_proc_next_all(a->table, &pos))
+		cap++;
+	rows = calloc(cap + 1, sizeof(*rows));
+	if (!rows)
+		return NULL;
+	*n = 0;
+	pos = 0;
+	while ((p = sw_table_proc_next_all(a->table, &pos)))
+		rows[(*n)++].p = p;
+	qsort(rows, *n, sizeof(*rows), row_cmp);
+	pos = 0;
+	while ((s = sw_table_next(a->table, &pos))) {
+		if (s->state != SW_TCP_CLOSE_WAIT || s->proto != IPPROTO_TCP)
+			continue;
+		r = row_find(rows, *n, s->pid);
+		if (r && (!r->close_wait_ns || s->state_ns < r->close_wait_ns))
+			r->close_wait_ns = s->state_ns;
+	}
+	pos = 0;
+	while ((sus = sw_detectors_suspect_next(a->det, &pos)))
+		if ((r = row_find(rows, *n, sus->pid)))
+			r->suspect = true;
+	return rows;
+}
+
+static void proc_json(struct sw_agent *a, struct sw_json *j,
+		      const struct proc_row *r, const struct sw_workload *w,
+		      __u64 now)
+{
+	const struct sw_proc *p = r->p;
+	struct sw_key key = { .kind = SW_KEY_PROCESS, .pid = p->pid };
+	const struct sw_det_key *k = sw_detectors_key_get(a->det, &key);
+
+	sw_json_obj_begin(j);
+	sw_json_kuint(j, "pid", p->pid);
+	sw_json_kstr(j, "comm", p->comm);
+	sw_json_kuint(j, "open", p->open);
+	sw_json_kuint(j, "opened", p->opened);
+	sw_json_kuint(j, "accepted", p->accepted);
+	states_json(j, "tcp", p->by_state[SW_PROTO_IDX_TCP]);
+	sw_json_kuint(j, "udp", p->by_state[SW_PROTO_IDX_UDP][SW_TCP_NONE]);
+	sw_json_kuint(j, "created_total", p->created);
+	sw_json_kuint(j, "closed_total", p->closed);
+	sw_json_kuint(j, "active_closes_total", p->active_closes);
+	if (r->close_wait_ns)
+		sw_json_kdouble(j, "oldest_close_wait_seconds",
+				(now - r->close_wait_ns) / 1e9);
+	else
+		sw_json_knull(j, "oldest_close_wait_seconds");
+	sw_json_kbool(j, "suspect", r->suspect ||
+		      (k && k->ewma.state == SW_EWMA_CONFIRMED));
+	sw_json_key(j, "detector");
+	if (k)
+		sw_det_key_json(j, a->det, k, now);
+	else
+		sw_json_null(j);
+	sw_workload_json(j, w);
+	sw_json_obj_end(j);
+}
+
 static int api_processes(const struct sw_http_req *req, struct sw_http_resp *resp,
 			 void *ctx)
 {
 	struct sw_agent *a = ctx;
 	struct sw_json *j = &resp->json;
+	struct proc_row *rows;
 	struct sw_query q;
-	struct sw_proc *p;
-	size_t pos = 0;
+	const struct sw_workload *w;
+	size_t i, n;
+	__u64 now;
 
-	if (bad_query(req, resp, SW_Q_PID | SW_Q_COMM, &q))
+	if (bad_query(req, resp, SW_Q_PID | SW_Q_COMM | SW_Q_WORKLOAD, &q))
 		return 0;
+	pthread_mutex_lock(&a->lock);
+	rows = proc_rows(a, &n);
+	if (!rows) {
+		pthread_mutex_unlock(&a->lock);
+		return -1;
+	}
+	now = sw_mono_now();
 	sw_json_obj_begin(j);
 	sw_json_key(j, "processes");
 	sw_json_arr_begin(j);
-	pthread_mutex_lock(&a->lock);
-	while ((p = sw_table_proc_next(a->table, &pos))) {
+	for (i = 0; i < n; i++) {
+		const struct sw_proc *p = rows[i].p;
+
 		if ((q.has & SW_Q_PID) && p->pid != q.pid)
 			continue;
 		if ((q.has & SW_Q_COMM) && strncmp(p->comm, q.comm, SW_COMM_LEN))
 			continue;
-		sw_json_obj_begin(j);
-		sw_json_kuint(j, "pid", p->pid);
-		sw_json_kstr(j, "comm", p->comm);
-		sw_json_kuint(j, "open", p->open);
-		sw_json_kuint(j, "opened", p->opened);
-		sw_json_kuint(j, "accepted", p->accepted);
-		states_json(j, "tcp", p->by_state[SW_PROTO_TCP]);
-		sw_json_kuint(j, "udp", p->by_state[SW_PROTO_UDP][SW_TCP_NONE]);
-		sw_json_obj_end(j);
+		w = sw_workloads_lookup(a->wl, 0, p->pid);
+		if (!sw_workload_match(&q.wf, w))
+			continue;
+		proc_json(a, j, &rows[i], w, now);
 	}
 	pthread_mutex_unlock(&a->lock);
+	free(rows);
 	sw_json_arr_end(j);
 	sw_json_obj_end(j);
 	return 0;
@@ -272,6 +381,19 @@ static void plan_json(struct sw_json *j, const struct sw_attach_plan *p)
 	sw_json_obj_end(j);
 }
 
+/* The table's sockets by state: "tcp": {state: n}, "udp": n. */
+static void table_states_json(struct sw_json *j, struct sw_table *t)
+{
+	__u32 by[SW_PROTO_IDX_MAX][SW_TCP_MAX_STATES] = { { 0 } };
+	struct sw_sock *s;
+	size_t pos = 0;
+
+	while ((s = sw_table_next(t, &pos)))
+		by[sw_proto_idx(s->proto)][s->state % SW_TCP_MAX_STATES]++;
+	states_json(j, "tcp", by[SW_PROTO_IDX_TCP]);
+	sw_json_kuint(j, "udp", by[SW_PROTO_IDX_UDP][SW_TCP_NONE]);
+}
+
 static int api_status(const struct sw_http_req *req, struct sw_http_resp *resp,
 		      void *ctx)
 {
@@ -303,6 +425,7 @@ static int api_status(const struct sw_http_req *req, struct sw_http_resp *resp,
 	sw_json_kuint(j, "events_dropped", drops);
 	sw_json_kuint(j, "bad_records", sw_loader_bad_records(a->loader));
 	sw_json_kuint(j, "sockets", sw_table_count(a->table));
+	table_states_json(j, a->table);
 	sw_json_kuint(j, "processes", sw_table_proc_count(a->table));
 	sw_json_kuint(j, "snapshot_sockets", a->snapshot_sockets);
 	sw_json_kuint(j, "reconciliations", a->reconciles);
@@ -350,25 +473,50 @@ static int healthz(const struct sw_http_req *req, struct sw_http_resp *resp,
 	return 0;
 }
 
+static const struct {
+	const char *path;
+	sw_http_handler fn;
+	unsigned flags;
+} routes[] = {
+	{ "/metrics", sw_agent_metrics, 0 },
+	{ "/api/v1/sockets", api_sockets, 0 },
+	{ "/api/v1/processes", api_processes, 0 },
+	{ "/api/v1/leaks", api_leaks, 0 },
+	{ "/api/v1/detectors", api_detectors, 0 },
+	{ "/api/v1/status", api_status, 0 },
+	{ "/api/v1/health", api_health, 0 },
+	/* orchestrators' probes carry no token */
+	{ "/healthz", healthz, SW_HTTP_PUBLIC },
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
 void sw_agent_register_api(struct sw_agent *a)
 {
-	static const struct {
-		const char *path;
-		sw_http_handler fn;
-		unsigned flags;
-	} routes[] = {
-		{ "/metrics", sw_agent_metrics, 0 },
-		{ "/api/v1/sockets", api_sockets, 0 },
-		{ "/api/v1/processes", api_processes, 0 },
-		{ "/api/v1/leaks", api_leaks, 0 },
-		{ "/api/v1/detectors", api_detectors, 0 },
-		{ "/api/v1/status", api_status, 0 },
-		{ "/api/v1/health", api_health, 0 },
-		/* orchestrators' probes carry no token */
-		{ "/healthz", healthz, SW_HTTP_PUBLIC },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+	for (i = 0; i < NROUTES; i++)
 		sw_http_route(a->http, routes[i].path, routes[i].fn, a, routes[i].flags);
+	sw_agent_register_ports_api(a);
+}
+
+unsigned int sw_agent_api_get(struct sw_agent *a, const char *path,
+			      const char *query, struct sw_json *out)
+{
+	struct sw_http_req req = { .method = "GET", .path = path, .query = query };
+	struct sw_http_resp resp = { .status = 200 };
+	size_t i;
+
+	for (i = 0; i < NROUTES && strcmp(routes[i].path, path); i++)
+		;
+	if (i == NROUTES)
+		return 404;
+	resp.json = *out;
+	if (routes[i].fn(&req, &resp, a)) {
+		resp.status = 500;
+		sw_json_reset(&resp.json);
+	}
+	free(resp.body);
+	*out = resp.json;
+	return resp.status;
 }

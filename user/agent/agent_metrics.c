@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "agent/agent.h"
+#include "kernel/prog_stats.h"
 #include "table/decode.h"
 #include "lib/prom.h"
 
@@ -34,7 +35,7 @@ static void pass_table(struct sw_agent *a, struct table_pass *tp, __u64 now)
 	while ((s = sw_table_next(a->table, &pos))) {
 		double age = (now - s->birth_ns) / 1e9;
 
-		tp->by[s->family == AF_INET6][s->proto == 17][s->state % SW_TCP_MAX_STATES]++;
+		tp->by[s->family == AF_INET6][s->proto == IPPROTO_UDP][s->state % SW_TCP_MAX_STATES]++;
 		for (b = 0; b < NAGE && age > age_bounds[b]; b++)
 			;
 		tp->age[b]++;
@@ -112,8 +113,24 @@ static void write_leaks(struct sw_prom *p, struct sw_agent *a)
 	for (r = 0; r < SW_LEAK_NRULES; r++)
 		sw_prom_u64(p, SW_PROM_LABELS({ "rule", sw_leak_rule_name(r) }), n[r]);
 	sw_prom_family(p, "sockwatch_alerts_total", SW_PROM_COUNTER,
-		       "Alerts raised since start.");
-	sw_prom_u64(p, NULL, 0, a->nrecent);
+		       "Alerts raised since start, by alert name.");
+	for (r = 0; r < (size_t)a->nalert_names; r++)
+		sw_prom_u64(p, SW_PROM_LABELS({ "alert", a->alert_counts[r].name }),
+			    a->alert_counts[r].n);
+}
+
+/* [cleanup]: sockets destroyed (enforce) or that would be (dry-run). */
+static void write_cleanup(struct sw_prom *p, struct sw_agent *a)
+{
+	int m, r;
+
+	sw_prom_family(p, "sockwatch_cleanup_total", SW_PROM_COUNTER,
+		       "Leaked sockets destroyed (enforce) or reported as would_destroy (dry-run), by rule.");
+	for (m = SW_CLEANUP_DRY_RUN; m <= SW_CLEANUP_ENFORCE; m++)
+		for (r = SW_LEAK_CLOSE_WAIT; r <= SW_LEAK_IDLE; r++)
+			sw_prom_u64(p, SW_PROM_LABELS({ "mode", sw_cleanup_mode_name(m) },
+						      { "rule", sw_leak_rule_name(r) }),
+				    a->cleanup_total[m][r]);
 }
 
 /* The top_k keys of every kind by count, largest first. */
@@ -164,6 +181,7 @@ static void write_detectors(struct sw_prom *p, struct sw_agent *a)
 		{ "sockwatch_detector_short_ewma", "Short EWMA of a detector's key." },
 		{ "sockwatch_detector_long_ewma", "Long EWMA of a detector's key." },
 		{ "sockwatch_detector_relative_difference", "(short - long) / short of a detector's key." },
+		{ "sockwatch_detector_state", "Breach state of a detector's key: 0 idle, 1 armed (breach started), 2 confirmed." },
 	};
 	size_t k = a->cfg.http.top_k, n, i, f;
 	const struct sw_det_key **top = calloc(k * SW_KEY_NKINDS + 1, sizeof(*top));
@@ -172,12 +190,12 @@ static void write_detectors(struct sw_prom *p, struct sw_agent *a)
 	if (!top)
 		return;
 	n = top_keys(a, top, k);
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
 		sw_prom_family(p, fam[f].name, SW_PROM_GAUGE, fam[f].help);
 		for (i = 0; i < n; i++) {
 			const struct sw_ewma *e = &top[i]->ewma;
 			double v = f == 0 ? e->count : f == 1 ? e->short_avg :
-				   f == 2 ? e->long_avg : e->rd;
+				   f == 2 ? e->long_avg : f == 3 ? e->rd : e->state;
 
 			sw_key_format(&top[i]->key, key, sizeof(key));
 			sw_prom_double(p, SW_PROM_LABELS(
@@ -207,6 +225,26 @@ static void write_health(struct sw_prom *p, struct sw_agent *a)
 	sw_prom_family(p, "sockwatch_ephemeral_ports_used", SW_PROM_GAUGE,
 		       "Local ports used by the fullest (source, destination, port) tuple.");
 	sw_prom_u64(p, NULL, 0, r->n_tuples ? r->tuples[0].used : 0);
+}
+
+/* [agent] self_stats: the kernel's run counters of our own programs. */
+static void write_prog_stats(struct sw_prom *p, struct sw_agent *a)
+{
+	struct sw_prog_stat st[32];
+	int i, n;
+
+	if (a->stats_fd < 0)
+		return;
+	n = sw_prog_stats_self(st, sizeof(st) / sizeof(st[0]));
+	sw_prom_family(p, "sockwatch_bpf_program_runs_total", SW_PROM_COUNTER,
+		       "Runs of each of the agent's BPF programs (kernel statistics, [agent] self_stats).");
+	for (i = 0; i < n; i++)
+		sw_prom_u64(p, SW_PROM_LABELS({ "program", st[i].name }), st[i].run_cnt);
+	sw_prom_family(p, "sockwatch_bpf_program_run_seconds_total", SW_PROM_COUNTER,
+		       "Time spent in each of the agent's BPF programs (kernel statistics, [agent] self_stats).");
+	for (i = 0; i < n; i++)
+		sw_prom_double(p, SW_PROM_LABELS({ "program", st[i].name }),
+			       st[i].run_time_ns / 1e9);
 }
 
 static void write_info(struct sw_prom *p, struct sw_agent *a)
@@ -241,8 +279,12 @@ int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	write_sockets(&p, tp);
 	write_events(&p, a);
 	write_leaks(&p, a);
+	write_cleanup(&p, a);
 	write_detectors(&p, a);
 	write_health(&p, a);
+	sw_agent_workload_metrics(&p, a);
+	sw_am_write_metrics(a->am, &p);
+	write_prog_stats(&p, a);
 	a->last_scrape_seconds = (sw_mono_now() - t0) / 1e9;
 	pthread_mutex_unlock(&a->lock);
 	if (a->http)

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <ini.h>
 #include "agent/config.h"
+#include "health/port_registry.h"
 #include "lib/quote.h"
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -151,6 +152,16 @@ static int set_patterns(struct sw_config *c, const char *v, char *err,
 	return sw_protect_set_patterns(&c->protection, v, err, len);
 }
 
+static int set_cleanup_mode(struct sw_config *c, const char *v, char *err, size_t len)
+{
+	return sw_cleanup_parse_mode(v, &c->cleanup.mode, err, len);
+}
+
+static int set_cleanup_processes(struct sw_config *c, const char *v, char *err, size_t len)
+{
+	return sw_cleanup_set_processes(&c->cleanup, v, err, len);
+}
+
 static int set_action(struct sw_config *c, const char *v, char *err, size_t len)
 {
 	return sw_action_parse(v, &c->on_breach, err, len);
@@ -173,6 +184,25 @@ static int set_ring_kb(struct sw_config *c, const char *v, char *err,
 	}
 	c->agent.ring_buffer_kb = kb;
 	return 0;
+}
+
+/* The kernel's statistics cost two clock reads per program run: opt-in. */
+static int set_self_stats(struct sw_config *c, const char *v, char *err,
+			  size_t len)
+{
+	char q[SW_QUOTE_LEN];
+
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1")) {
+		c->agent.self_stats = true;
+		return 0;
+	}
+	if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0")) {
+		c->agent.self_stats = false;
+		return 0;
+	}
+	snprintf(err, len, "%s is not a boolean (true or false)",
+		 sw_quote(q, sizeof(q), v));
+	return -1;
 }
 
 /* "ADDR:PORT" or "[ADDR6]:PORT", ADDR numeric. */
@@ -262,9 +292,12 @@ static const struct key keys[] = {
 	SEC("agent", "key_idle_seconds", agent.key_idle_ns, false),
 	SEC("agent", "reconcile_seconds", agent.reconcile_ns, true),
 	FN("agent", "ring_buffer_kb", set_ring_kb),
+	STR("agent", "host_root", agent.host_root),
+	FN("agent", "self_stats", set_self_stats),
 
 	FN("http", "listen", set_listen),
 	STR("http", "token_file", http.token_file),
+	STR("http", "web_config", http.web_config),
 	U32("http", "top_k", http.top_k, 1, 100000),
 	U32("http", "max_connections", http.max_connections, 1, 65535),
 	U32("http", "per_ip_connections", http.per_ip_connections, 1, 65535),
@@ -276,18 +309,31 @@ static const struct key keys[] = {
 	U32("health", "time_wait_warning", health.time_wait_warning, 0, UINT32_MAX),
 	U64("health", "connections_warning", health.connections_warning, 0, 1e18),
 	U64("health", "nofile_warning", health.nofile_warning, 0, 1e18),
+	STR("health", "tls_certificates", health.tls_certificates),
+	U32("health", "tls_warn_days", health.tls_warn_days, 0, 36500),
+	STR("health", "tls_ca_file", health.tls_ca_file),
+
+	STR("ports", "state_file", ports.state_file),
+
+	FN("cleanup", "mode", set_cleanup_mode),
+	SEC("cleanup", "min_age_seconds", cleanup.min_age_ns, false),
+	U32("cleanup", "max_per_minute", cleanup.max_per_minute, 1, SW_CLEANUP_MAX_PER_MINUTE),
+	FN("cleanup", "processes", set_cleanup_processes),
 
 	DBL("flood", "connections_per_second", flood.connections_per_second, 0, 1e9, true),
 	SEC("flood", "window_seconds", flood.window_ns, true),
 
 	STR("manifest", "path", manifest.path),
+
+	STR("alerts", "alertmanager_url", alerts.alertmanager_url),
+	STR("alerts", "node", alerts.node),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
 	"ewma", "leaks", "protection", "actions", "agent", "http", "health",
-	"flood", "manifest",
+	"flood", "manifest", "alerts", "ports", "cleanup",
 };
 
 void sw_config_defaults(struct sw_config *c)
@@ -302,6 +348,7 @@ void sw_config_defaults(struct sw_config *c)
 		.key_idle_ns = 300 * NSEC_PER_SEC,
 		.reconcile_ns = 10 * NSEC_PER_SEC,
 		.ring_buffer_kb = 1024,
+		.host_root = "/",
 	};
 	strcpy(c->http.listen, "127.0.0.1:9178");
 	c->http.top_k = 20;
@@ -315,7 +362,10 @@ void sw_config_defaults(struct sw_config *c)
 		.time_wait_warning = 10,
 		.connections_warning = 10000,
 		.nofile_warning = 1024,
+		.tls_warn_days = 30,
 	};
+	strcpy(c->ports.state_file, SW_REGISTRY_DEFAULT);
+	sw_cleanup_defaults(&c->cleanup);
 	c->flood.connections_per_second = 100;
 	c->flood.window_ns = 5 * NSEC_PER_SEC;
 }

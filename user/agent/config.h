@@ -19,6 +19,7 @@
 #include "detect/leak_rules.h"
 #include "detect/protection.h"
 #include "detect/actions.h"
+#include "detect/cleanup.h"
 
 #define SW_CFG_MAX_ADDRS	64
 
@@ -43,12 +44,15 @@ struct sw_agent_cfg {
 	__u64 key_idle_ns;	/* drop a key idle this long; 300 s */
 	__u64 reconcile_ns;	/* kernel reconciliation period; 10 s */
 	__u32 ring_buffer_kb;	/* power of 2, >= a page; 1024 */
+	char  host_root[PATH_MAX];	/* the host's / (runtime metadata); "/" */
+	bool  self_stats;	/* BPF program statistics as metrics; false */
 };
 
 /* [http] */
 struct sw_http_cfg {
 	char  listen[128];		/* "127.0.0.1:9178", "[::1]:9178" */
 	char  token_file[PATH_MAX];	/* "" = no token */
+	char  web_config[PATH_MAX];	/* exporter-toolkit web config; "" = none */
 	__u32 top_k;			/* 20 */
 	__u32 max_connections;		/* 64 */
 	__u32 per_ip_connections;	/* 16 */
@@ -63,6 +67,14 @@ struct sw_health_cfg {
 	__u32  time_wait_warning;		/* 10 */
 	__u64  connections_warning;		/* 10000 */
 	__u64  nofile_warning;			/* 1024 */
+	char   tls_certificates[2048];		/* "a.pem,b.pem"; "" = none */
+	__u32  tls_warn_days;			/* 30 */
+	char   tls_ca_file[PATH_MAX];		/* "" = the system store */
+};
+
+/* [ports]: the allocation registry the watchdog keeps clean */
+struct sw_ports_cfg {
+	char state_file[PATH_MAX];	/* /run/sockwatch/ports.json */
 };
 
 /* [flood] */
@@ -76,6 +88,12 @@ struct sw_manifest_cfg {
 	char path[PATH_MAX];		/* "" = no manifest */
 };
 
+/* [alerts] */
+struct sw_alerts_cfg {
+	char alertmanager_url[512];	/* "" = no Alertmanager */
+	char node[128];			/* the node label; "" = hostname */
+};
+
 struct sw_config {
 	struct sw_ewma_params	ewma;
 	struct sw_addr_list	allow;		/* [ewma] allow_addresses */
@@ -87,6 +105,9 @@ struct sw_config {
 	struct sw_health_cfg	health;
 	struct sw_flood_cfg	flood;
 	struct sw_manifest_cfg	manifest;
+	struct sw_alerts_cfg	alerts;
+	struct sw_ports_cfg	ports;
+	struct sw_cleanup_cfg	cleanup;
 	char			source[PATH_MAX];	/* file, "" = defaults */
 };
 

@@ -9,7 +9,7 @@
 
 enum {
 	OPT_ALERTS = 1000, OPT_ON_BREACH, OPT_LISTEN, OPT_TOKEN, OPT_MANIFEST,
-	OPT_NO_HTTP,
+	OPT_NO_HTTP, OPT_WEB_CONFIG, OPT_ALERTMANAGER,
 };
 
 static const struct argp_option options[] = {
@@ -18,6 +18,8 @@ static const struct argp_option options[] = {
 	{ "on-breach", OPT_ON_BREACH, "ACTION", 0, "On a confirmed breach: exec:PATH (alert JSON on stdin) or signal:NAME to the offender", 0 },
 	{ "listen", OPT_LISTEN, "ADDR:PORT", 0, "HTTP API and /metrics address (default 127.0.0.1:9178)", 0 },
 	{ "token-file", OPT_TOKEN, "FILE", 0, "Bearer token required on every request (needed off loopback)", 0 },
+	{ "web-config", OPT_WEB_CONFIG, "FILE", 0, "Prometheus exporter-toolkit web config (YAML): TLS, client certificates, basic auth", 0 },
+	{ "alertmanager", OPT_ALERTMANAGER, "URL", 0, "Also send alerts to this Alertmanager (http://host:9093)", 0 },
 	{ "manifest", OPT_MANIFEST, "FILE", 0, "sockscan JSON: alert manifest_drift on unlisted sockets", 0 },
 	{ "no-http", OPT_NO_HTTP, NULL, 0, "Do not serve the HTTP API", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages", 0 },
@@ -41,6 +43,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LISTEN:
 		o->listen = arg;
+		break;
+	case OPT_WEB_CONFIG:
+		o->web_config = arg;
+		break;
+	case OPT_ALERTMANAGER:
+		o->alertmanager = arg;
 		break;
 	case OPT_TOKEN:
 		o->token_file = arg;

@@ -95,7 +95,7 @@ static int check_one(const struct sw_diag_sock *d, void *ctx)
 	enum manifest_dir dir;
 	const char *svc;
 	__u16 port;
-	bool udp = d->proto == 17;
+	bool udp = d->proto == IPPROTO_UDP;
 
 	if (!o)
 		return 0;

@@ -21,21 +21,25 @@
 #include "kernel/loader.h"
 #include "table/snapshot.h"
 #include "table/sock_table.h"
+#include "table/workload.h"
 #include "cmd/cli.h"
 #include "agent/config.h"
 #include "lib/quote.h"
 
 struct trace_opts {
 	struct sw_event_filter f;
+	struct sw_workload_filter wf;	/* --unit, --container, --pod-uid */
 	struct sw_loader_opts lo;
 	__u64 duration_ns;	/* 0: until interrupted */
 	bool json;
 	bool snapshot;
+	bool workload;		/* --workload: the WORKLOAD column */
 };
 
 struct trace_run {
 	struct trace_opts *o;
 	struct sw_table *table;
+	struct sw_workloads *wl;	/* NULL: identities not needed */
 	struct sw_event_printer pr;
 	__u64 seen;		/* events printed */
 	__u64 deadline_ns;
@@ -51,7 +55,7 @@ static void on_signal(int sig)
 
 enum {
 	OPT_PORT = 1000, OPT_TCP, OPT_UDP, OPT_STATE, OPT_SNAPSHOT,
-	OPT_RING, OPT_JSON,
+	OPT_RING, OPT_JSON, OPT_WORKLOAD, OPT_UNIT, OPT_CONTAINER, OPT_POD_UID,
 };
 
 static const struct argp_option options[] = {
@@ -66,6 +70,10 @@ static const struct argp_option options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after this many seconds", 0 },
 	{ "json", OPT_JSON, NULL, 0, "JSON lines instead of text columns", 0 },
 	{ "snapshot", OPT_SNAPSHOT, NULL, 0, "First print the sockets that already exist", 0 },
+	{ "workload", OPT_WORKLOAD, NULL, 0, "Add a WORKLOAD column: container, systemd unit or cgroup", 0 },
+	{ "unit", OPT_UNIT, "UNIT", 0, "Only sockets of this systemd unit (e.g. nginx.service)", 0 },
+	{ "container", OPT_CONTAINER, "ID|NAME", 0, "Only sockets of this container (id prefix or name)", 0 },
+	{ "pod-uid", OPT_POD_UID, "UID", 0, "Only sockets of this Kubernetes pod", 0 },
 	{ "ring-size", OPT_RING, "BYTES", 0, "Ring buffer size (power of two, default 4194304)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages", 0 },
 	{ 0 },
@@ -102,10 +110,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->lo.filter.family = AF_INET6;
 		break;
 	case OPT_TCP:
-		o->lo.filter.proto = 6;
+		o->lo.filter.proto = IPPROTO_TCP;
 		break;
 	case OPT_UDP:
-		o->lo.filter.proto = 17;
+		o->lo.filter.proto = IPPROTO_UDP;
 		break;
 	case OPT_STATE:
 		o->f.state = sw_tcp_state_parse(arg);
@@ -128,6 +136,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			sw_arg_fail(state, "invalid ring size %s: a power of two from 4096 to 1073741824", sw_quote(q, sizeof(q), arg));
 		o->lo.ring_bytes = v;
 		break;
+	case OPT_WORKLOAD:
+		o->workload = true;
+		break;
+	case OPT_UNIT:
+	case OPT_CONTAINER:
+	case OPT_POD_UID:
+		if (sw_workload_filter_set(&o->wf, key == OPT_UNIT ? "unit" :
+					   key == OPT_CONTAINER ? "container" : "pod-uid",
+					   arg, err, sizeof(err)))
+			sw_arg_fail(state, "%s", err);
+		break;
 	case 'v':
 		o->lo.verbose = true;
 		break;
@@ -147,6 +166,21 @@ static const struct argp argp = {
 	"with --snapshot). Ctrl-C stops and prints a summary to stderr.",
 };
 
+/* Filter, then print, with the owner's workload when it is asked for. */
+static bool emit(struct trace_run *r, const struct sw_event *e)
+{
+	const struct sw_workload *w = NULL;
+
+	if (!sw_event_match(&r->o->f, e))
+		return false;
+	if (r->wl && (e->flags & SW_F_OWNER_KNOWN))
+		w = sw_workloads_lookup(r->wl, e->cgroup_id, e->pid);
+	if (!sw_workload_match(&r->o->wf, w))
+		return false;
+	sw_event_print_wl(&r->pr, e, w);
+	return true;
+}
+
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct trace_run *r = ctx;
@@ -155,10 +189,8 @@ static int on_event(void *ctx, const struct sw_event *e)
 
 	e = sw_event_complete(&copy, e, s);
 	sw_table_apply_to(r->table, s, e);
-	if (!sw_event_match(&r->o->f, e))
-		return 0;
-	sw_event_print(&r->pr, e);
-	r->seen++;
+	if (emit(r, e))
+		r->seen++;
 	return 0;
 }
 
@@ -168,9 +200,23 @@ static int print_snapshot(void *ctx, const struct sw_sock *s, int owner_fd)
 	struct sw_event e;
 
 	sw_event_from_sock(&e, s, SW_EV_SNAPSHOT, sw_mono_now());
-	if (sw_event_match(&r->o->f, &e))
-		sw_event_print(&r->pr, &e);
+	emit(r, &e);
 	return 0;
+}
+
+/* Identities cost a lookup per new cgroup: only when printed or filtered. */
+static void workloads_start(struct trace_run *r, struct sw_loader *l)
+{
+	const struct trace_opts *o = r->o;
+
+	if (!o->json && !o->workload && sw_workload_filter_empty(&o->wf))
+		return;
+	r->wl = sw_workloads_new(sw_loader_plan(l)->cgroup_path, "/");
+	if (!r->wl)
+		fprintf(stderr, "sockwatch: warning: cannot open the cgroup v2 hierarchy %s: workloads will be unknown\n",
+			sw_loader_plan(l)->cgroup_path);
+	r->pr.workload_column = o->workload && !o->json;
+	r->pr.workload_json = o->json;
 }
 
 static int run(struct trace_run *r, struct sw_loader *l)
@@ -220,6 +266,7 @@ int cmd_trace(int argc, char **argv)
 		sw_table_free(r.table);
 		return 1;
 	}
+	workloads_start(&r, l);
 	/* Snapshot after attaching: a socket made in between is seen twice
 	 * (snapshot and event), never zero times. */
 	if (sw_snapshot_load(r.table, o.snapshot ? print_snapshot : NULL, &r) < 0)
@@ -237,6 +284,7 @@ int cmd_trace(int argc, char **argv)
 		(unsigned long long)events, (unsigned long long)r.seen,
 		(unsigned long long)drops);
 	sw_event_printer_free(&r.pr);
+	sw_workloads_free(r.wl);
 	sw_table_free(r.table);
 	return rc;
 }

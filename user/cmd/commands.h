@@ -13,5 +13,6 @@ int cmd_ports(int argc, char **argv);		/* user/cmd/cmd_ports.c */
 int cmd_agent(int argc, char **argv);		/* user/cmd/cmd_agent.c */
 int cmd_check_manifest(int argc, char **argv);	/* user/cmd/cmd_check_manifest.c */
 int cmd_replay(int argc, char **argv);		/* user/cmd/cmd_replay.c */
+int cmd_top(int argc, char **argv);		/* user/cmd/cmd_top.c */
 
 #endif /* SW_COMMANDS_H */

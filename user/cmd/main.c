@@ -19,11 +19,12 @@ struct command {
 static const struct command commands[] = {
 	{ "trace",  cmd_trace,  "stream socket lifecycle events" },
 	{ "agent",  cmd_agent,  "run continuously: leak detection, alerts, HTTP API" },
-	{ "status", cmd_status, "print the attach plan this kernel allows" },
+	{ "status", cmd_status, "print the attach plan this kernel allows (--cost: what each BPF program costs)" },
 	{ "health", cmd_health, "run the network health checks once" },
 	{ "ports",  cmd_ports,  "list who holds which ports; find a free one" },
 	{ "replay", cmd_replay, "feed a recorded count series through one EWMA detector" },
 	{ "check-manifest", cmd_check_manifest, "compare the sockets of now with a sockscan manifest" },
+	{ "top",    cmd_top,    "live view: sockets per process, leaks, rates" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -9,6 +9,13 @@
 #include "detect/alerts.h"
 #include "table/decode.h"
 
+const char *const sw_alert_names[] = {
+	SW_ALERT_EWMA_STARTED, SW_ALERT_EWMA_BACK_DOWN, SW_ALERT_EWMA_CONFIRMED,
+	SW_ALERT_MAX_PORTS, SW_ALERT_CLOSE_WAIT, SW_ALERT_IDLE,
+	SW_ALERT_FD_HEADROOM, SW_ALERT_CONNECTION_FLOOD,
+	SW_ALERT_MANIFEST_DRIFT, SW_ALERT_HEALTH_CHANGED, NULL
+};
+
 /* ---- the record ---------------------------------------------------------- */
 
 void sw_alert_init(struct sw_alert *a, const char *alert, const char *key_kind,

@@ -34,6 +34,15 @@
 #define SW_ALERT_CLOSE_WAIT	"close_wait"
 #define SW_ALERT_IDLE		"idle"
 #define SW_ALERT_FD_HEADROOM	"fd_headroom"
+#define SW_ALERT_CONNECTION_FLOOD "connection_flood"
+#define SW_ALERT_MANIFEST_DRIFT	"manifest_drift"
+#define SW_ALERT_HEALTH_CHANGED	"health_changed"
+
+/*
+ * Every name above, NULL-terminated: the agent exports a zero counter for
+ * each from the start, so that a rule's increase() sees the first alert.
+ */
+extern const char *const sw_alert_names[];
 
 #define SW_ALERT_MAX_FIELDS	20
 #define SW_ALERT_STRBUF		512

@@ -659,11 +659,6 @@ int sw_detectors_configure(struct sw_detectors *d, const struct sw_config *cfg)
 	return 0;
 }
 
-const struct sw_config *sw_detectors_config(const struct sw_detectors *d)
-{
-	return &d->cfg;
-}
-
 /* ---- protection, memoised per process ------------------------------------- */
 
 static int infra_lookup(void *ctx, const struct sw_sock *s)
@@ -736,9 +731,9 @@ static bool is_inbound(const struct sw_detectors *d, const struct sw_sock *s)
 {
 	__u64 id = listener_id(s);
 
-	if (s->flags & SW_SOCK_ACCEPTED)
+	if (s->flags & SW_F_ACCEPTED)
 		return true;
-	if (!(s->flags & SW_SOCK_PREEXISTING) || s->proto != IPPROTO_TCP ||
+	if (!(s->flags & SW_F_PREEXISTING) || s->proto != IPPROTO_TCP ||
 	    s->state == SW_TCP_LISTEN || !d->listeners.len)
 		return false;
 	return bsearch(&id, d->listeners.data, d->listeners.len,
@@ -954,7 +949,7 @@ static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
 			   __u64 now_ns)
 {
 	bool active = is_active_tcp(s), inbound = is_inbound(d, s);
-	bool owned = s->pid && !(s->flags & SW_SOCK_RELEASED);
+	bool owned = s->pid && !(s->flags & SW_F_RELEASED);
 	struct sw_prot_decision pd;
 	struct pid_keys *pk;
 	struct sw_key k;
@@ -1315,7 +1310,7 @@ static void socket_alert(const struct sw_detectors *d,
 	sw_alert_str(a, "state", sw_tcp_state_name(k->state));
 	sw_alert_str(a, "local", l);
 	sw_alert_str(a, "remote", r);
-	sw_alert_bool(a, "inbound", k->flags & SW_SOCK_ACCEPTED);
+	sw_alert_bool(a, "inbound", k->flags & SW_F_ACCEPTED);
 	sw_alert_seconds(a, "age", s->age_ns);
 	sw_alert_seconds(a, "threshold", s->threshold_ns);
 	sw_alert_uint(a, "rx_bytes", k->rx_bytes);
@@ -1367,37 +1362,45 @@ static void flag(struct sw_detectors *d, struct sw_episodes *eps,
 	raise_alert(d, &a);
 }
 
-static void scan_socket(struct sw_detectors *d, const struct sw_sock *k,
-			__u64 now_ns)
+bool sw_detectors_judge(struct sw_detectors *d, const struct sw_sock *k,
+			__u64 now_ns, struct sw_suspect *s)
 {
 	const struct sw_leak_cfg *lc = &d->cfg.leaks;
 	struct sw_prot_decision pd;
-	struct sw_suspect s;
 	__u64 age_ns = 0;
 	__u8 rule;
 
 	if (k->proto != IPPROTO_TCP || (k->state != SW_TCP_CLOSE_WAIT &&
 					k->state != SW_TCP_ESTABLISHED))
-		return;
+		return false;
 	decide(d, k, now_ns, &pd);
 	if (sw_leak_close_wait(lc, k, &pd, now_ns, &age_ns))
 		rule = SW_LEAK_CLOSE_WAIT;
 	else if (sw_leak_idle(lc, k, &pd, now_ns, &age_ns))
 		rule = SW_LEAK_IDLE;
 	else
-		return;
+		return false;
 	/* a suspect is big (a socket's copy): built for the few flagged only */
-	memset(&s, 0, sizeof(s));
-	s.rule = rule;
-	s.decision = pd;
-	s.age_ns = age_ns;
-	s.threshold_ns = rule == SW_LEAK_CLOSE_WAIT ? lc->close_wait_ns :
-			 lc->idle_ns;
-	s.sock = *k;
-	s.pid = k->pid;
-	memcpy(s.comm, k->comm, SW_COMM_LEN);
-	s.since_ns = now_ns;
-	flag(d, &d->sock_eps, d->sock_susp, &d->nsock_susp, &s, k->cookie);
+	memset(s, 0, sizeof(*s));
+	s->rule = rule;
+	s->decision = pd;
+	s->age_ns = age_ns;
+	s->threshold_ns = rule == SW_LEAK_CLOSE_WAIT ? lc->close_wait_ns :
+			  lc->idle_ns;
+	s->sock = *k;
+	s->pid = k->pid;
+	memcpy(s->comm, k->comm, SW_COMM_LEN);
+	s->since_ns = now_ns;
+	return true;
+}
+
+static void scan_socket(struct sw_detectors *d, const struct sw_sock *k,
+			__u64 now_ns)
+{
+	struct sw_suspect s;
+
+	if (sw_detectors_judge(d, k, now_ns, &s))
+		flag(d, &d->sock_eps, d->sock_susp, &d->nsock_susp, &s, k->cookie);
 }
 
 static void scan_process(struct sw_detectors *d, const struct sw_proc *p,

@@ -144,6 +144,14 @@ void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,
 void sw_detectors_scan(struct sw_detectors *d, struct sw_table *t,
 		       __u64 now_ns, bool with_fds);
 
+/*
+ * The socket leak rules for one socket, as the scan applies them: true
+ * and *s filled when close_wait or idle flags k at now_ns. For callers
+ * that must judge sockets beyond the bounded suspect list (clean-up).
+ */
+bool sw_detectors_judge(struct sw_detectors *d, const struct sw_sock *k,
+			__u64 now_ns, struct sw_suspect *s);
+
 /* Readers for the HTTP API (under the table owner's lock). */
 const struct sw_det_key *sw_detectors_key_next(const struct sw_detectors *d,
 					       enum sw_key_kind kind,
@@ -153,7 +161,6 @@ const struct sw_det_key *sw_detectors_key_get(const struct sw_detectors *d,
 const struct sw_suspect *sw_detectors_suspect_next(const struct sw_detectors *d,
 						   size_t *pos);
 void sw_detectors_stats(const struct sw_detectors *d, struct sw_det_stats *s);
-const struct sw_config *sw_detectors_config(const struct sw_detectors *d);
 
 /* One key as a JSON object: key, kind, count, short, long, rd, fail,
  * state, deadline (seconds left), pid, comm, protection breakdown. */

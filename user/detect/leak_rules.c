@@ -31,7 +31,7 @@ static __u64 elapsed(__u64 now_ns, __u64 since_ns)
 static bool owned_tcp(const struct sw_sock *s, __u8 state)
 {
 	return s->proto == IPPROTO_TCP && s->state == state &&
-	       !(s->flags & SW_SOCK_RELEASED);
+	       !(s->flags & SW_F_RELEASED);
 }
 
 bool sw_leak_close_wait(const struct sw_leak_cfg *c, const struct sw_sock *s,

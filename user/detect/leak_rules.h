@@ -19,7 +19,7 @@
  * exactly what the rule exists to find; the rule honours only layers 1-2
  * (listening, critical_port). The idle rule honours every layer.
  *
- * Sockets the owner already released (SW_SOCK_RELEASED) are not leaks:
+ * Sockets the owner already released (SW_F_RELEASED) are not leaks:
  * the kernel is finishing their shutdown. Thresholds are strict: "longer
  * than" means a socket exactly at the threshold does not fire.
  *

@@ -118,7 +118,7 @@ void sw_manifest_check_event(struct sw_agent *a, const struct sw_event *e)
 	if (e->kind == SW_EV_LISTEN) {
 		dir = MANIFEST_INGRESS;
 		port = e->lport;
-	} else if (e->kind == SW_EV_CONNECT && e->proto == 6) {
+	} else if (e->kind == SW_EV_CONNECT && e->proto == IPPROTO_TCP) {
 		dir = MANIFEST_EGRESS;
 		port = e->rport;
 		sw_fmt_addr(host, e->family, e->raddr);
@@ -135,7 +135,7 @@ void sw_manifest_check_event(struct sw_agent *a, const struct sw_event *e)
 		return;
 	if (seen_before(&sm->seen, e->pid, dir, port))
 		return;
-	sw_alert_init(&al, "manifest_drift", "service", e->ts_ns);
+	sw_alert_init(&al, SW_ALERT_MANIFEST_DRIFT, "service", e->ts_ns);
 	snprintf(key, sizeof(key), "%s", svc);
 	sw_alert_set_key(&al, key);
 	sw_alert_set_owner(&al, e->pid, e->comm);

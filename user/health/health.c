@@ -33,6 +33,7 @@ static const char *const check_names[SW_HC_MAX] = {
 	[SW_HC_DNS]		= "dns",
 	[SW_HC_EPHEMERAL]	= "ephemeral_ports",
 	[SW_HC_EXPOSURE]	= "exposure",
+	[SW_HC_TLS]		= "tls_certificates",
 };
 
 const char *sw_health_check_name(enum sw_health_check_id id)
@@ -79,6 +80,7 @@ void sw_health_limits_default(struct sw_health_limits *lim)
 		.nofile_usage_percent = 90,
 		.top_n = 5,
 		.dns_timeout_ms = 2000,
+		.tls_warn_days = 30,
 	};
 }
 
@@ -91,6 +93,9 @@ void sw_health_limits_from_config(const struct sw_health_cfg *c,
 	lim->time_wait_warning = c->time_wait_warning;
 	lim->connections_warning = c->connections_warning;
 	lim->nofile_warning = c->nofile_warning;
+	lim->tls_warn_days = c->tls_warn_days;
+	snprintf(lim->tls_certificates, sizeof(lim->tls_certificates), "%s", c->tls_certificates);
+	snprintf(lim->tls_ca_file, sizeof(lim->tls_ca_file), "%s", c->tls_ca_file);
 }
 
 static struct sw_health_fig *fig_add(struct sw_health_check *c, const char *key,
@@ -494,10 +499,12 @@ int sw_health_run(const struct sw_health_limits *lim, int port,
 	check_ipv4(&out->check[SW_HC_IPV4]);
 	check_ipv6(&out->check[SW_HC_IPV6]);
 	check_interfaces(&out->check[SW_HC_LOOPBACK], &out->check[SW_HC_INTERFACES]);
+	sw_health_links(lim, out);
 	check_reuse(&out->check[SW_HC_REUSE]);
 	check_files_system(lim, &out->check[SW_HC_FILES_SYSTEM]);
 	check_files_process(lim, out);
 	check_dns(lim, &out->check[SW_HC_DNS]);
+	sw_health_tls(lim, out);
 	ret = sw_health_sockets(lim, port, out);
 	if (ret < 0)
 		return ret;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * Network health checks (detection-semantics.md section 3), as a library:
+ * Network health checks (README: "sockwatch health and ports"), as a library:
  * `sockwatch health` runs them once, the agent every interval_seconds as
  * a watchdog (alerting on a check's status change, exporting the report
  * as metrics and /api/v1/health).
@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdio.h>
 #include <linux/types.h>
 #include "sockwatch_abi.h"
@@ -38,13 +39,14 @@ enum sw_health_check_id {
 	SW_HC_FILES_SYSTEM,	/* warning: file-nr above nofile_usage_percent */
 	SW_HC_FILES_PROCESS,	/* warning: own soft limit < nofile_warning,
 				 * or a process above nofile_usage_percent */
-	SW_HC_PORT_BIND,	/* with a port: warning if bind fails other
+	SW_HC_PORT_BIND,	/* with a port: critical if bind fails other
 				 * than "in use" (in use: ok, holders listed) */
 	SW_HC_TIME_WAIT,	/* with a port: warning above time_wait_warning */
 	SW_HC_CONNECTIONS,	/* warning above connections_warning */
 	SW_HC_DNS,		/* warning: localhost or hostname unresolved */
 	SW_HC_EPHEMERAL,	/* warning/critical: fullest tuple's percent */
 	SW_HC_EXPOSURE,		/* informational: listeners on all interfaces */
+	SW_HC_TLS,		/* [health] tls_certificates: see health_tls.c */
 	SW_HC_MAX
 };
 
@@ -61,6 +63,12 @@ struct sw_health_limits {
 	double nofile_usage_percent;		/* 90: fds/limit at or above */
 	unsigned int top_n;			/* 5: rows in top lists */
 	unsigned int dns_timeout_ms;		/* 2000 per lookup */
+	/* [health] tls_*: certificate files, "a.pem,b.pem" ("" = none) */
+	char tls_certificates[2048];
+	unsigned int tls_warn_days;		/* 30 */
+	char tls_ca_file[PATH_MAX];		/* "" = the system store */
+	/* the previous run's link counters (the agent's), NULL: first run */
+	const struct sw_ifstats *ifs_prev;
 };
 
 void sw_health_limits_default(struct sw_health_limits *lim);
@@ -89,7 +97,42 @@ struct sw_health_check {
 	struct sw_health_fig fig[SW_HEALTH_MAX_FIGS];
 };
 
+/*
+ * One network interface's counters (RTM_GETLINK, IFLA_STATS64), and how
+ * much its errors and drops grew since the previous run (0 on a first
+ * run, or when the interface is new or its counters went back).
+ */
+struct sw_ifstat {
+	char  name[16];
+	__u32 ifindex;
+	bool  up;
+	__u64 rx_bytes, tx_bytes, rx_packets, tx_packets;
+	__u64 rx_errors, tx_errors, rx_dropped, tx_dropped;
+	__u64 errors_growth, drops_growth;
+};
+
+#define SW_HEALTH_MAX_IFS	64
+struct sw_ifstats {
+	unsigned int n;
+	bool compared;		/* growth is against a previous run */
+	struct sw_ifstat v[SW_HEALTH_MAX_IFS];
+};
+
+/* One certificate file of the tls_certificates check. */
+struct sw_health_tls {
+	char   path[256];
+	enum sw_health_status status;
+	char   subject[128];
+	char   key_path[256];	/* "" = no key found beside it */
+	__s64  not_before, not_after;	/* unix seconds */
+	double days_left;
+	int    key_match;	/* 1 match, 0 mismatch, -1 no key, -2 unreadable */
+	bool   chain_ok;
+	char   problem[160];	/* the worst finding, "" when ok */
+};
+
 #define SW_HEALTH_TOP		10	/* capacity of the top lists */
+#define SW_HEALTH_MAX_TLS	16	/* certificate files checked */
 #define SW_HEALTH_MAX_LISTEN	32	/* exposure rows kept */
 
 /* A process in a top list: files (fds vs limit) or connections. */
@@ -153,7 +196,25 @@ struct sw_health_report {
 	struct sw_health_holder holders[SW_HEALTH_TOP];
 	struct sw_health_tuple tuples[SW_HEALTH_TOP];
 	struct sw_health_listener listeners[SW_HEALTH_MAX_LISTEN];
+	unsigned int n_tls;
+	struct sw_health_tls tls[SW_HEALTH_MAX_TLS];
+	struct sw_ifstats ifs;
 };
+
+/*
+ * Link counters of every interface of the calling thread's namespace,
+ * from one RTM_GETLINK dump (netstats.c). 0 or -errno.
+ */
+int sw_netstats_links(struct sw_ifstats *out);
+/* Growth of errors and drops in cur against prev (NULL: none). */
+void sw_netstats_growth(struct sw_ifstats *cur, const struct sw_ifstats *prev);
+/* The interfaces as a JSON array (growth null unless compared). */
+void sw_netstats_ifs_json(struct sw_json *j, const struct sw_ifstats *ifs);
+/* TCP sockets by state in every visible namespace. 0 or -errno. */
+int sw_netstats_tcp_states(__u32 by_state[SW_TCP_MAX_STATES]);
+/* /api/v1/netstats: fresh counters, the TCP states, and growth against
+ * prev (the last health run's counters; NULL: none). 0 or -errno. */
+int sw_netstats_json(struct sw_json *j, const struct sw_ifstats *prev);
 
 /*
  * Run every check; port 1-65535 adds the port checks, 0 skips them.

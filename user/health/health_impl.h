@@ -27,4 +27,9 @@ void hc_result(struct sw_health_check *c, enum sw_health_status st,
 int sw_health_sockets(const struct sw_health_limits *lim, int port,
 		      struct sw_health_report *r);
 
+/* tls_certificates (health_tls.c). */
+void sw_health_tls(const struct sw_health_limits *lim, struct sw_health_report *r);
+/* Link counters and their growth into the interfaces check (netstats.c). */
+void sw_health_links(const struct sw_health_limits *lim, struct sw_health_report *r);
+
 #endif /* SW_HEALTH_IMPL_H */

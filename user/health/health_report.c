@@ -135,6 +135,37 @@ static void json_listeners(const struct sw_health_report *r, struct sw_json *j)
 	sw_json_arr_end(j);
 }
 
+static void json_tls(const struct sw_health_report *r, struct sw_json *j)
+{
+	unsigned int i;
+
+	sw_json_key(j, "certificates");
+	sw_json_arr_begin(j);
+	for (i = 0; i < r->n_tls; i++) {
+		const struct sw_health_tls *t = &r->tls[i];
+
+		sw_json_obj_begin(j);
+		sw_json_kstr(j, "path", t->path);
+		sw_json_kstr(j, "status", sw_health_status_name(t->status));
+		sw_json_kstr(j, "subject", t->subject);
+		sw_json_kint(j, "not_before", t->not_before);
+		sw_json_kint(j, "not_after", t->not_after);
+		sw_json_kdouble(j, "days_left", t->days_left);
+		if (t->key_path[0])
+			sw_json_kstr(j, "key", t->key_path);
+		else
+			sw_json_knull(j, "key");
+		if (t->key_match >= 0)
+			sw_json_kbool(j, "key_matches", t->key_match);
+		else
+			sw_json_knull(j, "key_matches");
+		sw_json_kbool(j, "chain_verifies", t->chain_ok);
+		sw_json_kstr(j, "problem", t->problem);
+		sw_json_obj_end(j);
+	}
+	sw_json_arr_end(j);
+}
+
 /* The lists that belong under a check, after its figures. */
 static void json_details(const struct sw_health_report *r, int id, struct sw_json *j)
 {
@@ -154,6 +185,13 @@ static void json_details(const struct sw_health_report *r, int id, struct sw_jso
 		break;
 	case SW_HC_EXPOSURE:
 		json_listeners(r, j);
+		break;
+	case SW_HC_TLS:
+		json_tls(r, j);
+		break;
+	case SW_HC_INTERFACES:
+		sw_json_key(j, "counters");
+		sw_netstats_ifs_json(j, &r->ifs);
 		break;
 	}
 }
@@ -235,6 +273,17 @@ static void print_details(const struct sw_health_report *r, int id, FILE *f)
 		sw_fmt_addr(b, t->family, t->daddr);
 		fprintf(f, "%24s %s -> %s:%u  %u/%u (%.1f%%) netns %u\n", "", a, b,
 			t->dport, t->used, t->available, t->percent, t->netns);
+	}
+	for (i = 0; id == SW_HC_TLS && i < r->n_tls; i++)
+		fprintf(f, "%24s %-8s %s: %s\n", "", sw_health_status_name(r->tls[i].status),
+			r->tls[i].path, r->tls[i].problem[0] ? r->tls[i].problem : "valid");
+	for (i = 0; id == SW_HC_INTERFACES && i < r->ifs.n; i++) {
+		const struct sw_ifstat *s = &r->ifs.v[i];
+
+		if (s->errors_growth || s->drops_growth)
+			fprintf(f, "%24s %s: +%llu errors, +%llu drops\n", "", s->name,
+				(unsigned long long)s->errors_growth,
+				(unsigned long long)s->drops_growth);
 	}
 	for (i = 0; id == SW_HC_EXPOSURE && i < r->n_listeners; i++) {
 		const struct sw_health_listener *l = &r->listeners[i];

@@ -385,8 +385,8 @@ static void report_port(struct sock_ctx *c)
 			  c->r->n_holders > 1 ? " and others" : "");
 	else if (err == -EADDRINUSE)
 		hc_result(b, SW_HEALTH_OK, "", "port %d is in use (no visible owner)", c->port);
-	else
-		hc_result(b, SW_HEALTH_WARNING,
+	else	/* as the seed: a port that cannot be bound blocks start-up */
+		hc_result(b, SW_HEALTH_CRITICAL,
 			  err == -EACCES ? "ports below 1024 need CAP_NET_BIND_SERVICE" :
 			  "check firewall / LSM rules for bind()",
 			  "binding port %d fails: %s", c->port, strerror(-err));

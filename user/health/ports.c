@@ -172,10 +172,10 @@ int sw_port_bind_test(__u16 port, bool reuseaddr)
 	return ret;
 }
 
-static int mark_used(const struct sw_diag_sock *s, void *arg)
+int sw_port_mark_used(const struct sw_diag_sock *s, void *portset)
 {
 	if (s->lport)
-		sw_portset_add_range(arg, &(struct sw_portrange){ s->lport, s->lport });
+		sw_portset_add_range(portset, &(struct sw_portrange){ s->lport, s->lport });
 	return 0;
 }
 
@@ -189,7 +189,7 @@ int sw_port_find_free(const struct sw_portrange *r, __u16 *port)
 	used = calloc(1, sizeof(*used));
 	if (!used)
 		return -ENOMEM;
-	ret = sw_diag_dump(-1, &req, mark_used, used);
+	ret = sw_diag_dump(-1, &req, sw_port_mark_used, used);
 	for (p = r->lo; !ret && p <= r->hi; p++) {
 		if (sw_portset_has(used, (__u16)p) || sw_port_bind_test((__u16)p, false))
 			continue;

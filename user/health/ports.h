@@ -79,4 +79,7 @@ int sw_port_bind_test(__u16 port, bool reuseaddr);
  */
 int sw_port_find_free(const struct sw_portrange *r, __u16 *port);
 
+/* A dump callback: add s's local port (if any) to the sw_portset. */
+int sw_port_mark_used(const struct sw_diag_sock *s, void *portset);
+
 #endif /* SW_PORTS_H */

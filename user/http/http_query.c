@@ -142,6 +142,21 @@ static int set_protection(struct sw_query *f, const char *v, char *err,
 	return 0;
 }
 
+static int set_unit(struct sw_query *f, const char *v, char *err, size_t n)
+{
+	return sw_workload_filter_set(&f->wf, "unit", v, err, n);
+}
+
+static int set_container(struct sw_query *f, const char *v, char *err, size_t n)
+{
+	return sw_workload_filter_set(&f->wf, "container", v, err, n);
+}
+
+static int set_pod_uid(struct sw_query *f, const char *v, char *err, size_t n)
+{
+	return sw_workload_filter_set(&f->wf, "pod_uid", v, err, n);
+}
+
 /* The parameters, their bits and parsers. */
 static const struct {
 	const char *name;
@@ -155,6 +170,9 @@ static const struct {
 	{ "proto",	SW_Q_PROTO,	 set_proto },
 	{ "protection",	SW_Q_PROTECTION, set_protection },
 	{ "limit",	SW_Q_LIMIT,	 set_limit },
+	{ "unit",	SW_Q_UNIT,	 set_unit },
+	{ "container",	SW_Q_CONTAINER,	 set_container },
+	{ "pod_uid",	SW_Q_POD_UID,	 set_pod_uid },
 };
 
 int sw_query_set(struct sw_query *f, unsigned int allowed, const char *key,

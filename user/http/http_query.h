@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sockwatch_abi.h"
+#include "table/workload.h"
 
 struct sw_http_req;
 
@@ -22,7 +23,11 @@ struct sw_http_req;
 #define SW_Q_PROTO	0x10
 #define SW_Q_PROTECTION	0x20
 #define SW_Q_LIMIT	0x40
-#define SW_Q_ALL	0x7f
+#define SW_Q_UNIT	0x80	/* workload filters: struct sw_query.wf */
+#define SW_Q_CONTAINER	0x100
+#define SW_Q_POD_UID	0x200
+#define SW_Q_WORKLOAD	(SW_Q_UNIT | SW_Q_CONTAINER | SW_Q_POD_UID)
+#define SW_Q_ALL	0x3ff
 
 #define SW_Q_LIMIT_MAX		100000	/* larger limits are a 400 */
 #define SW_Q_PROTECTION_LEN	32
@@ -41,6 +46,7 @@ struct sw_query {
 	uint8_t  proto;				/* IPPROTO_TCP / IPPROTO_UDP */
 	char     protection[SW_Q_PROTECTION_LEN];	/* [a-z0-9_-]+ */
 	uint32_t limit;				/* 1 .. SW_Q_LIMIT_MAX */
+	struct sw_workload_filter wf;		/* unit, container, pod_uid */
 };
 
 /*

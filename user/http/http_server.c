@@ -13,9 +13,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include "http/auth.h"
 #include "http/http_server.h"
+#include "http/web_config.h"
 #include "lib/prom.h"
 #include "lib/quote.h"
 
@@ -43,9 +45,13 @@ struct sw_conn {
 	bool evicted;	/* shut down by us; MHD will close it soon */
 };
 
-/* The server. lock guards routes, token, conns and stats. */
+/* The server. lock guards routes, token, web, conns and stats. */
 struct sw_http {
 	struct MHD_Daemon *mhd;
+	int listen_fd;		/* the daemon's; a restart takes a dup */
+	int family;
+	unsigned int timeout;
+	size_t memory;
 	unsigned int port;
 	unsigned int max_conn;
 	unsigned int per_ip;
@@ -57,6 +63,9 @@ struct sw_http {
 
 	char *token_file;	/* NULL: no auth */
 	char *token;
+
+	char *web_file;		/* NULL: no web config */
+	struct sw_web_config *web;	/* the one in force (PEMs used by mhd) */
 
 	struct sw_conn *head, *tail;
 	unsigned int live;	/* connections not evicted */
@@ -296,6 +305,42 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
 	return ok;
 }
 
+/*
+ * client_auth_type on a new TLS session, before its handshake: GnuTLS
+ * then refuses the handshake itself when a required certificate is
+ * missing or does not verify against client_ca_file. Under h->lock.
+ * (The session exists before the handshake: MHD creates it on accept.)
+ */
+static void tls_client_policy(struct sw_http *h, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	gnutls_session_t s;
+
+	if (!h->web || !h->web->tls || h->web->client_auth == SW_CLIENT_NONE)
+		return;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return;
+	s = ci->tls_session;
+	switch (h->web->client_auth) {
+	case SW_CLIENT_REQUEST:
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
+		break;
+	case SW_CLIENT_REQUIRE_ANY:
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+		break;
+	case SW_CLIENT_VERIFY_IF_GIVEN:
+		/* GnuTLS's own check fails a session without a certificate:
+		 * a given one is verified per request (cert_refused) */
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
+		break;
+	default:
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+		gnutls_session_set_verify_cert(s, NULL, 0);
+		break;
+	}
+}
+
 static void on_connection(void *cls, struct MHD_Connection *conn,
 			  void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
@@ -333,6 +378,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 		return;
 	}
 	pthread_mutex_lock(&h->lock);
+	tls_client_policy(h, conn);
 	conn_append(h, c);
 	h->live++;
 	h->stats.open++;
@@ -375,13 +421,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 
 const char *sw_http_query(const struct sw_http_req *req, const char *key)
 {
+	if (!req->conn)
+		return NULL;
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 					   key);
-}
-
-const char *sw_http_header(const struct sw_http_req *req, const char *name)
-{
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 /* Adapter from MHD's iterator to ours: MHD stops on MHD_NO. */
@@ -400,11 +443,35 @@ static enum MHD_Result each_one(void *cls, enum MHD_ValueKind kind,
 	return e->ret ? MHD_NO : MHD_YES;
 }
 
+/* An in-process request's query string, split in place on a copy. */
+static int each_local(const char *query,
+		      int (*fn)(void *ctx, const char *key, const char *value),
+		      void *ctx)
+{
+	char buf[512], *save = NULL, *kv, *eq;
+	int ret;
+
+	if (!query || snprintf(buf, sizeof(buf), "%s", query) >= (int)sizeof(buf))
+		return query ? -1 : 0;
+	for (kv = strtok_r(buf, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+		eq = strchr(kv, '=');
+		if (eq)
+			*eq++ = '\0';
+		ret = fn(ctx, kv, eq);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int sw_http_query_each(const struct sw_http_req *req,
 		       int (*fn)(void *ctx, const char *key, const char *value),
 		       void *ctx)
 {
 	struct each_ctx e = { .fn = fn, .ctx = ctx, .ret = 0 };
+
+	if (!req->conn)
+		return each_local(req->query, fn, ctx);
 
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, each_one,
 				  &e);
@@ -468,6 +535,25 @@ static bool route_find(struct sw_http *h, const char *path,
 	return found;
 }
 
+/* VerifyClientCertIfGiven: a certificate given that does not verify. */
+static bool cert_refused(struct sw_http *h, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	unsigned int status = 0;
+	bool check;
+
+	pthread_mutex_lock(&h->lock);
+	check = h->web && h->web->tls && h->web->client_auth == SW_CLIENT_VERIFY_IF_GIVEN;
+	pthread_mutex_unlock(&h->lock);
+	if (!check)
+		return false;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session ||
+	    !gnutls_certificate_get_peers(ci->tls_session, &(unsigned int){ 0 }))
+		return false;
+	return gnutls_certificate_verify_peers2(ci->tls_session, &status) || status;
+}
+
 static bool authorized(struct sw_http *h, struct MHD_Connection *conn)
 {
 	const char *hdr;
@@ -475,8 +561,13 @@ static bool authorized(struct sw_http *h, struct MHD_Connection *conn)
 
 	hdr = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					  MHD_HTTP_HEADER_AUTHORIZATION);
+	/* a bcrypt under the lock: MHD serves from one thread anyway */
 	pthread_mutex_lock(&h->lock);
-	ok = !h->token || sw_auth_check_header(hdr, h->token);
+	if (!h->token && !(h->web && h->web->nusers))
+		ok = true;
+	else
+		ok = (h->token && sw_auth_check_header(hdr, h->token)) ||
+		     (h->web && sw_web_check_basic(h->web, hdr));
 	pthread_mutex_unlock(&h->lock);
 	return ok;
 }
@@ -525,9 +616,12 @@ static enum MHD_Result send_resp(struct sw_http *h,
 				r->content_type);
 	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
-	if (r->status == 401)
+	if (r->status == 401 && h->token)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer realm=\"sockwatch\"");
+	if (r->status == 401 && h->web && h->web->nusers)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Basic realm=\"sockwatch\"");
 	if (r->status == 405)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	ret = MHD_queue_response(conn, r->status, mr);
@@ -543,10 +637,17 @@ static void dispatch(struct sw_http *h, struct sw_http_req *req,
 	struct sw_http_route rt;
 	bool found = route_find(h, req->path, &rt);
 
+	if (cert_refused(h, req->conn)) {
+		sw_http_resp_error(resp, 403, "client certificate not trusted");
+		return;
+	}
 	/* auth first: without a token, nothing about the server leaks */
 	if (!(found && (rt.flags & SW_HTTP_PUBLIC)) &&
 	    !authorized(h, req->conn)) {
-		sw_http_resp_error(resp, 401, "missing or invalid bearer token");
+		sw_http_resp_error(resp, 401, "missing or invalid %s",
+				   h->web && h->web->nusers ?
+				   (h->token ? "bearer token or basic auth credentials" :
+				    "basic auth credentials") : "bearer token");
 		return;
 	}
 	if (!found) {
@@ -710,6 +811,45 @@ static int listen_socket(const struct sockaddr_storage *ss, socklen_t len,
 	return fd;
 }
 
+static void web_free(struct sw_web_config *w)
+{
+	if (!w)
+		return;
+	sw_web_config_free(w);
+	explicit_bzero(w, sizeof(*w));
+	free(w);
+}
+
+static struct sw_web_config *web_read(const char *file, char *err, size_t errlen)
+{
+	struct sw_web_config *w = calloc(1, sizeof(*w));
+
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sw_web_config_load(file, w, err, errlen)) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int load_web(struct sw_http *h, const char *file, char *err, size_t errlen)
+{
+	h->web_file = strdup(file);
+	if (!h->web_file) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	h->web = web_read(file, err, errlen);
+	if (h->web && h->web->tls && !MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		snprintf(err, errlen, "%s: TLS asked for, but this libmicrohttpd is built without it", file);
+		return -1;
+	}
+	return h->web ? 0 : -1;
+}
+
 static int setup(struct sw_http *h, const struct sw_http_opts *o,
 		 struct sockaddr_storage *ss, socklen_t *sslen, char *err,
 		 size_t errlen)
@@ -719,9 +859,12 @@ static int setup(struct sw_http *h, const struct sw_http_opts *o,
 
 	if (sw_http_parse_listen(listen, ss, sslen, err, errlen))
 		return -1;
-	if (!o->token_file && !sw_http_is_loopback((struct sockaddr *)ss)) {
+	if (o->web_config && load_web(h, o->web_config, err, errlen))
+		return -1;
+	if (!o->token_file && !(h->web && h->web->tls) &&
+	    !sw_http_is_loopback((struct sockaddr *)ss)) {
 		snprintf(err, errlen,
-			 "refusing to listen on non-loopback address %s without a token file (set [http] token_file or --token-file)",
+			 "refusing to listen on non-loopback address %s without TLS or a token file (set [http] web_config or token_file, or --web-config or --token-file)",
 			 listen);
 		return -1;
 	}
@@ -743,13 +886,120 @@ static int setup(struct sw_http *h, const struct sw_http_opts *o,
 	return 0;
 }
 
+/*
+ * One MHD daemon on the listening socket fd, plain or TLS as web says.
+ * The PEM buffers must outlive the daemon.
+ */
+static struct MHD_Daemon *start_mhd(struct sw_http *h, int fd,
+				    const struct sw_web_config *web)
+{
+	/* ITC, not shutdown(2), to wake the thread: the listening socket
+	 * may be shared with the daemon that replaces this one */
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			     MHD_USE_ITC;
+	bool tls = web && web->tls;
+	struct MHD_OptionItem t[] = {
+		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? web->cert_pem : NULL },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? web->key_pem : NULL },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, tls ? (void *)web->priorities : NULL },
+		{ tls && web->ca_pem ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
+		  tls ? web->ca_pem : NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
+	if (h->family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (tls)
+		flags |= MHD_USE_TLS;
+	return MHD_start_daemon(flags, 0, on_accept, h, on_request, h,
+		MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_CONNECTION_LIMIT, h->max_conn + SW_HTTP_SLACK,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->per_ip + SW_HTTP_SLACK,
+		MHD_OPTION_CONNECTION_TIMEOUT, h->timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, h->memory,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_ARRAY, t,
+		MHD_OPTION_END);
+}
+
+static bool same_pem(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static bool same_tls(const struct sw_web_config *a, const struct sw_web_config *b)
+{
+	bool ta = a && a->tls, tb = b && b->tls;
+
+	if (!ta || !tb)
+		return ta == tb;
+	return same_pem(a->cert_pem, b->cert_pem) && same_pem(a->key_pem, b->key_pem) &&
+	       same_pem(a->ca_pem, b->ca_pem) && a->client_auth == b->client_auth &&
+	       !strcmp(a->priorities, b->priorities);
+}
+
+int sw_http_reload_web(struct sw_http *h, char *err, size_t errlen)
+{
+	struct sw_web_config *nw, *old;
+	struct MHD_Daemon *nd = NULL, *od = NULL;
+	int fd = -1;
+
+	if (!h || !h->web_file)
+		return 0;
+	nw = web_read(h->web_file, err, errlen);
+	if (!nw)
+		return -1;
+	if (!nw->tls && !h->token_file && h->web->tls) {
+		snprintf(err, errlen, "%s: TLS cannot be turned off while serving without a token", h->web_file);
+		web_free(nw);
+		return -1;
+	}
+	if (!same_tls(h->web, nw)) {
+		/* a second daemon on a dup of the socket, then the old one goes */
+		fd = fcntl(h->listen_fd, F_DUPFD_CLOEXEC, 0);
+		nd = fd >= 0 ? start_mhd(h, fd, nw) : NULL;
+		if (!nd) {
+			snprintf(err, errlen, "%s: cannot restart the HTTP server with the new TLS settings", h->web_file);
+			if (fd >= 0)
+				close(fd);
+			web_free(nw);
+			return -1;
+		}
+	}
+	pthread_mutex_lock(&h->lock);
+	old = h->web;
+	h->web = nw;
+	if (nd) {
+		od = h->mhd;
+		h->mhd = nd;
+		h->listen_fd = fd;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (od) {
+		/* quiesced: stops accepting and leaves the socket alone */
+		fd = MHD_quiesce_daemon(od);
+		MHD_stop_daemon(od);
+		if (fd >= 0)
+			close(fd);
+	}
+	web_free(old);
+	return 0;
+}
+
+bool sw_http_tls(const struct sw_http *h)
+{
+	return h && h->web && h->web->tls;
+}
+
 struct sw_http *sw_http_start(const struct sw_http_opts *o, char *err,
 			      size_t errlen)
 {
 	const union MHD_DaemonInfo *di;
 	const char *listen = o->listen ? o->listen : SW_HTTP_DEFAULT_LISTEN;
 	struct sockaddr_storage ss;
-	unsigned int flags, timeout;
+	unsigned int timeout;
 	struct sw_http *h;
 	socklen_t sslen;
 	size_t mem;
@@ -774,19 +1024,11 @@ struct sw_http *sw_http_start(const struct sw_http_opts *o, char *err,
 	if (fd < 0)
 		goto fail;
 
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	h->mhd = MHD_start_daemon(flags, 0, on_accept, h, on_request, h,
-		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_CONNECTION_LIMIT, h->max_conn + SW_HTTP_SLACK,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->per_ip + SW_HTTP_SLACK,
-		MHD_OPTION_CONNECTION_TIMEOUT, timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-		MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		MHD_OPTION_END);
+	h->family = ss.ss_family;
+	h->timeout = timeout;
+	h->memory = mem;
+	h->listen_fd = fd;
+	h->mhd = start_mhd(h, fd, h->web);
 	if (!h->mhd) {
 		snprintf(err, errlen, "listen %s: cannot start the HTTP server",
 			 listen);
@@ -824,6 +1066,8 @@ void sw_http_stop(struct sw_http *h)
 		free(h->token);
 	}
 	free(h->token_file);
+	web_free(h->web);
+	free(h->web_file);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }

@@ -9,9 +9,13 @@
  * agent's lock around their reads and must keep their work bounded.
  *
  * Security model (see deploy/README.md):
- *  - loopback by default; a non-loopback address needs a token file, and
- *    then every request (but routes registered SW_HTTP_PUBLIC) must carry
- *    "Authorization: Bearer <token>", compared in constant time;
+ *  - loopback by default; a non-loopback address needs a token file or
+ *    TLS (an exporter-toolkit web config, http/web_config.h). With a
+ *    token, every request (but routes registered SW_HTTP_PUBLIC) must
+ *    carry "Authorization: Bearer <token>", compared in constant time;
+ *    with basic_auth_users, "Authorization: Basic" with a user's password
+ *    (bcrypt); with both, either. TLS is GnuTLS inside libmicrohttpd,
+ *    client certificates required and verified as client_auth_type says;
  *  - GET and HEAD only; request bodies are never read; headers and URL
  *    are bounded by the per-connection memory limit;
  *  - a connection limit and a per-address limit, enforced by eviction
@@ -51,6 +55,9 @@ struct sw_http_req {
 	const char *path;		/* URL path, without the query */
 	const struct sockaddr *peer;	/* client address */
 	struct MHD_Connection *conn;	/* for sw_http_query*() */
+	/* In-process requests (conn NULL, e.g. sockwatch top): the query,
+	 * "k=v&k=v" without percent-encoding; NULL for none. */
+	const char *query;
 };
 
 /*
@@ -88,6 +95,7 @@ struct sw_http_route {
 struct sw_http_opts {
 	const char  *listen;		/* "ADDR:PORT", "[ADDR6]:PORT" */
 	const char  *token_file;	/* NULL: no auth (loopback only) */
+	const char  *web_config;	/* exporter-toolkit file: TLS, basic auth */
 	unsigned int max_connections;
 	unsigned int per_ip_connections;
 	unsigned int timeout_seconds;
@@ -125,6 +133,14 @@ int sw_http_route(struct sw_http *h, const char *path, sw_http_handler fn,
 unsigned int sw_http_port(const struct sw_http *h);
 /* Read the token file again (SIGHUP); on error the old token stays. */
 int sw_http_reload_token(struct sw_http *h, char *err, size_t errlen);
+/*
+ * Read the web config again (SIGHUP). New users take effect at once; new
+ * TLS material restarts the server on the same listening socket (open
+ * connections are closed). On error the old configuration stays.
+ */
+int sw_http_reload_web(struct sw_http *h, char *err, size_t errlen);
+/* Whether the server speaks TLS. */
+bool sw_http_tls(const struct sw_http *h);
 void sw_http_get_stats(struct sw_http *h, struct sw_http_stats *s);
 struct sw_prom;
 /* The stats as sockwatch_http_* metric families, for the /metrics handler. */
@@ -139,8 +155,6 @@ const char *sw_http_query(const struct sw_http_req *req, const char *key);
 int sw_http_query_each(const struct sw_http_req *req,
 		       int (*fn)(void *ctx, const char *key, const char *value),
 		       void *ctx);
-/* A request header, NULL if absent. */
-const char *sw_http_header(const struct sw_http_req *req, const char *name);
 
 /* Hand a malloc'ed body over to the response (it frees it). */
 void sw_http_resp_take(struct sw_http_resp *resp, char *body, size_t len,

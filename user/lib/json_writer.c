@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +26,14 @@ void sw_json_free(struct sw_json *j)
 	sw_json_init(j);
 }
 
-static void put(struct sw_json *j, const char *s, size_t n)
+static inline void put(struct sw_json *j, const char *s, size_t n)
 {
-	sw_strbuf_put(&j->out, s, n);
+	sw_strbuf_put_fast(&j->out, s, n);
 }
 
-static void putc_(struct sw_json *j, char c)
+static inline void putc_(struct sw_json *j, char c)
 {
-	sw_strbuf_putc(&j->out, c);
+	sw_strbuf_put_fast(&j->out, &c, 1);
 }
 
 /* Write the separator a new value needs at the current depth. */
@@ -124,24 +123,29 @@ void sw_json_str(struct sw_json *j, const char *s)
 	sw_json_strn(j, s, strlen(s));
 }
 
-static void put_num(struct sw_json *j, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put_num(struct sw_json *j, const char *fmt, ...)
+/* Decimal digits of v, without printf: numbers are most of a record. */
+static void put_u64(struct sw_json *j, uint64_t v, bool neg)
 {
-	char tmp[64];
-	va_list ap;
-	int n;
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--p = '-';
 	value_prefix(j);
-	put(j, tmp, n > 0 ? (size_t)n : 0);
+	put(j, p, tmp + sizeof(tmp) - p);
 }
 
-void sw_json_int(struct sw_json *j, int64_t v)   { put_num(j, "%" PRId64, v); }
-void sw_json_uint(struct sw_json *j, uint64_t v) { put_num(j, "%" PRIu64, v); }
+void sw_json_int(struct sw_json *j, int64_t v)
+{
+	/* -(INT64_MIN) overflows int64 but not uint64 */
+	put_u64(j, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
+}
+
+void sw_json_uint(struct sw_json *j, uint64_t v) { put_u64(j, v, false); }
 
 void sw_json_double(struct sw_json *j, double v)
 {
@@ -166,12 +170,6 @@ void sw_json_null(struct sw_json *j)
 {
 	value_prefix(j);
 	put(j, "null", 4);
-}
-
-void sw_json_raw(struct sw_json *j, const char *json)
-{
-	value_prefix(j);
-	put(j, json, strlen(json));
 }
 
 void sw_json_kstr(struct sw_json *j, const char *k, const char *v)

@@ -43,8 +43,6 @@ void sw_json_uint(struct sw_json *j, uint64_t v);
 void sw_json_double(struct sw_json *j, double v);
 void sw_json_bool(struct sw_json *j, bool v);
 void sw_json_null(struct sw_json *j);
-/* Append raw, already valid JSON as one value. */
-void sw_json_raw(struct sw_json *j, const char *json);
 
 /* key + value in one call, the common case */
 void sw_json_kstr(struct sw_json *j, const char *k, const char *v);

@@ -344,15 +344,6 @@ void sw_prom_u64(struct sw_prom *p, const struct sw_prom_label *l,
 	write_sample(p, l, nl, num);
 }
 
-void sw_prom_i64(struct sw_prom *p, const struct sw_prom_label *l,
-		 size_t nl, int64_t v)
-{
-	char num[32];
-
-	snprintf(num, sizeof(num), "%" PRId64, v);
-	write_sample(p, l, nl, num);
-}
-
 static bool bounds_ok(const double *bounds, size_t nb)
 {
 	size_t i;

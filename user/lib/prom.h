@@ -93,8 +93,6 @@ void sw_prom_double(struct sw_prom *p, const struct sw_prom_label *l,
 		    size_t nl, double v);
 void sw_prom_u64(struct sw_prom *p, const struct sw_prom_label *l,
 		 size_t nl, uint64_t v);
-void sw_prom_i64(struct sw_prom *p, const struct sw_prom_label *l,
-		 size_t nl, int64_t v);
 
 /*
  * One histogram series of the current histogram family. bounds[0..nb-1]

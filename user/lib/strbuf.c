@@ -39,11 +39,6 @@ void sw_strbuf_put(struct sw_strbuf *b, const char *s, size_t n)
 	b->buf[b->len] = '\0';
 }
 
-void sw_strbuf_puts(struct sw_strbuf *b, const char *s)
-{
-	sw_strbuf_put(b, s, strlen(s));
-}
-
 void sw_strbuf_putc(struct sw_strbuf *b, char c)
 {
 	sw_strbuf_put(b, &c, 1);

@@ -20,7 +20,22 @@ struct sw_strbuf {
 /* Room for extra more bytes and the NUL; false when out of memory. */
 bool sw_strbuf_reserve(struct sw_strbuf *b, size_t extra);
 void sw_strbuf_put(struct sw_strbuf *b, const char *s, size_t n);
-void sw_strbuf_puts(struct sw_strbuf *b, const char *s);
+
+/*
+ * sw_strbuf_put inlined: where a writer appends a few bytes at a time
+ * (the JSON writer, once per key and value), a call that only checks
+ * the room there already is would cost as much as the copy.
+ */
+static inline void sw_strbuf_put_fast(struct sw_strbuf *b, const char *s, size_t n)
+{
+	if (b->len + n < b->cap) {
+		__builtin_memcpy(b->buf + b->len, s, n);
+		b->len += n;
+		b->buf[b->len] = '\0';
+		return;
+	}
+	sw_strbuf_put(b, s, n);
+}
 void sw_strbuf_putc(struct sw_strbuf *b, char c);
 /* Empty it, keeping the allocation. */
 void sw_strbuf_clear(struct sw_strbuf *b);

@@ -59,7 +59,7 @@ int sw_decode(const void *data, size_t size, struct sw_event *out,
 		*why = "unknown address family";
 		return -1;
 	}
-	if (e->proto != 6 && e->proto != 17) {
+	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP) {
 		*why = "unknown protocol";
 		return -1;
 	}
@@ -125,10 +125,32 @@ const char *sw_proto_name(unsigned int proto)
 	}
 }
 
+/* Up to three digits of v, then c; returns the end. */
+static char *put_octet(char *p, unsigned int v, char c)
+{
+	if (v >= 100)
+		*p++ = '0' + v / 100;
+	if (v >= 10)
+		*p++ = '0' + v / 10 % 10;
+	*p++ = '0' + v % 10;
+	*p++ = c;
+	return p;
+}
+
 void sw_fmt_addr(char *buf, unsigned int family, const __u8 addr[16])
 {
 	buf[0] = '\0';
-	if (family == AF_INET || family == AF_INET6)
+	/* IPv4 by hand: glibc's inet_ntop formats it with sprintf */
+	if (family == AF_INET) {
+		char *p = buf;
+
+		p = put_octet(p, addr[0], '.');
+		p = put_octet(p, addr[1], '.');
+		p = put_octet(p, addr[2], '.');
+		put_octet(p, addr[3], '\0');
+		return;
+	}
+	if (family == AF_INET6)
 		inet_ntop(family, addr, buf, SW_ADDR_STRLEN);
 }
 
@@ -180,14 +202,37 @@ __u64 sw_mono_to_wall(__u64 mono_ns)
 	return mono_ns + wall_offset_ns;
 }
 
+/*
+ * The date and time of the last second formatted, per thread: a busy
+ * trace formats thousands of records per second, and gmtime_r takes a
+ * lock and strftime parses its format each time.
+ */
+static __thread struct {
+	time_t sec;
+	size_t len;
+	char   text[SW_TIME_STRLEN];
+} last_second = { .sec = -1 };
+
 void sw_fmt_time(char *buf, __u64 wall_ns)
 {
 	time_t sec = wall_ns / 1000000000ULL;
+	__u32 ns = wall_ns % 1000000000ULL;
 	struct tm tm;
-	size_t n;
+	char *p;
+	int i;
 
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, SW_TIME_STRLEN, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, SW_TIME_STRLEN - n, ".%09lluZ",
-		 (unsigned long long)(wall_ns % 1000000000ULL));
+	if (sec != last_second.sec) {
+		gmtime_r(&sec, &tm);
+		last_second.len = strftime(last_second.text, SW_TIME_STRLEN,
+					   "%Y-%m-%dT%H:%M:%S", &tm);
+		last_second.sec = sec;
+	}
+	memcpy(buf, last_second.text, last_second.len);
+	p = buf + last_second.len;
+	*p++ = '.';
+	for (i = 8; i >= 0; i--) {
+		p[i] = '0' + ns % 10;
+		ns /= 10;
+	}
+	memcpy(p + 9, "Z", 2);
 }

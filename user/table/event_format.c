@@ -93,12 +93,12 @@ void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
 	e->rport = s->rport;
 	memcpy(e->laddr, s->laddr, 16);
 	memcpy(e->raddr, s->raddr, 16);
-	if (s->proto == 6) {
+	if (s->proto == IPPROTO_TCP) {
 		e->rx_bytes = s->rx_bytes;
 		e->tx_bytes = s->tx_bytes;
 		e->flags |= SW_F_BYTES;
 	}
-	if (s->flags & SW_SOCK_PREEXISTING)
+	if (s->flags & SW_F_PREEXISTING)
 		e->flags |= SW_F_PREEXISTING;
 	if (s->pid)
 		sw_event_fill_owner(e, s);
@@ -106,6 +106,7 @@ void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
 
 void sw_event_printer_init(struct sw_event_printer *p, FILE *out, bool json)
 {
+	memset(p, 0, sizeof(*p));
 	p->out = out;
 	p->json = json;
 	sw_json_init(&p->j);
@@ -154,11 +155,12 @@ static __s64 age_ms(const struct sw_event *e)
 	return (e->ts_ns - e->birth_ns) / 1000000;
 }
 
-void sw_event_json(struct sw_json *j, const struct sw_event *e)
+static void event_json(struct sw_json *j, const struct sw_event *e, bool wl,
+		       const struct sw_workload *w)
 {
 	char t[SW_TIME_STRLEN];
 	bool owner = e->flags & SW_F_OWNER_KNOWN;
-	bool tcp = e->proto == 6;
+	bool tcp = e->proto == IPPROTO_TCP;
 	__s64 age = age_ms(e);
 
 	sw_fmt_time(t, sw_mono_to_wall(e->ts_ns));
@@ -176,6 +178,8 @@ void sw_event_json(struct sw_json *j, const struct sw_event *e)
 		sw_json_knull(j, "comm");
 		sw_json_knull(j, "cgroup_id");
 	}
+	if (wl)
+		sw_workload_json(j, owner ? w : NULL);
 	if (e->netns)
 		sw_json_kuint(j, "netns", e->netns);
 	else
@@ -209,8 +213,25 @@ void sw_event_json(struct sw_json *j, const struct sw_event *e)
 	sw_json_obj_end(j);
 }
 
+void sw_event_json(struct sw_json *j, const struct sw_event *e)
+{
+	event_json(j, e, false, NULL);
+}
+
+void sw_event_json_wl(struct sw_json *j, const struct sw_event *e,
+		      const struct sw_workload *w)
+{
+	event_json(j, e, true, w);
+}
+
 void sw_event_print_header(struct sw_event_printer *p)
 {
+	if (p->workload_column) {
+		fprintf(p->out, "%-12s %-8s %-7s %-15s %-5s %-24s %-24s %-25s %-8s %s\n",
+			"TIME", "EVENT", "PID", "COMM", "PROTO", "LOCAL", "REMOTE",
+			"STATE", "AGE", "WORKLOAD");
+		return;
+	}
 	fprintf(p->out, "%-12s %-8s %-7s %-15s %-5s %-24s %-24s %-25s %s\n",
 		"TIME", "EVENT", "PID", "COMM", "PROTO", "LOCAL", "REMOTE",
 		"STATE", "AGE");
@@ -229,9 +250,10 @@ static void fmt_endpoint(char *buf, size_t len, const struct sw_event *e,
 	snprintf(buf, len, e->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
 }
 
-static void print_text(struct sw_event_printer *p, const struct sw_event *e)
+static void print_text(struct sw_event_printer *p, const struct sw_event *e,
+		       const struct sw_workload *w)
 {
-	char t[16], l[64], r[64], st[32], age[24], pid[12];
+	char t[16], l[64], r[64], st[32], age[24], pid[12], wl[SW_WL_PATH_LEN];
 	__u64 wall = sw_mono_to_wall(e->ts_ns);
 	time_t sec = wall / 1000000000ULL;
 	struct tm tm;
@@ -245,7 +267,7 @@ static void print_text(struct sw_event_printer *p, const struct sw_event *e)
 	if (e->kind == SW_EV_STATE || e->kind == SW_EV_LISTEN)
 		snprintf(st, sizeof(st), "%s->%s", sw_tcp_state_name(e->old_state),
 			 sw_tcp_state_name(e->new_state));
-	else if (e->proto == 6 && e->new_state)
+	else if (e->proto == IPPROTO_TCP && e->new_state)
 		snprintf(st, sizeof(st), "%s", sw_tcp_state_name(e->new_state));
 	else
 		snprintf(st, sizeof(st), "-");
@@ -257,20 +279,36 @@ static void print_text(struct sw_event_printer *p, const struct sw_event *e)
 		snprintf(pid, sizeof(pid), "%u", e->pid);
 	else
 		snprintf(pid, sizeof(pid), "-");
-	fprintf(p->out, "%-12s %-8s %-7s %-15s %-5s %-24s %-24s %-25s %s\n", t,
+	fprintf(p->out, "%-12s %-8s %-7s %-15s %-5s %-24s %-24s %-25s ", t,
 		sw_event_kind_name(e->kind), pid,
 		(e->flags & SW_F_OWNER_KNOWN) ? e->comm : "-",
-		sw_proto_name(e->proto), l, r, st, age);
+		sw_proto_name(e->proto), l, r, st);
+	if (!p->workload_column) {
+		fprintf(p->out, "%s\n", age);
+		return;
+	}
+	sw_workload_label((e->flags & SW_F_OWNER_KNOWN) ? w : NULL, wl, sizeof(wl));
+	fprintf(p->out, "%-8s %s\n", age, wl);
 }
 
 void sw_event_print(struct sw_event_printer *p, const struct sw_event *e)
 {
+	sw_event_print_wl(p, e, NULL);
+}
+
+void sw_event_print_wl(struct sw_event_printer *p, const struct sw_event *e,
+		       const struct sw_workload *w)
+{
 	if (!p->json) {
-		print_text(p, e);
+		print_text(p, e, w);
 		return;
 	}
 	sw_json_reset(&p->j);
-	sw_event_json(&p->j, e);
-	fputs(sw_json_cstr(&p->j), p->out);
-	fputc('\n', p->out);
+	if (p->workload_json)
+		sw_event_json_wl(&p->j, e, w);
+	else
+		sw_event_json(&p->j, e);
+	/* one write into stdio's buffer, the newline included */
+	sw_strbuf_put_fast(&p->j.out, "\n", 1);
+	fwrite_unlocked(sw_json_cstr(&p->j), 1, p->j.out.len, p->out);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "lib/json_writer.h"
 #include "table/sock_table.h"
+#include "table/workload.h"
 
 /* Userspace filters (pid, family and proto are also applied in-kernel). */
 struct sw_event_filter {
@@ -40,6 +41,8 @@ void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
 struct sw_event_printer {
 	FILE *out;
 	bool json;
+	bool workload_column;	/* text: a WORKLOAD column (trace --workload) */
+	bool workload_json;	/* JSON: the workload identity members */
 	struct sw_json j;
 };
 
@@ -47,7 +50,14 @@ void sw_event_printer_init(struct sw_event_printer *p, FILE *out, bool json);
 void sw_event_printer_free(struct sw_event_printer *p);
 void sw_event_print_header(struct sw_event_printer *p);
 void sw_event_print(struct sw_event_printer *p, const struct sw_event *e);
+/* The same with the owner's workload identity (NULL: unknown), printed
+ * as the printer's workload_* settings ask. */
+void sw_event_print_wl(struct sw_event_printer *p, const struct sw_event *e,
+		       const struct sw_workload *w);
 /* The JSON object of one event, appended to j (used by the printer). */
 void sw_event_json(struct sw_json *j, const struct sw_event *e);
+/* With the workload members (sw_workload_json) after cgroup_id. */
+void sw_event_json_wl(struct sw_json *j, const struct sw_event *e,
+		      const struct sw_workload *w);
 
 #endif /* SW_EVENT_FORMAT_H */

@@ -14,7 +14,7 @@ static void from_diag(struct sw_sock *s, const struct sw_diag_sock *d, __u64 now
 	s->cookie = d->cookie;
 	s->family = d->family;
 	s->proto = d->proto;
-	s->state = d->proto == 6 ? d->state : SW_TCP_NONE;
+	s->state = d->proto == IPPROTO_TCP ? d->state : SW_TCP_NONE;
 	s->netns = d->netns;
 	s->lport = d->lport;
 	s->rport = d->rport;
@@ -70,7 +70,7 @@ static int load_one(const struct sw_diag_sock *d, void *arg)
 	fd = set_owner(&s, &c->owners, d->inode);
 	if (!s.pid)
 		return 0;	/* held by no process we can see */
-	s.flags = SW_SOCK_PREEXISTING;
+	s.flags = SW_F_PREEXISTING;
 	in = sw_table_put(c->t, &s);
 	if (!in)
 		return -ENOMEM;

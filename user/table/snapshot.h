@@ -15,7 +15,7 @@
 typedef int (*sw_snapshot_cb)(void *ctx, const struct sw_sock *s, int owner_fd);
 
 /* Add every existing TCP/UDP socket that a process holds, marked
- * SW_SOCK_PREEXISTING. Returns the number added, or -errno. */
+ * SW_F_PREEXISTING. Returns the number added, or -errno. */
 int sw_snapshot_load(struct sw_table *t, sw_snapshot_cb cb, void *ctx);
 
 /* Compare the table with the kernel and repair it: add what is missing

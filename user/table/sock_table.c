@@ -35,7 +35,8 @@ struct sw_table {
 	size_t icap;		/* power of two */
 	struct sw_proc *procs;
 	size_t pcap;		/* power of two */
-	size_t pcount;
+	size_t pcount;		/* entries, empty ones included */
+	size_t plive;		/* entries with open > 0 */
 	bool owned_only;	/* see sw_table_set_owned_only */
 };
 
@@ -102,7 +103,7 @@ size_t sw_table_count(const struct sw_table *t)
 
 size_t sw_table_proc_count(const struct sw_table *t)
 {
-	return t->pcount;
+	return t->plive;
 }
 
 /* ---- processes ---- */
@@ -183,11 +184,6 @@ static void proc_remove(struct sw_table *t, struct sw_proc *p)
 	t->pcount--;
 }
 
-static inline int proto_idx(__u8 proto)
-{
-	return proto == 17 ? SW_PROTO_UDP : SW_PROTO_TCP;
-}
-
 /* Count a socket toward its owner (or take it back, with delta -1). */
 static void proc_account(struct sw_table *t, const struct sw_sock *s, int delta)
 {
@@ -200,14 +196,72 @@ static void proc_account(struct sw_table *t, const struct sw_sock *s, int delta)
 		return;
 	if (delta > 0 && s->comm[0])
 		memcpy(p->comm, s->comm, sizeof(p->comm));
+	if (!p->open && delta > 0)
+		t->plive++;
 	p->open += delta;
-	if (s->flags & SW_SOCK_ACCEPTED)
+	if (!p->open)
+		t->plive--;
+	if (s->flags & SW_F_ACCEPTED)
 		p->accepted += delta;
 	else
 		p->opened += delta;
-	p->by_state[proto_idx(s->proto)][s->state % SW_TCP_MAX_STATES] += delta;
-	if (!p->open)
+	p->by_state[sw_proto_idx(s->proto)][s->state % SW_TCP_MAX_STATES] += delta;
+}
+
+/*
+ * The owner's lifetime counters for one event. A close in ESTABLISHED or
+ * later on the active side (FIN_WAIT*, CLOSING, TIME_WAIT) sends the first
+ * FIN: the kernel keeps a TIME_WAIT socket for this process's connection.
+ */
+static void proc_count_event(struct sw_table *t, const struct sw_sock *s,
+			     const struct sw_event *e)
+{
+	struct sw_proc *p;
+
+	if (!s->pid || (e->kind != SW_EV_CREATE && e->kind != SW_EV_ACCEPT &&
+			e->kind != SW_EV_CLOSE))
+		return;
+	p = proc_get_or_add(t, s->pid);
+	if (!p)
+		return;
+	if (e->kind != SW_EV_CLOSE) {
+		p->created++;
+		return;
+	}
+	p->closed++;
+	switch (s->state) {
+	case SW_TCP_ESTABLISHED:
+	case SW_TCP_FIN_WAIT1:
+	case SW_TCP_FIN_WAIT2:
+	case SW_TCP_CLOSING:
+	case SW_TCP_TIME_WAIT:
+		p->active_closes += s->proto == IPPROTO_TCP;
+		break;
+	}
+}
+
+size_t sw_table_proc_expire(struct sw_table *t)
+{
+	size_t i = 0, gone = 0;
+
+	while (i < t->pcap) {
+		struct sw_proc *p = &t->procs[i];
+
+		if (!p->pid || p->open) {
+			p->idle = false;
+			i++;
+			continue;
+		}
+		if (!p->idle) {
+			p->idle = true;
+			i++;
+			continue;
+		}
+		/* slot i now holds a shifted entry, or nothing: look again */
 		proc_remove(t, p);
+		gone++;
+	}
+	return gone;
 }
 
 /* ---- sockets ---- */
@@ -324,7 +378,7 @@ static struct sw_sock *sock_add(struct sw_table *t, __u64 cookie)
 	s = &t->socks[t->count];
 	memset(s, 0, sizeof(*s));
 	s->cookie = cookie;
-	s->flags = SW_SOCK_SEEN;
+	s->flags = SW_F_SEEN;
 	index_insert(t->index, t->icap, hash64(cookie), t->count);
 	t->count++;
 	return s;
@@ -373,7 +427,7 @@ struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *src)
 	else if (!(s = sock_add(t, src->cookie)))
 		return NULL;
 	*s = *src;
-	s->flags |= SW_SOCK_SEEN;
+	s->flags |= SW_F_SEEN;
 	proc_account(t, s, +1);
 	return s;
 }
@@ -383,7 +437,7 @@ struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos)
 	return *pos < t->count ? &t->socks[(*pos)++] : NULL;
 }
 
-struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos)
+struct sw_proc *sw_table_proc_next_all(struct sw_table *t, size_t *pos)
 {
 	while (*pos < t->pcap) {
 		struct sw_proc *p = &t->procs[(*pos)++];
@@ -392,6 +446,15 @@ struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos)
 			return p;
 	}
 	return NULL;
+}
+
+struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos)
+{
+	struct sw_proc *p;
+
+	while ((p = sw_table_proc_next_all(t, pos)) && !p->open)
+		;
+	return p;
 }
 
 /* ---- events ---- */
@@ -412,11 +475,10 @@ static void merge_event(struct sw_sock *s, const struct sw_event *e)
 		s->cgroup_id = e->cgroup_id;
 		memcpy(s->comm, e->comm, sizeof(s->comm));
 	}
-	if (e->flags & SW_F_ACCEPTED)
-		s->flags |= SW_SOCK_ACCEPTED;
-	if ((e->flags & SW_F_BIRTH_KNOWN) && !(s->flags & SW_SOCK_BIRTH_EXACT)) {
+	s->flags |= e->flags & SW_F_ACCEPTED;
+	if ((e->flags & SW_F_BIRTH_KNOWN) && !(s->flags & SW_F_BIRTH_KNOWN)) {
 		s->birth_ns = e->birth_ns;
-		s->flags |= SW_SOCK_BIRTH_EXACT;
+		s->flags |= SW_F_BIRTH_KNOWN;
 	}
 	if (!s->birth_ns)
 		s->birth_ns = e->ts_ns;
@@ -451,9 +513,9 @@ static __u8 next_state(const struct sw_sock *s, const struct sw_event *e, bool f
 	case SW_EV_ACCEPT:
 		return e->new_state;
 	case SW_EV_CREATE:
-		return e->proto == 6 ? SW_TCP_CLOSE : SW_TCP_NONE;
+		return e->proto == IPPROTO_TCP ? SW_TCP_CLOSE : SW_TCP_NONE;
 	default:
-		if (fresh && e->proto == 6)
+		if (fresh && e->proto == IPPROTO_TCP)
 			return e->new_state ? e->new_state : SW_TCP_CLOSE;
 		return s->state;
 	}
@@ -468,14 +530,14 @@ static __u8 next_state(const struct sw_sock *s, const struct sw_event *e, bool f
  */
 static bool gone(const struct sw_table *t, const struct sw_sock *s)
 {
-	bool closed = s->proto != 6 || s->state == SW_TCP_CLOSE ||
+	bool closed = s->proto != IPPROTO_TCP || s->state == SW_TCP_CLOSE ||
 		      s->state == SW_TCP_NONE;
 
-	if (t->owned_only && (s->flags & SW_SOCK_RELEASED))
+	if (t->owned_only && (s->flags & SW_F_RELEASED))
 		return true;
 	if (!closed)
 		return false;
-	return (s->flags & SW_SOCK_RELEASED) || !s->pid;
+	return (s->flags & SW_F_RELEASED) || !s->pid;
 }
 
 struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e)
@@ -504,9 +566,9 @@ struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 
 	merge_event(s, e);
 	if (e->kind == SW_EV_CLOSE)
-		s->flags |= SW_SOCK_RELEASED;
+		s->flags |= SW_F_RELEASED;
 	if (e->kind == SW_EV_CREATE)
-		s->flags |= SW_SOCK_BIRTH_EXACT;
+		s->flags |= SW_F_BIRTH_KNOWN;
 	{
 		__u8 st = next_state(s, e, fresh);
 
@@ -516,6 +578,7 @@ struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 		}
 	}
 
+	proc_count_event(t, s, e);
 	if (gone(t, s) && (e->kind == SW_EV_CLOSE || e->kind == SW_EV_STATE)) {
 		/* not accounted again: forget without the proc update */
 		sock_forget(t, s);
@@ -532,7 +595,7 @@ void sw_table_mark_begin(struct sw_table *t)
 	size_t i;
 
 	for (i = 0; i < t->count; i++)
-		t->socks[i].flags &= ~SW_SOCK_SEEN;
+		t->socks[i].flags &= ~SW_F_SEEN;
 }
 
 int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
@@ -551,12 +614,12 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		return 1;
 	}
 	proc_account(t, s, -1);
-	s->flags |= SW_SOCK_SEEN;
+	s->flags |= SW_F_SEEN;
 	if (!s->pid && k->pid) {
 		s->pid = k->pid;
 		memcpy(s->comm, k->comm, sizeof(s->comm));
 	}
-	if (k->proto == 6 && s->state != k->state) {
+	if (k->proto == IPPROTO_TCP && s->state != k->state) {
 		s->state = k->state;
 		s->state_ns = now_ns;
 		repaired = 1;
@@ -569,7 +632,7 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		s->rport = k->rport;
 		memcpy(s->raddr, k->raddr, 16);
 	}
-	if (k->proto == 6 && (k->rx_bytes != s->rx_bytes || k->tx_bytes != s->tx_bytes)) {
+	if (k->proto == IPPROTO_TCP && (k->rx_bytes != s->rx_bytes || k->tx_bytes != s->tx_bytes)) {
 		s->rx_bytes = k->rx_bytes;
 		s->tx_bytes = k->tx_bytes;
 		s->traffic_ns = now_ns;
@@ -585,7 +648,7 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
  */
 static bool listable(const struct sw_sock *s)
 {
-	if (s->proto == 6)
+	if (s->proto == IPPROTO_TCP)
 		return s->state != SW_TCP_CLOSE && s->state != SW_TCP_NONE;
 	return s->lport != 0;
 }
@@ -600,7 +663,7 @@ int sw_table_sweep_unlisted(struct sw_table *t,
 	while (i < t->count) {
 		struct sw_sock *s = &t->socks[i];
 
-		if (!(s->flags & SW_SOCK_SEEN) && !listable(s) && s->pid &&
+		if (!(s->flags & SW_F_SEEN) && !listable(s) && s->pid &&
 		    gone(s, ctx)) {
 			sock_delete(t, s);
 			removed++;
@@ -619,7 +682,7 @@ int sw_table_sweep(struct sw_table *t)
 	while (i < t->count) {
 		struct sw_sock *s = &t->socks[i];
 
-		if (!(s->flags & SW_SOCK_SEEN) && listable(s)) {
+		if (!(s->flags & SW_F_SEEN) && listable(s)) {
 			sock_delete(t, s);
 			removed++;
 			continue;	/* position i now holds the last entry */

@@ -14,18 +14,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include <netinet/in.h>
 #include "sockwatch_abi.h"
-
-/* sw_sock.flags */
-#define SW_SOCK_PREEXISTING	0x01	/* seen first in a snapshot */
-#define SW_SOCK_ACCEPTED	0x02	/* came from accept(2): inbound */
-#define SW_SOCK_RELEASED	0x04	/* owner closed it; kept until TCP CLOSE */
-#define SW_SOCK_SEEN		0x08	/* mark bit used by reconciliation */
-#define SW_SOCK_BIRTH_EXACT	0x10	/* birth_ns is the creation time */
 
 /*
  * One live socket (128 bytes). Times are CLOCK_MONOTONIC nanoseconds.
- * birth_ns is the creation time when SW_SOCK_BIRTH_EXACT is set, else the
+ * birth_ns is the creation time when SW_F_BIRTH_KNOWN is set, else the
  * time sockwatch first saw the socket ("the age known so far").
  */
 struct sw_sock {
@@ -46,19 +40,40 @@ struct sw_sock {
 	__u8  family;		/* AF_INET / AF_INET6 */
 	__u8  proto;		/* IPPROTO_TCP / IPPROTO_UDP */
 	__u8  state;		/* enum sw_tcp_state; SW_TCP_NONE for UDP */
-	__u8  flags;		/* SW_SOCK_* */
+	__u8  flags;		/* SW_F_PREEXISTING, _ACCEPTED, _RELEASED,
+				   _BIRTH_KNOWN, _SEEN (sockwatch_abi.h) */
 	char  comm[SW_COMM_LEN];
 };
 
-/* Per-process aggregate, keyed by tgid. */
-#define SW_PROTO_TCP	0
-#define SW_PROTO_UDP	1
+/* The first index of sw_proc.by_state: not a protocol number. */
+enum sw_proto_idx {
+	SW_PROTO_IDX_TCP = 0,
+	SW_PROTO_IDX_UDP = 1,
+	SW_PROTO_IDX_MAX
+};
+
+static inline enum sw_proto_idx sw_proto_idx(__u8 proto)
+{
+	return proto == IPPROTO_UDP ? SW_PROTO_IDX_UDP : SW_PROTO_IDX_TCP;
+}
+
+/*
+ * Per-process aggregate, keyed by tgid. An entry whose last socket goes
+ * stays, with open 0, until sw_table_proc_expire finds it empty twice, so
+ * that the lifetime counters (created, closed, active_closes) of a process
+ * that churns one connection at a time survive between its sockets; rates
+ * are their differences over time (sockwatch top).
+ */
 struct sw_proc {
 	__u32 pid;		/* key; 0 marks an empty slot */
 	__u32 open;		/* sockets owned now */
 	__u32 opened;		/* of those, created or connected by it */
 	__u32 accepted;		/* of those, handed to it by accept(2) */
 	__u32 by_state[2][SW_TCP_MAX_STATES];	/* [SW_PROTO_*][state] */
+	__u64 created;		/* ever: create and accept events */
+	__u64 closed;		/* ever: sockets it released */
+	__u64 active_closes;	/* of those, closed first: a TIME_WAIT left behind */
+	bool  idle;		/* open was 0 at the last expiry pass */
 	char  comm[SW_COMM_LEN];
 };
 
@@ -70,7 +85,7 @@ void sw_table_free(struct sw_table *t);
  * releases it, since the kernel sends nothing about it afterwards. */
 void sw_table_set_owned_only(struct sw_table *t, bool on);
 
-/* Apply one decoded event at monotonic time now_ns. Returns the socket, or
+/* Apply one decoded event (its own ts_ns is the time). Returns the socket, or
  * NULL when the event removed it or did not concern a tracked socket. */
 struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e);
 /* The same when the caller already looked the socket up: s is
@@ -84,12 +99,18 @@ struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *s);
 void sw_table_remove(struct sw_table *t, __u64 cookie);
 
 size_t sw_table_count(const struct sw_table *t);
+/* Processes owning at least one socket. */
 size_t sw_table_proc_count(const struct sw_table *t);
 
 /* Iteration: start with *pos = 0; returns NULL at the end. The table must
  * not be modified during an iteration (removal shifts entries). */
 struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos);
 struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos);
+/* The same, including the entries kept with no socket (open 0). */
+struct sw_proc *sw_table_proc_next_all(struct sw_table *t, size_t *pos);
+/* Drop entries that had no socket at the previous call and still have
+ * none; call it every few seconds. Returns how many went. */
+size_t sw_table_proc_expire(struct sw_table *t);
 struct sw_proc *sw_table_proc_get(struct sw_table *t, __u32 pid);
 
 /* Tests only: the index slot a cookie hashes to (its home). */

@@ -393,3 +393,90 @@ int sw_diag_dump_all(const struct sw_diag_req *req, sw_diag_cb cb, void *ctx)
 
 	return sw_netns_foreach(dump_one_ns, &c);
 }
+
+/* ---- SOCK_DESTROY ---------------------------------------------------------- */
+
+static int destroy_fd(int fd, const struct sw_diag_sock *s)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char buf[512];
+	struct nlmsghdr *h;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DESTROY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	msg.nlh.nlmsg_seq = 1;
+	msg.r.sdiag_family = s->family;
+	msg.r.sdiag_protocol = s->proto;
+	msg.r.idiag_states = SW_DIAG_ALL_STATES;
+	msg.r.id.idiag_sport = htons(s->lport);
+	msg.r.id.idiag_dport = htons(s->rport);
+	memcpy(msg.r.id.idiag_src, s->laddr, 16);
+	memcpy(msg.r.id.idiag_dst, s->raddr, 16);
+	msg.r.id.idiag_cookie[0] = (__u32)s->cookie;
+	msg.r.id.idiag_cookie[1] = (__u32)(s->cookie >> 32);
+	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n))
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+		if (n == 0)
+			return -EIO;
+	}
+}
+
+/* sw_netns_foreach callback: destroy in the namespace whose inode matches. */
+static int destroy_in_ns(int netns_fd, __u32 ino, void *arg)
+{
+	const struct sw_diag_sock *s = arg;
+	int fd, ret;
+
+	if (ino != s->netns)
+		return 0;
+	fd = sw_diag_open(netns_fd);
+	if (fd < 0)
+		return fd;
+	ret = destroy_fd(fd, s);
+	close(fd);
+	/* found: stop the walk with a non-zero value that keeps the result */
+	return ret ? ret : 1;
+}
+
+int sw_diag_destroy(const struct sw_diag_sock *s)
+{
+	int fd, ret;
+
+	if (!s->netns || s->netns == sw_netns_self()) {
+		fd = sw_diag_open(-1);
+		if (fd < 0)
+			return fd;
+		ret = destroy_fd(fd, s);
+		close(fd);
+		return ret;
+	}
+	ret = sw_netns_foreach(destroy_in_ns, (void *)s);
+	return ret == 1 ? 0 : ret ? ret : -ENOENT;
+}
+
+int sw_diag_destroy_probe(void)
+{
+	/* no socket has port 0 on both ends and no cookie matches ~0 */
+	struct sw_diag_sock s = {
+		.family = AF_INET, .proto = IPPROTO_TCP, .cookie = ~0ULL,
+	};
+	int ret = sw_diag_destroy(&s);
+
+	return ret == -ENOENT || ret == -ESTALE || ret == 0 ? 0 : ret;
+}

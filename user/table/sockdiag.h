@@ -122,4 +122,21 @@ __u32 sw_netns_self(void);
 /* sw_diag_dump() over sw_netns_foreach(): every visible namespace. */
 int sw_diag_dump_all(const struct sw_diag_req *req, sw_diag_cb cb, void *ctx);
 
+/*
+ * Destroy one TCP socket (SOCK_DESTROY, what `ss -K` does): the kernel
+ * aborts it (the owner's next read fails with ECONNABORTED, the peer
+ * gets a reset). It is matched on its family, addresses, ports and
+ * cookie, so a newer socket with the same addresses is never hit. s->netns
+ * 0 or the caller's: here; another: that namespace, found by inode.
+ * Returns 0, -ENOENT (gone), -ESTALE (cookie mismatch), -EOPNOTSUPP (the
+ * kernel lacks CONFIG_INET_DIAG_DESTROY), -EPERM (no CAP_NET_ADMIN).
+ */
+int sw_diag_destroy(const struct sw_diag_sock *s);
+
+/*
+ * Whether SOCK_DESTROY works here: asks to destroy a socket that cannot
+ * exist. 0 (the kernel looked for it), -EOPNOTSUPP or -EPERM.
+ */
+int sw_diag_destroy_probe(void);
+
 #endif /* SW_SOCKDIAG_H */

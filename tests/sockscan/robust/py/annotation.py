@@ -1,0 +1,3 @@
+x: int
+import socket
+s = socket.create_connection(("example.com", 80))
