@@ -161,7 +161,8 @@ wait_for 10 released
 ok_rel=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "the lease of the exited pid ($rel) is released (${ms} ms, interval 1000 ms + one health run)" [ $ok_rel -eq 0 ]
-check "port_lease_expired alert for $rel" \
+# the alert is written after the release: wait for it
+check "port_lease_expired alert for $rel" wait_for 10 \
 	bash -c "jq -e -s --argjson p $rel 'map(select(.alert == \"port_lease_expired\" and .port == \$p and .service == \"short-lived\")) | length == 1' '$TMP/alerts.json' >/dev/null"
 grep port_lease_expired "$TMP/alerts.json" | head -1 | sed 's/^/  # /'
 # two more watchdog passes: the bound one stays
