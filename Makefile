@@ -7,6 +7,7 @@
 #   make bench      benchmarks (QUICK=1 for a smoke run)
 #   make vmlinux    regenerate vmlinux/<arch>/vmlinux.h from this kernel's BTF
 #   make install    install to $(PREFIX)/sbin
+#   make soak       the agent under load, checked against ss (SOAK_MINUTES)
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (tests/fuzz/)
 #   make SANITIZE=address,undefined [target]   ASan+UBSan build in build-san/
 
@@ -90,7 +91,9 @@ $(BUILD)/user/%.o: user/%.c | $(SKEL) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# Built afresh: ar would keep the object of a source that was removed.
 $(USER_LIB): $(USER_OBJS)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/sockwatch: $(BUILD)/user/cmd/main.o $(USER_LIB)
@@ -103,13 +106,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 # Further programs and their tests live beside their sources.
 -include tools/sockscan/sockscan.mk
 -include tools/tools.mk
+-include tools/kernels/kernels.mk
 -include tests/fuzz/fuzz.mk
+-include tools/soak/soak.mk
+-include tests/ci.mk
 
 unit: $(UNIT_BINS)
 	@bash tests/run-unit.sh $^
 
 e2e: all $(EXTRA_E2E_DEPS)
-	@bash tests/e2e/run.sh
+	@BUILD=$(BUILD) bash tests/e2e/run.sh
 
 test: all unit e2e
 

@@ -17,8 +17,8 @@ agent)
 	start_agent server --listen "127.0.0.1:$port" || { not_ok "agent did not start"; finish; exit 1; }
 	;;
 *)
-	[ -x build/tests/test_http ] || make -s build/tests/test_http >/dev/null
-	spawn build/tests/test_http --serve "127.0.0.1:$port" >"$TMP/server.log" 2>&1
+	[ -x "$BUILD/tests/test_http" ] || make -s BUILD="$BUILD" "$BUILD/tests/test_http" >/dev/null
+	spawn "$BUILD/tests/test_http" --serve "127.0.0.1:$port" >"$TMP/server.log" 2>&1
 	;;
 esac
 server=$LAST_PID

@@ -273,6 +273,49 @@ static void child_established(struct sw_table *t, __u64 cookie, __u16 port)
 	assert_int_equal(sw_table_get(t, cookie)->pid, 0);
 }
 
+/*
+ * Lifetime counters in the agent's owned-only mode: an accepted socket
+ * counts as created; closed from CLOSE_WAIT (the peer closed first) it is
+ * a close but no TIME_WAIT; a connection closed while ESTABLISHED is both.
+ */
+static void test_proc_lifetime_counters(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	const __u64 L = 2101, A = 2102, C = 2103;
+	struct sw_event e;
+	struct sw_proc *p;
+
+	sw_table_set_owned_only(t, true);
+	listen_on(t, L, 210, 80);
+	child_established(t, A, 80);
+	e = owned(ev(SW_EV_ACCEPT, A, TCP), 210, "nginx");
+	e.flags |= SW_F_ACCEPTED;
+	e.new_state = SW_TCP_ESTABLISHED;
+	apply(t, e);
+	apply(t, tcp_state(A, SW_TCP_ESTABLISHED, SW_TCP_CLOSE_WAIT));
+	assert_null(apply(t, owned(ev(SW_EV_CLOSE, A, TCP), 210, "nginx")));
+	p = sw_table_proc_get(t, 210);
+	assert_non_null(p);
+	assert_int_equal(p->created, 2);	/* the listener and the child */
+	assert_int_equal(p->closed, 1);
+	assert_int_equal(p->active_closes, 0);
+
+	apply(t, owned(ev(SW_EV_CREATE, C, TCP), 210, "nginx"));
+	apply(t, tcp_state(C, SW_TCP_CLOSE, SW_TCP_SYN_SENT));
+	apply(t, tcp_state(C, SW_TCP_SYN_SENT, SW_TCP_ESTABLISHED));
+	assert_null(apply(t, owned(ev(SW_EV_CLOSE, C, TCP), 210, "nginx")));
+	p = sw_table_proc_get(t, 210);
+	assert_int_equal(p->created, 3);
+	assert_int_equal(p->closed, 2);
+	assert_int_equal(p->active_closes, 1);
+	assert_int_equal(p->open, 1);		/* the listener */
+	/* an entry that owns a socket never expires */
+	assert_int_equal(sw_table_proc_expire(t), 0);
+	assert_int_equal(sw_table_proc_expire(t), 0);
+	assert_non_null(sw_table_proc_get(t, 210));
+	sw_table_free(t);
+}
+
 static void test_accepted_child(void **state)
 {
 	struct sw_table *t = sw_table_new(0);
@@ -762,6 +805,45 @@ static void test_reconcile(void **state)
 	sw_table_free(t);
 }
 
+/* sw_table_sweep_unlisted's question, answered from a list of dead pids. */
+static bool pid_is_dead(const struct sw_sock *s, void *ctx)
+{
+	return s->pid == *(const __u32 *)ctx;
+}
+
+/*
+ * Sockets no listing shows (TCP in CLOSE, unbound UDP) whose close event
+ * was lost: removed when their owner is gone, kept otherwise; listable
+ * and seen ones are never asked about.
+ */
+static void test_sweep_unlisted(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	struct sw_sock fresh = sock_of(1, 600, TCP, SW_TCP_CLOSE);
+	struct sw_sock unbound = sock_of(2, 600, UDP, SW_TCP_NONE);
+	struct sw_sock alive = sock_of(3, 601, TCP, SW_TCP_CLOSE);
+	struct sw_sock est = sock_of(4, 600, TCP, SW_TCP_ESTABLISHED);
+	struct sw_sock seen = sock_of(5, 600, TCP, SW_TCP_CLOSE);
+	__u32 dead = 600;
+
+	fresh.lport = unbound.lport = alive.lport = seen.lport = 0;
+	sw_table_put(t, &fresh);
+	sw_table_put(t, &unbound);
+	sw_table_put(t, &alive);
+	sw_table_put(t, &est);
+	sw_table_put(t, &seen);
+	sw_table_mark_begin(t);
+	sw_table_mark(t, &seen, T0);
+	assert_int_equal(sw_table_sweep_unlisted(t, pid_is_dead, &dead), 2);
+	assert_null(sw_table_get(t, 1));
+	assert_null(sw_table_get(t, 2));
+	assert_non_null(sw_table_get(t, 3));
+	assert_non_null(sw_table_get(t, 4));	/* sweep's business */
+	assert_non_null(sw_table_get(t, 5));
+	assert_procs_exact(t);
+	sw_table_free(t);
+}
+
 /* A sweep removing many entries in one pass: none is skipped by the
  * shifts, none kept wrongly. */
 static void test_sweep_many(void **state)
@@ -793,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_client_lifecycle),
 		cmocka_unit_test(test_close_state_before_release),
 		cmocka_unit_test(test_accepted_child),
+		cmocka_unit_test(test_proc_lifetime_counters),
 		cmocka_unit_test(test_never_accepted_child),
 		cmocka_unit_test(test_udp_lifecycle),
 		cmocka_unit_test(test_unknown_close),
@@ -803,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_around),
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_sweep_many),
+		cmocka_unit_test(test_sweep_unlisted),
 	};
 
 	return cmocka_run_group_tests_name("sock_table", tests, NULL, NULL);

@@ -430,6 +430,12 @@ static int api_status(const struct sw_http_req *req, struct sw_http_resp *resp,
 	sw_json_kuint(j, "snapshot_sockets", a->snapshot_sockets);
 	sw_json_kuint(j, "reconciliations", a->reconciles);
 	sw_json_kuint(j, "reconciliation_repairs", a->repairs);
+	sw_json_kuint(j, "reconcile_errors", a->reconcile_errors);
+	sw_json_key(j, "scan_faults");
+	sw_json_obj_begin(j);
+	for (k = 0; k < SW_FAULT_MAX; k++)
+		sw_json_kuint(j, sw_scan_fault_name(k), sw_scan_fault_count(k));
+	sw_json_obj_end(j);
 	sw_json_kuint(j, "alerts", a->nrecent);
 	sw_json_kuint(j, "reloads", a->reloads);
 	sw_json_kuint(j, "reload_errors", a->reload_errors);

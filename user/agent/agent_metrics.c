@@ -67,6 +67,7 @@ static void write_sockets(struct sw_prom *p, const struct table_pass *tp)
 
 static void write_events(struct sw_prom *p, struct sw_agent *a)
 {
+	enum sw_scan_fault f;
 	__u64 kevents, drops;
 	int k;
 
@@ -85,6 +86,14 @@ static void write_events(struct sw_prom *p, struct sw_agent *a)
 	sw_prom_family(p, "sockwatch_reconciliations_total", SW_PROM_COUNTER,
 		       "Reconciliations with the kernel run.");
 	sw_prom_u64(p, NULL, 0, a->reconciles);
+	sw_prom_family(p, "sockwatch_reconcile_errors_total", SW_PROM_COUNTER,
+		       "Reconciliations that could not list the kernel's sockets.");
+	sw_prom_u64(p, NULL, 0, a->reconcile_errors);
+	sw_prom_family(p, "sockwatch_scan_faults_total", SW_PROM_COUNTER,
+		       "Owner and namespace scans that could not read /proc or a namespace.");
+	for (f = 0; f < SW_FAULT_MAX; f++)
+		sw_prom_u64(p, SW_PROM_LABELS({ "fault", sw_scan_fault_name(f) }),
+			    sw_scan_fault_count(f));
 	sw_prom_family(p, "sockwatch_processes", SW_PROM_GAUGE,
 		       "Processes owning at least one tracked socket.");
 	sw_prom_u64(p, NULL, 0, sw_table_proc_count(a->table));

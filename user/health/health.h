@@ -245,4 +245,14 @@ const char *sw_health_overall_name(enum sw_health_status s);
 void sw_health_to_json(const struct sw_health_report *r, struct sw_json *j);
 void sw_health_print(const struct sw_health_report *r, FILE *f);
 
+/*
+ * The health_changed alert records for every check whose status differs
+ * between before (NULL: all ok) and now, at most SW_HC_MAX, into out;
+ * returns how many. The agent emits them.
+ */
+struct sw_alert;
+int sw_health_changes(const struct sw_health_report *before,
+		      const struct sw_health_report *now, __u64 mono_ns,
+		      struct sw_alert *out);
+
 #endif /* SW_HEALTH_H */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <linux/types.h>
+#include "lib/hashmap.h"
 #include "sockwatch_abi.h"
 
 /*
@@ -25,25 +26,40 @@
  * processes, that refer to it (more than one: shared).
  */
 struct sw_owner {
-	__u32 inode;		/* key; 0 marks an empty slot */
+	__u32 inode;		/* key */
 	__u32 pid;
 	int   fd;
 	__u32 nref;
 	char  comm[SW_COMM_LEN];
 };
 
-/*
- * Open-addressing hash table (linear probing) from socket inode to owner,
- * sized to a power of two at least twice the sockets found, so that a
- * lookup touches one or two slots.
- */
+/* Socket inode -> owner (struct sw_owner), one lib/hashmap.h map. */
 struct sw_owner_map {
-	struct sw_owner *slot;
-	size_t cap;		/* power of two */
-	size_t count;
+	struct sw_map m;
 };
 
-/* Scan /proc/[pid]/fd of every visible process. Returns 0 or -errno. */
+/*
+ * What the scans of /proc and of the network namespaces could not read,
+ * counted since start (atomically: any thread may read them). A socket
+ * whose owner cannot be read is left without one, never given a guessed
+ * owner; these counts say why, and the agent logs when they rise.
+ */
+enum sw_scan_fault {
+	SW_FAULT_PROC_UNREADABLE,	/* /proc missing or not procfs: no owner scan */
+	SW_FAULT_PID_VANISHED,		/* a process exited (or its pid was reused) during its scan */
+	SW_FAULT_PID_UNREADABLE,	/* /proc/PID/fd refused (not ENOENT) */
+	SW_FAULT_NETNS_VANISHED,	/* a namespace deleted between listing and reading */
+	SW_FAULT_MAX
+};
+void sw_scan_fault(enum sw_scan_fault f);
+__u64 sw_scan_fault_count(enum sw_scan_fault f);
+const char *sw_scan_fault_name(enum sw_scan_fault f);	/* "pid_vanished" */
+
+/*
+ * Scan /proc/[pid]/fd of every visible process. Returns 0 or -errno. A
+ * process that exits (or whose pid is reused) while its fds are read
+ * contributes no owner at all: its fd list may be stale.
+ */
 int sw_owner_map_build(struct sw_owner_map *m);
 void sw_owner_map_free(struct sw_owner_map *m);
 /* NULL when no visible process holds the inode (TIME_WAIT, other pid ns). */
@@ -77,6 +93,15 @@ struct sw_proc_stat {
 /* Parse a /proc/PID/stat line (comm may hold spaces and parentheses). */
 int sw_parse_stat(const char *buf, struct sw_proc_stat *st);
 int sw_proc_stat(pid_t pid, struct sw_proc_stat *st);
+
+/* Is /proc there, and procfs? (Else nothing read from it means anything.) */
+bool sw_proc_readable(void);
+/*
+ * Is the process that created a socket at born_ns (monotonic) gone: no
+ * process pid, or one started after the socket was (the pid was reused)?
+ * false when /proc cannot tell.
+ */
+bool sw_proc_gone(pid_t pid, __u64 born_ns);
 
 /* Process start as wall-clock seconds since the epoch; -errno on error. */
 int sw_proc_start_time(pid_t pid, time_t *when);

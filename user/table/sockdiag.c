@@ -19,6 +19,7 @@
 #include <linux/sock_diag.h>
 #include <linux/inet_diag.h>
 #include <linux/tcp.h>
+#include "table/procfs.h"
 #include "table/sockdiag.h"
 
 /*
@@ -331,8 +332,11 @@ static int ns_visit(const struct ns_ent *e, sw_netns_cb cb, void *ctx)
 	int fd, ret;
 
 	fd = open(e->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;	/* its last process exited meanwhile */
+	if (fd < 0) {
+		/* deleted, or its last process exited, since the listing */
+		sw_scan_fault(SW_FAULT_NETNS_VANISHED);
+		return 0;
+	}
 	ret = fd_ino(fd) == e->ino ? cb(fd, e->ino, ctx) : 0;
 	close(fd);
 	return ret;
@@ -349,8 +353,13 @@ int sw_netns_foreach(sw_netns_cb cb, void *ctx)
 	ret = ns_scan(&set, "/proc", "/ns/net", true);
 	if (!ret)
 		ret = ns_scan(&set, "/run/netns", "", false);
+	/*
+	 * Our own namespace needs no fd (-1: stay): it must be read even
+	 * when /proc is not, or reconciliation would take an empty listing
+	 * for every socket closed.
+	 */
 	if (!ret)
-		ret = ns_visit(&self, cb, ctx);
+		ret = cb(-1, self.ino, ctx);
 	for (i = 0; i < set.n && !ret; i++) {
 		if (set.v[i].ino != self.ino)
 			ret = ns_visit(&set.v[i], cb, ctx);

@@ -9,9 +9,10 @@
 #   stop_agent                   SIGTERM, its exit code
 #   api PATH                     GET, the body when 200
 #   get PATH [CURL ARGS...]      GET, the status; the body in $TMP/body
-#   status_is / json_is / error_is   assertions on get
+#   status_is / json_is / error_is / has_header   assertions
 # Requests carry the curl arguments in the AUTH array (a bearer token).
 AUTH=()
+AGENT_WRAP=()
 
 # need BINARY...: each one is built, or the test fails at once.
 need() {
@@ -53,7 +54,8 @@ pick_port() {
 # spawn_agent NAME [--listen ADDR] ARGS...: start `sockwatch agent`, its
 # stdout and stderr in $TMP/NAME.out and .err, without waiting. The API
 # listens on ADDR, by default on a free loopback port. Sets AG (its pid),
-# AG_NAME, API (ADDR) and BASE (http://ADDR).
+# AG_NAME, API (ADDR) and BASE (http://ADDR). A command in the AGENT_WRAP
+# array runs the agent (e.g. in a mount namespace of its own).
 spawn_agent() {
 	AG_NAME=$1
 	shift
@@ -64,7 +66,7 @@ spawn_agent() {
 		API=127.0.0.1:$(free_port)
 	fi
 	BASE=http://$API
-	spawn "$SW" agent --listen "$API" "$@" > "$TMP/$AG_NAME.out" 2> "$TMP/$AG_NAME.err"
+	spawn "${AGENT_WRAP[@]}" "$SW" agent --listen "$API" "$@" > "$TMP/$AG_NAME.out" 2> "$TMP/$AG_NAME.err"
 	AG=$LAST_PID
 }
 
@@ -133,6 +135,14 @@ json_is() {
 # error_is CODE PATH [CURL ARGS...]: that status and {"error": "..."}
 error_is() {
 	status_is "$@" && jq -e '.error | type == "string" and length > 0' "$TMP/body" >/dev/null
+}
+
+# has_header PATH REGEX [CURL ARGS...]: a response header matches REGEX
+# (case-insensitive, anchored at the line's start by the caller).
+has_header() {
+	local path=$1 re=$2
+	shift 2
+	_curl -D - -o /dev/null "$@" "$BASE$path" | grep -qiE "$re"
 }
 
 # check_no_drops: /api/v1/status events_dropped == 0.
