@@ -91,7 +91,9 @@ $(BUILD)/user/%.o: user/%.c | $(SKEL) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# Built afresh: ar would keep the object of a source that was removed.
 $(USER_LIB): $(USER_OBJS)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/sockwatch: $(BUILD)/user/cmd/main.o $(USER_LIB)
@@ -104,6 +106,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(USER_LIB)
 # Further programs and their tests live beside their sources.
 -include tools/sockscan/sockscan.mk
 -include tools/tools.mk
+-include tools/kernels/kernels.mk
 -include tests/fuzz/fuzz.mk
 -include tools/soak/soak.mk
 -include tests/ci.mk

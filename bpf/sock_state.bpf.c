@@ -8,35 +8,7 @@
  * softirq (the child of a listener, in SYN_RECV) get their storage here,
  * with no owner until accept(2) names one.
  */
-#include "sockwatch.bpf.h"
-
-/*
- * In owned_only mode: SYN_SENT follows from connect, SYN_RECV is a child
- * nobody owns yet, FIN_WAIT and LAST_ACK come after the owner let go.
- * What is left: ESTABLISHED, CLOSE_WAIT (the leak), LISTEN, and a CLOSE
- * of a socket still owned (a reset or a failed connect).
- */
-static __always_inline bool owned_state_kept(int newstate)
-{
-	return newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE_WAIT ||
-	       newstate == TCP_LISTEN || newstate == TCP_CLOSE;
-}
-
-/*
- * In owned_only mode an accepted socket is reported once it is
- * established in the accept queue, with the listener's owner; trace
- * reports the accept(2) itself (sock_accept.bpf.c).
- */
-static __always_inline __u8 event_kind(const struct sw_sk_info *info,
-				       int oldstate, int newstate)
-{
-	if (newstate == TCP_LISTEN)
-		return SW_EV_LISTEN;
-	if (owned_only && info && (info->flags & SW_F_ACCEPTED) &&
-	    oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
-		return SW_EV_ACCEPT;
-	return SW_EV_STATE;
-}
+#include "sock_state.h"
 
 /*
  * Endpoints and byte counts through the BTF-typed pointer: plain loads
@@ -110,41 +82,19 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 		return 0;
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
-		/*
-		 * Leaving SYN_RECV: the child of a listener. In owned_only
-		 * mode its storage is a clone of the listener's (BPF_F_CLONE):
-		 * the listener's owner becomes the child's, from now on.
-		 */
-		if (oldstate == TCP_SYN_RECV && !(info->flags & SW_F_ACCEPTED)) {
-			info->flags = (info->flags & SW_F_OWNER_KNOWN) | SW_F_ACCEPTED;
-			if (owned_only)
-				info->birth_ns = 0;
-		}
-		if (!info->birth_ns) {
-			info->birth_ns = bpf_ktime_get_ns();
-			info->flags |= SW_F_BIRTH_KNOWN;
-		}
-		info->skaddr = (__u64)sk;
-		owner_adopt(info, cookie);
+		state_track(info, (__u64)sk, cookie, oldstate);
 		/* listen(2) runs in the owner's context: a socket that predates
 		 * sockwatch gets its owner here. */
 		if (newstate == TCP_LISTEN && !(info->flags & SW_F_OWNER_KNOWN))
 			owner_from_current(info);
 	}
-	if (info && !pid_wanted(info->pid))
-		return 0;
-	/* tcp_close() may re-enter the state shutdown() set: not a change */
-	if (oldstate == newstate)
+	if (!state_reported(info, oldstate, newstate))
 		return 0;
 
-	e = event_reserve(event_kind(info, oldstate, newstate));
+	e = state_event(info, cookie, oldstate, newstate);
 	if (!e)
 		return 0;
-	event_owner(e, info);
 	endpoints_btf(e, sk);
-	e->sock = cookie;
-	e->old_state = oldstate;
-	e->new_state = newstate;
 	event_submit(e);
 	return 0;
 }

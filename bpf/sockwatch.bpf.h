@@ -79,6 +79,12 @@ SW_EXTERN const volatile bool owned_only;
 
 /* Wake the reader only once this much data waits (batched wake-ups). */
 SW_EXTERN const volatile __u64 wakeup_bytes;
+/* Process-context programs may call bpf_get_current_task_btf: cleared by
+ * the attach plan where this kernel refuses it (user/kernel/attach_plan.c). */
+SW_EXTERN const volatile bool task_btf;
+/* Set by the attach plan when TCP sockets need storage with their owner
+ * from socket(2) on, also in owned_only mode (see sock_create.bpf.c). */
+SW_EXTERN const volatile bool owner_at_create;
 
 static __always_inline void count(__u32 idx)
 {
@@ -157,10 +163,18 @@ static __always_inline void event_submit(struct sw_event *e)
  * context does not expose the socket's). */
 static __always_inline __u32 current_netns(void)
 {
-	/* a trusted pointer: plain loads, not three bpf_probe_read calls */
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t;
 
-	return t->nsproxy->net_ns->ns.inum;
+	/* a trusted pointer: plain loads, not three bpf_probe_read calls;
+	 * where the helper is missing (5.10) or not allowed to this program
+	 * type, the loader clears task_btf and the verifier drops this */
+	if (task_btf && bpf_core_enum_value_exists(enum bpf_func_id,
+						   BPF_FUNC_get_current_task_btf)) {
+		t = bpf_get_current_task_btf();
+		return t->nsproxy->net_ns->ns.inum;
+	}
+	t = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
 }
 
 /* Owner = the current task; only valid in process context. */

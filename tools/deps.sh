@@ -12,12 +12,12 @@ pkgs=(
 	tmux
 	iproute2 jq curl prometheus procps
 	runc busybox-static
-	libyaml-dev libcrypt-dev libgnutls28-dev
-	libcurl4-gnutls-dev
+	libyaml-dev libcrypt-dev
 	prometheus-alertmanager
 	libclang-rt-dev
 	libgnutls28-dev
 	openssl
+	qemu-system-x86 debootstrap cpio
 )
 
 missing=()

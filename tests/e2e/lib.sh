@@ -62,8 +62,10 @@ stop() {
 }
 
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+# E2E_TIME_SCALE multiplies every deadline: set where everything is many
+# times slower (emulated guests of make test-kernels).
 wait_for() {
-	local limit=$1 deadline
+	local limit=$(( $1 * ${E2E_TIME_SCALE:-1} )) deadline
 	shift
 	deadline=$(( $(date +%s%N) + limit * 1000000000 ))
 	while [ "$(date +%s%N)" -lt "$deadline" ]; do
@@ -150,6 +152,31 @@ fails_with() {
 	echo "    rc=$rc stdout: $(head -c 200 "$TMP/out")"
 	echo "    stderr: $(cat "$TMP/err")"
 	return 1
+}
+
+# Under E2E_TIME_SCALE, curl's own deadlines (-m, --max-time) stretch as
+# wait_for's do: in an emulated guest, curl's start-up alone takes seconds.
+if [ "${E2E_TIME_SCALE:-1}" -gt 1 ]; then
+	curl() {
+		local a=() x scale=0
+		for x in "$@"; do
+			if [ "$scale" = 1 ]; then
+				x=$(awk -v t="$x" -v s="$E2E_TIME_SCALE" 'BEGIN { print t * s }')
+				scale=0
+			fi
+			case $x in -m | --max-time) scale=1 ;; esac
+			a+=("$x")
+		done
+		command curl "${a[@]}"
+	}
+fi
+
+# skip_in_guest REASON: under make test-kernels (tools/kernels/init.sh
+# sets SW_E2E_GUEST), end this test as skipped (exit 77), saying why.
+skip_in_guest() {
+	[ -n "${SW_E2E_GUEST:-}" ] || return 0
+	echo "  skip in the test guest: $*"
+	exit 77
 }
 
 finish() {

@@ -12,18 +12,7 @@
 
 D=$TMP/pki
 mkdir -p "$D"
-# cert NAME CA EXT SUBJECT: an EC key and a certificate signed by CA
-cert() {
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$D/$1.key" \
-		-out "$D/$1.csr" -subj "$4" 2>/dev/null &&
-		printf '%b' "$3" > "$D/$1.ext" &&
-		openssl x509 -req -in "$D/$1.csr" -CA "$D/$2.crt" -CAkey "$D/$2.key" -CAcreateserial \
-			-out "$D/$1.crt" -days 1 -extfile "$D/$1.ext" 2>/dev/null
-}
-ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$D/$1.key" \
-		-out "$D/$1.crt" -days 1 -subj "/CN=$2" 2>/dev/null
-}
+. "$(dirname "$0")/helpers/pki.sh"
 ca ca "sockwatch test CA" && ca rogue "rogue CA" &&
 	cert server ca 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' /CN=localhost &&
 	cert client ca 'extendedKeyUsage=clientAuth\n' /CN=prometheus &&
@@ -32,16 +21,6 @@ check "openssl made a CA, server and client certificates, and a rogue CA's clien
 	test -s "$D/server.crt" -a -s "$D/client.crt" -a -s "$D/intruder.crt"
 chmod 600 "$D"/*.key
 
-# bcrypt with the system's libxcrypt (python3's crypt module is going away)
-bcrypt() {
-	python3 - "$1" "$2" <<'EOF'
-import ctypes, sys
-c = ctypes.CDLL("libcrypt.so.1")
-c.crypt_gensalt.restype = c.crypt.restype = ctypes.c_char_p
-salt = c.crypt_gensalt(b"$2b$", int(sys.argv[2]), None, 0)
-print(c.crypt(sys.argv[1].encode(), salt).decode())
-EOF
-}
 HASH=$(bcrypt 's3cret pass' 10)
 check "bcrypt hash from libxcrypt ($HASH)" grep -qE '^\$2b\$10\$.{53}$' <<<"$HASH"
 

@@ -203,10 +203,35 @@ check "...the docker container's and the unit's" \
 promtool check metrics < "$TMP/metrics" > "$TMP/promtool.out" 2>&1
 check "promtool check metrics: exit 0, no output" test $? -eq 0 -a ! -s "$TMP/promtool.out"
 sed 's/^/    promtool: /' "$TMP/promtool.out"
+# deploy/README.md's join with kube-state-metrics, on this very series:
+# its PromQL (taken from the README) must name the pod kube_pod_info names
+JOIN=$(awk '/^```promql/ { on = 1; next } on && /^```/ { exit } on && !/^#/' deploy/README.md |
+	sed 's/sockwatch_workload_close_wait_sockets/sockwatch_workload_sockets/')
+SERIES=$(grep -E '^sockwatch_workload_sockets\{' "$TMP/metrics" | grep -F "pod_uid=\"$K_UID\"" | head -1 | sed 's/ [0-9.e+]*$//')
+mkdir -p "$TMP/ksm"
+{
+	echo 'rule_files: [rules.yml]'
+	echo 'tests:'
+	echo '  - interval: 1m'
+	echo '    input_series:'
+	printf "      - series: '%s'\n        values: '2x3'\n" "$SERIES"
+	printf "      - series: 'kube_pod_info{namespace=\"shop\",pod=\"web-7d4b9\",uid=\"%s\",node=\"n1\"}'\n        values: '1x3'\n" "$K_UID"
+	echo '    promql_expr_test:'
+	echo '      - expr: sw:join'
+	echo '        eval_time: 2m'
+	echo '        exp_samples:'
+	echo "          - labels: 'sw:join{namespace=\"shop\",pod=\"web-7d4b9\"}'"
+	echo '            value: 2'
+} > "$TMP/ksm/test.yml"
+{ echo 'groups:'; echo '  - name: j'; echo '    rules:'; echo '      - record: sw:join'; echo '        expr: |'
+  sed 's/^/          /' <<<"$JOIN"; } > "$TMP/ksm/rules.yml"
+check "deploy/README's pod_uid join with kube_pod_info names the pod (promtool test rules)" \
+	bash -c "cd '$TMP/ksm' && promtool test rules test.yml"
+
 # top_k = 2: at most 2 series and one "other" per family
 kill -0 "$AGENT" && sed -i 's/^top_k = 50/top_k = 2/' "$CONF" && kill -HUP "$AGENT"
 reloaded() { grep -q 'configuration reloaded' "$TMP/agent.err"; }
-wait_for 10 reloaded || not_ok "reload"
+wait_for 30 reloaded || { not_ok "reload"; tail -5 "$TMP/agent.err"; }
 curl -sf -m 5 "$BASE/metrics" > "$TMP/metrics2"
 n_series=$(grep -cE '^sockwatch_workload_sockets\{' "$TMP/metrics2")
 check "top_k = 2: $n_series series of sockwatch_workload_sockets (2 + other)" test "$n_series" -eq 3

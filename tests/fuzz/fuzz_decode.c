@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "table/decode.h"
-#include "table/event_format.h"
+#include "cmd/trace_output.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

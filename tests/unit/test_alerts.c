@@ -156,7 +156,7 @@ static void test_episodes(void **state)
 	sw_episodes_end(&e);
 	sw_episodes_begin(&e);
 	assert_int_equal(sw_episodes_end(&e), 2);
-	assert_int_equal(e.count, 0);
+	assert_int_equal(sw_map_count(&e.set), 0);
 	sw_episodes_free(&e);
 }
 
@@ -174,7 +174,7 @@ static void test_episodes_churn(void **state)
 			news += sw_episodes_hit(&e, 0, id) == 1;
 		assert_int_equal(news, scan ? 10 : 500);
 		sw_episodes_end(&e);
-		assert_int_equal(e.count, 500);
+		assert_int_equal(sw_map_count(&e.set), 500);
 	}
 	sw_episodes_free(&e);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "detect/cleanup.h"
 #include "detect/leak_rules.h"
+#include "agent/config.h"
 
 #define S(x)	((__u64)(x) * 1000000000ULL)
 
@@ -164,6 +165,35 @@ static void test_modes(void **state)
 	assert_string_equal(sw_cleanup_verdict_name(SW_CLEAN_RATE_LIMITED), "rate_limited");
 }
 
+static void test_config_keys(void **state)
+{
+	static struct sw_config c;
+	char err[256];
+
+	sw_config_defaults(&c);
+	assert_int_equal(c.cleanup.mode, SW_CLEANUP_OFF);
+	assert_int_equal(c.cleanup.max_per_minute, 10);
+	assert_string_equal(c.ports.state_file, "/run/sockwatch/ports.json");
+	assert_int_equal(c.health.tls_warn_days, 30);
+	assert_int_equal(sw_config_load_string("t.ini",
+		"[cleanup]\nmode = enforce\nmin_age_seconds = 2.5\nmax_per_minute = 7\nprocesses = a, b\n"
+		"[ports]\nstate_file = /tmp/x.json\n"
+		"[health]\ntls_certificates = /a.pem,/b.pem\ntls_warn_days = 7\ntls_ca_file = /ca.pem\n",
+		&c, err, sizeof(err)), 0);
+	assert_int_equal(c.cleanup.mode, SW_CLEANUP_ENFORCE);
+	assert_int_equal(c.cleanup.min_age_ns, 2500000000ULL);
+	assert_int_equal(c.cleanup.max_per_minute, 7);
+	assert_int_equal(c.cleanup.nprocesses, 2);
+	assert_string_equal(c.cleanup.processes[1], "b");
+	assert_string_equal(c.ports.state_file, "/tmp/x.json");
+	assert_string_equal(c.health.tls_certificates, "/a.pem,/b.pem");
+	assert_int_equal(c.health.tls_warn_days, 7);
+	assert_int_equal(sw_config_load_string("t.ini", "[cleanup]\nmode = yes\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "t.ini:2: [cleanup] mode: unknown mode 'yes'"));
+	assert_int_equal(sw_config_load_string("t.ini", "[cleanup]\nmax_per_minute = 1001\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(sw_config_load_string("t.ini", "[cleanup]\nprocesses = a,,b\n", &c, err, sizeof(err)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_rate_ring_wraps),
 		cmocka_unit_test(test_acted_set),
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_config_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,8 @@
 #include <jansson.h>
 #include <cmocka.h>
 #include "table/decode.h"
-#include "table/event_format.h"
+#include "cmd/trace_output.h"
+#include "table/sock_table.h"
 #include "event_builders.h"
 
 #define T0	(5000000 * MS)

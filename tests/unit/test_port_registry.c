@@ -18,7 +18,7 @@
 
 static const char good[] =
 	"{\"version\":1,\"leases\":["
-	"{\"port\":18001,\"service\":\"api\",\"purpose\":\"main\",\"pid\":42,\"since\":1700000000,\"user\":\"root\"},"
+	"{\"port\":18001,\"service\":\"api\",\"purpose\":\"main\",\"pid\":42,\"pid_start\":1699999990,\"since\":1700000000,\"user\":\"root\"},"
 	"{\"port\":18000,\"service\":\"db\",\"pid\":43,\"since\":1700000001}]}";
 
 static void test_parse_good(void **state)
@@ -32,6 +32,8 @@ static void test_parse_good(void **state)
 	assert_string_equal(s.v[0].service, "api");
 	assert_string_equal(s.v[0].purpose, "main");
 	assert_int_equal(s.v[0].pid, 42);
+	assert_int_equal(s.v[0].pid_start, 1699999990);
+	assert_int_equal(s.v[1].pid_start, 0);	/* optional */
 	assert_int_equal(s.v[1].since, 1700000001);
 	assert_string_equal(s.v[1].purpose, "");
 	assert_non_null(sw_lease_find(&s, 18000));
@@ -59,6 +61,8 @@ static void test_parse_refused(void **state)
 	expect_refused("{\"version\":1,\"leases\":[1]}", "leases[0] is not an object");
 	expect_refused("{\"version\":1,\"leases\":[{\"port\":0,\"service\":\"a\",\"pid\":1,\"since\":0}]}",
 		       "\"port\" must be an integer in 1-65535");
+	expect_refused("{\"version\":1,\"leases\":[{\"port\":1,\"service\":\"a\",\"pid\":1,\"since\":0,\"pid_start\":\"x\"}]}",
+		       "\"pid_start\" must be an integer");
 	expect_refused("{\"version\":1,\"leases\":[{\"port\":1,\"pid\":1,\"since\":0}]}",
 		       "\"service\" must be a string");
 	expect_refused("{\"version\":1,\"leases\":[{\"port\":1,\"service\":\"a\",\"pid\":1,\"since\":0},"
@@ -79,6 +83,7 @@ static void test_format_roundtrip(void **state)
 	assert_int_equal(sw_registry_parse(text, strlen(text), &back, err, sizeof(err)), 0);
 	assert_int_equal(back.n, 2);
 	assert_string_equal(sw_lease_find(&back, 18001)->user, "root");
+	assert_int_equal(sw_lease_find(&back, 18001)->pid_start, 1699999990);
 	free(text);
 	sw_lease_set_free(&s);
 	sw_lease_set_free(&back);

@@ -273,6 +273,49 @@ static void child_established(struct sw_table *t, __u64 cookie, __u16 port)
 	assert_int_equal(sw_table_get(t, cookie)->pid, 0);
 }
 
+/*
+ * Lifetime counters in the agent's owned-only mode: an accepted socket
+ * counts as created; closed from CLOSE_WAIT (the peer closed first) it is
+ * a close but no TIME_WAIT; a connection closed while ESTABLISHED is both.
+ */
+static void test_proc_lifetime_counters(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	const __u64 L = 2101, A = 2102, C = 2103;
+	struct sw_event e;
+	struct sw_proc *p;
+
+	sw_table_set_owned_only(t, true);
+	listen_on(t, L, 210, 80);
+	child_established(t, A, 80);
+	e = owned(ev(SW_EV_ACCEPT, A, TCP), 210, "nginx");
+	e.flags |= SW_F_ACCEPTED;
+	e.new_state = SW_TCP_ESTABLISHED;
+	apply(t, e);
+	apply(t, tcp_state(A, SW_TCP_ESTABLISHED, SW_TCP_CLOSE_WAIT));
+	assert_null(apply(t, owned(ev(SW_EV_CLOSE, A, TCP), 210, "nginx")));
+	p = sw_table_proc_get(t, 210);
+	assert_non_null(p);
+	assert_int_equal(p->created, 2);	/* the listener and the child */
+	assert_int_equal(p->closed, 1);
+	assert_int_equal(p->active_closes, 0);
+
+	apply(t, owned(ev(SW_EV_CREATE, C, TCP), 210, "nginx"));
+	apply(t, tcp_state(C, SW_TCP_CLOSE, SW_TCP_SYN_SENT));
+	apply(t, tcp_state(C, SW_TCP_SYN_SENT, SW_TCP_ESTABLISHED));
+	assert_null(apply(t, owned(ev(SW_EV_CLOSE, C, TCP), 210, "nginx")));
+	p = sw_table_proc_get(t, 210);
+	assert_int_equal(p->created, 3);
+	assert_int_equal(p->closed, 2);
+	assert_int_equal(p->active_closes, 1);
+	assert_int_equal(p->open, 1);		/* the listener */
+	/* an entry that owns a socket never expires */
+	assert_int_equal(sw_table_proc_expire(t), 0);
+	assert_int_equal(sw_table_proc_expire(t), 0);
+	assert_non_null(sw_table_proc_get(t, 210));
+	sw_table_free(t);
+}
+
 static void test_accepted_child(void **state)
 {
 	struct sw_table *t = sw_table_new(0);
@@ -832,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_client_lifecycle),
 		cmocka_unit_test(test_close_state_before_release),
 		cmocka_unit_test(test_accepted_child),
+		cmocka_unit_test(test_proc_lifetime_counters),
 		cmocka_unit_test(test_never_accepted_child),
 		cmocka_unit_test(test_udp_lifecycle),
 		cmocka_unit_test(test_unknown_close),

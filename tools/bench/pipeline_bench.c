@@ -34,8 +34,8 @@
 #include "agent/config.h"
 #include "table/decode.h"
 #include "detect/detectors.h"
-#include "table/event_format.h"
 #include "table/sock_table.h"
+#include "cmd/trace_output.h"
 
 #define SERVER_PORT	8080
 #define SERVER_PID	4242
@@ -312,7 +312,6 @@ static void feed(struct pipeline *p, const struct sw_event *ev, long n)
 {
 	const struct sw_event *e;
 	struct sw_event dec, copy;
-	struct sw_sock *s;
 	const char *why;
 	long i;
 
@@ -322,11 +321,8 @@ static void feed(struct pipeline *p, const struct sw_event *ev, long n)
 			p->bad++;
 			continue;
 		}
-		e = &dec;
-		/* as agent.c's on_event: fill what the kernel did not know */
-		s = sw_table_get(p->t, e->sock);
-		e = sw_event_complete(&copy, e, s);
-		sw_table_apply_to(p->t, s, e);
+		/* as agent.c's on_event */
+		e = sw_table_ingest(p->t, &dec, &copy);
 		if (e->ts_ns >= p->next_tick) {
 			/* Rare (once per second of event time): timing them
 			 * apart costs nothing and tells where the time goes. */

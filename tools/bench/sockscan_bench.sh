@@ -5,9 +5,14 @@
 #     what sockscan finds (detection rate, false classification rate);
 #  2. accuracy on tests/sockscan/bench-corpus, whose lines carry hand-written
 #     "want:" annotations made before sockscan was run on them;
-#  3. throughput on the Go standard library of Debian's golang-src, vendor
+#  3. accuracy on the Python corpus: real projects as pinned Debian
+#     packages (tests/sockscan/bench-corpus/python: fetch.sh, packages.txt,
+#     annotations.txt), scored by tools/bench/sockscan_score.py;
+#  4. throughput on the Go standard library of Debian's golang-src, vendor
 #     and testdata skipped, in MB/s and files/s, beside `grep -rn` over the
-#     same files in the same run (the floor: reading without understanding).
+#     same files in the same run (the floor: reading without understanding);
+#  5. one 50 MB file of each language (tools/bench/sockscan_huge.py): MB/s
+#     and peak memory, to show time linear and memory bounded in file size.
 #
 # Writes $BENCH_OUT/sockscan.json (default build/bench) and prints a
 # Markdown table. QUICK=1 runs each timing twice instead of five times.
@@ -43,76 +48,18 @@ fi
 "$SCAN" tests/sockscan/fixtures >"$TMP/fixtures.json" 2>/dev/null
 "$SCAN" tests/sockscan/bench-corpus >"$TMP/corpus.json" 2>/dev/null
 
-python3 - "$TMP/fixtures.json" tests/sockscan/expected.json \
-	"$TMP/corpus.json" tests/sockscan/bench-corpus >"$TMP/accuracy.json" <<'EOF'
-import json, os, re, sys
-
-FIELDS = ["direction", "protocol", "app_protocol", "host", "port", "binding"]
-
-def fixtures(actual_path, expected_path):
-    actual = json.load(open(actual_path))["findings"]
-    expected = json.load(open(expected_path))
-    key = lambda f: (f["file"], f["line"], f["api"], f["service"])
-    got = {key(f): f for f in actual}
-    want = {key(f): f for f in expected}
-    found = [k for k in want if k in got]
-    wrong = [k for k in found if any(got[k][x] != want[k][x] for x in FIELDS)]
-    extra = [k for k in got if k not in want]
-    return {
-        "expected": len(want), "reported": len(got), "found": len(found),
-        "misclassified": len(wrong), "false_positives": len(extra),
-        "detection_rate": round(len(found) / len(want), 4) if want else None,
-        "false_classification_rate":
-            round((len(wrong) + len(extra)) / len(got), 4) if got else None,
-    }
-
-WANT = re.compile(r"want:\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)")
-
-def corpus(actual_path, root):
-    actual = json.load(open(actual_path))["findings"]
-    want = {}
-    for dirpath, _, files in os.walk(root):
-        for name in files:
-            if not name.endswith((".go", ".py")):
-                continue
-            path = os.path.join(dirpath, name)
-            for n, line in enumerate(open(path), 1):
-                m = WANT.search(line)
-                if m:
-                    want[(os.path.relpath(path, root), n)] = m.groups()
-    got = {}
-    for f in actual:
-        got.setdefault((f["file"], f["line"]), f)
-    misses, wrong = [], []
-    for k, (direction, proto, host, port) in sorted(want.items()):
-        f = got.get(k)
-        if not f:
-            misses.append("%s:%d" % k)
-            continue
-        ok = f["direction"] == direction and f["protocol"] == proto
-        if host == "?":
-            ok = ok and f["resolution"] == "dynamic"
-        elif host == "*":
-            ok = ok and f["host"] in (None, "0.0.0.0", "::")
-        else:
-            ok = ok and f["host"] == host
-        ok = ok and (f["port"] is None if port == "?" else str(f["port"]) == port)
-        if not ok:
-            wrong.append("%s:%d" % k)
-    extra = ["%s:%d" % k for k in got if k not in want]
-    found = len(want) - len(misses)
-    return {
-        "annotated": len(want), "reported": len(got), "found": found,
-        "misclassified": len(wrong), "false_positives": len(extra),
-        "detection_rate": round(found / len(want), 4) if want else None,
-        "false_classification_rate":
-            round((len(wrong) + len(extra)) / len(got), 4) if got else None,
-        "misses": misses, "misclassified_at": wrong, "false_positives_at": extra,
-    }
-
-print(json.dumps({"fixtures": fixtures(sys.argv[1], sys.argv[2]),
-                  "corpus": corpus(sys.argv[3], sys.argv[4])}))
-EOF
+python3 tools/bench/sockscan_score.py fixtures "$TMP/fixtures.json" tests/sockscan/expected.json \
+	>"$TMP/acc_fixtures.json" || exit 1
+python3 tools/bench/sockscan_score.py wants "$TMP/corpus.json" tests/sockscan/bench-corpus \
+	>"$TMP/acc_corpus.json" || exit 1
+# the Python corpus: real packages, fetched (pinned) and annotated apart
+PYCORPUS=${PYCORPUS:-build/bench-corpus/py}
+bash tests/sockscan/bench-corpus/python/fetch.sh "$PYCORPUS" || exit 1
+python3 tools/bench/sockscan_score.py annotated tests/sockscan/bench-corpus/python/annotations.txt \
+	"$PYCORPUS" "$SCAN" >"$TMP/acc_python.json" || exit 1
+jq -n --slurpfile f "$TMP/acc_fixtures.json" --slurpfile c "$TMP/acc_corpus.json" \
+	--slurpfile p "$TMP/acc_python.json" \
+	'{fixtures: $f[0], corpus: $c[0], python_corpus: $p[0]}' >"$TMP/accuracy.json" || exit 1
 
 # --- throughput -----------------------------------------------------------------
 # Median wall time of $RUNS runs of "$@" (output discarded), after one warm-up
@@ -140,6 +87,13 @@ t_full=$(median_seconds "$SCAN" --full-parse "$src")
 t_grep=$(median_seconds grep_floor)
 "$SCAN" --full-parse "$src" >"$TMP/stdfull.json" 2>/dev/null
 
+# --- one 50 MB file per language -------------------------------------------------
+python3 tools/bench/sockscan_huge.py make "$TMP/huge" || exit 1
+read -r hg_s hg_kb hg_cpu <<<"$(python3 tools/bench/sockscan_huge.py run "$SCAN" -j 1 "$TMP/huge/go")"
+read -r hp_s hp_kb hp_cpu <<<"$(python3 tools/bench/sockscan_huge.py run "$SCAN" -j 1 "$TMP/huge/py")"
+hg_bytes=$(stat -c %s "$TMP/huge/go/huge.go")
+hp_bytes=$(stat -c %s "$TMP/huge/py/huge.py")
+
 jq -n --slurpfile acc "$TMP/accuracy.json" --arg src "$src" \
 	--argjson files "$files" --argjson bytes "$bytes" --argjson runs "$RUNS" \
 	--argjson ts "$t_scan" --argjson tf "$t_full" --argjson tg "$t_grep" \
@@ -147,10 +101,18 @@ jq -n --slurpfile acc "$TMP/accuracy.json" --arg src "$src" \
 	--argjson parsed "$(jq '.stats.files_parsed' "$TMP/std.json")" \
 	--argjson findings "$(jq '.findings | length' "$TMP/std.json")" \
 	--argjson findings_full "$(jq '.findings | length' "$TMP/stdfull.json")" \
-	--argjson unparsed_full "$(jq '.unparsed | length' "$TMP/stdfull.json")" '
+	--argjson unparsed_full "$(jq '.unparsed | length' "$TMP/stdfull.json")" \
+	--argjson hg_s "$hg_s" --argjson hg_kb "$hg_kb" --argjson hg_bytes "$hg_bytes" \
+	--argjson hp_s "$hp_s" --argjson hp_kb "$hp_kb" --argjson hp_bytes "$hp_bytes" \
+	--argjson hg_cpu "$hg_cpu" --argjson hp_cpu "$hp_cpu" '
 	def rate(t): {seconds: t, mb_per_s: (($bytes / 1e6 / t) * 10 | round / 10),
 		      files_per_s: ($files / t | round)};
-	$acc[0] + {throughput: {
+	def huge(b; t; kb; cpu): {bytes: b, seconds: t, mb_per_s: ((b / 1e6 / t) * 10 | round / 10),
+				  cpu_seconds: cpu, mb_per_cpu_s: ((b / 1e6 / cpu) * 10 | round / 10),
+				  peak_rss_mb: (kb / 1024 | round)};
+	$acc[0] + {huge_file: {go: huge($hg_bytes; $hg_s; $hg_kb; $hg_cpu),
+			       python: huge($hp_bytes; $hp_s; $hp_kb; $hp_cpu)},
+		   throughput: {
 		tree: $src, files: $files, bytes: $bytes, runs: $runs, cores: $nproc,
 		loadavg_after: $load,
 		target_mb_per_s: 15,
@@ -166,6 +128,11 @@ jq -r '
 	"| --- | --- | --- | --- | --- |",
 	(.fixtures | "| fixture tree (asserted by the tests) | \(.found) / \(.expected) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
 	(.corpus | "| annotated corpus (see its README) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
+	(.python_corpus | "| Python corpus: \(.annotated) sites in 11 Debian packages (bench-corpus/python) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
+	"",
+	(.python_corpus | "Python corpus: ports fixed in the code resolved \(.ports_resolved) / \(.ports_fixed_in_code); crashed on: \(if (.crashed | length) > 0 then .crashed | join(", ") else "none" end)."),
+	(.python_corpus | if (.misses | length) > 0 then "Python corpus misses: \(.misses | join(", "))" else empty end),
+	(.python_corpus | if (.false_positives_at | length) > 0 then "Python corpus false findings: \(.false_positives_at | join(", "))" else empty end),
 	"",
 	(.corpus | if (.misses | length) > 0 then "Corpus misses: \(.misses | join(", "))" else empty end),
 	(.corpus | if (.misclassified_at | length) > 0 then "Corpus misclassified: \(.misclassified_at | join(", "))" else empty end),
@@ -176,5 +143,10 @@ jq -r '
 	"| --- | --- | --- | --- |",
 	(.throughput | "| sockscan (full parse of files importing network packages: \(.sockscan.files_parsed_in_full)) | \(.sockscan.seconds) | \(.sockscan.mb_per_s) | \(.sockscan.files_per_s) |"),
 	(.throughput | "| sockscan --full-parse (every file) | \(.sockscan_full_parse.seconds) | \(.sockscan_full_parse.mb_per_s) | \(.sockscan_full_parse.files_per_s) |"),
-	(.throughput | "| grep -rn (floor) | \(.grep_rn.seconds) | \(.grep_rn.mb_per_s) | \(.grep_rn.files_per_s) |")
+	(.throughput | "| grep -rn (floor) | \(.grep_rn.seconds) | \(.grep_rn.mb_per_s) | \(.grep_rn.files_per_s) |"),
+	"",
+	"| One 50 MB file (-j 1) | seconds | MB/s | CPU seconds | MB per CPU second | peak memory |",
+	"| --- | --- | --- | --- | --- | --- |",
+	(.huge_file | "| Go | \(.go.seconds) | \(.go.mb_per_s) | \(.go.cpu_seconds) | \(.go.mb_per_cpu_s) | \(.go.peak_rss_mb) MB |"),
+	(.huge_file | "| Python | \(.python.seconds) | \(.python.mb_per_s) | \(.python.cpu_seconds) | \(.python.mb_per_cpu_s) | \(.python.peak_rss_mb) MB |")
 ' "$OUT/sockscan.json"

@@ -52,6 +52,7 @@ void site_free(struct site *s)
 	free(s->text);
 	free(s->method);
 	free(s->recv_name);
+	free(s->qual);
 	expr_free(s->recv);
 	free(s);
 }

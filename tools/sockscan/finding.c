@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "finding.h"
+#include "pkgs.h"
 #include "resolve.h"
 #include "rules.h"
 #include "service.h"
@@ -184,6 +185,8 @@ static void address_value(struct scan *sc, const struct rule *r,
 		v->dyn = xstrdup(h.s ? p.dyn : h.dyn);
 		if (p.s && cf->has_port)
 			v->port = xstrdup(p.s);
+		if (h.s && cf->has_addr)
+			v->host = xstrdup(h.s);
 	} else {
 		v->s = xasprintf(strchr(h.s, ':') ? "[%s]:%s" : "%s:%s", h.s, p.s);
 		v->how = h.how > p.how ? h.how : p.how;
@@ -259,6 +262,8 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 		fd->port = -1;
 		if (v->port)
 			fd->port = port_number(v->port);
+		if (v->host && *v->host && r->style == ADDR_HOSTPORT)
+			fd->host = xstrdup(v->host);
 		return 1;
 	}
 	fd->how = v->how;
@@ -363,12 +368,74 @@ out:
 	free(driver);
 }
 
+/* Longest re-export chain followed (a module importing from one that imports...). */
+#define MAX_REEXPORTS 8
+
+/*
+ * The rule a qualified name of the tree stands for: "glances.compat.
+ * ServerProxy", where glances/compat.py has `from xmlrpc.client import
+ * ServerProxy`, is xmlrpc.client.ServerProxy. The longest module prefix of
+ * @q that is a module of the tree is looked in for an import (or a
+ * subclass, see py_class) of the next name; then again from there.
+ */
+static const struct rule *rule_through_imports(struct scan *sc, struct pkg *ctx,
+					       const char *q, int depth)
+{
+	const char *dot = strrchr(q, '.'), *cut;
+	const struct rule *r;
+	char *mod;
+
+	if (!dot || depth > MAX_REEXPORTS)
+		return NULL;
+	mod = xstrndup(q, dot - q);
+	r = rule_func(py_rules, mod, dot + 1);
+	free(mod);
+	if (r)
+		return r;
+	for (cut = dot; cut > q; cut--) {
+		const char *name = cut + 1, *tail;
+		struct pkg *p;
+		size_t i, nlen;
+		int k;
+
+		if (*cut != '.')
+			continue;
+		mod = xstrndup(q, cut - q);
+		p = pkg_lookup(sc, ctx, mod);
+		free(mod);
+		if (!p || p->lang != LANG_PY)
+			continue;
+		tail = strchr(name, '.');
+		nlen = tail ? (size_t)(tail - name) : strlen(name);
+		for (i = 0; i < p->nfiles; i++) {
+			const struct srcfile *f = p->files[i];
+
+			/* first one first: the try branch of try/except imports */
+			for (k = 0; k < f->nimports; k++) {
+				const struct import *im = &f->imports[k];
+				char *next;
+
+				if (strlen(im->alias) != nlen || strncmp(im->alias, name, nlen))
+					continue;
+				/* try/except imports: any of them may be the one */
+				next = xasprintf("%s%s", im->path, tail ? tail : "");
+				r = rule_through_imports(sc, p, next, depth + 1);
+				free(next);
+				if (r)
+					return r;
+			}
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
 /* The next rule after @r that matches the site too, or NULL. */
 static const struct rule *next_rule(const struct rule *r, const struct site *s,
 				    const struct expr *recv)
 {
-	return s->rule ? rule_func(r + 1, r->family, r->name) :
-			 rule_method(r + 1, recv->s, s->method);
+	return !recv ? rule_func(r + 1, r->family, r->name) :
+		       rule_method(r + 1, recv->s, s->method);
 }
 
 static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
@@ -378,6 +445,10 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 	struct expr *recv = NULL;
 	struct pkg *rctx = f->pkg;
 
+	if (!r && s->qual)
+		r = rule_through_imports(sc, f->pkg, s->qual, 0);
+	if (!r && !s->method)
+		return;
 	if (!r) {
 		recv = resolve_obj(sc, f->pkg, s->recv, &rctx);
 		if (!recv)

@@ -228,6 +228,14 @@ const struct rule *rule_method(const struct rule *table, const char *type,
 	return NULL;
 }
 
+int rule_is_func_name(const struct rule *table, const char *name)
+{
+	for (; table->family; table++)
+		if (!table->type && strcmp(table->name, name) == 0)
+			return 1;
+	return 0;
+}
+
 int rule_is_method_name(const struct rule *table, const char *name)
 {
 	for (; table->family; table++)

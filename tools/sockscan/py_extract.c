@@ -320,6 +320,11 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 	struct expr *e;
 	char *fam;
 
+	/* with closing(socket.socket()) as s: s is the socket */
+	if (!strcmp(q, "contextlib.closing")) {
+		e = py_arg(x, n, 0, "thing");
+		return e ? e : expr_dyn("closing()");
+	}
 	if (!strcmp(q, "os.environ.get") || !strcmp(q, "os.getenv")) {
 		e = expr_new(EX_ENV, NULL);
 		expr_add(e, py_arg(x, n, 0, "key"));
@@ -686,7 +691,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function"), *args;
 	const struct rule *r = NULL;
-	char *q = py_qualified(x, fn), *method = NULL;
+	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
 	struct site *s;
 	size_t count, i;
 
@@ -698,6 +703,12 @@ static void py_call_site(struct xctx *x, TSNode n)
 	}
 	if (!q && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
+	/*
+	 * ServerProxy(...) imported from a module of the tree that imports it
+	 * from xmlrpc.client: resolved through that module's imports later.
+	 */
+	if (q && !r && strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1))
+		qual = xstrdup(q);
 	/* app.run() with app imported from another module: q is no rule */
 	if (!r && ts_is(fn, "attribute")) {
 		method = ts_text(ts_field(fn, "attribute"), x->src);
@@ -707,15 +718,17 @@ static void py_call_site(struct xctx *x, TSNode n)
 		}
 	}
 	free(q);
-	if (!(r && r->dir != DIR_NONE) && !method)
+	if (!(r && r->dir != DIR_NONE) && !method && !qual)
 		return;
 	s = site_new(x, n);
 	s->rule = r;
 	s->method = method;
+	s->qual = qual;
 	if (method && is_self_attr(x, ts_field(fn, "object"))) {
 		s->recv = expr_new(EX_IDENT, NULL);
 		s->recv->s = ts_text(ts_field(fn, "object"), x->src);
 		s->recv_name = xstrdup(s->recv->s);
+		s->scope = x->scope;
 	} else if (method) {
 		s->recv = py_expr(x, ts_field(fn, "object"));
 		if (ts_is(ts_field(fn, "object"), "identifier")) {
@@ -814,7 +827,9 @@ static void py_class(struct xctx *x, TSNode n)
 	for (i = 0; i < count; i++) {
 		char *q = py_qualified(x, bases[i]), *name;
 
-		if (q && is_rule_name(q)) {
+		/* a base imported from a module of the tree may be one too (site->qual) */
+		if (q && (is_rule_name(q) ||
+			  (strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1)))) {
 			name = ts_text(ts_field(n, "name"), x->src);
 			add_import(x->f, name, q);
 			free(name);
@@ -977,9 +992,9 @@ static void py_walk(struct xctx *x, TSNode n)
 }
 
 /* "scope name method": the key of a method call in py_prune_sites. */
-static char *call_key(const struct site *s, const char *method)
+static char *call_key(int scope, const struct site *s, const char *method)
 {
-	return xasprintf("%d %s %s", s->scope, s->recv_name, method);
+	return xasprintf("%d %s %s", scope, s->recv_name, method);
 }
 
 static int site_is(const struct site *s, const char *method)
@@ -987,21 +1002,34 @@ static int site_is(const struct site *s, const char *method)
 	return s->method && s->recv_name && !strcmp(s->method, method);
 }
 
-static int called(const struct symtab *calls, const struct site *s, const char *method)
+static void note_call(struct symtab *calls, int scope, const struct site *s, const char *method)
 {
-	char *key = call_key(s, method);
+	char *key = call_key(scope, s, method);
+
+	symtab_set(calls, key, NULL);
+	free(key);
+}
+
+static int called(const struct symtab *calls, int scope, const struct site *s, const char *method)
+{
+	char *key = call_key(scope, s, method);
 	int found = symtab_find(calls, key) != NULL;
 
 	free(key);
 	return found;
 }
 
+static int is_self_name(const struct site *s)
+{
+	return str_has_prefix(s->recv_name, "self.");
+}
+
 /*
  * Calls that look like new sockets but are not: a client's bind() to a
- * source address before connect(), and sendto() on a socket that was
- * bound (a server replying to its peer). Checked once every site of the
- * file is known; the receiver is matched by name within one function
- * (or as self.attr across the class).
+ * source address before connect() in the same function, and sendto() on
+ * a socket that was bound (a server replying to its peer), in the same
+ * function or, for self.attr, anywhere in the file. Checked once every
+ * site of the file is known; receivers are matched by name.
  */
 void py_prune_sites(struct srcfile *f)
 {
@@ -1009,17 +1037,18 @@ void py_prune_sites(struct srcfile *f)
 	struct site **pp, *s;
 
 	for (s = f->sites; s; s = s->next) {
-		if (site_is(s, "connect") || site_is(s, "connect_ex") || site_is(s, "bind")) {
-			char *key = call_key(s, site_is(s, "bind") ? "bind" : "connect");
-
-			symtab_set(&calls, key, NULL);
-			free(key);
+		if (site_is(s, "connect") || site_is(s, "connect_ex"))
+			note_call(&calls, s->scope, s, "connect");
+		if (site_is(s, "bind")) {
+			note_call(&calls, s->scope, s, "bind");
+			if (is_self_name(s))
+				note_call(&calls, -1, s, "bind");
 		}
 	}
 	for (pp = &f->sites; (s = *pp);) {
-		int bind = site_is(s, "bind");
-		int drop = (bind && called(&calls, s, "connect")) ||
-			   (site_is(s, "sendto") && called(&calls, s, "bind"));
+		int drop = (site_is(s, "bind") && called(&calls, s->scope, s, "connect")) ||
+			   (site_is(s, "sendto") && (called(&calls, s->scope, s, "bind") ||
+						     (is_self_name(s) && called(&calls, -1, s, "bind"))));
 
 		if (!drop) {
 			pp = &s->next;

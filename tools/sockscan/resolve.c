@@ -20,6 +20,7 @@ void value_free(struct value *v)
 	free(v->dyn);
 	free(v->prefix);
 	free(v->port);
+	free(v->host);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -233,7 +234,8 @@ static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			fputc('%', m);
 			continue;
 		}
-		if (!strchr("sdv", *p) || argi >= e->nargs) {
+		/* a format ending in '%': strchr() would match its NUL */
+		if (!*p || !strchr("sdv", *p) || argi >= e->nargs) {
 			fclose(m);
 			free(out);
 			set_dyn(v, "format");
@@ -271,9 +273,11 @@ static void eval_join(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		set_str(&h, xstrdup(""), RES_LITERAL);
 	if (!h.s || !p.s) {
 		set_dyn(v, h.s ? p.dyn : h.dyn);
-		/* (host, 8080): the port is known even if the host is not */
+		/* (host, 8080): the port is known even if the host is not; and back */
 		if (p.s)
 			v->port = xstrdup(p.s);
+		if (h.s)
+			v->host = xstrdup(h.s);
 	} else {
 		set_str(v, xasprintf(strchr(h.s, ':') ? "[%s]:%s" : "%s:%s", h.s, p.s),
 			h.how > p.how ? h.how : p.how);

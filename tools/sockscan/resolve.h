@@ -18,6 +18,7 @@ struct value {
 	char *prefix;		/* when unknown: the known text it starts with */
 	enum resolution prefix_how;
 	char *port;		/* when unknown: a port known beside an unknown host */
+	char *host;		/* when unknown: a host known beside an unknown port */
 };
 
 void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,

@@ -89,6 +89,8 @@ const struct rule *rule_func(const struct rule *table, const char *family,
 /* Method rule of type key @type named @name, or NULL. */
 const struct rule *rule_method(const struct rule *table, const char *type,
 			       const char *name);
+/* Is @name a function (or class) of any family? */
+int rule_is_func_name(const struct rule *table, const char *name);
 /* Is @name a method of any watched type (worth keeping as a site)? */
 int rule_is_method_name(const struct rule *table, const char *name);
 const struct composite *go_composite(const char *family, const char *type);

@@ -58,6 +58,7 @@ struct site {
 	struct expr **args;
 	char **kw;			/* keyword of each argument (Python) or NULL */
 	char **text;			/* source text of each argument */
+	char *qual;			/* Python: a call through a module of the tree, matched later */
 	char *recv_name;		/* Python: receiver's name ("s", "self.sock") or NULL */
 	int scope;			/* Python: function it is in (0: module or self.*) */
 	struct site *next;

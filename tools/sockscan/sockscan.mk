@@ -50,3 +50,17 @@ $(BUILD)/obj/sockscan/%.o: $(SOCKSCAN_DIR)/%.c $(SOCKSCAN_HDRS) | $(DEPS_STAMP)
 
 $(BUILD)/sockscan: $(SOCKSCAN_OBJS) $(GRAMMAR_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ -ltree-sitter -ljansson -lpthread
+
+# Unit tests of the extractors and resolver (tests/sockscan/unit, cmocka):
+# they link sockscan's own objects, so they live beside it rather than in
+# tests/unit, whose tests link libsockwatch.a.
+SOCKSCAN_UNIT	:= $(BUILD)/tests/test_sockscan
+SOCKSCAN_LIB_OBJS := $(filter-out $(BUILD)/obj/sockscan/main.o,$(SOCKSCAN_OBJS)) $(GRAMMAR_OBJS)
+
+$(SOCKSCAN_UNIT): tests/sockscan/unit/test_sockscan.c $(SOCKSCAN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(SOCKSCAN_DIR) $< $(SOCKSCAN_LIB_OBJS) -o $@ \
+		-ltree-sitter -ljansson -lpthread -lcmocka
+
+# run by `make unit` with the others (its recipe runs all of $^)
+unit: $(SOCKSCAN_UNIT)

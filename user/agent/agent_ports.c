@@ -28,21 +28,34 @@ static void state_path(struct sw_agent *a, char *buf, size_t len)
 	pthread_mutex_unlock(&a->lock);
 }
 
-static void collect_expired(const struct sw_lease *l, void *ctx)
+/* The released leases, and whether each pid was reused (for the alert). */
+struct expired {
+	struct sw_lease_set leases;
+	bool reused[256];
+};
+
+static void collect_expired(const struct sw_lease *l,
+			    const struct sw_lease_status *st, void *ctx)
 {
-	sw_lease_set_add(ctx, l);
+	struct expired *e = ctx;
+
+	if (e->leases.n < sizeof(e->reused))
+		e->reused[e->leases.n] = st->pid_reused;
+	sw_lease_set_add(&e->leases, l);
 }
 
 static void watchdog_pass(struct sw_agent *a)
 {
 	static char last_err[512];
-	struct sw_lease_set gone = { 0 };
+	static struct expired ex;
+	struct sw_lease_set *gone = &ex.leases;
 	char path[PATH_MAX], err[512], key[8];
 	struct sw_alert al;
 	size_t i;
 
 	state_path(a, path, sizeof(path));
-	if (sw_registry_expire(path, collect_expired, &gone, err, sizeof(err)) < 0) {
+	memset(&ex, 0, sizeof(ex));
+	if (sw_registry_expire(path, collect_expired, &ex, err, sizeof(err)) < 0) {
 		/* once per distinct problem, not every interval */
 		if (strcmp(err, last_err))
 			fprintf(stderr, "sockwatch: warning: port registry: %s\n", err);
@@ -51,10 +64,11 @@ static void watchdog_pass(struct sw_agent *a)
 	}
 	last_err[0] = '\0';
 	pthread_mutex_lock(&a->lock);
-	for (i = 0; i < gone.n; i++) {
-		const struct sw_lease *l = &gone.v[i];
+	for (i = 0; i < gone->n; i++) {
+		const struct sw_lease *l = &gone->v[i];
+		bool reused = i < sizeof(ex.reused) && ex.reused[i];
 
-		sw_alert_init(&al, "port_lease_expired", "port", sw_mono_now());
+		sw_alert_init(&al, SW_ALERT_PORT_LEASE_EXPIRED, "port", sw_mono_now());
 		snprintf(key, sizeof(key), "%u", l->port);
 		sw_alert_set_key(&al, key);
 		sw_alert_set_owner(&al, l->pid, "");
@@ -63,11 +77,12 @@ static void watchdog_pass(struct sw_agent *a)
 		sw_alert_str(&al, "purpose", l->purpose);
 		sw_alert_str(&al, "user", l->user);
 		sw_alert_int(&al, "since", l->since);
-		sw_alert_str(&al, "reason", "pid gone and port not bound");
+		sw_alert_str(&al, "reason", reused ? "pid reused by another process and port not bound" :
+			     "pid gone and port not bound");
 		sw_agent_alert(a, &al);
 	}
 	pthread_mutex_unlock(&a->lock);
-	sw_lease_set_free(&gone);
+	sw_lease_set_free(gone);
 }
 
 static pthread_cond_t ports_cond = PTHREAD_COND_INITIALIZER;
@@ -125,7 +140,7 @@ static int api_allocations(const struct sw_http_req *req, struct sw_http_resp *r
 	if (sw_registry_load(path, &s, err, sizeof(err)))
 		return sw_http_resp_error(resp, 500, "%s", err);
 	st = calloc(s.n ? s.n : 1, sizeof(*st));
-	if (!st || sw_registry_status(&s, st) < 0) {
+	if (!st || sw_registry_status(&s, st, true) < 0) {
 		free(st);
 		sw_lease_set_free(&s);
 		return sw_http_resp_error(resp, 500, "cannot list sockets");

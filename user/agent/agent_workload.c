@@ -142,7 +142,7 @@ void sw_agent_workload_metrics(struct sw_prom *p, struct sw_agent *a)
 		if (!w)
 			continue;
 		w->tally[T_SOCKETS]++;
-		if (s->proto == 6 && s->state == SW_TCP_CLOSE_WAIT)
+		if (s->proto == IPPROTO_TCP && s->state == SW_TCP_CLOSE_WAIT)
 			w->tally[T_CLOSE_WAIT]++;
 	}
 	cap = sw_workloads_count(a->wl);

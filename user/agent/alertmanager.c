@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include "agent/alertmanager.h"
+#include "lib/hashmap.h"
 #include "lib/json_writer.h"
 #include "lib/prom.h"
 #include "lib/strbuf.h"
@@ -28,13 +29,18 @@ enum am_kind {
 	AM_BREACH,	/* lasts until ewma_back_down for its key */
 };
 
-/* One firing alert: its identity and what it was posted with. */
+/* Which alert: its name and key, zero-padded (a hash key). */
+struct am_id {
+	char alert[32];
+	char key[SW_ALERT_KEYLEN];
+};
+
+/* One firing alert, in m->active (lib/hashmap.h, keyed by id): its
+ * identity and what it was posted with. */
 struct am_active {
-	bool used;
+	struct am_id id;		/* key */
 	bool seen;			/* in the current sweep */
 	enum am_kind kind;
-	const char *alert;		/* a name literal */
-	char key[SW_ALERT_KEYLEN];
 	char *labels, *annotations;	/* JSON objects, fixed at firing */
 	__u64 starts_wall_ns;
 	__u64 sent_mono_ns;
@@ -49,7 +55,7 @@ struct am_item {
 struct sw_am {
 	char url[600];
 	char node[128];
-	struct am_active active[SW_AM_ACTIVE];
+	struct sw_map active;		/* of struct am_active, at most SW_AM_ACTIVE */
 
 	/* the queue, a ring, and the sender: under lock */
 	pthread_mutex_t lock;
@@ -199,51 +205,55 @@ static enum am_kind kind_of(const char *alert)
 	return AM_ONESHOT;
 }
 
-static void forget(struct am_active *a)
+static void free_strings(struct am_active *a)
 {
 	free(a->labels);
 	free(a->annotations);
-	memset(a, 0, sizeof(*a));
+	a->labels = a->annotations = NULL;
+}
+
+/* Out of the book; the last entry moves into its place. */
+static void forget(struct sw_am *m, struct am_active *a)
+{
+	free_strings(a);
+	sw_map_del(&m->active, a);
+}
+
+static void make_id(struct am_id *id, const char *alert, const char *key)
+{
+	memset(id, 0, sizeof(*id));
+	snprintf(id->alert, sizeof(id->alert), "%s", alert);
+	snprintf(id->key, sizeof(id->key), "%s", key);
 }
 
 static struct am_active *find(struct sw_am *m, const char *alert, const char *key)
 {
-	size_t i;
+	struct am_id id;
 
-	for (i = 0; i < SW_AM_ACTIVE; i++)
-		if (m->active[i].used && !strcmp(m->active[i].alert, alert) &&
-		    !strcmp(m->active[i].key, key))
-			return &m->active[i];
-	return NULL;
-}
-
-static struct am_active *slot(struct sw_am *m)
-{
-	size_t i;
-
-	for (i = 0; i < SW_AM_ACTIVE; i++)
-		if (!m->active[i].used)
-			return &m->active[i];
-	return NULL;
+	make_id(&id, alert, key);
+	return sw_map_get(&m->active, &id);
 }
 
 /* Resolve: one more post, with endsAt now. */
 static void resolve(struct sw_am *m, struct am_active *a)
 {
 	post(m, a, sw_mono_to_wall(sw_mono_now()));
-	forget(a);
+	forget(m, a);
 }
 
 /* ewma_back_down ends the breach of its key. */
 static void back_down(struct sw_am *m, const struct sw_alert *al)
 {
-	size_t i;
+	struct am_active *a;
+	size_t i = 0;
 
-	for (i = 0; i < SW_AM_ACTIVE; i++) {
-		struct am_active *a = &m->active[i];
-
-		if (a->used && a->kind == AM_BREACH && !strcmp(a->key, al->key))
+	/* a removal moves the last entry into the hole: look at i again */
+	while (i < sw_map_count(&m->active)) {
+		a = sw_map_at(&m->active, i);
+		if (a->kind == AM_BREACH && !strcmp(a->id.key, al->key))
 			resolve(m, a);
+		else
+			i++;
 	}
 }
 
@@ -255,10 +265,33 @@ static char *to_string(struct sw_json *j)
 	return s;
 }
 
+/* The labels and annotations of al, fixed now; -1 when out of memory. */
+static int describe(struct sw_am *m, struct am_active *a, const struct sw_alert *al)
+{
+	struct sw_json j;
+
+	a->starts_wall_ns = al->wall_ns ? al->wall_ns : sw_mono_to_wall(al->mono_ns);
+	sw_json_init(&j);
+	sw_am_labels_json(&j, al, m->node);
+	a->labels = to_string(&j);
+	annotations_json(&j, al, m->node);
+	a->annotations = to_string(&j);
+	sw_json_free(&j);
+	return a->labels && a->annotations ? 0 : -1;
+}
+
+static void count_dropped(struct sw_am *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->st.dropped++;
+	pthread_mutex_unlock(&m->lock);
+}
+
 void sw_am_fire(struct sw_am *m, const struct sw_alert *al)
 {
 	struct am_active tmp = { 0 }, *a;
-	struct sw_json j;
+	struct am_id id;
+	bool fresh;
 
 	if (!m)
 		return;
@@ -270,35 +303,27 @@ void sw_am_fire(struct sw_am *m, const struct sw_alert *al)
 	if (!strcmp(al->alert, SW_ALERT_EWMA_CONFIRMED) &&
 	    (a = find(m, SW_ALERT_EWMA_STARTED, al->key)))
 		resolve(m, a);
+	if (kind_of(al->alert) == AM_ONESHOT) {
+		if (!describe(m, &tmp, al))
+			post(m, &tmp, tmp.starts_wall_ns + SW_AM_ONESHOT_S * NSEC);
+		free_strings(&tmp);
+		return;
+	}
+	/* the same alert again: a new episode replaces the old one */
 	a = find(m, al->alert, al->key);
 	if (a)
-		forget(a);
-	tmp.kind = kind_of(al->alert);
-	a = tmp.kind == AM_ONESHOT ? &tmp : slot(m);
+		forget(m, a);
+	make_id(&id, al->alert, al->key);
+	a = sw_map_count(&m->active) < SW_AM_ACTIVE ?
+	    sw_map_put(&m->active, &id, &fresh) : NULL;
 	if (!a) {
-		pthread_mutex_lock(&m->lock);
-		m->st.dropped++;
-		pthread_mutex_unlock(&m->lock);
+		count_dropped(m);
 		return;
 	}
-	*a = tmp;
-	a->used = true;
-	a->alert = al->alert;
-	snprintf(a->key, sizeof(a->key), "%s", al->key);
-	a->starts_wall_ns = al->wall_ns ? al->wall_ns : sw_mono_to_wall(al->mono_ns);
-	sw_json_init(&j);
-	sw_am_labels_json(&j, al, m->node);
-	a->labels = to_string(&j);
-	annotations_json(&j, al, m->node);
-	a->annotations = to_string(&j);
-	sw_json_free(&j);
-	if (!a->labels || !a->annotations) {
-		forget(a);
-		return;
-	}
-	if (a->kind == AM_ONESHOT) {
-		post(m, a, a->starts_wall_ns + SW_AM_ONESHOT_S * NSEC);
-		forget(a);
+	a->kind = kind_of(al->alert);
+	if (describe(m, a, al)) {
+		forget(m, a);
+		count_dropped(m);
 		return;
 	}
 	post(m, a, sw_mono_to_wall(sw_mono_now()) + 4 * SW_AM_REFRESH_S * NSEC);
@@ -308,8 +333,8 @@ void sw_am_sweep_begin(struct sw_am *m)
 {
 	size_t i;
 
-	for (i = 0; m && i < SW_AM_ACTIVE; i++)
-		m->active[i].seen = false;
+	for (i = 0; m && i < sw_map_count(&m->active); i++)
+		((struct am_active *)sw_map_at(&m->active, i))->seen = false;
 }
 
 void sw_am_sweep_seen(struct sw_am *m, const char *alert, const char *key)
@@ -328,15 +353,17 @@ void sw_am_sweep_end(struct sw_am *m)
 	if (!m)
 		return;
 	now = sw_mono_now();
-	for (i = 0; i < SW_AM_ACTIVE; i++) {
-		struct am_active *a = &m->active[i];
+	i = 0;
+	while (i < sw_map_count(&m->active)) {
+		struct am_active *a = sw_map_at(&m->active, i);
 
-		if (!a->used)
+		if (a->kind == AM_SUSPECT && !a->seen) {
+			resolve(m, a);	/* the last entry moved to i */
 			continue;
-		if (a->kind == AM_SUSPECT && !a->seen)
-			resolve(m, a);
-		else if (now - a->sent_mono_ns >= SW_AM_REFRESH_S * NSEC)
+		}
+		if (now - a->sent_mono_ns >= SW_AM_REFRESH_S * NSEC)
 			post(m, a, sw_mono_to_wall(now) + 4 * SW_AM_REFRESH_S * NSEC);
+		i++;
 	}
 }
 
@@ -510,6 +537,11 @@ struct sw_am *sw_am_start(const char *url, const char *node, char *err,
 		free(m);
 		return NULL;
 	}
+	if (sw_map_init(&m->active, sizeof(struct am_active), sizeof(struct am_id), 16)) {
+		snprintf(err, errlen, "out of memory");
+		free(m);
+		return NULL;
+	}
 	if (node && *node)
 		snprintf(m->node, sizeof(m->node), "%s", node);
 	else if (gethostname(m->node, sizeof(m->node) - 1))
@@ -519,6 +551,7 @@ struct sw_am *sw_am_start(const char *url, const char *node, char *err,
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) ||
 	    pthread_create(&m->thread, NULL, sender, m)) {
 		snprintf(err, errlen, "cannot start the Alertmanager sender");
+		sw_map_free(&m->active);
 		pthread_mutex_destroy(&m->lock);
 		pthread_cond_destroy(&m->wake);
 		free(m);
@@ -539,9 +572,9 @@ void sw_am_stop(struct sw_am *m)
 	pthread_mutex_unlock(&m->lock);
 	pthread_join(m->thread, NULL);
 	pop(m, m->n, false);
-	for (i = 0; i < SW_AM_ACTIVE; i++)
-		if (m->active[i].used)
-			forget(&m->active[i]);
+	for (i = 0; i < sw_map_count(&m->active); i++)
+		free_strings(sw_map_at(&m->active, i));
+	sw_map_free(&m->active);
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->wake);
 	curl_global_cleanup();
@@ -550,8 +583,6 @@ void sw_am_stop(struct sw_am *m)
 
 void sw_am_get_stats(struct sw_am *m, struct sw_am_stats *s)
 {
-	size_t i;
-
 	memset(s, 0, sizeof(*s));
 	if (!m)
 		return;
@@ -559,8 +590,7 @@ void sw_am_get_stats(struct sw_am *m, struct sw_am_stats *s)
 	*s = m->st;
 	s->queued = m->n;
 	pthread_mutex_unlock(&m->lock);
-	for (i = 0; i < SW_AM_ACTIVE; i++)
-		s->firing += m->active[i].used;
+	s->firing = sw_map_count(&m->active);
 }
 
 void sw_am_write_metrics(struct sw_am *m, struct sw_prom *p)

@@ -184,8 +184,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static const struct argp argp = {
 	options, parse_opt, "[RANGE]",
-	"List who holds the ports of RANGE (N or N-M; default all), or find a free one.\v"
-	"Exit status: 0 done, 1 no free port (--free), 64 usage error, 3 failure.",
+	"List who holds the ports of RANGE (N or N-M; default all), find a free one, "
+	"or lease one to a service (--allocate: the port registry).\v"
+	"Exit status: 0 done, 1 no free port (--free, --allocate) or nothing to "
+	"release, 2 allocation refused by a critical check, 64 usage error, "
+	"3 failure (the listing, the state file).",
 };
 
 /* What ps would say about the holder: command line and start time. */

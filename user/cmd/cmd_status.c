@@ -16,6 +16,8 @@
 #include "kernel/loader.h"
 #include "kernel/prog_stats.h"
 #include "lib/quote.h"
+/* after loader.h: the skeleton names struct sw_filter from the ABI header */
+#include "sockwatch.skel.h"
 
 #define MAX_PROGS 256
 
@@ -59,6 +61,8 @@ int cmd_status(int argc, char **argv)
 {
 	char q[SW_QUOTE_LEN];
 	struct sw_attach_plan plan;
+	struct sockwatch_bpf *skel;
+	int err;
 
 	if (argc == 2 && !strcmp(argv[1], "--cost"))
 		return print_cost();
@@ -75,7 +79,14 @@ int cmd_status(int argc, char **argv)
 	libbpf_set_print(quiet);
 	if (sw_ensure_fs())
 		return 1;
-	sw_plan_probe(&plan, true);
+	/* trace's plan (the agent's differs only in accept), by loading the
+	 * programs, then the variants that were not needed */
+	sw_plan_init(&plan, false);
+	skel = sw_plan_load(&plan, NULL, NULL, &err);
+	sockwatch_bpf__destroy(skel);
+	sw_plan_probe_rest(&plan);
 	sw_plan_print(&plan, stdout);
-	return plan.complete ? 0 : 1;
+	if (err)
+		printf("loading failed: %s\n", strerror(-err));
+	return plan.complete && !err ? 0 : 1;
 }

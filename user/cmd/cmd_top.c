@@ -23,6 +23,7 @@
 #include "top/top_view.h"
 
 #define DRILL_LIMIT	"1000"
+#define KEY_POLL_MS	100	/* keys and resizes are seen this often */
 
 struct top_opts {
 	double interval;
@@ -31,14 +32,13 @@ struct top_opts {
 	int sort;			/* enum top_col */
 	struct top_filter filter;
 	const char *by;
-	const char *agent_url;
-	const char *token_file;
+	struct top_remote remote;	/* --agent and its credentials */
 	const char *config;
 };
 
 enum {
 	OPT_JSON = 1000, OPT_SORT, OPT_PORT, OPT_STATE, OPT_BY, OPT_AGENT,
-	OPT_TOKEN,
+	OPT_TOKEN, OPT_BASIC, OPT_CACERT, OPT_CERT, OPT_KEY,
 };
 
 static const struct argp_option options[] = {
@@ -55,6 +55,10 @@ static const struct argp_option options[] = {
 	{ "by", OPT_BY, "KEY", 0, "One row per workload: unit, container or pod", 0 },
 	{ "agent", OPT_AGENT, "URL", 0, "Read a running agent's API (http://HOST:PORT) instead of loading programs", 0 },
 	{ "token-file", OPT_TOKEN, "FILE", 0, "With --agent: the agent's bearer token", 0 },
+	{ "basic-auth-file", OPT_BASIC, "FILE", 0, "With --agent: USER:PASSWORD on its first line (web config basic_auth_users)", 0 },
+	{ "cacert", OPT_CACERT, "FILE", 0, "With an https:// agent: the CA of its certificate", 0 },
+	{ "cert", OPT_CERT, "FILE", 0, "With an https:// agent: a client certificate (PEM)", 0 },
+	{ "key", OPT_KEY, "FILE", 0, "With --cert: its private key (PEM)", 0 },
 	{ "config", 'C', "FILE", 0, "Standalone: the agent's INI configuration (thresholds)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages", 0 },
 	{ 0 },
@@ -168,10 +172,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->by = arg;
 		break;
 	case OPT_AGENT:
-		o->agent_url = arg;
+		o->remote.url = arg;
 		break;
 	case OPT_TOKEN:
-		o->token_file = arg;
+		o->remote.token_file = arg;
+		break;
+	case OPT_BASIC:
+		o->remote.basic_auth_file = arg;
+		break;
+	case OPT_CACERT:
+		o->remote.cacert = arg;
+		break;
+	case OPT_CERT:
+		o->remote.cert = arg;
+		break;
+	case OPT_KEY:
+		o->remote.key = arg;
 		break;
 	case 'C':
 		o->config = arg;
@@ -184,9 +200,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		sw_arg_fail(state, "unexpected argument '%s'", clean);
 		break;
 	case ARGP_KEY_END:
-		if (o->token_file && !o->agent_url)
-			sw_arg_fail(state, "--token-file needs --agent URL");
-		if (o->config && o->agent_url)
+		if (!o->remote.url && (o->remote.token_file || o->remote.basic_auth_file ||
+				       o->remote.cacert || o->remote.cert || o->remote.key))
+			sw_arg_fail(state, "--token-file, --basic-auth-file, --cacert, --cert and --key need --agent URL");
+		if (!o->remote.cert != !o->remote.key)
+			sw_arg_fail(state, "--cert and --key go together");
+		if (o->config && o->remote.url)
 			sw_arg_fail(state, "--config applies to the standalone mode, not to --agent");
 		if (o->iterations && !o->batch)
 			sw_arg_fail(state, "-n applies to batch mode (-b or --json)");
@@ -418,7 +437,7 @@ static int run_screen(struct top_view *v, struct top_source *src)
 	double next = now_mono() + v->interval;
 	char err[TOP_LINE - 16];
 	size_t dsel = 0;
-	bool go = true;
+	bool go = true, dirty = false;
 	int ch, rc = 0;
 
 	if (top_curses_start()) {
@@ -431,21 +450,30 @@ static int run_screen(struct top_view *v, struct top_source *src)
 	while (go && !got_stop) {
 		double left = next - now_mono();
 
+		/* at most KEY_POLL_MS: a resize arrives as a key (KEY_RESIZE)
+		 * that ncurses queues itself, not on stdin */
+		if (left > KEY_POLL_MS / 1e3)
+			left = KEY_POLL_MS / 1e3;
 		if (left > 0 && top_source_wait(src, (int)(left * 1000) + 1,
 						STDIN_FILENO, err, sizeof(err))) {
 			rc = 1;
 			break;
 		}
-		while (go && (ch = top_curses_key()) != ERR)
+		while (go && (ch = top_curses_key()) != ERR) {
 			go = on_key(v, src, ch, &dsel);
+			dirty = true;
+		}
 		if (now_mono() >= next) {
 			next += v->interval;
 			if (next < now_mono())
 				next = now_mono() + v->interval;
 			if (!v->paused && fetch(v, src, err, sizeof(err)))
 				snprintf(v->message, sizeof(v->message), "%s", err);
+			dirty = true;
 		}
-		top_curses_draw(v, now_wall(), &dsel);
+		if (dirty)
+			top_curses_draw(v, now_wall(), &dsel);
+		dirty = false;
 	}
 	top_curses_stop();
 	if (saved >= 0) {
@@ -504,8 +532,7 @@ int cmd_top(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sw_clock_init();
-	src = o.agent_url ?
-		top_source_remote(o.agent_url, o.token_file, err, sizeof(err)) :
+	src = o.remote.url ? top_source_remote(&o.remote, err, sizeof(err)) :
 		top_source_local(o.config, o.verbose, err, sizeof(err));
 	if (!src) {
 		fprintf(stderr, "sockwatch top: %s\n", err);
@@ -515,7 +542,7 @@ int cmd_top(int argc, char **argv)
 	v.model.sort = o.sort;
 	v.model.reverse = o.reverse;
 	v.model.filter = o.filter;
-	v.source = o.agent_url ?: "standalone";
+	v.source = o.remote.url ?: "standalone";
 	v.interval = o.interval;
 	v.by = o.by;
 	/* the first refresh before the screen: a wrong token or an agent

@@ -17,7 +17,7 @@
 #include <time.h>
 #include "cmd/commands.h"
 #include "table/decode.h"
-#include "table/event_format.h"
+#include "cmd/trace_output.h"
 #include "kernel/loader.h"
 #include "table/snapshot.h"
 #include "table/sock_table.h"
@@ -184,11 +184,9 @@ static bool emit(struct trace_run *r, const struct sw_event *e)
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct trace_run *r = ctx;
-	struct sw_sock *s = sw_table_get(r->table, e->sock);
 	struct sw_event copy;
 
-	e = sw_event_complete(&copy, e, s);
-	sw_table_apply_to(r->table, s, e);
+	e = sw_table_ingest(r->table, e, &copy);
 	if (emit(r, e))
 		r->seen++;
 	return 0;

@@ -4,12 +4,13 @@
  * --allocations: the port allocation registry from the command line.
  *
  * An allocation runs the host's health checks first (outside the lock:
- * they take a second on a busy host and concern no port), then, under the
- * registry's lock: reads the state, lists the ports bound in every
- * visible namespace, picks a port that is neither bound nor leased and
- * that passes a test bind, runs the checks of that port (bind with
- * SO_REUSEADDR as the service will, TIME_WAIT on it), records the lease
- * and replaces the state file. A critical result refuses (exit 2) unless
+ * they take a second on a busy host and concern no port; the two costly
+ * ones that can only warn, process_file_limits and dns, are left to
+ * `sockwatch health`), lists the ports bound in every visible namespace,
+ * then, under the registry's lock: reads the state, picks a port that is
+ * neither bound nor leased and that passes a test bind, runs the check of
+ * that port (a bind with SO_REUSEADDR, as the service will bind), records
+ * the lease and replaces the state file. A critical result refuses (exit 2) unless
  * --force.
  */
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "health/port_registry.h"
 #include "health/ports.h"
 #include "lib/json_writer.h"
+#include "table/procfs.h"
 
 #define ERRLEN 512
 
@@ -63,6 +65,8 @@ static int host_checks(const struct sw_alloc_opts *o, struct sw_health_report *r
 	struct sw_health_limits lim;
 
 	sw_health_limits_default(&lim);
+	/* 50 services starting at once must not each walk every fd of the host */
+	lim.cheap = true;
 	if (sw_health_run(&lim, 0, r) < 0) {
 		fprintf(stderr, "sockwatch ports: health checks could not run\n");
 		return SW_PORTS_EXIT_FAILED;
@@ -109,9 +113,15 @@ static void print_lease(const struct sw_lease *l, enum sw_health_status st, bool
 	sw_json_free(&j);
 }
 
-static int allocate_locked(const struct sw_alloc_opts *o, struct sw_lease *l)
+/*
+ * Under the lock: the leases are read again (another allocation may have
+ * just taken a port), and the test bind sees what was bound since the
+ * socket listing, which ran before the lock so that racing allocations
+ * wait for each other only this long.
+ */
+static int allocate_locked(const struct sw_alloc_opts *o, const struct sw_portset *used,
+			   struct sw_lease *l)
 {
-	static struct sw_portset used;
 	struct sw_lease_set s;
 	char err[ERRLEN];
 	int ret;
@@ -120,13 +130,7 @@ static int allocate_locked(const struct sw_alloc_opts *o, struct sw_lease *l)
 		fprintf(stderr, "sockwatch ports: %s\n", err);
 		return SW_PORTS_EXIT_FAILED;
 	}
-	ret = sw_registry_used_ports(&used);
-	if (ret < 0) {
-		fprintf(stderr, "sockwatch ports: listing sockets: %s\n", strerror(-ret));
-		ret = SW_PORTS_EXIT_FAILED;
-		goto out;
-	}
-	if (sw_registry_pick(&o->range, o->prefer, &used, &s, bind_ok, NULL, &l->port)) {
+	if (sw_registry_pick(&o->range, o->prefer, used, &s, bind_ok, NULL, &l->port)) {
 		fprintf(stderr, "sockwatch ports: no free port in %u-%u\n",
 			o->range.lo, o->range.hi);
 		ret = SW_PORTS_EXIT_NONE;
@@ -147,9 +151,11 @@ out:
 int sw_ports_allocate(const struct sw_alloc_opts *o)
 {
 	static struct sw_health_report r;	/* large: not on the stack */
+	static struct sw_portset used;
 	struct sw_lease l = { 0 };
 	struct sw_lease_set s;
 	char err[ERRLEN];
+	time_t start;
 	int lock, ret;
 
 	/* a broken state file fails at once, before a second of checks */
@@ -158,10 +164,20 @@ int sw_ports_allocate(const struct sw_alloc_opts *o)
 		return SW_PORTS_EXIT_FAILED;
 	}
 	sw_lease_set_free(&s);
+	l.pid = o->pid ? o->pid : (__u32)getppid();
+	if (sw_proc_start_time((pid_t)l.pid, &start)) {
+		fprintf(stderr, "sockwatch ports: --pid %u: no such process\n", l.pid);
+		return SW_PORTS_EXIT_USAGE;
+	}
+	l.pid_start = (__s64)start;
 	ret = host_checks(o, &r);
 	if (ret)
 		return ret;
-	l.pid = o->pid ? o->pid : (__u32)getppid();
+	ret = sw_registry_used_ports(&used);
+	if (ret < 0) {
+		fprintf(stderr, "sockwatch ports: listing sockets: %s\n", strerror(-ret));
+		return SW_PORTS_EXIT_FAILED;
+	}
 	l.since = (__s64)time(NULL);
 	snprintf(l.service, sizeof(l.service), "%s", o->service);
 	snprintf(l.purpose, sizeof(l.purpose), "%s", o->purpose ? o->purpose : "");
@@ -171,7 +187,7 @@ int sw_ports_allocate(const struct sw_alloc_opts *o)
 		fprintf(stderr, "sockwatch ports: %s\n", err);
 		return SW_PORTS_EXIT_FAILED;
 	}
-	ret = allocate_locked(o, &l);
+	ret = allocate_locked(o, &used, &l);
 	close(lock);
 	if (ret)
 		return ret;
@@ -262,7 +278,7 @@ int sw_ports_allocations(const char *state, bool json)
 		return SW_PORTS_EXIT_FAILED;
 	}
 	st = calloc(s.n ? s.n : 1, sizeof(*st));
-	ret = st ? sw_registry_status(&s, st) : -ENOMEM;
+	ret = st ? sw_registry_status(&s, st, true) : -ENOMEM;
 	if (ret < 0) {
 		fprintf(stderr, "sockwatch ports: %s\n", strerror(-ret));
 		ret = SW_PORTS_EXIT_FAILED;

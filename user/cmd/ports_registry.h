@@ -14,6 +14,7 @@
 #define SW_PORTS_EXIT_NONE	1	/* no free port, nothing to release */
 #define SW_PORTS_EXIT_REFUSED	2	/* a critical check refused it */
 #define SW_PORTS_EXIT_FAILED	3	/* state file or listing failed */
+#define SW_PORTS_EXIT_USAGE	64	/* e.g. --pid of no process */
 
 struct sw_alloc_opts {
 	const char *state;		/* state file */

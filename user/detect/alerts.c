@@ -13,7 +13,8 @@ const char *const sw_alert_names[] = {
 	SW_ALERT_EWMA_STARTED, SW_ALERT_EWMA_BACK_DOWN, SW_ALERT_EWMA_CONFIRMED,
 	SW_ALERT_MAX_PORTS, SW_ALERT_CLOSE_WAIT, SW_ALERT_IDLE,
 	SW_ALERT_FD_HEADROOM, SW_ALERT_CONNECTION_FLOOD,
-	SW_ALERT_MANIFEST_DRIFT, SW_ALERT_HEALTH_CHANGED, NULL
+	SW_ALERT_MANIFEST_DRIFT, SW_ALERT_HEALTH_CHANGED,
+	SW_ALERT_PORT_LEASE_EXPIRED, NULL
 };
 
 /* ---- the record ---------------------------------------------------------- */
@@ -259,35 +260,25 @@ const char *sw_alert_emit(struct sw_alert_sink *s, const struct sw_alert *a)
 
 /* One condition that holds; gen is the last scan that saw it. */
 struct sw_episode {
-	__u64 id;
-	__u32 rule;
+	struct {
+		__u64 id;
+		__u32 rule;
+		__u32 zero;	/* padding, hashed: always 0 */
+	} key;
 	__u32 gen;
-	bool  used;
 };
-
-static size_t ep_hash(__u32 rule, __u64 id, size_t cap)
-{
-	__u64 h = (id ^ ((__u64)rule << 56)) * 0x9e3779b97f4a7c15ULL;
-
-	return (h >> 32) & (cap - 1);
-}
 
 int sw_episodes_init(struct sw_episodes *e, size_t max)
 {
 	memset(e, 0, sizeof(*e));
 	e->max = max ?: 1;
-	e->cap = 4;
-	while (e->cap < 2 * e->max + 1)
-		e->cap *= 2;
-	e->slot = calloc(e->cap, sizeof(*e->slot));
-	return e->slot ? 0 : -1;
+	return sw_map_init(&e->set, sizeof(struct sw_episode),
+			   sizeof(((struct sw_episode *)0)->key), 0);
 }
 
 void sw_episodes_free(struct sw_episodes *e)
 {
-	free(e->slot);
-	e->slot = NULL;
-	e->count = 0;
+	sw_map_free(&e->set);
 }
 
 void sw_episodes_begin(struct sw_episodes *e)
@@ -295,58 +286,42 @@ void sw_episodes_begin(struct sw_episodes *e)
 	e->gen++;
 }
 
-static struct sw_episode *ep_find(struct sw_episodes *e, __u32 rule, __u64 id)
-{
-	size_t i = ep_hash(rule, id, e->cap);
-
-	/* the table is never more than half full: an empty slot ends a probe */
-	while (e->slot[i].used &&
-	       (e->slot[i].id != id || e->slot[i].rule != rule))
-		i = (i + 1) & (e->cap - 1);
-	return &e->slot[i];
-}
-
 int sw_episodes_hit(struct sw_episodes *e, __u32 rule, __u64 id)
 {
-	struct sw_episode *ep = ep_find(e, rule, id);
+	struct sw_episode k = { .key = { .id = id, .rule = rule } }, *ep;
+	bool fresh;
 
-	if (ep->used) {
+	ep = sw_map_get(&e->set, &k.key);
+	if (ep) {
 		ep->gen = e->gen;
 		return 0;
 	}
-	if (e->count >= e->max) {
+	if (sw_map_count(&e->set) >= e->max) {
 		e->suppressed++;
 		return -1;
 	}
-	*ep = (struct sw_episode){ .id = id, .rule = rule, .gen = e->gen,
-				   .used = true };
-	e->count++;
+	ep = sw_map_put(&e->set, &k.key, &fresh);
+	if (!ep) {
+		e->suppressed++;	/* out of memory: as if full */
+		return -1;
+	}
+	ep->gen = e->gen;
 	return 1;
 }
 
 size_t sw_episodes_end(struct sw_episodes *e)
 {
-	struct sw_episode *old = e->slot, *ep;
-	size_t i, ended = 0;
+	size_t i = 0, ended = 0;
 
-	/* rebuilding is simpler than deleting under linear probing */
-	e->slot = calloc(e->cap, sizeof(*e->slot));
-	if (!e->slot) {
-		e->slot = old;		/* keep everything: no alert is lost */
-		return 0;
-	}
-	e->count = 0;
-	for (i = 0; i < e->cap; i++) {
-		if (!old[i].used)
-			continue;
-		if (old[i].gen != e->gen) {
-			ended++;
+	while (i < sw_map_count(&e->set)) {
+		struct sw_episode *ep = sw_map_at(&e->set, i);
+
+		if (ep->gen == e->gen) {
+			i++;
 			continue;
 		}
-		ep = ep_find(e, old[i].rule, old[i].id);
-		*ep = old[i];
-		e->count++;
+		sw_map_del(&e->set, ep);	/* the last one comes to i */
+		ended++;
 	}
-	free(old);
 	return ended;
 }

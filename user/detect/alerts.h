@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "lib/hashmap.h"
 #include "lib/json_writer.h"
 #include "detect/protection.h"
 #include "sockwatch_abi.h"
@@ -37,6 +38,7 @@
 #define SW_ALERT_CONNECTION_FLOOD "connection_flood"
 #define SW_ALERT_MANIFEST_DRIFT	"manifest_drift"
 #define SW_ALERT_HEALTH_CHANGED	"health_changed"
+#define SW_ALERT_PORT_LEASE_EXPIRED "port_lease_expired"
 
 /*
  * Every name above, NULL-terminated: the agent exports a zero counter for
@@ -158,12 +160,8 @@ const char *sw_alert_emit(struct sw_alert_sink *s, const struct sw_alert *a);
  * that were not hit, so that they alert again if they come back. The set
  * is bounded: beyond max, new conditions are counted as suppressed.
  */
-struct sw_episode;
-
 struct sw_episodes {
-	struct sw_episode *slot;
-	size_t cap;		/* power of two, > 2 * max */
-	size_t count;
+	struct sw_map set;	/* struct sw_episode by (id, rule) */
 	size_t max;
 	__u32  gen;		/* current scan */
 	__u64  suppressed;	/* hits refused because the set was full */

@@ -5,111 +5,47 @@
 #include <netinet/in.h>
 #include "table/decode.h"
 #include "detect/detectors.h"
+#include "lib/hashmap.h"
 
 /* ---- key maps ----------------------------------------------------------- */
 
 /*
- * The tracked keys of one kind: open addressing with linear probing, at
- * most max entries in cap > 2 * max slots, so that probes stay short and
- * an empty slot always ends one. Deletion shifts back the entries that
- * follow (no tombstones to accumulate).
+ * The tracked keys of one kind (struct sw_det_key by its sw_key, a
+ * lib/hashmap.h map), at most max of them. Maps start small and grow with
+ * their keys: sized for max_keys up front, three of them would take
+ * megabytes an idle node never uses.
  */
 struct keymap {
-	struct sw_det_key *slot;
-	size_t cap;
-	size_t count;
+	struct sw_map m;
 	size_t max;
 };
 
-static size_t key_hash(const struct sw_key *k)
-{
-	const __u8 *p = (const __u8 *)k;
-	__u64 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h ^ (h >> 29);
-}
-
-/* Slots for n keys at a load of at most one half. */
-static size_t km_cap_for(size_t n)
-{
-	size_t cap = 8;
-
-	while (cap < 2 * n + 1)
-		cap *= 2;
-	return cap;
-}
-
-/*
- * Maps start small and grow with their keys: sized for max_keys up front,
- * three of them would take megabytes an idle node never uses.
- */
 static int km_init(struct keymap *m, size_t max)
 {
 	m->max = max;
-	m->count = 0;
-	m->cap = km_cap_for(max < 32 ? max : 32);
-	m->slot = calloc(m->cap, sizeof(*m->slot));
-	return m->slot ? 0 : -1;
+	return sw_map_init(&m->m, sizeof(struct sw_det_key),
+			   sizeof(struct sw_key), 0);
 }
 
 static void km_free(struct keymap *m)
 {
-	free(m->slot);
-	m->slot = NULL;
-	m->count = 0;
+	sw_map_free(&m->m);
 }
 
-/* The key's slot, or the empty slot where it would go. */
-static struct sw_det_key *km_find(const struct keymap *m, const struct sw_key *k)
+static inline size_t km_count(const struct keymap *m)
 {
-	size_t i = key_hash(k) & (m->cap - 1);
-
-	while (m->slot[i].used && memcmp(&m->slot[i].key, k, sizeof(*k)))
-		i = (i + 1) & (m->cap - 1);
-	return &m->slot[i];
+	return sw_map_count(&m->m);
 }
 
-/* Double the slots when one more key would pass one half of them. */
-static int km_reserve(struct keymap *m)
+static inline struct sw_det_key *km_at(const struct keymap *m, size_t i)
 {
-	struct keymap n = { .cap = m->cap * 2, .max = m->max };
-	size_t i;
-
-	if ((m->count + 1) * 2 <= m->cap)
-		return 0;
-	n.slot = calloc(n.cap, sizeof(*n.slot));
-	if (!n.slot)
-		return -1;
-	for (i = 0; i < m->cap; i++)
-		if (m->slot[i].used)
-			*km_find(&n, &m->slot[i].key) = m->slot[i];
-	n.count = m->count;
-	free(m->slot);
-	*m = n;
-	return 0;
+	return sw_map_at(&m->m, i);
 }
 
-static void km_delete(struct keymap *m, struct sw_det_key *victim)
+static inline struct sw_det_key *km_get(const struct keymap *m,
+					const struct sw_key *k)
 {
-	size_t mask = m->cap - 1;
-	size_t i = victim - m->slot, j = i, home;
-
-	for (;;) {
-		j = (j + 1) & mask;
-		if (!m->slot[j].used)
-			break;
-		home = key_hash(&m->slot[j].key) & mask;
-		/* move j back to i unless its home lies in (i, j] */
-		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
-			continue;
-		m->slot[i] = m->slot[j];
-		i = j;
-	}
-	memset(&m->slot[i], 0, sizeof(m->slot[i]));
-	m->count--;
+	return sw_map_get_k(&m->m, k, sizeof(*k));
 }
 
 /* A copy of src bounded by max; entries beyond it are dropped (counted). */
@@ -120,17 +56,19 @@ static int km_copy(const struct keymap *src, size_t max, struct keymap *out,
 
 	if (km_init(out, max))
 		return -1;
-	for (i = 0; i < src->cap; i++) {
-		if (!src->slot[i].used)
-			continue;
-		if (out->count == out->max) {
+	for (i = 0; i < km_count(src); i++) {
+		const struct sw_det_key *k = km_at(src, i);
+		struct sw_det_key *n;
+		bool fresh;
+
+		if (km_count(out) == out->max) {
 			(*dropped)++;
 			continue;
 		}
-		if (km_reserve(out))
+		n = sw_map_put_k(&out->m, &k->key, sizeof(k->key), &fresh);
+		if (!n)
 			return -1;
-		*km_find(out, &src->slot[i].key) = src->slot[i];
-		out->count++;
+		*n = *k;
 	}
 	return 0;
 }
@@ -138,61 +76,18 @@ static int km_copy(const struct keymap *src, size_t max, struct keymap *out,
 /* ---- per-pass memo of infrastructure matches ------------------------------- */
 
 /*
- * pid -> pattern index (-1: none), valid for one pass: a slot whose gen is
- * not the current pass counts as empty, so a new pass starts empty at no
- * cost. Pattern matching over a command line is the dear part of a
- * protection decision, and a process owns many sockets.
+ * pid -> pattern index (-1: none), for one pass (emptied by memo_begin).
+ * Pattern matching over a command line is the dear part of a protection
+ * decision, and a process owns many sockets.
  */
-struct memo_slot {
-	__u32 pid;
-	__u32 gen;
+struct memo_ent {
+	__u32 pid;		/* key */
 	int   val;
 };
 
-struct memo {
-	struct memo_slot *slot;
-	size_t cap;
-	size_t count;
-	__u32 gen;
-};
-
-static struct memo_slot *memo_find(struct memo *m, __u32 pid)
+static void memo_begin(struct sw_map *m)
 {
-	size_t i = (pid * 0x9e3779b1U) & (m->cap - 1);
-
-	while (m->slot[i].gen == m->gen && m->slot[i].pid != pid)
-		i = (i + 1) & (m->cap - 1);
-	return &m->slot[i];
-}
-
-static int memo_grow(struct memo *m)
-{
-	struct memo old = *m;
-	size_t i;
-
-	m->cap = old.cap ? old.cap * 2 : 256;
-	m->slot = calloc(m->cap, sizeof(*m->slot));
-	if (!m->slot) {
-		*m = old;
-		return -1;
-	}
-	m->gen = 1;
-	m->count = 0;
-	for (i = 0; i < old.cap; i++) {
-		if (old.slot[i].gen != old.gen)
-			continue;
-		*memo_find(m, old.slot[i].pid) = (struct memo_slot){
-			old.slot[i].pid, m->gen, old.slot[i].val };
-		m->count++;
-	}
-	free(old.slot);
-	return 0;
-}
-
-static void memo_begin(struct memo *m)
-{
-	m->gen++;
-	m->count = 0;
+	sw_map_clear(m);
 }
 
 /* ---- per-sample tables --------------------------------------------------- */
@@ -205,152 +100,59 @@ static void memo_begin(struct memo *m)
  * what the biggest sample needed) and are freed with the engine.
  */
 
-/* A growable array. */
-struct vec {
-	void  *data;
-	size_t len;
-	size_t cap;
-};
-
-/* Room for one more element: 0, or -1 when out of memory. */
-static int vec_room(struct vec *v, size_t size)
-{
-	size_t cap;
-	void *p;
-
-	if (v->len < v->cap)
-		return 0;
-	cap = v->cap ? v->cap * 2 : 256;
-	p = realloc(v->data, cap * size);
-	if (!p)
-		return -1;
-	v->data = p;
-	v->cap = cap;
-	return 0;
-}
-
-static inline void *vec_push(struct vec *v, size_t size)
-{
-	if (v->len == v->cap && vec_room(v, size))
-		return NULL;
-	return (char *)v->data + size * v->len++;
-}
-
 /*
- * u64 -> u32 for one sample, mostly a key's index in a vec of entries
+ * u64 -> u32 for one sample, mostly a key's index in a vector of entries
  * (idmap_entry()): a pid's cached keys, a (key, pid)'s owner entry, a
  * (key, local port)'s first pid; or a set: the (port, pid) pairs seen.
- * Linear probing, at most half full, Fibonacci hashing (the top bits of
- * key * 2^64 / phi), which spreads runs of numbers such as ports and
- * pids well at the cost of one multiplication.
- *
- * Each slot carries the generation that wrote it, and a slot of another
- * generation is empty: a new sample starts with an empty map at no cost.
+ * A lib/hashmap.h map emptied at each sample (idmap_begin).
  */
-struct idmap_slot {
+struct idmap_ent {
 	__u64 key;
-	__u32 gen;		/* the sample that wrote it: else empty */
 	__u32 val;
 };
 
-struct idmap {
-	struct idmap_slot *slot;
-	size_t cap;		/* a power of two, or 0 */
-	size_t count;		/* entries of this generation */
-	unsigned int shift;	/* 64 - log2(cap) */
-	__u32 gen;		/* never 0 once begun: calloc'ed slots are empty */
-};
-
-static void idmap_begin(struct idmap *m)
+static int idmap_init(struct sw_map *m)
 {
-	m->count = 0;
-	if (++m->gen)
-		return;
-	/* wrapped after 2^32 samples: old stamps could pass for new ones */
-	if (m->slot)
-		memset(m->slot, 0, m->cap * sizeof(*m->slot));
-	m->gen = 1;
+	return sw_map_init(m, sizeof(struct idmap_ent), sizeof(__u64), 0);
 }
 
-static inline struct idmap_slot *idmap_probe(const struct idmap *m,
-					     __u64 key)
+static void idmap_begin(struct sw_map *m)
 {
-	size_t mask = m->cap - 1;
-	size_t i = (key * 0x9e3779b97f4a7c15ULL) >> m->shift;
-
-	while (m->slot[i].gen == m->gen && m->slot[i].key != key)
-		i = (i + 1) & mask;
-	return &m->slot[i];
-}
-
-static int idmap_grow(struct idmap *m)
-{
-	struct idmap_slot *old = m->slot;
-	size_t ocap = m->cap, i;
-	unsigned int oshift = m->shift;
-
-	m->cap = ocap ? ocap * 2 : 1024;
-	m->shift = ocap ? oshift - 1 : 64 - 10;
-	m->slot = calloc(m->cap, sizeof(*m->slot));
-	if (!m->slot) {
-		m->slot = old;
-		m->cap = ocap;
-		m->shift = oshift;
-		return -1;
-	}
-	for (i = 0; i < ocap; i++)
-		if (old[i].gen == m->gen)
-			*idmap_probe(m, old[i].key) = old[i];
-	free(old);
-	return 0;
+	sw_map_clear(m);
 }
 
 /*
  * The value of key; *fresh tells that it was just added, its value then
  * the caller's to set. NULL when out of memory.
  */
-static inline __u32 *idmap_get(struct idmap *m, __u64 key, bool *fresh)
+SW_MAP_INLINE __u32 *idmap_get(struct sw_map *m, __u64 key, bool *fresh)
 {
-	struct idmap_slot *s;
+	struct idmap_ent *e = sw_map_put_k(m, &key, sizeof(key), fresh);
 
-	if (m->count * 2 >= m->cap && idmap_grow(m))
-		return NULL;
-	s = idmap_probe(m, key);
-	*fresh = s->gen != m->gen;
-	if (*fresh) {
-		*s = (struct idmap_slot){ .key = key, .gen = m->gen };
-		m->count++;
-	}
-	return &s->val;
+	return e ? &e->val : NULL;
 }
 
 /*
  * The element of v that key maps to, a new zeroed one (*fresh) if none
  * yet; NULL when out of memory.
  */
-static inline void *idmap_entry(struct idmap *m, struct vec *v, size_t size,
+SW_MAP_INLINE void *idmap_entry(struct sw_map *m, struct sw_vec *v,
 				__u64 key, bool *fresh)
 {
 	__u32 *at;
 	void *e;
 
-	if (vec_room(v, size))
+	if (sw_vec_reserve(v, 1))
 		return NULL;
 	at = idmap_get(m, key, fresh);
 	if (!at)
 		return NULL;
 	if (!*fresh)
-		return (char *)v->data + size * *at;
+		return sw_vec_at(v, *at);
 	*at = v->len;
-	e = (char *)v->data + size * v->len++;	/* vec_room() made room */
-	memset(e, 0, size);
+	e = sw_vec_at(v, v->len++);	/* sw_vec_reserve() made room */
+	memset(e, 0, v->size);
 	return e;
-}
-
-static void idmap_free(struct idmap *m)
-{
-	free(m->slot);
-	memset(m, 0, sizeof(*m));
 }
 
 /*
@@ -385,7 +187,6 @@ struct agg {
 	 */
 	struct owner own;
 	bool multi;
-	__u32 next;		/* agg number + 1 of the same key_hash(); 0: none */
 };
 
 static inline __u64 key_word(const struct sw_key *k, int i)
@@ -403,13 +204,11 @@ _Static_assert(sizeof(struct sw_key) == 24, "struct sw_key: three words");
  * Distinct keys with one digest are chained through agg.next, so that a
  * collision costs a probe, never a wrong count.
  */
-static inline __u64 key_digest(const struct sw_key *k)
-{
-	__u64 h = key_word(k, 0) * 0xc2b2ae3d27d4eb4fULL;
-
-	h = (h ^ (h >> 29) ^ key_word(k, 1)) * 0x9e3779b97f4a7c15ULL;
-	return (h ^ (h >> 32) ^ key_word(k, 2)) * 0xff51afd7ed558ccdULL;
-}
+/* The sample's index of keys: key -> its agg number in aggs. */
+struct agg_id {
+	struct sw_key key;
+	__u32 agg;
+};
 
 static inline bool key_eq(const struct sw_key *a, const struct sw_key *b)
 {
@@ -448,22 +247,23 @@ struct sw_detectors {
 	struct sw_config cfg;
 	struct sw_det_hooks hooks;
 	struct keymap keys[SW_KEY_NKINDS];
-	struct memo infra;
+	struct sw_map infra;		/* struct memo_ent */
 	/* one sample's figures; see "per-sample tables" */
-	struct vec aggs;		/* struct agg: keys, first seen first */
-	struct idmap agg_ids;		/* key_digest() -> agg number */
-	struct idmap pids;		/* pid -> index in pid_keys */
-	struct vec pid_keys;		/* struct pid_keys */
-	struct idmap owner_ids;		/* agg << 32 | pid -> index in owners */
-	struct vec owners;		/* struct owner: keys with several pids */
-	struct idmap ports;		/* agg << 16 | lport -> index in port_pid */
-	struct vec port_pid;		/* __u32: first pid seen on that port */
-	struct idmap pairs;		/* port index << 32 | pid: other pids */
-	struct vec news;		/* struct agg *: keys not tracked yet */
-	struct vec pending;		/* struct pending_alert */
+	struct sw_vec aggs;		/* struct agg: keys, first seen first */
+	struct sw_map agg_ids;		/* struct agg_id: key -> agg number */
+	struct sw_map pids;		/* pid -> index in pid_keys */
+	struct sw_vec pid_keys;		/* struct pid_keys */
+	struct sw_map owner_ids;	/* agg << 32 | pid -> index in owners */
+	struct sw_vec owners;		/* struct owner: keys with several pids */
+	struct sw_map ports;		/* agg << 16 | lport -> index in port_pid */
+	struct sw_vec port_pid;		/* __u32: first pid seen on that port */
+	struct sw_map pairs;		/* port index << 32 | pid: other pids */
+	struct sw_vec news;		/* struct agg *: keys not tracked yet */
+	struct sw_vec pending;		/* struct pending_alert */
 	bool deferring;			/* feed() queues its alerts in pending */
-	struct vec doomed;		/* struct sw_key: to drop after a pass */
-	struct vec listeners;		/* __u64 netns << 16 | port, sorted */
+	struct sw_vec doomed;		/* struct sw_key: to drop after a pass */
+	struct sw_vec outbox;		/* struct sw_alert: raised, not taken */
+	struct sw_vec listeners;		/* __u64 netns << 16 | port, sorted */
 	struct sw_episodes sock_eps;	/* (rule, cookie) */
 	struct sw_episodes proc_eps;	/* (fd_headroom, pid) */
 	struct sw_suspect *sock_susp;	/* bounded by max_keys */
@@ -486,8 +286,6 @@ const char *sw_key_kind_name(enum sw_key_kind k)
 	}
 }
 
-static const __u8 v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 /* sw_key_addr(), inline for the sample's pass: a few stores, not a call. */
 static inline void key_addr(struct sw_key *k, enum sw_key_kind kind,
 			    unsigned int family, const __u8 addr[16],
@@ -496,7 +294,7 @@ static inline void key_addr(struct sw_key *k, enum sw_key_kind kind,
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
 	k->port = port;
-	if (family == AF_INET6 && !memcmp(addr, v4mapped, 12)) {
+	if (family == AF_INET6 && sw_addr_is_v4mapped(addr)) {
 		k->family = AF_INET;
 		memcpy(k->addr, addr + 12, 4);
 		return;
@@ -558,6 +356,25 @@ static int alloc_bounded(struct sw_detectors *d)
 	return d->sock_susp && d->proc_susp ? 0 : -1;
 }
 
+/* The per-sample tables, empty: they allocate on first use. */
+static int alloc_sample(struct sw_detectors *d)
+{
+	d->aggs = SW_VEC_INIT(struct agg);
+	d->pid_keys = SW_VEC_INIT(struct pid_keys);
+	d->owners = SW_VEC_INIT(struct owner);
+	d->port_pid = SW_VEC_INIT(__u32);
+	d->news = SW_VEC_INIT(struct agg *);
+	d->pending = SW_VEC_INIT(struct pending_alert);
+	d->doomed = SW_VEC_INIT(struct sw_key);
+	d->listeners = SW_VEC_INIT(__u64);
+	d->outbox = SW_VEC_INIT(struct sw_alert);
+	if (sw_map_init(&d->infra, sizeof(struct memo_ent), sizeof(__u32), 0) ||
+	    sw_map_init(&d->agg_ids, sizeof(struct agg_id), sizeof(struct sw_key), 0))
+		return -1;
+	return idmap_init(&d->pids) || idmap_init(&d->owner_ids) ||
+	       idmap_init(&d->ports) || idmap_init(&d->pairs) ? -1 : 0;
+}
+
 struct sw_detectors *sw_detectors_new(const struct sw_config *cfg,
 				      const struct sw_det_hooks *hooks)
 {
@@ -568,7 +385,7 @@ struct sw_detectors *sw_detectors_new(const struct sw_config *cfg,
 	d->cfg = *cfg;
 	if (hooks)
 		d->hooks = *hooks;
-	if (alloc_bounded(d) || memo_grow(&d->infra)) {
+	if (alloc_bounded(d) || alloc_sample(d)) {
 		sw_detectors_free(d);
 		return NULL;
 	}
@@ -587,20 +404,21 @@ void sw_detectors_free(struct sw_detectors *d)
 	sw_episodes_free(&d->proc_eps);
 	free(d->sock_susp);
 	free(d->proc_susp);
-	free(d->infra.slot);
-	free(d->aggs.data);
-	idmap_free(&d->agg_ids);
-	idmap_free(&d->pids);
-	free(d->pid_keys.data);
-	free(d->owners.data);
-	idmap_free(&d->owner_ids);
-	idmap_free(&d->ports);
-	free(d->port_pid.data);
-	idmap_free(&d->pairs);
-	free(d->news.data);
-	free(d->pending.data);
-	free(d->doomed.data);
-	free(d->listeners.data);
+	sw_map_free(&d->infra);
+	sw_vec_free(&d->aggs);
+	sw_map_free(&d->agg_ids);
+	sw_map_free(&d->pids);
+	sw_vec_free(&d->pid_keys);
+	sw_vec_free(&d->owners);
+	sw_map_free(&d->owner_ids);
+	sw_map_free(&d->ports);
+	sw_vec_free(&d->port_pid);
+	sw_map_free(&d->pairs);
+	sw_vec_free(&d->news);
+	sw_vec_free(&d->pending);
+	sw_vec_free(&d->doomed);
+	sw_vec_free(&d->listeners);
+	sw_vec_free(&d->outbox);
 	free(d);
 }
 
@@ -664,21 +482,20 @@ int sw_detectors_configure(struct sw_detectors *d, const struct sw_config *cfg)
 static int infra_lookup(void *ctx, const struct sw_sock *s)
 {
 	struct sw_detectors *d = ctx;
-	struct memo_slot *m;
+	struct memo_ent *m;
 	const char *cmd;
 	char comm[SW_COMM_LEN + 1];
+	bool fresh;
 
-	if (d->infra.count * 2 >= d->infra.cap && memo_grow(&d->infra))
+	m = sw_map_put_k(&d->infra, &s->pid, sizeof(s->pid), &fresh);
+	if (!m)
 		return -1;
-	m = memo_find(&d->infra, s->pid);
-	if (m->gen == d->infra.gen)
+	if (!fresh)
 		return m->val;
 	memcpy(comm, s->comm, SW_COMM_LEN);
 	comm[SW_COMM_LEN] = '\0';
 	cmd = s->pid && d->hooks.cmdline ? d->hooks.cmdline(d->hooks.ctx, s->pid) : NULL;
-	*m = (struct memo_slot){ s->pid, d->infra.gen,
-				 sw_protect_match_infra(&d->cfg.protection, comm, cmd) };
-	d->infra.count++;
+	m->val = sw_protect_match_infra(&d->cfg.protection, comm, cmd);
 	return m->val;
 }
 
@@ -721,7 +538,7 @@ static void collect_listeners(struct sw_detectors *d, struct sw_table *t)
 	d->listeners.len = 0;
 	while ((s = sw_table_next(t, &pos)))
 		if (s->proto == IPPROTO_TCP && s->state == SW_TCP_LISTEN &&
-		    (id = vec_push(&d->listeners, sizeof(*id))))
+		    (id = sw_vec_push(&d->listeners)))
 			*id = listener_id(s);
 	if (d->listeners.len > 1)
 		qsort(d->listeners.data, d->listeners.len, sizeof(__u64), cmp_u64);
@@ -753,8 +570,7 @@ static inline struct pid_keys *pid_keys(struct sw_detectors *d, __u32 pid)
 {
 	bool fresh;
 
-	return idmap_entry(&d->pids, &d->pid_keys, sizeof(struct pid_keys),
-			   pid, &fresh);
+	return idmap_entry(&d->pids, &d->pid_keys, pid, &fresh);
 }
 
 static inline struct agg *agg_at(const struct sw_detectors *d, size_t i)
@@ -769,31 +585,25 @@ static inline struct agg *agg_at(const struct sw_detectors *d, size_t i)
 static long agg_get(struct sw_detectors *d, const struct sw_key *k,
 		    const struct sw_sock *s)
 {
+	struct agg_id *id;
 	struct agg *a;
 	bool fresh;
-	__u32 *at;
 	size_t i;
 
-	if (vec_room(&d->aggs, sizeof(*a)))
+	if (sw_vec_reserve(&d->aggs, 1))
 		return -1;
-	at = idmap_get(&d->agg_ids, key_digest(k), &fresh);
-	if (!at)
+	id = sw_map_put_k(&d->agg_ids, k, sizeof(*k), &fresh);
+	if (!id)
 		return -1;
-	for (i = *at; !fresh; i = a->next - 1) {
-		a = agg_at(d, i);
-		if (key_eq(&a->key, k))
-			return i;
-		if (!a->next)
-			break;
-	}
-	i = d->aggs.len++;			/* vec_room() made room */
+	if (!fresh)
+		return id->agg;
+	i = d->aggs.len++;			/* sw_vec_reserve() made room */
 	a = agg_at(d, i);
 	memset(a, 0, sizeof(*a));
 	a->key = *k;
 	a->own = (struct owner){ .agg = i, .pid = s->pid, .lport = s->lport,
 				 .comm = s->comm };
-	a->next = fresh ? 0 : *at + 1;	/* chained before the digest's first */
-	*at = i;
+	id->agg = i;
 	return i;
 }
 
@@ -828,8 +638,7 @@ static struct owner *owner_entry(struct sw_detectors *d, size_t i, __u32 pid,
 	struct owner *o;
 	bool fresh;
 
-	o = idmap_entry(&d->owner_ids, &d->owners, sizeof(*o),
-			(__u64)i << 32 | pid, &fresh);
+	o = idmap_entry(&d->owner_ids, &d->owners, (__u64)i << 32 | pid, &fresh);
 	if (o && fresh)
 		*o = (struct owner){ .agg = i, .pid = pid, .lport = lport,
 				     .comm = comm };
@@ -927,8 +736,8 @@ static inline void count_port(struct sw_detectors *d, struct pid_keys *pk,
 	a = agg_at(d, i);
 	a->sockets++;
 	a->prot[reason]++;
-	first = idmap_entry(&d->ports, &d->port_pid, sizeof(*first),
-			    (__u64)i << 16 | s->lport, &fresh);
+	first = idmap_entry(&d->ports, &d->port_pid, (__u64)i << 16 | s->lport,
+			    &fresh);
 	if (!first)
 		return;
 	if (fresh) {
@@ -981,9 +790,13 @@ static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
 
 static void raise_alert(struct sw_detectors *d, const struct sw_alert *a)
 {
+	struct sw_alert *out = sw_vec_push(&d->outbox);
+
 	d->st.alerts++;
-	if (d->hooks.alert)
-		d->hooks.alert(d->hooks.ctx, a);
+	if (out)
+		*out = *a;
+	else
+		d->st.alerts_lost++;
 }
 
 static void key_alert(struct sw_detectors *d, const struct sw_det_key *k,
@@ -1027,7 +840,7 @@ static void feed_alert(struct sw_detectors *d, const struct sw_det_key *k,
 		key_alert(d, k, name, now_ns);
 		return;
 	}
-	p = vec_push(&d->pending, sizeof(*p));
+	p = sw_vec_push(&d->pending);
 	if (p)
 		*p = (struct pending_alert){ k, name, d->pending.len - 1 };
 	else
@@ -1112,10 +925,8 @@ static void track_new(struct sw_detectors *d, struct keymap *m,
 {
 	memset(slot, 0, sizeof(*slot));
 	slot->key = a->key;
-	slot->used = true;
 	slot->first_ns = now_ns;
 	sw_ewma_init(&slot->ewma, &d->cfg.ewma);
-	m->count++;
 	feed(d, slot, a, now_ns);
 }
 
@@ -1126,9 +937,9 @@ static struct sw_det_key *eviction_victim(struct sw_detectors *d,
 	struct sw_det_key *victim = NULL, *k;
 	size_t i;
 
-	for (i = 0; i < m->cap; i++) {
-		k = &m->slot[i];
-		if (!k->used || !sw_ewma_pristine(&k->ewma, &d->cfg.ewma) ||
+	for (i = 0; i < km_count(m); i++) {
+		k = km_at(m, i);
+		if (!sw_ewma_pristine(&k->ewma, &d->cfg.ewma) ||
 		    k->ewma.count >= d->cfg.ewma.min_ports)
 			continue;
 		if (!victim || k->ewma.count < victim->ewma.count)
@@ -1141,23 +952,25 @@ static void insert_new(struct sw_detectors *d, const struct agg *a,
 		       __u64 now_ns)
 {
 	struct keymap *m = &d->keys[a->key.kind];
-	struct sw_det_key *victim;
+	struct sw_det_key *victim, *slot;
+	bool fresh;
 
-	if (m->count == m->max) {
+	if (km_count(m) == m->max) {
 		victim = a->count >= d->cfg.ewma.min_ports ?
 			 eviction_victim(d, m) : NULL;
 		if (!victim) {
 			d->st.overflow[a->key.kind]++;
 			return;
 		}
-		km_delete(m, victim);
+		sw_map_del(&m->m, victim);
 		d->st.evicted[a->key.kind]++;
 	}
-	if (km_reserve(m)) {
+	slot = sw_map_put_k(&m->m, &a->key, sizeof(a->key), &fresh);
+	if (!slot) {
 		d->st.overflow[a->key.kind]++;	/* out of memory: not tracked */
 		return;
 	}
-	track_new(d, m, km_find(m, &a->key), a, now_ns);
+	track_new(d, m, slot, a, now_ns);
 }
 
 /* The biggest first; ties in key order. */
@@ -1175,15 +988,15 @@ static int cmp_news(const void *a, const void *b)
 
 static void apply(struct sw_detectors *d, struct agg *a, __u64 now_ns)
 {
-	struct sw_det_key *k = km_find(&d->keys[a->key.kind], &a->key);
+	struct sw_det_key *k = km_get(&d->keys[a->key.kind], &a->key);
 	struct agg **n;
 
-	if (k->used) {
+	if (k) {
 		feed(d, k, a, now_ns);
 		return;
 	}
 	/* a key with nothing counted (only inbound sockets) is not worth a slot */
-	if (a->count && (n = vec_push(&d->news, sizeof(*n))))
+	if (a->count && (n = sw_vec_push(&d->news)))
 		*n = a;
 }
 
@@ -1205,22 +1018,20 @@ static void sweep_keys(struct sw_detectors *d, __u64 now_ns)
 
 	d->doomed.len = 0;
 	for (kind = 0; kind < SW_KEY_NKINDS; kind++) {
-		for (i = 0; i < d->keys[kind].cap; i++) {
-			k = &d->keys[kind].slot[i];
-			if (!k->used)
-				continue;
+		for (i = 0; i < km_count(&d->keys[kind]); i++) {
+			k = km_at(&d->keys[kind], i);
 			if (k->gen != d->gen)
 				feed(d, k, NULL, now_ns);
 			if (idle_too_long(d, k, now_ns) &&
-			    (doomed = vec_push(&d->doomed, sizeof(*doomed))))
+			    (doomed = sw_vec_push(&d->doomed)))
 				*doomed = k->key;
 		}
 	}
-	/* deleting moves entries: not while walking the slots */
+	/* deleting moves entries: not while walking them */
 	doomed = d->doomed.data;
 	for (i = 0; i < d->doomed.len; i++) {
-		km_delete(&d->keys[doomed[i].kind],
-			  km_find(&d->keys[doomed[i].kind], &doomed[i]));
+		sw_map_del(&d->keys[doomed[i].kind].m,
+			   km_get(&d->keys[doomed[i].kind], &doomed[i]));
 		d->st.dropped_idle++;
 	}
 }
@@ -1239,7 +1050,7 @@ static void insert_news(struct sw_detectors *d, __u64 now_ns)
 
 	for (i = 0; i < d->news.len; i++) {
 		m = &d->keys[news[i]->key.kind];
-		if (m->count == m->max &&
+		if (km_count(m) == m->max &&
 		    news[i]->count < d->cfg.ewma.min_ports)
 			d->st.overflow[news[i]->key.kind]++;
 		else
@@ -1286,23 +1097,14 @@ void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,
 
 /* ---- leak rules ------------------------------------------------------------------ */
 
-static void fmt_endpoint(char *buf, size_t len, unsigned int family,
-			 const __u8 addr[16], __u16 port)
-{
-	char a[SW_ADDR_STRLEN];
-
-	sw_fmt_addr(a, family, addr);
-	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
-}
-
 static void socket_alert(const struct sw_detectors *d,
 			 const struct sw_suspect *s, struct sw_alert *a)
 {
 	const struct sw_sock *k = &s->sock;
-	char l[SW_ADDR_STRLEN + 8], r[SW_ADDR_STRLEN + 8], key[SW_ALERT_KEYLEN];
+	char l[SW_ENDPOINT_STRLEN], r[SW_ENDPOINT_STRLEN], key[SW_ALERT_KEYLEN];
 
-	fmt_endpoint(l, sizeof(l), k->family, k->laddr, k->lport);
-	fmt_endpoint(r, sizeof(r), k->family, k->raddr, k->rport);
+	sw_fmt_endpoint(l, sizeof(l), k->family, k->laddr, k->lport);
+	sw_fmt_endpoint(r, sizeof(r), k->family, k->raddr, k->rport);
 	snprintf(key, sizeof(key), "%s->%s", l, r);
 	sw_alert_set_key(a, key);
 	a->key_kind = "socket";
@@ -1476,24 +1278,15 @@ const struct sw_det_key *sw_detectors_key_next(const struct sw_detectors *d,
 {
 	const struct keymap *m = &d->keys[kind];
 
-	while (*pos < m->cap) {
-		const struct sw_det_key *k = &m->slot[(*pos)++];
-
-		if (k->used)
-			return k;
-	}
-	return NULL;
+	return *pos < km_count(m) ? km_at(m, (*pos)++) : NULL;
 }
 
 const struct sw_det_key *sw_detectors_key_get(const struct sw_detectors *d,
 					      const struct sw_key *k)
 {
-	const struct sw_det_key *s;
-
 	if (k->kind >= SW_KEY_NKINDS)
 		return NULL;
-	s = km_find(&d->keys[k->kind], k);
-	return s->used ? s : NULL;
+	return km_get(&d->keys[k->kind], k);
 }
 
 const struct sw_suspect *sw_detectors_suspect_next(const struct sw_detectors *d,
@@ -1509,13 +1302,25 @@ const struct sw_suspect *sw_detectors_suspect_next(const struct sw_detectors *d,
 	return NULL;
 }
 
+const struct sw_alert *sw_detectors_alerts(const struct sw_detectors *d,
+					   size_t *n)
+{
+	*n = d->outbox.len;
+	return d->outbox.data;
+}
+
+void sw_detectors_alerts_done(struct sw_detectors *d)
+{
+	sw_vec_clear(&d->outbox);
+}
+
 void sw_detectors_stats(const struct sw_detectors *d, struct sw_det_stats *s)
 {
 	int k;
 
 	*s = d->st;
 	for (k = 0; k < SW_KEY_NKINDS; k++)
-		s->keys[k] = d->keys[k].count;
+		s->keys[k] = km_count(&d->keys[k]);
 	s->suspects = d->nsock_susp + d->nproc_susp;
 }
 

@@ -4,32 +4,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include "detect/flood.h"
+#include "lib/hashmap.h"
+#include "table/decode.h"
 
 #define NS_PER_SEC	1000000000ull
 #define DEFAULT_ADDRS	4096
-/* Slots probed from an address's home slot: every address lives there. */
-#define PROBE		8
+/* Entries looked at for the least recently seen when the map is full. */
+#define EVICT_SCAN	8
 
 /*
- * One remote address. cur counts connections in the fixed window that
- * began at win_ns, prev those of the window before. last_ns == 0 marks
- * an empty slot (monotonic time is never 0 once the system runs).
+ * One remote address, keyed by family and address (a lib/hashmap.h map).
+ * cur counts connections in the fixed window that began at win_ns, prev
+ * those of the window before.
  */
 struct flood_ent {
+	struct {
+		__u8 family;
+		__u8 addr[16];
+		__u8 zero[7];	/* padding, hashed: always 0 */
+	} key;
 	__u64 win_ns;
 	__u64 last_ns;
 	__u64 since_ns;
 	__u64 episode_count;
 	__u32 cur;
 	__u32 prev;
-	__u8  family;
-	__u8  addr[16];
 	bool  episode;
 };
 
 struct sw_flood {
-	struct flood_ent *slot;
-	size_t cap;		/* power of two */
+	struct sw_map addrs;	/* struct flood_ent */
+	size_t max;		/* addresses tracked at most */
+	size_t hand;		/* where the next eviction looks */
 	__u64 window_ns;
 	double limit;		/* connections allowed per window */
 	double cps;
@@ -37,7 +43,6 @@ struct sw_flood {
 
 struct sw_flood *sw_flood_new(const struct sw_flood_params *p)
 {
-	size_t want = p->max_addrs ? p->max_addrs : DEFAULT_ADDRS;
 	struct sw_flood *f;
 
 	if (!(p->connections_per_second > 0) || p->window_ns < NS_PER_SEC / 1000) {
@@ -47,10 +52,9 @@ struct sw_flood *sw_flood_new(const struct sw_flood_params *p)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	for (f->cap = PROBE; f->cap < want; f->cap *= 2)
-		;
-	f->slot = calloc(f->cap, sizeof(*f->slot));
-	if (!f->slot) {
+	f->max = p->max_addrs ? p->max_addrs : DEFAULT_ADDRS;
+	if (sw_map_init(&f->addrs, sizeof(struct flood_ent),
+			sizeof(((struct flood_ent *)0)->key), 0)) {
 		free(f);
 		return NULL;
 	}
@@ -64,47 +68,45 @@ void sw_flood_free(struct sw_flood *f)
 {
 	if (!f)
 		return;
-	free(f->slot);
+	sw_map_free(&f->addrs);
 	free(f);
 }
 
-static size_t addr_hash(__u8 family, const __u8 addr[16])
+/*
+ * Make room when the map is full: the least recently seen of EVICT_SCAN
+ * entries from a moving hand (CLOCK-like), so that memory stays bounded
+ * under a spray of addresses while an address that floods now, being the
+ * most recently seen, stays.
+ */
+static void evict_one(struct sw_flood *f)
 {
-	__u32 h = 2166136261u ^ family;	/* FNV-1a */
-	int i;
+	size_t n = sw_map_count(&f->addrs), i;
+	struct flood_ent *victim = NULL, *e;
 
-	for (i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h;
-}
-
-static bool same_addr(const struct flood_ent *e, __u8 family, const __u8 addr[16])
-{
-	return e->family == family && !memcmp(e->addr, addr, 16);
-}
-
-/* The address's entry, a fresh one, or the least recently seen probed. */
-static struct flood_ent *lookup(struct sw_flood *f, __u8 family,
-				const __u8 addr[16])
-{
-	size_t i, home = addr_hash(family, addr) & (f->cap - 1);
-	struct flood_ent *e, *victim = NULL;
-
-	for (i = 0; i < PROBE; i++) {
-		e = &f->slot[(home + i) & (f->cap - 1)];
-		if (e->last_ns && same_addr(e, family, addr))
-			return e;
-		if (!e->last_ns)
-			break;	/* no deletions: the address is not further on */
+	for (i = 0; i < EVICT_SCAN && i < n; i++) {
+		e = sw_map_at(&f->addrs, (f->hand + i) % n);
 		if (!victim || e->last_ns < victim->last_ns)
 			victim = e;
 	}
-	if (i < PROBE)
-		victim = e;
-	memset(victim, 0, sizeof(*victim));
-	victim->family = family;
-	memcpy(victim->addr, addr, 16);
-	return victim;
+	f->hand = (f->hand + EVICT_SCAN) % n;
+	sw_map_del(&f->addrs, victim);
+}
+
+/* The address's entry, a fresh one; NULL when out of memory. */
+static struct flood_ent *lookup(struct sw_flood *f, __u8 family,
+				const __u8 addr[16])
+{
+	struct flood_ent k = { .key.family = family };
+	struct flood_ent *e;
+	bool fresh;
+
+	memcpy(k.key.addr, addr, 16);
+	e = sw_map_get(&f->addrs, &k.key);
+	if (e)
+		return e;
+	if (sw_map_count(&f->addrs) >= f->max)
+		evict_one(f);
+	return sw_map_put(&f->addrs, &k.key, &fresh);
 }
 
 /* Slide the fixed windows so that now falls in the current one. */
@@ -137,6 +139,9 @@ bool sw_flood_hit(struct sw_flood *f, __u8 family, const __u8 addr[16],
 	struct flood_ent *e = lookup(f, family, addr);
 	double est;
 
+	if (!e)
+		return false;
+
 	if (e->episode && now_ns - e->last_ns >= f->window_ns)
 		e->episode = false;	/* quiet for a whole window */
 	advance(e, now_ns, f->window_ns);
@@ -167,13 +172,36 @@ bool sw_flood_hit(struct sw_flood *f, __u8 family, const __u8 addr[16],
 	return true;
 }
 
+bool sw_flood_check(struct sw_flood *f, const struct sw_event *e,
+		    struct sw_alert *out)
+{
+	struct sw_flood_alert fa;
+	char addr[SW_ADDR_STRLEN];
+
+	if (e->kind != SW_EV_ACCEPT ||
+	    !sw_flood_hit(f, e->family, e->raddr, e->ts_ns, &fa))
+		return false;
+	sw_fmt_addr(addr, e->family, e->raddr);
+	sw_alert_init(out, SW_ALERT_CONNECTION_FLOOD, "remote_addr", e->ts_ns);
+	sw_alert_set_key(out, addr);
+	sw_alert_set_owner(out, e->pid, e->comm);
+	sw_alert_double(out, "rate", fa.rate);
+	sw_alert_double(out, "threshold", fa.limit);
+	sw_alert_uint(out, "count", fa.count);
+	sw_alert_seconds(out, "window", f->window_ns);
+	sw_alert_uint(out, "lport", e->lport);
+	return true;
+}
+
 size_t sw_flood_active(const struct sw_flood *f, __u64 now_ns)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < f->cap; i++)
-		if (f->slot[i].episode &&
-		    now_ns - f->slot[i].last_ns < f->window_ns)
+	for (i = 0; i < sw_map_count(&f->addrs); i++) {
+		const struct flood_ent *e = sw_map_at(&f->addrs, i);
+
+		if (e->episode && now_ns - e->last_ns < f->window_ns)
 			n++;
+	}
 	return n;
 }

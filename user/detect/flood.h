@@ -19,9 +19,9 @@
  * thresholds keeps a rate hovering at the limit from alerting on every
  * other connection.
  *
- * Memory: max_addrs entries in an open-addressing table. When the table
- * is full the entry seen least recently among the probed ones is
- * replaced: a flood from many addresses evicts the quiet ones first.
+ * Memory: at most max_addrs addresses (a lib/hashmap.h map). When it is
+ * full, the least recently seen of a few entries is dropped: a flood from
+ * many addresses evicts the quiet ones first.
  * Not thread-safe: one thread (the event loop) owns it.
  */
 #ifndef SW_FLOOD_H
@@ -30,11 +30,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "detect/alerts.h"
 
 struct sw_flood_params {
 	double connections_per_second;	/* > 0 */
 	__u64  window_ns;		/* >= 1 ms; [flood] window_seconds */
-	size_t max_addrs;		/* table size; 0: 4096 */
+	size_t max_addrs;		/* addresses tracked; 0: 4096 */
 };
 
 /* What the agent reports when an episode starts. */
@@ -61,7 +62,15 @@ void sw_flood_free(struct sw_flood *f);
 bool sw_flood_hit(struct sw_flood *f, __u8 family, const __u8 addr[16],
 		  __u64 now_ns, struct sw_flood_alert *alert);
 
-/* Addresses in an episode at now_ns (for metrics); O(max_addrs). */
+/* Addresses in an episode at now_ns (for metrics); O(addresses). */
+/*
+ * The agent's use: an accepted connection (other records are ignored)
+ * counted toward its remote address; true and the connection_flood alert
+ * record in *out when it starts an episode.
+ */
+bool sw_flood_check(struct sw_flood *f, const struct sw_event *e,
+		    struct sw_alert *out);
+
 size_t sw_flood_active(const struct sw_flood *f, __u64 now_ns);
 
 #endif /* SW_FLOOD_H */

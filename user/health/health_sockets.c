@@ -21,6 +21,7 @@
 #include "health/health_impl.h"
 #include "lib/portrange.h"
 #include "health/ports.h"
+#include "lib/vec.h"
 #include "table/procfs.h"
 #include "table/sockdiag.h"
 
@@ -39,28 +40,6 @@ struct eph_ent {
 	__u16 lport;
 };
 
-/* Growable arrays of the above (one element size each). */
-struct vec {
-	void  *v;
-	size_t n, cap, size;
-};
-
-static void *vec_push(struct vec *a)
-{
-	void *nv;
-
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 1024;
-
-		nv = realloc(a->v, cap * a->size);
-		if (!nv)
-			return NULL;
-		a->v = nv;
-		a->cap = cap;
-	}
-	return (char *)a->v + a->n++ * a->size;
-}
-
 /* The ephemeral range of one namespace. */
 struct eph_range {
 	struct sw_portrange range;
@@ -77,8 +56,8 @@ struct sock_ctx {
 	int port;
 	__u32 self_ns;
 	struct sw_owner_map map;
-	struct vec pids;		/* struct pid_state */
-	struct vec eph;			/* struct eph_ent, this namespace */
+	struct sw_vec pids;		/* struct pid_state */
+	struct sw_vec eph;		/* struct eph_ent, this namespace */
 	struct eph_range er;		/* this namespace */
 	struct eph_range self_er;	/* the current namespace, for figures */
 	struct sw_portset listening;	/* TCP listener ports, this namespace */
@@ -170,7 +149,7 @@ static int tcp_sock(struct sock_ctx *c, const struct sw_diag_sock *s)
 	c->connections++;
 	o = sw_owner_lookup(&c->map, s->inode);
 	if (o) {
-		ps = vec_push(&c->pids);
+		ps = sw_vec_push(&c->pids);
 		if (!ps)
 			return -ENOMEM;
 		ps->pid = o->pid;
@@ -178,7 +157,7 @@ static int tcp_sock(struct sock_ctx *c, const struct sw_diag_sock *s)
 	}
 	if (!in_ephemeral(&c->er, s->lport) || s->state == SW_TCP_NEW_SYN_RECV)
 		return 0;
-	e = vec_push(&c->eph);
+	e = sw_vec_push(&c->eph);
 	if (!e)
 		return -ENOMEM;
 	memset(e, 0, sizeof(*e));	/* padding too: tuples compare by memcmp */
@@ -244,26 +223,26 @@ static void tuple_offer(struct sock_ctx *c, const struct eph_ent *e, __u32 netns
  */
 static void eph_drop_accepted(struct sock_ctx *c)
 {
-	struct eph_ent *v = c->eph.v;
+	struct eph_ent *v = c->eph.data;
 	size_t i, out = 0;
 
-	for (i = 0; i < c->eph.n; i++)
+	for (i = 0; i < c->eph.len; i++)
 		if (!sw_portset_has(&c->listening, v[i].lport))
 			v[out++] = v[i];
-	c->eph.n = out;
+	c->eph.len = out;
 }
 
 /* Count distinct local ports per tuple of one namespace's connections. */
 static void eph_tally(struct sock_ctx *c, __u32 netns)
 {
-	struct eph_ent *v = c->eph.v;
+	struct eph_ent *v = c->eph.data;
 	size_t i, start = 0;
 	__u32 used = 0;
 
 	eph_drop_accepted(c);
-	if (c->eph.n > 1)	/* v is NULL when empty: qsort(NULL, 0) is UB */
-		qsort(v, c->eph.n, sizeof(*v), eph_cmp);
-	for (i = 0; i < c->eph.n; i++) {
+	if (c->eph.len > 1)	/* v is NULL when empty: qsort(NULL, 0) is UB */
+		qsort(v, c->eph.len, sizeof(*v), eph_cmp);
+	for (i = 0; i < c->eph.len; i++) {
 		if (i > start && memcmp(&v[i], &v[start], offsetof(struct eph_ent, lport))) {
 			tuple_offer(c, &v[start], netns, used);
 			c->tuples++;
@@ -272,11 +251,11 @@ static void eph_tally(struct sock_ctx *c, __u32 netns)
 		}
 		used += i == start || v[i].lport != v[i - 1].lport;
 	}
-	if (c->eph.n) {
+	if (c->eph.len) {
 		tuple_offer(c, &v[start], netns, used);
 		c->tuples++;
 	}
-	c->eph.n = 0;
+	c->eph.len = 0;
 	memset(&c->listening, 0, sizeof(c->listening));
 }
 
@@ -327,16 +306,16 @@ static void conn_offer(struct sock_ctx *c, const struct sw_health_proc *p)
 /* Group the (pid, state) pairs by pid and keep the busiest processes. */
 static void conn_tally(struct sock_ctx *c)
 {
-	struct pid_state *v = c->pids.v;
+	struct pid_state *v = c->pids.data;
 	struct sw_health_proc p;
 	size_t i = 0;
 
-	if (c->pids.n > 1)	/* v is NULL when empty */
-		qsort(v, c->pids.n, sizeof(*v), ps_cmp);
-	while (i < c->pids.n) {
+	if (c->pids.len > 1)	/* v is NULL when empty */
+		qsort(v, c->pids.len, sizeof(*v), ps_cmp);
+	while (i < c->pids.len) {
 		memset(&p, 0, sizeof(p));
 		p.pid = v[i].pid;
-		for (; i < c->pids.n && v[i].pid == p.pid; i++) {
+		for (; i < c->pids.len && v[i].pid == p.pid; i++) {
 			p.count++;
 			p.by_state[v[i].state < SW_TCP_MAX_STATES ? v[i].state : 0]++;
 		}
@@ -457,7 +436,8 @@ int sw_health_sockets(const struct sw_health_limits *lim, int port,
 	c->self_ns = sw_netns_self();
 	c->pids.size = sizeof(struct pid_state);
 	c->eph.size = sizeof(struct eph_ent);
-	ret = sw_owner_map_build(&c->map);
+	/* cheap: no owners (the per-process lists stay empty), no fd walk */
+	ret = lim->cheap ? 0 : sw_owner_map_build(&c->map);
 	if (!ret)
 		ret = sw_netns_foreach(ns_cb, c);
 	if (ret >= 0) {
@@ -470,8 +450,8 @@ int sw_health_sockets(const struct sw_health_limits *lim, int port,
 			report_port(c);
 	}
 	sw_owner_map_free(&c->map);
-	free(c->pids.v);
-	free(c->eph.v);
+	sw_vec_free(&c->pids);
+	sw_vec_free(&c->eph);
 	free(c);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -101,7 +102,7 @@ static int lease_int(json_t *o, const char *key, json_int_t lo, json_int_t hi,
 static int parse_lease(json_t *o, size_t idx, struct sw_lease *l, char *err,
 		       size_t errlen)
 {
-	json_int_t port, pid, since;
+	json_int_t port, pid, since, start = 0;
 
 	memset(l, 0, sizeof(*l));
 	if (!json_is_object(o)) {
@@ -111,6 +112,8 @@ static int parse_lease(json_t *o, size_t idx, struct sw_lease *l, char *err,
 	if (lease_int(o, "port", 1, 65535, &port, idx, err, errlen) ||
 	    lease_int(o, "pid", 0, INT_MAX, &pid, idx, err, errlen) ||
 	    lease_int(o, "since", 0, INT64_MAX, &since, idx, err, errlen) ||
+	    (json_object_get(o, "pid_start") &&
+	     lease_int(o, "pid_start", 0, INT64_MAX, &start, idx, err, errlen)) ||
 	    lease_str(o, "service", l->service, sizeof(l->service), true, idx, err, errlen) ||
 	    lease_str(o, "purpose", l->purpose, sizeof(l->purpose), false, idx, err, errlen) ||
 	    lease_str(o, "user", l->user, sizeof(l->user), false, idx, err, errlen))
@@ -118,6 +121,7 @@ static int parse_lease(json_t *o, size_t idx, struct sw_lease *l, char *err,
 	l->port = (__u16)port;
 	l->pid = (__u32)pid;
 	l->since = since;
+	l->pid_start = start;
 	return 0;
 }
 
@@ -195,6 +199,7 @@ char *sw_registry_format(const struct sw_lease_set *s)
 		sw_json_kstr(&j, "service", v[i].service);
 		sw_json_kstr(&j, "purpose", v[i].purpose);
 		sw_json_kuint(&j, "pid", v[i].pid);
+		sw_json_kint(&j, "pid_start", v[i].pid_start);
 		sw_json_kint(&j, "since", v[i].since);
 		sw_json_kstr(&j, "user", v[i].user);
 		sw_json_obj_end(&j);
@@ -419,9 +424,17 @@ int sw_registry_used_ports(struct sw_portset *used)
 
 /* ---- status and expiry ---------------------------------------------------- */
 
-static bool pid_alive(__u32 pid)
+/* Alive, and the same process: a reused pid has another start time. */
+static void pid_status(const struct sw_lease *l, struct sw_lease_status *st)
 {
-	return pid && (!kill((pid_t)pid, 0) || errno == EPERM);
+	time_t t;
+
+	st->pid_alive = l->pid && (!kill((pid_t)l->pid, 0) || errno == EPERM);
+	if (!st->pid_alive || !l->pid_start || sw_proc_start_time((pid_t)l->pid, &t))
+		return;
+	/* clock-tick precision, rounded: allow a second */
+	st->pid_reused = llabs((long long)t - (long long)l->pid_start) > 1;
+	st->pid_alive = !st->pid_reused;
 }
 
 /* One sw_registry_status() dump: the leases, their status, the owners. */
@@ -456,7 +469,8 @@ static int status_cb(const struct sw_diag_sock *k, void *arg)
 	return 0;
 }
 
-int sw_registry_status(const struct sw_lease_set *s, struct sw_lease_status *st)
+int sw_registry_status(const struct sw_lease_set *s, struct sw_lease_status *st,
+		       bool owners)
 {
 	struct sw_diag_req req = { .states = HELD_STATES };
 	struct status_ctx c = { .s = s, .st = st };
@@ -465,10 +479,10 @@ int sw_registry_status(const struct sw_lease_set *s, struct sw_lease_status *st)
 
 	memset(st, 0, s->n * sizeof(*st));
 	for (i = 0; i < s->n; i++)
-		st[i].pid_alive = pid_alive(s->v[i].pid);
+		pid_status(&s->v[i], &st[i]);
 	if (!s->n)
 		return 0;
-	ret = sw_owner_map_build(&c.map);
+	ret = owners ? sw_owner_map_build(&c.map) : 0;
 	if (ret < 0)
 		return ret;
 	ret = sw_diag_dump_all(&req, status_cb, &c);
@@ -477,11 +491,12 @@ int sw_registry_status(const struct sw_lease_set *s, struct sw_lease_status *st)
 }
 
 int sw_registry_expire(const char *path,
-		       void (*on_expired)(const struct sw_lease *l, void *ctx),
+		       void (*on_expired)(const struct sw_lease *l,
+					  const struct sw_lease_status *st, void *ctx),
 		       void *ctx, char *err, size_t errlen)
 {
 	struct sw_lease_set s, gone = { 0 };
-	struct sw_lease_status *st = NULL;
+	struct sw_lease_status *st = NULL, *gone_st = NULL;
 	struct stat sb;
 	size_t i;
 	int lock, ret = -1;
@@ -494,13 +509,18 @@ int sw_registry_expire(const char *path,
 	if (sw_registry_load(path, &s, err, errlen))
 		goto out_unlock;
 	st = calloc(s.n ? s.n : 1, sizeof(*st));
-	if (!st || sw_registry_status(&s, st)) {
+	/* owners are not needed to expire: /proc's fds are the slow part */
+	if (!st || sw_registry_status(&s, st, false)) {
 		snprintf(err, errlen, "%s: cannot list sockets", path);
 		goto out;
 	}
+	gone_st = calloc(s.n ? s.n : 1, sizeof(*gone_st));
+	if (!gone_st)
+		goto out;
 	for (i = s.n; i-- > 0;) {
 		if (!sw_lease_expired(&st[i]))
 			continue;
+		gone_st[gone.n] = st[i];
 		if (sw_lease_set_add(&gone, &s.v[i]))
 			goto out;
 		sw_lease_remove(&s, i);
@@ -508,10 +528,11 @@ int sw_registry_expire(const char *path,
 	if (gone.n && sw_registry_save(path, &s, err, errlen))
 		goto out;
 	for (i = 0; i < gone.n && on_expired; i++)
-		on_expired(&gone.v[i], ctx);
+		on_expired(&gone.v[i], &gone_st[i], ctx);
 	ret = (int)gone.n;
 out:
 	free(st);
+	free(gone_st);
 	sw_lease_set_free(&s);
 	sw_lease_set_free(&gone);
 out_unlock:
@@ -527,9 +548,11 @@ void sw_lease_json(struct sw_json *j, const struct sw_lease *l,
 	sw_json_kstr(j, "service", l->service);
 	sw_json_kstr(j, "purpose", l->purpose);
 	sw_json_kuint(j, "pid", l->pid);
+	sw_json_kint(j, "pid_start", l->pid_start);
 	sw_json_kint(j, "since", l->since);
 	sw_json_kstr(j, "user", l->user);
 	sw_json_kbool(j, "pid_alive", st->pid_alive);
+	sw_json_kbool(j, "pid_reused", st->pid_reused);
 	sw_json_kbool(j, "bound", st->bound);
 	if (st->holder_pid) {
 		sw_json_kuint(j, "holder_pid", st->holder_pid);

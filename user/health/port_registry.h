@@ -5,7 +5,7 @@
  *
  * State is one JSON file (default SW_REGISTRY_DEFAULT):
  *   {"version":1,"leases":[{"port":18001,"service":"api","purpose":"...",
- *     "pid":1234,"since":1790000000,"user":"root"}, ...]}
+ *     "pid":1234,"pid_start":1789999990,"since":1790000000,"user":"root"}, ...]}
  * Every change goes: take the lock (flock on FILE.lock, a separate file
  * because the state file itself is replaced), read the file, change the
  * leases in memory, write FILE.tmp.PID, fsync it, rename it over FILE,
@@ -33,6 +33,9 @@
 struct sw_lease {
 	__u16 port;
 	__u32 pid;
+	__s64 pid_start;			/* the pid's start, unix seconds;
+						 * 0: unknown. A pid alive with
+						 * another start was reused: gone */
 	__s64 since;				/* unix seconds */
 	char  service[SW_LEASE_SERVICE_LEN];
 	char  purpose[SW_LEASE_PURPOSE_LEN];
@@ -100,7 +103,8 @@ int sw_registry_used_ports(struct sw_portset *used);
 /* A lease as things are now: is its port bound, by whom, is its pid alive. */
 struct sw_lease_status {
 	bool  bound;		/* some socket (TIME_WAIT aside) has the port */
-	bool  pid_alive;
+	bool  pid_alive;	/* and still the process that took the lease */
+	bool  pid_reused;	/* the pid lives, but started after the lease's */
 	bool  held_by_other;	/* bound, and by a known pid other than the lease's */
 	__u32 holder_pid;	/* 0: unknown (or not bound) */
 	char  holder_comm[16];
@@ -108,9 +112,11 @@ struct sw_lease_status {
 
 /*
  * The status of every lease of s (st has s->n entries), from one socket
- * dump of every visible namespace. 0 or -errno.
+ * dump of every visible namespace; with owners, the holders too (a walk
+ * of every process's fds: slow on a host with many sockets). 0 or -errno.
  */
-int sw_registry_status(const struct sw_lease_set *s, struct sw_lease_status *st);
+int sw_registry_status(const struct sw_lease_set *s, struct sw_lease_status *st,
+		       bool owners);
 
 /* Whether a lease may be released by the watchdog: pid gone, port free. */
 static inline bool sw_lease_expired(const struct sw_lease_status *st)
@@ -131,7 +137,8 @@ void sw_lease_json(struct sw_json *j, const struct sw_lease *l,
  * is created. Returns the number released, or -1 with one line in err.
  */
 int sw_registry_expire(const char *path,
-		       void (*on_expired)(const struct sw_lease *l, void *ctx),
+		       void (*on_expired)(const struct sw_lease *l,
+					  const struct sw_lease_status *st, void *ctx),
 		       void *ctx, char *err, size_t errlen);
 
 /*

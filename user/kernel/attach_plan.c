@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <mntent.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -9,16 +11,20 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <linux/bpf.h>
+#include "sockwatch_abi.h"
 #include "kernel/attach_plan.h"
+/* after the ABI header: the skeleton names struct sw_filter */
+#include "sockwatch.skel.h"
 
 #define SW_CGROUP2_MNT "/run/sockwatch/cgroup2"
+#define MAX_PROGS 3
 
 static const char *const mech_names[SW_MECH_MAX] = {
 	[SW_MECH_NONE]		= "none",
 	[SW_MECH_FENTRY]	= "fentry",
 	[SW_MECH_TP_BTF]	= "tp_btf",
 	[SW_MECH_CGROUP]	= "cgroup",
+	[SW_MECH_SOCKOPS]	= "sockops",
 	[SW_MECH_TRACEPOINT]	= "tracepoint",
 };
 
@@ -28,76 +34,481 @@ const char *sw_mech_name(enum sw_mech m)
 }
 
 /*
- * Candidates per event kind, best first. The hooks named here are the
- * programs in bpf/; fentry is listed where a program for it would beat
- * the fallback, and is probed so that the plan says whether it could.
+ * One way to feed an event: programs of bpf/ that load together, what
+ * they need of the kernel (said when none of an event's variants loads),
+ * and an optional check that keeps a variant off a kernel it does not fit
+ * without loading it (0, or -1 with the reason).
  */
-struct candidate {
+struct sw_variant {
+	const char *name;		/* for SOCKWATCH_FORBID */
 	enum sw_mech mech;
 	const char *hook;
-	bool have_prog;		/* sockwatch ships a program for it */
+	const char *progs[MAX_PROGS];
+	const char *needs;
+	int accept_args;	/* fits only where inet_csk_accept takes so many */
 };
 
-static const struct {
-	const char *event;
-	struct candidate c[SW_PLAN_MAX_CAND];
-} candidates[SW_HOOK_MAX] = {
-	[SW_HOOK_CREATE]  = { "create",  { { SW_MECH_CGROUP, "cgroup/sock_create", true } } },
-	[SW_HOOK_BIND]	  = { "bind",    { { SW_MECH_CGROUP, "cgroup/post_bind4+6", true } } },
-	[SW_HOOK_CONNECT] = { "connect", { { SW_MECH_CGROUP, "cgroup/connect4+6", true } } },
-	[SW_HOOK_STATE]	  = { "state",   { { SW_MECH_TP_BTF, "tp_btf/inet_sock_set_state", true } } },
-	/*
-	 * fexit/inet_csk_accept could write the owner into socket storage
-	 * directly; the syscall tracepoint with the cookie-keyed hand-off
-	 * gives the same attribution on every kernel, fentry or not, so it
-	 * is the one hook (fentry is still probed and reported).
-	 */
-	[SW_HOOK_ACCEPT]  = { "accept",  { { SW_MECH_TRACEPOINT, "tracepoint/syscalls/sys_exit_accept{,4}", true } } },
-	[SW_HOOK_CLOSE]	  = { "close",   { { SW_MECH_CGROUP, "cgroup/sock_release", true } } },
+static const struct sw_variant
+	v_create = { "cgroup", SW_MECH_CGROUP, "cgroup/sock_create", { "sw_sock_create" },
+		     "cgroup v2 socket programs with socket storage and the ring buffer (Linux 5.8)" },
+	v_bind = { "cgroup", SW_MECH_CGROUP, "cgroup/post_bind4+6", { "sw_post_bind4", "sw_post_bind6" },
+		   "cgroup v2 post_bind programs with socket storage (Linux 5.8)" },
+	v_connect = { "cgroup", SW_MECH_CGROUP, "cgroup/connect4+6", { "sw_connect4", "sw_connect6" },
+		      "cgroup v2 connect programs with socket storage (Linux 5.8)" },
+	v_state_btf = { "tp_btf", SW_MECH_TP_BTF, "tp_btf/inet_sock_set_state", { "sw_state" },
+			"socket storage and cookies in tracing programs (Linux 5.12)" },
+	v_state_ops = { "sockops", SW_MECH_SOCKOPS, "sockops (STATE_CB)", { "sw_state_ops" },
+			"sock_ops programs with bpf_sock_ops.sk and socket storage (Linux 5.10)" },
+	v_accept_fexit = { "fexit", SW_MECH_FENTRY, "fexit/inet_csk_accept", { "sw_accept_fexit" },
+			   "fexit programs (BPF trampolines, Linux 5.5)", 4 },
+	v_accept_fexit2 = { "fexit", SW_MECH_FENTRY, "fexit/inet_csk_accept (6.10+)", { "sw_accept_fexit2" },
+			    "fexit programs (BPF trampolines, Linux 5.5)", 2 },
+	v_accept_tp = { "tracepoint", SW_MECH_TRACEPOINT, "tracepoint/syscalls/sys_exit_accept{,4}",
+			{ "sw_accept4", "sw_accept" }, "syscall tracepoints (CONFIG_FTRACE_SYSCALLS)" },
+	/* the agent's: no program, the state program gives the child its owner */
+	v_accept_clone = { "clone", SW_MECH_NONE, "state + BPF_F_CLONE", { NULL },
+			   "socket storage cloned into accepted sockets (Linux 5.8)" },
+	v_close = { "cgroup", SW_MECH_CGROUP, "cgroup/sock_release", { "sw_sock_release" },
+		    "the cgroup v2 sock_release hook (Linux 5.9)" };
+
+/* Variants per event kind, best first; accept differs by mode. */
+static const struct sw_variant *const variants[SW_HOOK_MAX][SW_PLAN_MAX_CAND] = {
+	[SW_HOOK_CREATE]  = { &v_create },
+	[SW_HOOK_BIND]	  = { &v_bind },
+	[SW_HOOK_CONNECT] = { &v_connect },
+	[SW_HOOK_STATE]	  = { &v_state_btf, &v_state_ops },
+	[SW_HOOK_ACCEPT]  = { &v_accept_fexit, &v_accept_fexit2, &v_accept_tp },
+	[SW_HOOK_CLOSE]	  = { &v_close },
+};
+static const struct sw_variant *const agent_accept[SW_PLAN_MAX_CAND] = { &v_accept_clone };
+
+static const char *const event_names[SW_HOOK_MAX] = {
+	"create", "bind", "connect", "state", "accept", "close",
 };
 
-/* r0 = 1; exit: the smallest program every type accepts. */
-static const struct bpf_insn ret1[] = {
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
-	{ .code = BPF_JMP | BPF_EXIT },
-};
-
-/* btf_id: the attach target for tracing programs (< 0: its lookup failed). */
-static int try_load(enum bpf_prog_type type, enum bpf_attach_type attach,
-		    int btf_id)
+/* The number of arguments of inet_csk_accept in this kernel's BTF, or -1. */
+static int accept_args(void)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = attach);
-	int fd;
+	static int n = -2;
+	const struct btf_type *t;
+	struct btf *btf;
+	int id;
 
-	if (btf_id < 0)
-		return btf_id;
-	o.attach_btf_id = btf_id;
-	fd = bpf_prog_load(type, "sw_probe", "GPL", ret1, 2, &o);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	if (n != -2)
+		return n;
+	n = -1;
+	btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(btf))
+		return n;
+	id = btf__find_by_name_kind(btf, "inet_csk_accept", BTF_KIND_FUNC);
+	if (id > 0) {
+		t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+		if (t && btf_is_func_proto(t))
+			n = btf_vlen(t);
+	}
+	btf__free(btf);
+	return n;
 }
 
-static void note(struct sw_attach_plan *p, enum sw_mech m, int err, const char *what)
+/* Is name listed in SOCKWATCH_FORBID? */
+static bool forbid_listed(const char *name)
 {
-	p->mech_ok[m] = !err;
-	if (err)
-		snprintf(p->mech_why[m], sizeof(p->mech_why[m]), "%s: %s",
-			 what, strerror(-err));
-	else
-		snprintf(p->mech_why[m], sizeof(p->mech_why[m]), "%s: loads", what);
+	const char *env = getenv("SOCKWATCH_FORBID");
+	char list[256], *tok, *save = NULL;
+
+	if (!env || !*env)
+		return false;
+	snprintf(list, sizeof(list), "%s", env);
+	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (!strcmp(tok, name))
+			return true;
+	return false;
 }
 
-static bool tracepoint_exists(const char *cat, const char *name)
+/* SOCKWATCH_FORBID names the variant or its mechanism. */
+static bool forbidden(const struct sw_variant *v)
 {
-	char path[256];
+	return forbid_listed(v->name) || forbid_listed(sw_mech_name(v->mech));
+}
 
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/%s/id", cat, name);
-	if (!access(path, R_OK))
-		return true;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s/%s/id", cat, name);
-	return !access(path, R_OK);
+static bool needs_cgroup(const struct sw_variant *v)
+{
+	return v->mech == SW_MECH_CGROUP || v->mech == SW_MECH_SOCKOPS;
+}
+
+/* Move an event to its next usable candidate (cur -1: none left). */
+static void advance(struct sw_attach_plan *p, int k)
+{
+	struct sw_plan_entry *e = &p->e[k];
+
+	for (e->cur++; e->cur < e->ncand; e->cur++)
+		if (e->c[e->cur].state == SW_CAND_UNTRIED)
+			return;
+	e->cur = -1;
+}
+
+void sw_plan_init(struct sw_attach_plan *p, bool owned_only)
+{
+	int k, i, err;
+
+	memset(p, 0, sizeof(*p));
+	p->owned_only = owned_only;
+	/* "task_btf": the in-program fallback for bpf_get_current_task_btf */
+	p->no_task_btf = forbid_listed("task_btf");
+	err = sw_cgroup2_root(p->cgroup_path, sizeof(p->cgroup_path));
+	if (err) {
+		p->cgroup_path[0] = '\0';
+		snprintf(p->cgroup_err, sizeof(p->cgroup_err),
+			 "no cgroup v2 hierarchy, and mounting one failed: %s", strerror(-err));
+	}
+	for (k = 0; k < SW_HOOK_MAX; k++) {
+		struct sw_plan_entry *e = &p->e[k];
+		const struct sw_variant *const *vs = variants[k];
+
+		if (k == SW_HOOK_ACCEPT && owned_only)
+			vs = agent_accept;
+		e->event = event_names[k];
+		e->hook = "-";
+		for (i = 0; i < SW_PLAN_MAX_CAND && vs[i]; i++) {
+			struct sw_plan_cand *c = &e->c[i];
+
+			c->v = vs[i];
+			if (forbidden(c->v)) {
+				c->state = SW_CAND_FORBIDDEN;
+				snprintf(c->why, sizeof(c->why), "forbidden by SOCKWATCH_FORBID");
+			} else if (needs_cgroup(c->v) && !p->cgroup_path[0]) {
+				c->state = SW_CAND_UNFIT;
+				snprintf(c->why, sizeof(c->why), "%s", p->cgroup_err);
+			} else if (c->v->accept_args && c->v->accept_args != accept_args()) {
+				c->state = SW_CAND_UNFIT;
+				snprintf(c->why, sizeof(c->why),
+					 "this kernel's inet_csk_accept takes %d arguments, not %d",
+					 accept_args(), c->v->accept_args);
+			}
+		}
+		e->ncand = i;
+		e->cur = -1;
+		advance(p, k);
+	}
+}
+
+/*
+ * libbpf's messages while loading: which program the kernel rejected, and
+ * the verifier's last words about it. Passed on to the printer that was
+ * set before (the loader's, which keeps them for its error report).
+ */
+static struct {
+	libbpf_print_fn_t prev;
+	char prog[64];
+	char reason[160];
+} cap;
+
+/* Verifier log lines that are not its verdict. */
+static bool noise(const char *l)
+{
+	static const char *const prefixes[] = {
+		"processed ", "verification time", "stack depth", "; ", "func#",
+		"Validating ", "mark_precise", "last_idx", "regs=",
+	};
+	size_t i;
+
+	if (!*l || (l[0] >= '0' && l[0] <= '9'))
+		return true;	/* blank, or an instruction dump */
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(l, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * libbpf says, for a rejected program: "prog 'NAME': BPF program load
+ * failed: ERROR", then the verifier's log between BEGIN and END PROG LOAD
+ * LOG, then "prog 'NAME': failed to load: -ERRNO". The reason is the
+ * log's last verdict line, else libbpf's own words.
+ */
+static void capture_line(const char *l)
+{
+	static bool in_log, log_said;
+	const char *p, *q;
+
+	if (strstr(l, "-- BEGIN PROG LOAD LOG --")) {
+		in_log = true;
+		return;
+	}
+	if (strstr(l, "-- END PROG LOAD LOG --")) {
+		in_log = false;
+		return;
+	}
+	if (in_log) {
+		if (!noise(l)) {
+			snprintf(cap.reason, sizeof(cap.reason), "%s", l);
+			log_said = true;
+		}
+		return;
+	}
+	p = strstr(l, "prog '");
+	if (!p || !(q = strchr(p + 6, '\'')) || q[1] != ':')
+		return;
+	if (strstr(q, "BPF program load failed: ")) {
+		snprintf(cap.reason, sizeof(cap.reason), "%s",
+			 strstr(q, "failed: ") + 8);
+		log_said = false;
+	} else if (strstr(q, "failed to load") || strstr(q, "failed to find") ||
+		   strstr(q, "failed to resolve")) {
+		snprintf(cap.prog, sizeof(cap.prog), "%.*s", (int)(q - p - 6), p + 6);
+		if (!log_said && !cap.reason[0])
+			snprintf(cap.reason, sizeof(cap.reason), "%s", q + 2);
+		log_said = false;
+	}
+}
+
+static int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static char msg[1 << 17];	/* a verifier log is one message */
+	char *l, *save = NULL;
+	va_list copy;
+	int ret = 0;
+
+	va_copy(copy, ap);
+	if (cap.prev)
+		ret = cap.prev(level, fmt, ap);
+	if (level != LIBBPF_DEBUG) {
+		vsnprintf(msg, sizeof(msg), fmt, copy);
+		for (l = strtok_r(msg, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			capture_line(strncmp(l, "libbpf: ", 8) ? l : l + 8);
+	}
+	va_end(copy);
+	return ret;
+}
+
+static bool uses_mech(const struct sw_attach_plan *p, int k, enum sw_mech m)
+{
+	return p->e[k].cur >= 0 && p->e[k].c[p->e[k].cur].v->mech == m;
+}
+
+/* Open the object with autoload on only for wanted programs. */
+static struct sockwatch_bpf *open_with(const struct sw_attach_plan *p,
+				       bool (*wanted)(const char *, const void *),
+				       const void *arg, sw_plan_setup_fn setup,
+				       void *ctx, int *err)
+{
+	struct sockwatch_bpf *skel = sockwatch_bpf__open();
+	struct bpf_program *prog;
+
+	if (!skel) {
+		*err = -errno;
+		return NULL;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, wanted(bpf_program__name(prog), arg));
+	skel->rodata->task_btf = !p->no_task_btf;
+	/* sock_ops cannot name the task at listen(2): the listener's owner,
+	 * which its children inherit, must come from socket(2) */
+	skel->rodata->owner_at_create = uses_mech(p, SW_HOOK_STATE, SW_MECH_SOCKOPS);
+	*err = setup ? setup(skel, ctx) : 0;
+	if (*err) {
+		sockwatch_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+static bool variant_has(const struct sw_variant *v, const char *prog)
+{
+	int i;
+
+	for (i = 0; i < MAX_PROGS && v->progs[i]; i++)
+		if (!strcmp(v->progs[i], prog))
+			return true;
+	return false;
+}
+
+bool sw_plan_uses(const struct sw_attach_plan *p, const char *prog)
+{
+	int k;
+
+	for (k = 0; k < SW_HOOK_MAX; k++)
+		if (p->e[k].cur >= 0 && variant_has(p->e[k].c[p->e[k].cur].v, prog))
+			return true;
+	return false;
+}
+
+static bool plan_wants(const char *prog, const void *p)
+{
+	return sw_plan_uses(p, prog);
+}
+
+static bool variant_wants(const char *prog, const void *v)
+{
+	return variant_has(v, prog);
+}
+
+/* The event and candidate whose program the kernel rejected, or -1. */
+static int find_rejected(struct sw_attach_plan *p, const char *prog)
+{
+	int k;
+
+	for (k = 0; k < SW_HOOK_MAX; k++)
+		if (p->e[k].cur >= 0 && variant_has(p->e[k].c[p->e[k].cur].v, prog))
+			return k;
+	return -1;
+}
+
+static void settle(struct sw_attach_plan *p)
+{
+	int k;
+
+	p->complete = true;
+	for (k = 0; k < SW_HOOK_MAX; k++) {
+		struct sw_plan_entry *e = &p->e[k];
+		const struct sw_variant *v;
+
+		if (e->cur < 0) {
+			e->chosen = SW_MECH_NONE;
+			e->hook = "-";
+			snprintf(e->why, sizeof(e->why), "no variant loads");
+			p->complete = false;
+			continue;
+		}
+		v = e->c[e->cur].v;
+		e->c[e->cur].state = SW_CAND_LOADS;
+		snprintf(e->c[e->cur].why, sizeof(e->c[0].why), "loads");
+		e->chosen = v->mech;
+		e->hook = v->hook;
+		snprintf(e->why, sizeof(e->why), "%s", e->cur ? "fallback" : "first choice");
+	}
+}
+
+struct sockwatch_bpf *sw_plan_load(struct sw_attach_plan *p, sw_plan_setup_fn setup,
+				   void *ctx, int *err)
+{
+	struct sockwatch_bpf *skel = NULL;
+	int k, tries;
+
+	*err = 0;
+	cap.prev = libbpf_set_print(capture);
+	/* each rejection retires one candidate: bounded by their number */
+	for (tries = 0; tries <= SW_HOOK_MAX * SW_PLAN_MAX_CAND; tries++) {
+		for (k = 0; k < SW_HOOK_MAX && p->e[k].cur >= 0; k++)
+			;
+		if (k < SW_HOOK_MAX)
+			break;		/* an event has nothing left to try */
+		skel = open_with(p, plan_wants, p, setup, ctx, err);
+		if (!skel)
+			break;
+		cap.prog[0] = cap.reason[0] = '\0';
+		p->loads++;
+		*err = sockwatch_bpf__load(skel);
+		if (!*err)
+			break;
+		sockwatch_bpf__destroy(skel);
+		skel = NULL;
+		/* a helper with a fallback inside the programs: take it, retry */
+		if (!p->no_task_btf && strstr(cap.reason, "bpf_get_current_task_btf")) {
+			p->no_task_btf = true;
+			continue;
+		}
+		k = find_rejected(p, cap.prog);
+		if (k < 0)
+			break;		/* not a program's fault: reported as such */
+		p->e[k].c[p->e[k].cur].state = SW_CAND_FAILS;
+		snprintf(p->e[k].c[p->e[k].cur].why, sizeof(p->e[k].c[0].why),
+			 "does not load: %s", cap.reason[0] ? cap.reason : strerror(-*err));
+		*err = 0;
+		advance(p, k);
+	}
+	libbpf_set_print(cap.prev);
+	settle(p);
+	return skel;
+}
+
+void sw_plan_probe_rest(struct sw_attach_plan *p)
+{
+	struct sockwatch_bpf *skel;
+	int k, i, err;
+
+	cap.prev = libbpf_set_print(capture);
+	for (k = 0; k < SW_HOOK_MAX; k++) {
+		for (i = 0; i < p->e[k].ncand; i++) {
+			struct sw_plan_cand *c = &p->e[k].c[i];
+
+			if (c->state != SW_CAND_UNTRIED || !c->v->progs[0])
+				continue;
+			skel = open_with(p, variant_wants, c->v, NULL, NULL, &err);
+			cap.prog[0] = cap.reason[0] = '\0';
+			if (skel)
+				err = sockwatch_bpf__load(skel);
+			sockwatch_bpf__destroy(skel);
+			c->state = err ? SW_CAND_FAILS : SW_CAND_LOADS;
+			if (err)
+				snprintf(c->why, sizeof(c->why), "does not load: %s",
+					 cap.reason[0] ? cap.reason : strerror(-err));
+			else
+				snprintf(c->why, sizeof(c->why), "loads too (a fallback)");
+		}
+	}
+	libbpf_set_print(cap.prev);
+}
+
+void sw_plan_missing(const struct sw_attach_plan *p, char *buf, size_t len)
+{
+	const struct sw_plan_entry *e;
+	const struct sw_plan_cand *c;
+	int k;
+
+	for (k = 0; k < SW_HOOK_MAX && p->e[k].cur >= 0; k++)
+		;
+	if (k == SW_HOOK_MAX) {
+		snprintf(buf, len, "the attach plan is complete");
+		return;
+	}
+	e = &p->e[k];
+	if (!e->ncand) {
+		snprintf(buf, len, "no %s events: sockwatch has no program for them", e->event);
+		return;
+	}
+	/* the last candidate the kernel refused is the one older kernels have */
+	for (c = &e->c[e->ncand - 1]; c > e->c && c->state == SW_CAND_FORBIDDEN; c--)
+		;
+	if (c->state == SW_CAND_FORBIDDEN) {
+		snprintf(buf, len, "no %s events: SOCKWATCH_FORBID forbids every variant", e->event);
+		return;
+	}
+	snprintf(buf, len, "this kernel cannot feed the %s events: it lacks %s (%s %s); `sockwatch status` shows every variant tried",
+		 e->event, c->v->needs, c->v->hook, c->why);
+}
+
+void sw_plan_print(const struct sw_attach_plan *p, FILE *f)
+{
+	static const char *const st[] = {
+		[SW_CAND_UNTRIED] = "not tried", [SW_CAND_LOADS] = "ok",
+		[SW_CAND_FAILS] = "no", [SW_CAND_UNFIT] = "unfit",
+		[SW_CAND_FORBIDDEN] = "forbidden",
+	};
+	char line[512];
+	int k, i;
+
+	fprintf(f, "attach plan (%s, %d load%s):\n", p->complete ? "complete" : "INCOMPLETE",
+		p->loads, p->loads == 1 ? "" : "s");
+	for (k = 0; k < SW_HOOK_MAX; k++) {
+		const struct sw_plan_entry *e = &p->e[k];
+
+		fprintf(f, "  %-8s %-42s %s\n", e->event, e->hook, e->why);
+		for (i = 0; i < e->ncand; i++) {
+			const struct sw_plan_cand *c = &e->c[i];
+
+			fprintf(f, "  %8s %c %-40s %-9s %s\n", "", i == e->cur ? '*' : ' ',
+				c->v->hook, st[c->state], c->why);
+		}
+	}
+	if (p->cgroup_path[0])
+		fprintf(f, "cgroup v2 root: %s\n", p->cgroup_path);
+	if (p->no_task_btf)
+		fprintf(f, "helpers: bpf_get_current_task_btf refused to process-context programs here; their netns comes through probe reads\n");
+	if (!p->complete) {
+		sw_plan_missing(p, line, sizeof(line));
+		fprintf(f, "missing: %s\n", line);
+	}
 }
 
 /* The first cgroup2 mount listed in a mounts file, prefixed by root. */
@@ -149,113 +560,4 @@ int sw_cgroup2_root(char *path, size_t len)
 		return -errno;
 	snprintf(path, len, "%s", SW_CGROUP2_MNT);
 	return 0;
-}
-
-/* The vmlinux BTF id of a name, or -errno. */
-static int btf_id(const struct btf *vmlinux, const char *name, __u32 kind)
-{
-	int id;
-
-	if (!vmlinux)
-		return -ENOENT;
-	id = btf__find_by_name_kind(vmlinux, name, kind);
-	return id < 0 ? -ENOENT : id;
-}
-
-static void probe_tracing(struct sw_attach_plan *p)
-{
-	/* parsed once: it is megabytes, and the skeleton parses it again */
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int err;
-
-	if (libbpf_get_error(vmlinux))
-		vmlinux = NULL;
-	err = try_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT,
-		       btf_id(vmlinux, "inet_csk_accept", BTF_KIND_FUNC));
-	note(p, SW_MECH_FENTRY, err, "fexit inet_csk_accept");
-	err = try_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP,
-		       btf_id(vmlinux, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF));
-	note(p, SW_MECH_TP_BTF, err, "tp_btf inet_sock_set_state");
-	btf__free(vmlinux);
-}
-
-static void probe_mechs(struct sw_attach_plan *p, bool full)
-{
-	int err;
-
-	if (full) {
-		probe_tracing(p);
-	} else {
-		p->mech_ok[SW_MECH_TP_BTF] = true;
-		snprintf(p->mech_why[SW_MECH_TP_BTF], sizeof(p->mech_why[0]),
-			 "tp_btf: proved by loading sockwatch's programs");
-		snprintf(p->mech_why[SW_MECH_FENTRY], sizeof(p->mech_why[0]),
-			 "fentry: not probed at start (sockwatch status probes it)");
-	}
-
-	err = sw_cgroup2_root(p->cgroup_path, sizeof(p->cgroup_path));
-	if (!err)
-		err = try_load(BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_RELEASE, 0);
-	if (!err)
-		err = try_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, 0);
-	note(p, SW_MECH_CGROUP, err, "cgroup v2 sock programs");
-
-	err = tracepoint_exists("syscalls", "sys_exit_accept4") ? 0 : -ENOENT;
-	if (!err)
-		err = try_load(BPF_PROG_TYPE_TRACEPOINT, 0, 0);
-	note(p, SW_MECH_TRACEPOINT, err, "syscall tracepoints");
-}
-
-void sw_plan_probe(struct sw_attach_plan *p, bool full)
-{
-	int k, i;
-
-	memset(p, 0, sizeof(*p));
-	probe_mechs(p, full);
-	p->complete = true;
-	for (k = 0; k < SW_HOOK_MAX; k++) {
-		struct sw_plan_entry *e = &p->e[k];
-		size_t n = 0;
-
-		e->event = candidates[k].event;
-		for (i = 0; i < SW_PLAN_MAX_CAND && candidates[k].c[i].hook; i++) {
-			const struct candidate *c = &candidates[k].c[i];
-
-			if (p->mech_ok[c->mech] && c->have_prog && !e->chosen) {
-				e->chosen = c->mech;
-				e->hook = c->hook;
-				continue;
-			}
-			if (e->chosen)
-				break;
-			n += snprintf(e->why + n, sizeof(e->why) - n, "%s%s %s",
-				      n ? "; " : "passed over: ", c->hook,
-				      !p->mech_ok[c->mech] ? "(does not load here)" :
-				      "(loads, but sockwatch has no program for it yet)");
-			if (n >= sizeof(e->why))
-				break;
-		}
-		if (!e->chosen) {
-			e->hook = "-";
-			p->complete = false;
-		} else if (!n) {
-			snprintf(e->why, sizeof(e->why), "chosen: %s",
-				 p->mech_why[e->chosen]);
-		}
-	}
-}
-
-void sw_plan_print(const struct sw_attach_plan *p, FILE *f)
-{
-	int k;
-
-	fprintf(f, "attach plan (%s):\n", p->complete ? "complete" : "INCOMPLETE");
-	for (k = 0; k < SW_HOOK_MAX; k++)
-		fprintf(f, "  %-8s %-42s %s\n", p->e[k].event, p->e[k].hook,
-			p->e[k].why);
-	fprintf(f, "probes:\n");
-	for (k = 1; k < SW_MECH_MAX; k++)
-		fprintf(f, "  %-10s %s\n", sw_mech_name(k), p->mech_why[k]);
-	if (p->cgroup_path[0])
-		fprintf(f, "cgroup v2 root: %s\n", p->cgroup_path);
 }

@@ -21,11 +21,12 @@
 
 #define DEFAULT_RING	(1U << 20)
 #define LOG_LINES	12
+#define SW_MAX_LINKS	16
 
 struct sw_loader {
 	struct sockwatch_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[16];
+	struct bpf_link *links[SW_MAX_LINKS];
 	int nlinks;
 	int cgroup_fd;
 	unsigned poll_ms;
@@ -119,32 +120,6 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return l->fn(l->ctx, &e);
 }
 
-/*
- * The agent (owned_only) takes accepted sockets' owner from the listener:
- * its socket storage is cloned into each child (BPF_F_CLONE), and the
- * accept(2) tracepoints stay off. A syscall tracepoint, once enabled,
- * sends every system call of every process through the slow tracing path:
- * on loopback connection churn that alone cost 13 %. trace keeps them, to
- * report accept(2) itself, also for pre-fork servers whose workers accept
- * from a listener their parent opened.
- */
-static int select_programs(struct sw_loader *l, const struct sw_loader_opts *o)
-{
-	struct sockwatch_bpf *s = l->skel;
-	struct sw_plan_entry *e = &l->plan.e[SW_HOOK_ACCEPT];
-
-	if (!o->owned_only)
-		return 0;
-	bpf_program__set_autoload(s->progs.sw_accept4, false);
-	bpf_program__set_autoload(s->progs.sw_accept, false);
-	e->chosen = SW_MECH_TP_BTF;
-	e->hook = "tp_btf/inet_sock_set_state + BPF_F_CLONE";
-	snprintf(e->why, sizeof(e->why),
-		 "agent: the child inherits the listener's owner; no syscall tracepoint");
-	return bpf_map__set_map_flags(s->maps.sk_info,
-				      BPF_F_NO_PREALLOC | BPF_F_CLONE);
-}
-
 static int add_link(struct sw_loader *l, struct bpf_link *link, const char *name)
 {
 	long err = libbpf_get_error(link);
@@ -158,19 +133,23 @@ static int add_link(struct sw_loader *l, struct bpf_link *link, const char *name
 	return 0;
 }
 
+static bool cgroup_prog(const struct bpf_program *prog)
+{
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_SOCK_OPS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Attach what the plan loaded: tracing programs, then cgroup ones. */
 static int attach_all(struct sw_loader *l)
 {
-	struct sockwatch_bpf *s = l->skel;
-	struct bpf_program *cg[] = {
-		s->progs.sw_sock_create, s->progs.sw_post_bind4,
-		s->progs.sw_post_bind6, s->progs.sw_connect4,
-		s->progs.sw_connect6, s->progs.sw_sock_release,
-	};
-	struct bpf_program *tp[] = {
-		s->progs.sw_state, s->progs.sw_accept4, s->progs.sw_accept,
-	};
-	size_t i;
-	int err;
+	struct bpf_program *prog;
+	int pass, err;
 
 	l->cgroup_fd = open(l->plan.cgroup_path, O_RDONLY | O_DIRECTORY);
 	if (l->cgroup_fd < 0) {
@@ -180,42 +159,50 @@ static int attach_all(struct sw_loader *l)
 	}
 	/* Trace points first: a socket created after the cgroup hooks are in
 	 * must not miss its first state change. */
-	for (i = 0; i < sizeof(tp) / sizeof(tp[0]); i++) {
-		if (!bpf_program__autoload(tp[i]))
-			continue;
-		err = add_link(l, bpf_program__attach(tp[i]), bpf_program__name(tp[i]));
-		if (err)
-			return err;
-	}
-	for (i = 0; i < sizeof(cg) / sizeof(cg[0]); i++) {
-		err = add_link(l, bpf_program__attach_cgroup(cg[i], l->cgroup_fd),
-			       bpf_program__name(cg[i]));
-		if (err)
-			return err;
-	}
+	for (pass = 0; pass < 2; pass++)
+		bpf_object__for_each_program(prog, l->skel->obj) {
+			if (!bpf_program__autoload(prog) || cgroup_prog(prog) != pass)
+				continue;
+			if (l->nlinks == SW_MAX_LINKS)
+				return -E2BIG;
+			err = add_link(l, pass ? bpf_program__attach_cgroup(prog, l->cgroup_fd) :
+					  bpf_program__attach(prog), bpf_program__name(prog));
+			if (err)
+				return err;
+		}
 	return 0;
 }
 
-static int set_options(struct sw_loader *l, const struct sw_loader_opts *o)
+/*
+ * Settings of a freshly opened object (sw_plan_setup_fn). The agent
+ * (owned_only) takes accepted sockets' owner from the listener: its socket
+ * storage is cloned into each child (BPF_F_CLONE), and no accept program
+ * runs. A syscall tracepoint, once enabled, sends every system call of
+ * every process through the slow tracing path: on loopback connection
+ * churn that alone cost 13 %. trace keeps an accept program, to report
+ * accept(2) itself, also for pre-fork servers whose workers accept from a
+ * listener their parent opened.
+ */
+static int set_options(struct sockwatch_bpf *s, void *ctx)
 {
+	const struct sw_loader_opts *o = ctx;
 	size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
-	struct sockwatch_bpf *s = l->skel;
+	int err;
 
-	if (ring < 4096 || (ring & (ring - 1))) {
-		fprintf(stderr, "sockwatch: ring buffer size %zu is not a power of two of at least 4096 bytes\n",
-			ring);
-		return -EINVAL;
-	}
 	s->rodata->filter = o->filter;
 	s->rodata->owned_only = o->owned_only;
 	/* Wake the reader at a quarter full: far from drops, yet rare. */
 	s->rodata->wakeup_bytes = ring / 4;
-	return bpf_map__set_max_entries(s->maps.events, ring);
+	err = bpf_map__set_max_entries(s->maps.events, ring);
+	if (err || !o->owned_only)
+		return err;
+	return bpf_map__set_map_flags(s->maps.sk_info, BPF_F_NO_PREALLOC | BPF_F_CLONE);
 }
 
 struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 				  sw_event_fn fn, void *ctx)
 {
+	size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
 	struct sw_loader *l;
 	int err;
 
@@ -231,26 +218,24 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 	log_verbose = o->verbose;
 	libbpf_set_print(log_fn);
 
-	sw_plan_probe(&l->plan, false);
-	if (!l->plan.complete) {
-		fprintf(stderr, "sockwatch: this kernel lacks a hook for some events; run `sockwatch status` for the plan\n");
+	if (ring < 4096 || (ring & (ring - 1))) {
+		fprintf(stderr, "sockwatch: ring buffer size %zu is not a power of two of at least 4096 bytes\n",
+			ring);
 		goto fail;
 	}
-	l->skel = sockwatch_bpf__open();
+	sw_plan_init(&l->plan, o->owned_only);
+	l->skel = sw_plan_load(&l->plan, set_options, (void *)o, &err);
 	if (!l->skel) {
-		fprintf(stderr, "sockwatch: opening the BPF object failed: %s\n",
-			strerror(errno));
-		goto fail;
-	}
-	if (set_options(l, o))
-		goto fail;
-	if (select_programs(l, o))
-		goto fail;
-	err = sockwatch_bpf__load(l->skel);
-	if (err) {
-		fprintf(stderr, "sockwatch: the kernel rejected the BPF programs (%s); verifier's last lines:\n",
-			strerror(-err));
-		log_dump();
+		char why[512];
+
+		if (!l->plan.complete) {
+			sw_plan_missing(&l->plan, why, sizeof(why));
+			fprintf(stderr, "sockwatch: %s\n", why);
+		} else {
+			fprintf(stderr, "sockwatch: the kernel rejected the BPF programs (%s); verifier's last lines:\n",
+				strerror(-err));
+			log_dump();
+		}
 		goto fail;
 	}
 	if (attach_all(l))

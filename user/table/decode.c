@@ -154,6 +154,15 @@ void sw_fmt_addr(char *buf, unsigned int family, const __u8 addr[16])
 		inet_ntop(family, addr, buf, SW_ADDR_STRLEN);
 }
 
+void sw_fmt_endpoint(char *buf, size_t len, unsigned int family,
+		     const __u8 addr[16], __u16 port)
+{
+	char a[SW_ADDR_STRLEN];
+
+	sw_fmt_addr(a, family, addr);
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
 bool sw_addr_is_any(unsigned int family, const __u8 addr[16])
 {
 	static const __u8 zero[16];
@@ -164,13 +173,12 @@ bool sw_addr_is_any(unsigned int family, const __u8 addr[16])
 bool sw_addr_is_loopback(unsigned int family, const __u8 addr[16])
 {
 	static const __u8 v6_lo[16] = { [15] = 1 };
-	static const __u8 v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
 
 	if (family == AF_INET)
 		return addr[0] == 127;
 	if (!memcmp(addr, v6_lo, 16))
 		return true;
-	return !memcmp(addr, v4_mapped, 12) && addr[12] == 127;
+	return sw_addr_is_v4mapped(addr) && addr[12] == 127;
 }
 
 /* Wall time minus monotonic time, taken once: events carry monotonic

@@ -35,8 +35,28 @@ int sw_tcp_state_parse(const char *name);		/* -1 if unknown */
 const char *sw_family_name(unsigned int family);	/* "inet" / "inet6" */
 const char *sw_proto_name(unsigned int proto);		/* "tcp" / "udp" */
 
+/* Longest text sw_fmt_endpoint writes, with the NUL: "[addr]:port". */
+#define SW_ENDPOINT_STRLEN (SW_ADDR_STRLEN + 8)
+
 /* Address in the family's usual text form; "" for AF_UNSPEC. */
 void sw_fmt_addr(char *buf, unsigned int family, const __u8 addr[16]);
+/* addr:port, [addr]:port for IPv6. */
+void sw_fmt_endpoint(char *buf, size_t len, unsigned int family,
+		     const __u8 addr[16], __u16 port);
+/* No address and no port: an endpoint the kernel did not know yet. */
+static inline bool sw_endpoint_empty(const __u8 addr[16], __u16 port)
+{
+	static const __u8 zero[16];
+
+	return !port && !__builtin_memcmp(addr, zero, 16);
+}
+/* An IPv4 address in IPv6 form (::ffff:a.b.c.d); the IPv4 part is addr + 12. */
+static inline bool sw_addr_is_v4mapped(const __u8 addr[16])
+{
+	static const __u8 prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !__builtin_memcmp(addr, prefix, 12);
+}
 bool sw_addr_is_any(unsigned int family, const __u8 addr[16]);
 bool sw_addr_is_loopback(unsigned int family, const __u8 addr[16]);
 

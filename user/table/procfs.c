@@ -296,33 +296,29 @@ int sw_proc_nofile(pid_t pid, __u64 *soft, __u64 *hard)
 }
 
 /*
- * The owner map is built in two passes: the scan appends every
- * (inode, pid, fd) it meets to a growable list, then the table is sized
- * to the list and filled. Knowing the count first avoids rehashing.
+ * One (inode, pid, fd) the scan met. An inode held by several processes
+ * (fork, SCM_RIGHTS) counts them in nref and is owned by the lowest pid,
+ * and within it the lowest fd.
  */
-struct owner_scan {
-	struct sw_owner *v;
-	size_t n, cap;
-};
-
-static int scan_push(struct owner_scan *sc, __u32 inode, pid_t pid, int fd,
+static int scan_push(struct sw_owner_map *om, __u32 inode, pid_t pid, int fd,
 		     const char *comm)
 {
-	struct sw_owner *nv;
+	struct sw_owner *o;
+	bool fresh;
 
-	if (sc->n == sc->cap) {
-		sc->cap = sc->cap ? sc->cap * 2 : 256;
-		nv = realloc(sc->v, sc->cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		sc->v = nv;
+	o = sw_map_put(&om->m, &inode, &fresh);
+	if (!o)
+		return -ENOMEM;
+	if (!fresh) {
+		o->nref++;
+		if ((__u32)pid > o->pid || ((__u32)pid == o->pid && fd >= o->fd))
+			return 0;
+	} else {
+		o->nref = 1;
 	}
-	nv = &sc->v[sc->n++];
-	nv->inode = inode;
-	nv->pid = (__u32)pid;
-	nv->fd = fd;
-	nv->nref = 1;
-	memcpy(nv->comm, comm, SW_COMM_LEN);
+	o->pid = (__u32)pid;
+	o->fd = fd;
+	memcpy(o->comm, comm, SW_COMM_LEN);
 	return 0;
 }
 
@@ -334,19 +330,33 @@ static __u32 socket_inode(const char *link)
 	return (__u32)strtoul(link + 8, NULL, 10);
 }
 
+/* One socket descriptor of the process being read. */
+struct scan_fd {
+	__u32 inode;
+	int fd;
+};
+
+/* A scan: the map it fills, and one process's descriptors, kept apart
+ * until that process is known to be the same one throughout. */
+struct owner_scan {
+	struct sw_owner_map *om;
+	struct sw_vec fds;	/* struct scan_fd */
+};
+
 /*
  * One process's sockets. Its start time is read before and after its fd
  * list: when the process is gone by then, or the pid is another process's
- * (reused), what was read may name sockets it no longer holds, so all of
- * it is dropped: those sockets get no owner rather than a wrong one.
+ * (reused), what was read may name sockets it no longer holds, so none of
+ * it enters the map: those sockets get no owner rather than a wrong one.
  */
 static int scan_pid(pid_t pid, void *arg)
 {
 	struct owner_scan *sc = arg;
 	char path[32], link[64], comm[SW_COMM_LEN] = "";
 	struct sw_proc_stat before, after;
-	size_t mark = sc->n;
+	struct scan_fd *f;
 	struct dirent *de;
+	size_t i;
 	__u32 ino;
 	ssize_t n;
 	DIR *d;
@@ -363,7 +373,8 @@ static int scan_pid(pid_t pid, void *arg)
 					      : SW_FAULT_PID_UNREADABLE);
 		return 0;
 	}
-	while (!ret && (de = readdir(d))) {
+	sw_vec_clear(&sc->fds);
+	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
@@ -373,86 +384,49 @@ static int scan_pid(pid_t pid, void *arg)
 		ino = socket_inode(link);
 		if (!ino)
 			continue;
-		if (!comm[0])
-			sw_proc_comm(pid, comm, sizeof(comm));
-		ret = scan_push(sc, ino, pid, atoi(de->d_name), comm);
+		if (!(f = sw_vec_push(&sc->fds))) {
+			ret = -ENOMEM;
+			break;
+		}
+		f->inode = ino;
+		f->fd = atoi(de->d_name);
 	}
 	closedir(d);
-	if (ret)
+	if (ret || !sc->fds.len)
 		return ret;
+	sw_proc_comm(pid, comm, sizeof(comm));
 	if (sw_proc_stat(pid, &after) || after.start_ticks != before.start_ticks ||
-	    (sc->n > mark && !comm[0])) {
-		sc->n = mark;
+	    !comm[0]) {
 		sw_scan_fault(SW_FAULT_PID_VANISHED);
+		return 0;
 	}
-	return 0;
-}
-
-static struct sw_owner *map_slot(const struct sw_owner_map *m, __u32 inode)
-{
-	/* Inodes are sequential: a multiplicative hash spreads them. */
-	size_t i = ((size_t)inode * 0x9E3779B1u) & (m->cap - 1);
-
-	while (m->slot[i].inode && m->slot[i].inode != inode)
-		i = (i + 1) & (m->cap - 1);
-	return &m->slot[i];
-}
-
-static void map_insert(struct sw_owner_map *m, const struct sw_owner *o)
-{
-	struct sw_owner *s = map_slot(m, o->inode);
-
-	if (!s->inode) {
-		*s = *o;
-		m->count++;
-		return;
+	for (i = 0; !ret && i < sc->fds.len; i++) {
+		f = sw_vec_at(&sc->fds, i);
+		ret = scan_push(sc->om, f->inode, pid, f->fd, comm);
 	}
-	s->nref++;
-	/* Lowest pid wins, and within it the lowest fd. */
-	if (o->pid < s->pid || (o->pid == s->pid && o->fd < s->fd)) {
-		s->pid = o->pid;
-		s->fd = o->fd;
-		memcpy(s->comm, o->comm, SW_COMM_LEN);
-	}
+	return ret;
 }
 
 int sw_owner_map_build(struct sw_owner_map *m)
 {
-	struct owner_scan sc = { 0 };
-	size_t i;
+	struct owner_scan sc = { .om = m, .fds = SW_VEC_INIT(struct scan_fd) };
 	int ret;
 
-	memset(m, 0, sizeof(*m));
+	if (sw_map_init(&m->m, sizeof(struct sw_owner), sizeof(__u32), 0))
+		return -ENOMEM;
 	ret = sw_proc_foreach(scan_pid, &sc);
+	sw_vec_free(&sc.fds);
 	if (ret < 0)
-		goto out;
-	m->cap = 64;
-	while (m->cap < sc.n * 2)
-		m->cap *= 2;
-	m->slot = calloc(m->cap, sizeof(*m->slot));
-	if (!m->slot) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < sc.n; i++)
-		map_insert(m, &sc.v[i]);
-out:
-	free(sc.v);
-	return ret;
+		sw_map_free(&m->m);
+	return ret < 0 ? ret : 0;
 }
 
 void sw_owner_map_free(struct sw_owner_map *m)
 {
-	free(m->slot);
-	memset(m, 0, sizeof(*m));
+	sw_map_free(&m->m);
 }
 
 const struct sw_owner *sw_owner_lookup(const struct sw_owner_map *m, __u32 inode)
 {
-	const struct sw_owner *s;
-
-	if (!inode || !m->slot)
-		return NULL;
-	s = map_slot(m, inode);
-	return s->inode ? s : NULL;
+	return inode ? sw_map_get(&m->m, &inode) : NULL;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <linux/types.h>
+#include "lib/hashmap.h"
 #include "sockwatch_abi.h"
 
 /*
@@ -25,22 +26,16 @@
  * processes, that refer to it (more than one: shared).
  */
 struct sw_owner {
-	__u32 inode;		/* key; 0 marks an empty slot */
+	__u32 inode;		/* key */
 	__u32 pid;
 	int   fd;
 	__u32 nref;
 	char  comm[SW_COMM_LEN];
 };
 
-/*
- * Open-addressing hash table (linear probing) from socket inode to owner,
- * sized to a power of two at least twice the sockets found, so that a
- * lookup touches one or two slots.
- */
+/* Socket inode -> owner (struct sw_owner), one lib/hashmap.h map. */
 struct sw_owner_map {
-	struct sw_owner *slot;
-	size_t cap;		/* power of two */
-	size_t count;
+	struct sw_map m;
 };
 
 /*

@@ -2,65 +2,28 @@
 /*
  * The live socket table (see sock_table.h).
  *
- * Sockets live in a dense array, found through an open-addressing index
- * (linear probing) whose 64-bit slots hold the entry's position + 1 (low
- * half; 0 marks an empty slot) and the low 32 bits of the cookie's hash
- * (high half), so that probes past other keys rarely touch their entries.
- * A dense array costs a third of a sparse table's memory and iterates
- * without gaps; on these VMs memory first touched costs a page fault, so
- * less of it is also faster. Removal moves the last entry into the hole.
- *
- * Processes live in a plain open-addressing table by pid.
- *
- * Deletion from either index shifts the following entries back instead of
- * leaving tombstones, so lookups never degrade with churn. Everything grows
- * by doubling and never shrinks (the working set of a node is stable;
- * shrinking would only make the next burst pay again).
+ * Two maps (lib/hashmap.h): sockets by cookie and processes by pid. Their
+ * entries are dense, so a walk has no gaps, and on these VMs memory first
+ * touched costs a page fault, so less of it is also faster. Removal moves
+ * the last entry into the hole, which the sweep relies on.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "lib/hashmap.h"
+#include "table/decode.h"
 #include "table/sock_table.h"
 
 #define MIN_CAP		1024
-#define MAX_LOAD_NUM	7	/* processes: grow at 70 % load */
-#define MAX_LOAD_DEN	10
 
 struct sw_table {
-	struct sw_sock *socks;	/* dense: socks[0..count) */
-	size_t count;
-	size_t scap;		/* entries allocated */
-	__u64 *index;		/* see above; load at most one half */
-	size_t icap;		/* power of two */
-	struct sw_proc *procs;
-	size_t pcap;		/* power of two */
-	size_t pcount;		/* entries, empty ones included */
-	size_t plive;		/* entries with open > 0 */
+	struct sw_map socks;	/* struct sw_sock by cookie */
+	struct sw_map procs;	/* struct sw_proc by pid, kept past its last
+				 * socket until sw_table_proc_expire() */
+	size_t plive;		/* processes with open > 0 */
 	bool owned_only;	/* see sw_table_set_owned_only */
 };
-
-/* Cookies are a kernel counter: consecutive numbers. Mix them so that
- * neighbours do not pile into one run of slots. */
-static inline size_t hash64(__u64 k)
-{
-	/* murmur3's finalizer: every input bit reaches the low bits */
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return (size_t)k;
-}
-
-static size_t pow2_at_least(size_t n)
-{
-	size_t c = MIN_CAP;
-
-	while (c < n)
-		c <<= 1;
-	return c;
-}
 
 struct sw_table *sw_table_new(size_t capacity_hint)
 {
@@ -68,13 +31,10 @@ struct sw_table *sw_table_new(size_t capacity_hint)
 
 	if (!t)
 		return NULL;
-	t->scap = capacity_hint > MIN_CAP ? capacity_hint : MIN_CAP;
-	t->icap = pow2_at_least(t->scap * 2);
-	t->pcap = MIN_CAP;
-	t->socks = malloc(t->scap * sizeof(*t->socks));
-	t->index = calloc(t->icap, sizeof(*t->index));
-	t->procs = calloc(t->pcap, sizeof(*t->procs));
-	if (!t->socks || !t->index || !t->procs) {
+	if (sw_map_init(&t->socks, sizeof(struct sw_sock), sizeof(__u64),
+			capacity_hint > MIN_CAP ? capacity_hint : MIN_CAP) ||
+	    sw_map_init(&t->procs, sizeof(struct sw_proc), sizeof(__u32),
+			MIN_CAP)) {
 		sw_table_free(t);
 		return NULL;
 	}
@@ -85,9 +45,8 @@ void sw_table_free(struct sw_table *t)
 {
 	if (!t)
 		return;
-	free(t->socks);
-	free(t->index);
-	free(t->procs);
+	sw_map_free(&t->socks);
+	sw_map_free(&t->procs);
 	free(t);
 }
 
@@ -98,7 +57,7 @@ void sw_table_set_owned_only(struct sw_table *t, bool on)
 
 size_t sw_table_count(const struct sw_table *t)
 {
-	return t->count;
+	return sw_map_count(&t->socks);
 }
 
 size_t sw_table_proc_count(const struct sw_table *t)
@@ -108,80 +67,9 @@ size_t sw_table_proc_count(const struct sw_table *t)
 
 /* ---- processes ---- */
 
-static struct sw_proc *proc_slot(struct sw_proc *procs, size_t pcap, __u32 pid)
-{
-	size_t i = hash64(pid) & (pcap - 1);
-
-	while (procs[i].pid && procs[i].pid != pid)
-		i = (i + 1) & (pcap - 1);
-	return &procs[i];
-}
-
 struct sw_proc *sw_table_proc_get(struct sw_table *t, __u32 pid)
 {
-	struct sw_proc *p;
-
-	if (!pid)
-		return NULL;
-	p = proc_slot(t->procs, t->pcap, pid);
-	return p->pid ? p : NULL;
-}
-
-static int proc_grow(struct sw_table *t)
-{
-	size_t ncap = t->pcap * 2, i;
-	struct sw_proc *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -1;
-	for (i = 0; i < t->pcap; i++)
-		if (t->procs[i].pid)
-			*proc_slot(n, ncap, t->procs[i].pid) = t->procs[i];
-	free(t->procs);
-	t->procs = n;
-	t->pcap = ncap;
-	return 0;
-}
-
-static struct sw_proc *proc_get_or_add(struct sw_table *t, __u32 pid)
-{
-	struct sw_proc *p;
-
-	if ((t->pcount + 1) * MAX_LOAD_DEN > t->pcap * MAX_LOAD_NUM &&
-	    proc_grow(t))
-		return NULL;
-	p = proc_slot(t->procs, t->pcap, pid);
-	if (!p->pid) {
-		p->pid = pid;
-		t->pcount++;
-	}
-	return p;
-}
-
-/* Backward-shift deletion from an open-addressing table of n slots. */
-#define DELETE_SHIFT(arr, n, idx, keyf, hashf) do {			\
-	size_t _i = (idx), _j = (idx);					\
-	memset(&(arr)[_i], 0, sizeof((arr)[_i]));			\
-	for (;;) {							\
-		size_t _h;						\
-		_j = (_j + 1) & ((n) - 1);				\
-		if (!(arr)[_j].keyf)					\
-			break;						\
-		_h = hashf((arr)[_j].keyf) & ((n) - 1);			\
-		/* move j back to i unless its home lies in (i, j] */	\
-		if ((_j > _i && (_h <= _i || _h > _j)) ||		\
-		    (_j < _i && (_h <= _i && _h > _j))) {		\
-			(arr)[_i] = (arr)[_j];				\
-			memset(&(arr)[_j], 0, sizeof((arr)[_j]));	\
-			_i = _j;					\
-		}							\
-	}								\
-} while (0)
-
-static void proc_remove(struct sw_table *t, struct sw_proc *p)
-{
-	DELETE_SHIFT(t->procs, t->pcap, (size_t)(p - t->procs), pid, hash64);
-	t->pcount--;
+	return pid ? sw_map_get_k(&t->procs, &pid, sizeof(pid)) : NULL;
 }
 
 /* Count a socket toward its owner (or take it back, with delta -1). */
@@ -191,7 +79,13 @@ static void proc_account(struct sw_table *t, const struct sw_sock *s, int delta)
 
 	if (!s->pid)
 		return;
-	p = delta > 0 ? proc_get_or_add(t, s->pid) : sw_table_proc_get(t, s->pid);
+	if (delta > 0) {
+		bool fresh;
+
+		p = sw_map_put_k(&t->procs, &s->pid, sizeof(s->pid), &fresh);
+	} else {
+		p = sw_table_proc_get(t, s->pid);
+	}
 	if (!p)
 		return;
 	if (delta > 0 && s->comm[0])
@@ -221,7 +115,9 @@ static void proc_count_event(struct sw_table *t, const struct sw_sock *s,
 	if (!s->pid || (e->kind != SW_EV_CREATE && e->kind != SW_EV_ACCEPT &&
 			e->kind != SW_EV_CLOSE))
 		return;
-	p = proc_get_or_add(t, s->pid);
+	bool fresh;
+
+	p = sw_map_put_k(&t->procs, &s->pid, sizeof(s->pid), &fresh);
 	if (!p)
 		return;
 	if (e->kind != SW_EV_CLOSE) {
@@ -244,10 +140,10 @@ size_t sw_table_proc_expire(struct sw_table *t)
 {
 	size_t i = 0, gone = 0;
 
-	while (i < t->pcap) {
-		struct sw_proc *p = &t->procs[i];
+	while (i < sw_map_count(&t->procs)) {
+		struct sw_proc *p = sw_map_at(&t->procs, i);
 
-		if (!p->pid || p->open) {
+		if (p->open) {
 			p->idle = false;
 			i++;
 			continue;
@@ -257,8 +153,8 @@ size_t sw_table_proc_expire(struct sw_table *t)
 			i++;
 			continue;
 		}
-		/* slot i now holds a shifted entry, or nothing: look again */
-		proc_remove(t, p);
+		/* removal moved the last entry into slot i: look again */
+		sw_map_del(&t->procs, p);
 		gone++;
 	}
 	return gone;
@@ -266,148 +162,37 @@ size_t sw_table_proc_expire(struct sw_table *t)
 
 /* ---- sockets ---- */
 
-static inline __u64 slot_make(size_t pos, size_t h)
-{
-	return (__u64)(__u32)h << 32 | (__u64)(pos + 1);
-}
-
-static inline size_t slot_pos(__u64 v)
-{
-	return (__u32)v - 1;
-}
-
-static inline __u32 slot_hash(__u64 v)
-{
-	return v >> 32;
-}
-
-/* The index slot of cookie (hashed to h), or SIZE_MAX. */
-static size_t index_find(const struct sw_table *t, __u64 cookie, size_t h)
-{
-	size_t mask = t->icap - 1, i = h & mask;
-
-	for (; t->index[i]; i = (i + 1) & mask)
-		if (slot_hash(t->index[i]) == (__u32)h &&
-		    t->socks[slot_pos(t->index[i])].cookie == cookie)
-			return i;
-	return SIZE_MAX;
-}
-
-static void index_insert(__u64 *index, size_t icap, size_t h, size_t pos)
-{
-	size_t i = h & (icap - 1);
-
-	while (index[i])
-		i = (i + 1) & (icap - 1);
-	index[i] = slot_make(pos, h);
-}
-
-/* Backward-shift deletion of slot i: no tombstones. */
-static void index_delete(struct sw_table *t, size_t i)
-{
-	size_t mask = t->icap - 1, j = i;
-
-	t->index[i] = 0;
-	for (;;) {
-		size_t home;
-
-		j = (j + 1) & mask;
-		if (!t->index[j])
-			break;
-		home = slot_hash(t->index[j]) & mask;
-		/* leave j where it is if its home lies cyclically in (i, j] */
-		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
-			continue;
-		t->index[i] = t->index[j];
-		t->index[j] = 0;
-		i = j;
-	}
-}
-
 size_t sw_table_index_home(const struct sw_table *t, __u64 cookie)
 {
-	return hash64(cookie) & (t->icap - 1);
+	return sw_map_home(&t->socks, &cookie);
+}
+
+static inline struct sw_sock *sock_get(struct sw_table *t, __u64 cookie)
+{
+	return cookie ? sw_map_get_k(&t->socks, &cookie, sizeof(cookie)) : NULL;
 }
 
 struct sw_sock *sw_table_get(struct sw_table *t, __u64 cookie)
 {
-	size_t i;
-
-	if (!cookie)
-		return NULL;
-	i = index_find(t, cookie, hash64(cookie));
-	return i == SIZE_MAX ? NULL : &t->socks[slot_pos(t->index[i])];
-}
-
-static int index_grow(struct sw_table *t)
-{
-	size_t ncap = t->icap * 2, pos;
-	__u64 *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -1;
-	for (pos = 0; pos < t->count; pos++)
-		index_insert(n, ncap, hash64(t->socks[pos].cookie), pos);
-	free(t->index);
-	t->index = n;
-	t->icap = ncap;
-	return 0;
-}
-
-static int dense_grow(struct sw_table *t)
-{
-	/* realloc: a large block is remapped, not copied or touched again */
-	struct sw_sock *n = realloc(t->socks, t->scap * 2 * sizeof(*n));
-
-	if (!n)
-		return -1;
-	t->socks = n;
-	t->scap *= 2;
-	return 0;
+	return sock_get(t, cookie);
 }
 
 /* A new, empty entry for cookie (which must not be present). */
 static struct sw_sock *sock_add(struct sw_table *t, __u64 cookie)
 {
 	struct sw_sock *s;
+	bool fresh;
 
-	if ((t->count + 1) * 2 > t->icap && index_grow(t))
-		return NULL;
-	if (t->count == t->scap && dense_grow(t))
-		return NULL;
-	s = &t->socks[t->count];
-	memset(s, 0, sizeof(*s));
-	s->cookie = cookie;
-	s->flags = SW_F_SEEN;
-	index_insert(t->index, t->icap, hash64(cookie), t->count);
-	t->count++;
+	s = sw_map_put_k(&t->socks, &cookie, sizeof(cookie), &fresh);
+	if (s)
+		s->flags = SW_F_SEEN;
 	return s;
-}
-
-/*
- * Forget s (already taken out of its owner's counts). The last entry moves
- * into its place: s then points at an entry not seen yet by a walk that
- * goes up from 0, which is what the sweep relies on.
- */
-static void sock_forget(struct sw_table *t, struct sw_sock *s)
-{
-	size_t pos = s - t->socks, last = t->count - 1, i;
-
-	index_delete(t, index_find(t, s->cookie, hash64(s->cookie)));
-	if (pos != last) {
-		size_t h = hash64(t->socks[last].cookie);
-
-		i = index_find(t, t->socks[last].cookie, h);
-		t->index[i] = slot_make(pos, h);
-		*s = t->socks[last];
-	}
-	t->count--;
 }
 
 static void sock_delete(struct sw_table *t, struct sw_sock *s)
 {
 	proc_account(t, s, -1);
-	sock_forget(t, s);
+	sw_map_del(&t->socks, s);
 }
 
 void sw_table_remove(struct sw_table *t, __u64 cookie)
@@ -434,18 +219,12 @@ struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *src)
 
 struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos)
 {
-	return *pos < t->count ? &t->socks[(*pos)++] : NULL;
+	return *pos < sw_map_count(&t->socks) ? sw_map_at(&t->socks, (*pos)++) : NULL;
 }
 
 struct sw_proc *sw_table_proc_next_all(struct sw_table *t, size_t *pos)
 {
-	while (*pos < t->pcap) {
-		struct sw_proc *p = &t->procs[(*pos)++];
-
-		if (p->pid)
-			return p;
-	}
-	return NULL;
+	return *pos < sw_map_count(&t->procs) ? sw_map_at(&t->procs, (*pos)++) : NULL;
 }
 
 struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos)
@@ -581,7 +360,7 @@ struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 	proc_count_event(t, s, e);
 	if (gone(t, s) && (e->kind == SW_EV_CLOSE || e->kind == SW_EV_STATE)) {
 		/* not accounted again: forget without the proc update */
-		sock_forget(t, s);
+		sw_map_del(&t->socks, s);
 		return NULL;
 	}
 	proc_account(t, s, +1);
@@ -594,8 +373,8 @@ void sw_table_mark_begin(struct sw_table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->count; i++)
-		t->socks[i].flags &= ~SW_F_SEEN;
+	for (i = 0; i < sw_map_count(&t->socks); i++)
+		((struct sw_sock *)sw_map_at(&t->socks, i))->flags &= ~SW_F_SEEN;
 }
 
 int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
@@ -660,8 +439,8 @@ int sw_table_sweep_unlisted(struct sw_table *t,
 	int removed = 0;
 	size_t i = 0;
 
-	while (i < t->count) {
-		struct sw_sock *s = &t->socks[i];
+	while (i < sw_map_count(&t->socks)) {
+		struct sw_sock *s = sw_map_at(&t->socks, i);
 
 		if (!(s->flags & SW_F_SEEN) && !listable(s) && s->pid &&
 		    gone(s, ctx)) {
@@ -679,8 +458,8 @@ int sw_table_sweep(struct sw_table *t)
 	int removed = 0;
 	size_t i = 0;
 
-	while (i < t->count) {
-		struct sw_sock *s = &t->socks[i];
+	while (i < sw_map_count(&t->socks)) {
+		struct sw_sock *s = sw_map_at(&t->socks, i);
 
 		if (!(s->flags & SW_F_SEEN) && listable(s)) {
 			sock_delete(t, s);
@@ -690,4 +469,95 @@ int sw_table_sweep(struct sw_table *t)
 		i++;
 	}
 	return removed;
+}
+
+/* ---- records in: completion and ingestion ---- */
+
+static void fill_owner(struct sw_event *e, const struct sw_sock *s)
+{
+	e->pid = s->pid;
+	e->tid = s->tid;
+	e->cgroup_id = s->cgroup_id;
+	memcpy(e->comm, s->comm, sizeof(e->comm));
+	e->flags |= SW_F_OWNER_KNOWN;
+	if (!(e->flags & SW_F_BIRTH_KNOWN)) {
+		e->birth_ns = s->birth_ns;
+		e->flags |= SW_F_BIRTH_KNOWN;
+	}
+}
+
+const struct sw_event *sw_event_complete(struct sw_event *copy,
+					 const struct sw_event *e,
+					 const struct sw_sock *s)
+{
+	bool owner, birth, local, remote;
+
+	if (!s)
+		return e;
+	owner = !(e->flags & SW_F_OWNER_KNOWN) && s->pid;
+	birth = !(e->flags & SW_F_BIRTH_KNOWN) && s->birth_ns;
+	/* a port of 0 where the table knows one: not yet bound (SYN_SENT
+	 * before the port is picked), or already unhashed (the last CLOSE) */
+	local = !e->lport && s->lport;
+	remote = !e->rport && s->rport;
+	if (!owner && !birth && !local && !remote)
+		return e;
+	*copy = *e;
+	if (owner)
+		fill_owner(copy, s);
+	if (birth) {
+		copy->birth_ns = s->birth_ns;
+		copy->flags |= SW_F_BIRTH_KNOWN;
+	}
+	if (local) {
+		if (sw_endpoint_empty(copy->laddr, 0))
+			memcpy(copy->laddr, s->laddr, 16);
+		copy->lport = s->lport;
+	}
+	if (remote) {
+		if (sw_endpoint_empty(copy->raddr, 0))
+			memcpy(copy->raddr, s->raddr, 16);
+		copy->rport = s->rport;
+	}
+	if (!copy->netns)
+		copy->netns = s->netns;
+	return copy;
+}
+
+void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
+			__u8 kind, __u64 now_ns)
+{
+	memset(e, 0, sizeof(*e));
+	e->version = SW_ABI_VERSION;
+	e->kind = kind;
+	e->ts_ns = now_ns;
+	e->sock = s->cookie;
+	e->family = s->family;
+	e->proto = s->proto;
+	e->new_state = s->state;
+	e->netns = s->netns;
+	e->lport = s->lport;
+	e->rport = s->rport;
+	memcpy(e->laddr, s->laddr, 16);
+	memcpy(e->raddr, s->raddr, 16);
+	if (s->proto == IPPROTO_TCP) {
+		e->rx_bytes = s->rx_bytes;
+		e->tx_bytes = s->tx_bytes;
+		e->flags |= SW_F_BYTES;
+	}
+	if (s->flags & SW_F_PREEXISTING)
+		e->flags |= SW_F_PREEXISTING;
+	if (s->pid)
+		fill_owner(e, s);
+}
+
+const struct sw_event *sw_table_ingest(struct sw_table *t,
+				       const struct sw_event *e,
+				       struct sw_event *copy)
+{
+	struct sw_sock *s = sock_get(t, e->sock);
+
+	e = sw_event_complete(copy, e, s);
+	sw_table_apply_to(t, s, e);
+	return e;
 }

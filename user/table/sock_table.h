@@ -93,6 +93,28 @@ struct sw_sock *sw_table_apply(struct sw_table *t, const struct sw_event *e);
 struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 				  const struct sw_event *e);
 
+/*
+ * Take in one decoded record: complete it from the socket's
+ * entry (sw_event_complete), then apply it (sw_table_apply_to), with one
+ * lookup. Returns the record as completed: e itself, or copy filled. What
+ * the agent, trace and the pipeline benchmark do with every record.
+ */
+const struct sw_event *sw_table_ingest(struct sw_table *t,
+				       const struct sw_event *e,
+				       struct sw_event *copy);
+/*
+ * What the kernel could not say, from what the table knows: the owner of
+ * a socket that predates sockwatch, the birth of an accepted socket, the
+ * endpoints of a UDP socket at close. Returns e itself when nothing is
+ * missing (or s is NULL), else copy, filled.
+ */
+const struct sw_event *sw_event_complete(struct sw_event *copy,
+					 const struct sw_event *e,
+					 const struct sw_sock *s);
+/* A record describing a table entry (snapshot lines, found listeners). */
+void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
+			__u8 kind, __u64 now_ns);
+
 struct sw_sock *sw_table_get(struct sw_table *t, __u64 cookie);
 /* Insert or replace a socket as a whole (snapshot, reconciliation). */
 struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *s);

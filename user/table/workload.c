@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/hashmap.h"
 #include "table/workload.h"
 
 #define FILEID_KERNFS	0xfe	/* include/linux/exportfs.h */
@@ -432,19 +433,16 @@ int sw_workload_filter_set(struct sw_workload_filter *f, const char *key,
 /* ---- the cache ---- */
 
 /*
- * Chained hash of cgroup id -> identity. Entries are allocated one by one
- * so that the pointers handed out stay valid until a prune removes them.
- * An id that could not be resolved is kept too (resolved == false), so
- * that a dead cgroup's late events cost one lookup, not a syscall each.
+ * cgroup id -> identity, in the one hash table (lib/hashmap.h). An id
+ * that could not be resolved is kept too (resolved == false), so that a
+ * dead cgroup's late events cost one lookup, not a syscall each.
  */
-#define NBUCKETS	1024
 #define MAX_ENTRIES	65536
 #define PID_SLOTS	256
 #define PID_TTL_NS	(2ULL * 1000000000ULL)
 
 struct wl_entry {
-	struct wl_entry *next;
-	__u64 id;
+	__u64 id;			/* key */
 	bool resolved;
 	struct sw_workload w;
 };
@@ -453,8 +451,7 @@ struct sw_workloads {
 	int root_fd;
 	char root[SW_WL_PATH_LEN];	/* the mount, as readlink shows it */
 	char host_root[SW_WL_PATH_LEN];
-	struct wl_entry *bucket[NBUCKETS];
-	size_t count;
+	struct sw_map map;		/* of struct wl_entry */
 	struct {			/* pid -> cgroup id, briefly */
 		__u32 pid;
 		__u64 id;
@@ -490,6 +487,10 @@ struct sw_workloads *sw_workloads_new(const char *cgroup_root,
 
 	if (!c)
 		return NULL;
+	if (sw_map_init(&c->map, sizeof(struct wl_entry), sizeof(__u64), 64)) {
+		free(c);
+		return NULL;
+	}
 	c->root_fd = open(cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->root_fd < 0 || fd_path(c->root_fd, c->root, sizeof(c->root))) {
 		sw_workloads_free(c);
@@ -503,24 +504,12 @@ struct sw_workloads *sw_workloads_new(const char *cgroup_root,
 
 void sw_workloads_free(struct sw_workloads *c)
 {
-	struct wl_entry *e, *next;
-	size_t i;
-
 	if (!c)
 		return;
-	for (i = 0; i < NBUCKETS; i++)
-		for (e = c->bucket[i]; e; e = next) {
-			next = e->next;
-			free(e);
-		}
+	sw_map_free(&c->map);
 	if (c->root_fd >= 0)
 		close(c->root_fd);
 	free(c);
-}
-
-static size_t hash(__u64 id)
-{
-	return (id * 0x9E3779B97F4A7C15ULL) >> 54;	/* 10 bits: NBUCKETS */
 }
 
 /* Find the directory whose inode is id below dir (depth-first). */
@@ -598,42 +587,34 @@ static int resolve(struct sw_workloads *c, __u64 id, char *path, size_t len)
 	return 0;
 }
 
-static struct wl_entry *find(struct sw_workloads *c, __u64 id)
-{
-	struct wl_entry *e;
-
-	for (e = c->bucket[hash(id)]; e; e = e->next)
-		if (e->id == id)
-			return e;
-	return NULL;
-}
-
 const struct sw_workload *sw_workloads_get(struct sw_workloads *c, __u64 id)
 {
 	char path[SW_WL_PATH_LEN];
+	struct sw_workload w;
 	struct wl_entry *e;
-	size_t b;
+	bool fresh, ok;
 
 	if (!c || !id)
 		return NULL;
-	e = find(c, id);
+	e = sw_map_get(&c->map, &id);
 	if (e)
 		return e->resolved ? &e->w : NULL;
-	if (c->count >= MAX_ENTRIES)
+	if (sw_map_count(&c->map) >= MAX_ENTRIES)
 		sw_workloads_prune(c);
-	if (c->count >= MAX_ENTRIES || !(e = calloc(1, sizeof(*e))))
+	if (sw_map_count(&c->map) >= MAX_ENTRIES)
 		return NULL;
-	e->id = id;
-	if (!resolve(c, id, path, sizeof(path))) {
-		e->resolved = true;
-		sw_workload_parse(path, &e->w);
-		sw_workload_read_meta(c->host_root, &e->w);
+	ok = !resolve(c, id, path, sizeof(path));
+	if (ok) {
+		sw_workload_parse(path, &w);
+		sw_workload_read_meta(c->host_root, &w);
 	}
-	b = hash(id);
-	e->next = c->bucket[b];
-	c->bucket[b] = e;
-	c->count++;
-	return e->resolved ? &e->w : NULL;
+	e = sw_map_put(&c->map, &id, &fresh);
+	if (!e)
+		return NULL;
+	e->resolved = ok;
+	if (ok)
+		e->w = w;
+	return ok ? &e->w : NULL;
 }
 
 /* "0::/path" from /proc/PID/cgroup, then the directory's inode. */
@@ -700,49 +681,38 @@ static bool alive(struct sw_workloads *c, const struct wl_entry *e)
 
 int sw_workloads_prune(struct sw_workloads *c)
 {
-	struct wl_entry **pp, *e;
+	struct wl_entry *e;
 	int dropped = 0;
-	size_t i;
+	size_t i = 0;
 
 	if (!c)
 		return 0;
-	for (i = 0; i < NBUCKETS; i++) {
-		pp = &c->bucket[i];
-		while ((e = *pp)) {
-			if (alive(c, e)) {
-				pp = &e->next;
-				continue;
-			}
-			*pp = e->next;
-			free(e);
-			c->count--;
-			dropped++;
+	/* a removal moves the last entry into the hole: look at i again */
+	while (i < sw_map_count(&c->map)) {
+		e = sw_map_at(&c->map, i);
+		if (alive(c, e)) {
+			i++;
+			continue;
 		}
+		sw_map_del(&c->map, e);
+		dropped++;
 	}
 	return dropped;
 }
 
 size_t sw_workloads_count(const struct sw_workloads *c)
 {
-	return c ? c->count : 0;
+	return c ? sw_map_count(&c->map) : 0;
 }
 
-/* pos encodes bucket (high bits) and position in its chain (low 20). */
 struct sw_workload *sw_workloads_next(struct sw_workloads *c, size_t *pos)
 {
-	size_t b = *pos >> 20, k = *pos & 0xfffff, i;
 	struct wl_entry *e;
 
-	for (; c && b < NBUCKETS; b++, k = 0) {
-		for (e = c->bucket[b], i = 0; e && i < k; e = e->next)
-			i++;
-		for (; e; e = e->next, k++) {
-			if (!e->resolved)
-				continue;
-			*pos = (b << 20) | (k + 1);
+	while (c && *pos < sw_map_count(&c->map)) {
+		e = sw_map_at(&c->map, (*pos)++);
+		if (e->resolved)
 			return &e->w;
-		}
 	}
-	*pos = (size_t)NBUCKETS << 20;
 	return NULL;
 }

@@ -13,7 +13,8 @@
  *    resolved to its path through open_by_handle_at() on the cgroup2
  *    mount, parsed, and completed with the names the runtime keeps on the
  *    node (container, pod, namespace), when it keeps them. Entries whose
- *    cgroup is gone are dropped by sw_workloads_prune().
+ *    cgroup is gone are dropped by sw_workloads_prune(). The entries are
+ *    in the one hash table of sockwatch (lib/hashmap.h).
  *
  * The cache does no locking: its owner (the agent's event loop, under the
  * agent's lock, or trace's single thread) serialises the calls.
@@ -99,7 +100,8 @@ struct sw_workloads *sw_workloads_new(const char *cgroup_root,
 void sw_workloads_free(struct sw_workloads *c);
 
 /* The identity of cgroup id, resolved on first use; NULL when the id is
- * 0 or its cgroup cannot be found. Valid until the next prune. */
+ * 0 or its cgroup cannot be found. The pointer is valid until the next
+ * get, lookup or prune (entries live in a growable array). */
 const struct sw_workload *sw_workloads_get(struct sw_workloads *c, __u64 id);
 /* The cgroup id of a process (from /proc/PID/cgroup), 0 if unknown:
  * for sockets found in a snapshot, whose events never told it. */

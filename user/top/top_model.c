@@ -474,17 +474,16 @@ static int cmp_col(const struct top_row *a, const struct top_row *b,
 	return x < y ? -1 : x > y;
 }
 
-static __thread const struct top_model *sorting;
-
-static int row_cmp(const void *pa, const void *pb)
+static int row_cmp(const void *pa, const void *pb, void *ctx)
 {
+	const struct top_model *m = ctx;
 	const struct top_row *a = pa, *b = pb;
-	enum top_col c = sorting->sort;
+	enum top_col c = m->sort;
 	int d = cmp_col(a, b, c);
 
 	if (!cols[c].asc)
 		d = -d;
-	if (sorting->reverse)
+	if (m->reverse)
 		d = -d;
 	/* ties: most sockets first, then pid or key: a stable screen */
 	if (!d)
@@ -497,9 +496,7 @@ static int row_cmp(const void *pa, const void *pb)
 
 void top_model_sort(struct top_model *m)
 {
-	sorting = m;
-	qsort(m->rows, m->nrows, sizeof(*m->rows), row_cmp);
-	sorting = NULL;
+	qsort_r(m->rows, m->nrows, sizeof(*m->rows), row_cmp, m);
 }
 
 /* ---- grouping ---- */

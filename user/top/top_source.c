@@ -17,6 +17,7 @@
 
 #define STEP_MS		100	/* standalone: the agent's own poll interval */
 #define HTTP_TIMEOUT_S	10L
+#define TOP_RING_KB	4096	/* unless the config file says otherwise */
 
 struct top_source {
 	struct sw_agent *agent;		/* standalone; NULL when remote */
@@ -36,6 +37,8 @@ struct top_source *top_source_local(const char *config, bool verbose,
 		.alerts_path = "/dev/null",
 		.no_http = true,
 		.verbose = verbose,
+		/* a view for minutes, not a daemon: room for bursts, as trace */
+		.ring_buffer_kb = TOP_RING_KB,
 	};
 
 	if (!s) {
@@ -60,44 +63,68 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
 	return b->oom ? 0 : size * n;
 }
 
-struct top_source *top_source_remote(const char *url, const char *token_file,
+/* The first line of a secret file as a curl option (token, password). */
+static int secret_opt(CURL *c, CURLoption opt, const char *fmt,
+		      const char *path, struct curl_slist **hdrs,
+		      char *err, size_t errlen)
+{
+	char *secret = NULL, *line = NULL;
+	int rc = -1;
+
+	if (sw_auth_load_token(path, &secret, err, errlen))
+		return -1;
+	if (asprintf(&line, fmt, secret) < 0) {
+		line = NULL;
+		snprintf(err, errlen, "out of memory");
+	} else if (hdrs) {
+		*hdrs = curl_slist_append(NULL, line);
+		rc = *hdrs ? 0 : -1;
+	} else {
+		rc = curl_easy_setopt(c, opt, line) == CURLE_OK ? 0 : -1;
+	}
+	if (rc && line)
+		snprintf(err, errlen, "out of memory");
+	if (line)
+		explicit_bzero(line, strlen(line));
+	explicit_bzero(secret, strlen(secret));
+	free(line);
+	free(secret);
+	return rc;
+}
+
+struct top_source *top_source_remote(const struct top_remote *r,
 				     char *err, size_t errlen)
 {
 	struct top_source *s = calloc(1, sizeof(*s));
-	char *token = NULL, *hdr = NULL;
 	size_t len;
 
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-		snprintf(err, errlen, "--agent: expected http://HOST:PORT, got '%.64s'", url);
+	if (strncmp(r->url, "http://", 7) && strncmp(r->url, "https://", 8)) {
+		snprintf(err, errlen, "--agent: expected http://HOST:PORT or https://HOST:PORT, got '%.64s'",
+			 r->url);
 		goto fail;
 	}
-	s->url = strdup(url);
-	len = s->url ? strlen(s->url) : 0;
-	while (len && s->url[len - 1] == '/')
-		s->url[--len] = '\0';
-	if (token_file) {
-		if (sw_auth_load_token(token_file, &token, err, errlen))
-			goto fail;
-		if (asprintf(&hdr, "Authorization: Bearer %s", token) < 0)
-			hdr = NULL;
-		free(token);
-		s->headers = hdr ? curl_slist_append(NULL, hdr) : NULL;
-		free(hdr);
-		if (!s->headers) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	s->url = strdup(r->url);
 	s->curl = curl_easy_init();
 	if (!s->url || !s->curl) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	len = strlen(s->url);
+	while (len && s->url[len - 1] == '/')
+		s->url[--len] = '\0';
+	if (r->token_file &&
+	    secret_opt(s->curl, 0, "Authorization: Bearer %s", r->token_file,
+		       &s->headers, err, errlen))
+		goto fail;
+	if (r->basic_auth_file &&
+	    secret_opt(s->curl, CURLOPT_USERPWD, "%s", r->basic_auth_file, NULL,
+		       err, errlen))
+		goto fail;
 	curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, &s->body);
 	curl_easy_setopt(s->curl, CURLOPT_TIMEOUT, HTTP_TIMEOUT_S);
@@ -105,6 +132,12 @@ struct top_source *top_source_remote(const char *url, const char *token_file,
 	curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (s->headers)
 		curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, s->headers);
+	if (r->cacert)
+		curl_easy_setopt(s->curl, CURLOPT_CAINFO, r->cacert);
+	if (r->cert)
+		curl_easy_setopt(s->curl, CURLOPT_SSLCERT, r->cert);
+	if (r->key)
+		curl_easy_setopt(s->curl, CURLOPT_SSLKEY, r->key);
 	return s;
 fail:
 	top_source_free(s);
@@ -201,19 +234,16 @@ static long long mono_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* 1 when fd is readable now or within timeout_ms, 0 if not, -1 on EINTR. */
+/* 1 when fd (-1: none) is readable now or within timeout_ms, 0 if not
+ * (a signal included), -1 on another error. */
 static int fd_ready(int fd, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int n;
+	int n = poll(&p, fd >= 0, timeout_ms);
 
-	if (fd < 0) {
-		if (timeout_ms > 0)
-			n = poll(NULL, 0, timeout_ms);
-		return 0;
-	}
-	n = poll(&p, 1, timeout_ms);
-	return n < 0 ? -1 : n > 0;
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	return n > 0;
 }
 
 int top_source_wait(struct top_source *s, int timeout_ms, int fd,
@@ -222,8 +252,12 @@ int top_source_wait(struct top_source *s, int timeout_ms, int fd,
 	long long until = mono_ms() + timeout_ms;
 	long long left;
 
-	if (!s->agent)
-		return fd_ready(fd, timeout_ms) < 0 && errno != EINTR ? -1 : 0;
+	if (!s->agent) {
+		if (fd_ready(fd, timeout_ms) >= 0)
+			return 0;
+		snprintf(err, errlen, "waiting: %s", strerror(errno));
+		return -1;
+	}
 	/* the engine drains its ring buffer at least every STEP_MS */
 	while ((left = until - mono_ms()) > 0) {
 		if (sw_agent_step(s->agent, left < STEP_MS ? (int)left : STEP_MS)) {

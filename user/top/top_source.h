@@ -19,9 +19,21 @@ struct top_source;
  * config may be NULL (defaults). NULL with a reason in err. */
 struct top_source *top_source_local(const char *config, bool verbose,
 				    char *err, size_t errlen);
-/* A running agent at url ("http://127.0.0.1:9178"); token_file may be
- * NULL. Nothing is fetched yet. */
-struct top_source *top_source_remote(const char *url, const char *token_file,
+/*
+ * How to reach a running agent: its URL ("http://127.0.0.1:9178", or
+ * https:// when it serves TLS from a --web-config file) and the
+ * credentials that file may ask for. Any but url may be NULL.
+ */
+struct top_remote {
+	const char *url;
+	const char *token_file;		/* bearer token ([http] token_file) */
+	const char *basic_auth_file;	/* "user:password" (basic_auth_users) */
+	const char *cacert;		/* CA of the agent's certificate */
+	const char *cert, *key;		/* client certificate (client_auth_type) */
+};
+
+/* Nothing is fetched yet; files are read now (one line in err if not). */
+struct top_source *top_source_remote(const struct top_remote *r,
 				     char *err, size_t errlen);
 void top_source_free(struct top_source *s);
 

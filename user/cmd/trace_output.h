@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * How events are filtered and printed: the text columns and the JSON
- * lines of `sockwatch trace`. The JSON field names are a stable interface
+ * How `sockwatch trace` filters and prints events: the text columns and
+ * the JSON lines. The JSON field names are a stable interface
  * (README, tests and users' scripts rely on them).
  */
-#ifndef SW_EVENT_FORMAT_H
-#define SW_EVENT_FORMAT_H
+#ifndef SW_TRACE_OUTPUT_H
+#define SW_TRACE_OUTPUT_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <linux/types.h>
 #include "lib/json_writer.h"
-#include "table/sock_table.h"
+#include "sockwatch_abi.h"
 #include "table/workload.h"
 
 /* Userspace filters (pid, family and proto are also applied in-kernel). */
@@ -22,21 +23,6 @@ struct sw_event_filter {
 };
 
 bool sw_event_match(const struct sw_event_filter *f, const struct sw_event *e);
-
-/* Fill owner fields of e from what the table knows of the socket. */
-void sw_event_fill_owner(struct sw_event *e, const struct sw_sock *s);
-/*
- * What the kernel could not say, from what the table knows: the owner of
- * a socket that predates sockwatch, the birth of an accepted socket, the
- * endpoints of a UDP socket at close. Returns e itself when nothing is
- * missing, else copy, filled.
- */
-const struct sw_event *sw_event_complete(struct sw_event *copy,
-					 const struct sw_event *e,
-					 const struct sw_sock *s);
-/* Build an event describing a table entry (snapshot lines). */
-void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
-			__u8 kind, __u64 now_ns);
 
 struct sw_event_printer {
 	FILE *out;
@@ -60,4 +46,4 @@ void sw_event_json(struct sw_json *j, const struct sw_event *e);
 void sw_event_json_wl(struct sw_json *j, const struct sw_event *e,
 		      const struct sw_workload *w);
 
-#endif /* SW_EVENT_FORMAT_H */
+#endif /* SW_TRACE_OUTPUT_H */

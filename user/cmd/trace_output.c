@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include "table/decode.h"
-#include "table/event_format.h"
+#include "cmd/trace_output.h"
 
 bool sw_event_match(const struct sw_event_filter *f, const struct sw_event *e)
 {
@@ -17,91 +18,6 @@ bool sw_event_match(const struct sw_event_filter *f, const struct sw_event *e)
 	if (f->state >= 0 && (e->new_state != f->state || e->kind == SW_EV_CLOSE))
 		return false;
 	return true;
-}
-
-void sw_event_fill_owner(struct sw_event *e, const struct sw_sock *s)
-{
-	e->pid = s->pid;
-	e->tid = s->tid;
-	e->cgroup_id = s->cgroup_id;
-	memcpy(e->comm, s->comm, sizeof(e->comm));
-	e->flags |= SW_F_OWNER_KNOWN;
-	if (!(e->flags & SW_F_BIRTH_KNOWN)) {
-		e->birth_ns = s->birth_ns;
-		e->flags |= SW_F_BIRTH_KNOWN;
-	}
-}
-
-static bool no_endpoint(const __u8 *addr, __u16 port)
-{
-	static const __u8 zero[16];
-
-	return !port && !memcmp(addr, zero, 16);
-}
-
-const struct sw_event *sw_event_complete(struct sw_event *copy,
-					 const struct sw_event *e,
-					 const struct sw_sock *s)
-{
-	bool owner, birth, local, remote;
-
-	if (!s)
-		return e;
-	owner = !(e->flags & SW_F_OWNER_KNOWN) && s->pid;
-	birth = !(e->flags & SW_F_BIRTH_KNOWN) && s->birth_ns;
-	/* a port of 0 where the table knows one: not yet bound (SYN_SENT
-	 * before the port is picked), or already unhashed (the last CLOSE) */
-	local = !e->lport && s->lport;
-	remote = !e->rport && s->rport;
-	if (!owner && !birth && !local && !remote)
-		return e;
-	*copy = *e;
-	if (owner)
-		sw_event_fill_owner(copy, s);
-	if (birth) {
-		copy->birth_ns = s->birth_ns;
-		copy->flags |= SW_F_BIRTH_KNOWN;
-	}
-	if (local) {
-		if (no_endpoint(copy->laddr, 0))
-			memcpy(copy->laddr, s->laddr, 16);
-		copy->lport = s->lport;
-	}
-	if (remote) {
-		if (no_endpoint(copy->raddr, 0))
-			memcpy(copy->raddr, s->raddr, 16);
-		copy->rport = s->rport;
-	}
-	if (!copy->netns)
-		copy->netns = s->netns;
-	return copy;
-}
-
-void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
-			__u8 kind, __u64 now_ns)
-{
-	memset(e, 0, sizeof(*e));
-	e->version = SW_ABI_VERSION;
-	e->kind = kind;
-	e->ts_ns = now_ns;
-	e->sock = s->cookie;
-	e->family = s->family;
-	e->proto = s->proto;
-	e->new_state = s->state;
-	e->netns = s->netns;
-	e->lport = s->lport;
-	e->rport = s->rport;
-	memcpy(e->laddr, s->laddr, 16);
-	memcpy(e->raddr, s->raddr, 16);
-	if (s->proto == IPPROTO_TCP) {
-		e->rx_bytes = s->rx_bytes;
-		e->tx_bytes = s->tx_bytes;
-		e->flags |= SW_F_BYTES;
-	}
-	if (s->flags & SW_F_PREEXISTING)
-		e->flags |= SW_F_PREEXISTING;
-	if (s->pid)
-		sw_event_fill_owner(e, s);
 }
 
 void sw_event_printer_init(struct sw_event_printer *p, FILE *out, bool json)
@@ -124,13 +40,13 @@ void sw_event_printer_free(struct sw_event_printer *p)
  */
 static bool has_local(const struct sw_event *e)
 {
-	return e->kind != SW_EV_CREATE && !no_endpoint(e->laddr, e->lport);
+	return e->kind != SW_EV_CREATE && !sw_endpoint_empty(e->laddr, e->lport);
 }
 
 static bool has_remote(const struct sw_event *e)
 {
 	return e->kind != SW_EV_CREATE && e->kind != SW_EV_BIND &&
-	       e->kind != SW_EV_LISTEN && !no_endpoint(e->raddr, e->rport);
+	       e->kind != SW_EV_LISTEN && !sw_endpoint_empty(e->raddr, e->rport);
 }
 
 static void json_addr(struct sw_json *j, const char *ka, const char *kp,
@@ -240,14 +156,10 @@ void sw_event_print_header(struct sw_event_printer *p)
 static void fmt_endpoint(char *buf, size_t len, const struct sw_event *e,
 			 bool known, const __u8 *addr, __u16 port)
 {
-	char a[SW_ADDR_STRLEN];
-
-	if (!known) {
+	if (known)
+		sw_fmt_endpoint(buf, len, e->family, addr, port);
+	else
 		snprintf(buf, len, "-");
-		return;
-	}
-	sw_fmt_addr(a, e->family, addr);
-	snprintf(buf, len, e->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
 }
 
 static void print_text(struct sw_event_printer *p, const struct sw_event *e,
