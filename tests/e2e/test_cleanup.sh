@@ -93,7 +93,7 @@ during=$(counts)
 check "dry-run: nothing changed in ss ($during)" [ "$during" = "$before" ]
 check "dry-run: no read failed in the server" bash -c "! grep -q read-failed '$TMP/leak.out'"
 # metric_is MODE N: /metrics (retried: a loaded host may pass curl's 5 s)
-metric_is() { api /metrics | grep -q "^sockwatch_cleanup_total{mode=\"$1\",rule=\"close_wait\"} $2\$"; }
+metric_is() { _curl -f -m 30 "$BASE/metrics" | grep -q "^sockwatch_cleanup_total{mode=\"$1\",rule=\"close_wait\"} $2\$"; }
 wait_for 30 metric_is dry-run $RATE
 check "metric sockwatch_cleanup_total{mode=dry-run,rule=close_wait} $RATE" metric_is dry-run $RATE
 stop "$AG"
