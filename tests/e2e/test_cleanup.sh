@@ -99,7 +99,7 @@ cleanup_metric() {
 		grep -q "^sockwatch_cleanup_total{mode=\"$1\",rule=\"close_wait\"} $RATE\$" "$2"
 }
 check "metric sockwatch_cleanup_total{mode=dry-run,rule=close_wait} $RATE" \
-	wait_for 20 cleanup_metric dry-run "$TMP/dry.metrics"
+	wait_for 60 cleanup_metric dry-run "$TMP/dry.metrics"
 stop "$AG"
 
 # ---- enforce: the unprotected ones go, within the rate limit
@@ -136,7 +136,7 @@ check "their close_wait alerts carry the protection that saved them" \
 		 jq -e -s '[.[] | select(.alert == \"close_wait\" and (.local | startswith(\"127.0.17.3:\")))] | length > 0 and all(.protection.reason == \"active_traffic\")' '$ALERTS' >/dev/null"
 grep '"socket_destroyed"' "$ALERTS" | head -1 | sed 's/^/  # /'
 check "metric sockwatch_cleanup_total{mode=enforce,rule=close_wait} $RATE" \
-	wait_for 20 cleanup_metric enforce "$TMP/enf.metrics"
+	wait_for 60 cleanup_metric enforce "$TMP/enf.metrics"
 stop "$AG"
 agent_summary enf
 

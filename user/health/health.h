@@ -115,9 +115,11 @@ struct sw_ifstat {
 	__u64 errors_growth, drops_growth;
 };
 
-#define SW_HEALTH_MAX_IFS	64
+/* Hosts with containers have hundreds of veths: room for them all. */
+#define SW_HEALTH_MAX_IFS	1024
 struct sw_ifstats {
 	unsigned int n;
+	unsigned int left_out;	/* interfaces beyond SW_HEALTH_MAX_IFS */
 	bool compared;		/* growth is against a previous run */
 	struct sw_ifstat v[SW_HEALTH_MAX_IFS];
 };

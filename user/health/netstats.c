@@ -34,7 +34,11 @@ static void parse_link(struct sw_ifstats *out, const struct nlmsghdr *h)
 	struct sw_ifstat *s;
 	struct rtnl_link_stats64 st;
 
-	if (out->n == SW_HEALTH_MAX_IFS || len < 0)
+	if (out->n == SW_HEALTH_MAX_IFS) {
+		out->left_out++;
+		return;
+	}
+	if (len < 0)
 		return;
 	s = &out->v[out->n];
 	memset(s, 0, sizeof(*s));
@@ -160,6 +164,8 @@ void sw_health_links(const struct sw_health_limits *lim, struct sw_health_report
 		len = strlen(grew);
 		snprintf(grew + len, sizeof(grew) - len, "%s%s", len ? "," : "", s->name);
 	}
+	if (r->ifs.left_out)
+		hc_fig_int(c, "counters_left_out", r->ifs.left_out);
 	hc_fig_int(c, "errors_growth", (__s64)errs);
 	hc_fig_int(c, "drops_growth", (__s64)drops);
 	if (!errs && !drops)
@@ -249,6 +255,7 @@ int sw_netstats_json(struct sw_json *j, const struct sw_ifstats *prev)
 	sw_json_obj_begin(j);
 	sw_json_key(j, "interfaces");
 	sw_netstats_ifs_json(j, ifs);
+	sw_json_kuint(j, "interfaces_left_out", ifs->left_out);
 	for (i = 0; i < ifs->n; i++) {
 		const struct sw_ifstat *s = &ifs->v[i];
 		const __u64 v[8] = { s->rx_bytes, s->tx_bytes, s->rx_packets, s->tx_packets,
