@@ -24,7 +24,9 @@ int sw_sock_create(struct bpf_sock *ctx)
 
 	if (!proto_wanted(family, proto))
 		return 1;
-	if (proto == IPPROTO_UDP || owned_only) {
+	/* owner_at_create: the state program cannot name the owner at
+	 * listen(2) (sock_ops, on 5.10): storage from birth, as trace's */
+	if (proto == IPPROTO_UDP || (owned_only && !owner_at_create)) {
 		if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 			return 1;
 		e = event_begin(SW_EV_CREATE, NULL, family, proto,

@@ -82,6 +82,9 @@ SW_EXTERN const volatile __u64 wakeup_bytes;
 /* Process-context programs may call bpf_get_current_task_btf: cleared by
  * the attach plan where this kernel refuses it (user/kernel/attach_plan.c). */
 SW_EXTERN const volatile bool task_btf;
+/* Set by the attach plan when TCP sockets need storage with their owner
+ * from socket(2) on, also in owned_only mode (see sock_create.bpf.c). */
+SW_EXTERN const volatile bool owner_at_create;
 
 static __always_inline void count(__u32 idx)
 {

@@ -5,9 +5,8 @@
 # both grow with real TCP and UDP traffic; `sockwatch status --cost` lists
 # each of the agent's programs with its runs. Loopback only.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
 CONF=$TMP/agent.conf
 cat > "$CONF" <<EOF
 [agent]
@@ -16,19 +15,21 @@ self_stats = true
 ring_buffer_kb = 16384
 EOF
 
-scrape() { curl -sf -m 5 -o "$TMP/metrics.$1" "$BASE/metrics"; }
+scrape() { api /metrics > "$TMP/metrics.$1"; }
 # value N FAMILY PROGRAM: the sample of that program in scrape N
 value() {
 	awk -v k="$2{program=\"$3\"}" '$1 == k { print $2 }' "$TMP/metrics.$1"
 }
 
-spawn "$SW" agent --config "$CONF" --listen "127.0.0.1:$PORT" > /dev/null 2> "$TMP/agent.err"
-AGENT=$LAST_PID
-wait_for 60 grep -q 'sockwatch: info: ready in' "$TMP/agent.err" ||
-	{ cat "$TMP/agent.err"; not_ok "agent did not get ready"; finish; exit 1; }
+start_agent agent --config "$CONF" || { not_ok "agent did not get ready"; finish; exit 1; }
+AGENT=$AG
 PROGS=$(prog_ids_of "$AGENT")
 
-PROGRAMS="sw_sock_create sw_post_bind4 sw_connect4 sw_state sw_sock_release"
+# the state program is the one the attach plan chose (sock_ops on 5.10)
+STATE=sw_state
+curl -sf -m 5 "$BASE/api/v1/status" | jq -e '.attach_plan.state | startswith("sockops")' >/dev/null &&
+	STATE=sw_state_ops
+PROGRAMS="sw_sock_create sw_post_bind4 sw_connect4 $STATE sw_sock_release"
 check "first scrape" scrape 1
 for p in $PROGRAMS; do
 	check "$p: runs metric present" test -n "$(value 1 sockwatch_bpf_program_runs_total "$p")"
@@ -37,8 +38,8 @@ done
 
 # 300 TCP connections (create, connect, state changes, release) and 300
 # UDP sockets (create, bind, connect, release).
-check "TCP churn" build/tools/churn -n 300
-check "UDP churn" build/tools/churn --udp -n 300
+check "TCP churn" "$BUILD/tools/churn" -n 300
+check "UDP churn" "$BUILD/tools/churn" --udp -n 300
 
 grown() {	# grown PROGRAM: both counters went up, by at least 300 runs
 	scrape 2 || return 1

@@ -8,6 +8,7 @@
 # refused; SIGHUP switches client_auth_type; bad files are one line and a
 # non-zero exit. Loopback only.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/helpers/agent.sh"
 
 D=$TMP/pki
 mkdir -p "$D"
@@ -69,10 +70,9 @@ check "off loopback with basic auth but neither TLS nor a token: refused at star
 echo "    $(cat "$TMP/bad.err")"
 
 # ---- the agent over TLS ----
-spawn "$SW" agent --listen "127.0.0.1:$PORT" --web-config "$TMP/web.yml" > /dev/null 2> "$TMP/agent.err"
-AGENT=$LAST_PID
-ready() { grep -q 'ready in' "$TMP/agent.err" || ! kill -0 "$AGENT"; }
-wait_for 30 ready
+# the agent helper starts and waits; the requests here are https
+start_agent agent --listen "127.0.0.1:$PORT" --web-config "$TMP/web.yml"
+AGENT=$AG
 check "agent ready, serving https" grep -q "https 127.0.0.1:$PORT" "$TMP/agent.err"
 URL="https://127.0.0.1:$PORT/metrics"
 # code ARGS...: the HTTP status curl got (000: no HTTP answer at all)

@@ -14,11 +14,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include "sockwatch_abi.h"
 
-#define TCP	6
-#define UDP	17
+#define TCP	IPPROTO_TCP
+#define UDP	IPPROTO_UDP
 #define MS	1000000ULL
 #define NETNS	4026531840U	/* the initial namespace's inode */
 

@@ -78,8 +78,41 @@ static int fd_usage(void *ctx, __u32 pid, __u64 *open, __u64 *soft)
 }
 
 static const struct sw_det_hooks hooks = {
-	.cmdline = cmdline_of, .fd_usage = fd_usage, .alert = on_alert,
+	.cmdline = cmdline_of, .fd_usage = fd_usage,
 };
+
+/* The engine returns alert records; the test takes them as the agent does. */
+static void take_alerts(struct sw_detectors *d)
+{
+	const struct sw_alert *a;
+	size_t i, n;
+
+	a = sw_detectors_alerts(d, &n);
+	for (i = 0; i < n; i++)
+		on_alert(NULL, &a[i]);
+	sw_detectors_alerts_done(d);
+}
+
+static void take_sample(struct sw_detectors *d, struct sw_table *t, __u64 now)
+{
+	sw_detectors_sample(d, t, now);
+	take_alerts(d);
+}
+
+static void take_scan(struct sw_detectors *d, struct sw_table *t, __u64 now,
+		      bool with_fds)
+{
+	sw_detectors_scan(d, t, now, with_fds);
+	take_alerts(d);
+}
+
+static __u64 take_tick(struct sw_detectors *d, struct sw_table *t, __u64 now)
+{
+	__u64 next = sw_detectors_tick(d, t, now);
+
+	take_alerts(d);
+	return next;
+}
 
 static struct sw_sock mk(__u64 cookie, __u32 pid, __u8 state, __u8 lo,
 			 __u16 lport, __u8 ro, __u16 rport)
@@ -149,7 +182,7 @@ static void test_local_ip_distinct_ports(void **state)
 	put(t, mk(4, 10, SW_TCP_LISTEN, 1, 9000, 0, 0));		/* not counted */
 	put(t, mk(5, 10, SW_TCP_ESTABLISHED, 2, 40003, 1, 80));	/* other IP */
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_sample(d, t, T0);
+	take_sample(d, t, T0);
 	k = get_key(d, SW_KEY_LOCAL_IP, 0, 1, 0);
 	assert_non_null(k);
 	assert_int_equal(k->ewma.count, 2);
@@ -163,7 +196,7 @@ static void test_local_ip_distinct_ports(void **state)
 	assert_int_equal(sw_config_load_string("t", "[ewma]\nallow_addresses = 10.0.0.2\n",
 					       &cfg, (char[128]){ 0 }, 128), 0);
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_sample(d, t, T0);
+	take_sample(d, t, T0);
 	assert_null(get_key(d, SW_KEY_LOCAL_IP, 0, 1, 0));
 	assert_non_null(get_key(d, SW_KEY_LOCAL_IP, 0, 2, 0));
 	sw_detectors_free(d);
@@ -189,7 +222,7 @@ static void test_process_excludes_accepted(void **state)
 	put(t, s);
 	put(t, mk(6, 600, SW_TCP_ESTABLISHED, 1, 50001, 1, 9000));	/* client */
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_sample(d, t, T0);
+	take_sample(d, t, T0);
 	k = get_key(d, SW_KEY_PROCESS, 500, 0, 0);
 	assert_non_null(k);
 	assert_int_equal(k->ewma.count, 2);	/* listener + its connection */
@@ -234,7 +267,7 @@ static void test_key_owner(void **state)
 		put(t, mk(20 + i, 21 - i % 2, SW_TCP_ESTABLISHED, 2, 42000 + i,
 			  3, 5432));
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_sample(d, t, T0);
+	take_sample(d, t, T0);
 	k = get_key(d, SW_KEY_LOCAL_IP, 0, 1, 0);
 	assert_non_null(k);
 	assert_int_equal(k->ewma.count, 4);	/* 9000 and three of 600's */
@@ -280,7 +313,7 @@ static void test_growth_alerts(void **state)
 	for (i = 0; i < 150; i++, cookie++)
 		put(t, mk(cookie, 700, SW_TCP_ESTABLISHED, 7, 30000 + cookie, 9, 7777));
 	for (sample = 0; sample < 12; sample++, now += SEC) {
-		sw_detectors_sample(d, t, now);
+		take_sample(d, t, now);
 		for (i = 0; i < 40 && cookie < 400; i++, cookie++)
 			put(t, mk(cookie, 700, SW_TCP_ESTABLISHED, 7, 30000 + cookie,
 				  9, 7777));
@@ -301,7 +334,7 @@ static void test_growth_alerts(void **state)
 	/* the sockets go: back down, once per key */
 	for (i = 1; i < (int)cookie; i++)
 		sw_table_remove(t, i);
-	sw_detectors_sample(d, t, now);
+	take_sample(d, t, now);
 	assert_int_equal(count_alerts(SW_ALERT_EWMA_BACK_DOWN), 3);
 	sw_detectors_free(d);
 }
@@ -317,14 +350,14 @@ static void test_max_ports_once_per_episode(void **state)
 	d = sw_detectors_new(&cfg, &hooks);
 	for (i = 1; i <= 3; i++)
 		put(t, mk(i, 800, SW_TCP_ESTABLISHED, 8, 30000 + i, 8, 7000 + i));
-	sw_detectors_sample(d, t, T0);
-	sw_detectors_sample(d, t, T0 + SEC);
+	take_sample(d, t, T0);
+	take_sample(d, t, T0 + SEC);
 	/* local_ip 10.0.0.8 and process 800 reach 3 */
 	assert_int_equal(count_alerts(SW_ALERT_MAX_PORTS), 2);
 	sw_table_remove(t, 3);
-	sw_detectors_sample(d, t, T0 + 2 * SEC);
+	take_sample(d, t, T0 + 2 * SEC);
 	put(t, mk(3, 800, SW_TCP_ESTABLISHED, 8, 30003, 8, 7003));
-	sw_detectors_sample(d, t, T0 + 3 * SEC);
+	take_sample(d, t, T0 + 3 * SEC);
 	assert_int_equal(count_alerts(SW_ALERT_MAX_PORTS), 4);
 	sw_detectors_free(d);
 }
@@ -355,10 +388,10 @@ static void test_close_wait_server(void **state)
 	s = mk(20, 501, SW_TCP_CLOSE_WAIT, 1, 42000, 1, 22);	/* critical */
 	put(t, s);
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_scan(d, t, T0, false);
+	take_scan(d, t, T0, false);
 	assert_int_equal(count_alerts(SW_ALERT_CLOSE_WAIT), 0);	/* 1 s: not yet */
 
-	sw_detectors_scan(d, t, T0 + SEC + 1, false);		/* 2 s + 1 ns */
+	take_scan(d, t, T0 + SEC + 1, false);		/* 2 s + 1 ns */
 	assert_int_equal(count_alerts(SW_ALERT_CLOSE_WAIT), 3);
 	at = find_alert(SW_ALERT_CLOSE_WAIT, "10.0.0.1:9100->10.0.1.1:50000");
 	assert_true(at >= 0);
@@ -366,7 +399,7 @@ static void test_close_wait_server(void **state)
 	assert_string_equal(seen[at].key_kind, "socket");
 	assert_int_equal(seen[at].reason, SW_PROT_INFRASTRUCTURE);
 
-	sw_detectors_scan(d, t, T0 + 5 * SEC, false);		/* ongoing */
+	take_scan(d, t, T0 + 5 * SEC, false);		/* ongoing */
 	assert_int_equal(count_alerts(SW_ALERT_CLOSE_WAIT), 3);
 
 	{
@@ -384,12 +417,12 @@ static void test_close_wait_server(void **state)
 
 	/* closed and the same cookie leaks again later: a new episode */
 	sw_table_remove(t, 10);
-	sw_detectors_scan(d, t, T0 + 6 * SEC, false);
+	take_scan(d, t, T0 + 6 * SEC, false);
 	s = mk(10, 500, SW_TCP_CLOSE_WAIT, 1, 9100, 1, 50000);
 	s.flags = SW_F_ACCEPTED;
 	s.state_ns = T0;
 	put(t, s);
-	sw_detectors_scan(d, t, T0 + 7 * SEC, false);
+	take_scan(d, t, T0 + 7 * SEC, false);
 	assert_int_equal(count_alerts(SW_ALERT_CLOSE_WAIT), 4);
 	sw_detectors_free(d);
 }
@@ -408,7 +441,7 @@ static void test_idle_rule(void **state)
 	s.traffic_ns = T0 - 10 * SEC;					/* talking */
 	put(t, s);
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_scan(d, t, T0, false);
+	take_scan(d, t, T0, false);
 	assert_int_equal(count_alerts(SW_ALERT_IDLE), 1);
 	assert_int_equal(seen[0].reason, SW_PROT_UNPROTECTED);
 	sw_detectors_free(d);
@@ -423,12 +456,12 @@ static void test_fd_headroom(void **state)
 	d = sw_detectors_new(&cfg, &hooks);
 	fake_fds = 819;
 	fake_limit = 1024;
-	sw_detectors_scan(d, t, T0, true);
+	take_scan(d, t, T0, true);
 	assert_int_equal(count_alerts(SW_ALERT_FD_HEADROOM), 0);
 	fake_fds = 820;
-	sw_detectors_scan(d, t, T0 + SEC, true);
-	sw_detectors_scan(d, t, T0 + 2 * SEC, false);	/* no fd pass: kept */
-	sw_detectors_scan(d, t, T0 + 3 * SEC, true);
+	take_scan(d, t, T0 + SEC, true);
+	take_scan(d, t, T0 + 2 * SEC, false);	/* no fd pass: kept */
+	take_scan(d, t, T0 + 3 * SEC, true);
 	assert_int_equal(count_alerts(SW_ALERT_FD_HEADROOM), 1);
 	assert_string_equal(seen[0].key, "901");
 	assert_string_equal(seen[0].key_kind, "process");
@@ -451,7 +484,7 @@ static void test_key_cap_and_idle_drop(void **state)
 	for (i = 1; i <= 4; i++)	/* four remote endpoints, one socket each */
 		put(t, mk(i, 950, SW_TCP_ESTABLISHED, 1, 40000 + i, i, 5555));
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_sample(d, t, T0);
+	take_sample(d, t, T0);
 	sw_detectors_stats(d, &st);
 	assert_int_equal(st.keys[SW_KEY_REMOTE], 2);
 	assert_int_equal(st.overflow[SW_KEY_REMOTE], 2);
@@ -459,7 +492,7 @@ static void test_key_cap_and_idle_drop(void **state)
 	/* a big new endpoint evicts a small seed-state key */
 	for (i = 0; i < 3; i++)
 		put(t, mk(100 + i, 950, SW_TCP_ESTABLISHED, 1, 41000 + i, 99, 5555));
-	sw_detectors_sample(d, t, T0 + SEC);
+	take_sample(d, t, T0 + SEC);
 	assert_non_null(get_key(d, SW_KEY_REMOTE, 0, 99, 5555));
 	sw_detectors_stats(d, &st);
 	assert_int_equal(st.evicted[SW_KEY_REMOTE], 1);
@@ -469,10 +502,10 @@ static void test_key_cap_and_idle_drop(void **state)
 		sw_table_remove(t, i);
 	for (i = 0; i < 3; i++)
 		sw_table_remove(t, 100 + i);
-	sw_detectors_sample(d, t, T0 + 2 * SEC);
+	take_sample(d, t, T0 + 2 * SEC);
 	sw_detectors_stats(d, &st);
 	assert_int_equal(st.keys[SW_KEY_REMOTE], 2);
-	sw_detectors_sample(d, t, T0 + 12 * SEC);
+	take_sample(d, t, T0 + 12 * SEC);
 	sw_detectors_stats(d, &st);
 	assert_int_equal(st.keys[SW_KEY_REMOTE], 0);
 	assert_int_equal(st.keys[SW_KEY_PROCESS], 0);
@@ -492,13 +525,13 @@ static void test_tick_schedule(void **state)
 	__u64 next;
 
 	d = sw_detectors_new(&cfg, &hooks);
-	next = sw_detectors_tick(d, t, T0);		/* the first runs at once */
+	next = take_tick(d, t, T0);		/* the first runs at once */
 	assert_int_equal(next, T0 + SEC);
-	assert_int_equal(sw_detectors_tick(d, t, T0 + 1), next);	/* not due */
-	next = sw_detectors_tick(d, t, next);
+	assert_int_equal(take_tick(d, t, T0 + 1), next);	/* not due */
+	next = take_tick(d, t, next);
 	assert_int_equal(next, T0 + 2 * SEC);
 	/* after a stall, the grid restarts from now */
-	next = sw_detectors_tick(d, t, T0 + 10 * SEC + 5);
+	next = take_tick(d, t, T0 + 10 * SEC + 5);
 	assert_int_equal(next, T0 + 11 * SEC + 5);
 	sw_detectors_stats(d, &st);
 	assert_int_equal(st.samples, 3);
@@ -516,7 +549,7 @@ static void test_key_json(void **state)
 
 	put(t, mk(1, 10, SW_TCP_ESTABLISHED, 1, 40001, 1, 80));
 	d = sw_detectors_new(&cfg, &hooks);
-	sw_detectors_sample(d, t, T0);
+	take_sample(d, t, T0);
 	k = sw_detectors_key_next(d, SW_KEY_LOCAL_IP, &pos);
 	assert_non_null(k);
 	sw_json_init(&j);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "detect/flood.h"
+#include "event_builders.h"
 
 #define SEC 1000000000ull
 #define T0 (1000 * SEC)		/* any non-zero monotonic start */
@@ -147,6 +148,36 @@ static void test_bounded_memory(void **state)
 	sw_flood_free(f);
 }
 
+/* The agent's entry: accepts only, and the record it emits. */
+static void test_check_returns_the_alert(void **state)
+{
+	struct sw_flood *f = sw_flood_new(&ten_per_s);
+	struct sw_event e;
+	struct sw_alert a;
+	int i, n = 0;
+
+	assert_non_null(f);
+	e = owned(with_ends(event(SW_EV_ACCEPT, TCP, 1, T0), "10.0.0.1", 8080,
+				 "10.9.9.9", 40000), 42, "server");
+	for (i = 0; i < 11; i++) {
+		e.ts_ns = T0 + i * (SEC / 20);
+		n += sw_flood_check(f, &e, &a);
+	}
+	assert_int_equal(n, 1);
+	assert_string_equal(a.alert, SW_ALERT_CONNECTION_FLOOD);
+	assert_string_equal(a.key_kind, "remote_addr");
+	assert_string_equal(a.key, "10.9.9.9");
+	assert_int_equal(a.pid, 42);
+	assert_string_equal(a.comm, "server");
+	/* connects from the same address are not accepts: not counted */
+	e.kind = SW_EV_CONNECT;
+	for (i = 0; i < 50; i++) {
+		e.ts_ns = T0 + 10 * SEC + i;
+		assert_false(sw_flood_check(f, &e, &a));
+	}
+	sw_flood_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_episode_ends_below_half),
 		cmocka_unit_test(test_addresses_independent),
 		cmocka_unit_test(test_bounded_memory),
+		cmocka_unit_test(test_check_returns_the_alert),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

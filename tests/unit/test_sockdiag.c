@@ -14,12 +14,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "sockets.h"
 #include "table/sockdiag.h"
 #include "table/procfs.h"
-
-#ifndef SO_COOKIE
-#define SO_COOKIE 57
-#endif
 
 /* What the callback looks for, and what it found. */
 struct find {
@@ -38,21 +35,6 @@ static int find_cb(const struct sw_diag_sock *s, void *ctx)
 	f->hits++;
 	f->got = *s;
 	return 0;
-}
-
-static int listen_lo(__u16 *port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(fd, 8), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	*port = ntohs(sa.sin_port);
-	return fd;
 }
 
 static void test_listener_found(void **state)

@@ -35,7 +35,7 @@ KERNELS_PINNED="
 "
 # What the end-to-end tests run in the guest (tools/deps.sh, runtime
 # half); the libraries the build links come from build_lib_pkgs.
-ROOTFS_PKGS=python3,iproute2,jq,curl,bpftool,procps,prometheus,util-linux,kmod,ca-certificates,openssl,runc,busybox-static,prometheus-alertmanager
+ROOTFS_PKGS=python3,iproute2,jq,curl,bpftool,procps,prometheus,util-linux,kmod,ca-certificates,openssl,runc,busybox-static,prometheus-alertmanager,tmux
 
 die() { echo "test-kernels: $*" >&2; exit 2; }
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include "agent/agent.h"
 #include "table/decode.h"
-#include "detect/manifest_check.h"
+#include "detect/drift.h"
 #include "table/procfs.h"
 #include "table/snapshot.h"
 #include "kernel/prog_stats.h"
@@ -84,11 +84,6 @@ static int hook_fd_usage(void *ctx, __u32 pid, __u64 *open_fds, __u64 *soft)
 	return 0;
 }
 
-static void hook_alert(void *ctx, const struct sw_alert *al)
-{
-	sw_agent_alert(ctx, al);
-}
-
 /* Alerts are counted by name; the known names start at zero. */
 static void count_alerts_init(struct sw_agent *a)
 {
@@ -132,39 +127,32 @@ void sw_agent_alert(struct sw_agent *a, const struct sw_alert *in)
 		logf_("warning", "on-breach action: %s", err);
 }
 
-/* ---- events ---- */
-
-static void check_flood(struct sw_agent *a, const struct sw_event *e)
+/* The detectors' records of this tick: emitted here, like every alert. */
+static void emit_detector_alerts(struct sw_agent *a)
 {
-	struct sw_flood_alert fa;
-	struct sw_alert al;
-	char addr[SW_ADDR_STRLEN];
+	const struct sw_alert *al;
+	size_t i, n;
 
-	if (!a->flood || !sw_flood_hit(a->flood, e->family, e->raddr, e->ts_ns, &fa))
-		return;
-	sw_fmt_addr(addr, e->family, e->raddr);
-	sw_alert_init(&al, SW_ALERT_CONNECTION_FLOOD, "remote_addr", e->ts_ns);
-	sw_alert_set_key(&al, addr);
-	sw_alert_set_owner(&al, e->pid, e->comm);
-	sw_alert_double(&al, "rate", fa.rate);
-	sw_alert_double(&al, "threshold", fa.limit);
-	sw_alert_uint(&al, "count", fa.count);
-	sw_alert_seconds(&al, "window", a->cfg.flood.window_ns);
-	sw_alert_uint(&al, "lport", e->lport);
-	sw_agent_alert(a, &al);
+	al = sw_detectors_alerts(a->det, &n);
+	for (i = 0; i < n; i++)
+		sw_agent_alert(a, &al[i]);
+	sw_detectors_alerts_done(a->det);
 }
+
+/* ---- events ---- */
 
 static int on_event(void *ctx, const struct sw_event *e)
 {
 	struct sw_agent *a = ctx;
 	struct sw_event copy;
+	struct sw_alert al;
 
 	a->events[e->kind]++;
 	e = sw_table_ingest(a->table, e, &copy);
-	if (e->kind == SW_EV_ACCEPT)
-		check_flood(a, e);
-	if (a->manifest)
-		sw_manifest_check_event(a, e);
+	if (a->flood && sw_flood_check(a->flood, e, &al))
+		sw_agent_alert(a, &al);
+	if (a->drift && sw_drift_check(a->drift, e, &al))
+		sw_agent_alert(a, &al);
 	return 0;
 }
 
@@ -180,15 +168,17 @@ static int found_socket(void *ctx, const struct sw_sock *s, int owner_fd)
 {
 	struct sw_agent *a = ctx;
 	struct sw_event e;
+	struct sw_alert al;
 
 	if (s->state != SW_TCP_LISTEN)
 		return 0;
 	if (a->loader)
 		sw_loader_seed_owner(a->loader, s, owner_fd);
-	if (!a->manifest)
+	if (!a->drift)
 		return 0;
 	sw_event_from_sock(&e, s, SW_EV_LISTEN, sw_mono_now());
-	sw_manifest_check_event(a, &e);
+	if (sw_drift_check(a->drift, &e, &al))
+		sw_agent_alert(a, &al);
 	return 0;
 }
 
@@ -198,22 +188,13 @@ static pthread_cond_t health_cond = PTHREAD_COND_INITIALIZER;
 
 static void health_alerts(struct sw_agent *a, const struct sw_health_report *now)
 {
-	struct sw_alert al;
-	int i;
+	struct sw_alert al[SW_HC_MAX];
+	int i, n;
 
-	for (i = 0; i < SW_HC_MAX; i++) {
-		enum sw_health_status before = a->have_health ?
-			a->health.check[i].status : SW_HEALTH_OK;
-
-		if (now->check[i].status == before)
-			continue;
-		sw_alert_init(&al, SW_ALERT_HEALTH_CHANGED, "check", sw_mono_now());
-		sw_alert_set_key(&al, sw_health_check_name(i));
-		sw_alert_str(&al, "from", sw_health_status_name(before));
-		sw_alert_str(&al, "to", sw_health_status_name(now->check[i].status));
-		sw_alert_str(&al, "summary", now->check[i].summary);
-		sw_agent_alert(a, &al);
-	}
+	n = sw_health_changes(a->have_health ? &a->health : NULL, now,
+			      sw_mono_now(), al);
+	for (i = 0; i < n; i++)
+		sw_agent_alert(a, &al[i]);
 }
 
 void sw_agent_sleep(struct sw_agent *a, pthread_cond_t *cond,
@@ -410,7 +391,7 @@ static int start(struct sw_agent *a)
 {
 	struct sw_det_hooks hooks = {
 		.cmdline = hook_cmdline, .fd_usage = hook_fd_usage,
-		.alert = hook_alert, .ctx = a,
+		.ctx = a,
 	};
 	struct sw_loader_opts lo = {
 		.ring_bytes = (size_t)a->cfg.agent.ring_buffer_kb * 1024,
@@ -436,8 +417,13 @@ static int start(struct sw_agent *a)
 			return -1;
 		}
 	}
-	if (sw_manifest_setup(a))
-		return -1;
+	if (a->cfg.manifest.path[0]) {
+		a->drift = sw_drift_new(a->cfg.manifest.path, err, sizeof(err));
+		if (!a->drift) {
+			fprintf(stderr, "sockwatch: %s\n", err);	/* names the file */
+			return -1;
+		}
+	}
 	a->table = sw_table_new(16384);
 	if (a->table)
 		sw_table_set_owned_only(a->table, true);
@@ -488,7 +474,7 @@ static void stop(struct sw_agent *a)
 	sw_actions_stop(&a->actions);
 	sw_detectors_free(a->det);
 	sw_flood_free(a->flood);
-	sw_manifest_teardown(a);
+	sw_drift_free(a->drift);
 	sw_table_free(a->table);
 	sw_workloads_free(a->wl);
 	sw_am_stop(a->am);
@@ -564,6 +550,7 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 	}
 	if (now >= *next_tick) {
 		*next_tick = sw_detectors_tick(a->det, a->table, now);
+		emit_detector_alerts(a);
 		sw_agent_cleanup_pass(a, now);
 		am_sweep(a);
 	}

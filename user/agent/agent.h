@@ -5,9 +5,12 @@
  * (agent_api.c, agent_metrics.c) and the health watchdog thread read it
  * under `lock`.
  *
- * Where an event goes: ring buffer -> loader (decode) -> agent_on_event
- * -> socket table, flood tracker, manifest drift -> detectors on each
- * tick -> alerts (sink, recent list, on-breach action).
+ * Where an event goes: ring buffer -> loader (sw_decode) -> on_event
+ * (agent.c) -> sw_table_ingest (complete, apply) -> sw_flood_check and
+ * sw_drift_check; on each tick sw_detectors_tick. Every detector returns
+ * alert records (and health changes come from sw_health_changes); the
+ * agent alone emits them, in sw_agent_alert: sink, recent list, counts,
+ * Alertmanager, on-breach action.
  */
 #ifndef SW_AGENT_H
 #define SW_AGENT_H
@@ -64,7 +67,7 @@ struct sw_agent {
 	struct sw_table *table;
 	struct sw_detectors *det;
 	struct sw_flood *flood;
-	struct sw_manifest *manifest;	/* NULL: no drift checks */
+	struct sw_drift *drift;		/* NULL: no manifest, no drift checks */
 	struct sw_alert_sink sink;
 	struct sw_actions actions;
 	struct sw_http *http;
@@ -145,8 +148,8 @@ void sw_agent_close(struct sw_agent *a);
 unsigned int sw_agent_api_get(struct sw_agent *a, const char *path,
 			      const char *query, struct sw_json *out);
 
-/* Alerts from any module: sink, recent list, action on confirmed breach.
- * Caller holds the lock. */
+/* Emit an alert record returned by a detector: sink, recent list, counts,
+ * Alertmanager, action on confirmed breach. Caller holds the lock. */
 void sw_agent_alert(struct sw_agent *a, const struct sw_alert *al);
 
 /* The owner's command line, cached for a few seconds; "" if gone. */

@@ -68,7 +68,7 @@ static void watchdog_pass(struct sw_agent *a)
 		const struct sw_lease *l = &gone->v[i];
 		bool reused = i < sizeof(ex.reused) && ex.reused[i];
 
-		sw_alert_init(&al, "port_lease_expired", "port", sw_mono_now());
+		sw_alert_init(&al, SW_ALERT_PORT_LEASE_EXPIRED, "port", sw_mono_now());
 		snprintf(key, sizeof(key), "%u", l->port);
 		sw_alert_set_key(&al, key);
 		sw_alert_set_owner(&al, l->pid, "");

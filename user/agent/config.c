@@ -13,6 +13,7 @@
 #include <ini.h>
 #include "agent/config.h"
 #include "health/port_registry.h"
+#include "http/http_server.h"
 #include "lib/quote.h"
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -208,29 +209,14 @@ static int set_self_stats(struct sw_config *c, const char *v, char *err,
 /* "ADDR:PORT" or "[ADDR6]:PORT", ADDR numeric. */
 static int set_listen(struct sw_config *c, const char *v, char *err, size_t len)
 {
-	char host[64], q[SW_QUOTE_LEN];
-	const char *colon, *h = v;
-	size_t hl;
-	struct sw_addr a;
-	__u64 port;
+	char q[SW_QUOTE_LEN];
+	struct sockaddr_storage ss;
+	socklen_t sl;
 
-	colon = strrchr(v, ':');
-	if (!colon)
-		goto bad;
-	hl = colon - v;
-	if (*v == '[') {
-		if (hl < 2 || v[hl - 1] != ']')
-			goto bad;
-		h = v + 1;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(host) || strlen(v) >= sizeof(c->http.listen))
-		goto bad;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	if (parse_addr(host, &a) || (*v == '[') != (a.family == AF_INET6))
-		goto bad;
-	if (sw_parse_u64(colon + 1, 1, 65535, &port, err, len))
+	/* the server's own parser; a configured port must not be 0 */
+	if (strlen(v) >= sizeof(c->http.listen) ||
+	    sw_http_parse_listen(v, &ss, &sl, err, len) ||
+	    !sw_sockaddr_port(&ss))
 		goto bad;
 	strcpy(c->http.listen, v);
 	return 0;

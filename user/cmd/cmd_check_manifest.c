@@ -16,7 +16,7 @@
 #include "table/decode.h"
 #include "lib/json_writer.h"
 #include "detect/manifest.h"
-#include "detect/manifest_check.h"
+#include "detect/drift.h"
 #include "table/procfs.h"
 #include "table/sockdiag.h"
 #include "lib/quote.h"

@@ -4,12 +4,13 @@
  * --allocations: the port allocation registry from the command line.
  *
  * An allocation runs the host's health checks first (outside the lock:
- * they take a second on a busy host and concern no port), then, under the
- * registry's lock: reads the state, lists the ports bound in every
- * visible namespace, picks a port that is neither bound nor leased and
- * that passes a test bind, runs the checks of that port (bind with
- * SO_REUSEADDR as the service will, TIME_WAIT on it), records the lease
- * and replaces the state file. A critical result refuses (exit 2) unless
+ * they take a second on a busy host and concern no port; the two costly
+ * ones that can only warn, process_file_limits and dns, are left to
+ * `sockwatch health`), lists the ports bound in every visible namespace,
+ * then, under the registry's lock: reads the state, picks a port that is
+ * neither bound nor leased and that passes a test bind, runs the check of
+ * that port (a bind with SO_REUSEADDR, as the service will bind), records
+ * the lease and replaces the state file. A critical result refuses (exit 2) unless
  * --force.
  */
 #include <errno.h>
@@ -64,6 +65,8 @@ static int host_checks(const struct sw_alloc_opts *o, struct sw_health_report *r
 	struct sw_health_limits lim;
 
 	sw_health_limits_default(&lim);
+	/* 50 services starting at once must not each walk every fd of the host */
+	lim.cheap = true;
 	if (sw_health_run(&lim, 0, r) < 0) {
 		fprintf(stderr, "sockwatch ports: health checks could not run\n");
 		return SW_PORTS_EXIT_FAILED;
@@ -110,9 +113,15 @@ static void print_lease(const struct sw_lease *l, enum sw_health_status st, bool
 	sw_json_free(&j);
 }
 
-static int allocate_locked(const struct sw_alloc_opts *o, struct sw_lease *l)
+/*
+ * Under the lock: the leases are read again (another allocation may have
+ * just taken a port), and the test bind sees what was bound since the
+ * socket listing, which ran before the lock so that racing allocations
+ * wait for each other only this long.
+ */
+static int allocate_locked(const struct sw_alloc_opts *o, const struct sw_portset *used,
+			   struct sw_lease *l)
 {
-	static struct sw_portset used;
 	struct sw_lease_set s;
 	char err[ERRLEN];
 	int ret;
@@ -121,13 +130,7 @@ static int allocate_locked(const struct sw_alloc_opts *o, struct sw_lease *l)
 		fprintf(stderr, "sockwatch ports: %s\n", err);
 		return SW_PORTS_EXIT_FAILED;
 	}
-	ret = sw_registry_used_ports(&used);
-	if (ret < 0) {
-		fprintf(stderr, "sockwatch ports: listing sockets: %s\n", strerror(-ret));
-		ret = SW_PORTS_EXIT_FAILED;
-		goto out;
-	}
-	if (sw_registry_pick(&o->range, o->prefer, &used, &s, bind_ok, NULL, &l->port)) {
+	if (sw_registry_pick(&o->range, o->prefer, used, &s, bind_ok, NULL, &l->port)) {
 		fprintf(stderr, "sockwatch ports: no free port in %u-%u\n",
 			o->range.lo, o->range.hi);
 		ret = SW_PORTS_EXIT_NONE;
@@ -148,6 +151,7 @@ out:
 int sw_ports_allocate(const struct sw_alloc_opts *o)
 {
 	static struct sw_health_report r;	/* large: not on the stack */
+	static struct sw_portset used;
 	struct sw_lease l = { 0 };
 	struct sw_lease_set s;
 	char err[ERRLEN];
@@ -169,6 +173,11 @@ int sw_ports_allocate(const struct sw_alloc_opts *o)
 	ret = host_checks(o, &r);
 	if (ret)
 		return ret;
+	ret = sw_registry_used_ports(&used);
+	if (ret < 0) {
+		fprintf(stderr, "sockwatch ports: listing sockets: %s\n", strerror(-ret));
+		return SW_PORTS_EXIT_FAILED;
+	}
 	l.since = (__s64)time(NULL);
 	snprintf(l.service, sizeof(l.service), "%s", o->service);
 	snprintf(l.purpose, sizeof(l.purpose), "%s", o->purpose ? o->purpose : "");
@@ -178,7 +187,7 @@ int sw_ports_allocate(const struct sw_alloc_opts *o)
 		fprintf(stderr, "sockwatch ports: %s\n", err);
 		return SW_PORTS_EXIT_FAILED;
 	}
-	ret = allocate_locked(o, &l);
+	ret = allocate_locked(o, &used, &l);
 	close(lock);
 	if (ret)
 		return ret;

@@ -38,6 +38,7 @@
 #define SW_ALERT_CONNECTION_FLOOD "connection_flood"
 #define SW_ALERT_MANIFEST_DRIFT	"manifest_drift"
 #define SW_ALERT_HEALTH_CHANGED	"health_changed"
+#define SW_ALERT_PORT_LEASE_EXPIRED "port_lease_expired"
 
 /*
  * Every name above, NULL-terminated: the agent exports a zero counter for

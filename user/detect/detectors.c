@@ -262,6 +262,7 @@ struct sw_detectors {
 	struct sw_vec pending;		/* struct pending_alert */
 	bool deferring;			/* feed() queues its alerts in pending */
 	struct sw_vec doomed;		/* struct sw_key: to drop after a pass */
+	struct sw_vec outbox;		/* struct sw_alert: raised, not taken */
 	struct sw_vec listeners;		/* __u64 netns << 16 | port, sorted */
 	struct sw_episodes sock_eps;	/* (rule, cookie) */
 	struct sw_episodes proc_eps;	/* (fd_headroom, pid) */
@@ -366,6 +367,7 @@ static int alloc_sample(struct sw_detectors *d)
 	d->pending = SW_VEC_INIT(struct pending_alert);
 	d->doomed = SW_VEC_INIT(struct sw_key);
 	d->listeners = SW_VEC_INIT(__u64);
+	d->outbox = SW_VEC_INIT(struct sw_alert);
 	if (sw_map_init(&d->infra, sizeof(struct memo_ent), sizeof(__u32), 0) ||
 	    sw_map_init(&d->agg_ids, sizeof(struct agg_id), sizeof(struct sw_key), 0))
 		return -1;
@@ -416,6 +418,7 @@ void sw_detectors_free(struct sw_detectors *d)
 	sw_vec_free(&d->pending);
 	sw_vec_free(&d->doomed);
 	sw_vec_free(&d->listeners);
+	sw_vec_free(&d->outbox);
 	free(d);
 }
 
@@ -787,9 +790,13 @@ static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
 
 static void raise_alert(struct sw_detectors *d, const struct sw_alert *a)
 {
+	struct sw_alert *out = sw_vec_push(&d->outbox);
+
 	d->st.alerts++;
-	if (d->hooks.alert)
-		d->hooks.alert(d->hooks.ctx, a);
+	if (out)
+		*out = *a;
+	else
+		d->st.alerts_lost++;
 }
 
 static void key_alert(struct sw_detectors *d, const struct sw_det_key *k,
@@ -1293,6 +1300,18 @@ const struct sw_suspect *sw_detectors_suspect_next(const struct sw_detectors *d,
 	if (i < d->nproc_susp)
 		return &d->proc_susp[i];
 	return NULL;
+}
+
+const struct sw_alert *sw_detectors_alerts(const struct sw_detectors *d,
+					   size_t *n)
+{
+	*n = d->outbox.len;
+	return d->outbox.data;
+}
+
+void sw_detectors_alerts_done(struct sw_detectors *d)
+{
+	sw_vec_clear(&d->outbox);
 }
 
 void sw_detectors_stats(const struct sw_detectors *d, struct sw_det_stats *s)

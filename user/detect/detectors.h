@@ -28,8 +28,10 @@
  * counted in `overflow` and not tracked.
  *
  * Pure: no I/O and no clock. The caller passes the time and supplies, as
- * hooks, the owner's command line (infrastructure patterns), a process's
- * fd usage (fd_headroom) and the alert sink. One thread: the table's.
+ * hooks, the owner's command line (infrastructure patterns) and a
+ * process's fd usage (fd_headroom). Alerts are records the caller takes
+ * (sw_detectors_alerts) and emits: the engine raises, it does not send.
+ * One thread: the table's.
  */
 #ifndef SW_DETECTORS_H
 #define SW_DETECTORS_H
@@ -99,8 +101,6 @@ struct sw_det_hooks {
 	const char *(*cmdline)(void *ctx, __u32 pid);
 	/* Open fds and RLIMIT_NOFILE soft limit of pid: 0, or -1 if gone. */
 	int (*fd_usage)(void *ctx, __u32 pid, __u64 *open_fds, __u64 *soft_limit);
-	/* Every alert, once per episode. */
-	void (*alert)(void *ctx, const struct sw_alert *a);
 	void *ctx;
 };
 
@@ -114,6 +114,7 @@ struct sw_det_stats {
 	__u32 suspects;			/* flagged now */
 	__u64 suppressed;		/* suspects beyond the bound */
 	__u64 alerts;			/* alerts raised */
+	__u64 alerts_lost;		/* raised but out of memory to keep */
 };
 
 struct sw_detectors;
@@ -159,6 +160,14 @@ const struct sw_det_key *sw_detectors_key_get(const struct sw_detectors *d,
 					      const struct sw_key *k);
 const struct sw_suspect *sw_detectors_suspect_next(const struct sw_detectors *d,
 						   size_t *pos);
+/*
+ * The alerts raised (once per episode each) by sample, scan and tick calls
+ * since the last sw_detectors_alerts_done, in the order raised: *n of
+ * them, valid until the next of those calls or _done.
+ */
+const struct sw_alert *sw_detectors_alerts(const struct sw_detectors *d,
+					   size_t *n);
+void sw_detectors_alerts_done(struct sw_detectors *d);
 void sw_detectors_stats(const struct sw_detectors *d, struct sw_det_stats *s);
 
 /* One key as a JSON object: key, kind, count, short, long, rd, fail,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "detect/flood.h"
 #include "lib/hashmap.h"
+#include "table/decode.h"
 
 #define NS_PER_SEC	1000000000ull
 #define DEFAULT_ADDRS	4096
@@ -168,6 +169,27 @@ bool sw_flood_hit(struct sw_flood *f, __u8 family, const __u8 addr[16],
 		alert->count = e->episode_count;
 		alert->since_ns = e->since_ns;
 	}
+	return true;
+}
+
+bool sw_flood_check(struct sw_flood *f, const struct sw_event *e,
+		    struct sw_alert *out)
+{
+	struct sw_flood_alert fa;
+	char addr[SW_ADDR_STRLEN];
+
+	if (e->kind != SW_EV_ACCEPT ||
+	    !sw_flood_hit(f, e->family, e->raddr, e->ts_ns, &fa))
+		return false;
+	sw_fmt_addr(addr, e->family, e->raddr);
+	sw_alert_init(out, SW_ALERT_CONNECTION_FLOOD, "remote_addr", e->ts_ns);
+	sw_alert_set_key(out, addr);
+	sw_alert_set_owner(out, e->pid, e->comm);
+	sw_alert_double(out, "rate", fa.rate);
+	sw_alert_double(out, "threshold", fa.limit);
+	sw_alert_uint(out, "count", fa.count);
+	sw_alert_seconds(out, "window", f->window_ns);
+	sw_alert_uint(out, "lport", e->lport);
 	return true;
 }
 

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "detect/alerts.h"
 
 struct sw_flood_params {
 	double connections_per_second;	/* > 0 */
@@ -62,6 +63,14 @@ bool sw_flood_hit(struct sw_flood *f, __u8 family, const __u8 addr[16],
 		  __u64 now_ns, struct sw_flood_alert *alert);
 
 /* Addresses in an episode at now_ns (for metrics); O(addresses). */
+/*
+ * The agent's use: an accepted connection (other records are ignored)
+ * counted toward its remote address; true and the connection_flood alert
+ * record in *out when it starts an episode.
+ */
+bool sw_flood_check(struct sw_flood *f, const struct sw_event *e,
+		    struct sw_alert *out);
+
 size_t sw_flood_active(const struct sw_flood *f, __u64 now_ns);
 
 #endif /* SW_FLOOD_H */

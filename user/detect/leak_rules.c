@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <netinet/in.h>
 #include <sys/resource.h>
+#include "detect/alerts.h"
 #include "detect/leak_rules.h"
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -15,9 +16,10 @@ void sw_leak_defaults(struct sw_leak_cfg *c)
 const char *sw_leak_rule_name(enum sw_leak_rule r)
 {
 	switch (r) {
-	case SW_LEAK_CLOSE_WAIT:	return "close_wait";
-	case SW_LEAK_IDLE:		return "idle";
-	case SW_LEAK_FD_HEADROOM:	return "fd_headroom";
+	/* the rule's name is its alert's */
+	case SW_LEAK_CLOSE_WAIT:	return SW_ALERT_CLOSE_WAIT;
+	case SW_LEAK_IDLE:		return SW_ALERT_IDLE;
+	case SW_LEAK_FD_HEADROOM:	return SW_ALERT_FD_HEADROOM;
 	default:			return "?";
 	}
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include "detect/protection.h"
+#include "lib/portrange.h"
 #include "lib/quote.h"
 
 static const char *const reason_names[SW_PROT_NREASONS] = {
@@ -46,67 +47,32 @@ int sw_list_next(const char **p, char *tok, size_t toklen)
 	return 1;
 }
 
-static void set_port(__u64 *map, unsigned int port)
-{
-	map[port / 64] |= 1ULL << (port % 64);
-}
-
 bool sw_protect_port_is_critical(const struct sw_protect_cfg *c, __u16 port)
 {
-	return port && (c->critical[port / 64] >> (port % 64)) & 1;
-}
-
-/* A port number 1..65535, the whole string. */
-static int parse_port(const char *s, unsigned int *port)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < 1 || v > 65535)
-		return -1;
-	*port = v;
-	return 0;
-}
-
-/* "80" or "8000-8005" */
-static int parse_range(char *tok, unsigned int *lo, unsigned int *hi)
-{
-	char *dash = strchr(tok, '-');
-
-	if (!dash)
-		return parse_port(tok, lo) ?: (*hi = *lo, 0);
-	*dash = '\0';
-	if (parse_port(tok, lo) || parse_port(dash + 1, hi) || *lo > *hi)
-		return -1;
-	return 0;
+	return port && sw_portset_has(&c->critical, port);
 }
 
 int sw_protect_set_ports(struct sw_protect_cfg *c, const char *list,
 			 char *err, size_t errlen)
 {
-	__u64 map[65536 / 64] = { 0 };
-	char tok[32], q[SW_QUOTE_LEN];
-	unsigned int lo, hi, port;
+	struct sw_portset set = { 0 };	/* 8 KiB */
+	char tok[32], q[SW_QUOTE_LEN], why[SW_PORT_WHY_LEN];
+	struct sw_portrange pr;
 	int r;
 
 	while ((r = sw_list_next(&list, tok, sizeof(tok))) > 0) {
-		if (parse_range(tok, &lo, &hi)) {
+		if (sw_portrange_parse(tok, &pr, why)) {
 			snprintf(err, errlen, "bad port or range %s (want "
 				 "1-65535 or LOW-HIGH)", sw_quote(q, sizeof(q), tok));
 			return -1;
 		}
-		for (port = lo; port <= hi; port++)
-			set_port(map, port);
+		sw_portset_add_range(&set, &pr);
 	}
 	if (r < 0) {
 		snprintf(err, errlen, "port list item too long");
 		return -1;
 	}
-	memcpy(c->critical, map, sizeof(map));
+	c->critical = set;
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "lib/portrange.h"
 #include "table/sock_table.h"
 
 #define SW_PROT_MAX_PATTERNS	32
@@ -33,7 +34,7 @@
  * the "no remote" of unconnected sockets).
  */
 struct sw_protect_cfg {
-	__u64 critical[65536 / 64];
+	struct sw_portset critical;
 	char  patterns[SW_PROT_MAX_PATTERNS][SW_PROT_PATTERN_LEN];
 	__u32 npatterns;
 	__u64 active_bytes;	/* protected when rx + tx > active_bytes */

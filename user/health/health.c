@@ -502,8 +502,10 @@ int sw_health_run(const struct sw_health_limits *lim, int port,
 	sw_health_links(lim, out);
 	check_reuse(&out->check[SW_HC_REUSE]);
 	check_files_system(lim, &out->check[SW_HC_FILES_SYSTEM]);
-	check_files_process(lim, out);
-	check_dns(lim, &out->check[SW_HC_DNS]);
+	if (!lim->cheap) {
+		check_files_process(lim, out);
+		check_dns(lim, &out->check[SW_HC_DNS]);
+	}
 	sw_health_tls(lim, out);
 	ret = sw_health_sockets(lim, port, out);
 	if (ret < 0)

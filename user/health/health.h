@@ -69,6 +69,10 @@ struct sw_health_limits {
 	char tls_ca_file[PATH_MAX];		/* "" = the system store */
 	/* the previous run's link counters (the agent's), NULL: first run */
 	const struct sw_ifstats *ifs_prev;
+	/* skip what can only warn and costs the most: every process's fds
+	 * (process_file_limits, the owners in the per-process lists) and
+	 * DNS (ports --allocate) */
+	bool cheap;
 };
 
 void sw_health_limits_default(struct sw_health_limits *lim);
@@ -240,5 +244,15 @@ const char *sw_health_overall_name(enum sw_health_status s);
 /* Renderers (health_report.c). */
 void sw_health_to_json(const struct sw_health_report *r, struct sw_json *j);
 void sw_health_print(const struct sw_health_report *r, FILE *f);
+
+/*
+ * The health_changed alert records for every check whose status differs
+ * between before (NULL: all ok) and now, at most SW_HC_MAX, into out;
+ * returns how many. The agent emits them.
+ */
+struct sw_alert;
+int sw_health_changes(const struct sw_health_report *before,
+		      const struct sw_health_report *now, __u64 mono_ns,
+		      struct sw_alert *out);
 
 #endif /* SW_HEALTH_H */

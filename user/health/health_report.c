@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "table/decode.h"
+#include "detect/alerts.h"
 #include "health/health.h"
 #include "lib/json_writer.h"
 
@@ -311,4 +312,27 @@ void sw_health_print(const struct sw_health_report *r, FILE *f)
 			fprintf(f, "%24s -> %s\n", "", c->advice);
 		print_details(r, i, f);
 	}
+}
+
+int sw_health_changes(const struct sw_health_report *before,
+		      const struct sw_health_report *now, __u64 mono_ns,
+		      struct sw_alert *out)
+{
+	int i, n = 0;
+
+	for (i = 0; i < SW_HC_MAX; i++) {
+		enum sw_health_status was = before ? before->check[i].status :
+						     SW_HEALTH_OK;
+		struct sw_alert *al = &out[n];
+
+		if (now->check[i].status == was)
+			continue;
+		sw_alert_init(al, SW_ALERT_HEALTH_CHANGED, "check", mono_ns);
+		sw_alert_set_key(al, sw_health_check_name(i));
+		sw_alert_str(al, "from", sw_health_status_name(was));
+		sw_alert_str(al, "to", sw_health_status_name(now->check[i].status));
+		sw_alert_str(al, "summary", now->check[i].summary);
+		n++;
+	}
+	return n;
 }

@@ -18,6 +18,7 @@
 #include "http/auth.h"
 #include "http/http_server.h"
 #include "http/web_config.h"
+#include "lib/portrange.h"
 #include "lib/prom.h"
 #include "lib/quote.h"
 #include "table/decode.h"
@@ -92,21 +93,11 @@ bool sw_http_is_loopback(const struct sockaddr *sa)
 	return sw_addr_is_loopback(AF_INET6, s6->sin6_addr.s6_addr);
 }
 
-static int parse_port(const char *s, unsigned int *port)
+uint16_t sw_sockaddr_port(const struct sockaddr_storage *ss)
 {
-	unsigned long v = 0;
-
-	if (!*s || strlen(s) > 5)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (v > 65535)
-		return -1;
-	*port = v;
-	return 0;
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 }
 
 int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
@@ -114,10 +105,10 @@ int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
 {
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	char host[INET6_ADDRSTRLEN + 2], q[SW_QUOTE_LEN];
+	char host[INET6_ADDRSTRLEN + 2], q[SW_QUOTE_LEN], why[SW_PORT_WHY_LEN];
 	const char *colon, *hs = s;
 	size_t hlen;
-	unsigned int port;
+	__u16 port;
 
 	memset(ss, 0, sizeof(*ss));
 	colon = strrchr(s, ':');
@@ -131,7 +122,9 @@ int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
 		hs = s + 1;
 		hlen -= 2;
 	}
-	if (hlen == 0 || hlen >= sizeof(host) || parse_port(colon + 1, &port))
+	/* port 0: the kernel picks one (tests listen so) */
+	if (hlen == 0 || hlen >= sizeof(host) ||
+	    sw_port_parse(colon + 1, true, &port, why))
 		goto bad;
 	memcpy(host, hs, hlen);
 	host[hlen] = '\0';

@@ -168,6 +168,8 @@ int sw_http_resp_error(struct sw_http_resp *resp, unsigned int status,
  * Parse "ADDR:PORT" or "[ADDR6]:PORT" (literal addresses only) into ss.
  * Returns 0, or -1 with a reason in err.
  */
+/* The port of an AF_INET or AF_INET6 address, host order. */
+uint16_t sw_sockaddr_port(const struct sockaddr_storage *ss);
 int sw_http_parse_listen(const char *s, struct sockaddr_storage *ss,
 			 socklen_t *len, char *err, size_t errlen);
 /* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */

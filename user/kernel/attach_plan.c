@@ -281,6 +281,11 @@ static int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return ret;
 }
 
+static bool uses_mech(const struct sw_attach_plan *p, int k, enum sw_mech m)
+{
+	return p->e[k].cur >= 0 && p->e[k].c[p->e[k].cur].v->mech == m;
+}
+
 /* Open the object with autoload on only for wanted programs. */
 static struct sockwatch_bpf *open_with(const struct sw_attach_plan *p,
 				       bool (*wanted)(const char *, const void *),
@@ -297,6 +302,9 @@ static struct sockwatch_bpf *open_with(const struct sw_attach_plan *p,
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, wanted(bpf_program__name(prog), arg));
 	skel->rodata->task_btf = !p->no_task_btf;
+	/* sock_ops cannot name the task at listen(2): the listener's owner,
+	 * which its children inherit, must come from socket(2) */
+	skel->rodata->owner_at_create = uses_mech(p, SW_HOOK_STATE, SW_MECH_SOCKOPS);
 	*err = setup ? setup(skel, ctx) : 0;
 	if (*err) {
 		sockwatch_bpf__destroy(skel);

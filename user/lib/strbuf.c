@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,15 @@ bool sw_strbuf_reserve(struct sw_strbuf *b, size_t extra)
 
 	if (b->oom)
 		return false;
+	if (extra >= SIZE_MAX - b->len) {	/* need would wrap around */
+		b->oom = true;
+		return false;
+	}
 	if (need <= b->cap)
 		return true;
 	cap = b->cap ? b->cap : MIN_CAP;
 	while (cap < need)
-		cap *= 2;
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = realloc(b->buf, cap);
 	if (!p) {
 		b->oom = true;

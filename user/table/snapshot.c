@@ -4,6 +4,7 @@
 #include <string.h>
 #include "table/decode.h"
 #include "table/procfs.h"
+#include "lib/vec.h"
 #include "table/snapshot.h"
 #include "table/sockdiag.h"
 
@@ -102,29 +103,23 @@ struct rec_ctx {
 	void *cb_ctx;
 	__u64 now;
 	int repairs;
-	struct sw_sock *missing;
-	__u32 *inodes;
-	size_t nmissing, cap;
+	struct sw_vec missing;		/* struct missing */
+};
+
+/* A socket the kernel lists and the table does not know, with its inode. */
+struct missing {
+	struct sw_sock s;
+	__u32 inode;
 };
 
 static int remember_missing(struct rec_ctx *c, const struct sw_sock *s, __u32 inode)
 {
-	if (c->nmissing == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct sw_sock *m = realloc(c->missing, ncap * sizeof(*m));
-		__u32 *i;
+	struct missing *m = sw_vec_push(&c->missing);
 
-		if (!m)
-			return -ENOMEM;
-		c->missing = m;
-		i = realloc(c->inodes, ncap * sizeof(*i));
-		if (!i)
-			return -ENOMEM;
-		c->inodes = i;
-		c->cap = ncap;
-	}
-	c->missing[c->nmissing] = *s;
-	c->inodes[c->nmissing++] = inode;
+	if (!m)
+		return -ENOMEM;
+	m->s = *s;
+	m->inode = inode;
 	return 0;
 }
 
@@ -147,17 +142,18 @@ static void add_missing(struct rec_ctx *c)
 	struct sw_owner_map owners;
 	size_t i;
 
-	if (!c->nmissing || sw_owner_map_build(&owners))
+	if (!c->missing.len || sw_owner_map_build(&owners))
 		return;
-	for (i = 0; i < c->nmissing; i++) {
-		int fd = set_owner(&c->missing[i], &owners, c->inodes[i]);
+	for (i = 0; i < c->missing.len; i++) {
+		struct missing *m = sw_vec_at(&c->missing, i);
+		int fd = set_owner(&m->s, &owners, m->inode);
 
-		if (!c->missing[i].pid)
+		if (!m->s.pid)
 			continue;
-		sw_table_mark(c->t, &c->missing[i], c->now);
+		sw_table_mark(c->t, &m->s, c->now);
 		c->repairs++;
 		if (c->cb)
-			c->cb(c->cb_ctx, &c->missing[i], fd);
+			c->cb(c->cb_ctx, &m->s, fd);
 	}
 	sw_owner_map_free(&owners);
 }
@@ -170,7 +166,8 @@ static bool owner_gone(const struct sw_sock *s, void *ctx)
 
 int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
 {
-	struct rec_ctx c = { .t = t, .now = sw_mono_now(), .cb = cb, .cb_ctx = ctx };
+	struct rec_ctx c = { .t = t, .now = sw_mono_now(), .cb = cb, .cb_ctx = ctx,
+			     .missing = SW_VEC_INIT(struct missing) };
 	int err;
 
 	sw_table_mark_begin(t);
@@ -181,7 +178,6 @@ int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
 		if (sw_proc_readable())
 			c.repairs += sw_table_sweep_unlisted(t, owner_gone, NULL);
 	}
-	free(c.missing);
-	free(c.inodes);
+	sw_vec_free(&c.missing);
 	return err < 0 ? err : c.repairs;
 }
