@@ -111,11 +111,13 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 	now = sw_mono_now();
 	while ((s = sw_table_next(a->table, &pos))) {
 		bool decide = (q.has & SW_Q_PROTECTION) || n < limit;
-		const struct sw_workload *w;
+		const struct sw_workload *w = NULL;
 
 		if (!sock_match(&q, s))
 			continue;
-		w = sw_agent_sock_workload(a, s);
+		/* a lookup only where it is used: filtered, or written out */
+		if ((q.has & SW_Q_WORKLOAD) || n < limit)
+			w = sw_agent_sock_workload(a, s);
 		if (!sw_workload_match(&q.wf, w))
 			continue;
 		/* a decision reads the owner's command line: only when used */

@@ -39,10 +39,12 @@ void sw_agent_workloads_refresh(struct sw_agent *a)
 	sw_workloads_prune(a->wl);
 }
 
+/* By cgroup id only: no /proc read per socket on a scrape. A socket found
+ * without its cgroup gets it at the next refresh. */
 const struct sw_workload *sw_agent_sock_workload(struct sw_agent *a,
 						 const struct sw_sock *s)
 {
-	return sw_workloads_lookup(a->wl, s->cgroup_id, s->pid);
+	return sw_workloads_get(a->wl, s->cgroup_id);
 }
 
 /* The owner's identity as alert fields (and Alertmanager labels). */

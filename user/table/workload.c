@@ -438,7 +438,7 @@ int sw_workload_filter_set(struct sw_workload_filter *f, const char *key,
  * dead cgroup's late events cost one lookup, not a syscall each.
  */
 #define MAX_ENTRIES	65536
-#define PID_SLOTS	256
+#define PID_SLOTS	4096
 #define PID_TTL_NS	(2ULL * 1000000000ULL)
 
 struct wl_entry {
