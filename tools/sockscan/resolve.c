@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Expression evaluation (see resolve.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,10 +181,17 @@ static void eval_env(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	value_free(&name);
 }
 
+/* a + b of two integer literals; true when the sum does not fit a long. */
+static bool add_overflows(const char *a, const char *b, long *sum)
+{
+	return __builtin_add_overflow(strtol(a, NULL, 10), strtol(b, NULL, 10), sum);
+}
+
 static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth)
 {
 	struct value a = { 0 }, b = { 0 };
+	long sum;
 
 	eval(sc, ctx, expr_arg(e, 0), &a, depth + 1);
 	eval(sc, ctx, expr_arg(e, 1), &b, depth + 1);
@@ -191,10 +199,12 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		set_dyn_after(v, "", RES_LITERAL, &a);
 	} else if (!b.s) {
 		set_dyn_after(v, a.s, a.how, &b);
-	} else if (a.is_int && b.is_int) {
-		set_str(v, xasprintf("%ld", strtol(a.s, NULL, 10) + strtol(b.s, NULL, 10)),
-			a.how > b.how ? a.how : b.how);
+	} else if (a.is_int && b.is_int && !add_overflows(a.s, b.s, &sum)) {
+		set_str(v, xasprintf("%ld", sum), a.how > b.how ? a.how : b.how);
 		v->is_int = 1;
+	} else if (a.is_int && b.is_int) {
+		/* past any port: not a value an address can use */
+		set_dyn(v, "an integer sum out of range");
 	} else {
 		set_str(v, xasprintf("%s%s", a.s, b.s), a.how > b.how ? a.how : b.how);
 	}

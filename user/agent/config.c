@@ -593,7 +593,7 @@ static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct load *l = user;
-	char err[ERRLEN], q[SW_QUOTE_LEN];
+	char err[ERRLEN], q[SW_QUOTE_LEN], qs[SW_QUOTE_LEN];
 	size_t i;
 
 	if (l->failed)
@@ -604,6 +604,11 @@ static int handler(void *user, const char *section, const char *name,
 	for (i = 0; i < NKEYS; i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
 			break;
+	if (i == NKEYS && !known_section(section, strlen(section)))
+		/* a header inih read otherwise than check_section did */
+		return fail(l, l->lineno, "unknown key %s in section %s",
+			    sw_quote(q, sizeof(q), name),
+			    sw_quote(qs, sizeof(qs), section));
 	if (i == NKEYS)
 		return fail(l, l->lineno, "unknown key %s in [%s]",
 			    sw_quote(q, sizeof(q), name), section);
