@@ -14,6 +14,8 @@ ci-stress:
 # allocator_may_return_null: a failed allocation is a NULL, as in the
 # normal build, so that tests of out-of-memory paths (an impossible size)
 # exercise them instead of stopping in the allocator.
+# tests/lsan.supp: what LeakSanitizer reports inside third-party libraries.
 test-san:
 	@ASAN_OPTIONS=allocator_may_return_null=1$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp$${LSAN_OPTIONS:+:$$LSAN_OPTIONS} \
 		$(MAKE) --no-print-directory SANITIZE=address,undefined BUILD=$(SAN_BUILD) test

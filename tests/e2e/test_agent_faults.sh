@@ -76,7 +76,16 @@ check "  ... and the new listener stays, with its owner" \
 check "  ... the older listener is not given a guessed owner" \
 	json_is 200 "/api/v1/sockets?port=$P1&state=LISTEN" '.matched == 0'
 stop_agent
-check "no /proc: exit 0 on SIGTERM" test $? -eq 0
+NP_RC=$?
+# In the sanitized build, LeakSanitizer's check at exit needs /proc (the
+# sanitizers even read their options from /proc/self/environ), so there
+# the one failure allowed is LeakSanitizer saying it could not run.
+lsan_without_proc() {
+	ldd "$SW" 2>/dev/null | grep -q libasan &&
+		grep -q "LeakSanitizer has encountered a fatal error" "$TMP/noproc.err" &&
+		! grep -E "ERROR: (AddressSanitizer|LeakSanitizer: detected)|runtime error" "$TMP/noproc.err"
+}
+check "no /proc: exit 0 on SIGTERM, or in the sanitized build only LeakSanitizer unable to run (got $NP_RC)" eval '[ "$NP_RC" -eq 0 ] || lsan_without_proc'
 stop "$H1"
 stop "$H2"
 
