@@ -16,14 +16,12 @@ static __always_inline int on_bind(struct bpf_sock *ctx, bool v6)
 	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 1;
 
-	e = event_reserve(SW_EV_BIND);
+	/* bind(2) runs in the owner's context: no storage needed */
+	e = event_begin(SW_EV_BIND, NULL, ctx->family, proto,
+			bpf_get_socket_cookie(ctx));
 	if (!e)
 		return 1;
 	event_owner_current(e);
-	e->family = ctx->family;
-	e->proto = proto;
-	e->netns = current_netns();
-	e->sock = bpf_get_socket_cookie(ctx);
 	e->lport = ctx->src_port;
 	if (v6) {
 		__u32 *a = (__u32 *)e->laddr;

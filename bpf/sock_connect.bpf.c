@@ -23,14 +23,12 @@ static __always_inline int on_connect(struct bpf_sock_addr *ctx, bool v6)
 	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 1;
 
-	e = event_reserve(SW_EV_CONNECT);
+	/* connect(2) runs in the owner's context: no storage needed */
+	e = event_begin(SW_EV_CONNECT, NULL, family, proto,
+			bpf_get_socket_cookie(ctx));
 	if (!e)
 		return 1;
 	event_owner_current(e);
-	e->family = family;
-	e->proto = proto;
-	e->netns = current_netns();
-	e->sock = bpf_get_socket_cookie(ctx);
 	e->rport = bpf_ntohs(ctx->user_port);
 	if (v6) {
 		__u32 *a = (__u32 *)e->raddr;
