@@ -169,7 +169,8 @@ static size_t top_keys(struct sw_agent *a, const struct sw_det_key **top, size_t
 		if (n - start > k)
 			n = start + k;
 	}
-	memcpy(top, all, n * sizeof(*top));
+	if (n)		/* all is NULL when there is no key at all */
+		memcpy(top, all, n * sizeof(*top));
 	free(all);
 	return n;
 }
