@@ -17,18 +17,24 @@ else
 	not_ok "deploy/check.sh failed"
 fi
 
-# close_wait after one second, so that a real leak trips the rule at once
+# close_wait after one second, so that a real leak trips the rule at once;
+# a detector sample every second, so that the detector families have rows
+# (a family with no sample is not written at all)
 cat > "$TMP/sw.ini" <<'INI'
 [leaks]
 close_wait_seconds = 1
+[ewma]
+interval_seconds = 1
 INI
 start_agent agent --config "$TMP/sw.ini" || { not_ok "agent did not start"; finish; exit 1; }
-# The health families appear once the watchdog's first run is done.
+# The health families appear once the watchdog's first run is done, the
+# detector families once the first sample has keys.
 scraped_all() {
 	curl -sf --max-time 10 "$BASE/metrics" > "$TMP/metrics" &&
-		grep -q '^sockwatch_health_status' "$TMP/metrics"
+		grep -q '^sockwatch_health_status' "$TMP/metrics" &&
+		grep -q '^sockwatch_detector_state{' "$TMP/metrics"
 }
-check "a scrape with the health checks' results" wait_for 60 scraped_all
+check "a scrape with the health checks' and detectors' results" wait_for 60 scraped_all
 awk '$1 == "#" && $2 == "TYPE" { print $3 }' "$TMP/metrics" | sort -u > "$TMP/exported"
 check "the scrape lists metric families" test -s "$TMP/exported"
 
