@@ -99,7 +99,8 @@ struct sw_suspect {
 struct sw_det_hooks {
 	/* The owner's command line, NULs as spaces; NULL when unknown. */
 	const char *(*cmdline)(void *ctx, __u32 pid);
-	/* Open fds and RLIMIT_NOFILE soft limit of pid: 0, or -1 if gone. */
+	/* Open fds and RLIMIT_NOFILE soft limit of pid: 0, or -1 if gone.
+	 * open_fds may be an upper bound when that is below fd_headroom. */
 	int (*fd_usage)(void *ctx, __u32 pid, __u64 *open_fds, __u64 *soft_limit);
 	void *ctx;
 };

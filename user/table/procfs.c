@@ -284,6 +284,18 @@ int sw_proc_fd_count(pid_t pid)
 	return n;
 }
 
+int sw_proc_fd_table_size(pid_t pid)
+{
+	char path[32], buf[2048];
+	const char *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (sw_read_file(path, buf, sizeof(buf)) < 0)
+		return -errno;
+	f = strstr(buf, "\nFDSize:");
+	return f ? atoi(f + 8) : -ENOENT;
+}
+
 int sw_proc_nofile(pid_t pid, __u64 *soft, __u64 *hard)
 {
 	struct rlimit rl;

@@ -398,7 +398,8 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		s->pid = k->pid;
 		memcpy(s->comm, k->comm, sizeof(s->comm));
 	}
-	if (k->proto == IPPROTO_TCP && s->state != k->state) {
+	/* an entry changed since the listing began is newer than it */
+	if (k->proto == IPPROTO_TCP && s->state != k->state && s->state_ns < now_ns) {
 		s->state = k->state;
 		s->state_ns = now_ns;
 		repaired = 1;
@@ -411,9 +412,10 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		s->rport = k->rport;
 		memcpy(s->raddr, k->raddr, 16);
 	}
-	if (k->proto == IPPROTO_TCP && (k->rx_bytes != s->rx_bytes || k->tx_bytes != s->tx_bytes)) {
-		s->rx_bytes = k->rx_bytes;
-		s->tx_bytes = k->tx_bytes;
+	/* counters only grow: a lower one is older than what events said */
+	if (k->proto == IPPROTO_TCP && (k->rx_bytes > s->rx_bytes || k->tx_bytes > s->tx_bytes)) {
+		s->rx_bytes = k->rx_bytes > s->rx_bytes ? k->rx_bytes : s->rx_bytes;
+		s->tx_bytes = k->tx_bytes > s->tx_bytes ? k->tx_bytes : s->tx_bytes;
 		s->traffic_ns = now_ns;
 	}
 	proc_account(t, s, +1);
