@@ -298,6 +298,8 @@ static void add_owned(struct sw_reconciler *r, const struct sw_owner_map *owners
 		}
 		if (!still_held(sw_owner_lookup(owners, m->inode), m->inode))
 			continue;
+		/* its records were dropped: whether it was accepted is lost */
+		m->s.flags |= SW_F_RECOVERED;
 		sw_table_mark(r->t, &m->s, r->listed_ns);
 		r->repairs++;
 		if (r->ops->found)
