@@ -3,7 +3,10 @@
 # `sockwatch top` at a 1 s refresh with TOP_SOCKETS (100,000) sockets held
 # by holdsocks, as a share of one core, over TOP_WINDOW seconds. Each round
 # runs, in turn:
-#   agent      `sockwatch agent` alone: the engine top runs in-process;
+#   agent      `sockwatch agent` alone: the engine top runs in-process,
+#              at the agent's defaults (top's reconciles once a minute
+#              unless the ring drops records, and skips the dear health
+#              checks), so a comparison rather than a part of top's figure;
 #   top        `sockwatch top -b -i 1` standalone (engine + top);
 #   top_agent  `sockwatch top --agent URL -b -i 1` against a running agent:
 #              top's own CPU, and the agent's meanwhile (agent_cpu_pct).
