@@ -126,6 +126,8 @@ struct sw_reconciler {
 	struct sw_vec slice;		/* struct listed: read, not yet compared */
 	struct sw_vec missing;		/* struct listed: listed, not in the table */
 	struct sw_vec ownerless;	/* __u64 cookies no process held, sorted */
+	struct sw_vec unlisted;		/* __u64 cookies no listing could show
+					 * when this run began, sorted */
 	__u64 runs;
 	struct sw_reconcile_stats st;
 	/* the run in progress */
@@ -144,6 +146,7 @@ struct sw_reconciler *sw_reconciler_new(void)
 	r->slice = SW_VEC_INIT(struct listed);
 	r->missing = SW_VEC_INIT(struct listed);
 	r->ownerless = SW_VEC_INIT(__u64);
+	r->unlisted = SW_VEC_INIT(__u64);
 	return r;
 }
 
@@ -154,6 +157,7 @@ void sw_reconciler_free(struct sw_reconciler *r)
 	sw_vec_free(&r->slice);
 	sw_vec_free(&r->missing);
 	sw_vec_free(&r->ownerless);
+	sw_vec_free(&r->unlisted);
 	free(r);
 }
 
@@ -183,11 +187,47 @@ static int cmp_cookie(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static bool known_ownerless(const struct sw_reconciler *r, __u64 cookie)
+static bool in_set(const struct sw_vec *set, __u64 cookie)
 {
-	return r->ownerless.len &&
-	       bsearch(&cookie, r->ownerless.data, r->ownerless.len,
-		       sizeof(__u64), cmp_cookie);
+	return set->len && bsearch(&cookie, set->data, set->len,
+				   sizeof(__u64), cmp_cookie);
+}
+
+static void sort_set(struct sw_vec *set)
+{
+	if (set->len > 1)
+		qsort(set->data, set->len, sizeof(__u64), cmp_cookie);
+}
+
+/*
+ * The run's start (entered): clear the marks, and note the entries no
+ * listing can show now. One that becomes listable while the listing is
+ * read (a socket connected, a UDP socket bound) may have been passed over
+ * by it: the sweep spares it.
+ */
+static int begin(struct sw_reconciler *r)
+{
+	struct sw_sock *s;
+	size_t pos = 0;
+	__u64 *c;
+
+	sw_table_mark_begin(r->t);
+	r->listed_ns = sw_mono_now();
+	sw_vec_clear(&r->unlisted);
+	while ((s = sw_table_next(r->t, &pos))) {
+		if (sw_sock_listable(s))
+			continue;
+		if (!(c = sw_vec_push(&r->unlisted)))
+			return -ENOMEM;
+		*c = s->cookie;
+	}
+	sort_set(&r->unlisted);
+	return 0;
+}
+
+static bool was_unlisted(const struct sw_sock *s, void *ctx)
+{
+	return in_set(&((struct sw_reconciler *)ctx)->unlisted, s->cookie);
 }
 
 /* Compare one slice with the table (entered). */
@@ -249,7 +289,7 @@ static size_t still_missing(struct sw_reconciler *r, bool retry)
 	for (i = 0; i < r->missing.len; i++) {
 		if (sw_table_get(r->t, m[i].s.cookie))
 			continue;
-		scan += retry || !known_ownerless(r, m[i].s.cookie);
+		scan += retry || !in_set(&r->ownerless, m[i].s.cookie);
 		m[n++] = m[i];
 	}
 	r->missing.len = n;
@@ -305,8 +345,7 @@ static void add_owned(struct sw_reconciler *r, const struct sw_owner_map *owners
 		if (r->ops->found)
 			r->ops->found(r->ops->ctx, &m->s, fd);
 	}
-	if (r->ownerless.len > 1)
-		qsort(r->ownerless.data, r->ownerless.len, sizeof(__u64), cmp_cookie);
+	sort_set(&r->ownerless);
 }
 
 /* sw_table_sweep_unlisted's question: is the socket's owner gone? */
@@ -333,7 +372,7 @@ static void finish(struct sw_reconciler *r)
 	enter(r);
 	if (scanned)
 		add_owned(r, &owners);
-	r->repairs += sw_table_sweep(r->t);
+	r->repairs += sw_table_sweep_sparing(r->t, was_unlisted, r);
 	if (sw_proc_readable())
 		r->repairs += sw_table_sweep_unlisted(r->t, owner_gone, NULL);
 	leave(r);
@@ -348,8 +387,7 @@ int sw_reconciler_load(struct sw_reconciler *r, struct sw_table *t,
 
 	sw_vec_clear(&r->ownerless);
 	n = load(t, &r->ownerless, cb, ctx);
-	if (r->ownerless.len > 1)
-		qsort(r->ownerless.data, r->ownerless.len, sizeof(__u64), cmp_cookie);
+	sort_set(&r->ownerless);
 	return n;
 }
 
@@ -365,10 +403,10 @@ int sw_reconciler_run(struct sw_reconciler *r, struct sw_table *t,
 	sw_vec_clear(&r->slice);
 	sw_vec_clear(&r->missing);
 	enter(r);
-	sw_table_mark_begin(t);
-	r->listed_ns = sw_mono_now();
+	err = begin(r);
 	leave(r);
-	err = sw_diag_dump_all(&all_held, list_one, r);
+	if (!err)
+		err = sw_diag_dump_all(&all_held, list_one, r);
 	if (err >= 0)
 		err = flush_slice(r);
 	if (err >= 0)

@@ -30,7 +30,9 @@ int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx);
  * owner scan run outside the lock; the table is compared in slices of
  * SW_RECONCILE_SLICE sockets, each between ops->enter (take the lock,
  * catch up on events) and ops->leave (let readers in). Events applied
- * between slices are newer than the listing: sw_table_mark leaves them be.
+ * between slices are newer than the listing: sw_table_mark leaves them be,
+ * and a socket no listing could show when the run began (not connected,
+ * not bound) that became listable meanwhile is not swept for its absence.
  *
  * A socket the kernel lists and the table lacks is looked up again after
  * the last slice, for its create record may just have been in the ring;

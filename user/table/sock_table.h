@@ -151,6 +151,16 @@ size_t sw_table_index_home(const struct sw_table *t, __u64 cookie);
 void sw_table_mark_begin(struct sw_table *t);
 int sw_table_mark(struct sw_table *t, const struct sw_sock *kernel_view, __u64 now_ns);
 int sw_table_sweep(struct sw_table *t);
+/* The same, sparing the entries spare() names. */
+int sw_table_sweep_sparing(struct sw_table *t,
+			   bool (*spare)(const struct sw_sock *s, void *ctx),
+			   void *ctx);
+/*
+ * Whether a listing can show the socket: not a TCP socket in CLOSE
+ * (created, never bound or connected), nor an unbound UDP socket, which
+ * are in no kernel hash table.
+ */
+bool sw_sock_listable(const struct sw_sock *s);
 /*
  * Sockets no listing can show (TCP never bound or connected, UDP unbound)
  * are left by sweep; when their close event was lost, only their owner can
