@@ -4,10 +4,11 @@
  *
  * The loop waits for the ring buffer without the lock (up to the poll
  * interval: records are submitted without wake-ups), then, under the lock,
- * drains a slice of it into the table and runs whatever is due: detectors,
- * reaping on-breach actions. The reconciliation with the kernel runs
- * outside the lock, taking it for one slice of sockets at a time. Each
- * hold is bounded, and readers waiting for the lock get it between two
+ * drains a slice of it into the table and runs whatever is due: detectors
+ * (a sample, then the leak scan in the next hold), reaping on-breach
+ * actions. The reconciliation with the kernel runs outside the lock,
+ * taking it for one slice of sockets at a time. Each hold is bounded,
+ * and readers waiting for the lock get it between two
  * (sw_agent_lock), so that the API answers while 100,000 sockets churn.
  * Health checks run in a thread of their own because they may block (DNS).
  */
@@ -647,19 +648,26 @@ static void work(struct sw_agent *a, __u64 *next_tick)
 
 	drain_slice(a);
 	now = sw_mono_now();
-	if (now >= *next_tick) {
-		*next_tick = sw_detectors_tick(a->det, a->table, now);
+	/* a tick's two passes over the table, in two holds */
+	if (a->scan_pending) {
+		*next_tick = sw_detectors_tick_scan(a->det, a->table, now);
+		a->scan_pending = false;
 		emit_detector_alerts(a);
 		sw_agent_cleanup_pass(a, now);
 		am_sweep(a);
+	} else if (now >= *next_tick &&
+		   sw_detectors_tick_sample(a->det, a->table, now)) {
+		a->scan_pending = true;
+		emit_detector_alerts(a);
 	}
 	sw_actions_reap(&a->actions, now);
 }
 
 int sw_agent_step(struct sw_agent *a, int timeout_ms)
 {
-	/* records left by the last hold: no wait for more */
-	int n = sw_loader_wait(a->loader, a->ring_backlog ? 0 : timeout_ms);
+	/* records left by the last hold, or a tick half done: no wait */
+	bool more = a->ring_backlog || a->scan_pending;
+	int n = sw_loader_wait(a->loader, more ? 0 : timeout_ms);
 	__u64 now;
 
 	if (n < 0 && n != -EINTR) {

@@ -82,6 +82,7 @@ struct sw_agent {
 	struct sw_reconciler *rec;	/* reconciliation state (table/snapshot.h) */
 	int slice_events;		/* records taken in this hold */
 	bool ring_backlog;		/* the last hold left records in the ring */
+	bool scan_pending;		/* detectors sampled; their scan is next */
 	__u64 reconcile_drops;		/* ring drops at the last reconciliation */
 	struct sw_agent_opts opts;
 	struct sw_config cfg;
