@@ -6,6 +6,7 @@
  * HTTPServer as H` makes `H(...)` http.server.HTTPServer), and a method
  * call only once its receiver is known to be an object of a watched type.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,10 +390,10 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 	struct expr *e;
 	char *fam;
 
-	/* with closing(socket.socket()) as s: s is the socket */
-	if (!strcmp(q, "contextlib.closing")) {
-		e = py_arg(x, n, 0, "thing");
-		return e ? e : expr_dyn("closing()");
+	/* with closing(socket.socket()) as s: s is the socket; ssl.wrap_socket(s) too */
+	if (!strcmp(q, "contextlib.closing") || !strcmp(q, "ssl.wrap_socket")) {
+		e = py_arg(x, n, 0, NULL);
+		return e ? e : expr_dyn(q);
 	}
 	/* getaddrinfo(host, port, family, type): entries carry the address and type */
 	if (!strcmp(q, "socket.getaddrinfo")) {
@@ -437,24 +438,85 @@ static void py_add_call_args(struct xctx *x, struct expr *e, TSNode call)
 	free(args);
 }
 
-/* "{}:{}".format(h, p) becomes a printf-style format. */
+/*
+ * The argument a replacement field of str.format names: "" the next
+ * positional one (*next counts), "0" by position, "host" by keyword.
+ * Fields with attributes or indexes ("{0.host}", "{a[0]}") are not read.
+ */
+static TSNode format_field_arg(struct xctx *x, TSNode call, const char *field, int *next)
+{
+	char *end;
+	long pos;
+
+	if (!*field)
+		return py_arg_node(call, (*next)++, NULL, x->src);
+	pos = strtol(field, &end, 10);
+	if (end != field && !*end)
+		return py_arg_node(call, (int)pos, NULL, x->src);
+	if (strpbrk(field, ".[") || !strpbrk(field, "abcdefghijklmnopqrstuvwxyz"
+						    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_"))
+		return (TSNode){ 0 };
+	return py_arg_node(call, -1, field, x->src);
+}
+
+/*
+ * "{}:{}".format(h, p), "{0}:{1}", "{host}:{port}" (and conversions or
+ * format specs after ! or :) become a printf-style format whose
+ * arguments are in the order of the fields; "{{" and "}}" are braces.
+ */
 static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
 {
 	struct expr *fmt = py_expr(x, obj), *e;
-	char *p;
+	char *out = NULL, *field, *p, *close;
+	size_t len = 0;
+	int next = 0;
+	FILE *m;
 
-	if (fmt->kind != EX_STR || strstr(fmt->s, "{}") == NULL) {
+	if (!fmt || fmt->kind != EX_STR) {
 		expr_free(fmt);
 		return dyn_of(x, n);
 	}
-	/* "{}" -> "%s" keeps the length, so rewrite in place */
-	for (p = strstr(fmt->s, "{}"); p; p = strstr(p, "{}")) {
-		p[0] = '%';
-		p[1] = 's';
-	}
 	e = expr_new(EX_FORMAT, NULL);
-	expr_add(e, fmt);
-	py_add_call_args(x, e, n);
+	expr_add(e, NULL);	/* the format, once written */
+	m = open_memstream(&out, &len);
+	for (p = fmt->s; *p; p++) {
+		TSNode arg;
+
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			fputc(*p++, m);
+			continue;
+		}
+		if (*p == '%') {
+			fputs("%%", m);
+			continue;
+		}
+		if (*p != '{') {
+			fputc(*p, m);
+			continue;
+		}
+		close = strchr(p, '}');
+		if (!close)
+			break;
+		field = xstrndup(p + 1, close - p - 1);
+		field[strcspn(field, "!:")] = '\0';
+		arg = format_field_arg(x, n, field, &next);
+		free(field);
+		if (ts_node_is_null(arg))
+			break;
+		fputs("%s", m);
+		expr_add(e, py_expr(x, arg));
+		p = close;
+	}
+	fclose(m);
+	if (*p) {	/* a field that cannot be read: the value is unknown */
+		free(out);
+		expr_free(fmt);
+		expr_free(e);
+		return dyn_of(x, n);
+	}
+	e->a[0] = expr_str(out);
+	free(out);
+	expr_free(fmt);
 	return e;
 }
 
@@ -484,9 +546,14 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	}
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
 		return py_format_method(x, n, ts_field(fn, "object"));
-	/* stack.enter_context(socket.socket()): a socket is its own context */
-	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "enter_context")) {
-		struct expr *e = py_arg(x, n, 0, "cm");
+	/*
+	 * stack.enter_context(socket.socket()): a socket is its own context;
+	 * ctx.wrap_socket(sock): a TLS socket over the same connection
+	 */
+	if (ts_is(fn, "attribute") &&
+	    (ts_text_eq(ts_field(fn, "attribute"), x->src, "enter_context") ||
+	     ts_text_eq(ts_field(fn, "attribute"), x->src, "wrap_socket"))) {
+		struct expr *e = py_arg(x, n, 0, NULL);
 
 		return e ? e : dyn_of(x, n);
 	}
@@ -737,7 +804,7 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return py_binary(x, n);
 	if (!strcmp(t, "boolean_operator"))
 		return py_or(x, n);
-	if (!strcmp(t, "tuple"))
+	if (!strcmp(t, "tuple") || !strcmp(t, "expression_list"))
 		return py_tuple(x, n);
 	return dyn_of(x, n);
 }
@@ -1084,6 +1151,13 @@ static void py_for(struct xctx *x, TSNode n)
 	char *name;
 
 	py_walk(x, right);
+	/* for i, entry in enumerate(entries): entry is the element */
+	if (ts_is(right, "call") && ts_text_eq(ts_field(right, "function"), x->src, "enumerate") &&
+	    is_pattern(left) && !ts_node_is_null(ts_child(left, 1)) &&
+	    ts_node_is_null(ts_child(left, 2))) {
+		right = py_arg_node(right, 0, "iterable", x->src);
+		left = ts_child(left, 1);
+	}
 	item = addrinfo_item(py_expr(x, right), 0);
 	if (item && ts_is(left, "identifier")) {
 		name = ts_text(left, x->src);
