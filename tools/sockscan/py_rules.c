@@ -147,7 +147,10 @@ const struct rule py_rules[] = {
 	/* HTTP clients */
 	PY_HTTP_VERBS("requests", NULL, "requests"),
 	{ "requests", NULL, "Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
+	{ "requests", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	PY_HTTP_VERBS("requests", "requests.Session", "requests.Session"),
+	/* session.send(session.prepare_request(req)): the URL is in the request */
+	PY_HTTP("requests", "requests.Session", "requests.Session", "send", 0),
 	PY_HTTP_VERBS("httpx", NULL, "httpx"),
 	{ "httpx", NULL, "Client", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
 	{ "httpx", NULL, "AsyncClient", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
