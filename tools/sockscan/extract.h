@@ -23,6 +23,8 @@ struct xctx {
 	size_t nrets, caprets;
 	int in_class;		/* walking a class body (Python) */
 	char *cls;		/* Python: name of the class walked, or NULL */
+	char *cls_type;		/* Python: type key a watched base makes it (requests.Session), or NULL */
+	struct symtab *cls_methods;	/* Python: the methods that class defines (keys only) */
 	int scope;		/* number of the function being walked, 0 at top level */
 };
 

@@ -557,6 +557,17 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 
 		return e ? e : dyn_of(x, n);
 	}
+	/* self.make_socket(...) in class C: C.make_socket's summary, self first */
+	if (ts_is(fn, "attribute") && x->cls && ts_text_eq(ts_field(fn, "object"), x->src, "self")) {
+		char *m = ts_text(ts_field(fn, "attribute"), x->src);
+
+		e = expr_new(EX_CALL, NULL);
+		e->s = xasprintf("%s.%s", x->cls, m);
+		free(m);
+		expr_add(e, NULL);
+		py_add_call_args(x, e, n);
+		return e;
+	}
 	/* args = parser.parse_args(): args.port is the option's default */
 	if (ts_is(fn, "attribute") && (ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_args") ||
 				       ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_known_args")))
@@ -915,6 +926,101 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	free(name);
 }
 
+/*
+ * `self` in a method of a class whose watched base makes objects of a type
+ * (requests.Session), calling @method, which the class does not define
+ * itself (an override is the class's own code).
+ */
+static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
+{
+	return x->cls_type && x->in_func && ts_text_eq(obj, x->src, "self") &&
+	       !(x->cls_methods && symtab_find(x->cls_methods, method));
+}
+
+/* "bound:NAME": the key of a method of a watched object held in NAME. */
+static char *bound_key(struct xctx *x, TSNode name)
+{
+	char *attr, *key;
+
+	if (ts_is(name, "identifier")) {
+		attr = ts_text(name, x->src);
+		key = xasprintf("bound:%s", attr);
+	} else if (is_self_attr(x, name)) {
+		char *scoped;
+
+		attr = ts_text(ts_field(name, "attribute"), x->src);
+		scoped = self_name(x, attr);
+		key = xasprintf("bound:%s", scoped);
+		free(scoped);
+	} else {
+		return NULL;
+	}
+	free(attr);
+	return key;
+}
+
+/*
+ * self.urlopen = opener.open, fetch = session.get: the name holds a method
+ * of a watched object (an EX_OBJ whose s2 names the method), kept in the
+ * file's symbols so that self.urlopen(url) is opener.open(url).
+ */
+static int py_bound_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	TSNode obj = ts_field(right, "object");
+	struct expr *o;
+	char *meth, *key;
+	int done = 0;
+
+	if (!ts_is(right, "attribute"))
+		return 0;
+	o = py_expr(x, obj);
+	meth = ts_text(ts_field(right, "attribute"), x->src);
+	key = bound_key(x, left);
+	if (key && o && o->kind == EX_OBJ && o->s && rule_method(py_rules, o->s, meth)) {
+		free(o->s2);
+		o->s2 = meth;
+		meth = NULL;
+		symtab_set(&x->f->syms, key, o);
+		o = NULL;
+		done = 1;
+	}
+	expr_free(o);
+	free(meth);
+	free(key);
+	return done;
+}
+
+/* A call of a name that holds a watched object's method (py_bound_assign). */
+static int py_bound_call(struct xctx *x, TSNode call)
+{
+	char *key = bound_key(x, ts_field(call, "function"));
+	struct expr *o = key ? symtab_get(&x->f->syms, key) : NULL;
+	TSNode *args;
+	size_t count, i;
+	struct site *s;
+
+	free(key);
+	if (!o || o->kind != EX_OBJ || !o->s2)
+		return 0;
+	s = site_new(x, call);
+	s->method = xstrdup(o->s2);
+	s->recv = expr_copy(o);
+	count = ts_named_children(ts_field(call, "arguments"), &args);
+	for (i = 0; i < count; i++) {
+		TSNode a = args[i];
+		char *kw = NULL;
+
+		if (ts_is(a, "keyword_argument")) {
+			kw = ts_text(ts_field(a, "name"), x->src);
+			a = ts_field(a, "value");
+		}
+		site_add_arg(s, py_expr(x, a), kw, ts_text_short(a, x->src, 120));
+		free(kw);
+	}
+	free(args);
+	return 1;
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -948,13 +1054,20 @@ static void py_call_site(struct xctx *x, TSNode n)
 	}
 	free(q);
 	py_note_call_use(x, n);
+	if (!r && !method && !qual && py_bound_call(x, n))
+		return;
 	if (!(r && r->dir != DIR_NONE) && !method && !qual)
 		return;
 	s = site_new(x, n);
 	s->rule = r;
 	s->method = method;
 	s->qual = qual;
-	if (method && is_self_attr(x, ts_field(fn, "object"))) {
+	if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {
+		/* class C(requests.Session): self.get() in C is the session's */
+		s->recv = expr_obj(x->cls_type, NULL, NULL);
+		s->recv_name = xstrdup("self");
+		s->scope = x->scope;
+	} else if (method && is_self_attr(x, ts_field(fn, "object"))) {
 		char *attr = ts_text(ts_field(ts_field(fn, "object"), "attribute"), x->src);
 
 		s->recv = expr_new(EX_IDENT, NULL);
@@ -1071,11 +1184,52 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
  * opens what its first watched base opens, so S becomes an alias of that
  * base. Then the body, where names are class constants (see py_assignment).
  */
+/* The names of the methods class body @body defines (a new table). */
+static struct symtab *class_methods(struct xctx *x, TSNode body)
+{
+	struct symtab *t = xcalloc(1, sizeof(*t));
+	TSNode *kids;
+	size_t count = ts_named_children(body, &kids), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode d = ts_is(kids[i], "decorated_definition") ?
+			   ts_field(kids[i], "definition") : kids[i];
+		char *name;
+
+		if (!ts_is(d, "function_definition"))
+			continue;
+		name = ts_text(ts_field(d, "name"), x->src);
+		symtab_set(t, name, NULL);
+		free(name);
+	}
+	free(kids);
+	return t;
+}
+
+/*
+ * The type key objects of class @n are, through a watched base that makes
+ * one (class Client(requests.Session): self.get() is a session's), or NULL.
+ */
+static char *class_type(struct xctx *x, const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	const struct rule *r;
+	char *fam;
+
+	if (!dot)
+		return NULL;
+	fam = xstrndup(q, dot - q);
+	r = rule_func(py_rules, fam, dot + 1);
+	free(fam);
+	return r && r->makes ? xstrdup(r->makes) : NULL;
+}
+
 static void py_class(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
 	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
-	char *cls;
+	char *cls, *cls_type, *type = NULL;
+	struct symtab *cls_methods;
 
 	for (i = 0; i < count; i++) {
 		char *q = py_qualified(x, bases[i]), *name;
@@ -1085,6 +1239,7 @@ static void py_class(struct xctx *x, TSNode n)
 			  (strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1)))) {
 			name = ts_text(ts_field(n, "name"), x->src);
 			add_import(x->f, name, q);
+			type = class_type(x, q);
 			free(name);
 			free(q);
 			break;
@@ -1093,12 +1248,21 @@ static void py_class(struct xctx *x, TSNode n)
 	}
 	free(bases);
 	cls = x->cls;
+	cls_type = x->cls_type;
+	cls_methods = x->cls_methods;
 	x->cls = ts_text(ts_field(n, "name"), x->src);
+	x->cls_type = type;
+	x->cls_methods = class_methods(x, ts_field(n, "body"));
 	x->in_class++;
 	py_walk(x, ts_field(n, "body"));
 	x->in_class--;
 	free(x->cls);
+	free(x->cls_type);
+	symtab_clear(x->cls_methods);
+	free(x->cls_methods);
 	x->cls = cls;
+	x->cls_type = cls_type;
+	x->cls_methods = cls_methods;
 }
 
 static int is_pattern(TSNode n)
@@ -1189,6 +1353,8 @@ static void py_assignment(struct xctx *x, TSNode n)
 	}
 	if ((ts_is(left, "identifier") || is_self_attr(x, left)) && py_alias_assign(x, left, right))
 		return;
+	if (py_bound_assign(x, left, right))
+		return;
 	if (is_self_attr(x, left)) {
 		py_self_assign(x, left, right);
 		return;
@@ -1268,8 +1434,15 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	n = py_params(x, fn, &params);
 	xctx_enter_func(x, params, n);
 	py_walk(x, ts_field(fn, "body"));
-	if (summarise)
+	if (summarise) {
 		name = ts_text(ts_field(fn, "name"), x->src);
+	} else if (x->cls) {
+		/* a method: "C.m", called as self.m() (py_call_expr) */
+		char *m = ts_text(ts_field(fn, "name"), x->src);
+
+		name = xasprintf("%s.%s", x->cls, m);
+		free(m);
+	}
 	xctx_leave_func(x, name, n);
 	free(name);
 	for (i = 0; i < n; i++)
