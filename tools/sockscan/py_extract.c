@@ -937,6 +937,26 @@ static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
 	       !(x->cls_methods && symtab_find(x->cls_methods, method));
 }
 
+/* The arguments of call node @call, with their keywords and text, into @s. */
+static void py_site_args(struct xctx *x, struct site *s, TSNode call)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode a = args[i];
+		char *kw = NULL;
+
+		if (ts_is(a, "keyword_argument")) {
+			kw = ts_text(ts_field(a, "name"), x->src);
+			a = ts_field(a, "value");
+		}
+		site_add_arg(s, py_expr(x, a), kw, ts_text_short(a, x->src, 120));
+		free(kw);
+	}
+	free(args);
+}
+
 /* "bound:NAME": the key of a method of a watched object held in NAME. */
 static char *bound_key(struct xctx *x, TSNode name)
 {
@@ -995,8 +1015,6 @@ static int py_bound_call(struct xctx *x, TSNode call)
 {
 	char *key = bound_key(x, ts_field(call, "function"));
 	struct expr *o = key ? symtab_get(&x->f->syms, key) : NULL;
-	TSNode *args;
-	size_t count, i;
 	struct site *s;
 
 	free(key);
@@ -1005,30 +1023,17 @@ static int py_bound_call(struct xctx *x, TSNode call)
 	s = site_new(x, call);
 	s->method = xstrdup(o->s2);
 	s->recv = expr_copy(o);
-	count = ts_named_children(ts_field(call, "arguments"), &args);
-	for (i = 0; i < count; i++) {
-		TSNode a = args[i];
-		char *kw = NULL;
-
-		if (ts_is(a, "keyword_argument")) {
-			kw = ts_text(ts_field(a, "name"), x->src);
-			a = ts_field(a, "value");
-		}
-		site_add_arg(s, py_expr(x, a), kw, ts_text_short(a, x->src, 120));
-		free(kw);
-	}
-	free(args);
+	py_site_args(x, s, call);
 	return 1;
 }
 
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
-	TSNode fn = ts_field(n, "function"), *args;
+	TSNode fn = ts_field(n, "function");
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
 	struct site *s;
-	size_t count, i;
 
 	if (q && strrchr(q, '.')) {
 		char *fam = xstrndup(q, strrchr(q, '.') - q);
@@ -1082,19 +1087,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 			s->scope = x->scope;
 		}
 	}
-	count = ts_named_children(ts_field(n, "arguments"), &args);
-	for (i = 0; i < count; i++) {
-		TSNode a = args[i];
-		char *kw = NULL;
-
-		if (ts_is(a, "keyword_argument")) {
-			kw = ts_text(ts_field(a, "name"), x->src);
-			a = ts_field(a, "value");
-		}
-		site_add_arg(s, py_expr(x, a), kw, ts_text_short(a, x->src, 120));
-		free(kw);
-	}
-	free(args);
+	py_site_args(x, s, n);
 }
 
 static void py_walk_children(struct xctx *x, TSNode n)
