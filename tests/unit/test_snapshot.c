@@ -151,9 +151,10 @@ static int on_found(void *ctx, const struct sw_sock *s, int owner_fd)
  * The sliced reconciliation: the table is touched only between enter and
  * leave, which pair up; a socket this process holds and the table lacks
  * is added with its owner; a listener no process holds (in flight in a
- * unix socket) is not added, and is remembered as ownerless; a socket that
- * no listing could show when the run began, and that connected while the
- * listing was read, is not swept for being absent from it.
+ * unix socket) is not added, and, after two scans, is remembered as
+ * ownerless; a socket that no listing could show when the run began, and
+ * that connected while the listing was read, is not swept for being
+ * absent from it.
  */
 static void test_reconcile_sliced(void **state)
 {
@@ -195,6 +196,11 @@ static void test_reconcile_sliced(void **state)
 	assert_int_equal(s->state, SW_TCP_ESTABLISHED);
 	sw_reconciler_stats(r, &st);
 	assert_int_equal(st.owner_scans, 1);
+	/* no owner at one scan is not enough to be spared the next */
+	assert_true(sw_reconciler_run(r, t, &ops) >= 0);
+	assert_null(sw_table_get(t, flying_cookie));
+	sw_reconciler_stats(r, &st);
+	assert_int_equal(st.owner_scans, 2);
 	assert_true(st.ownerless >= 1);
 
 	close(pair[0]);

@@ -125,7 +125,14 @@ struct listed {
 struct sw_reconciler {
 	struct sw_vec slice;		/* struct listed: read, not yet compared */
 	struct sw_vec missing;		/* struct listed: listed, not in the table */
-	struct sw_vec ownerless;	/* __u64 cookies no process held, sorted */
+	/*
+	 * Sockets no process held, __u64 cookies, sorted: at the last scan
+	 * only (once), or at the last two or more (ownerless). Only the
+	 * latter spare a scan: a socket accept(2) is handing over is listed
+	 * before its fd exists, and must not wait minutes for its owner.
+	 */
+	struct sw_vec once;
+	struct sw_vec ownerless;
 	struct sw_vec unlisted;		/* __u64 cookies no listing could show
 					 * when this run began, sorted */
 	__u64 runs;
@@ -146,6 +153,7 @@ struct sw_reconciler *sw_reconciler_new(void)
 	r->slice = SW_VEC_INIT(struct listed);
 	r->missing = SW_VEC_INIT(struct listed);
 	r->ownerless = SW_VEC_INIT(__u64);
+	r->once = SW_VEC_INIT(__u64);
 	r->unlisted = SW_VEC_INIT(__u64);
 	return r;
 }
@@ -157,6 +165,7 @@ void sw_reconciler_free(struct sw_reconciler *r)
 	sw_vec_free(&r->slice);
 	sw_vec_free(&r->missing);
 	sw_vec_free(&r->ownerless);
+	sw_vec_free(&r->once);
 	sw_vec_free(&r->unlisted);
 	free(r);
 }
@@ -314,26 +323,35 @@ static bool still_held(const struct sw_owner *o, __u32 inode)
 	return !strncmp(link, "socket:[", 8) && strtoul(link + 8, NULL, 10) == inode;
 }
 
+/* A socket no process held at this scan: once, or ownerless if before too. */
+static void note_ownerless(struct sw_reconciler *r, __u64 cookie,
+			   struct sw_vec *once, struct sw_vec *ownerless)
+{
+	bool before = in_set(&r->once, cookie) || in_set(&r->ownerless, cookie);
+	__u64 *c = sw_vec_push(before ? ownerless : once);
+
+	if (c)
+		*c = cookie;
+}
+
 /*
  * The missing sockets that a process holds, added (entered); those that
- * none holds are remembered as ownerless.
+ * none holds are remembered (once, then ownerless).
  */
 static void add_owned(struct sw_reconciler *r, const struct sw_owner_map *owners)
 {
+	struct sw_vec once = SW_VEC_INIT(__u64), ownerless = SW_VEC_INIT(__u64);
 	struct listed *m;
-	__u64 *c;
 	size_t i;
 	int fd;
 
-	sw_vec_clear(&r->ownerless);
 	for (i = 0; i < r->missing.len; i++) {
 		m = sw_vec_at(&r->missing, i);
 		if (sw_table_get(r->t, m->s.cookie))
 			continue;	/* an event brought it meanwhile */
 		fd = set_owner(&m->s, owners, m->inode);
 		if (!m->s.pid) {
-			if ((c = sw_vec_push(&r->ownerless)))
-				*c = m->s.cookie;
+			note_ownerless(r, m->s.cookie, &once, &ownerless);
 			continue;
 		}
 		if (!still_held(sw_owner_lookup(owners, m->inode), m->inode))
@@ -345,6 +363,11 @@ static void add_owned(struct sw_reconciler *r, const struct sw_owner_map *owners
 		if (r->ops->found)
 			r->ops->found(r->ops->ctx, &m->s, fd);
 	}
+	sw_vec_free(&r->once);
+	sw_vec_free(&r->ownerless);
+	r->once = once;
+	r->ownerless = ownerless;
+	sort_set(&r->once);
 	sort_set(&r->ownerless);
 }
 
@@ -386,8 +409,9 @@ int sw_reconciler_load(struct sw_reconciler *r, struct sw_table *t,
 	int n;
 
 	sw_vec_clear(&r->ownerless);
-	n = load(t, &r->ownerless, cb, ctx);
-	sort_set(&r->ownerless);
+	sw_vec_clear(&r->once);
+	n = load(t, &r->once, cb, ctx);
+	sort_set(&r->once);
 	return n;
 }
 

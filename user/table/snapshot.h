@@ -37,9 +37,11 @@ int sw_reconcile(struct sw_table *t, sw_snapshot_cb cb, void *ctx);
  * A socket the kernel lists and the table lacks is looked up again after
  * the last slice, for its create record may just have been in the ring;
  * only those still missing cost a scan of every process's descriptors.
- * One that no process holds (a kernel socket, one in flight between
- * processes) is remembered, so that it costs no scan at every run: it is
- * looked at again when a scan is made anyway, or every 30th run.
+ * One that no process held at two scans in a row (a kernel socket, one
+ * in flight between processes) is remembered, so that it costs no scan at
+ * every run: it is looked at again when a scan is made anyway, or every
+ * 30th run. (Once is not enough: a socket accept(2) is handing over is
+ * listed before its fd exists.)
  */
 #define SW_RECONCILE_SLICE	4096
 
