@@ -42,6 +42,8 @@ enum sw_event_kind {
 #define SW_F_ACCEPTED		0x10	/* socket came from accept(2): inbound */
 #define SW_F_RELEASED		0x20	/* storage, table: the owner closed it */
 #define SW_F_SEEN		0x40	/* table: reconciliation's mark bit */
+#define SW_F_RECOVERED		0x80	/* table: found by reconciliation, its
+					 * records lost: direction unknown */
 /* Every bit a record may carry (the decoder rejects any other). */
 #define SW_F_ALL		0x1f
 

@@ -216,6 +216,9 @@ static void test_process_excludes_accepted(void **state)
 	s = mk(3, 500, SW_TCP_ESTABLISHED, 1, 9000, 1, 50002);
 	s.flags = SW_F_PREEXISTING;		/* snapshot: port of a listener */
 	put(t, s);
+	s = mk(7, 500, SW_TCP_ESTABLISHED, 1, 9000, 1, 50003);
+	s.flags = SW_F_RECOVERED;		/* reconciliation: records lost */
+	put(t, s);
 	put(t, mk(4, 500, SW_TCP_ESTABLISHED, 1, 41000, 3, 5432));	/* its own */
 	s = mk(5, 500, SW_TCP_FIN_WAIT2, 1, 41001, 3, 5432);
 	s.flags = SW_F_RELEASED;		/* closed by it: not owned */
@@ -226,7 +229,7 @@ static void test_process_excludes_accepted(void **state)
 	k = get_key(d, SW_KEY_PROCESS, 500, 0, 0);
 	assert_non_null(k);
 	assert_int_equal(k->ewma.count, 2);	/* listener + its connection */
-	assert_int_equal(k->inbound, 2);
+	assert_int_equal(k->inbound, 3);
 	assert_int_equal(k->prot[SW_PROT_LISTENING], 1);
 	k = get_key(d, SW_KEY_PROCESS, 600, 0, 0);
 	assert_int_equal(k->ewma.count, 1);

@@ -83,6 +83,7 @@ static void sock_json(struct sw_json *j, const struct sw_sock *s,
 	sw_json_kuint(j, "netns", s->netns);
 	sw_json_kbool(j, "accepted", s->flags & SW_F_ACCEPTED);
 	sw_json_kbool(j, "preexisting", s->flags & SW_F_PREEXISTING);
+	sw_json_kbool(j, "recovered", s->flags & SW_F_RECOVERED);
 	sw_json_kbool(j, "released", s->flags & SW_F_RELEASED);
 	sw_json_kstr(j, "protection", sw_prot_reason_name(d->reason));
 	sw_workload_json(j, w);

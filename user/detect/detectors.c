@@ -550,7 +550,9 @@ static bool is_inbound(const struct sw_detectors *d, const struct sw_sock *s)
 
 	if (s->flags & SW_F_ACCEPTED)
 		return true;
-	if (!(s->flags & SW_F_PREEXISTING) || s->proto != IPPROTO_TCP ||
+	/* no record said how it began: a listener's port says inbound */
+	if (!(s->flags & (SW_F_PREEXISTING | SW_F_RECOVERED)) ||
+	    s->proto != IPPROTO_TCP ||
 	    s->state == SW_TCP_LISTEN || !d->listeners.len)
 		return false;
 	return bsearch(&id, d->listeners.data, d->listeners.len,

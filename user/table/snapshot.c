@@ -150,6 +150,8 @@ static void add_missing(struct rec_ctx *c)
 
 		if (!m->s.pid)
 			continue;
+		/* its records were dropped: whether it was accepted is lost */
+		m->s.flags |= SW_F_RECOVERED;
 		sw_table_mark(c->t, &m->s, c->now);
 		c->repairs++;
 		if (c->cb)
