@@ -107,10 +107,13 @@ fetch_kernel() {
 ROOTFS=$W/rootfs
 ROOTFS_CPIO=$W/rootfs.cpio
 # The Debian packages of the shared libraries the build links (the guest
-# runs the host's binaries), comma-separated.
+# runs the host's binaries: the tools and the unit test binaries some
+# end-to-end tests run too, e.g. test_http --serve, which links cmocka),
+# comma-separated.
 build_lib_pkgs() {
 	local l p
-	for l in $(ldd "$BUILD"/sockwatch "$BUILD"/sockscan 2>/dev/null | awk '/=> \// { print $3 }' | sort -u); do
+	for l in $(ldd "$BUILD"/sockwatch "$BUILD"/sockscan "$BUILD"/tools/* "$BUILD"/tests/test_* 2>/dev/null |
+		   awk '/=> \// { print $3 }' | sort -u); do
 		p=$(readlink -f "$l")
 		dpkg -S "$p" 2>/dev/null || dpkg -S "${p#/usr}" 2>/dev/null || dpkg -S "$l" 2>/dev/null
 	done | cut -d: -f1 | sort -u | paste -sd,
