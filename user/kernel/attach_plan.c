@@ -86,7 +86,8 @@ static const struct sw_variant
  * Variants per event kind, best first; accept differs by mode. fentry and
  * fexit come first: a BPF trampoline is a direct call from the traced
  * function, where a cgroup hook walks the socket's cgroup's program array
- * and builds a context (README, "Kernel requirements", has the figures).
+ * and builds a context. Not measured on real CPUs yet (README, "Kernel
+ * requirements", has the one figure, from an emulated 6.1).
  */
 static const struct sw_variant *const variants[SW_HOOK_MAX][SW_PLAN_MAX_CAND] = {
 	[SW_HOOK_CREATE]  = { &v_create_fexit, &v_create },
