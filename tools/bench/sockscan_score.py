@@ -103,8 +103,13 @@ def wants(actual_path, root):
     return score(want, set(), json.load(open(actual_path))["findings"])
 
 
+DIST = "usr/lib/python3/dist-packages"
+
+
 def annotated(ann_path, pkgdir, scan, *opts):
-    want, ignored, versions = {}, set(), {}
+    """PATH is relative to the package's dist-packages, or, when it starts
+    with usr/, to the package's root: that file's directory is scanned too."""
+    want, ignored, versions, extra = {}, set(), {}, {}
     for line in open(ann_path):
         parts = line.split()
         if not parts or parts[0].startswith("#"):
@@ -113,6 +118,8 @@ def annotated(ann_path, pkgdir, scan, *opts):
         path, lineno = where.rsplit(":", 1)
         key = ("%s/%s" % (pkg, path), int(lineno))
         versions[pkg] = ver
+        if path.startswith("usr/"):
+            extra.setdefault(pkg, set()).add(os.path.dirname(path))
         if parts[3] == "ignore":
             ignored.add(key)
         else:
@@ -123,15 +130,16 @@ def annotated(ann_path, pkgdir, scan, *opts):
         have = open(os.path.join(root, ".version")).read().strip()
         if have != ver:
             sys.exit("sockscan_score: %s is %s, annotations are for %s" % (pkg, have, ver))
-        dist = os.path.join(root, "usr/lib/python3/dist-packages")
-        out = subprocess.run([scan, *opts, dist], capture_output=True)
-        if out.returncode not in (0, 1):
-            # a crash loses every finding of the package: scored as such
-            crashed.append("%s (exit %d)" % (pkg, out.returncode))
-            continue
-        for f in json.loads(out.stdout)["findings"]:
-            f["file"] = "%s/%s" % (pkg, f["file"])
-            findings.append(f)
+        for sub in [DIST] + sorted(extra.get(pkg, ())):
+            prefix = pkg if sub == DIST else "%s/%s" % (pkg, sub)
+            out = subprocess.run([scan, *opts, os.path.join(root, sub)], capture_output=True)
+            if out.returncode not in (0, 1):
+                # a crash loses every finding of the package: scored as such
+                crashed.append("%s (exit %d)" % (pkg, out.returncode))
+                continue
+            for f in json.loads(out.stdout)["findings"]:
+                f["file"] = "%s/%s" % (prefix, f["file"])
+                findings.append(f)
     result = score(want, ignored, findings)
     result["crashed"] = crashed
     return result

@@ -22,6 +22,9 @@ struct xctx {
 	struct expr **rets;	/* what the current function returns */
 	size_t nrets, caprets;
 	int in_class;		/* walking a class body (Python) */
+	char *cls;		/* Python: name of the class walked, or NULL */
+	char *cls_type;		/* Python: type key a watched base makes it (requests.Session), or NULL */
+	struct symtab *cls_methods;	/* Python: the methods that class defines (keys only) */
 	int scope;		/* number of the function being walked, 0 at top level */
 };
 
@@ -37,6 +40,11 @@ struct site *site_new(struct xctx *x, TSNode call);
 /* Append argument @e (may be NULL: None/absent), its keyword and text. */
 void site_add_arg(struct site *s, struct expr *e, const char *kw, char *text);
 void site_free(struct site *s);
+/* A site's place in its file as one number: later places are larger. */
+static inline long site_pos(int line, int col)
+{
+	return (long)line * 65536 + (col < 65536 ? col : 65535);
+}
 
 /* Copy of the value of local @name, or NULL when it is not a local. */
 struct expr *xctx_local(struct xctx *x, const char *name);

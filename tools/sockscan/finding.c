@@ -99,12 +99,17 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 		if (i >= 0 && s->args[i]) {
 			cf->addr = (struct place){ s->args[i], ctx };
 			cf->has_addr = 1;
+			cf->text = xstrdup(s->text[i]);
 		}
 		i = arg_index(s, r->port_arg, r->port_kw);
 		if (i >= 0 && s->args[i]) {
+			char *text = cf->text ? xasprintf("%s, %s", cf->text, s->text[i]) :
+						xstrdup(s->text[i]);
+
 			cf->port = (struct place){ s->args[i], ctx };
 			cf->has_port = 1;
-			cf->text = xstrdup(s->text[i]);
+			free(cf->text);
+			cf->text = text;
 		}
 		break;
 	}

@@ -6,6 +6,7 @@
  * HTTPServer as H` makes `H(...)` http.server.HTTPServer), and a method
  * call only once its receiver is known to be an object of a watched type.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,40 @@ static void py_import(struct xctx *x, TSNode n)
 #define MAX_DOTTED 32
 
 /*
+ * six.moves (also vendored: urllib3.packages.six.moves) renames Python 2
+ * modules: "six.moves.http_client.HTTPConnection" is http.client's.
+ * Returns the name through the real module (owned), or @q itself.
+ */
+static char *six_moves(char *q)
+{
+	static const char *const moves[][2] = {
+		{ "http_client", "http.client" },
+		{ "BaseHTTPServer", "http.server" },
+		{ "socketserver", "socketserver" },
+		{ "SocketServer", "socketserver" },
+		{ "xmlrpc_client", "xmlrpc.client" },
+		{ "SimpleXMLRPCServer", "xmlrpc.server" },
+		{ "urllib", "urllib" },
+	};
+	const char *at = strstr(q, "six.moves."), *rest;
+	size_t i, len;
+	char *out;
+
+	if (!at || (at != q && at[-1] != '.'))
+		return q;
+	rest = at + strlen("six.moves.");
+	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+		len = strlen(moves[i][0]);
+		if (strncmp(rest, moves[i][0], len) || (rest[len] && rest[len] != '.'))
+			continue;
+		out = xasprintf("%s%s", moves[i][1], rest + len);
+		free(q);
+		return out;
+	}
+	return q;
+}
+
+/*
  * The qualified name an identifier or attribute chain stands for through
  * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL. Iterative:
  * generated code chains attributes thousands deep.
@@ -136,7 +171,7 @@ static char *py_qualified(struct xctx *x, TSNode n)
 				q = xstrdup(x->f->imports[i].path);
 		free(name);
 		if (q)
-			return q;
+			return six_moves(q);
 	}
 	while (ts_is(n, "attribute")) {
 		if (depth == MAX_DOTTED)
@@ -161,7 +196,7 @@ static char *py_qualified(struct xctx *x, TSNode n)
 		free(q);
 		q = longer;
 	}
-	return q;
+	return q ? six_moves(q) : NULL;
 }
 
 /* socket.AF_UNIX, socket.SOCK_DGRAM...: the transport they select. */
@@ -312,6 +347,41 @@ static struct expr *py_host_port(struct xctx *x, TSNode call, const struct rule 
 	return expr_pair(EX_JOIN, host, port);
 }
 
+/*
+ * socket.getaddrinfo()'s result, a list of (family, type, proto,
+ * canonname, sockaddr) entries: kept as an object whose address is the
+ * (host, port) asked for and whose network is the type asked for, so that
+ * `for af, socktype, proto, _, sa in getaddrinfo(h, p, 0, SOCK_STREAM):
+ * s = socket.socket(af, socktype, proto); s.connect(sa)` is a TCP
+ * connection to h:p (the standard library's own idiom).
+ */
+#define ADDRINFO_LIST	"socket.addrinfo_list"
+#define ADDRINFO	"socket.addrinfo"
+
+static int is_obj(const struct expr *e, const char *type)
+{
+	return e && e->kind == EX_OBJ && e->s && !strcmp(e->s, type);
+}
+
+/* Element @i of @e (owned) when @e is a getaddrinfo list or entry, else NULL. */
+static struct expr *addrinfo_item(struct expr *e, long i)
+{
+	struct expr *item = NULL;
+
+	if (is_obj(e, ADDRINFO_LIST)) {
+		item = expr_copy(e);
+		free(item->s);
+		item->s = xstrdup(ADDRINFO);
+	} else if (is_obj(e, ADDRINFO)) {
+		if (i == 1 || i == 4)
+			item = expr_copy(expr_arg(e, i == 1 ? 1 : 0));
+		if (!item)
+			item = expr_dyn(i == 1 ? "socket type" : "getaddrinfo()");
+	}
+	expr_free(e);
+	return item;
+}
+
 /* Value of a call of a qualified name @q: env lookups and constructors. */
 static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 {
@@ -320,10 +390,17 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 	struct expr *e;
 	char *fam;
 
-	/* with closing(socket.socket()) as s: s is the socket */
-	if (!strcmp(q, "contextlib.closing")) {
-		e = py_arg(x, n, 0, "thing");
-		return e ? e : expr_dyn("closing()");
+	/* with closing(socket.socket()) as s: s is the socket; ssl.wrap_socket(s) too */
+	if (!strcmp(q, "contextlib.closing") || !strcmp(q, "ssl.wrap_socket")) {
+		e = py_arg(x, n, 0, NULL);
+		return e ? e : expr_dyn(q);
+	}
+	/* getaddrinfo(host, port, family, type): entries carry the address and type */
+	if (!strcmp(q, "socket.getaddrinfo")) {
+		e = py_arg(x, n, 1, "port");
+		return expr_obj(ADDRINFO_LIST, expr_pair(EX_JOIN, py_arg(x, n, 0, "host"),
+							 e ? e : expr_dyn("port")),
+				py_arg(x, n, 3, "type"));
 	}
 	if (!strcmp(q, "os.environ.get") || !strcmp(q, "os.getenv")) {
 		e = expr_new(EX_ENV, NULL);
@@ -361,24 +438,85 @@ static void py_add_call_args(struct xctx *x, struct expr *e, TSNode call)
 	free(args);
 }
 
-/* "{}:{}".format(h, p) becomes a printf-style format. */
+/*
+ * The argument a replacement field of str.format names: "" the next
+ * positional one (*next counts), "0" by position, "host" by keyword.
+ * Fields with attributes or indexes ("{0.host}", "{a[0]}") are not read.
+ */
+static TSNode format_field_arg(struct xctx *x, TSNode call, const char *field, int *next)
+{
+	char *end;
+	long pos;
+
+	if (!*field)
+		return py_arg_node(call, (*next)++, NULL, x->src);
+	pos = strtol(field, &end, 10);
+	if (end != field && !*end)
+		return py_arg_node(call, (int)pos, NULL, x->src);
+	if (strpbrk(field, ".[") || !strpbrk(field, "abcdefghijklmnopqrstuvwxyz"
+						    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_"))
+		return (TSNode){ 0 };
+	return py_arg_node(call, -1, field, x->src);
+}
+
+/*
+ * "{}:{}".format(h, p), "{0}:{1}", "{host}:{port}" (and conversions or
+ * format specs after ! or :) become a printf-style format whose
+ * arguments are in the order of the fields; "{{" and "}}" are braces.
+ */
 static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
 {
 	struct expr *fmt = py_expr(x, obj), *e;
-	char *p;
+	char *out = NULL, *field, *p, *close;
+	size_t len = 0;
+	int next = 0;
+	FILE *m;
 
-	if (fmt->kind != EX_STR || strstr(fmt->s, "{}") == NULL) {
+	if (!fmt || fmt->kind != EX_STR) {
 		expr_free(fmt);
 		return dyn_of(x, n);
 	}
-	/* "{}" -> "%s" keeps the length, so rewrite in place */
-	for (p = strstr(fmt->s, "{}"); p; p = strstr(p, "{}")) {
-		p[0] = '%';
-		p[1] = 's';
-	}
 	e = expr_new(EX_FORMAT, NULL);
-	expr_add(e, fmt);
-	py_add_call_args(x, e, n);
+	expr_add(e, NULL);	/* the format, once written */
+	m = open_memstream(&out, &len);
+	for (p = fmt->s; *p; p++) {
+		TSNode arg;
+
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			fputc(*p++, m);
+			continue;
+		}
+		if (*p == '%') {
+			fputs("%%", m);
+			continue;
+		}
+		if (*p != '{') {
+			fputc(*p, m);
+			continue;
+		}
+		close = strchr(p, '}');
+		if (!close)
+			break;
+		field = xstrndup(p + 1, close - p - 1);
+		field[strcspn(field, "!:")] = '\0';
+		arg = format_field_arg(x, n, field, &next);
+		free(field);
+		if (ts_node_is_null(arg))
+			break;
+		fputs("%s", m);
+		expr_add(e, py_expr(x, arg));
+		p = close;
+	}
+	fclose(m);
+	if (*p) {	/* a field that cannot be read: the value is unknown */
+		free(out);
+		expr_free(fmt);
+		expr_free(e);
+		return dyn_of(x, n);
+	}
+	e->a[0] = expr_str(out);
+	free(out);
+	expr_free(fmt);
 	return e;
 }
 
@@ -408,6 +546,28 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	}
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
 		return py_format_method(x, n, ts_field(fn, "object"));
+	/*
+	 * stack.enter_context(socket.socket()): a socket is its own context;
+	 * ctx.wrap_socket(sock): a TLS socket over the same connection
+	 */
+	if (ts_is(fn, "attribute") &&
+	    (ts_text_eq(ts_field(fn, "attribute"), x->src, "enter_context") ||
+	     ts_text_eq(ts_field(fn, "attribute"), x->src, "wrap_socket"))) {
+		struct expr *e = py_arg(x, n, 0, NULL);
+
+		return e ? e : dyn_of(x, n);
+	}
+	/* self.make_socket(...) in class C: C.make_socket's summary, self first */
+	if (ts_is(fn, "attribute") && x->cls && ts_text_eq(ts_field(fn, "object"), x->src, "self")) {
+		char *m = ts_text(ts_field(fn, "attribute"), x->src);
+
+		e = expr_new(EX_CALL, NULL);
+		e->s = xasprintf("%s.%s", x->cls, m);
+		free(m);
+		expr_add(e, NULL);
+		py_add_call_args(x, e, n);
+		return e;
+	}
 	/* args = parser.parse_args(): args.port is the option's default */
 	if (ts_is(fn, "attribute") && (ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_args") ||
 				       ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_known_args")))
@@ -509,6 +669,17 @@ static int is_args_name(const char *name)
 }
 
 /*
+ * self.sock in a method of class C is the module-level name "C.self.sock",
+ * kept beside the file-wide "self.sock" (see py_self_assign): two classes
+ * of one file may keep different objects under one attribute name. The
+ * resolver falls back to "self.sock" (a base class's attribute).
+ */
+static char *self_name(struct xctx *x, const char *attr)
+{
+	return x->cls ? xasprintf("%s.self.%s", x->cls, attr) : xasprintf("self.%s", attr);
+}
+
+/*
  * a.b: through an import (module attribute), self.b (a module-level name
  * shared by the class's methods, see py_self_assign), or args.port, the
  * default of an argparse option of this file ("argparse:port").
@@ -530,7 +701,7 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 	attr = ts_text(ts_field(n, "attribute"), x->src);
 	v = xctx_local(x, name);
 	if (!strcmp(name, "self")) {
-		q = xasprintf("self.%s", attr);
+		q = self_name(x, attr);
 		e = expr_new(EX_IDENT, q);
 	} else if ((v && v->kind == EX_OBJ && !strcmp(v->s, "argparse.Namespace")) ||
 		   is_args_name(name)) {
@@ -608,6 +779,19 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		char *q = py_qualified(x, ts_field(n, "value"));
 		struct expr *e;
 
+		if (!q) {
+			TSNode idx = ts_field(n, "subscript");
+			struct expr *item = NULL;
+
+			if (ts_is(idx, "integer")) {
+				char *t = ts_text(idx, x->src);
+
+				item = addrinfo_item(py_expr(x, ts_field(n, "value")), strtol(t, NULL, 0));
+				free(t);
+			}
+			if (item)
+				return item;
+		}
 		if (q && !strcmp(q, "sys.argv")) {
 			free(q);
 			e = expr_new(EX_FLAG, NULL);
@@ -631,7 +815,7 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return py_binary(x, n);
 	if (!strcmp(t, "boolean_operator"))
 		return py_or(x, n);
-	if (!strcmp(t, "tuple"))
+	if (!strcmp(t, "tuple") || !strcmp(t, "expression_list"))
 		return py_tuple(x, n);
 	return dyn_of(x, n);
 }
@@ -686,14 +870,170 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	expr_free(name);
 }
 
+/* Position of node @n in the file, in the order sites are met. */
+static long py_pos(struct xctx *x, TSNode n)
+{
+	TSPoint p = ts_node_start_point(n);
+
+	return site_pos(x->f->line_base + p.row + 1, p.column + 1);
+}
+
+/* Remember where @name is first used as @kind in the current function. */
+static void py_note_use(struct xctx *x, const char *name, const char *kind, long pos)
+{
+	char *key = xasprintf("%d %s %s", x->scope, name, kind);
+
+	if (!symtab_find(&x->f->uses, key))
+		symtab_set(&x->f->uses, key, expr_int(pos));
+	free(key);
+}
+
+/*
+ * sock.recvfrom(), sock.listen(), sock.close() and the like: where a name
+ * is first used so, in each function, so that py_prune_sites can tell a
+ * server replying (bind, recvfrom, sendto) from a client with a source
+ * address (bind, sendto, recvfrom), and a probe (bind to port 0, close)
+ * from a listener.
+ */
+static void py_note_call_use(struct xctx *x, TSNode call)
+{
+	static const char *const uses[][2] = {
+		{ "recv", "recv" }, { "recvfrom", "recv" }, { "recv_into", "recv" },
+		{ "recvfrom_into", "recv" }, { "recvmsg", "recv" },
+		{ "listen", "serve" }, { "accept", "serve" }, { "close", "close" },
+	};
+	TSNode fn = ts_field(call, "function"), obj = ts_field(fn, "object");
+	char *name = NULL, *attr;
+	size_t i;
+
+	if (!ts_is(fn, "attribute"))
+		return;
+	for (i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+		if (ts_text_eq(ts_field(fn, "attribute"), x->src, uses[i][0]))
+			break;
+	if (i == sizeof(uses) / sizeof(uses[0]))
+		return;
+	if (ts_is(obj, "identifier")) {
+		name = ts_text(obj, x->src);
+	} else if (is_self_attr(x, obj)) {
+		attr = ts_text(ts_field(obj, "attribute"), x->src);
+		name = self_name(x, attr);
+		free(attr);
+	}
+	if (!name)
+		return;
+	py_note_use(x, name, uses[i][1], py_pos(x, call));
+	free(name);
+}
+
+/*
+ * `self` in a method of a class whose watched base makes objects of a type
+ * (requests.Session), calling @method, which the class does not define
+ * itself (an override is the class's own code).
+ */
+static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
+{
+	return x->cls_type && x->in_func && ts_text_eq(obj, x->src, "self") &&
+	       !(x->cls_methods && symtab_find(x->cls_methods, method));
+}
+
+/* The arguments of call node @call, with their keywords and text, into @s. */
+static void py_site_args(struct xctx *x, struct site *s, TSNode call)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode a = args[i];
+		char *kw = NULL;
+
+		if (ts_is(a, "keyword_argument")) {
+			kw = ts_text(ts_field(a, "name"), x->src);
+			a = ts_field(a, "value");
+		}
+		site_add_arg(s, py_expr(x, a), kw, ts_text_short(a, x->src, 120));
+		free(kw);
+	}
+	free(args);
+}
+
+/* "bound:NAME": the key of a method of a watched object held in NAME. */
+static char *bound_key(struct xctx *x, TSNode name)
+{
+	char *attr, *key;
+
+	if (ts_is(name, "identifier")) {
+		attr = ts_text(name, x->src);
+		key = xasprintf("bound:%s", attr);
+	} else if (is_self_attr(x, name)) {
+		char *scoped;
+
+		attr = ts_text(ts_field(name, "attribute"), x->src);
+		scoped = self_name(x, attr);
+		key = xasprintf("bound:%s", scoped);
+		free(scoped);
+	} else {
+		return NULL;
+	}
+	free(attr);
+	return key;
+}
+
+/*
+ * self.urlopen = opener.open, fetch = session.get: the name holds a method
+ * of a watched object (an EX_OBJ whose s2 names the method), kept in the
+ * file's symbols so that self.urlopen(url) is opener.open(url).
+ */
+static int py_bound_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	TSNode obj = ts_field(right, "object");
+	struct expr *o;
+	char *meth, *key;
+	int done = 0;
+
+	if (!ts_is(right, "attribute"))
+		return 0;
+	o = py_expr(x, obj);
+	meth = ts_text(ts_field(right, "attribute"), x->src);
+	key = bound_key(x, left);
+	if (key && o && o->kind == EX_OBJ && o->s && rule_method(py_rules, o->s, meth)) {
+		free(o->s2);
+		o->s2 = meth;
+		meth = NULL;
+		symtab_set(&x->f->syms, key, o);
+		o = NULL;
+		done = 1;
+	}
+	expr_free(o);
+	free(meth);
+	free(key);
+	return done;
+}
+
+/* A call of a name that holds a watched object's method (py_bound_assign). */
+static int py_bound_call(struct xctx *x, TSNode call)
+{
+	char *key = bound_key(x, ts_field(call, "function"));
+	struct expr *o = key ? symtab_get(&x->f->syms, key) : NULL;
+	struct site *s;
+
+	free(key);
+	if (!o || o->kind != EX_OBJ || !o->s2)
+		return 0;
+	s = site_new(x, call);
+	s->method = xstrdup(o->s2);
+	s->recv = expr_copy(o);
+	py_site_args(x, s, call);
+	return 1;
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
-	TSNode fn = ts_field(n, "function"), *args;
+	TSNode fn = ts_field(n, "function");
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
 	struct site *s;
-	size_t count, i;
 
 	if (q && strrchr(q, '.')) {
 		char *fam = xstrndup(q, strrchr(q, '.') - q);
@@ -718,16 +1058,27 @@ static void py_call_site(struct xctx *x, TSNode n)
 		}
 	}
 	free(q);
+	py_note_call_use(x, n);
+	if (!r && !method && !qual && py_bound_call(x, n))
+		return;
 	if (!(r && r->dir != DIR_NONE) && !method && !qual)
 		return;
 	s = site_new(x, n);
 	s->rule = r;
 	s->method = method;
 	s->qual = qual;
-	if (method && is_self_attr(x, ts_field(fn, "object"))) {
+	if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {
+		/* class C(requests.Session): self.get() in C is the session's */
+		s->recv = expr_obj(x->cls_type, NULL, NULL);
+		s->recv_name = xstrdup("self");
+		s->scope = x->scope;
+	} else if (method && is_self_attr(x, ts_field(fn, "object"))) {
+		char *attr = ts_text(ts_field(ts_field(fn, "object"), "attribute"), x->src);
+
 		s->recv = expr_new(EX_IDENT, NULL);
-		s->recv->s = ts_text(ts_field(fn, "object"), x->src);
+		s->recv->s = self_name(x, attr);
 		s->recv_name = xstrdup(s->recv->s);
+		free(attr);
 		s->scope = x->scope;
 	} else if (method) {
 		s->recv = py_expr(x, ts_field(fn, "object"));
@@ -736,19 +1087,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 			s->scope = x->scope;
 		}
 	}
-	count = ts_named_children(ts_field(n, "arguments"), &args);
-	for (i = 0; i < count; i++) {
-		TSNode a = args[i];
-		char *kw = NULL;
-
-		if (ts_is(a, "keyword_argument")) {
-			kw = ts_text(ts_field(a, "name"), x->src);
-			a = ts_field(a, "value");
-		}
-		site_add_arg(s, py_expr(x, a), kw, ts_text_short(a, x->src, 120));
-		free(kw);
-	}
-	free(args);
+	py_site_args(x, s, n);
 }
 
 static void py_walk_children(struct xctx *x, TSNode n)
@@ -761,18 +1100,30 @@ static void py_walk_children(struct xctx *x, TSNode n)
  * attribute of self is kept as the module-level name "self.sock", shared
  * by the methods of the class, so that self.sock.connect() is found.
  */
-static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
+static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 {
-	struct expr *e = py_expr(x, right), *old;
-	char *name;
+	struct expr *old = symtab_get(&x->f->syms, name);
 
-	name = ts_text(left, x->src);
-	old = symtab_get(&x->f->syms, name);
 	/* other values too (self.port = 8080), but never over an object */
 	if (e && !(old && old->kind == EX_OBJ && e->kind != EX_OBJ))
 		symtab_set(&x->f->syms, name, e);
 	else
 		expr_free(e);
+}
+
+static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	struct expr *e = py_expr(x, right);
+	char *name = ts_text(left, x->src), *attr, *scoped;
+
+	if (x->cls) {
+		attr = ts_text(ts_field(left, "attribute"), x->src);
+		scoped = self_name(x, attr);
+		set_self_sym(x, scoped, e ? expr_copy(e) : NULL);
+		free(scoped);
+		free(attr);
+	}
+	set_self_sym(x, name, e);
 	free(name);
 }
 
@@ -795,11 +1146,18 @@ static int is_rule_name(const char *q)
 	return found;
 }
 
-/* name = urllib.request.urlopen, self._open = urlopen: an alias of the function. */
+/*
+ * name = urllib.request.urlopen, self._open = urlopen: an alias of the
+ * function; cls = HTTPSServer if ssl else HTTPServer: of the first of the
+ * two that is one.
+ */
 static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	char *q, *name;
 
+	if (ts_is(right, "conditional_expression"))
+		return py_alias_assign(x, left, ts_child(right, 0)) ||
+		       py_alias_assign(x, left, ts_child(right, 2));
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
 		return 0;
 	q = py_qualified(x, right);
@@ -819,10 +1177,52 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
  * opens what its first watched base opens, so S becomes an alias of that
  * base. Then the body, where names are class constants (see py_assignment).
  */
+/* The names of the methods class body @body defines (a new table). */
+static struct symtab *class_methods(struct xctx *x, TSNode body)
+{
+	struct symtab *t = xcalloc(1, sizeof(*t));
+	TSNode *kids;
+	size_t count = ts_named_children(body, &kids), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode d = ts_is(kids[i], "decorated_definition") ?
+			   ts_field(kids[i], "definition") : kids[i];
+		char *name;
+
+		if (!ts_is(d, "function_definition"))
+			continue;
+		name = ts_text(ts_field(d, "name"), x->src);
+		symtab_set(t, name, NULL);
+		free(name);
+	}
+	free(kids);
+	return t;
+}
+
+/*
+ * The type key objects of class @n are, through a watched base that makes
+ * one (class Client(requests.Session): self.get() is a session's), or NULL.
+ */
+static char *class_type(struct xctx *x, const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	const struct rule *r;
+	char *fam;
+
+	if (!dot)
+		return NULL;
+	fam = xstrndup(q, dot - q);
+	r = rule_func(py_rules, fam, dot + 1);
+	free(fam);
+	return r && r->makes ? xstrdup(r->makes) : NULL;
+}
+
 static void py_class(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
 	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
+	char *cls, *cls_type, *type = NULL;
+	struct symtab *cls_methods;
 
 	for (i = 0; i < count; i++) {
 		char *q = py_qualified(x, bases[i]), *name;
@@ -832,6 +1232,7 @@ static void py_class(struct xctx *x, TSNode n)
 			  (strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1)))) {
 			name = ts_text(ts_field(n, "name"), x->src);
 			add_import(x->f, name, q);
+			type = class_type(x, q);
 			free(name);
 			free(q);
 			break;
@@ -839,9 +1240,93 @@ static void py_class(struct xctx *x, TSNode n)
 		free(q);
 	}
 	free(bases);
+	cls = x->cls;
+	cls_type = x->cls_type;
+	cls_methods = x->cls_methods;
+	x->cls = ts_text(ts_field(n, "name"), x->src);
+	x->cls_type = type;
+	x->cls_methods = class_methods(x, ts_field(n, "body"));
 	x->in_class++;
 	py_walk(x, ts_field(n, "body"));
 	x->in_class--;
+	free(x->cls);
+	free(x->cls_type);
+	symtab_clear(x->cls_methods);
+	free(x->cls_methods);
+	x->cls = cls;
+	x->cls_type = cls_type;
+	x->cls_methods = cls_methods;
+}
+
+static int is_pattern(TSNode n)
+{
+	return ts_is(n, "pattern_list") || ts_is(n, "tuple_pattern") ||
+	       ts_is(n, "list_pattern");
+}
+
+/*
+ * a, b = x: each name gets item i of @value (owned) when that is known (a
+ * getaddrinfo entry), else the matching element of @right when it is a
+ * tuple of the same length (host, port = "::", 8080), else nothing known.
+ */
+static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *value)
+{
+	TSNode *names, *vals = NULL;
+	size_t count = ts_named_children(left, &names), nvals = 0, i;
+
+	if (ts_is(right, "expression_list") || ts_is(right, "tuple"))
+		nvals = ts_named_children(right, &vals);
+	for (i = 0; i < count; i++) {
+		struct expr *e = NULL;
+		char *name;
+
+		if (!ts_is(names[i], "identifier"))
+			continue;
+		if (value)
+			e = addrinfo_item(expr_copy(value), i);
+		if (!e && nvals == count)
+			e = py_expr(x, vals[i]);
+		name = ts_text(names[i], x->src);
+		xctx_bind(x, name, e ? e : expr_dyn(name), 1);
+		free(name);
+	}
+	expr_free(value);
+	free(vals);
+	free(names);
+}
+
+/*
+ * for target in iterable: the target is an element of the iterable when
+ * that is known (getaddrinfo's entries). Otherwise the target keeps what
+ * it had: `for sock in socks:` after `sock = socket.socket(...)` most
+ * often walks sockets made the same way.
+ */
+static void py_for(struct xctx *x, TSNode n)
+{
+	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
+	struct expr *item;
+	char *name;
+
+	py_walk(x, right);
+	/* for i, entry in enumerate(entries): entry is the element */
+	if (ts_is(right, "call") && ts_text_eq(ts_field(right, "function"), x->src, "enumerate") &&
+	    is_pattern(left) && !ts_node_is_null(ts_child(left, 1)) &&
+	    ts_node_is_null(ts_child(left, 2))) {
+		right = py_arg_node(right, 0, "iterable", x->src);
+		left = ts_child(left, 1);
+	}
+	item = addrinfo_item(py_expr(x, right), 0);
+	if (item && ts_is(left, "identifier")) {
+		name = ts_text(left, x->src);
+		xctx_bind(x, name, item, 1);
+		free(name);
+	} else if (item && is_pattern(left)) {
+		py_unpack(x, left, (TSNode){ 0 }, item);
+	} else {
+		expr_free(item);
+	}
+	py_walk(x, ts_field(n, "body"));
+	py_walk(x, ts_field(n, "alternative"));
 }
 
 static void py_assignment(struct xctx *x, TSNode n)
@@ -850,9 +1335,18 @@ static void py_assignment(struct xctx *x, TSNode n)
 	char *name;
 
 	py_walk(x, right);
+	/* a = b = value: the inner assignment was walked above */
+	while (ts_is(right, "assignment"))
+		right = ts_field(right, "right");
 	if (ts_node_is_null(right))
 		return;
+	if (is_pattern(left)) {
+		py_unpack(x, left, right, ts_is(right, "expression_list") ? NULL : py_expr(x, right));
+		return;
+	}
 	if ((ts_is(left, "identifier") || is_self_attr(x, left)) && py_alias_assign(x, left, right))
+		return;
+	if (py_bound_assign(x, left, right))
 		return;
 	if (is_self_attr(x, left)) {
 		py_self_assign(x, left, right);
@@ -863,10 +1357,13 @@ static void py_assignment(struct xctx *x, TSNode n)
 	name = ts_text(left, x->src);
 	/* PORT = 9404 in a class body: also self.PORT for its methods */
 	if (x->in_class && !x->in_func) {
-		char *attr = xasprintf("self.%s", name);
+		char *attr = xasprintf("self.%s", name), *scoped = self_name(x, name);
 
 		symtab_set(&x->f->syms, attr, py_expr(x, right));
+		if (strcmp(attr, scoped))
+			symtab_set(&x->f->syms, scoped, py_expr(x, right));
 		free(attr);
+		free(scoped);
 	}
 	xctx_bind(x, name, py_expr(x, right), 1);
 	free(name);
@@ -888,6 +1385,7 @@ static void py_with_item(struct xctx *x, TSNode n)
 		return;
 	name = ts_text(target, x->src);
 	xctx_bind(x, name, py_expr(x, ts_child(value, 0)), 1);
+	py_note_use(x, name, "close", py_pos(x, n));
 	free(name);
 }
 
@@ -929,8 +1427,15 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	n = py_params(x, fn, &params);
 	xctx_enter_func(x, params, n);
 	py_walk(x, ts_field(fn, "body"));
-	if (summarise)
+	if (summarise) {
 		name = ts_text(ts_field(fn, "name"), x->src);
+	} else if (x->cls) {
+		/* a method: "C.m", called as self.m() (py_call_expr) */
+		char *m = ts_text(ts_field(fn, "name"), x->src);
+
+		name = xasprintf("%s.%s", x->cls, m);
+		free(m);
+	}
 	xctx_leave_func(x, name, n);
 	free(name);
 	for (i = 0; i < n; i++)
@@ -962,6 +1467,10 @@ static void py_walk(struct xctx *x, TSNode n)
 	}
 	if (!strcmp(t, "with_item")) {
 		py_with_item(x, n);
+		return;
+	}
+	if (!strcmp(t, "for_statement")) {
+		py_for(x, n);
 		return;
 	}
 	if (!strcmp(t, "function_definition")) {
@@ -1002,39 +1511,83 @@ static int site_is(const struct site *s, const char *method)
 	return s->method && s->recv_name && !strcmp(s->method, method);
 }
 
+/* Remember the first call of @method on @s's receiver in @scope. */
 static void note_call(struct symtab *calls, int scope, const struct site *s, const char *method)
 {
 	char *key = call_key(scope, s, method);
 
-	symtab_set(calls, key, NULL);
+	if (!symtab_find(calls, key))
+		symtab_set(calls, key, expr_int(site_pos(s->line, s->col)));
 	free(key);
+}
+
+/* Position of the first such call (see note_call), or 0 when none. */
+static long called_at(const struct symtab *calls, int scope, const struct site *s,
+		      const char *method)
+{
+	char *key = call_key(scope, s, method);
+	struct expr *e = symtab_get(calls, key);
+
+	free(key);
+	return e ? e->n : 0;
 }
 
 static int called(const struct symtab *calls, int scope, const struct site *s, const char *method)
 {
-	char *key = call_key(scope, s, method);
-	int found = symtab_find(calls, key) != NULL;
-
-	free(key);
-	return found;
+	return called_at(calls, scope, s, method) != 0;
 }
 
 static int is_self_name(const struct site *s)
 {
-	return str_has_prefix(s->recv_name, "self.");
+	return str_has_prefix(s->recv_name, "self.") || strstr(s->recv_name, ".self.");
+}
+
+/*
+ * sendto() on a name bound earlier in the same function: a server
+ * replying when the name received in between (bind, recvfrom, sendto),
+ * else a client that chose its source address (bind, sendto, recvfrom).
+ */
+static int is_reply(const struct srcfile *f, const struct site *s, long bound)
+{
+	long recv = called_at(&f->uses, s->scope, s, "recv");
+
+	return recv && bound < recv && recv < site_pos(s->line, s->col);
+}
+
+/* Is @e the address (host, 0)? */
+static int is_port_zero(const struct expr *e)
+{
+	const struct expr *port = e && e->kind == EX_JOIN ? expr_arg(e, 1) : NULL;
+
+	return port && port->kind == EX_INT && port->n == 0;
+}
+
+/*
+ * bind((host, 0)) on a local socket that the same function closes (or
+ * holds in a with block) without listening or receiving on it: a probe
+ * (is IPv6 there? is this address local?), not a listener.
+ */
+static int is_probe(const struct srcfile *f, const struct site *s)
+{
+	return s->nargs > 0 && is_port_zero(s->args[0]) && !is_self_name(s) &&
+	       called(&f->uses, s->scope, s, "close") &&
+	       !called(&f->uses, s->scope, s, "serve") &&
+	       !called(&f->uses, s->scope, s, "recv");
 }
 
 /*
  * Calls that look like new sockets but are not: a client's bind() to a
- * source address before connect() in the same function, and sendto() on
- * a socket that was bound (a server replying to its peer), in the same
- * function or, for self.attr, anywhere in the file. Checked once every
- * site of the file is known; receivers are matched by name.
+ * source address before connect(), or before sendto() with no receive in
+ * between, in the same function; a probe's bind() (is_probe); and sendto() on a socket that was bound
+ * and has received (a server replying to its peer) in the same function,
+ * or, for self.attr, bound anywhere in the file. Checked once every site
+ * of the file is known; receivers are matched by name.
  */
 void py_prune_sites(struct srcfile *f)
 {
 	struct symtab calls = { 0 };
 	struct site **pp, *s;
+	long bound;
 
 	for (s = f->sites; s; s = s->next) {
 		if (site_is(s, "connect") || site_is(s, "connect_ex"))
@@ -1045,11 +1598,25 @@ void py_prune_sites(struct srcfile *f)
 				note_call(&calls, -1, s, "bind");
 		}
 	}
+	/* a client's sendto after its bind: that bind chose a source address */
+	for (s = f->sites; s; s = s->next) {
+		bound = site_is(s, "sendto") ? called_at(&calls, s->scope, s, "bind") : 0;
+		if (bound && bound < site_pos(s->line, s->col) && !is_reply(f, s, bound))
+			note_call(&calls, s->scope, s, "client");
+	}
 	for (pp = &f->sites; (s = *pp);) {
-		int drop = (site_is(s, "bind") && called(&calls, s->scope, s, "connect")) ||
-			   (site_is(s, "sendto") && (called(&calls, s->scope, s, "bind") ||
-						     (is_self_name(s) && called(&calls, -1, s, "bind"))));
+		int drop;
 
+		if (site_is(s, "bind")) {
+			drop = called(&calls, s->scope, s, "connect") ||
+			       called(&calls, s->scope, s, "client") || is_probe(f, s);
+		} else if (site_is(s, "sendto")) {
+			bound = called_at(&calls, s->scope, s, "bind");
+			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :
+				       is_self_name(s) && called(&calls, -1, s, "bind");
+		} else {
+			drop = 0;
+		}
 		if (!drop) {
 			pp = &s->next;
 			continue;

@@ -30,7 +30,14 @@
  * (smtplib.SMTP() connects only when told where).
  */
 #define PY_CLIENT(fam, cls, hpos, ppos, port, app_proto) \
-	{ fam, NULL, cls, fam "." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1 }
+	{ fam, NULL, cls, fam "." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .makes = fam "." cls }
+
+/*
+ * The same client made without a host, connected later by its method
+ * @fn(host, port): smtplib.SMTP().connect(host, port), FTP().connect().
+ */
+#define PY_CLIENT_CONNECT(fam, cls, fn, port, app_proto) \
+	{ fam, fam "." cls, fn, fam "." cls "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1 }
 
 /* A database client configured by keyword, with its default address. */
 #define PY_DB(fam, fn, hpos, ppos, port, app_proto) \
@@ -96,6 +103,12 @@ const struct rule py_rules[] = {
 	PY_CLIENT("http.client", "HTTPSConnection", 0, 1, "443", "https"),
 	PY_CLIENT("httplib", "HTTPConnection", 0, 1, "80", "http"),
 	PY_CLIENT("httplib", "HTTPSConnection", 0, 1, "443", "https"),
+	PY_CLIENT_CONNECT("smtplib", "SMTP", "connect", "25", "smtp"),
+	PY_CLIENT_CONNECT("smtplib", "SMTP_SSL", "connect", "465", "smtp"),
+	PY_CLIENT_CONNECT("smtplib", "LMTP", "connect", "2003", "smtp"),
+	PY_CLIENT_CONNECT("ftplib", "FTP", "connect", "21", "ftp"),
+	PY_CLIENT_CONNECT("ftplib", "FTP_TLS", "connect", "21", "ftp"),
+	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet"),
 	{ "xmlrpc.client", NULL, "ServerProxy", "xmlrpc.client.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 	{ "xmlrpclib", NULL, "ServerProxy", "xmlrpclib.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 
@@ -134,7 +147,10 @@ const struct rule py_rules[] = {
 	/* HTTP clients */
 	PY_HTTP_VERBS("requests", NULL, "requests"),
 	{ "requests", NULL, "Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
+	{ "requests", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	PY_HTTP_VERBS("requests", "requests.Session", "requests.Session"),
+	/* session.send(session.prepare_request(req)): the URL is in the request */
+	PY_HTTP("requests", "requests.Session", "requests.Session", "send", 0),
 	PY_HTTP_VERBS("httpx", NULL, "httpx"),
 	{ "httpx", NULL, "Client", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
 	{ "httpx", NULL, "AsyncClient", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
@@ -149,6 +165,7 @@ const struct rule py_rules[] = {
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	/* host may be a URL, "host:port" or a name with the port beside it */
 	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "pymongo.mongo_client", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "motor.motor_asyncio", NULL, "AsyncIOMotorClient", "motor.motor_asyncio.AsyncIOMotorClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
 	/* create_engine(URL): the dialect gives the protocol; sqlite opens no socket */
 	{ "sqlalchemy", NULL, "create_engine", "sqlalchemy.create_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },

@@ -69,16 +69,39 @@ static struct pkg *target_pkg(struct scan *sc, struct pkg *ctx, const char *path
 	return p;
 }
 
+/*
+ * Python's "C.self.sock" (an attribute of class C's objects) is the
+ * file-wide "self.sock" when C itself never sets it (a base class does).
+ */
+static const char *self_fallback(const char *name)
+{
+	const char *p = strstr(name, ".self.");
+
+	return p && !strchr(p + 6, '.') ? p + 1 : NULL;
+}
+
+static struct expr *sym_get(struct pkg *p, const char *name)
+{
+	struct expr *def;
+
+	if (!p)
+		return NULL;
+	def = symtab_get(&p->syms, name);
+	if (!def && self_fallback(name))
+		def = symtab_get(&p->syms, self_fallback(name));
+	return def;
+}
+
 static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		      struct value *v, int depth)
 {
 	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 	const char *name = e->kind == EX_QUAL ? e->s2 : e->s;
-	struct expr *def = p ? symtab_get(&p->syms, name) : NULL;
+	struct expr *def = sym_get(p, name);
 
 	if (!def) {
 		char *what = e->kind == EX_QUAL ? xasprintf("%s.%s", e->s, e->s2) :
-						  xstrdup(e->s);
+			     xstrdup(self_fallback(e->s) ? self_fallback(e->s) : e->s);
 
 		set_dyn(v, what);
 		free(what);
@@ -385,7 +408,7 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 	case EX_IDENT:
 	case EX_QUAL:
 		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
-		def = p ? symtab_get(&p->syms, e->kind == EX_QUAL ? e->s2 : e->s) : NULL;
+		def = sym_get(p, e->kind == EX_QUAL ? e->s2 : e->s);
 		return def ? find_obj(sc, p, def, octx, depth + 1) : NULL;
 	case EX_CALL:
 		body = expand_call(sc, ctx, e, &p, depth);

@@ -79,6 +79,8 @@ struct srcfile {
 	int parsed;		/* parsed in full and extracted */
 	struct symtab syms;	/* constants and variables, until merged */
 	struct symtab funcs;	/* function summaries, until merged */
+	/* Python: "scope name use" -> where a name is first used so (recv, serve, close) */
+	struct symtab uses;
 	struct site *sites;
 	struct site **sites_tail;	/* &last->next, or NULL: not known yet */
 	int line_base;		/* lines before the part being extracted (parse.c) */

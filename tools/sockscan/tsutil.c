@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tree-sitter helpers (see tsutil.h). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,7 +134,30 @@ out:
 	return found;
 }
 
+/*
+ * One parser per language per thread, made on first use. A thread-specific
+ * key's destructor deletes a worker thread's parsers when it ends (the
+ * scan's threads come and go with each scan).
+ */
 static __thread TSParser *parsers[2];
+static pthread_key_t parsers_key;
+static pthread_once_t parsers_once = PTHREAD_ONCE_INIT;
+
+static void parsers_free(void *unused)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (parsers[i])
+			ts_parser_delete(parsers[i]);
+		parsers[i] = NULL;
+	}
+}
+
+static void parsers_key_make(void)
+{
+	pthread_key_create(&parsers_key, parsers_free);
+}
 
 TSTree *ts_parse(int lang, const char *src, size_t len)
 {
@@ -144,6 +168,9 @@ TSTree *ts_parse(int lang, const char *src, size_t len)
 		ts_parser_set_language(p, lang == LANG_GO ? tree_sitter_go() :
 						    tree_sitter_python());
 		parsers[lang] = p;
+		pthread_once(&parsers_once, parsers_key_make);
+		/* any non-NULL value: the destructor runs at the thread's end */
+		pthread_setspecific(parsers_key, parsers);
 	}
 	return ts_parser_parse_string(p, NULL, src, len);
 }

@@ -158,7 +158,8 @@ static void test_py_false_findings(void **state)
 		"def echo():\n"
 		"    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
 		"    s.bind(('', 9500))\n"
-		"    s.sendto(b'x', ('peer', 1))\n"
+		"    data, peer = s.recvfrom(512)\n"
+		"    s.sendto(data, ('peer', 1))\n"
 		"def client(h):\n"
 		"    c = socket.socket()\n"
 		"    c.bind(('10.0.0.7', 0))\n"
@@ -167,7 +168,35 @@ static void test_py_false_findings(void **state)
 	/* the listener and the connection; not the reply, not the source bind */
 	assert_int_equal(sc->nfindings, 2);
 	assert_int_equal(at(sc, 4)->dir, DIR_INGRESS);
-	assert_int_equal(at(sc, 9)->dir, DIR_EGRESS);
+	assert_int_equal(at(sc, 10)->dir, DIR_EGRESS);
+	done(sc);
+}
+
+/*
+ * A discovery client binds its source, sends, then receives: the sendto
+ * is the socket (egress), the bind is not a listener. A bind to port 0
+ * that is closed unused is a probe.
+ */
+static void test_py_client_bind_and_probe(void **state)
+{
+	struct scan *sc = scan1(LANG_PY, "a/f.py",
+		"import socket\n"
+		"def discover():\n"
+		"    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+		"    s.bind(('', 0))\n"
+		"    s.sendto(b'?', ('239.255.255.250', 1900))\n"
+		"    return s.recvfrom(1024)\n"
+		"def has_ipv6():\n"
+		"    s = socket.socket(socket.AF_INET6)\n"
+		"    try:\n"
+		"        s.bind(('::1', 0))\n"
+		"    finally:\n"
+		"        s.close()\n");
+
+	assert_int_equal(sc->nfindings, 1);
+	assert_int_equal(at(sc, 5)->dir, DIR_EGRESS);
+	assert_string_equal(at(sc, 5)->protocol, "udp");
+	assert_int_equal(at(sc, 5)->port, 1900);
 	done(sc);
 }
 
@@ -326,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_py_port_beside_dynamic_host),
 		cmocka_unit_test(test_py_argparse_and_argv),
 		cmocka_unit_test(test_py_false_findings),
+		cmocka_unit_test(test_py_client_bind_and_probe),
 		cmocka_unit_test(test_py_reexport_and_subclass),
 		cmocka_unit_test(test_large_file_in_parts),
 		cmocka_unit_test(test_many_sites),

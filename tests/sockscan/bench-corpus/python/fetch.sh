@@ -3,14 +3,17 @@
 # its pinned version, with apt-get download (Debian's mirror is what this
 # project can reach), unpacked with dpkg-deb -x into DEST/PACKAGE/ (default
 # build/bench-corpus/py). Nothing fetched is committed. Idempotent.
+# A second argument names another list in the same format (the held-out
+# corpus, ../heldout/packages.txt).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dest=${1:-build/bench-corpus/py}
+list=${2:-$here/packages.txt}
 debs=$(dirname "$dest")/debs
 mkdir -p "$dest" "$debs"
 dest=$(cd "$dest" && pwd)
 debs=$(cd "$debs" && pwd)
-grep -v '^#' "$here/packages.txt" | while read -r pkg ver; do
+grep -v '^#' "$list" | while read -r pkg ver; do
 	[ -n "$pkg" ] || continue
 	[ -d "$dest/$pkg" ] && [ "$(cat "$dest/$pkg/.version" 2>/dev/null)" = "$ver" ] && continue
 	deb=$(ls "$debs/${pkg}_${ver/:/%3a}_"*.deb 2>/dev/null | head -1 || true)
