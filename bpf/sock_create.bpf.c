@@ -3,6 +3,9 @@
  * Socket creation. cgroup/sock_create runs in the creating task's context
  * for every socket(2) in the cgroup subtree (attached at the v2 root: all
  * of them), so this is where the owner and the birth time are recorded.
+ * Where BPF trampolines work and tracing programs reach socket storage and
+ * cookies (5.12), fexit/inet_create and fexit/inet6_create do the same
+ * from the function that runs that hook: the attach plan picks one.
  *
  * In the record alone for UDP, whose every hook runs in the owner's
  * context, and for TCP in the agent's owned_only mode, whose table keeps
@@ -14,43 +17,85 @@
  */
 #include "sockwatch.bpf.h"
 
-SEC("cgroup/sock_create")
-int sw_sock_create(struct bpf_sock *ctx)
+/*
+ * The record of a new socket, and its storage where needed. sk is what
+ * the helpers take: the cgroup hook's context or a struct sock; net is
+ * the socket's namespace where the hook has it (NULL: the current task's).
+ */
+static __always_inline void create_record(void *sk, __u8 family, __u8 proto,
+					  const struct net *net)
 {
 	struct sw_sk_info *info;
 	struct sw_event *e;
-	__u8 family = ctx->family;
-	__u8 proto = ctx->protocol;
 
 	if (!proto_wanted(family, proto))
-		return 1;
+		return;
 	/* owner_at_create: the state program cannot name the owner at
 	 * listen(2) (sock_ops, on 5.10): storage from birth, as trace's */
 	if (proto == IPPROTO_UDP || (owned_only && !owner_at_create)) {
 		if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
-			return 1;
-		e = event_begin(SW_EV_CREATE, NULL, family, proto,
-				bpf_get_socket_cookie(ctx));
+			return;
+		e = event_begin_net(SW_EV_CREATE, NULL, family, proto,
+				    bpf_get_socket_cookie(sk), net);
 		if (!e)
-			return 1;
+			return;
 		event_owner_current(e);
 		e->birth_ns = e->ts_ns;
 		e->flags |= SW_F_BIRTH_KNOWN;
 		event_submit(e);
-		return 1;
+		return;
 	}
-	info = bpf_sk_storage_get(&sk_info, ctx, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	info = bpf_sk_storage_get(&sk_info, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!info)
-		return 1;
+		return;
 	info->birth_ns = bpf_ktime_get_ns();
 	info->flags = SW_F_BIRTH_KNOWN;
 	owner_from_current(info);
 	if (!pid_wanted(info->pid))
-		return 1;
+		return;
 
-	e = event_begin(SW_EV_CREATE, info, family, proto,
-			bpf_get_socket_cookie(ctx));
+	e = event_begin_net(SW_EV_CREATE, info, family, proto,
+			    bpf_get_socket_cookie(sk), net);
 	if (e)
 		event_submit(e);
+}
+
+SEC("cgroup/sock_create")
+int sw_sock_create(struct bpf_sock *ctx)
+{
+	create_record(ctx, ctx->family, ctx->protocol, NULL);
 	return 1;	/* never deny: sockwatch only observes */
+}
+
+/*
+ * inet_create() ends with the cgroup hook for sockets made by a process
+ * (kern == 0): after it returned 0, the socket is what that hook saw.
+ */
+static __always_inline void create_fexit(const struct net *net, struct socket *sock,
+					 int kern, int ret)
+{
+	struct sock *sk;
+
+	if (ret || kern)
+		return;
+	sk = sock->sk;
+	if (!sk)
+		return;
+	create_record(sk, sk->__sk_common.skc_family, sk->sk_protocol, net);
+}
+
+SEC("fexit/inet_create")
+int BPF_PROG(sw_inet_create, struct net *net, struct socket *sock, int protocol,
+	     int kern, int ret)
+{
+	create_fexit(net, sock, kern, ret);
+	return 0;
+}
+
+SEC("fexit/inet6_create")
+int BPF_PROG(sw_inet6_create, struct net *net, struct socket *sock, int protocol,
+	     int kern, int ret)
+{
+	create_fexit(net, sock, kern, ret);
+	return 0;
 }

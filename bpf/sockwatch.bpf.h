@@ -261,13 +261,16 @@ static __always_inline void event_endpoints(struct sw_event *e,
 
 
 /*
- * A record about a socket, made in its owner's context (the cgroup hooks):
- * owner from the storage, namespace from the current task.
+ * A record about a socket, made in its owner's context (the cgroup hooks,
+ * and their fentry/fexit twins): owner from the storage, namespace from
+ * net where the hook has it (an fentry argument), else from the current
+ * task. Always inlined: with net a constant NULL the branch is gone.
  */
-static __always_inline struct sw_event *event_begin(__u8 kind,
-						    const struct sw_sk_info *info,
-						    __u8 family, __u8 proto,
-						    __u64 cookie)
+static __always_inline struct sw_event *event_begin_net(__u8 kind,
+							const struct sw_sk_info *info,
+							__u8 family, __u8 proto,
+							__u64 cookie,
+							const struct net *net)
 {
 	struct sw_event *e = event_reserve(kind);
 
@@ -276,9 +279,46 @@ static __always_inline struct sw_event *event_begin(__u8 kind,
 	event_owner(e, info);
 	e->family = family;
 	e->proto = proto;
-	e->netns = current_netns();
+	e->netns = net ? net->ns.inum : current_netns();
 	e->sock = cookie;
 	return e;
+}
+
+static __always_inline struct sw_event *event_begin(__u8 kind,
+						    const struct sw_sk_info *info,
+						    __u8 family, __u8 proto,
+						    __u64 cookie)
+{
+	return event_begin_net(kind, info, family, proto, cookie, NULL);
+}
+
+/*
+ * The record of a call the socket's owner makes (bind(2), connect(2)):
+ * the owner is the current task, no storage needed. sk is what the
+ * helpers take (a cgroup hook's context or a struct sock). NULL when the
+ * socket or the process is filtered out, or the ring is full.
+ */
+static __always_inline struct sw_event *event_begin_call(__u8 kind, void *sk,
+							 __u8 family, __u8 proto,
+							 const struct net *net)
+{
+	struct sw_event *e;
+
+	if (!proto_wanted(family, proto))
+		return NULL;
+	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return NULL;
+	e = event_begin_net(kind, NULL, family, proto, bpf_get_socket_cookie(sk), net);
+	if (!e)
+		return NULL;
+	event_owner_current(e);
+	return e;
+}
+
+/* The network namespace of a socket, through its BTF-typed pointer. */
+static __always_inline const struct net *sk_net(const struct sock *sk)
+{
+	return sk->__sk_common.skc_net.net;
 }
 
 /* TCP byte counters, read from a plain kernel address (see sw_sk_info). */

@@ -25,11 +25,23 @@ start_agent agent --config "$CONF" || { not_ok "agent did not get ready"; finish
 AGENT=$AG
 PROGS=$(prog_ids_of "$AGENT")
 
-# the state program is the one the attach plan chose (sock_ops on 5.10)
-STATE=sw_state
-curl -sf -m 5 "$BASE/api/v1/status" | jq -e '.attach_plan.state | startswith("sockops")' >/dev/null &&
-	STATE=sw_state_ops
-PROGRAMS="sw_sock_create sw_post_bind4 sw_connect4 $STATE sw_sock_release"
+# each event's program is the one the attach plan chose: fentry/fexit
+# where the kernel allows them (Debian's 6.1), cgroup hooks here, sock_ops
+# for the state on 5.10
+NAMES=$(for id in $PROGS; do bpftool prog show id "$id" -j | jq -r .name; done)
+chosen() {	# chosen NAME...: the first of the names the agent loaded
+	local n
+	for n in "$@"; do
+		grep -qx "$n" <<<"$NAMES" && { echo "$n"; return; }
+	done
+	echo "$1"
+}
+PROGRAMS="$(chosen sw_inet_create sw_sock_create) $(chosen sw_inet_bind sw_post_bind4)
+	$(chosen sw_stream_conn sw_connect4) $(chosen sw_state sw_state_ops)
+	$(chosen sw_inet_release sw_sock_release)"
+# fentry has one connect program per socket type (UDP's is the other)
+grep -qx sw_dgram_conn <<<"$NAMES" && PROGRAMS="$PROGRAMS sw_dgram_conn"
+echo "# the agent's programs per event: $(echo $PROGRAMS)"
 check "first scrape" scrape 1
 for p in $PROGRAMS; do
 	check "$p: runs metric present" test -n "$(value 1 sockwatch_bpf_program_runs_total "$p")"
@@ -56,7 +68,7 @@ done
 check "status --cost exits 0" sh -c "'$SW' status --cost > '$TMP/cost.out'"
 for id in $PROGS; do
 	name=$(bpftool prog show id "$id" -j | jq -r .name)
-	case $name in sw_connect6 | sw_post_bind6) continue ;; esac	# no IPv6 traffic
+	case $name in sw_connect6 | sw_post_bind6 | sw_inet6_*) continue ;; esac	# no IPv6 traffic
 	check "status --cost lists $name (id $id) with its runs" \
 		awk -v id="$id" -v n="$name" '$1 == id && $2 == n && $3 > 0 { f = 1 } END { exit !f }' \
 		"$TMP/cost.out"

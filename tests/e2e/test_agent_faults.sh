@@ -124,7 +124,8 @@ printf '[agent]\nring_buffer_kb = 4\nreconcile_seconds = 0.1\n' > "$TMP/churn.in
 start_agent churn --config "$TMP/churn.ini" || { not_ok "agent did not start"; finish; exit 1; }
 : > "$TMP/churn.pids"
 churn_loop() {	# short-lived processes, each churning sockets, for 10 s
-	local end=$(( $(date +%s) + 10 ))
+	# (scaled as every deadline: under TCG a churn takes seconds)
+	local end=$(( $(date +%s) + 10 * ${E2E_TIME_SCALE:-1} ))
 	while [ "$(date +%s)" -lt "$end" ]; do
 		"$BUILD/tools/churn" -n 300 -t 10 > /dev/null 2>&1 &
 		echo $! >> "$TMP/churn.pids"

@@ -21,57 +21,92 @@ for ev in create bind connect state accept close; do
 done
 cat "$TMP/status"
 
-# run_forced EVENT VARIANT OTHERS: trace with OTHERS forbidden.
+# chosen STATUS EVENT PATTERN: the event's loaded variant matches PATTERN
+chosen() {
+	awk -v ev="$2" '$1 == ev { on = 1; next } /^  [a-z]/ { on = 0 } on' "$1" |
+		grep -q "^ *\* $3.* ok "
+}
+
+# run_forced LABEL FORBID EVENT:VARIANT...: trace with FORBID forbidden,
+# which must leave each EVENT fed by VARIANT (a pattern of its hook), or,
+# where this kernel rejects one of them, make trace stop with one line.
 run_forced() {
-	local ev=$1 want=$2 forbid=$3 port out=$TMP/trace.$2 rc srv cli
-	SOCKWATCH_FORBID=$forbid "$SW" status > "$TMP/st.$want" 2>&1
-	if ! awk -v ev="$ev" '$1 == ev { on = 1; next } /^  [a-z]/ { on = 0 } on' "$TMP/st.$want" |
-		grep -q "^ *\* $want.* ok "; then
+	local label=$1 forbid=$2 port out=$TMP/trace.$1 rc srv cli udp evs pair
+	shift 2
+	SOCKWATCH_FORBID=$forbid "$SW" status > "$TMP/st.$label" 2>&1
+	evs=$(printf '%s\n' "$@" | cut -d: -f1 | paste -sd'|')
+	for pair in "$@"; do
+		chosen "$TMP/st.$label" "${pair%%:*}" "${pair#*:}" && continue
 		# this kernel rejects the variant: trace must say so and stop
-		SOCKWATCH_FORBID=$forbid timeout 60 "$SW" trace --json > /dev/null 2> "$TMP/err.$want"
+		SOCKWATCH_FORBID=$forbid timeout 60 "$SW" trace --json > /dev/null 2> "$TMP/err.$label"
 		rc=$?
-		check "$ev via $want only: does not load here, trace exits non-zero (rc $rc)" \
+		check "$label: does not load here, trace exits non-zero (rc $rc)" \
 			test "$rc" -ne 0 -a "$rc" -ne 124
-		check "$ev via $want only: one line naming the missing kernel feature" \
-			bash -c "[ \$(wc -l < '$TMP/err.$want') = 1 ] && grep -qE 'cannot feed the $ev events: it lacks .*Linux [0-9.]+\)' '$TMP/err.$want'"
-		cat "$TMP/err.$want"
+		check "$label: one line naming the missing kernel feature" \
+			bash -c "[ \$(wc -l < '$TMP/err.$label') = 1 ] && grep -qE 'cannot feed the ($evs) events: it lacks .*Linux [0-9.]+\)' '$TMP/err.$label'"
+		cat "$TMP/err.$label"
 		return
-	fi
+	done
 	spawn env SOCKWATCH_FORBID="$forbid" "$SW" trace --json > "$out" 2> "$TMP/trace.err"
 	local trace=$LAST_PID
-	wait_for 30 grep -q tracing "$TMP/trace.err" || { cat "$TMP/trace.err"; not_ok "$ev via $want: trace did not start"; return; }
+	wait_for 30 grep -q tracing "$TMP/trace.err" || { cat "$TMP/trace.err"; not_ok "$label: trace did not start"; return; }
 	port=$(free_port)
-	spawn $WL serve 4 "$port" 1 > "$TMP/srv.$want"
+	spawn $WL serve 4 "$port" 1 > "$TMP/srv.$label"
 	srv=$LAST_PID
-	wait_for 10 grep -q ready "$TMP/srv.$want"
+	wait_for 10 grep -q ready "$TMP/srv.$label"
 	$WL client 4 "$port" &
 	cli=$!
 	wait "$cli"
 	wait "$srv"
-	# everyone's sockets are traced: keep the lines of this port
+	$WL udp 4 > /dev/null &
+	udp=$!
+	wait "$udp"
+	# everyone's sockets are traced: keep the lines of this port, or of
+	# the processes of this test where a record has no port yet
 	seen() {
-		grep -E "\"[lr]port\":$port," "$out" > "$out.mine"
+		grep -E "\"[lr]port\":$port,|\"pid\":($srv|$cli|$udp)," "$out" > "$out.mine"
 		jq -e -s "map(select($1)) | length > 0" "$out.mine" >/dev/null
 	}
-	wait_for 30 seen ".event == \"close\" and .pid == $srv and .lport == $port" ||
-		not_ok "$ev via $want: the server's close not seen in time"
+	wait_for 30 seen ".event == \"close\" and .pid == $udp" ||
+		not_ok "$label: the UDP socket's close not seen in time"
+	check "$label: the server's close, with its pid" \
+		wait_for 30 seen ".event == \"close\" and .pid == $srv and .lport == $port"
 	stop "$trace"
-	check "$ev via $want: listen, with the server's pid" \
+	check "$label: the server's socket created, with its pid" \
+		seen ".event == \"create\" and .pid == $srv and .proto == \"tcp\""
+	check "$label: bind, with the server's pid and port" \
+		seen ".event == \"bind\" and .pid == $srv and .lport == $port"
+	check "$label: listen, with the server's pid" \
 		seen ".event == \"listen\" and .pid == $srv and .lport == $port"
-	check "$ev via $want: client SYN_SENT -> ESTABLISHED, with its pid" \
+	check "$label: connect, with the client's pid and the server's port" \
+		seen ".event == \"connect\" and .pid == $cli and .rport == $port"
+	check "$label: client SYN_SENT -> ESTABLISHED, with its pid" \
 		seen ".event == \"state\" and .pid == $cli and .old_state == \"SYN_SENT\" and .new_state == \"ESTABLISHED\" and .rport == $port"
-	check "$ev via $want: accept attributed to the server" \
+	check "$label: accept attributed to the server" \
 		seen ".event == \"accept\" and .pid == $srv and .lport == $port"
-	check "$ev via $want: the accepted socket's later states carry the server's pid" \
+	check "$label: the accepted socket's later states carry the server's pid" \
 		seen ".event == \"state\" and .pid == $srv and .lport == $port and .rport != 0 and .new_state != \"ESTABLISHED\""
-	check "$ev via $want: the client sees CLOSE_WAIT" \
+	check "$label: the client sees CLOSE_WAIT" \
 		seen ".event == \"state\" and .pid == $cli and .new_state == \"CLOSE_WAIT\""
+	check "$label: the client's close, with its pid and the server's port" \
+		seen ".event == \"close\" and .pid == $cli and .rport == $port"
+	udp_seen() {
+		local ev
+		for ev in create bind connect close; do
+			seen ".event == \"$ev\" and .pid == $udp and .proto == \"udp\"" || return 1
+		done
+		seen ".event == \"connect\" and .pid == $udp and .rport == 9"
+	}
+	check "$label: UDP create, bind, connect (port 9) and close, with the pid" udp_seen
 }
 
-run_forced state tp_btf sockops
-run_forced state sockops tp_btf
-run_forced accept fexit tracepoint
-run_forced accept tracepoint fexit
+run_forced state-tp_btf sockops state:tp_btf
+run_forced state-sockops tp_btf state:sockops
+run_forced accept-fexit tracepoint accept:fexit
+run_forced accept-tracepoint fexit accept:tracepoint
+# fentry/fexit for every event that has them, then the cgroup hooks
+run_forced fentry cgroup,tracepoint create:fexit bind:fexit connect:fentry close:fentry accept:fexit
+run_forced cgroup fentry create:cgroup bind:cgroup connect:cgroup close:cgroup accept:tracepoint
 
 # Nothing left for an event: one line, non-zero, nothing attached.
 SOCKWATCH_FORBID=tp_btf,sockops timeout 60 "$SW" agent --listen 127.0.0.1:0 > /dev/null 2> "$TMP/none.err"

@@ -11,7 +11,8 @@
 # end-to-end suite inside, and print one pass/fail line per kernel.
 #
 # Environment: E2E (tests to run, as for `make e2e`), KERNEL_TIMEOUT
-# (seconds per kernel, default 1800), KERNEL_SMP (default 2), KERNEL_MEM
+# (seconds per kernel, default 1800 with E2E, 7200 for the whole suite,
+# which takes about an hour under TCG), KERNEL_SMP (default 2), KERNEL_MEM
 # (MiB, default 3072).
 #
 # The cloud kernels carry no 9p and load virtio_blk as a module, so the
@@ -36,6 +37,8 @@ KERNELS_PINNED="
 # What the end-to-end tests run in the guest (tools/deps.sh, runtime
 # half); the libraries the build links come from build_lib_pkgs.
 ROOTFS_PKGS=python3,iproute2,jq,curl,bpftool,procps,prometheus,util-linux,kmod,ca-certificates,openssl,runc,busybox-static,prometheus-alertmanager,tmux
+
+KERNEL_TIMEOUT=${KERNEL_TIMEOUT:-$([ -n "${E2E:-}" ] && echo 1800 || echo 7200)}
 
 die() { echo "test-kernels: $*" >&2; exit 2; }
 
@@ -104,10 +107,13 @@ fetch_kernel() {
 ROOTFS=$W/rootfs
 ROOTFS_CPIO=$W/rootfs.cpio
 # The Debian packages of the shared libraries the build links (the guest
-# runs the host's binaries), comma-separated.
+# runs the host's binaries: the tools and the unit test binaries some
+# end-to-end tests run too, e.g. test_http --serve, which links cmocka),
+# comma-separated.
 build_lib_pkgs() {
 	local l p
-	for l in $(ldd "$BUILD"/sockwatch "$BUILD"/sockscan 2>/dev/null | awk '/=> \// { print $3 }' | sort -u); do
+	for l in $(ldd "$BUILD"/sockwatch "$BUILD"/sockscan "$BUILD"/tools/* "$BUILD"/tests/test_* 2>/dev/null |
+		   awk '/=> \// { print $3 }' | sort -u); do
 		p=$(readlink -f "$l")
 		dpkg -S "$p" 2>/dev/null || dpkg -S "${p#/usr}" 2>/dev/null || dpkg -S "$l" 2>/dev/null
 	done | cut -d: -f1 | sort -u | paste -sd,
@@ -162,7 +168,7 @@ run_kernel() {
 	# -no-reboot: the guest's final sysrq power-off (or a panic) ends qemu;
 	# timeout ends it if the guest hangs. no_timer_check: an emulated CPU
 	# on a busy host fails the boot-time IO-APIC timer check (a panic).
-	timeout --kill-after=10 "${KERNEL_TIMEOUT:-1800}" \
+	timeout --kill-after=10 "$KERNEL_TIMEOUT" \
 		nice qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max \
 		-smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-3072}" \
 		-kernel "$vmlinuz" -initrd "$dir/initrd.cpio" \
@@ -175,12 +181,14 @@ run_kernel() {
 	sed -n '/^=== sockwatch status/,/^=== end of status/p' "$log" | tr -d '\r' >"$dir/status.txt"
 	st=$(grep -a 'attach plan (' "$dir/status.txt" | head -1 | sed 's/:$//')
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-		result="TIMEOUT after ${KERNEL_TIMEOUT:-1800}s${result:+ ($result)}"
+		result="TIMEOUT after ${KERNEL_TIMEOUT}s${result:+ ($result)}"
 	elif [ -z "$result" ]; then
 		result="NO RESULT (qemu exit $rc; see $log)"
 	fi
 	printf '%-6s %-28s %-24s %-34s %5ss\n' "$name" "$kver" "${st:-no plan}" "$result" \
 		"$(( $(date +%s) - start ))"
+	# which ones (run.sh's list), under the row
+	grep -a '^failed: ' "$log" | tr -d '\r' | sed 's/^/       /'
 	grep -aq '^SW-E2E-DONE rc=0' "$log"
 }
 

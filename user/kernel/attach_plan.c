@@ -17,7 +17,7 @@
 #include "sockwatch.skel.h"
 
 #define SW_CGROUP2_MNT "/run/sockwatch/cgroup2"
-#define MAX_PROGS 3
+#define MAX_PROGS 2
 
 static const char *const mech_names[SW_MECH_MAX] = {
 	[SW_MECH_NONE]		= "none",
@@ -43,16 +43,25 @@ struct sw_variant {
 	const char *name;		/* for SOCKWATCH_FORBID */
 	enum sw_mech mech;
 	const char *hook;
-	const char *progs[MAX_PROGS];
+	const char *progs[MAX_PROGS + 1];	/* NULL-terminated */
 	const char *needs;
 	int accept_args;	/* fits only where inet_csk_accept takes so many */
 };
 
 static const struct sw_variant
+	v_create_fexit = { "fexit", SW_MECH_FENTRY, "fexit/inet{,6}_create",
+			   { "sw_inet_create", "sw_inet6_create" },
+			   "fexit programs (BPF trampolines) with socket storage and cookies (Linux 5.12)" },
 	v_create = { "cgroup", SW_MECH_CGROUP, "cgroup/sock_create", { "sw_sock_create" },
 		     "cgroup v2 socket programs with socket storage and the ring buffer (Linux 5.8)" },
+	v_bind_fexit = { "fexit", SW_MECH_FENTRY, "fexit/inet{,6}_bind",
+			 { "sw_inet_bind", "sw_inet6_bind" },
+			 "fexit programs (BPF trampolines) with socket cookies (Linux 5.12)" },
 	v_bind = { "cgroup", SW_MECH_CGROUP, "cgroup/post_bind4+6", { "sw_post_bind4", "sw_post_bind6" },
 		   "cgroup v2 post_bind programs with socket storage (Linux 5.8)" },
+	v_connect_fentry = { "fentry", SW_MECH_FENTRY, "fentry/inet_{stream,dgram}_connect",
+			     { "sw_stream_conn", "sw_dgram_conn" },
+			     "fentry programs (BPF trampolines) with socket cookies (Linux 5.12)" },
 	v_connect = { "cgroup", SW_MECH_CGROUP, "cgroup/connect4+6", { "sw_connect4", "sw_connect6" },
 		      "cgroup v2 connect programs with socket storage (Linux 5.8)" },
 	v_state_btf = { "tp_btf", SW_MECH_TP_BTF, "tp_btf/inet_sock_set_state", { "sw_state" },
@@ -68,17 +77,25 @@ static const struct sw_variant
 	/* the agent's: no program, the state program gives the child its owner */
 	v_accept_clone = { "clone", SW_MECH_NONE, "state + BPF_F_CLONE", { NULL },
 			   "socket storage cloned into accepted sockets (Linux 5.8)" },
+	v_close_fentry = { "fentry", SW_MECH_FENTRY, "fentry/inet_release", { "sw_inet_release" },
+			   "fentry programs (BPF trampolines) with socket storage and cookies (Linux 5.12)" },
 	v_close = { "cgroup", SW_MECH_CGROUP, "cgroup/sock_release", { "sw_sock_release" },
 		    "the cgroup v2 sock_release hook (Linux 5.9)" };
 
-/* Variants per event kind, best first; accept differs by mode. */
+/*
+ * Variants per event kind, best first; accept differs by mode. fentry and
+ * fexit come first: a BPF trampoline is a direct call from the traced
+ * function, where a cgroup hook walks the socket's cgroup's program array
+ * and builds a context. Not measured on real CPUs yet (README, "Kernel
+ * requirements", has the one figure, from an emulated 6.1).
+ */
 static const struct sw_variant *const variants[SW_HOOK_MAX][SW_PLAN_MAX_CAND] = {
-	[SW_HOOK_CREATE]  = { &v_create },
-	[SW_HOOK_BIND]	  = { &v_bind },
-	[SW_HOOK_CONNECT] = { &v_connect },
+	[SW_HOOK_CREATE]  = { &v_create_fexit, &v_create },
+	[SW_HOOK_BIND]	  = { &v_bind_fexit, &v_bind },
+	[SW_HOOK_CONNECT] = { &v_connect_fentry, &v_connect },
 	[SW_HOOK_STATE]	  = { &v_state_btf, &v_state_ops },
 	[SW_HOOK_ACCEPT]  = { &v_accept_fexit, &v_accept_fexit2, &v_accept_tp },
-	[SW_HOOK_CLOSE]	  = { &v_close },
+	[SW_HOOK_CLOSE]	  = { &v_close_fentry, &v_close },
 };
 static const struct sw_variant *const agent_accept[SW_PLAN_MAX_CAND] = { &v_accept_clone };
 
@@ -323,6 +340,13 @@ static bool variant_has(const struct sw_variant *v, const char *prog)
 	return false;
 }
 
+const char *const *sw_plan_progs(const struct sw_attach_plan *p, int k)
+{
+	if (k < 0 || k >= SW_HOOK_MAX || p->e[k].cur < 0)
+		return NULL;
+	return p->e[k].c[p->e[k].cur].v->progs;
+}
+
 bool sw_plan_uses(const struct sw_attach_plan *p, const char *prog)
 {
 	int k;
@@ -379,6 +403,95 @@ static void settle(struct sw_attach_plan *p)
 	}
 }
 
+/* The helper a verifier verdict "unknown func bpf_NAME#ID" names, or -1. */
+static int unknown_helper(const char *reason)
+{
+	const char *s = strstr(reason, "unknown func ");
+
+	s = s ? strchr(s, '#') : NULL;
+	return s ? atoi(s + 1) : -1;
+}
+
+static bool calls_helper(const struct bpf_program *prog, int id)
+{
+	const struct bpf_insn *in = bpf_program__insns(prog);
+	size_t i, n = bpf_program__insn_cnt(prog);
+
+	for (i = 0; in && i < n; i++)
+		if (in[i].code == (BPF_JMP | BPF_CALL) && in[i].src_reg == 0 &&
+		    in[i].imm == id)
+			return true;
+	return false;
+}
+
+static bool trampoline(const struct bpf_program *prog)
+{
+	enum bpf_attach_type t = bpf_program__expected_attach_type(prog);
+
+	return bpf_program__type(prog) == BPF_PROG_TYPE_TRACING &&
+	       (t == BPF_TRACE_FENTRY || t == BPF_TRACE_FEXIT);
+}
+
+/*
+ * Would prog get the rejection bad got? Yes when the kernel refused BPF
+ * trampolines outright (EPERM, for every fentry/fexit program: so it
+ * is on this 6.18 machine), or when the verifier did not know a helper
+ * (5.10's tracing programs lack the socket storage and cookie helpers)
+ * and prog, of the same kind, calls it too.
+ */
+static bool alike(const struct bpf_program *prog, const struct bpf_program *bad,
+		  int err, int helper)
+{
+	if (trampoline(bad))
+		return trampoline(prog) &&
+		       (err == -EPERM || (helper >= 0 && calls_helper(prog, helper)));
+	return helper >= 0 && bpf_program__type(prog) == bpf_program__type(bad) &&
+	       bpf_program__expected_attach_type(prog) == bpf_program__expected_attach_type(bad) &&
+	       calls_helper(prog, helper);
+}
+
+static bool variant_alike(struct bpf_object *obj, const struct sw_variant *v,
+			  const struct bpf_program *bad, int err, int helper)
+{
+	const struct bpf_program *prog;
+	int i;
+
+	for (i = 0; i < MAX_PROGS && v->progs[i]; i++) {
+		prog = bpf_object__find_program_by_name(obj, v->progs[i]);
+		if (prog && alike(prog, bad, err, helper))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The kernel rejected program bad_name (its variant already retired):
+ * retire with it every event's current variant that would be
+ * rejected for the same reason, so that the plan takes one load per
+ * cause, not one per event (on 5.10 the fentry variants of four events
+ * fail alike).
+ */
+static void retire_alike(struct sw_attach_plan *p, struct bpf_object *obj,
+			 const char *bad_name, int err)
+{
+	const struct bpf_program *bad = bpf_object__find_program_by_name(obj, bad_name);
+	int helper = unknown_helper(cap.reason), k;
+
+	if (!bad)
+		return;
+	for (k = 0; k < SW_HOOK_MAX; k++) {
+		struct sw_plan_entry *e = &p->e[k];
+
+		while (e->cur >= 0 && variant_alike(obj, e->c[e->cur].v, bad, err, helper)) {
+			e->c[e->cur].state = SW_CAND_FAILS;
+			snprintf(e->c[e->cur].why, sizeof(e->c[0].why),
+				 "does not load: %s (as for %s)",
+				 cap.reason[0] ? cap.reason : strerror(-err), bad_name);
+			advance(p, k);
+		}
+	}
+}
+
 struct sockwatch_bpf *sw_plan_load(struct sw_attach_plan *p, sw_plan_setup_fn setup,
 				   void *ctx, int *err)
 {
@@ -401,21 +514,25 @@ struct sockwatch_bpf *sw_plan_load(struct sw_attach_plan *p, sw_plan_setup_fn se
 		*err = sockwatch_bpf__load(skel);
 		if (!*err)
 			break;
-		sockwatch_bpf__destroy(skel);
-		skel = NULL;
 		/* a helper with a fallback inside the programs: take it, retry */
 		if (!p->no_task_btf && strstr(cap.reason, "bpf_get_current_task_btf")) {
 			p->no_task_btf = true;
+			sockwatch_bpf__destroy(skel);
 			continue;
 		}
 		k = find_rejected(p, cap.prog);
+		if (k >= 0) {
+			p->e[k].c[p->e[k].cur].state = SW_CAND_FAILS;
+			snprintf(p->e[k].c[p->e[k].cur].why, sizeof(p->e[k].c[0].why),
+				 "does not load: %s", cap.reason[0] ? cap.reason : strerror(-*err));
+			advance(p, k);
+			retire_alike(p, skel->obj, cap.prog, *err);
+		}
+		sockwatch_bpf__destroy(skel);
+		skel = NULL;
 		if (k < 0)
 			break;		/* not a program's fault: reported as such */
-		p->e[k].c[p->e[k].cur].state = SW_CAND_FAILS;
-		snprintf(p->e[k].c[p->e[k].cur].why, sizeof(p->e[k].c[0].why),
-			 "does not load: %s", cap.reason[0] ? cap.reason : strerror(-*err));
 		*err = 0;
-		advance(p, k);
 	}
 	libbpf_set_print(cap.prev);
 	settle(p);

@@ -108,6 +108,9 @@ void sw_plan_probe_rest(struct sw_attach_plan *plan);
 /* One line naming what the kernel lacks for an incomplete plan. */
 void sw_plan_missing(const struct sw_attach_plan *plan, char *buf, size_t len);
 
+/* The programs of event k's chosen variant, NULL-terminated (none: NULL). */
+const char *const *sw_plan_progs(const struct sw_attach_plan *plan, int k);
+
 /* Is the program named part of the plan's chosen variants? */
 bool sw_plan_uses(const struct sw_attach_plan *plan, const char *prog);
 

@@ -145,11 +145,22 @@ static bool cgroup_prog(const struct bpf_program *prog)
 	}
 }
 
-/* Attach what the plan loaded: tracing programs, then cgroup ones. */
+/*
+ * Attach what the plan loaded, event by event: state changes and accept
+ * first, so that a socket created once the create program is in misses
+ * none of its first transitions; close before create, so that no socket
+ * gets a create record and no close.
+ */
 static int attach_all(struct sw_loader *l)
 {
+	static const int order[] = {
+		SW_HOOK_STATE, SW_HOOK_ACCEPT, SW_HOOK_CLOSE,
+		SW_HOOK_CONNECT, SW_HOOK_BIND, SW_HOOK_CREATE,
+	};
+	const char *const *names;
 	struct bpf_program *prog;
-	int pass, err;
+	size_t i;
+	int err;
 
 	l->cgroup_fd = open(l->plan.cgroup_path, O_RDONLY | O_DIRECTORY);
 	if (l->cgroup_fd < 0) {
@@ -157,19 +168,20 @@ static int attach_all(struct sw_loader *l)
 			l->plan.cgroup_path, strerror(errno));
 		return -errno;
 	}
-	/* Trace points first: a socket created after the cgroup hooks are in
-	 * must not miss its first state change. */
-	for (pass = 0; pass < 2; pass++)
-		bpf_object__for_each_program(prog, l->skel->obj) {
-			if (!bpf_program__autoload(prog) || cgroup_prog(prog) != pass)
-				continue;
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		for (names = sw_plan_progs(&l->plan, order[i]); names && *names; names++) {
+			prog = bpf_object__find_program_by_name(l->skel->obj, *names);
+			if (!prog)
+				return -ENOENT;
 			if (l->nlinks == SW_MAX_LINKS)
 				return -E2BIG;
-			err = add_link(l, pass ? bpf_program__attach_cgroup(prog, l->cgroup_fd) :
-					  bpf_program__attach(prog), bpf_program__name(prog));
+			err = add_link(l, cgroup_prog(prog) ?
+					  bpf_program__attach_cgroup(prog, l->cgroup_fd) :
+					  bpf_program__attach(prog), *names);
 			if (err)
 				return err;
 		}
+	}
 	return 0;
 }
 

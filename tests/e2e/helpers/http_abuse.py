@@ -96,7 +96,7 @@ def scrape(args, src):
     s = dial(args.port, blocking=True, src=src)
     if s is None:
         return 0, time.monotonic() - t0
-    s.settimeout(5)
+    s.settimeout(max(5, args.max_latency))
     auth = f"Authorization: Bearer {args.token}\r\n" if args.token else ""
     req = (f"GET {args.path} HTTP/1.1\r\nHost: localhost\r\n"
            f"Connection: close\r\n{auth}\r\n")
