@@ -14,8 +14,10 @@
 # here); the curses drawing of one screen is a few hundred bytes.
 
 TOP_SOCKETS=${TOP_SOCKETS:-100000}
+# 60 s: top's engine reconciles once a minute, so a shorter window may
+# or may not hold a reconciliation and would flatter (or wrong) the figure
 TOP_WINDOW=${TOP_WINDOW:-${QUICK:+10}}
-TOP_WINDOW=${TOP_WINDOW:-30}
+TOP_WINDOW=${TOP_WINDOW:-60}
 
 # CPU ticks (user + system) of PID so far.
 cpu_ticks() {
