@@ -542,6 +542,39 @@ static void test_tick_schedule(void **state)
 	sw_detectors_free(d);
 }
 
+/*
+ * The tick in two holds (the agent's): the same schedule, kept from the
+ * sample's time however late the scan comes; fd usage read on the same
+ * ticks as a whole tick reads it.
+ */
+static void test_tick_in_two_parts(void **state)
+{
+	struct sw_table *t = *state;
+	struct sw_det_stats st;
+	struct sw_detectors *d;
+	__u64 next;
+
+	put(t, mk(1, 77, SW_TCP_ESTABLISHED, 1, 40000, 1, 443));
+	fake_fds = 1000;
+	d = sw_detectors_new(&cfg, &hooks);
+	assert_true(sw_detectors_tick_sample(d, t, T0));
+	sw_detectors_stats(d, &st);
+	assert_int_equal(st.samples, 1);
+	assert_int_equal(st.scans, 0);
+	next = sw_detectors_tick_scan(d, t, T0 + SEC / 2);	/* a late scan */
+	take_alerts(d);
+	assert_int_equal(next, T0 + SEC);
+	assert_int_equal(find_alert(SW_ALERT_FD_HEADROOM, "77"), 0);
+	assert_false(sw_detectors_tick_sample(d, t, T0 + SEC - 1));
+	assert_true(sw_detectors_tick_sample(d, t, next));
+	assert_int_equal(sw_detectors_tick_scan(d, t, next), T0 + 2 * SEC);
+	sw_detectors_stats(d, &st);
+	assert_int_equal(st.samples, 2);
+	assert_int_equal(st.scans, 2);
+	fake_fds = 100;
+	sw_detectors_free(d);
+}
+
 static void test_key_json(void **state)
 {
 	struct sw_table *t = *state;
@@ -585,6 +618,7 @@ int main(void)
 		T(test_fd_headroom),
 		T(test_key_cap_and_idle_drop),
 		T(test_tick_schedule),
+		T(test_tick_in_two_parts),
 		T(test_key_json),
 	};
 

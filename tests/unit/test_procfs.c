@@ -95,9 +95,30 @@ static void test_self_readers(void **state)
 	assert_true(sw_proc_comm(0x7ffffff0, buf, sizeof(buf)) < 0);
 }
 
+/*
+ * The fd count, whichever way the kernel gives it, is exact: 40 more
+ * descriptors count 40 more; the fd table's size bounds it from above.
+ */
+static void test_fd_count_exact(void **state)
+{
+	int fds[40], before, i;
+
+	before = sw_proc_fd_count(getpid());
+	assert_true(before >= 3);
+	for (i = 0; i < 40; i++)
+		assert_true((fds[i] = dup(0)) >= 0);
+	assert_int_equal(sw_proc_fd_count(getpid()), before + 40);
+	assert_true(sw_proc_fd_table_size(getpid()) >= before + 40);
+	for (i = 0; i < 40; i++)
+		close(fds[i]);
+	assert_int_equal(sw_proc_fd_count(getpid()), before);
+	assert_true(sw_proc_fd_count(0x7ffffff0) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fd_count_exact),
 		cmocka_unit_test(test_cmdline_nul_to_space),
 		cmocka_unit_test(test_cmdline_empty_and_trailing),
 		cmocka_unit_test(test_stat_simple),

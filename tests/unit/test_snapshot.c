@@ -3,7 +3,7 @@
  * table/snapshot.c against the real kernel: a listener and a connected
  * pair this test holds are read into a table with their owner (this
  * process) and the fd it holds them by; reconciliation repairs a table
- * that missed a close.
+ * that missed a close, and, in slices, one that missed a socket.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include "sockets.h"
+#include "event_builders.h"
+#include "table/decode.h"
 #include "table/snapshot.h"
 
 struct seen {
@@ -85,10 +87,134 @@ static void test_load_finds_own_sockets(void **state)
 	sw_table_free(t);
 }
 
+/* Pass fd through a unix socket pair; the pair holds it in flight. */
+static void send_fd(int via, int fd)
+{
+	char byte = 0, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	assert_int_equal(sendmsg(via, &m, 0), 1);
+}
+
+/* A socket the table has and no kernel listing does (a made-up cookie). */
+#define UNLISTED	0x7fffffff00000001ULL
+
+struct slices {
+	struct sw_table *t;
+	int enter, leave, depth, found;
+	__u64 want;		/* cookie whose owner fd is recorded */
+	int owner_fd;
+};
+
+static void on_enter(void *ctx)
+{
+	struct slices *w = ctx;
+
+	assert_int_equal(w->depth++, 0);
+	/* once the listing is read: the unlisted socket connects (its
+	 * record arrives between two slices) */
+	if (++w->enter == 2)
+		sw_table_apply(w->t, &(struct sw_event){
+			.version = SW_ABI_VERSION, .kind = SW_EV_STATE,
+			.ts_ns = sw_mono_now(), .sock = UNLISTED,
+			.family = AF_INET, .proto = IPPROTO_TCP,
+			.old_state = SW_TCP_SYN_SENT, .new_state = SW_TCP_ESTABLISHED });
+}
+
+static void on_leave(void *ctx)
+{
+	struct slices *w = ctx;
+
+	assert_int_equal(--w->depth, 0);
+	w->leave++;
+}
+
+static int on_found(void *ctx, const struct sw_sock *s, int owner_fd)
+{
+	struct slices *w = ctx;
+
+	assert_int_equal(w->depth, 1);		/* only inside a slice */
+	w->found++;
+	if (s->cookie == w->want)
+		w->owner_fd = owner_fd;
+	return 0;
+}
+
+/*
+ * The sliced reconciliation: the table is touched only between enter and
+ * leave, which pair up; a socket this process holds and the table lacks
+ * is added with its owner; a listener no process holds (in flight in a
+ * unix socket) is not added, and, after two scans, is remembered as
+ * ownerless; a socket that no listing could show when the run began, and
+ * that connected while the listing was read, is not swept for being
+ * absent from it.
+ */
+static void test_reconcile_sliced(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	struct sw_reconciler *r = sw_reconciler_new();
+	struct slices w = { .t = t, .owner_fd = -1 };
+	struct sw_reconcile_ops ops = { on_enter, on_leave, on_found, &w };
+	struct sw_reconcile_stats st;
+	struct sw_sock *s;
+	int held, flying, pair[2];
+	__u64 flying_cookie;
+	__u16 port;
+
+	assert_non_null(t);
+	assert_non_null(r);
+	held = listen_lo(&port);
+	flying = listen_lo(&port);
+	flying_cookie = cookie_of(flying);
+	w.want = cookie_of(held);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+	send_fd(pair[0], flying);
+	close(flying);
+	assert_non_null(sw_table_put(t, &(struct sw_sock){
+		.cookie = UNLISTED, .pid = getpid(), .family = AF_INET,
+		.proto = IPPROTO_TCP, .state = SW_TCP_CLOSE, .state_ns = 1 }));
+
+	assert_true(sw_reconciler_run(r, t, &ops) >= 1);
+	assert_int_equal(w.depth, 0);
+	assert_int_equal(w.enter, w.leave);
+	assert_true(w.enter >= 3);	/* begin, a slice, the end */
+	assert_true(w.found >= 1);
+	assert_int_equal(w.owner_fd, held);
+	s = sw_table_get(t, w.want);
+	assert_non_null(s);
+	assert_int_equal(s->pid, getpid());
+	assert_null(sw_table_get(t, flying_cookie));
+	s = sw_table_get(t, UNLISTED);
+	assert_non_null(s);
+	assert_int_equal(s->state, SW_TCP_ESTABLISHED);
+	sw_reconciler_stats(r, &st);
+	assert_int_equal(st.owner_scans, 1);
+	/* no owner at one scan is not enough to be spared the next */
+	assert_true(sw_reconciler_run(r, t, &ops) >= 0);
+	assert_null(sw_table_get(t, flying_cookie));
+	sw_reconciler_stats(r, &st);
+	assert_int_equal(st.owner_scans, 2);
+	assert_true(st.ownerless >= 1);
+
+	close(pair[0]);
+	close(pair[1]);
+	close(held);
+	sw_reconciler_free(r);
+	sw_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_finds_own_sockets),
+		cmocka_unit_test(test_reconcile_sliced),
 	};
 
 	return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);

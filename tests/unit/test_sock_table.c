@@ -805,6 +805,46 @@ static void test_reconcile(void **state)
 	sw_table_free(t);
 }
 
+/*
+ * A reconciliation in slices (table/snapshot.h) applies events between
+ * its listing and its marks: what an event changed after the listing
+ * began is newer than the listing, and stays; byte counters only grow.
+ */
+static void test_mark_keeps_newer_events(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	struct sw_sock est = sock_of(1, 700, TCP, SW_TCP_ESTABLISHED);
+	struct sw_sock lost = sock_of(2, 700, TCP, SW_TCP_ESTABLISHED);
+	const __u64 listed = T0 + 5000 * MS;
+	struct sw_sock k;
+	struct sw_event e;
+
+	est.rx_bytes = 500;
+	sw_table_put(t, &est);
+	sw_table_put(t, &lost);
+	sw_table_mark_begin(t);
+	/* after the listing began: est went to CLOSE_WAIT, and got bytes */
+	clk = listed;			/* the next event: listed + 1 ms */
+	e = tcp_state(1, SW_TCP_ESTABLISHED, SW_TCP_CLOSE_WAIT);
+	apply(t, e);
+	k = est;			/* what the listing said, before that */
+	k.rx_bytes = 400;
+	assert_int_equal(sw_table_mark(t, &k, listed), 0);
+	assert_state(t, 1, SW_TCP_CLOSE_WAIT, listed + MS);
+	assert_int_equal(sw_table_get(t, 1)->rx_bytes, 500);
+	k.rx_bytes = 900;		/* the kernel counted more: taken */
+	sw_table_mark(t, &k, listed);
+	assert_int_equal(sw_table_get(t, 1)->rx_bytes, 900);
+	assert_int_equal(sw_table_get(t, 1)->traffic_ns, listed);
+	/* a change the table missed before the listing is repaired */
+	k = lost;
+	k.state = SW_TCP_CLOSE_WAIT;
+	assert_int_equal(sw_table_mark(t, &k, listed), 1);
+	assert_state(t, 2, SW_TCP_CLOSE_WAIT, listed);
+	assert_procs_exact(t);
+	sw_table_free(t);
+}
+
 /* sw_table_sweep_unlisted's question, answered from a list of dead pids. */
 static bool pid_is_dead(const struct sw_sock *s, void *ctx)
 {
@@ -885,6 +925,7 @@ int main(void)
 		cmocka_unit_test(test_stress_against_reference),
 		cmocka_unit_test(test_wrap_around),
 		cmocka_unit_test(test_reconcile),
+		cmocka_unit_test(test_mark_keeps_newer_events),
 		cmocka_unit_test(test_sweep_many),
 		cmocka_unit_test(test_sweep_unlisted),
 	};

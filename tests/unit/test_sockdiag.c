@@ -107,6 +107,81 @@ static void test_connection_bytes_and_all_netns(void **state)
 	close(l);
 }
 
+/* A listener on ::1, or -1 when this host has no IPv6 loopback. */
+static int listen_lo6(__u16 *port)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(sa.sin6_port);
+	return fd;
+}
+
+/* Listeners by port, and the family each was reported with. */
+struct both {
+	__u16 port4, port6;
+	int hits4, hits6;
+	__u8 family4, family6;
+	__u8 addr6_last;
+};
+
+static int both_cb(const struct sw_diag_sock *s, void *ctx)
+{
+	struct both *b = ctx;
+
+	if (s->proto != IPPROTO_TCP)
+		return 0;
+	if (s->lport == b->port4) {
+		b->hits4++;
+		b->family4 = s->family;
+	} else if (s->lport == b->port6) {
+		b->hits6++;
+		b->family6 = s->family;
+		b->addr6_last = s->laddr[15];
+	}
+	return 0;
+}
+
+/*
+ * TCP without a family is listed in one request for both (the kernel's
+ * walk of its hash made once): each socket once, with its own family and
+ * address; a request for one family lists that family only.
+ */
+static void test_both_families_once(void **state)
+{
+	struct sw_diag_req req = { .states = SW_DIAG_STATE(SW_TCP_LISTEN) };
+	struct both b = { 0 };
+	int l4, l6;
+
+	l4 = listen_lo(&b.port4);
+	l6 = listen_lo6(&b.port6);
+	if (l6 < 0) {
+		close(l4);
+		skip();
+	}
+	assert_int_equal(sw_diag_dump(-1, &req, both_cb, &b), 0);
+	assert_int_equal(b.hits4, 1);
+	assert_int_equal(b.hits6, 1);
+	assert_int_equal(b.family4, AF_INET);
+	assert_int_equal(b.family6, AF_INET6);
+	assert_int_equal(b.addr6_last, 1);		/* ::1 */
+
+	memset(&b.hits4, 0, sizeof(b) - offsetof(struct both, hits4));
+	req.family = AF_INET6;
+	assert_int_equal(sw_diag_dump(-1, &req, both_cb, &b), 0);
+	assert_int_equal(b.hits4, 0);
+	assert_int_equal(b.hits6, 1);
+	close(l4);
+	close(l6);
+}
+
 static int stop_cb(const struct sw_diag_sock *s, void *ctx)
 {
 	(*(int *)ctx)++;
@@ -137,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_listener_found),
 		cmocka_unit_test(test_connection_bytes_and_all_netns),
 		cmocka_unit_test(test_stop_and_reuse),
+		cmocka_unit_test(test_both_families_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

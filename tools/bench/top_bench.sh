@@ -3,7 +3,10 @@
 # `sockwatch top` at a 1 s refresh with TOP_SOCKETS (100,000) sockets held
 # by holdsocks, as a share of one core, over TOP_WINDOW seconds. Each round
 # runs, in turn:
-#   agent      `sockwatch agent` alone: the engine top runs in-process;
+#   agent      `sockwatch agent` alone: the engine top runs in-process,
+#              at the agent's defaults (top's reconciles once a minute
+#              unless the ring drops records, and skips the dear health
+#              checks), so a comparison rather than a part of top's figure;
 #   top        `sockwatch top -b -i 1` standalone (engine + top);
 #   top_agent  `sockwatch top --agent URL -b -i 1` against a running agent:
 #              top's own CPU, and the agent's meanwhile (agent_cpu_pct).
@@ -11,8 +14,10 @@
 # here); the curses drawing of one screen is a few hundred bytes.
 
 TOP_SOCKETS=${TOP_SOCKETS:-100000}
+# 60 s: top's engine reconciles once a minute, so a shorter window may
+# or may not hold a reconciliation and would flatter (or wrong) the figure
 TOP_WINDOW=${TOP_WINDOW:-${QUICK:+10}}
-TOP_WINDOW=${TOP_WINDOW:-30}
+TOP_WINDOW=${TOP_WINDOW:-60}
 
 # CPU ticks (user + system) of PID so far.
 cpu_ticks() {

@@ -4,9 +4,13 @@
  *
  * The loop waits for the ring buffer without the lock (up to the poll
  * interval: records are submitted without wake-ups), then, under the lock,
- * drains it into the table and runs whatever is due: detectors, the
- * reconciliation with the kernel, reaping on-breach actions. Health checks
- * run in a thread of their own because they may block (DNS).
+ * drains a slice of it into the table and runs whatever is due: detectors
+ * (a sample, then the leak scan in the next hold), reaping on-breach
+ * actions. The reconciliation with the kernel runs outside the lock,
+ * taking it for one slice of sockets at a time. Each hold is bounded,
+ * and readers waiting for the lock get it between two
+ * (sw_agent_lock), so that the API answers while 100,000 sockets churn.
+ * Health checks run in a thread of their own because they may block (DNS).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -24,6 +28,8 @@
 #include "kernel/prog_stats.h"
 
 #define POLL_MS		100
+#define DRAIN_SLICE	4096	/* records per hold of the lock */
+#define READERS_WAIT_US	100000	/* longest the loop lets readers go first */
 #define CMDLINE_TTL_NS	(5ULL * 1000000000ULL)
 
 static volatile sig_atomic_t got_term, got_hup;
@@ -51,6 +57,29 @@ static void logf_(const char *level, const char *fmt, ...)
 	fprintf(stderr, "sockwatch: %s: %s\n", level, msg);
 }
 
+/* ---- the lock ---- */
+
+void sw_agent_lock(struct sw_agent *a)
+{
+	__atomic_add_fetch(&a->lock_waiters, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&a->lock);
+	__atomic_sub_fetch(&a->lock_waiters, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The loop, unlocked, before its next hold: readers waiting for the lock
+ * take it first (for at most READERS_WAIT_US, so that a steady stream of
+ * them cannot stop the loop either).
+ */
+static void let_readers_in(struct sw_agent *a)
+{
+	int us;
+
+	for (us = 0; us < READERS_WAIT_US &&
+		     __atomic_load_n(&a->lock_waiters, __ATOMIC_SEQ_CST); us += 200)
+		usleep(200);
+}
+
 /* ---- helpers the detectors call back into ---- */
 
 const char *sw_agent_cmdline(struct sw_agent *a, __u32 pid)
@@ -75,10 +104,21 @@ static const char *hook_cmdline(void *ctx, __u32 pid)
 
 static int hook_fd_usage(void *ctx, __u32 pid, __u64 *open_fds, __u64 *soft)
 {
+	struct sw_agent *a = ctx;
 	__u64 hard;
-	int n = sw_proc_fd_count(pid);
+	int n;
 
-	if (n < 0 || sw_proc_nofile(pid, soft, &hard))
+	if (sw_proc_nofile(pid, soft, &hard))
+		return -1;
+	/*
+	 * The fd table's size bounds the count: when that bound is below the
+	 * threshold, the fds need no counting one by one (a listing of
+	 * /proc/PID/fd costs a dentry per fd: tens of ms at 100,000).
+	 */
+	n = sw_proc_fd_table_size(pid);
+	if (n < 0 || sw_leak_fd_headroom(&a->cfg.leaks, n, *soft, NULL))
+		n = sw_proc_fd_count(pid);
+	if (n < 0)
 		return -1;
 	*open_fds = n;
 	return 0;
@@ -153,7 +193,15 @@ static int on_event(void *ctx, const struct sw_event *e)
 		sw_agent_alert(a, &al);
 	if (a->drift && sw_drift_check(a->drift, e, &al))
 		sw_agent_alert(a, &al);
-	return 0;
+	/* enough for one hold of the lock: the rest in the next */
+	return ++a->slice_events < DRAIN_SLICE ? 0 : -EAGAIN;
+}
+
+/* A slice of the ring, under the lock. */
+static void drain_slice(struct sw_agent *a)
+{
+	a->slice_events = 0;
+	a->ring_backlog = sw_loader_drain(a->loader) == -EAGAIN;
 }
 
 /*
@@ -228,6 +276,7 @@ static void *health_main(void *arg)
 	pthread_mutex_lock(&a->lock);
 	while (a->health_running) {
 		sw_health_limits_from_config(&a->cfg.health, &lim);
+		lim.cheap = a->opts.cheap_health;
 		pthread_mutex_unlock(&a->lock);
 		/* unlocked: the checks read /proc and the kernel, never the table */
 		lim.ifs_prev = prev;
@@ -235,7 +284,7 @@ static void *health_main(void *arg)
 		*prev = r->ifs;
 		/* the checks' buffers live in this thread's arena: return them */
 		malloc_trim(0);
-		pthread_mutex_lock(&a->lock);
+		sw_agent_lock(a);
 		health_alerts(a, r);
 		a->health = *r;
 		a->have_health = true;
@@ -427,9 +476,10 @@ static int start(struct sw_agent *a)
 	a->table = sw_table_new(16384);
 	if (a->table)
 		sw_table_set_owned_only(a->table, true);
+	a->rec = sw_reconciler_new();
 	a->det = sw_detectors_new(&a->cfg, &hooks);
 	a->flood = flood_new(&a->cfg);
-	if (!a->table || !a->det || !a->flood) {
+	if (!a->table || !a->rec || !a->det || !a->flood) {
 		fprintf(stderr, "sockwatch: out of memory\n");
 		return -1;
 	}
@@ -445,7 +495,7 @@ static int start(struct sw_agent *a)
 	a->attach_ns = sw_mono_now() - t;
 	self_stats_start(a);
 	t = sw_mono_now();
-	n = sw_snapshot_load(a->table, found_socket, a);
+	n = sw_reconciler_load(a->rec, a->table, found_socket, a);
 	sw_agent_workloads_start(a);
 	sw_agent_workloads_refresh(a);
 	a->snapshot_ns = sw_mono_now() - t;
@@ -476,6 +526,7 @@ static void stop(struct sw_agent *a)
 	sw_flood_free(a->flood);
 	sw_drift_free(a->drift);
 	sw_table_free(a->table);
+	sw_reconciler_free(a->rec);
 	sw_workloads_free(a->wl);
 	sw_am_stop(a->am);
 	sw_alert_sink_close(&a->sink);
@@ -526,48 +577,110 @@ static void log_scan_faults(struct sw_agent *a)
 	}
 }
 
-/* Under the lock: drain, then whatever is due. */
+/* ---- reconciliation, in slices ---- */
+
+static void rec_enter(void *ctx)
+{
+	struct sw_agent *a = ctx;
+
+	let_readers_in(a);
+	pthread_mutex_lock(&a->lock);
+	drain_slice(a);
+}
+
+static void rec_leave(void *ctx)
+{
+	struct sw_agent *a = ctx;
+
+	pthread_mutex_unlock(&a->lock);
+}
+
+/*
+ * Every reconcile_seconds; a viewer's engine (reconcile_idle_ns) waits
+ * longer unless the ring dropped records since the last one, the only
+ * way the table can go wrong.
+ */
+static bool reconcile_due(struct sw_agent *a, __u64 now)
+{
+	__u64 events, drops;
+
+	if (now < a->next_reconcile_ns)
+		return false;
+	if (a->opts.reconcile_idle_ns <= a->cfg.agent.reconcile_ns ||
+	    now >= a->last_reconcile_ns + a->opts.reconcile_idle_ns)
+		return true;
+	sw_loader_counters(a->loader, &events, &drops);
+	return drops != a->reconcile_drops;
+}
+
+/* Unlocked: the run takes the lock for each of its slices. */
+static void reconcile(struct sw_agent *a, __u64 now)
+{
+	struct sw_reconcile_ops ops = {
+		.enter = rec_enter, .leave = rec_leave,
+		.found = found_socket, .ctx = a,
+	};
+	__u64 events;
+	int n;
+
+	sw_loader_counters(a->loader, &events, &a->reconcile_drops);
+	n = sw_reconciler_run(a->rec, a->table, &ops);
+	rec_enter(a);
+	if (n > 0)
+		a->repairs += n;
+	else if (n < 0 && !a->reconcile_errors++)
+		logf_("warning", "reconciliation cannot list the kernel's sockets: %s "
+		      "(counted in reconcile_errors; logged once)", strerror(-n));
+	a->reconciles++;
+	sw_agent_workloads_refresh(a);
+	log_scan_faults(a);
+	a->last_reconcile_ns = now;
+	a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
+	/* processes with no socket for a whole period */
+	sw_table_proc_expire(a->table);
+	rec_leave(a);
+}
+
+/* Under the lock: a slice of the ring, then whatever is due. */
 static void work(struct sw_agent *a, __u64 *next_tick)
 {
 	__u64 now;
-	int n;
 
-	sw_loader_drain(a->loader);
+	drain_slice(a);
 	now = sw_mono_now();
-	if (now >= a->next_reconcile_ns) {
-		n = sw_reconcile(a->table, found_socket, a);
-		if (n > 0)
-			a->repairs += n;
-		else if (n < 0 && !a->reconcile_errors++)
-			logf_("warning", "reconciliation cannot list the kernel's sockets: %s "
-			      "(counted in reconcile_errors; logged once)", strerror(-n));
-		a->reconciles++;
-		sw_agent_workloads_refresh(a);
-		log_scan_faults(a);
-		a->next_reconcile_ns = now + a->cfg.agent.reconcile_ns;
-		/* processes with no socket for a whole period */
-		sw_table_proc_expire(a->table);
-	}
-	if (now >= *next_tick) {
-		*next_tick = sw_detectors_tick(a->det, a->table, now);
+	/* a tick's two passes over the table, in two holds */
+	if (a->scan_pending) {
+		*next_tick = sw_detectors_tick_scan(a->det, a->table, now);
+		a->scan_pending = false;
 		emit_detector_alerts(a);
 		sw_agent_cleanup_pass(a, now);
 		am_sweep(a);
+	} else if (now >= *next_tick &&
+		   sw_detectors_tick_sample(a->det, a->table, now)) {
+		a->scan_pending = true;
+		emit_detector_alerts(a);
 	}
 	sw_actions_reap(&a->actions, now);
 }
 
 int sw_agent_step(struct sw_agent *a, int timeout_ms)
 {
-	int n = sw_loader_wait(a->loader, timeout_ms);
+	/* records left by the last hold, or a tick half done: no wait */
+	bool more = a->ring_backlog || a->scan_pending;
+	int n = sw_loader_wait(a->loader, more ? 0 : timeout_ms);
+	__u64 now;
 
 	if (n < 0 && n != -EINTR) {
 		logf_("error", "waiting for events: %s", strerror(-n));
 		return -1;
 	}
+	let_readers_in(a);
 	pthread_mutex_lock(&a->lock);
 	work(a, &a->next_tick_ns);
 	pthread_mutex_unlock(&a->lock);
+	now = sw_mono_now();
+	if (reconcile_due(a, now))
+		reconcile(a, now);
 	return 0;
 }
 
@@ -633,7 +746,8 @@ struct sw_agent *sw_agent_open(const struct sw_agent_opts *o)
 	/* Start-up parsed megabytes of kernel BTF and /proc: give it back. */
 	malloc_trim(0);
 	a->ready_ns = sw_mono_now() - a->start_mono_ns;
-	a->next_reconcile_ns = sw_mono_now() + a->cfg.agent.reconcile_ns;
+	a->last_reconcile_ns = sw_mono_now();
+	a->next_reconcile_ns = a->last_reconcile_ns + a->cfg.agent.reconcile_ns;
 	return a;
 out:
 	pthread_mutex_destroy(&a->lock);

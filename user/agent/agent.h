@@ -29,6 +29,7 @@
 #include "table/sock_table.h"
 #include "table/workload.h"
 #include "table/procfs.h"
+#include "table/snapshot.h"
 
 #define SW_RECENT_ALERTS	128	/* kept for /api/v1/leaks */
 #define SW_ALERT_NAMES		32	/* distinct alert names counted */
@@ -44,6 +45,15 @@ struct sw_agent_opts {
 	const char *alertmanager;	/* overrides [alerts] alertmanager_url */
 	const char *manifest;		/* overrides [manifest] path */
 	__u32 ring_buffer_kb;		/* 0, or the default of [agent] ring_buffer_kb */
+	/*
+	 * A viewer's engine (sockwatch top): reconcile every
+	 * reconcile_idle_ns (0: [agent] reconcile_seconds) unless the ring
+	 * dropped records, then after reconcile_seconds as usual; and run
+	 * the health checks without their most expensive parts (every
+	 * process's descriptors, DNS: sw_health_limits.cheap).
+	 */
+	__u64 reconcile_idle_ns;
+	bool cheap_health;
 	bool no_http;
 	bool verbose;
 };
@@ -60,7 +70,20 @@ struct sw_cmdline_cache {
 };
 
 struct sw_agent {
+	/*
+	 * The table and everything below: the event loop takes it in short
+	 * holds (a slice of the ring, a slice of a reconciliation, a tick),
+	 * and readers through sw_agent_lock, which the loop lets in first
+	 * between two holds: a mutex alone would let the loop take it back
+	 * before a woken reader runs.
+	 */
 	pthread_mutex_t lock;
+	int lock_waiters;		/* readers in sw_agent_lock (atomic) */
+	struct sw_reconciler *rec;	/* reconciliation state (table/snapshot.h) */
+	int slice_events;		/* records taken in this hold */
+	bool ring_backlog;		/* the last hold left records in the ring */
+	bool scan_pending;		/* detectors sampled; their scan is next */
+	__u64 reconcile_drops;		/* ring drops at the last reconciliation */
 	struct sw_agent_opts opts;
 	struct sw_config cfg;
 	struct sw_loader *loader;
@@ -123,11 +146,15 @@ struct sw_agent {
 	__u64 reloads, reload_errors;
 	double last_scrape_seconds;
 	__u64 next_reconcile_ns;
+	__u64 last_reconcile_ns;
 	__u64 next_tick_ns;		/* detectors */
 	int stats_fd;			/* BPF_ENABLE_STATS held; -1: none */
 };
 
 int sw_agent_run(const struct sw_agent_opts *o);
+
+/* The agent's lock for readers (HTTP handlers, watchdog threads). */
+void sw_agent_lock(struct sw_agent *a);
 
 /*
  * The agent as a library, for commands that run its engine in-process

@@ -108,7 +108,7 @@ static int api_sockets(const struct sw_http_req *req, struct sw_http_resp *resp,
 	sw_json_obj_begin(j);
 	sw_json_key(j, "sockets");
 	sw_json_arr_begin(j);
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	now = sw_mono_now();
 	while ((s = sw_table_next(a->table, &pos))) {
 		bool decide = (q.has & SW_Q_PROTECTION) || n < limit;
@@ -267,7 +267,7 @@ static int api_processes(const struct sw_http_req *req, struct sw_http_resp *res
 
 	if (bad_query(req, resp, SW_Q_PID | SW_Q_COMM | SW_Q_WORKLOAD, &q))
 		return 0;
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	rows = proc_rows(a, &n);
 	if (!rows) {
 		pthread_mutex_unlock(&a->lock);
@@ -312,7 +312,7 @@ static int api_leaks(const struct sw_http_req *req, struct sw_http_resp *resp,
 	if (bad_query(req, resp, 0, &q))
 		return 0;
 	sw_json_obj_begin(j);
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	sw_json_key(j, "suspects");
 	sw_json_arr_begin(j);
 	while ((s = sw_detectors_suspect_next(a->det, &pos))) {
@@ -347,7 +347,7 @@ static int api_detectors(const struct sw_http_req *req, struct sw_http_resp *res
 	if (bad_query(req, resp, 0, &q))
 		return 0;
 	sw_json_obj_begin(j);
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	now = sw_mono_now();
 	for (kind = 0; kind < SW_KEY_NKINDS; kind++) {
 		size_t pos = 0;
@@ -411,7 +411,7 @@ static int api_status(const struct sw_http_req *req, struct sw_http_resp *resp,
 	sw_json_obj_begin(j);
 	sw_json_kstr(j, "version", SW_VERSION);
 	sw_json_kstr(j, "revision", SW_GITREV);
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	sw_json_kdouble(j, "uptime_seconds", (sw_mono_now() - a->start_mono_ns) / 1e9);
 	sw_json_kdouble(j, "startup_seconds", a->ready_ns / 1e9);
 	plan_json(j, sw_loader_plan(a->loader));
@@ -458,7 +458,7 @@ static int api_health(const struct sw_http_req *req, struct sw_http_resp *resp,
 
 	if (bad_query(req, resp, 0, &q))
 		return 0;
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	if (a->have_health)
 		sw_health_to_json(&a->health, &resp->json);
 	pthread_mutex_unlock(&a->lock);

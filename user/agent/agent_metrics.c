@@ -274,7 +274,7 @@ int sw_agent_metrics(const struct sw_http_req *req, struct sw_http_resp *resp,
 	if (!tp)
 		return -1;
 	sw_prom_init(&p);
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	pass_table(a, tp, t0);
 	write_info(&p, a);
 	write_sockets(&p, tp);

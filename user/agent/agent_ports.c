@@ -23,7 +23,7 @@
 
 static void state_path(struct sw_agent *a, char *buf, size_t len)
 {
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	snprintf(buf, len, "%s", a->cfg.ports.state_file);
 	pthread_mutex_unlock(&a->lock);
 }
@@ -63,7 +63,7 @@ static void watchdog_pass(struct sw_agent *a)
 		return;
 	}
 	last_err[0] = '\0';
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	for (i = 0; i < gone->n; i++) {
 		const struct sw_lease *l = &gone->v[i];
 		bool reused = i < sizeof(ex.reused) && ex.reused[i];
@@ -91,11 +91,11 @@ static void *ports_main(void *arg)
 {
 	struct sw_agent *a = arg;
 
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	while (a->ports_running) {
 		pthread_mutex_unlock(&a->lock);
 		watchdog_pass(a);
-		pthread_mutex_lock(&a->lock);
+		sw_agent_lock(a);
 		sw_agent_sleep(a, &ports_cond, &a->ports_running,
 			       a->cfg.health.interval_ns);
 	}
@@ -117,7 +117,7 @@ void sw_agent_ports_stop(struct sw_agent *a)
 {
 	bool was;
 
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	was = a->ports_running;
 	a->ports_running = false;
 	pthread_cond_broadcast(&ports_cond);
@@ -192,7 +192,7 @@ static int api_netstats(const struct sw_http_req *req, struct sw_http_resp *resp
 	if (!prev)
 		return sw_http_resp_error(resp, 500, "out of memory");
 	/* growth against the watchdog's last run */
-	pthread_mutex_lock(&a->lock);
+	sw_agent_lock(a);
 	*prev = a->health.ifs;
 	if (!a->have_health)
 		prev->n = 0;

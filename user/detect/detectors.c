@@ -272,6 +272,7 @@ struct sw_detectors {
 	size_t nproc_susp;
 	__u32 gen;			/* sampling passes */
 	__u64 next_sample_ns;
+	__u64 sampled_ns;		/* the last tick_sample's time */
 	__u64 next_fds_ns;
 	struct sw_det_stats st;
 };
@@ -1253,23 +1254,38 @@ void sw_detectors_scan(struct sw_detectors *d, struct sw_table *t,
 
 /* ---- the main loop's entry point -------------------------------------------- */
 
+bool sw_detectors_tick_sample(struct sw_detectors *d, struct sw_table *t,
+			      __u64 now_ns)
+{
+	if (now_ns < d->next_sample_ns)
+		return false;
+	sw_detectors_sample(d, t, now_ns);
+	d->sampled_ns = now_ns;
+	return true;
+}
+
+__u64 sw_detectors_tick_scan(struct sw_detectors *d, struct sw_table *t,
+			     __u64 now_ns)
+{
+	__u64 at = d->sampled_ns;	/* the tick's time */
+	bool with_fds = at >= d->next_fds_ns;
+
+	sw_detectors_scan(d, t, now_ns, with_fds);
+	if (with_fds)
+		d->next_fds_ns = at + d->cfg.agent.reconcile_ns;
+	/* keep the sample grid; after a stall, restart it from now */
+	d->next_sample_ns += d->cfg.ewma.interval_ns;
+	if (d->next_sample_ns <= at)
+		d->next_sample_ns = at + d->cfg.ewma.interval_ns;
+	return d->next_sample_ns;
+}
+
 __u64 sw_detectors_tick(struct sw_detectors *d, struct sw_table *t,
 			__u64 now_ns)
 {
-	bool with_fds;
-
-	if (now_ns < d->next_sample_ns)
+	if (!sw_detectors_tick_sample(d, t, now_ns))
 		return d->next_sample_ns;
-	with_fds = now_ns >= d->next_fds_ns;
-	sw_detectors_sample(d, t, now_ns);
-	sw_detectors_scan(d, t, now_ns, with_fds);
-	if (with_fds)
-		d->next_fds_ns = now_ns + d->cfg.agent.reconcile_ns;
-	/* keep the sample grid; after a stall, restart it from now */
-	d->next_sample_ns += d->cfg.ewma.interval_ns;
-	if (d->next_sample_ns <= now_ns)
-		d->next_sample_ns = now_ns + d->cfg.ewma.interval_ns;
-	return d->next_sample_ns;
+	return sw_detectors_tick_scan(d, t, now_ns);
 }
 
 /* ---- readers ----------------------------------------------------------------- */

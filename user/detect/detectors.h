@@ -99,7 +99,8 @@ struct sw_suspect {
 struct sw_det_hooks {
 	/* The owner's command line, NULs as spaces; NULL when unknown. */
 	const char *(*cmdline)(void *ctx, __u32 pid);
-	/* Open fds and RLIMIT_NOFILE soft limit of pid: 0, or -1 if gone. */
+	/* Open fds and RLIMIT_NOFILE soft limit of pid: 0, or -1 if gone.
+	 * open_fds may be an upper bound when that is below fd_headroom. */
 	int (*fd_usage)(void *ctx, __u32 pid, __u64 *open_fds, __u64 *soft_limit);
 	void *ctx;
 };
@@ -137,6 +138,16 @@ int sw_detectors_configure(struct sw_detectors *d, const struct sw_config *cfg);
  */
 __u64 sw_detectors_tick(struct sw_detectors *d, struct sw_table *t,
 			__u64 now_ns);
+/*
+ * The same tick in its two passes over the table, for an owner that lets
+ * readers in between (the agent): tick_sample samples when due and says
+ * whether it did; tick_scan must then follow (the table may have changed
+ * meanwhile), and returns when the engine next wants to run.
+ */
+bool sw_detectors_tick_sample(struct sw_detectors *d, struct sw_table *t,
+			      __u64 now_ns);
+__u64 sw_detectors_tick_scan(struct sw_detectors *d, struct sw_table *t,
+			     __u64 now_ns);
 
 /* The parts of a tick, callable on their own (tests, replay of tables). */
 void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,

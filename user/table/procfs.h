@@ -110,6 +110,11 @@ time_t sw_parse_btime(const char *buf);
 
 /* Open fds of pid (entries of /proc/PID/fd), or -errno. */
 int sw_proc_fd_count(pid_t pid);
+/*
+ * The size of pid's fd table (FDSize in /proc/PID/status), or -errno: an
+ * upper bound of its open fds, read without a look at each of them.
+ */
+int sw_proc_fd_table_size(pid_t pid);
 /* RLIMIT_NOFILE of pid (prlimit), or -errno. */
 int sw_proc_nofile(pid_t pid, __u64 *soft, __u64 *hard);
 

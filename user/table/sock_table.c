@@ -398,7 +398,8 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		s->pid = k->pid;
 		memcpy(s->comm, k->comm, sizeof(s->comm));
 	}
-	if (k->proto == IPPROTO_TCP && s->state != k->state) {
+	/* an entry changed since the listing began is newer than it */
+	if (k->proto == IPPROTO_TCP && s->state != k->state && s->state_ns < now_ns) {
 		s->state = k->state;
 		s->state_ns = now_ns;
 		repaired = 1;
@@ -411,9 +412,10 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		s->rport = k->rport;
 		memcpy(s->raddr, k->raddr, 16);
 	}
-	if (k->proto == IPPROTO_TCP && (k->rx_bytes != s->rx_bytes || k->tx_bytes != s->tx_bytes)) {
-		s->rx_bytes = k->rx_bytes;
-		s->tx_bytes = k->tx_bytes;
+	/* counters only grow: a lower one is older than what events said */
+	if (k->proto == IPPROTO_TCP && (k->rx_bytes > s->rx_bytes || k->tx_bytes > s->tx_bytes)) {
+		s->rx_bytes = k->rx_bytes > s->rx_bytes ? k->rx_bytes : s->rx_bytes;
+		s->tx_bytes = k->tx_bytes > s->tx_bytes ? k->tx_bytes : s->tx_bytes;
 		s->traffic_ns = now_ns;
 	}
 	proc_account(t, s, +1);
@@ -425,7 +427,7 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
  * (created, never bound or connected) and an unbound UDP socket are in no
  * kernel hash table, so their absence from a dump proves nothing.
  */
-static bool listable(const struct sw_sock *s)
+bool sw_sock_listable(const struct sw_sock *s)
 {
 	if (s->proto == IPPROTO_TCP)
 		return s->state != SW_TCP_CLOSE && s->state != SW_TCP_NONE;
@@ -442,7 +444,7 @@ int sw_table_sweep_unlisted(struct sw_table *t,
 	while (i < sw_map_count(&t->socks)) {
 		struct sw_sock *s = sw_map_at(&t->socks, i);
 
-		if (!(s->flags & SW_F_SEEN) && !listable(s) && s->pid &&
+		if (!(s->flags & SW_F_SEEN) && !sw_sock_listable(s) && s->pid &&
 		    gone(s, ctx)) {
 			sock_delete(t, s);
 			removed++;
@@ -455,13 +457,21 @@ int sw_table_sweep_unlisted(struct sw_table *t,
 
 int sw_table_sweep(struct sw_table *t)
 {
+	return sw_table_sweep_sparing(t, NULL, NULL);
+}
+
+int sw_table_sweep_sparing(struct sw_table *t,
+			   bool (*spare)(const struct sw_sock *s, void *ctx),
+			   void *ctx)
+{
 	int removed = 0;
 	size_t i = 0;
 
 	while (i < sw_map_count(&t->socks)) {
 		struct sw_sock *s = sw_map_at(&t->socks, i);
 
-		if (!(s->flags & SW_F_SEEN) && listable(s)) {
+		if (!(s->flags & SW_F_SEEN) && sw_sock_listable(s) &&
+		    !(spare && spare(s, ctx))) {
 			sock_delete(t, s);
 			removed++;
 			continue;	/* position i now holds the last entry */

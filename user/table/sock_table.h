@@ -143,10 +143,24 @@ size_t sw_table_index_home(const struct sw_table *t, __u64 cookie);
  * SEEN bit, mark sets it (inserting or repairing the entry as needed), and
  * sweep removes what the kernel no longer has. Each returns how many
  * entries it had to repair, so that the caller can count them.
+ *
+ * mark's now_ns is when the listing began: events applied while it was
+ * read may be newer than it, so a state whose state_ns is not older than
+ * now_ns is left as it is, and byte counters are only ever raised.
  */
 void sw_table_mark_begin(struct sw_table *t);
 int sw_table_mark(struct sw_table *t, const struct sw_sock *kernel_view, __u64 now_ns);
 int sw_table_sweep(struct sw_table *t);
+/* The same, sparing the entries spare() names. */
+int sw_table_sweep_sparing(struct sw_table *t,
+			   bool (*spare)(const struct sw_sock *s, void *ctx),
+			   void *ctx);
+/*
+ * Whether a listing can show the socket: not a TCP socket in CLOSE
+ * (created, never bound or connected), nor an unbound UDP socket, which
+ * are in no kernel hash table.
+ */
+bool sw_sock_listable(const struct sw_sock *s);
 /*
  * Sockets no listing can show (TCP never bound or connected, UDP unbound)
  * are left by sweep; when their close event was lost, only their owner can

@@ -117,6 +117,38 @@ static int send_req(int fd, __u8 family, __u8 proto, const struct sw_diag_req *r
 	return 0;
 }
 
+/*
+ * TCP of both families in one request: the old TCPDIAG_GETSOCK dump asks
+ * with family AF_UNSPEC, so the kernel walks its established hash (its
+ * size set by memory, 262,144 buckets on a 2-core VM, however few the
+ * sockets) once instead of once per family: half the cost of listing
+ * 100,000 sockets. A kernel without it answers the request with an error
+ * before any record; that is remembered, and each family asked apart.
+ */
+static int tcp_both_families;	/* 0: not tried, 1: works, -1: not here */
+
+static int send_req_both(int fd, const struct sw_diag_req *req, __u32 seq)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req r;
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nlh.nlmsg_seq = seq;
+	msg.r.idiag_family = AF_INET;	/* unused by the dump: it takes both */
+	msg.r.idiag_states = req->states ? req->states : SW_DIAG_ALL_STATES;
+	if (req->want_info)
+		msg.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
 static void parse_attrs(struct sw_diag_sock *s, const struct inet_diag_msg *m,
 			int len)
 {
@@ -193,13 +225,49 @@ static int recv_dump(int fd, char *buf, __u8 proto, __u32 seq, __u32 netns,
 
 				return e->error ? e->error : -EIO;
 			}
-			if (stop || h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+			if (stop || (h->nlmsg_type != SOCK_DIAG_BY_FAMILY &&
+				     h->nlmsg_type != TCPDIAG_GETSOCK) ||
 			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 				continue;
 			fill_sock(&s, h, proto, netns);
 			stop = cb(&s, ctx);
 		}
 	}
+}
+
+struct both_ctx {
+	sw_diag_cb cb;
+	void *ctx;
+	bool any;		/* a record was passed on */
+};
+
+static int both_one(const struct sw_diag_sock *s, void *arg)
+{
+	struct both_ctx *c = arg;
+
+	c->any = true;
+	return c->cb(s, c->ctx);
+}
+
+/* TCP through send_req_both; -EAGAIN when the kernel has no such dump. */
+static int dump_tcp_both(int nl_fd, char *buf, __u32 netns_ino,
+			 const struct sw_diag_req *req, sw_diag_cb cb, void *ctx)
+{
+	static __u32 seq = 0x80000000u;	/* apart from the other requests' */
+	__u32 s = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
+	struct both_ctx c = { cb, ctx, false };
+	int ret = send_req_both(nl_fd, req, s);
+
+	if (!ret)
+		ret = recv_dump(nl_fd, buf, IPPROTO_TCP, s, netns_ino, both_one, &c);
+	if (ret < 0 && !c.any && (ret == -EINVAL || ret == -EOPNOTSUPP ||
+				  ret == -ENOENT)) {
+		/* refused: the dump never started */
+		__atomic_store_n(&tcp_both_families, -1, __ATOMIC_RELAXED);
+		return -EAGAIN;
+	}
+	__atomic_store_n(&tcp_both_families, 1, __ATOMIC_RELAXED);
+	return ret;
 }
 
 int sw_diag_dump_fd(int nl_fd, __u32 netns_ino, const struct sw_diag_req *req,
@@ -223,6 +291,13 @@ int sw_diag_dump_fd(int nl_fd, __u32 netns_ino, const struct sw_diag_req *req,
 	for (p = 0; p < 2 && !ret; p++) {
 		if (!(want & protos[p].bit))
 			continue;
+		if (protos[p].proto == IPPROTO_TCP && !req->family &&
+		    __atomic_load_n(&tcp_both_families, __ATOMIC_RELAXED) >= 0) {
+			ret = dump_tcp_both(nl_fd, buf, netns_ino, req, cb, ctx);
+			if (ret != -EAGAIN)
+				continue;
+			ret = 0;	/* not here: family by family */
+		}
 		for (f = 0; f < 2 && !ret; f++) {
 			__u32 s = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
 
