@@ -32,10 +32,12 @@ trap 'exit 130' INT TERM
 [ "$(id -u)" -eq 0 ] || { echo "plan_ab: needs root" >&2; exit 1; }
 [ -x "$CHURN" ] || make -s bench-tools || exit 1
 
-# The hook of each event, as `sockwatch status` (with FORBID) chooses it.
+# The hook of each event, as `sockwatch status` (with FORBID) chooses it;
+# not accept: status shows trace's, and the agent loads no accept program.
 plan() {
 	SOCKWATCH_FORBID=$1 "$SW" status 2>/dev/null |
-		awk '/^attach plan/ { on = 1; next } on && /^  [a-z]/ { printf "%s=%s ", $1, $2 }'
+		awk '/^attach plan/ { on = 1; next }
+		     on && /^  [a-z]/ && $1 != "accept" { printf "%s=%s ", $1, $2 }'
 }
 CHOSEN=$(plan "")
 FORCED=$(plan "$FORBID")

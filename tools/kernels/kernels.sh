@@ -13,7 +13,7 @@
 # Environment: E2E (tests to run, as for `make e2e`), KERNEL_TIMEOUT
 # (seconds per kernel, default 1800 with E2E, 7200 for the whole suite,
 # which takes about an hour under TCG), KERNEL_SMP (default 2), KERNEL_MEM
-# (MiB, default 3072).
+# (MiB, default 3072), KERNEL_CPU (qemu -cpu, default max).
 #
 # The cloud kernels carry no 9p and load virtio_blk as a module, so the
 # whole tree (root filesystem, the kernel's modules, the project) is one
@@ -169,7 +169,7 @@ run_kernel() {
 	# timeout ends it if the guest hangs. no_timer_check: an emulated CPU
 	# on a busy host fails the boot-time IO-APIC timer check (a panic).
 	timeout --kill-after=10 "$KERNEL_TIMEOUT" \
-		nice qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max \
+		nice qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu "${KERNEL_CPU:-max}" \
 		-smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-3072}" \
 		-kernel "$vmlinuz" -initrd "$dir/initrd.cpio" \
 		-append "console=ttyS0 rdinit=/init panic=-1 quiet no_timer_check sw.e2e=$(echo ${E2E:-} | tr ' ' ,) sw.kernel=$name" \
