@@ -434,9 +434,16 @@ bool sw_sock_listable(const struct sw_sock *s)
 	return s->lport != 0;
 }
 
-int sw_table_sweep_unlisted(struct sw_table *t,
-			    bool (*gone)(const struct sw_sock *s, void *ctx),
-			    void *ctx)
+/* A caller's question about a socket, and its context. */
+struct sweep_ask {
+	bool (*fn)(const struct sw_sock *s, void *ctx);
+	void *ctx;
+};
+
+/* Remove every socket that reconciliation did not see and doomed() names. */
+static int sweep_unseen(struct sw_table *t,
+			bool (*doomed)(const struct sw_sock *s, const struct sweep_ask *a),
+			const struct sweep_ask *a)
 {
 	int removed = 0;
 	size_t i = 0;
@@ -444,8 +451,7 @@ int sw_table_sweep_unlisted(struct sw_table *t,
 	while (i < sw_map_count(&t->socks)) {
 		struct sw_sock *s = sw_map_at(&t->socks, i);
 
-		if (!(s->flags & SW_F_SEEN) && !sw_sock_listable(s) && s->pid &&
-		    gone(s, ctx)) {
+		if (!(s->flags & SW_F_SEEN) && doomed(s, a)) {
 			sock_delete(t, s);
 			removed++;
 			continue;	/* position i now holds the last entry */
@@ -453,6 +459,25 @@ int sw_table_sweep_unlisted(struct sw_table *t,
 		i++;
 	}
 	return removed;
+}
+
+/* Unlistable, owned, and its owner is gone. */
+static bool unlisted_gone(const struct sw_sock *s, const struct sweep_ask *a)
+{
+	return !sw_sock_listable(s) && s->pid && a->fn(s, a->ctx);
+}
+
+/* Listable, absent from the listing, and not spared. */
+static bool listed_absent(const struct sw_sock *s, const struct sweep_ask *a)
+{
+	return sw_sock_listable(s) && !(a->fn && a->fn(s, a->ctx));
+}
+
+int sw_table_sweep_unlisted(struct sw_table *t,
+			    bool (*gone)(const struct sw_sock *s, void *ctx),
+			    void *ctx)
+{
+	return sweep_unseen(t, unlisted_gone, &(struct sweep_ask){ gone, ctx });
 }
 
 int sw_table_sweep(struct sw_table *t)
@@ -464,21 +489,7 @@ int sw_table_sweep_sparing(struct sw_table *t,
 			   bool (*spare)(const struct sw_sock *s, void *ctx),
 			   void *ctx)
 {
-	int removed = 0;
-	size_t i = 0;
-
-	while (i < sw_map_count(&t->socks)) {
-		struct sw_sock *s = sw_map_at(&t->socks, i);
-
-		if (!(s->flags & SW_F_SEEN) && sw_sock_listable(s) &&
-		    !(spare && spare(s, ctx))) {
-			sock_delete(t, s);
-			removed++;
-			continue;	/* position i now holds the last entry */
-		}
-		i++;
-	}
-	return removed;
+	return sweep_unseen(t, listed_absent, &(struct sweep_ask){ spare, ctx });
 }
 
 /* ---- records in: completion and ingestion ---- */

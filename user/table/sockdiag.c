@@ -93,6 +93,21 @@ int sw_diag_open(int netns_fd)
 	return sw_netns_run(netns_fd, open_nl, NULL);
 }
 
+/* A dump request whose body follows nlh: the header filled in, and sent. */
+static int send_dump(int fd, struct nlmsghdr *nlh, size_t len, __u16 type,
+		     __u32 seq)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	nlh->nlmsg_len = len;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	if (sendto(fd, nlh, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
 static int send_req(int fd, __u8 family, __u8 proto, const struct sw_diag_req *req,
 		    __u32 seq)
 {
@@ -100,21 +115,14 @@ static int send_req(int fd, __u8 family, __u8 proto, const struct sw_diag_req *r
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 r;
 	} msg;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 
 	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
-	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	msg.nlh.nlmsg_seq = seq;
 	msg.r.sdiag_family = family;
 	msg.r.sdiag_protocol = proto;
 	msg.r.idiag_states = req->states ? req->states : SW_DIAG_ALL_STATES;
 	if (req->want_info && proto == IPPROTO_TCP)
 		msg.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
-	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	return 0;
+	return send_dump(fd, &msg.nlh, sizeof(msg), SOCK_DIAG_BY_FAMILY, seq);
 }
 
 /*
@@ -133,20 +141,13 @@ static int send_req_both(int fd, const struct sw_diag_req *req, __u32 seq)
 		struct nlmsghdr nlh;
 		struct inet_diag_req r;
 	} msg;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 
 	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
-	msg.nlh.nlmsg_type = TCPDIAG_GETSOCK;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	msg.nlh.nlmsg_seq = seq;
 	msg.r.idiag_family = AF_INET;	/* unused by the dump: it takes both */
 	msg.r.idiag_states = req->states ? req->states : SW_DIAG_ALL_STATES;
 	if (req->want_info)
 		msg.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
-	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	return 0;
+	return send_dump(fd, &msg.nlh, sizeof(msg), TCPDIAG_GETSOCK, seq);
 }
 
 static void parse_attrs(struct sw_diag_sock *s, const struct inet_diag_msg *m,
