@@ -246,6 +246,67 @@ static void test_process_excludes_accepted(void **state)
 }
 
 /*
+ * An engine tracking process keys only (sockwatch top's) keeps no other
+ * kind, and its process keys are those of an engine tracking all three.
+ */
+static void test_kinds_process_only(void **state)
+{
+	struct sw_table *t = *state;
+	const struct sw_det_key *a, *b;
+	struct sw_detectors *all, *one;
+	struct sw_det_stats st;
+	size_t pos = 0;
+	struct sw_sock s;
+	int i;
+
+	put(t, mk(1, 500, SW_TCP_LISTEN, 1, 9000, 0, 0));
+	s = mk(2, 500, SW_TCP_ESTABLISHED, 1, 9000, 1, 50001);
+	s.flags = SW_F_PREEXISTING;		/* inbound: a listener's port */
+	put(t, s);
+	put(t, mk(3, 500, SW_TCP_ESTABLISHED, 1, 41000, 3, 5432));
+	put(t, mk(4, 600, SW_TCP_CLOSE_WAIT, 1, 41001, 3, 5432));
+	put(t, mk(5, 600, SW_TCP_ESTABLISHED, 2, 41002, 4, 443));
+	all = sw_detectors_new(&cfg, &hooks);
+	one = sw_detectors_new(&cfg, &hooks);
+	take_sample(one, t, T0);		/* kinds cut after a sample */
+	assert_non_null(get_key(one, SW_KEY_LOCAL_IP, 0, 1, 0));
+	sw_detectors_set_kinds(one, 1u << SW_KEY_PROCESS);
+	assert_null(get_key(one, SW_KEY_LOCAL_IP, 0, 1, 0));
+	assert_null(get_key(one, SW_KEY_REMOTE, 0, 3, 5432));
+	take_sample(all, t, T0);
+	for (i = 1; i <= 3; i++) {
+		if (i == 3)
+			put(t, mk(6, 600, SW_TCP_ESTABLISHED, 1, 41003, 3, 5432));
+		take_sample(all, t, T0 + i * SEC);
+		take_sample(one, t, T0 + i * SEC);
+	}
+	sw_detectors_stats(one, &st);
+	assert_int_equal(st.keys[SW_KEY_LOCAL_IP], 0);
+	assert_int_equal(st.keys[SW_KEY_REMOTE], 0);
+	assert_int_equal(st.keys[SW_KEY_PROCESS], 2);
+	while ((a = sw_detectors_key_next(all, SW_KEY_PROCESS, &pos))) {
+		b = sw_detectors_key_get(one, &a->key);
+		assert_non_null(b);
+		assert_int_equal(b->ewma.count, a->ewma.count);
+		assert_true(b->ewma.short_avg == a->ewma.short_avg);
+		assert_true(b->ewma.rd == a->ewma.rd);
+		assert_int_equal(b->sockets, a->sockets);
+		assert_int_equal(b->inbound, a->inbound);
+		assert_memory_equal(b->prot, a->prot, sizeof(a->prot));
+		assert_int_equal(b->pid, a->pid);
+		assert_memory_equal(b->comm, a->comm, SW_COMM_LEN);
+	}
+	assert_int_equal(pos, 2);
+	a = get_key(one, SW_KEY_PROCESS, 600, 0, 0);
+	assert_non_null(a);
+	assert_int_equal(a->ewma.count, 3);
+	a = get_key(one, SW_KEY_PROCESS, 500, 0, 0);
+	assert_int_equal(a->inbound, 1);
+	sw_detectors_free(all);
+	sw_detectors_free(one);
+}
+
+/*
  * A key's owner: local_ip weighs a (port, pid) once, so the server whose
  * accepted sockets share its listener's port does not outweigh the client
  * holding more ports; other keys weigh sockets, ties going to the lowest
@@ -609,6 +670,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_local_ip_distinct_ports),
 		T(test_process_excludes_accepted),
+		T(test_kinds_process_only),
 		T(test_key_owner),
 		T(test_v4_mapped_is_v4),
 		T(test_growth_alerts),

@@ -41,6 +41,38 @@ static int pidx(__u8 proto)
 	return proto == UDP ? SW_PROTO_IDX_UDP : SW_PROTO_IDX_TCP;
 }
 
+/*
+ * The figures the table keeps on every change (sw_table_states, the
+ * LISTEN and CLOSE_WAIT index), recounted from a walk: each indexed
+ * socket listed exactly once, and only those.
+ */
+static void assert_states_exact(struct sw_table *t)
+{
+	static const __u8 indexed[] = { SW_TCP_LISTEN, SW_TCP_CLOSE_WAIT };
+	__u32 ref[SW_PROTO_IDX_MAX][SW_TCP_MAX_STATES] = { { 0 } };
+	size_t pos = 0, i, n;
+	struct sw_sock *s, *w;
+
+	while ((s = sw_table_next(t, &pos)))
+		ref[pidx(s->proto)][s->state]++;
+	assert_memory_equal(sw_table_states(t), ref, sizeof(ref));
+	for (i = 0; i < sizeof(indexed); i++) {
+		n = 0;
+		pos = 0;
+		while ((s = sw_table_next_in(t, indexed[i], &pos))) {
+			assert_int_equal(s->proto, TCP);
+			assert_int_equal(s->state, indexed[i]);
+			w = sw_table_get(t, s->cookie);
+			assert_ptr_equal(w, s);
+			n++;
+		}
+		assert_int_equal(n, ref[SW_PROTO_IDX_TCP][indexed[i]]);
+	}
+	/* a state that is not indexed lists nothing */
+	pos = 0;
+	assert_null(sw_table_next_in(t, SW_TCP_ESTABLISHED, &pos));
+}
+
 /* Recount every process from the sockets and compare with the table's. */
 static void assert_procs_exact(struct sw_table *t)
 {
@@ -76,6 +108,7 @@ static void assert_procs_exact(struct sw_table *t)
 	}
 	assert_int_equal(n, nref);
 	assert_int_equal(sw_table_proc_count(t), nref);
+	assert_states_exact(t);
 }
 
 static struct sw_sock *apply(struct sw_table *t, struct sw_event e)
@@ -886,6 +919,13 @@ static void test_sweep_unlisted(void **state)
 
 /* A sweep removing many entries in one pass: none is skipped by the
  * shifts, none kept wrongly. */
+/* States for test_sweep_many: the indexed ones among the others. */
+static __u8 many_state(__u64 c)
+{
+	return c % 4 == 0 ? SW_TCP_LISTEN : c % 4 == 1 ? SW_TCP_CLOSE_WAIT :
+	       SW_TCP_ESTABLISHED;
+}
+
 static void test_sweep_many(void **state)
 {
 	struct sw_table *t = sw_table_new(0);
@@ -893,12 +933,13 @@ static void test_sweep_many(void **state)
 	__u64 c;
 
 	for (c = 1; c <= 700; c++) {
-		s = sock_of(c, c % 5 + 1, TCP, SW_TCP_ESTABLISHED);
+		s = sock_of(c, c % 5 + 1, TCP, many_state(c));
 		sw_table_put(t, &s);
 	}
+	assert_procs_exact(t);
 	sw_table_mark_begin(t);
 	for (c = 3; c <= 700; c += 3) {
-		s = sock_of(c, c % 5 + 1, TCP, SW_TCP_ESTABLISHED);
+		s = sock_of(c, c % 5 + 1, TCP, many_state(c));
 		assert_int_equal(sw_table_mark(t, &s, T0), 0);
 	}
 	assert_int_equal(sw_table_sweep(t), 700 - 233);

@@ -478,6 +478,8 @@ static int start(struct sw_agent *a)
 		sw_table_set_owned_only(a->table, true);
 	a->rec = sw_reconciler_new();
 	a->det = sw_detectors_new(&a->cfg, &hooks);
+	if (a->det && a->opts.detector_kinds)
+		sw_detectors_set_kinds(a->det, a->opts.detector_kinds);
 	a->flood = flood_new(&a->cfg);
 	if (!a->table || !a->rec || !a->det || !a->flood) {
 		fprintf(stderr, "sockwatch: out of memory\n");

@@ -54,6 +54,8 @@ struct sw_agent_opts {
 	 */
 	__u64 reconcile_idle_ns;
 	bool cheap_health;
+	/* the detector kinds to track (sw_detectors_set_kinds); 0: all */
+	unsigned int detector_kinds;
 	bool no_http;
 	bool verbose;
 };

@@ -161,7 +161,8 @@ static void states_json(struct sw_json *j, const char *key, const __u32 *by_stat
 /*
  * What a process's row needs beyond its aggregate (sockwatch top): its
  * oldest CLOSE_WAIT and whether a leak rule flags it, found in one pass
- * over the table and the suspects. Sorted by pid for bsearch.
+ * over the table's CLOSE_WAIT sockets (its state index) and the suspects.
+ * Sorted by pid for bsearch.
  */
 struct proc_row {
 	struct sw_proc *p;
@@ -205,9 +206,7 @@ static struct proc_row *proc_rows(struct sw_agent *a, size_t *n)
 		rows[(*n)++].p = p;
 	qsort(rows, *n, sizeof(*rows), row_cmp);
 	pos = 0;
-	while ((s = sw_table_next(a->table, &pos))) {
-		if (s->state != SW_TCP_CLOSE_WAIT || s->proto != IPPROTO_TCP)
-			continue;
+	while ((s = sw_table_next_in(a->table, SW_TCP_CLOSE_WAIT, &pos))) {
 		r = row_find(rows, *n, s->pid);
 		if (r && (!r->close_wait_ns || s->state_ns < r->close_wait_ns))
 			r->close_wait_ns = s->state_ns;
@@ -387,12 +386,8 @@ static void plan_json(struct sw_json *j, const struct sw_attach_plan *p)
 /* The table's sockets by state: "tcp": {state: n}, "udp": n. */
 static void table_states_json(struct sw_json *j, struct sw_table *t)
 {
-	__u32 by[SW_PROTO_IDX_MAX][SW_TCP_MAX_STATES] = { { 0 } };
-	struct sw_sock *s;
-	size_t pos = 0;
+	const __u32 (*by)[SW_TCP_MAX_STATES] = sw_table_states(t);
 
-	while ((s = sw_table_next(t, &pos)))
-		by[sw_proto_idx(s->proto)][s->state % SW_TCP_MAX_STATES]++;
 	states_json(j, "tcp", by[SW_PROTO_IDX_TCP]);
 	sw_json_kuint(j, "udp", by[SW_PROTO_IDX_UDP][SW_TCP_NONE]);
 }

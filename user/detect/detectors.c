@@ -270,6 +270,7 @@ struct sw_detectors {
 	struct sw_suspect *proc_susp;
 	size_t nsock_susp;
 	size_t nproc_susp;
+	unsigned int kinds;		/* 1 << SW_KEY_*: the kinds tracked */
 	__u32 gen;			/* sampling passes */
 	__u64 next_sample_ns;
 	__u64 sampled_ns;		/* the last tick_sample's time */
@@ -384,6 +385,7 @@ struct sw_detectors *sw_detectors_new(const struct sw_config *cfg,
 	if (!d)
 		return NULL;
 	d->cfg = *cfg;
+	d->kinds = SW_KEY_ALL_KINDS;
 	if (hooks)
 		d->hooks = *hooks;
 	if (alloc_bounded(d) || alloc_sample(d)) {
@@ -469,6 +471,16 @@ static int resize_bounded(struct sw_detectors *d, size_t max)
 	return 0;
 }
 
+void sw_detectors_set_kinds(struct sw_detectors *d, unsigned int mask)
+{
+	int k;
+
+	d->kinds = mask & SW_KEY_ALL_KINDS;
+	for (k = 0; k < SW_KEY_NKINDS; k++)
+		if (!(d->kinds & 1u << k))
+			sw_map_clear(&d->keys[k].m);
+}
+
 int sw_detectors_configure(struct sw_detectors *d, const struct sw_config *cfg)
 {
 	if (cfg->agent.max_keys != d->cfg.agent.max_keys &&
@@ -537,9 +549,8 @@ static void collect_listeners(struct sw_detectors *d, struct sw_table *t)
 	__u64 *id;
 
 	d->listeners.len = 0;
-	while ((s = sw_table_next(t, &pos)))
-		if (s->proto == IPPROTO_TCP && s->state == SW_TCP_LISTEN &&
-		    (id = sw_vec_push(&d->listeners)))
+	while ((s = sw_table_next_in(t, SW_TCP_LISTEN, &pos)))
+		if ((id = sw_vec_push(&d->listeners)))
 			*id = listener_id(s);
 	if (d->listeners.len > 1)
 		qsort(d->listeners.data, d->listeners.len, sizeof(__u64), cmp_u64);
@@ -761,16 +772,19 @@ static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
 			   __u64 now_ns)
 {
 	bool active = is_active_tcp(s), inbound = is_inbound(d, s);
-	bool owned = s->pid && !(s->flags & SW_F_RELEASED);
+	bool owned = s->pid && !(s->flags & SW_F_RELEASED) &&
+		     (d->kinds & 1u << SW_KEY_PROCESS);
+	bool local = active && (d->kinds & 1u << SW_KEY_LOCAL_IP);
+	bool remote = active && !inbound && (d->kinds & 1u << SW_KEY_REMOTE);
 	struct sw_prot_decision pd;
 	struct pid_keys *pk;
 	struct sw_key k;
 
-	if (!active && !owned)
+	if (!local && !owned && !remote)
 		return;
 	decide(d, s, now_ns, &pd);
 	pk = pid_keys(d, s->pid);	/* NULL (out of memory): no hints */
-	if (active && !addr_is_any(s->family, s->laddr)) {
+	if (local && !addr_is_any(s->family, s->laddr)) {
 		key_addr(&k, SW_KEY_LOCAL_IP, s->family, s->laddr, 0);
 		if (!d->cfg.allow.n ||
 		    sw_addr_list_contains(&d->cfg.allow, k.family, k.addr))
@@ -782,8 +796,7 @@ static void collect_socket(struct sw_detectors *d, const struct sw_sock *s,
 		k.pid = s->pid;
 		count_socket(d, pk, &k, s, pd.reason, inbound);
 	}
-	if (active && !inbound && s->rport &&
-	    !addr_is_any(s->family, s->raddr)) {
+	if (remote && s->rport && !addr_is_any(s->family, s->raddr)) {
 		key_addr(&k, SW_KEY_REMOTE, s->family, s->raddr, s->rport);
 		count_socket(d, pk, &k, s, pd.reason, false);
 	}

@@ -125,6 +125,15 @@ struct sw_detectors *sw_detectors_new(const struct sw_config *cfg,
 void sw_detectors_free(struct sw_detectors *d);
 
 /*
+ * Track only the kinds in mask (1 << SW_KEY_*; all of them by default).
+ * A viewer that shows one kind (sockwatch top: process keys) spares the
+ * others' work: the local_ip kind's distinct-port count is the dearest
+ * part of a sample. Keys of kinds turned off are dropped.
+ */
+#define SW_KEY_ALL_KINDS	((1u << SW_KEY_NKINDS) - 1)
+void sw_detectors_set_kinds(struct sw_detectors *d, unsigned int mask);
+
+/*
  * Take a new configuration (SIGHUP). Detectors keep their averages; keys
  * beyond a smaller max_keys are dropped. -1 on allocation failure (the
  * old configuration stays).

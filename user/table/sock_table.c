@@ -17,10 +17,22 @@
 
 #define MIN_CAP		1024
 
+/*
+ * Besides the two maps, the table keeps, on every insert, change and
+ * removal (account()), what readers would otherwise find by walking all
+ * of it every second:
+ *   by_state  the sockets by protocol and state (sw_table_states);
+ *   in_state  per indexed state (TCP LISTEN, CLOSE_WAIT: the few sockets
+ *             the detectors and the process view look for by state),
+ *             the set of their cookies, a map of bare keys
+ *             (sw_table_next_in).
+ */
 struct sw_table {
 	struct sw_map socks;	/* struct sw_sock by cookie */
 	struct sw_map procs;	/* struct sw_proc by pid, kept past its last
 				 * socket until sw_table_proc_expire() */
+	struct sw_map in_state[SW_TABLE_NINDEXED];	/* __u64 cookies */
+	__u32 by_state[SW_PROTO_IDX_MAX][SW_TCP_MAX_STATES];
 	size_t plive;		/* processes with open > 0 */
 	bool owned_only;	/* see sw_table_set_owned_only */
 };
@@ -28,25 +40,34 @@ struct sw_table {
 struct sw_table *sw_table_new(size_t capacity_hint)
 {
 	struct sw_table *t = calloc(1, sizeof(*t));
+	int i;
 
 	if (!t)
 		return NULL;
 	if (sw_map_init(&t->socks, sizeof(struct sw_sock), sizeof(__u64),
 			capacity_hint > MIN_CAP ? capacity_hint : MIN_CAP) ||
 	    sw_map_init(&t->procs, sizeof(struct sw_proc), sizeof(__u32),
-			MIN_CAP)) {
-		sw_table_free(t);
-		return NULL;
-	}
+			MIN_CAP))
+		goto fail;
+	for (i = 0; i < SW_TABLE_NINDEXED; i++)
+		if (sw_map_init(&t->in_state[i], sizeof(__u64), sizeof(__u64), 0))
+			goto fail;
 	return t;
+fail:
+	sw_table_free(t);
+	return NULL;
 }
 
 void sw_table_free(struct sw_table *t)
 {
+	int i;
+
 	if (!t)
 		return;
 	sw_map_free(&t->socks);
 	sw_map_free(&t->procs);
+	for (i = 0; i < SW_TABLE_NINDEXED; i++)
+		sw_map_free(&t->in_state[i]);
 	free(t);
 }
 
@@ -160,6 +181,56 @@ size_t sw_table_proc_expire(struct sw_table *t)
 	return gone;
 }
 
+/* ---- what the table keeps by state ---- */
+
+/* The in_state set of s's state; NULL when that state is not indexed. */
+static struct sw_map *state_set(struct sw_table *t, __u8 proto, __u8 state)
+{
+	if (proto != IPPROTO_TCP)
+		return NULL;
+	if (state == SW_TCP_LISTEN)
+		return &t->in_state[0];
+	if (state == SW_TCP_CLOSE_WAIT)
+		return &t->in_state[1];
+	return NULL;
+}
+
+/*
+ * Count s in (delta +1) or out of (-1) the table's figures: by_state, the
+ * state index and its owner's aggregate. Every change to an entry's
+ * owner, protocol or state is bracketed by account(-1) and account(+1).
+ * An index that cannot grow (out of memory) leaves the socket out of it.
+ */
+static void account(struct sw_table *t, const struct sw_sock *s, int delta)
+{
+	struct sw_map *set = state_set(t, s->proto, s->state);
+	__u64 *c;
+	bool fresh;
+
+	t->by_state[sw_proto_idx(s->proto)][s->state % SW_TCP_MAX_STATES] += delta;
+	if (set && delta > 0)
+		sw_map_put_k(set, &s->cookie, sizeof(s->cookie), &fresh);
+	else if (set && (c = sw_map_get_k(set, &s->cookie, sizeof(s->cookie))))
+		sw_map_del(set, c);
+	proc_account(t, s, delta);
+}
+
+const __u32 (*sw_table_states(const struct sw_table *t))[SW_TCP_MAX_STATES]
+{
+	return t->by_state;
+}
+
+struct sw_sock *sw_table_next_in(struct sw_table *t, __u8 state, size_t *pos)
+{
+	struct sw_map *set = state_set(t, IPPROTO_TCP, state);
+	__u64 *c;
+
+	if (!set || *pos >= sw_map_count(set))
+		return NULL;
+	c = sw_map_at(set, (*pos)++);
+	return sw_map_get_k(&t->socks, c, sizeof(*c));
+}
+
 /* ---- sockets ---- */
 
 size_t sw_table_index_home(const struct sw_table *t, __u64 cookie)
@@ -191,7 +262,7 @@ static struct sw_sock *sock_add(struct sw_table *t, __u64 cookie)
 
 static void sock_delete(struct sw_table *t, struct sw_sock *s)
 {
-	proc_account(t, s, -1);
+	account(t, s, -1);
 	sw_map_del(&t->socks, s);
 }
 
@@ -208,12 +279,12 @@ struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *src)
 	struct sw_sock *s = sw_table_get(t, src->cookie);
 
 	if (s)
-		proc_account(t, s, -1);
+		account(t, s, -1);
 	else if (!(s = sock_add(t, src->cookie)))
 		return NULL;
 	*s = *src;
 	s->flags |= SW_F_SEEN;
-	proc_account(t, s, +1);
+	account(t, s, +1);
 	return s;
 }
 
@@ -340,7 +411,7 @@ struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 			return NULL;
 		fresh = true;
 	} else {
-		proc_account(t, s, -1);
+		account(t, s, -1);
 	}
 
 	merge_event(s, e);
@@ -363,7 +434,7 @@ struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 		sw_map_del(&t->socks, s);
 		return NULL;
 	}
-	proc_account(t, s, +1);
+	account(t, s, +1);
 	return s;
 }
 
@@ -392,7 +463,7 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		sw_table_put(t, &n);
 		return 1;
 	}
-	proc_account(t, s, -1);
+	account(t, s, -1);
 	s->flags |= SW_F_SEEN;
 	if (!s->pid && k->pid) {
 		s->pid = k->pid;
@@ -418,7 +489,7 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 		s->tx_bytes = k->tx_bytes > s->tx_bytes ? k->tx_bytes : s->tx_bytes;
 		s->traffic_ns = now_ns;
 	}
-	proc_account(t, s, +1);
+	account(t, s, +1);
 	return repaired;
 }
 

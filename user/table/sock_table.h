@@ -121,6 +121,12 @@ struct sw_sock *sw_table_put(struct sw_table *t, const struct sw_sock *s);
 void sw_table_remove(struct sw_table *t, __u64 cookie);
 
 size_t sw_table_count(const struct sw_table *t);
+/*
+ * The sockets by protocol and state, kept on every change: [SW_PROTO_IDX_*]
+ * [state] (UDP under SW_TCP_NONE), as sw_proc.by_state for the whole
+ * table. Valid until the table is freed.
+ */
+const __u32 (*sw_table_states(const struct sw_table *t))[SW_TCP_MAX_STATES];
 /* Processes owning at least one socket. */
 size_t sw_table_proc_count(const struct sw_table *t);
 
@@ -128,6 +134,14 @@ size_t sw_table_proc_count(const struct sw_table *t);
  * not be modified during an iteration (removal shifts entries). */
 struct sw_sock *sw_table_next(struct sw_table *t, size_t *pos);
 struct sw_proc *sw_table_proc_next(struct sw_table *t, size_t *pos);
+/*
+ * The TCP sockets in one indexed state (SW_TCP_LISTEN or
+ * SW_TCP_CLOSE_WAIT; any other state lists nothing), in no particular
+ * order, without walking the table: the table keeps a set of them.
+ * Same rules as sw_table_next.
+ */
+#define SW_TABLE_NINDEXED	2
+struct sw_sock *sw_table_next_in(struct sw_table *t, __u8 state, size_t *pos);
 /* The same, including the entries kept with no socket (open 0). */
 struct sw_proc *sw_table_proc_next_all(struct sw_table *t, size_t *pos);
 /* Drop entries that had no socket at the previous call and still have

@@ -44,12 +44,15 @@ struct top_source *top_source_local(const char *config, bool verbose,
 		 * The engine's cost is top's (issue 16: at most 5 % of a
 		 * core with 100,000 sockets): the table is only wrong after
 		 * dropped records, so without drops it is compared with the
-		 * kernel once a minute; and the header's health status
+		 * kernel once a minute; the header's health status
 		 * leaves out the checks that read every process's fds and
-		 * DNS (`sockwatch health` and the agent run them).
+		 * DNS (`sockwatch health` and the agent run them); and only
+		 * process keys are tracked, the only detectors the screen
+		 * shows (their alerts would go to /dev/null anyway).
 		 */
 		.reconcile_idle_ns = TOP_RECONCILE_IDLE_NS,
 		.cheap_health = true,
+		.detector_kinds = 1u << SW_KEY_PROCESS,
 	};
 
 	if (!s) {
