@@ -105,6 +105,45 @@ static void test_idle_protected(void **state)
 	assert_false(sw_leak_idle(&c, &s, &unprotected, NOW, NULL));
 }
 
+/*
+ * sw_leak_due, the scan's cheap first question, is exactly "some socket
+ * rule fires for an unprotected socket": over states, release, and times
+ * on both sides of each threshold.
+ */
+static void test_due_matches_rules(void **state)
+{
+	static const __u8 states[] = { SW_TCP_ESTABLISHED, SW_TCP_CLOSE_WAIT,
+				       SW_TCP_LISTEN, SW_TCP_TIME_WAIT };
+	static const __u64 ago[] = { 0, SEC, 60 * SEC, 60 * SEC + 1,
+				     300 * SEC, 300 * SEC + 1, 10000 * SEC };
+	struct sw_leak_cfg c;
+	struct sw_sock s;
+	size_t st, b, x, tr, rel;
+	bool fires;
+	int n = 0;
+
+	sw_leak_defaults(&c);
+	for (st = 0; st < sizeof(states); st++)
+	for (rel = 0; rel < 2; rel++)
+	for (b = 0; b < 7; b++)
+	for (x = 0; x < 7; x++)
+	for (tr = 0; tr < 8; tr++) {
+		s = sock(states[st]);
+		s.flags = rel ? SW_F_RELEASED : 0;
+		s.birth_ns = NOW - ago[b];
+		s.state_ns = NOW - ago[x];
+		s.traffic_ns = tr == 7 ? 0 : NOW - ago[tr];
+		fires = sw_leak_close_wait(&c, &s, &unprotected, NOW, NULL) ||
+			sw_leak_idle(&c, &s, &unprotected, NOW, NULL);
+		assert_int_equal(sw_leak_due(&c, &s, NOW), fires);
+		n += fires;
+	}
+	assert_true(n > 0);
+	s = sock(SW_TCP_CLOSE_WAIT);
+	s.proto = IPPROTO_UDP;
+	assert_false(sw_leak_due(&c, &s, NOW));
+}
+
 static void test_fd_headroom_boundary(void **state)
 {
 	struct sw_leak_cfg c;
@@ -135,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_close_wait_protection),
 		cmocka_unit_test(test_idle_boundary),
 		cmocka_unit_test(test_idle_protected),
+		cmocka_unit_test(test_due_matches_rules),
 		cmocka_unit_test(test_fd_headroom_boundary),
 		cmocka_unit_test(test_names),
 	};

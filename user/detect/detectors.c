@@ -1188,8 +1188,7 @@ bool sw_detectors_judge(struct sw_detectors *d, const struct sw_sock *k,
 	__u64 age_ns = 0;
 	__u8 rule;
 
-	if (k->proto != IPPROTO_TCP || (k->state != SW_TCP_CLOSE_WAIT &&
-					k->state != SW_TCP_ESTABLISHED))
+	if (!sw_leak_due(lc, k, now_ns))
 		return false;
 	decide(d, k, now_ns, &pd);
 	if (sw_leak_close_wait(lc, k, &pd, now_ns, &age_ns))

@@ -36,6 +36,28 @@ static bool owned_tcp(const struct sw_sock *s, __u8 state)
 	       !(s->flags & SW_F_RELEASED);
 }
 
+/* How long s has been quiet: a socket that never moved a byte since birth. */
+static __u64 quiet_for(const struct sw_sock *s, __u64 now_ns)
+{
+	return elapsed(now_ns, s->traffic_ns > s->birth_ns ? s->traffic_ns :
+						   s->birth_ns);
+}
+
+static bool idle_long(const struct sw_leak_cfg *c, const struct sw_sock *s,
+		      __u64 now_ns)
+{
+	return elapsed(now_ns, s->birth_ns) > c->idle_ns &&
+	       quiet_for(s, now_ns) > c->idle_ns;
+}
+
+bool sw_leak_due(const struct sw_leak_cfg *c, const struct sw_sock *s,
+		 __u64 now_ns)
+{
+	if (owned_tcp(s, SW_TCP_CLOSE_WAIT))
+		return elapsed(now_ns, s->state_ns) > c->close_wait_ns;
+	return owned_tcp(s, SW_TCP_ESTABLISHED) && idle_long(c, s, now_ns);
+}
+
 bool sw_leak_close_wait(const struct sw_leak_cfg *c, const struct sw_sock *s,
 			const struct sw_prot_decision *d, __u64 now_ns,
 			__u64 *age_ns)
@@ -57,16 +79,11 @@ bool sw_leak_idle(const struct sw_leak_cfg *c, const struct sw_sock *s,
 		  const struct sw_prot_decision *d, __u64 now_ns,
 		  __u64 *age_ns)
 {
-	__u64 last, quiet;
-
 	if (!owned_tcp(s, SW_TCP_ESTABLISHED) || sw_prot_is_protected(d))
 		return false;
-	/* a socket that never moved a byte has been quiet since birth */
-	last = s->traffic_ns > s->birth_ns ? s->traffic_ns : s->birth_ns;
-	quiet = elapsed(now_ns, last);
 	if (age_ns)
-		*age_ns = quiet;
-	return elapsed(now_ns, s->birth_ns) > c->idle_ns && quiet > c->idle_ns;
+		*age_ns = quiet_for(s, now_ns);
+	return idle_long(c, s, now_ns);
 }
 
 bool sw_leak_fd_headroom(const struct sw_leak_cfg *c, __u64 open_fds,

@@ -63,6 +63,14 @@ bool sw_leak_idle(const struct sw_leak_cfg *c, const struct sw_sock *s,
 		  __u64 *age_ns);
 
 /*
+ * Whether a socket rule could flag s at now_ns, from its clocks alone
+ * (the protection decision can only spare it): a scan asks this first,
+ * since it is much cheaper than a decision.
+ */
+bool sw_leak_due(const struct sw_leak_cfg *c, const struct sw_sock *s,
+		 __u64 now_ns);
+
+/*
  * Process rule: true when open_fds > percent of soft_limit. An unlimited
  * or zero limit never fires. *used_pct (optional) is open_fds as a
  * percentage of the limit.
