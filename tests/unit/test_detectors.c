@@ -202,6 +202,58 @@ static void test_local_ip_distinct_ports(void **state)
 	sw_detectors_free(d);
 }
 
+/*
+ * A local_ip key big enough at its last sample (1,024 ports or more)
+ * counts its ports in a dense array instead of the ports map: the same
+ * figures as the first sample, which used the map. Two pids share 1,500
+ * ports; the second has 100 more, so it owns the key only if each
+ * (port, pid) pair weighs once.
+ */
+static void test_local_ip_dense_ports(void **state)
+{
+	struct sw_table *t = *state;
+	const struct sw_det_key *k;
+	struct sw_detectors *d;
+	__u32 sockets, pid;
+	__u64 c = 1;
+	int port, i;
+
+	for (port = 40000; port < 41500; port++) {
+		put(t, mk(c++, 10, SW_TCP_ESTABLISHED, 1, port, 1, 443));
+		put(t, mk(c++, 11, SW_TCP_ESTABLISHED, 1, port, 2, 443));
+	}
+	for (port = 41500; port < 41600; port++)
+		put(t, mk(c++, 11, SW_TCP_ESTABLISHED, 1, port, 1, 443));
+	put(t, mk(c++, 10, SW_TCP_ESTABLISHED, 1, 40000, 3, 443));	/* again */
+	d = sw_detectors_new(&cfg, &hooks);
+	for (i = 0; i < 3; i++) {
+		take_sample(d, t, T0 + i * SEC);
+		k = get_key(d, SW_KEY_LOCAL_IP, 0, 1, 0);
+		assert_non_null(k);
+		assert_int_equal(k->ewma.count, 1600);
+		assert_int_equal(k->sockets, 3101);
+		assert_int_equal(k->pid, 11);
+		assert_string_equal(k->comm, "proc11");
+		if (!i) {
+			sockets = k->sockets;
+			pid = k->pid;
+		}
+		assert_int_equal(k->sockets, sockets);
+		assert_int_equal(k->pid, pid);
+	}
+	/* ports that go are counted out in the dense array too */
+	for (c = 1; c <= 200; c += 2)
+		sw_table_remove(t, c);		/* pid 10 on 40000..40099 */
+	for (c = 2; c <= 200; c += 2)
+		sw_table_remove(t, c);		/* pid 11 on the same */
+	take_sample(d, t, T0 + 3 * SEC);
+	k = get_key(d, SW_KEY_LOCAL_IP, 0, 1, 0);
+	assert_int_equal(k->ewma.count, 1501);	/* the extra one holds 40000 */
+	assert_int_equal(k->sockets, 2901);
+	assert_int_equal(k->pid, 11);
+	sw_detectors_free(d);
+}
+
 static void test_process_excludes_accepted(void **state)
 {
 	struct sw_table *t = *state;
@@ -670,6 +722,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_local_ip_distinct_ports),
 		T(test_process_excludes_accepted),
+		T(test_local_ip_dense_ports),
 		T(test_kinds_process_only),
 		T(test_key_owner),
 		T(test_v4_mapped_is_v4),

@@ -187,6 +187,7 @@ struct agg {
 	 */
 	struct owner own;
 	bool multi;
+	__u32 dense;		/* local_ip: its dense port array + 1; 0: ports map */
 };
 
 static inline __u64 key_word(const struct sw_key *k, int i)
@@ -241,6 +242,23 @@ struct pending_alert {
 	size_t seq;
 };
 
+/*
+ * A local_ip key with many ports (DENSE_MIN_PORTS at its last sample)
+ * counts them in a dense array instead of the ports map: the first pid of
+ * each port, then a bitmap of the ports seen (the only part cleared for a
+ * sample). A map of 100,000 ports costs a cache miss or two per socket;
+ * 264 KiB indexed by the port mostly hits. At most DENSE_MAX keys a
+ * sample get one (about 1 MiB, kept); the others use the map. Same
+ * figures either way: only where the first pid is kept differs. Their
+ * pairs are keyed DENSE_PAIR | array << 48 | port << 32 | pid, apart
+ * from the map's port index << 32 | pid.
+ */
+#define DENSE_MAX		4
+#define DENSE_MIN_PORTS		1024
+#define DENSE_PORTS		65536
+#define DENSE_WORDS		(DENSE_PORTS + DENSE_PORTS / 32)
+#define DENSE_PAIR		(1ULL << 63)
+
 /* ---- the engine ---------------------------------------------------------------- */
 
 struct sw_detectors {
@@ -257,6 +275,8 @@ struct sw_detectors {
 	struct sw_vec owners;		/* struct owner: keys with several pids */
 	struct sw_map ports;		/* agg << 16 | lport -> index in port_pid */
 	struct sw_vec port_pid;		/* __u32: first pid seen on that port */
+	__u32 *dense[DENSE_MAX];	/* big local_ip keys' ports; see below */
+	size_t ndense;			/* of those, taken in this sample */
 	struct sw_map pairs;		/* port index << 32 | pid: other pids */
 	struct sw_vec news;		/* struct agg *: keys not tracked yet */
 	struct sw_vec pending;		/* struct pending_alert */
@@ -416,6 +436,8 @@ void sw_detectors_free(struct sw_detectors *d)
 	sw_map_free(&d->owner_ids);
 	sw_map_free(&d->ports);
 	sw_vec_free(&d->port_pid);
+	for (k = 0; k < DENSE_MAX; k++)
+		free(d->dense[k]);
 	sw_map_free(&d->pairs);
 	sw_vec_free(&d->news);
 	sw_vec_free(&d->pending);
@@ -592,6 +614,35 @@ static inline struct agg *agg_at(const struct sw_detectors *d, size_t i)
 	return (struct agg *)d->aggs.data + i;
 }
 
+/* A zeroed dense port array for local_ip key k if it is big: its number
+ * + 1, or 0 (the ports map). */
+static __u32 dense_take(struct sw_detectors *d, const struct sw_key *k)
+{
+	const struct sw_det_key *t = km_get(&d->keys[SW_KEY_LOCAL_IP], k);
+	__u32 **a = &d->dense[d->ndense];
+
+	if (!t || t->ewma.count < DENSE_MIN_PORTS || d->ndense == DENSE_MAX)
+		return 0;
+	if (!*a)
+		*a = calloc(DENSE_WORDS, sizeof(**a));
+	else
+		memset(*a + DENSE_PORTS, 0, DENSE_PORTS / 32 * sizeof(**a));
+	return *a ? ++d->ndense : 0;
+}
+
+/* count_port()'s first pid of port in a's dense array, and its pair key. */
+static inline __u32 *dense_port(struct sw_detectors *d, const struct agg *a,
+				__u16 port, bool *fresh, __u64 *pair)
+{
+	__u32 *arr = d->dense[a->dense - 1];
+	__u32 *seen = arr + DENSE_PORTS + port / 32, bit = 1u << (port % 32);
+
+	*fresh = !(*seen & bit);
+	*seen |= bit;
+	*pair = DENSE_PAIR | (__u64)(a->dense - 1) << 48 | (__u64)port << 32;
+	return arr + port;
+}
+
 /*
  * The number of key k's agg, added with s's pid as its first owner if k
  * is new; -1 when out of memory.
@@ -615,6 +666,8 @@ static long agg_get(struct sw_detectors *d, const struct sw_key *k,
 	a = agg_at(d, i);
 	memset(a, 0, sizeof(*a));
 	a->key = *k;
+	if (k->kind == SW_KEY_LOCAL_IP)
+		a->dense = dense_take(d, k);
 	a->own = (struct owner){ .agg = i, .pid = s->pid, .lport = s->lport,
 				 .comm = s->comm };
 	id->agg = i;
@@ -622,6 +675,7 @@ static long agg_get(struct sw_detectors *d, const struct sw_key *k,
 }
 
 /* agg_get(), through pk's hint when it is k's agg. */
+
 static inline long agg_lookup(struct sw_detectors *d, struct pid_keys *pk,
 			      const struct sw_key *k, const struct sw_sock *s)
 {
@@ -742,7 +796,7 @@ static inline void count_port(struct sw_detectors *d, struct pid_keys *pk,
 	long i = agg_lookup(d, pk, k, s);
 	struct agg *a;
 	__u32 *first;
-	size_t port;
+	__u64 pair = 0;
 	bool fresh;
 
 	if (i < 0)
@@ -750,8 +804,11 @@ static inline void count_port(struct sw_detectors *d, struct pid_keys *pk,
 	a = agg_at(d, i);
 	a->sockets++;
 	a->prot[reason]++;
-	first = idmap_entry(&d->ports, &d->port_pid, (__u64)i << 16 | s->lport,
-			    &fresh);
+	if (a->dense)
+		first = dense_port(d, a, s->lport, &fresh, &pair);
+	else
+		first = idmap_entry(&d->ports, &d->port_pid,
+				    (__u64)i << 16 | s->lport, &fresh);
 	if (!first)
 		return;
 	if (fresh) {
@@ -760,9 +817,9 @@ static inline void count_port(struct sw_detectors *d, struct pid_keys *pk,
 	} else if (*first == s->pid) {
 		return;		/* this (port, pid) weighs already */
 	} else {
-		port = first - (__u32 *)d->port_pid.data;
-		if (!idmap_get(&d->pairs, (__u64)port << 32 | s->pid, &fresh) ||
-		    !fresh)
+		if (!a->dense)
+			pair = (__u64)(first - (__u32 *)d->port_pid.data) << 32;
+		if (!idmap_get(&d->pairs, pair | s->pid, &fresh) || !fresh)
 			return;
 	}
 	owner_add(d, pk, i, s);
@@ -1096,6 +1153,7 @@ void sw_detectors_sample(struct sw_detectors *d, struct sw_table *t,
 	d->pid_keys.len = 0;
 	d->owners.len = 0;
 	d->port_pid.len = 0;
+	d->ndense = 0;
 	d->news.len = 0;
 	collect_listeners(d, t);
 	while ((s = sw_table_next(t, &pos)))
