@@ -1027,6 +1027,119 @@ static int py_bound_call(struct xctx *x, TSNode call)
 	return 1;
 }
 
+/*
+ * Calls of the tree's own functions, classes and methods, kept so that a
+ * parameter can stand for what its callers pass (resolve.c, EX_PARAM):
+ * "calls:KEY" in the file's symbols is a list (an EX_CALL with no name)
+ * of calls, each an EX_CALL whose arguments are the positional values
+ * and EX_KWARG(keyword, value). KEY is the callee as the call names it
+ * through the imports: "f", "C" (a constructor), "C.m" (self.m() in C:
+ * self is the first argument, None), "pkg.mod.C" or "pkg.mod.C.__init__"
+ * (an explicit base __init__, self given). Bounded per name and per file.
+ */
+#define MAX_CALLS_PER_NAME 16
+#define MAX_CALLS_PER_FILE 8192
+
+/* The key of the callee of call node @n (see above), or NULL. */
+static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
+{
+	TSNode obj = ts_field(fn, "object");
+	char *key, *m;
+
+	*self_first = 0;
+	if (ts_is(fn, "identifier")) {
+		key = py_qualified(x, fn);
+		if (key)
+			return key;
+		key = ts_text(fn, x->src);
+		if (x->in_func && symtab_find(&x->locals, key)) {
+			free(key);
+			return NULL;
+		}
+		return key;
+	}
+	if (!ts_is(fn, "attribute"))
+		return NULL;
+	/* self.m() in C, super().m() in a class whose first base is B: C.m, B.m */
+	if ((x->cls && ts_text_eq(obj, x->src, "self")) ||
+	    (x->cls_base && ts_is(obj, "call") &&
+	     ts_text_eq(ts_field(obj, "function"), x->src, "super"))) {
+		m = ts_text(ts_field(fn, "attribute"), x->src);
+		key = xasprintf("%s.%s", ts_is(obj, "call") ? x->cls_base : x->cls, m);
+		free(m);
+		*self_first = 1;
+		return key;
+	}
+	key = py_qualified(x, fn);
+	if (key)
+		return key;
+	/* Base.__init__(self, ...) with Base a class of this module */
+	if (ts_is(obj, "identifier")) {
+		m = ts_text(obj, x->src);
+		if (x->in_func && symtab_find(&x->locals, m)) {
+			free(m);
+			return NULL;
+		}
+		free(m);
+		return ts_text(fn, x->src);
+	}
+	return NULL;
+}
+
+/* The arguments of @call, keyword ones as EX_KWARG; none after a *splat. */
+static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+	int positional = 1;
+
+	for (i = 0; i < count; i++) {
+		struct expr *kw;
+
+		if (ts_is(args[i], "keyword_argument")) {
+			kw = expr_new(EX_KWARG, NULL);
+			kw->s = ts_text(ts_field(args[i], "name"), x->src);
+			expr_add(kw, py_expr(x, ts_field(args[i], "value")));
+			expr_add(e, kw);
+		} else if (ts_is(args[i], "list_splat") || ts_is(args[i], "dictionary_splat")) {
+			positional = 0;
+		} else if (positional) {
+			expr_add(e, py_expr(x, args[i]));
+		}
+	}
+	free(args);
+}
+
+/* Record call node @n for parameter binding (see MAX_CALLS_PER_NAME). */
+static void py_note_callee(struct xctx *x, TSNode n)
+{
+	struct expr *list, *call;
+	char *key, *name;
+	int self_first;
+
+	if (x->ncalls >= MAX_CALLS_PER_FILE)
+		return;
+	key = callee_key(x, ts_field(n, "function"), &self_first);
+	if (!key)
+		return;
+	name = xasprintf("calls:%s", key);
+	list = symtab_get(&x->f->syms, name);
+	if (!list) {
+		symtab_set(&x->f->syms, name, expr_new(EX_CALL, NULL));
+		list = symtab_get(&x->f->syms, name);
+	}
+	if (list->nargs < MAX_CALLS_PER_NAME) {
+		call = expr_new(EX_CALL, key);
+		if (self_first)
+			expr_add(call, NULL);
+		py_add_call_args_kw(x, call, n);
+		expr_add(list, call);
+		x->ncalls++;
+	}
+	free(name);
+	free(key);
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -1119,6 +1232,11 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 	if (x->cls) {
 		attr = ts_text(ts_field(left, "attribute"), x->src);
 		scoped = self_name(x, attr);
+		/* self.sock = ssl.wrap_socket(self.sock): the same object, not a cycle */
+		if (e && e->kind == EX_IDENT && !strcmp(e->s, scoped)) {
+			expr_free(e);
+			e = NULL;
+		}
 		set_self_sym(x, scoped, e ? expr_copy(e) : NULL);
 		free(scoped);
 		free(attr);
@@ -1217,11 +1335,46 @@ static char *class_type(struct xctx *x, const char *q)
 	return r && r->makes ? xstrdup(r->makes) : NULL;
 }
 
+/*
+ * "bases:C" in the file's symbols: the bases of class C as names through
+ * the imports (EX_STR "Base" for a class of this module, "pkg.mod.Base"
+ * for an imported one), for the resolver to find an attribute a base's
+ * methods set and a method a subclass overrides. Returns the first base's
+ * name (x->cls_base), or NULL.
+ */
+static char *py_class_bases(struct xctx *x, const char *cls, TSNode *bases, size_t count)
+{
+	struct expr *list = expr_new(EX_CALL, NULL);
+	char *first = NULL, *key;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		char *q;
+
+		if (ts_is(bases[i], "keyword_argument"))
+			continue;	/* metaclass=... */
+		q = py_qualified(x, bases[i]);
+		if (!q && (ts_is(bases[i], "identifier") || ts_is(bases[i], "attribute")))
+			q = ts_text(bases[i], x->src);
+		if (!q)
+			continue;
+		expr_add(list, expr_str(q));
+		if (!first)
+			first = q;
+		else
+			free(q);
+	}
+	key = xasprintf("bases:%s", cls);
+	symtab_set(&x->f->syms, key, list);
+	free(key);
+	return first;
+}
+
 static void py_class(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
 	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
-	char *cls, *cls_type, *type = NULL;
+	char *cls, *cls_type, *cls_base, *type = NULL;
 	struct symtab *cls_methods;
 
 	for (i = 0; i < count; i++) {
@@ -1239,11 +1392,13 @@ static void py_class(struct xctx *x, TSNode n)
 		}
 		free(q);
 	}
-	free(bases);
 	cls = x->cls;
 	cls_type = x->cls_type;
 	cls_methods = x->cls_methods;
+	cls_base = x->cls_base;
 	x->cls = ts_text(ts_field(n, "name"), x->src);
+	x->cls_base = py_class_bases(x, x->cls, bases, count);
+	free(bases);
 	x->cls_type = type;
 	x->cls_methods = class_methods(x, ts_field(n, "body"));
 	x->in_class++;
@@ -1251,11 +1406,13 @@ static void py_class(struct xctx *x, TSNode n)
 	x->in_class--;
 	free(x->cls);
 	free(x->cls_type);
+	free(x->cls_base);
 	symtab_clear(x->cls_methods);
 	free(x->cls_methods);
 	x->cls = cls;
 	x->cls_type = cls_type;
 	x->cls_methods = cls_methods;
+	x->cls_base = cls_base;
 }
 
 static int is_pattern(TSNode n)
@@ -1426,7 +1583,6 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	}
 	n = py_params(x, fn, &params);
 	xctx_enter_func(x, params, n);
-	py_walk(x, ts_field(fn, "body"));
 	if (summarise) {
 		name = ts_text(ts_field(fn, "name"), x->src);
 	} else if (x->cls) {
@@ -1436,6 +1592,16 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 		name = xasprintf("%s.%s", x->cls, m);
 		free(m);
 	}
+	/* each parameter knows its function, for binding to callers' arguments */
+	for (i = 0; name && i < n; i++) {
+		struct expr *p = symtab_get(&x->locals, params[i]);
+
+		if (p && p->kind == EX_PARAM && !p->s) {
+			p->s = xstrdup(name);
+			p->s2 = xstrdup(params[i]);
+		}
+	}
+	py_walk(x, ts_field(fn, "body"));
 	xctx_leave_func(x, name, n);
 	free(name);
 	for (i = 0; i < n; i++)
@@ -1489,8 +1655,10 @@ static void py_walk(struct xctx *x, TSNode n)
 			xctx_return(x, py_expr(x, v));
 		return;
 	}
-	if (!strcmp(t, "call"))
+	if (!strcmp(t, "call")) {
+		py_note_callee(x, n);
 		py_call_site(x, n);
+	}
 	if (is_if_block(n)) {
 		x->cond_depth++;
 		py_walk_children(x, n);
@@ -1575,12 +1743,37 @@ static int is_probe(const struct srcfile *f, const struct site *s)
 	       !called(&f->uses, s->scope, s, "recv");
 }
 
+static const struct expr *expr_arg_of(const struct site *s, int i)
+{
+	return i < s->nargs ? s->args[i] : NULL;
+}
+
+static int is_sender(const struct site *s)
+{
+	return site_is(s, "sendto") || site_is(s, "connect") || site_is(s, "connect_ex");
+}
+
+/*
+ * self.sock.bind((addr, 0)) in one method, self.sock.sendto() or
+ * connect() in another of the class, and no listen() after the bind: the
+ * bind chose a source address (icmplib's ICMPSocket), the socket is the
+ * sender's. (A DCC listener binds port 0 and listens: it stays.)
+ */
+static int is_source_bind(const struct srcfile *f, const struct symtab *calls,
+			  const struct site *s)
+{
+	return is_self_name(s) && is_port_zero(expr_arg_of(s, 0)) &&
+	       called(calls, -1, s, "send") && !called(&f->uses, s->scope, s, "serve");
+}
+
 /*
  * Calls that look like new sockets but are not: a client's bind() to a
  * source address before connect(), or before sendto() with no receive in
- * between, in the same function; a probe's bind() (is_probe); and sendto() on a socket that was bound
- * and has received (a server replying to its peer) in the same function,
- * or, for self.attr, bound anywhere in the file. Checked once every site
+ * between, in the same function; a probe's bind() (is_probe); self.attr's
+ * bind to port 0 when the class sends on it (is_source_bind); and sendto()
+ * on a socket that was bound and has received (a server replying to its
+ * peer) in the same function, or, for self.attr, bound anywhere in the
+ * file to a port other than 0. Checked once every site
  * of the file is known; receivers are matched by name.
  */
 void py_prune_sites(struct srcfile *f)
@@ -1595,8 +1788,10 @@ void py_prune_sites(struct srcfile *f)
 		if (site_is(s, "bind")) {
 			note_call(&calls, s->scope, s, "bind");
 			if (is_self_name(s))
-				note_call(&calls, -1, s, "bind");
+				note_call(&calls, -1, s, is_port_zero(expr_arg_of(s, 0)) ? "bind0" : "bind");
 		}
+		if (is_sender(s) && is_self_name(s))
+			note_call(&calls, -1, s, "send");
 	}
 	/* a client's sendto after its bind: that bind chose a source address */
 	for (s = f->sites; s; s = s->next) {
@@ -1609,7 +1804,8 @@ void py_prune_sites(struct srcfile *f)
 
 		if (site_is(s, "bind")) {
 			drop = called(&calls, s->scope, s, "connect") ||
-			       called(&calls, s->scope, s, "client") || is_probe(f, s);
+			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
+			       is_source_bind(f, &calls, s);
 		} else if (site_is(s, "sendto")) {
 			bound = called_at(&calls, s->scope, s, "bind");
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :

@@ -11,6 +11,10 @@
 
 /* Constant chains deeper than this are cycles or not worth following. */
 #define MAX_DEPTH 24
+/* Base classes followed from a class, through modules. */
+#define MAX_REEXPORT_DEPTH 8
+/* Callers' arguments tried per object resolution (resolve_obj). */
+#define CALLER_BUDGET 64
 
 static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		 struct value *v, int depth);
@@ -80,15 +84,83 @@ static const char *self_fallback(const char *name)
 	return p && !strchr(p + 6, '.') ? p + 1 : NULL;
 }
 
-static struct expr *sym_get(struct pkg *p, const char *name)
+/*
+ * The module and name a base class of "bases:C" (py_extract.c) stands
+ * for, from module @p: "Base" is in @p, "pkg.mod.Base" in pkg.mod.
+ */
+static struct pkg *base_pkg(struct scan *sc, struct pkg *p, const char *base,
+			    const char **name)
 {
-	struct expr *def;
+	const char *dot = strrchr(base, '.');
+	struct pkg *q;
+	char *mod;
 
-	if (!p)
+	*name = dot ? dot + 1 : base;
+	if (!dot)
+		return p;
+	mod = xstrndup(base, dot - base);
+	q = pkg_lookup(sc, p, mod);
+	free(mod);
+	if (q && q->lang == LANG_PY)
+		pkg_load(sc, q);
+	return q && q->lang == LANG_PY ? q : NULL;
+}
+
+/*
+ * Attribute @attr of class @cls's objects as a base class sets it, in
+ * this module or another one of the tree (class Client(WebSocket), whose
+ * __init__ keeps self.sock); *where is the base's module.
+ */
+static struct expr *base_attr(struct scan *sc, struct pkg **where, const char *cls,
+			      const char *attr, int depth)
+{
+	char *key = xasprintf("bases:%s", cls);
+	struct expr *bases = symtab_get(&(*where)->syms, key), *def = NULL;
+	int i;
+
+	free(key);
+	for (i = 0; bases && i < bases->nargs && !def && depth < MAX_REEXPORT_DEPTH; i++) {
+		const char *name;
+		struct pkg *q = base_pkg(sc, *where, bases->a[i]->s, &name);
+
+		if (!q)
+			continue;
+		key = xasprintf("%s.self.%s", name, attr);
+		def = symtab_get(&q->syms, key);
+		free(key);
+		if (!def && q != *where) {
+			key = xasprintf("self.%s", attr);
+			def = symtab_get(&q->syms, key);
+			free(key);
+		}
+		if (def)
+			*where = q;
+		else if ((def = base_attr(sc, &q, name, attr, depth + 1)))
+			*where = q;
+	}
+	return def;
+}
+
+/* Definition of @name in *@p, which becomes the module it was found in. */
+static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name)
+{
+	const char *self;
+	struct expr *def;
+	char *cls;
+
+	if (!*p)
 		return NULL;
-	def = symtab_get(&p->syms, name);
-	if (!def && self_fallback(name))
-		def = symtab_get(&p->syms, self_fallback(name));
+	def = symtab_get(&(*p)->syms, name);
+	self = self_fallback(name);
+	if (def || !self)
+		return def;
+	def = symtab_get(&(*p)->syms, self);
+	if (def || (*p)->lang != LANG_PY)
+		return def;
+	/* "C.self.sock": from a base class of C, maybe in another module */
+	cls = xstrndup(name, self - 1 - name);
+	def = base_attr(sc, p, cls, self + 5, 0);
+	free(cls);
 	return def;
 }
 
@@ -97,7 +169,7 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 	const char *name = e->kind == EX_QUAL ? e->s2 : e->s;
-	struct expr *def = sym_get(p, name);
+	struct expr *def = sym_get(sc, &p, name);
 
 	if (!def) {
 		char *what = e->kind == EX_QUAL ? xasprintf("%s.%s", e->s, e->s2) :
@@ -383,6 +455,9 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	case EX_DYN:
 		set_dyn(v, e->s);
 		break;
+	case EX_KWARG:
+		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
+		break;
 	}
 }
 
@@ -391,6 +466,207 @@ void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	memset(v, 0, sizeof(*v));
 	eval(sc, ctx, e, v, 0);
+}
+
+static int cmp_caller(const void *a, const void *b)
+{
+	return strcmp(((const struct caller *)a)->key, ((const struct caller *)b)->key);
+}
+
+/*
+ * The module and name callee @key of module @p stands for: the longest
+ * prefix of "pkg.mod.C.__init__" that is a module of the tree, else @p.
+ */
+static struct pkg *callee_pkg(struct scan *sc, struct pkg *p, const char *key,
+			      const char **name)
+{
+	const char *cut;
+
+	for (cut = key + strlen(key); cut > key; cut--) {
+		struct pkg *q;
+		char *mod;
+
+		if (*cut != '.')
+			continue;
+		mod = xstrndup(key, cut - key);
+		q = pkg_lookup(sc, p, mod);
+		free(mod);
+		if (q && q->lang == LANG_PY) {
+			*name = cut + 1;
+			return q;
+		}
+	}
+	*name = key;
+	return p;
+}
+
+static void add_caller(struct scan *sc, size_t *cap, struct pkg *p, const char *key,
+		       const struct expr *call)
+{
+	const char *name;
+	struct pkg *q = callee_pkg(sc, p, key, &name);
+	struct caller *c;
+
+	grow((void **)&sc->callers, cap, sc->ncallers + 1, sizeof(*sc->callers));
+	c = &sc->callers[sc->ncallers++];
+	c->key = xasprintf("%s\t%s", q->path ? q->path : "", name);
+	c->ctx = p;
+	c->call = call;
+}
+
+/* Index every "calls:" record of the Python modules by callee. */
+static void callers_build(struct scan *sc)
+{
+	size_t i, b, cap = 0;
+
+	sc->callers_built = 1;
+	for (i = 0; i < sc->npkgs; i++) {
+		struct pkg *p = sc->pkgs[i];
+
+		if (p->lang != LANG_PY)
+			continue;
+		pkg_load(sc, p);
+		for (b = 0; b < p->syms.nbuckets; b++) {
+			struct sym *y;
+			int k;
+
+			for (y = p->syms.buckets[b]; y; y = y->next) {
+				if (strncmp(y->name, "calls:", 6) || !y->value)
+					continue;
+				for (k = 0; k < y->value->nargs; k++)
+					if (y->value->a[k])
+						add_caller(sc, &cap, p, y->name + 6, y->value->a[k]);
+			}
+		}
+	}
+	if (sc->ncallers)
+		qsort(sc->callers, sc->ncallers, sizeof(*sc->callers), cmp_caller);
+}
+
+/* Argument @pos (or keyword @kw) of recorded call @call, or NULL. */
+static const struct expr *call_arg(const struct expr *call, int pos, const char *kw)
+{
+	int i, p = 0;
+
+	for (i = 0; kw && i < call->nargs; i++)
+		if (call->a[i] && call->a[i]->kind == EX_KWARG && !strcmp(call->a[i]->s, kw))
+			return expr_arg(call->a[i], 0);
+	for (i = 0; pos >= 0 && i < call->nargs; i++) {
+		if (call->a[i] && call->a[i]->kind == EX_KWARG)
+			continue;
+		if (p++ == pos)
+			return call->a[i];
+	}
+	return NULL;
+}
+
+static __thread int caller_budget;
+
+static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			     struct pkg **octx, int depth);
+
+/* The first object a caller of @name (in @ctx) passes as @pos / @kw. */
+static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *name,
+				int pos, const char *kw, struct pkg **octx, int depth)
+{
+	struct caller want = { 0 }, *c;
+	struct expr *obj = NULL;
+	size_t lo = 0, hi = sc->ncallers;
+
+	want.key = xasprintf("%s\t%s", ctx->path ? ctx->path : "", name);
+	while (lo < hi) {	/* first record of the key */
+		size_t mid = (lo + hi) / 2;
+
+		if (cmp_caller(&sc->callers[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (c = sc->callers + lo; !obj && c < sc->callers + sc->ncallers &&
+	     !cmp_caller(c, &want) && caller_budget > 0; c++) {
+		caller_budget--;
+		obj = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), octx, depth + 1);
+	}
+	free(want.key);
+	return obj;
+}
+
+/*
+ * Python parameter @e of function "f" or method "C.m": the object its
+ * callers in the tree pass (a requests.Session handed to a constructor,
+ * so self.session = session is one). A constructor C(...) binds C.__init__
+ * from its second parameter, self being the first.
+ */
+static struct expr *param_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			      struct pkg **octx, int depth)
+{
+	size_t len = strlen(e->s);
+	struct expr *obj;
+	char *cls;
+
+	if (!sc->callers_built)
+		callers_build(sc);
+	obj = callers_obj(sc, ctx, e->s, e->n, e->s2, octx, depth);
+	if (obj || len <= 9 || strcmp(e->s + len - 9, ".__init__") || e->n < 1)
+		return obj;
+	cls = xstrndup(e->s, len - 9);
+	obj = callers_obj(sc, ctx, cls, e->n - 1, e->s2, octx, depth);
+	free(cls);
+	return obj;
+}
+
+/* Does base @base (as "bases:" keeps it) name class @cls of module @p? */
+static int base_is(struct scan *sc, struct pkg *p, const char *base, struct pkg *cp,
+		   const char *cls)
+{
+	const char *name;
+
+	return base_pkg(sc, p, base, &name) == cp && !strcmp(name, cls);
+}
+
+/*
+ * self.m() in class C, where C.m makes no object but a subclass of C in
+ * the same module overrides m with one that does (virtual dispatch).
+ */
+static struct expr *override_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				 struct pkg **octx, int depth)
+{
+	const char *dot = e->s ? strrchr(e->s, '.') : NULL;
+	struct expr *obj = NULL;
+	size_t b, clen;
+
+	if (!dot || e->s2 || ctx->lang != LANG_PY)
+		return NULL;
+	clen = dot - e->s;
+	for (b = 0; b < ctx->syms.nbuckets && !obj; b++) {
+		struct sym *y;
+
+		for (y = ctx->syms.buckets[b]; y && !obj; y = y->next) {
+			struct expr *call;
+			char *cls;
+			int k;
+
+			if (strncmp(y->name, "bases:", 6) || !y->value)
+				continue;
+			for (k = 0; k < y->value->nargs; k++) {
+				cls = xstrndup(e->s, clen);
+				if (base_is(sc, ctx, y->value->a[k]->s, ctx, cls)) {
+					free(cls);
+					break;
+				}
+				free(cls);
+			}
+			if (k == y->value->nargs)
+				continue;
+			call = expr_copy(e);
+			free(call->s);
+			call->s = xasprintf("%s%s", y->name + 6, dot);
+			if (strcmp(call->s, e->s))
+				obj = find_obj(sc, ctx, call, octx, depth + 1);
+			expr_free(call);
+		}
+	}
+	return obj;
 }
 
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
@@ -408,13 +684,15 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 	case EX_IDENT:
 	case EX_QUAL:
 		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
-		def = sym_get(p, e->kind == EX_QUAL ? e->s2 : e->s);
+		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s);
 		return def ? find_obj(sc, p, def, octx, depth + 1) : NULL;
 	case EX_CALL:
 		body = expand_call(sc, ctx, e, &p, depth);
 		obj = body ? find_obj(sc, p, body, octx, depth + 1) : NULL;
 		expr_free(body);
-		return obj;
+		return obj ? obj : override_obj(sc, ctx, e, octx, depth);
+	case EX_PARAM:
+		return e->s && ctx ? param_obj(sc, ctx, e, octx, depth) : NULL;
 	default:
 		return NULL;
 	}
@@ -423,5 +701,6 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 struct expr *resolve_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			 struct pkg **octx)
 {
+	caller_budget = CALLER_BUDGET;
 	return find_obj(sc, ctx, e, octx, 0);
 }
