@@ -1032,7 +1032,7 @@ static int py_bound_call(struct xctx *x, TSNode call)
  * parameter can stand for what its callers pass (resolve.c, EX_PARAM):
  * "calls:KEY" in the file's symbols is a list (an EX_CALL with no name)
  * of calls, each an EX_CALL whose arguments are the positional values
- * and EX_KWARG(keyword, value). KEY is the callee as the call names it
+ * and EX_KWARG(keyword, value), s2 the class the call is in (or NULL). KEY is the callee as the call names it
  * through the imports: "f", "C" (a constructor), "C.m" (self.m() in C:
  * self is the first argument, None), "pkg.mod.C" or "pkg.mod.C.__init__"
  * (an explicit base __init__, self given). Bounded per name and per file.
@@ -1130,6 +1130,7 @@ static void py_note_callee(struct xctx *x, TSNode n)
 	}
 	if (list->nargs < MAX_CALLS_PER_NAME) {
 		call = expr_new(EX_CALL, key);
+		call->s2 = x->cls ? xstrdup(x->cls) : NULL;	/* the calling class */
 		if (self_first)
 			expr_add(call, NULL);
 		py_add_call_args_kw(x, call, n);

@@ -141,13 +141,18 @@ static struct expr *base_attr(struct scan *sc, struct pkg **where, const char *c
 	return def;
 }
 
-/* Definition of @name in *@p, which becomes the module it was found in. */
-static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name)
+/*
+ * Definition of @name in *@p, which becomes the module it was found in.
+ * When it comes from a base class of C, *@via is C (the caller frees it):
+ * the base's parameters are then bound by C's own calls first.
+ */
+static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, char **via)
 {
 	const char *self;
 	struct expr *def;
 	char *cls;
 
+	*via = NULL;
 	if (!*p)
 		return NULL;
 	def = symtab_get(&(*p)->syms, name);
@@ -160,7 +165,10 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name)
 	/* "C.self.sock": from a base class of C, maybe in another module */
 	cls = xstrndup(name, self - 1 - name);
 	def = base_attr(sc, p, cls, self + 5, 0);
-	free(cls);
+	if (def)
+		*via = cls;
+	else
+		free(cls);
 	return def;
 }
 
@@ -169,7 +177,10 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 	const char *name = e->kind == EX_QUAL ? e->s2 : e->s;
-	struct expr *def = sym_get(sc, &p, name);
+	char *via;
+	struct expr *def = sym_get(sc, &p, name, &via);
+
+	free(via);
 
 	if (!def) {
 		char *what = e->kind == EX_QUAL ? xasprintf("%s.%s", e->s, e->s2) :
@@ -561,6 +572,14 @@ static const struct expr *call_arg(const struct expr *call, int pos, const char 
 }
 
 static __thread int caller_budget;
+/* The class whose inherited attribute is being resolved (sym_get's @via). */
+static __thread const char *caller_cls;
+
+/* Is @c one of the calls made in class caller_cls? */
+static int from_caller_cls(const struct caller *c)
+{
+	return caller_cls && c->call->s2 && !strcmp(c->call->s2, caller_cls);
+}
 
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth);
@@ -572,6 +591,7 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 	struct caller want = { 0 }, *c;
 	struct expr *obj = NULL;
 	size_t lo = 0, hi = sc->ncallers;
+	int mine = 0;
 
 	want.key = xasprintf("%s\t%s", ctx->path ? ctx->path : "", name);
 	while (lo < hi) {	/* first record of the key */
@@ -582,8 +602,13 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 		else
 			hi = mid;
 	}
-	for (c = sc->callers + lo; !obj && c < sc->callers + sc->ncallers &&
-	     !cmp_caller(c, &want) && caller_budget > 0; c++) {
+	for (hi = lo; hi < sc->ncallers && !cmp_caller(&sc->callers[hi], &want); hi++)
+		if (from_caller_cls(&sc->callers[hi]))
+			mine = 1;
+	/* a subclass's own calls of its base's __init__ speak for it alone */
+	for (c = sc->callers + lo; !obj && c < sc->callers + hi && caller_budget > 0; c++) {
+		if (mine && !from_caller_cls(c))
+			continue;
 		caller_budget--;
 		obj = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), octx, depth + 1);
 	}
@@ -673,7 +698,9 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 			     struct pkg **octx, int depth)
 {
 	struct expr *def, *body, *obj;
+	const char *saved;
 	struct pkg *p;
+	char *via;
 
 	if (!e || depth > MAX_DEPTH)
 		return NULL;
@@ -684,8 +711,16 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 	case EX_IDENT:
 	case EX_QUAL:
 		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
-		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s);
-		return def ? find_obj(sc, p, def, octx, depth + 1) : NULL;
+		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s, &via);
+		if (!def)
+			return NULL;
+		saved = caller_cls;
+		if (via)
+			caller_cls = via;
+		obj = find_obj(sc, p, def, octx, depth + 1);
+		caller_cls = saved;
+		free(via);
+		return obj;
 	case EX_CALL:
 		body = expand_call(sc, ctx, e, &p, depth);
 		obj = body ? find_obj(sc, p, body, octx, depth + 1) : NULL;
@@ -702,5 +737,6 @@ struct expr *resolve_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			 struct pkg **octx)
 {
 	caller_budget = CALLER_BUDGET;
+	caller_cls = NULL;
 	return find_obj(sc, ctx, e, octx, 0);
 }
