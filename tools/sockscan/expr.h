@@ -30,6 +30,7 @@ enum expr_kind {
 	EX_DEFAULT,	/* a[0], obtained as resolution n (a framework default...) */
 	EX_DYN,		/* not knowable statically: s = what is unknown */
 	EX_KWARG,	/* keyword argument of a recorded call: s = keyword, a[0] = value */
+	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
 };
 
 /*

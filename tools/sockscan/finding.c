@@ -459,6 +459,12 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 		if (!recv)
 			return;
 		r = rule_method(table, recv->s, s->method);
+		/* module.create_connection(), the socket module handed in: its function */
+		if (!r && str_has_prefix(recv->s, "module:")) {
+			r = rule_func(table, recv->s + 7, s->method);
+			expr_free(recv);
+			recv = NULL;
+		}
 	}
 	for (; r; r = next_rule(r, s, recv)) {
 		struct call_facts cf = { 0 };

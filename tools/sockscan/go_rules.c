@@ -236,6 +236,14 @@ int rule_is_func_name(const struct rule *table, const char *name)
 	return 0;
 }
 
+int rule_is_family(const struct rule *table, const char *family)
+{
+	for (; table->family; table++)
+		if (!table->type && strcmp(table->family, family) == 0)
+			return 1;
+	return 0;
+}
+
 int rule_is_method_name(const struct rule *table, const char *name)
 {
 	for (; table->family; table++)

@@ -222,6 +222,14 @@ static struct expr *py_qualified_expr(const char *q)
 	if (e)
 		return e;
 	dot = strrchr(q, '.');
+	/* the socket module itself, handed to a function (kazoo's handlers) */
+	if (!dot && rule_is_family(py_rules, q)) {
+		char *type = xasprintf("module:%s", q);
+
+		e = expr_obj(type, NULL, NULL);
+		free(type);
+		return e;
+	}
 	if (!dot)
 		return expr_dyn(q);
 	e = expr_new(EX_QUAL, NULL);
@@ -520,6 +528,24 @@ static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
 	return e;
 }
 
+/* Is @n a name holding a parameter of the function walked (not self, cls)? */
+static int is_param_ident(struct xctx *x, TSNode n)
+{
+	struct expr *v;
+	char *name;
+	int yes;
+
+	if (!x->in_func || !ts_is(n, "identifier"))
+		return 0;
+	name = ts_text(n, x->src);
+	v = symtab_get(&x->locals, name);
+	yes = v && v->kind == EX_PARAM && v->s && strcmp(name, "self") && strcmp(name, "cls");
+	free(name);
+	return yes;
+}
+
+static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call);
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -566,6 +592,14 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		free(m);
 		expr_add(e, NULL);
 		py_add_call_args(x, e, n);
+		return e;
+	}
+	/* module.socket() with module a parameter: what the callers pass decides */
+	if (ts_is(fn, "attribute") && is_param_ident(x, ts_field(fn, "object"))) {
+		e = expr_new(EX_MCALL, NULL);
+		e->s = ts_text(ts_field(fn, "attribute"), x->src);
+		expr_add(e, py_expr(x, ts_field(fn, "object")));
+		py_add_call_args_kw(x, e, n);
 		return e;
 	}
 	/* args = parser.parse_args(): args.port is the option's default */
@@ -699,8 +733,17 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		return dyn_of(x, n);
 	name = ts_text(obj, x->src);
 	attr = ts_text(ts_field(n, "attribute"), x->src);
+	/* module.SOCK_DGRAM, the socket module handed in as a parameter */
+	if (is_param_ident(x, obj)) {
+		q = xasprintf("socket.%s", attr);
+		e = py_socket_const(q);
+		free(q);
+		q = NULL;
+	}
 	v = xctx_local(x, name);
-	if (!strcmp(name, "self")) {
+	if (e) {
+		/* a socket constant, above */
+	} else if (!strcmp(name, "self")) {
 		q = self_name(x, attr);
 		e = expr_new(EX_IDENT, q);
 	} else if ((v && v->kind == EX_OBJ && !strcmp(v->s, "argparse.Namespace")) ||
@@ -1166,7 +1209,9 @@ static void py_call_site(struct xctx *x, TSNode n)
 	/* app.run() with app imported from another module: q is no rule */
 	if (!r && ts_is(fn, "attribute")) {
 		method = ts_text(ts_field(fn, "attribute"), x->src);
-		if (!rule_is_method_name(py_rules, method)) {
+		/* module.create_connection() with module a parameter: maybe socket's */
+		if (!rule_is_method_name(py_rules, method) &&
+		    !(rule_is_func_name(py_rules, method) && is_param_ident(x, ts_field(fn, "object")))) {
 			free(method);
 			method = NULL;
 		}

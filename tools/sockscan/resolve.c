@@ -7,6 +7,7 @@
 
 #include "pkgs.h"
 #include "resolve.h"
+#include "rules.h"
 #include "util.h"
 
 /* Constant chains deeper than this are cycles or not worth following. */
@@ -469,6 +470,9 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	case EX_KWARG:
 		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
 		break;
+	case EX_MCALL:
+		set_dyn(v, e->s);
+		break;
 	}
 }
 
@@ -694,6 +698,44 @@ static struct expr *override_obj(struct scan *sc, struct pkg *ctx, const struct 
 	return obj;
 }
 
+/* Argument @pos (or keyword @kw) of EX_MCALL @e, past its module. */
+static const struct expr *mcall_arg(const struct expr *e, int pos, const char *kw)
+{
+	struct expr args = { .kind = EX_CALL, .nargs = e->nargs - 1, .a = e->a + 1 };
+
+	return e->nargs > 1 ? call_arg(&args, pos, kw) : NULL;
+}
+
+/*
+ * module.socket(family, type) where the module is a parameter the callers
+ * bind to the socket module: the object that function of it makes.
+ */
+static struct expr *mcall_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			      struct pkg **octx, int depth)
+{
+	struct pkg *mctx = ctx;
+	struct expr *mod = find_obj(sc, ctx, expr_arg(e, 0), &mctx, depth + 1), *net;
+	const struct expr *fam, *type;
+	const struct rule *r = NULL;
+
+	if (mod && str_has_prefix(mod->s, "module:"))
+		r = rule_func(py_rules, mod->s + 7, e->s);
+	expr_free(mod);
+	if (!r || !r->makes)
+		return NULL;
+	*octx = ctx;
+	if (strcmp(r->makes, "socket.socket"))
+		return expr_obj(r->makes, expr_copy(mcall_arg(e, r->addr_arg, r->addr_kw)), NULL);
+	/* as py_socket_obj: AF_UNIX, else the type, else TCP */
+	fam = mcall_arg(e, 0, "family");
+	type = mcall_arg(e, 1, "type");
+	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
+		net = expr_str("unix");
+	else
+		net = type ? expr_copy(type) : expr_str("tcp");
+	return expr_obj("socket.socket", NULL, net);
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
@@ -728,6 +770,8 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		return obj ? obj : override_obj(sc, ctx, e, octx, depth);
 	case EX_PARAM:
 		return e->s && ctx ? param_obj(sc, ctx, e, octx, depth) : NULL;
+	case EX_MCALL:
+		return mcall_obj(sc, ctx, e, octx, depth);
 	default:
 		return NULL;
 	}

@@ -93,6 +93,8 @@ const struct rule *rule_method(const struct rule *table, const char *type,
 int rule_is_func_name(const struct rule *table, const char *name);
 /* Is @name a method of any watched type (worth keeping as a site)? */
 int rule_is_method_name(const struct rule *table, const char *name);
+/* Has @family (a Python module: "socket") a function rule? */
+int rule_is_family(const struct rule *table, const char *family);
 const struct composite *go_composite(const char *family, const char *type);
 
 #endif
