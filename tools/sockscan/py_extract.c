@@ -1416,6 +1416,39 @@ static char *py_class_bases(struct xctx *x, const char *cls, TSNode *bases, size
 	return first;
 }
 
+/*
+ * Does class body @body define connect() without calling a base's
+ * (super().connect(...), Base.connect(self, ...)) nor connecting to the
+ * (self.host, self.port) its constructor was given? Its objects then
+ * open their own transport (an HTTPConnection over SSH or a named pipe,
+ * a socket.socket subclass whose connect() runs ssh): they are not the
+ * watched base's, and what their connect() opens is found in it.
+ */
+static int replaces_connect(struct xctx *x, TSNode body)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(body, &kids), i;
+	int yes = 0;
+
+	for (i = 0; i < count; i++) {
+		TSNode d = ts_is(kids[i], "decorated_definition") ?
+			   ts_field(kids[i], "definition") : kids[i];
+		char *text;
+
+		if (!ts_is(d, "function_definition") ||
+		    !ts_text_eq(ts_field(d, "name"), x->src, "connect"))
+			continue;
+		text = ts_text(ts_field(d, "body"), x->src);
+		/* speedtest's connects (self.host, self.port): the address given */
+		yes = !(strstr(text, "super(") && strstr(text, ".connect(")) &&
+		      !strstr(text, ".connect(self,") && !strstr(text, ".connect(self)") &&
+		      !strstr(text, "(self.host, self.port)");
+		free(text);
+	}
+	free(kids);
+	return yes;
+}
+
 static void py_class(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
@@ -1429,6 +1462,10 @@ static void py_class(struct xctx *x, TSNode n)
 		/* a base imported from a module of the tree may be one too (site->qual) */
 		if (q && (is_rule_name(q) ||
 			  (strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1)))) {
+			if (replaces_connect(x, ts_field(n, "body"))) {
+				free(q);
+				break;
+			}
 			name = ts_text(ts_field(n, "name"), x->src);
 			add_import(x->f, name, q);
 			type = class_type(x, q);
