@@ -17,6 +17,7 @@
 
 static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
+static int is_getattr_call(struct xctx *x, TSNode n);
 
 static struct expr *dyn_of(struct xctx *x, TSNode n)
 {
@@ -1190,6 +1191,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	TSNode fn = ts_field(n, "function");
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
+	int getattr_obj = 0;
 	struct site *s;
 
 	if (q && strrchr(q, '.')) {
@@ -1217,6 +1219,19 @@ static void py_call_site(struct xctx *x, TSNode n)
 		}
 	}
 	free(q);
+	/* getattr(self.session, verb)(url): a method of the object, maybe any */
+	if (!r && !method && is_getattr_call(x, fn)) {
+		struct expr *attr = py_arg(x, fn, 1, NULL);
+
+		method = xstrdup(attr && attr->kind == EX_STR ? attr->s : ANY_METHOD);
+		expr_free(attr);
+		if (!rule_is_method_name(py_rules, method) && strcmp(method, ANY_METHOD)) {
+			free(method);
+			method = NULL;
+		}
+		fn = py_arg_node(fn, 0, NULL, x->src);	/* the object, as for obj.method */
+		getattr_obj = 1;
+	}
 	py_note_call_use(x, n);
 	if (!r && !method && !qual && py_bound_call(x, n))
 		return;
@@ -1226,7 +1241,9 @@ static void py_call_site(struct xctx *x, TSNode n)
 	s->rule = r;
 	s->method = method;
 	s->qual = qual;
-	if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {
+	if (getattr_obj) {
+		s->recv = py_expr(x, fn);
+	} else if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {
 		/* class C(requests.Session): self.get() in C is the session's */
 		s->recv = expr_obj(x->cls_type, NULL, NULL);
 		s->recv_name = xstrdup("self");
@@ -1310,6 +1327,26 @@ static int is_rule_name(const char *q)
 	return found;
 }
 
+/* Is @n a call getattr(obj, name, ...)? */
+static int is_getattr_call(struct xctx *x, TSNode n)
+{
+	return ts_is(n, "call") && ts_text_eq(ts_field(n, "function"), x->src, "getattr") &&
+	       !ts_node_is_null(py_arg_node(n, 1, NULL, x->src));
+}
+
+/* getattr(module, "name"): "module.name" through the imports, or NULL. */
+static char *getattr_name(struct xctx *x, TSNode call)
+{
+	struct expr *attr = py_arg(x, call, 1, NULL);
+	char *mod = py_qualified(x, py_arg_node(call, 0, NULL, x->src)), *q = NULL;
+
+	if (mod && attr && attr->kind == EX_STR)
+		q = xasprintf("%s.%s", mod, attr->s);
+	free(mod);
+	expr_free(attr);
+	return q;
+}
+
 /*
  * name = urllib.request.urlopen, self._open = urlopen: an alias of the
  * function; cls = HTTPSServer if ssl else HTTPServer: of the first of the
@@ -1322,6 +1359,20 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 	if (ts_is(right, "conditional_expression"))
 		return py_alias_assign(x, left, ts_child(right, 0)) ||
 		       py_alias_assign(x, left, ts_child(right, 2));
+	/* getattr(asyncio, "get_running_loop", asyncio.get_event_loop) */
+	if (is_getattr_call(x, right)) {
+		q = getattr_name(x, right);
+		if (q && is_rule_name(q)) {
+			name = ts_text(left, x->src);
+			add_import(x->f, name, q);
+			free(name);
+			free(q);
+			return 1;
+		}
+		free(q);
+		right = py_arg_node(right, 2, NULL, x->src);
+		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
+	}
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
 		return 0;
 	q = py_qualified(x, right);

@@ -736,6 +736,38 @@ static struct expr *mcall_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	return expr_obj("socket.socket", NULL, net);
 }
 
+/*
+ * f() with f, in module e->s2 of the tree, an alias of a function whose
+ * rule makes an object from no address (aioredis/util.py: get_event_loop
+ * = getattr(asyncio, "get_running_loop", ...)): that object.
+ */
+static struct expr *alias_obj(struct scan *sc, struct pkg *ctx, const struct expr *e)
+{
+	struct pkg *p = e->s2 ? target_pkg(sc, ctx, e->s2) : NULL;
+	size_t i;
+	int k;
+
+	for (i = 0; p && p->lang == LANG_PY && i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+
+		for (k = 0; k < f->nimports; k++) {
+			const struct import *im = &f->imports[k];
+			const char *dot = strrchr(im->path, '.');
+			const struct rule *r;
+			char *fam;
+
+			if (strcmp(im->alias, e->s) || !dot)
+				continue;
+			fam = xstrndup(im->path, dot - im->path);
+			r = rule_func(py_rules, fam, dot + 1);
+			free(fam);
+			if (r && r->makes && r->addr_arg < 0 && !r->addr_kw)
+				return expr_obj(r->makes, NULL, NULL);
+		}
+	}
+	return NULL;
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
@@ -767,6 +799,8 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		body = expand_call(sc, ctx, e, &p, depth);
 		obj = body ? find_obj(sc, p, body, octx, depth + 1) : NULL;
 		expr_free(body);
+		if (!obj && (obj = alias_obj(sc, ctx, e)))
+			*octx = ctx;
 		return obj ? obj : override_obj(sc, ctx, e, octx, depth);
 	case EX_PARAM:
 		return e->s && ctx ? param_obj(sc, ctx, e, octx, depth) : NULL;
