@@ -529,7 +529,11 @@ static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
 	return e;
 }
 
-/* Is @n a name holding a parameter of the function walked (not self, cls)? */
+/*
+ * Is @n a name whose value only the resolver knows: a parameter of the
+ * function walked (not self, cls), or a local holding an attribute of
+ * self (s = self.socket_module)? It may hold the socket module.
+ */
 static int is_param_ident(struct xctx *x, TSNode n)
 {
 	struct expr *v;
@@ -540,7 +544,8 @@ static int is_param_ident(struct xctx *x, TSNode n)
 		return 0;
 	name = ts_text(n, x->src);
 	v = symtab_get(&x->locals, name);
-	yes = v && v->kind == EX_PARAM && v->s && strcmp(name, "self") && strcmp(name, "cls");
+	yes = v && ((v->kind == EX_PARAM && v->s && strcmp(name, "self") && strcmp(name, "cls")) ||
+		    (v->kind == EX_IDENT && (str_has_prefix(v->s, "self.") || strstr(v->s, ".self."))));
 	free(name);
 	return yes;
 }
@@ -1620,6 +1625,14 @@ static void py_for(struct xctx *x, TSNode n)
 	py_walk(x, ts_field(n, "alternative"));
 }
 
+/* Does local @name hold an object (or one the resolver will know)? */
+static int holds_object(struct xctx *x, const char *name)
+{
+	struct expr *v = symtab_get(&x->locals, name);
+
+	return v && (v->kind == EX_OBJ || v->kind == EX_MCALL);
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -1646,6 +1659,11 @@ static void py_assignment(struct xctx *x, TSNode n)
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
+	/* sock = None on an error path keeps the socket the name held */
+	if (x->in_func && ts_is(right, "none") && holds_object(x, name)) {
+		free(name);
+		return;
+	}
 	/* PORT = 9404 in a class body: also self.PORT for its methods */
 	if (x->in_class && !x->in_func) {
 		char *attr = xasprintf("self.%s", name), *scoped = self_name(x, name);
@@ -1705,6 +1723,38 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 	return n;
 }
 
+/*
+ * "default:F:P" in the file's symbols: the default of parameter P of
+ * function F when it is an object (socket_module=socket), which the
+ * parameter stands for when no caller passes one.
+ */
+static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(ts_field(fn, "parameters"), &kids), i;
+
+	for (i = 0; i < count; i++) {
+		struct expr *v;
+		char *pname, *key;
+
+		if (!ts_is(kids[i], "default_parameter") && !ts_is(kids[i], "typed_default_parameter"))
+			continue;
+		if (!ts_is(ts_field(kids[i], "name"), "identifier"))
+			continue;
+		v = py_expr(x, ts_field(kids[i], "value"));
+		if (!v || v->kind != EX_OBJ) {
+			expr_free(v);
+			continue;
+		}
+		pname = ts_text(ts_field(kids[i], "name"), x->src);
+		key = xasprintf("default:%s:%s", func, pname);
+		symtab_set(&x->f->syms, key, v);
+		free(key);
+		free(pname);
+	}
+	free(kids);
+}
+
 static void py_function(struct xctx *x, TSNode fn, int summarise)
 {
 	char **params, *name = NULL;
@@ -1735,6 +1785,8 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 			p->s2 = xstrdup(params[i]);
 		}
 	}
+	if (name)
+		py_param_defaults(x, fn, name);
 	py_walk(x, ts_field(fn, "body"));
 	xctx_leave_func(x, name, n);
 	free(name);

@@ -644,6 +644,17 @@ static struct expr *param_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	return obj;
 }
 
+/* @e's own default when it is an object (py_extract.c "default:"), else NULL. */
+static struct expr *default_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				struct pkg **octx, int depth)
+{
+	char *key = xasprintf("default:%s:%s", e->s, e->s2 ? e->s2 : "");
+	struct expr *def = symtab_get(&ctx->syms, key);
+
+	free(key);
+	return def ? find_obj(sc, ctx, def, octx, depth + 1) : NULL;
+}
+
 /* Does base @base (as "bases:" keeps it) name class @cls of module @p? */
 static int base_is(struct scan *sc, struct pkg *p, const char *base, struct pkg *cp,
 		   const char *cls)
@@ -803,7 +814,10 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 			*octx = ctx;
 		return obj ? obj : override_obj(sc, ctx, e, octx, depth);
 	case EX_PARAM:
-		return e->s && ctx ? param_obj(sc, ctx, e, octx, depth) : NULL;
+		if (!e->s || !ctx)
+			return NULL;
+		obj = param_obj(sc, ctx, e, octx, depth);
+		return obj ? obj : default_obj(sc, ctx, e, octx, depth);
 	case EX_MCALL:
 		return mcall_obj(sc, ctx, e, octx, depth);
 	default:
