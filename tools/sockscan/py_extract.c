@@ -980,9 +980,37 @@ static void py_note_call_use(struct xctx *x, TSNode call)
  * (requests.Session), calling @method, which the class does not define
  * itself (an override is the class's own code).
  */
+/*
+ * Does call @call hand on its function's own parameter as first argument
+ * (def connect(self, address): return super().connect(address))? An
+ * override passing its caller's address through: the caller is the site.
+ */
+static int passes_through(struct xctx *x, TSNode call)
+{
+	TSNode a = py_arg_node(call, 0, NULL, x->src);
+	struct expr *v;
+	char *name;
+	int yes;
+
+	if (ts_is(a, "list_splat") || ts_is(a, "dictionary_splat"))
+		return 1;
+	if (!ts_is(a, "identifier"))
+		return 0;
+	name = ts_text(a, x->src);
+	v = symtab_get(&x->locals, name);
+	yes = v && v->kind == EX_PARAM;
+	free(name);
+	return yes;
+}
+
 static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
 {
-	return x->cls_type && x->in_func && ts_text_eq(obj, x->src, "self") &&
+	if (!x->cls_type || !x->in_func)
+		return 0;
+	/* super().connect(addr), super(C, self).connect(addr): the base's own */
+	if (ts_is(obj, "call") && ts_text_eq(ts_field(obj, "function"), x->src, "super"))
+		return !passes_through(x, ts_parent(ts_parent(obj)));
+	return ts_text_eq(obj, x->src, "self") &&
 	       !(x->cls_methods && symtab_find(x->cls_methods, method));
 }
 
@@ -1633,6 +1661,19 @@ static int holds_object(struct xctx *x, const char *name)
 	return v && (v->kind == EX_OBJ || v->kind == EX_MCALL);
 }
 
+/*
+ * Is expression @n of no value sockscan can follow: unknown, or a call of
+ * another module's function it has no rule for (socket.fromfd(...))?
+ */
+static int is_unknown(struct xctx *x, TSNode n)
+{
+	struct expr *e = py_expr(x, n);
+	int yes = !e || e->kind == EX_DYN || (e->kind == EX_CALL && e->s2);
+
+	expr_free(e);
+	return yes;
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -1659,8 +1700,13 @@ static void py_assignment(struct xctx *x, TSNode n)
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
-	/* sock = None on an error path keeps the socket the name held */
-	if (x->in_func && ts_is(right, "none") && holds_object(x, name)) {
+	/*
+	 * sock = None on an error path keeps the socket the name held; so does
+	 * an unknown value in an if/else branch (sock = socket.fromfd(...) in
+	 * the else of sock = socket.socket(...)): the name may hold either.
+	 */
+	if (x->in_func && holds_object(x, name) &&
+	    (ts_is(right, "none") || (x->cond_depth > 0 && is_unknown(x, right)))) {
 		free(name);
 		return;
 	}

@@ -621,6 +621,37 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 }
 
 /*
+ * Parameter @e of method C.m that overrides a base's m: what the base's
+ * own self.m(...) calls pass (gunicorn's UnixSocket.bind(self, sock),
+ * called as self.bind(sock) in BaseSocket). Bases followed one level.
+ */
+static struct expr *base_callers_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				     struct pkg **octx, int depth)
+{
+	const char *dot = strrchr(e->s, '.');
+	struct expr *bases, *obj = NULL;
+	char *key;
+	int i;
+
+	if (!dot)
+		return NULL;
+	key = xasprintf("bases:%.*s", (int)(dot - e->s), e->s);
+	bases = symtab_get(&ctx->syms, key);
+	free(key);
+	for (i = 0; bases && i < bases->nargs && !obj; i++) {
+		const char *name;
+		struct pkg *q = base_pkg(sc, ctx, bases->a[i]->s, &name);
+
+		if (!q)
+			continue;
+		key = xasprintf("%s%s", name, dot);
+		obj = callers_obj(sc, q, key, e->n, e->s2, octx, depth);
+		free(key);
+	}
+	return obj;
+}
+
+/*
  * Python parameter @e of function "f" or method "C.m": the object its
  * callers in the tree pass (a requests.Session handed to a constructor,
  * so self.session = session is one). A constructor C(...) binds C.__init__
@@ -636,8 +667,10 @@ static struct expr *param_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	if (!sc->callers_built)
 		callers_build(sc);
 	obj = callers_obj(sc, ctx, e->s, e->n, e->s2, octx, depth);
-	if (obj || len <= 9 || strcmp(e->s + len - 9, ".__init__") || e->n < 1)
+	if (obj)
 		return obj;
+	if (len <= 9 || strcmp(e->s + len - 9, ".__init__") || e->n < 1)
+		return base_callers_obj(sc, ctx, e, octx, depth);
 	cls = xstrndup(e->s, len - 9);
 	obj = callers_obj(sc, ctx, cls, e->n - 1, e->s2, octx, depth);
 	free(cls);
@@ -709,6 +742,18 @@ static struct expr *override_obj(struct scan *sc, struct pkg *ctx, const struct 
 	return obj;
 }
 
+/* socket.socket(family, type) as py_socket_obj makes it: AF_UNIX, else the type, else TCP. */
+static struct expr *socket_made(const struct expr *fam, const struct expr *type)
+{
+	struct expr *net;
+
+	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
+		net = expr_str("unix");
+	else
+		net = type ? expr_copy(type) : expr_str("tcp");
+	return expr_obj("socket.socket", NULL, net);
+}
+
 /* Argument @pos (or keyword @kw) of EX_MCALL @e, past its module. */
 static const struct expr *mcall_arg(const struct expr *e, int pos, const char *kw)
 {
@@ -725,8 +770,7 @@ static struct expr *mcall_obj(struct scan *sc, struct pkg *ctx, const struct exp
 			      struct pkg **octx, int depth)
 {
 	struct pkg *mctx = ctx;
-	struct expr *mod = find_obj(sc, ctx, expr_arg(e, 0), &mctx, depth + 1), *net;
-	const struct expr *fam, *type;
+	struct expr *mod = find_obj(sc, ctx, expr_arg(e, 0), &mctx, depth + 1);
 	const struct rule *r = NULL;
 
 	if (mod && str_has_prefix(mod->s, "module:"))
@@ -737,24 +781,19 @@ static struct expr *mcall_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	*octx = ctx;
 	if (strcmp(r->makes, "socket.socket"))
 		return expr_obj(r->makes, expr_copy(mcall_arg(e, r->addr_arg, r->addr_kw)), NULL);
-	/* as py_socket_obj: AF_UNIX, else the type, else TCP */
-	fam = mcall_arg(e, 0, "family");
-	type = mcall_arg(e, 1, "type");
-	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
-		net = expr_str("unix");
-	else
-		net = type ? expr_copy(type) : expr_str("tcp");
-	return expr_obj("socket.socket", NULL, net);
+	return socket_made(mcall_arg(e, 0, "family"), mcall_arg(e, 1, "type"));
 }
 
 /*
- * f() with f, in module e->s2 of the tree, an alias of a function whose
- * rule makes an object from no address (aioredis/util.py: get_event_loop
- * = getattr(asyncio, "get_running_loop", ...)): that object.
+ * f() with f, in module e->s2 of the tree (or this one), an alias of a
+ * function whose rule makes an object from no address (aioredis/util.py:
+ * get_event_loop = getattr(asyncio, "get_running_loop", ...)), or of
+ * socket.socket (a subclass defined below the function that calls it):
+ * that object.
  */
 static struct expr *alias_obj(struct scan *sc, struct pkg *ctx, const struct expr *e)
 {
-	struct pkg *p = e->s2 ? target_pkg(sc, ctx, e->s2) : NULL;
+	struct pkg *p = e->s2 ? target_pkg(sc, ctx, e->s2) : ctx;
 	size_t i;
 	int k;
 
@@ -772,6 +811,8 @@ static struct expr *alias_obj(struct scan *sc, struct pkg *ctx, const struct exp
 			fam = xstrndup(im->path, dot - im->path);
 			r = rule_func(py_rules, fam, dot + 1);
 			free(fam);
+			if (r && r->makes && !strcmp(r->makes, "socket.socket"))
+				return socket_made(expr_arg(e, 0), expr_arg(e, 1));
 			if (r && r->makes && r->addr_arg < 0 && !r->addr_kw)
 				return expr_obj(r->makes, NULL, NULL);
 		}
