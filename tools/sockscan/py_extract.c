@@ -552,6 +552,16 @@ static int is_param_ident(struct xctx *x, TSNode n)
 
 static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call);
 
+/* Is attribute @fn's name a function some family has a rule for (socket)? */
+static int is_rule_func_attr(struct xctx *x, TSNode fn)
+{
+	char *attr = ts_text(ts_field(fn, "attribute"), x->src);
+	int yes = rule_is_func_name(py_rules, attr);
+
+	free(attr);
+	return yes;
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -601,7 +611,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		return e;
 	}
 	/* module.socket() with module a parameter: what the callers pass decides */
-	if (ts_is(fn, "attribute") && is_param_ident(x, ts_field(fn, "object"))) {
+	if (ts_is(fn, "attribute") && is_param_ident(x, ts_field(fn, "object")) &&
+	    is_rule_func_attr(x, fn)) {
 		e = expr_new(EX_MCALL, NULL);
 		e->s = ts_text(ts_field(fn, "attribute"), x->src);
 		expr_add(e, py_expr(x, ts_field(fn, "object")));
@@ -1801,10 +1812,28 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 	free(kids);
 }
 
+/* Is function definition @fn decorated @staticmethod? */
+static int is_static(struct xctx *x, TSNode fn)
+{
+	TSNode parent = ts_parent(fn);
+	TSNode *kids;
+	size_t count, i;
+	int yes = 0;
+
+	if (!ts_is(parent, "decorated_definition"))
+		return 0;
+	count = ts_named_children(parent, &kids);
+	for (i = 0; i < count; i++)
+		if (ts_is(kids[i], "decorator") && ts_text_eq(kids[i], x->src, "@staticmethod"))
+			yes = 1;
+	free(kids);
+	return yes;
+}
+
 static void py_function(struct xctx *x, TSNode fn, int summarise)
 {
 	char **params, *name = NULL;
-	int n, i;
+	int n, i, shift;
 
 	/* a nested function shares its parent's scope */
 	if (x->in_func) {
@@ -1822,19 +1851,25 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 		name = xasprintf("%s.%s", x->cls, m);
 		free(m);
 	}
-	/* each parameter knows its function, for binding to callers' arguments */
+	/*
+	 * Each parameter knows its function, for binding to callers'
+	 * arguments. A static method is called as self.m(a) like the others
+	 * (py_call_expr puts self first): its parameters count from 1.
+	 */
+	shift = x->cls && is_static(x, fn);
 	for (i = 0; name && i < n; i++) {
 		struct expr *p = symtab_get(&x->locals, params[i]);
 
 		if (p && p->kind == EX_PARAM && !p->s) {
 			p->s = xstrdup(name);
 			p->s2 = xstrdup(params[i]);
+			p->n += shift;
 		}
 	}
 	if (name)
 		py_param_defaults(x, fn, name);
 	py_walk(x, ts_field(fn, "body"));
-	xctx_leave_func(x, name, n);
+	xctx_leave_func(x, name, n + shift);
 	free(name);
 	for (i = 0; i < n; i++)
 		free(params[i]);
@@ -1872,7 +1907,10 @@ static void py_walk(struct xctx *x, TSNode n)
 		return;
 	}
 	if (!strcmp(t, "function_definition")) {
-		py_function(x, n, !ts_is(ts_parent(ts_parent(n)), "class_definition"));
+		TSNode def = ts_is(ts_parent(n), "decorated_definition") ? ts_parent(n) : n;
+
+		/* a method, decorated or not, is "C.m" (py_function) */
+		py_function(x, n, !ts_is(ts_parent(ts_parent(def)), "class_definition"));
 		return;
 	}
 	if (!strcmp(t, "class_definition") && !x->in_func) {

@@ -597,6 +597,8 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 	size_t lo = 0, hi = sc->ncallers;
 	int mine = 0;
 
+	if (!sc->ncallers)
+		return NULL;	/* sc->callers is NULL: no pointer arithmetic on it */
 	want.key = xasprintf("%s\t%s", ctx->path ? ctx->path : "", name);
 	while (lo < hi) {	/* first record of the key */
 		size_t mid = (lo + hi) / 2;
