@@ -275,7 +275,7 @@ struct sw_detectors {
 	struct sw_vec owners;		/* struct owner: keys with several pids */
 	struct sw_map ports;		/* agg << 16 | lport -> index in port_pid */
 	struct sw_vec port_pid;		/* __u32: first pid seen on that port */
-	__u32 *dense[DENSE_MAX];	/* big local_ip keys' ports; see below */
+	__u32 *dense[DENSE_MAX];	/* big local_ip keys' ports: see DENSE_MAX */
 	size_t ndense;			/* of those, taken in this sample */
 	struct sw_map pairs;		/* port index << 32 | pid: other pids */
 	struct sw_vec news;		/* struct agg *: keys not tracked yet */
@@ -675,7 +675,6 @@ static long agg_get(struct sw_detectors *d, const struct sw_key *k,
 }
 
 /* agg_get(), through pk's hint when it is k's agg. */
-
 static inline long agg_lookup(struct sw_detectors *d, struct pid_keys *pk,
 			      const struct sw_key *k, const struct sw_sock *s)
 {
