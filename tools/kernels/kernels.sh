@@ -216,4 +216,6 @@ main() {
 	[ "$fails" -eq 0 ]
 }
 
-main "$@"
+# one line, then exit: bash reads a script as it runs, and a run goes on
+# for an hour, during which the file may be edited
+main "$@"; exit
