@@ -163,7 +163,8 @@ scan_to robust "$ROBUST"
 check "odd constructs (bare annotations, half declarations, return outside a function...): exit 0" \
 	test "$code" -eq 0
 check "odd constructs: the call after each one is found" jqt '[.findings[] | [.file, .line, .port]] ==
-	[["go/fmt_percent.go", 10, null], ["go/fmt_percent.go", 11, 7004],
+	[["go/composite_twice.go", 9, 7005],
+	 ["go/fmt_percent.go", 10, null], ["go/fmt_percent.go", 11, 7004],
 	 ["go/halfdecl.go", 10, 7002], ["py/annotation.py", 3, 80],
 	 ["py/int_sum_overflow.py", 3, null], ["py/none_format.py", 3, 80],
 	 ["py/oddities.py", 24, 7001],

@@ -3,7 +3,8 @@
  * table/snapshot.c against the real kernel: a listener and a connected
  * pair this test holds are read into a table with their owner (this
  * process) and the fd it holds them by; reconciliation repairs a table
- * that missed a close, and, in slices, one that missed a socket.
+ * that missed a close, and, in slices, one that missed a socket or an
+ * accepted socket's owner.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,17 +41,13 @@ static void test_load_finds_own_sockets(void **state)
 {
 	struct sw_table *t = sw_table_new(0);
 	struct seen w = { .owner_fd = -1 };
-	struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct sw_sock *s;
 	__u16 port;
 	int lfd, cfd, n;
 
 	assert_non_null(t);
 	lfd = listen_lo(&port);
-	cfd = socket(AF_INET, SOCK_STREAM, 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons(port);
-	assert_int_equal(connect(cfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cfd = connect_lo(port);
 	w.cookie = cookie_of(lfd);
 
 	n = sw_snapshot_load(t, on_sock, &w);
@@ -210,11 +207,54 @@ static void test_reconcile_sliced(void **state)
 	sw_table_free(t);
 }
 
+/*
+ * A listener's child known only from its state records (which name no
+ * process) and whose accept record was dropped: reconciliation gives it
+ * the process that holds it, and marks its direction as unknown.
+ */
+static void test_reconcile_owns_child(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	struct sw_reconciler *r = sw_reconciler_new();
+	struct sw_reconcile_ops ops = { 0 };
+	struct sw_sock *s;
+	int lfd, cfd, afd;
+	__u16 port;
+
+	assert_non_null(t);
+	assert_non_null(r);
+	lfd = listen_lo(&port);
+	cfd = connect_lo(port);
+	afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	s = sw_table_apply(t, &(struct sw_event){
+		.version = SW_ABI_VERSION, .kind = SW_EV_STATE,
+		.ts_ns = sw_mono_now(), .sock = cookie_of(afd),
+		.family = AF_INET, .proto = IPPROTO_TCP,
+		.old_state = SW_TCP_SYN_RECV, .new_state = SW_TCP_ESTABLISHED });
+	assert_non_null(s);
+	assert_int_equal(s->pid, 0);
+
+	assert_true(sw_reconciler_run(r, t, &ops) >= 1);
+	s = sw_table_get(t, cookie_of(afd));
+	assert_non_null(s);
+	assert_int_equal(s->pid, getpid());
+	assert_int_equal(s->state, SW_TCP_ESTABLISHED);
+	assert_true(s->flags & SW_F_RECOVERED);
+
+	close(afd);
+	close(cfd);
+	close(lfd);
+	sw_reconciler_free(r);
+	sw_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_finds_own_sockets),
 		cmocka_unit_test(test_reconcile_sliced),
+		cmocka_unit_test(test_reconcile_owns_child),
 	};
 
 	return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);

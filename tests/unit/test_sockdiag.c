@@ -85,10 +85,7 @@ static void test_connection_bytes_and_all_netns(void **state)
 	int l, c, a;
 
 	l = listen_lo(&lport);
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons(lport);
-	assert_int_equal(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	c = connect_lo(lport);
 	a = accept(l, NULL, NULL);
 	assert_true(a >= 0);
 	assert_int_equal(send(c, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));

@@ -175,6 +175,21 @@ void xctx_enter_func(struct xctx *x, char **params, int nparams)
  * other return as its fallback. Anything else is not summarised (a call
  * then stays dynamic).
  */
+/*
+ * Python: every return an object of one type (return ctx.wrap_socket(s)
+ * in one branch, return s in the other): the first of them.
+ */
+static struct expr *same_object(struct xctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nrets; i++)
+		if (!x->rets[i] || x->rets[i]->kind != EX_OBJ || !x->rets[i]->s ||
+		    strcmp(x->rets[i]->s, x->rets[0]->s))
+			return NULL;
+	return x->nrets ? expr_copy(x->rets[0]) : NULL;
+}
+
 static struct expr *summarise(struct xctx *x)
 {
 	struct expr *env = NULL, *other = NULL;
@@ -196,7 +211,7 @@ static struct expr *summarise(struct xctx *x)
 		expr_add(e, expr_copy(other));
 		return e;
 	}
-	return NULL;
+	return x->f->lang == LANG_PY ? same_object(x) : NULL;
 }
 
 void xctx_leave_func(struct xctx *x, const char *name, int nparams)

@@ -439,6 +439,8 @@ static const struct rule *rule_through_imports(struct scan *sc, struct pkg *ctx,
 static const struct rule *next_rule(const struct rule *r, const struct site *s,
 				    const struct expr *recv)
 {
+	if (recv && !strcmp(s->method, ANY_METHOD))
+		return NULL;	/* one finding for a method chosen at run time */
 	return !recv ? rule_func(r + 1, r->family, r->name) :
 		       rule_method(r + 1, recv->s, s->method);
 }
@@ -458,7 +460,14 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 		recv = resolve_obj(sc, f->pkg, s->recv, &rctx);
 		if (!recv)
 			return;
-		r = rule_method(table, recv->s, s->method);
+		r = !strcmp(s->method, ANY_METHOD) ? rule_any_method(table, recv->s) :
+						     rule_method(table, recv->s, s->method);
+		/* module.create_connection(), the socket module handed in: its function */
+		if (!r && str_has_prefix(recv->s, "module:")) {
+			r = rule_func(table, recv->s + 7, s->method);
+			expr_free(recv);
+			recv = NULL;
+		}
 	}
 	for (; r; r = next_rule(r, s, recv)) {
 		struct call_facts cf = { 0 };

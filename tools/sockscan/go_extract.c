@@ -308,14 +308,20 @@ static struct expr *go_composite_value(struct xctx *x, const struct composite *c
 
 		if (!keyed_pair(elems[i], &key, &val))
 			continue;
-		if (c->addr_field && ts_text_eq(key, x->src, c->addr_field))
+		/* a field given twice (a half-edited literal): the last one */
+		if (c->addr_field && ts_text_eq(key, x->src, c->addr_field)) {
+			expr_free(addr);
 			addr = go_expr(x, val);
-		else if (c->port_field && ts_text_eq(key, x->src, c->port_field))
+		} else if (c->port_field && ts_text_eq(key, x->src, c->port_field)) {
+			expr_free(port);
 			port = go_expr(x, val);
+		}
 	}
 	free(elems);
-	if (c->makes)
+	if (c->makes) {
+		expr_free(port);
 		return expr_obj(c->makes, addr, NULL);
+	}
 	if (!c->port_field)
 		return addr ? addr : expr_str("");
 	/* net.TCPAddr{IP, Port}: no IP means every interface */

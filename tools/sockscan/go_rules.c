@@ -236,6 +236,22 @@ int rule_is_func_name(const struct rule *table, const char *name)
 	return 0;
 }
 
+const struct rule *rule_any_method(const struct rule *table, const char *type)
+{
+	for (; table->family; table++)
+		if (table->type && strcmp(table->type, type) == 0 && table->dir != DIR_NONE)
+			return table;
+	return NULL;
+}
+
+int rule_is_family(const struct rule *table, const char *family)
+{
+	for (; table->family; table++)
+		if (!table->type && strcmp(table->family, family) == 0)
+			return 1;
+	return 0;
+}
+
 int rule_is_method_name(const struct rule *table, const char *name)
 {
 	for (; table->family; table++)

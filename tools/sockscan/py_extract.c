@@ -17,6 +17,7 @@
 
 static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
+static int is_getattr_call(struct xctx *x, TSNode n);
 
 static struct expr *dyn_of(struct xctx *x, TSNode n)
 {
@@ -222,6 +223,14 @@ static struct expr *py_qualified_expr(const char *q)
 	if (e)
 		return e;
 	dot = strrchr(q, '.');
+	/* the socket module itself, handed to a function (kazoo's handlers) */
+	if (!dot && rule_is_family(py_rules, q)) {
+		char *type = xasprintf("module:%s", q);
+
+		e = expr_obj(type, NULL, NULL);
+		free(type);
+		return e;
+	}
 	if (!dot)
 		return expr_dyn(q);
 	e = expr_new(EX_QUAL, NULL);
@@ -520,6 +529,39 @@ static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
 	return e;
 }
 
+/*
+ * Is @n a name whose value only the resolver knows: a parameter of the
+ * function walked (not self, cls), or a local holding an attribute of
+ * self (s = self.socket_module)? It may hold the socket module.
+ */
+static int is_param_ident(struct xctx *x, TSNode n)
+{
+	struct expr *v;
+	char *name;
+	int yes;
+
+	if (!x->in_func || !ts_is(n, "identifier"))
+		return 0;
+	name = ts_text(n, x->src);
+	v = symtab_get(&x->locals, name);
+	yes = v && ((v->kind == EX_PARAM && v->s && strcmp(name, "self") && strcmp(name, "cls")) ||
+		    (v->kind == EX_IDENT && (str_has_prefix(v->s, "self.") || strstr(v->s, ".self."))));
+	free(name);
+	return yes;
+}
+
+static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call);
+
+/* Is attribute @fn's name a function some family has a rule for (socket)? */
+static int is_rule_func_attr(struct xctx *x, TSNode fn)
+{
+	char *attr = ts_text(ts_field(fn, "attribute"), x->src);
+	int yes = rule_is_func_name(py_rules, attr);
+
+	free(attr);
+	return yes;
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -566,6 +608,15 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		free(m);
 		expr_add(e, NULL);
 		py_add_call_args(x, e, n);
+		return e;
+	}
+	/* module.socket() with module a parameter: what the callers pass decides */
+	if (ts_is(fn, "attribute") && is_param_ident(x, ts_field(fn, "object")) &&
+	    is_rule_func_attr(x, fn)) {
+		e = expr_new(EX_MCALL, NULL);
+		e->s = ts_text(ts_field(fn, "attribute"), x->src);
+		expr_add(e, py_expr(x, ts_field(fn, "object")));
+		py_add_call_args_kw(x, e, n);
 		return e;
 	}
 	/* args = parser.parse_args(): args.port is the option's default */
@@ -699,8 +750,17 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		return dyn_of(x, n);
 	name = ts_text(obj, x->src);
 	attr = ts_text(ts_field(n, "attribute"), x->src);
+	/* module.SOCK_DGRAM, the socket module handed in as a parameter */
+	if (is_param_ident(x, obj)) {
+		q = xasprintf("socket.%s", attr);
+		e = py_socket_const(q);
+		free(q);
+		q = NULL;
+	}
 	v = xctx_local(x, name);
-	if (!strcmp(name, "self")) {
+	if (e) {
+		/* a socket constant, above */
+	} else if (!strcmp(name, "self")) {
 		q = self_name(x, attr);
 		e = expr_new(EX_IDENT, q);
 	} else if ((v && v->kind == EX_OBJ && !strcmp(v->s, "argparse.Namespace")) ||
@@ -931,9 +991,37 @@ static void py_note_call_use(struct xctx *x, TSNode call)
  * (requests.Session), calling @method, which the class does not define
  * itself (an override is the class's own code).
  */
+/*
+ * Does call @call hand on its function's own parameter as first argument
+ * (def connect(self, address): return super().connect(address))? An
+ * override passing its caller's address through: the caller is the site.
+ */
+static int passes_through(struct xctx *x, TSNode call)
+{
+	TSNode a = py_arg_node(call, 0, NULL, x->src);
+	struct expr *v;
+	char *name;
+	int yes;
+
+	if (ts_is(a, "list_splat") || ts_is(a, "dictionary_splat"))
+		return 1;
+	if (!ts_is(a, "identifier"))
+		return 0;
+	name = ts_text(a, x->src);
+	v = symtab_get(&x->locals, name);
+	yes = v && v->kind == EX_PARAM;
+	free(name);
+	return yes;
+}
+
 static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
 {
-	return x->cls_type && x->in_func && ts_text_eq(obj, x->src, "self") &&
+	if (!x->cls_type || !x->in_func)
+		return 0;
+	/* super().connect(addr), super(C, self).connect(addr): the base's own */
+	if (ts_is(obj, "call") && ts_text_eq(ts_field(obj, "function"), x->src, "super"))
+		return !passes_through(x, ts_parent(ts_parent(obj)));
+	return ts_text_eq(obj, x->src, "self") &&
 	       !(x->cls_methods && symtab_find(x->cls_methods, method));
 }
 
@@ -1027,12 +1115,127 @@ static int py_bound_call(struct xctx *x, TSNode call)
 	return 1;
 }
 
+/*
+ * Calls of the tree's own functions, classes and methods, kept so that a
+ * parameter can stand for what its callers pass (resolve.c, EX_PARAM):
+ * "calls:KEY" in the file's symbols is a list (an EX_CALL with no name)
+ * of calls, each an EX_CALL whose arguments are the positional values
+ * and EX_KWARG(keyword, value), s2 the class the call is in (or NULL). KEY is the callee as the call names it
+ * through the imports: "f", "C" (a constructor), "C.m" (self.m() in C:
+ * self is the first argument, None), "pkg.mod.C" or "pkg.mod.C.__init__"
+ * (an explicit base __init__, self given). Bounded per name and per file.
+ */
+#define MAX_CALLS_PER_NAME 16
+#define MAX_CALLS_PER_FILE 8192
+
+/* The key of the callee of call node @n (see above), or NULL. */
+static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
+{
+	TSNode obj = ts_field(fn, "object");
+	char *key, *m;
+
+	*self_first = 0;
+	if (ts_is(fn, "identifier")) {
+		key = py_qualified(x, fn);
+		if (key)
+			return key;
+		key = ts_text(fn, x->src);
+		if (x->in_func && symtab_find(&x->locals, key)) {
+			free(key);
+			return NULL;
+		}
+		return key;
+	}
+	if (!ts_is(fn, "attribute"))
+		return NULL;
+	/* self.m() in C, super().m() in a class whose first base is B: C.m, B.m */
+	if ((x->cls && ts_text_eq(obj, x->src, "self")) ||
+	    (x->cls_base && ts_is(obj, "call") &&
+	     ts_text_eq(ts_field(obj, "function"), x->src, "super"))) {
+		m = ts_text(ts_field(fn, "attribute"), x->src);
+		key = xasprintf("%s.%s", ts_is(obj, "call") ? x->cls_base : x->cls, m);
+		free(m);
+		*self_first = 1;
+		return key;
+	}
+	key = py_qualified(x, fn);
+	if (key)
+		return key;
+	/* Base.__init__(self, ...) with Base a class of this module */
+	if (ts_is(obj, "identifier")) {
+		m = ts_text(obj, x->src);
+		if (x->in_func && symtab_find(&x->locals, m)) {
+			free(m);
+			return NULL;
+		}
+		free(m);
+		return ts_text(fn, x->src);
+	}
+	return NULL;
+}
+
+/* The arguments of @call, keyword ones as EX_KWARG; none after a *splat. */
+static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+	int positional = 1;
+
+	for (i = 0; i < count; i++) {
+		struct expr *kw;
+
+		if (ts_is(args[i], "keyword_argument")) {
+			kw = expr_new(EX_KWARG, NULL);
+			kw->s = ts_text(ts_field(args[i], "name"), x->src);
+			expr_add(kw, py_expr(x, ts_field(args[i], "value")));
+			expr_add(e, kw);
+		} else if (ts_is(args[i], "list_splat") || ts_is(args[i], "dictionary_splat")) {
+			positional = 0;
+		} else if (positional) {
+			expr_add(e, py_expr(x, args[i]));
+		}
+	}
+	free(args);
+}
+
+/* Record call node @n for parameter binding (see MAX_CALLS_PER_NAME). */
+static void py_note_callee(struct xctx *x, TSNode n)
+{
+	struct expr *list, *call;
+	char *key, *name;
+	int self_first;
+
+	if (x->ncalls >= MAX_CALLS_PER_FILE)
+		return;
+	key = callee_key(x, ts_field(n, "function"), &self_first);
+	if (!key)
+		return;
+	name = xasprintf("calls:%s", key);
+	list = symtab_get(&x->f->syms, name);
+	if (!list) {
+		symtab_set(&x->f->syms, name, expr_new(EX_CALL, NULL));
+		list = symtab_get(&x->f->syms, name);
+	}
+	if (list->nargs < MAX_CALLS_PER_NAME) {
+		call = expr_new(EX_CALL, key);
+		call->s2 = x->cls ? xstrdup(x->cls) : NULL;	/* the calling class */
+		if (self_first)
+			expr_add(call, NULL);
+		py_add_call_args_kw(x, call, n);
+		expr_add(list, call);
+		x->ncalls++;
+	}
+	free(name);
+	free(key);
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
+	int getattr_obj = 0;
 	struct site *s;
 
 	if (q && strrchr(q, '.')) {
@@ -1052,12 +1255,27 @@ static void py_call_site(struct xctx *x, TSNode n)
 	/* app.run() with app imported from another module: q is no rule */
 	if (!r && ts_is(fn, "attribute")) {
 		method = ts_text(ts_field(fn, "attribute"), x->src);
-		if (!rule_is_method_name(py_rules, method)) {
+		/* module.create_connection() with module a parameter: maybe socket's */
+		if (!rule_is_method_name(py_rules, method) &&
+		    !(rule_is_func_name(py_rules, method) && is_param_ident(x, ts_field(fn, "object")))) {
 			free(method);
 			method = NULL;
 		}
 	}
 	free(q);
+	/* getattr(self.session, verb)(url): a method of the object, maybe any */
+	if (!r && !method && is_getattr_call(x, fn)) {
+		struct expr *attr = py_arg(x, fn, 1, NULL);
+
+		method = xstrdup(attr && attr->kind == EX_STR ? attr->s : ANY_METHOD);
+		expr_free(attr);
+		if (!rule_is_method_name(py_rules, method) && strcmp(method, ANY_METHOD)) {
+			free(method);
+			method = NULL;
+		}
+		fn = py_arg_node(fn, 0, NULL, x->src);	/* the object, as for obj.method */
+		getattr_obj = 1;
+	}
 	py_note_call_use(x, n);
 	if (!r && !method && !qual && py_bound_call(x, n))
 		return;
@@ -1067,7 +1285,9 @@ static void py_call_site(struct xctx *x, TSNode n)
 	s->rule = r;
 	s->method = method;
 	s->qual = qual;
-	if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {
+	if (getattr_obj) {
+		s->recv = py_expr(x, fn);
+	} else if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {
 		/* class C(requests.Session): self.get() in C is the session's */
 		s->recv = expr_obj(x->cls_type, NULL, NULL);
 		s->recv_name = xstrdup("self");
@@ -1119,6 +1339,11 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 	if (x->cls) {
 		attr = ts_text(ts_field(left, "attribute"), x->src);
 		scoped = self_name(x, attr);
+		/* self.sock = ssl.wrap_socket(self.sock): the same object, not a cycle */
+		if (e && e->kind == EX_IDENT && !strcmp(e->s, scoped)) {
+			expr_free(e);
+			e = NULL;
+		}
 		set_self_sym(x, scoped, e ? expr_copy(e) : NULL);
 		free(scoped);
 		free(attr);
@@ -1146,6 +1371,26 @@ static int is_rule_name(const char *q)
 	return found;
 }
 
+/* Is @n a call getattr(obj, name, ...)? */
+static int is_getattr_call(struct xctx *x, TSNode n)
+{
+	return ts_is(n, "call") && ts_text_eq(ts_field(n, "function"), x->src, "getattr") &&
+	       !ts_node_is_null(py_arg_node(n, 1, NULL, x->src));
+}
+
+/* getattr(module, "name"): "module.name" through the imports, or NULL. */
+static char *getattr_name(struct xctx *x, TSNode call)
+{
+	struct expr *attr = py_arg(x, call, 1, NULL);
+	char *mod = py_qualified(x, py_arg_node(call, 0, NULL, x->src)), *q = NULL;
+
+	if (mod && attr && attr->kind == EX_STR)
+		q = xasprintf("%s.%s", mod, attr->s);
+	free(mod);
+	expr_free(attr);
+	return q;
+}
+
 /*
  * name = urllib.request.urlopen, self._open = urlopen: an alias of the
  * function; cls = HTTPSServer if ssl else HTTPServer: of the first of the
@@ -1158,6 +1403,20 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 	if (ts_is(right, "conditional_expression"))
 		return py_alias_assign(x, left, ts_child(right, 0)) ||
 		       py_alias_assign(x, left, ts_child(right, 2));
+	/* getattr(asyncio, "get_running_loop", asyncio.get_event_loop) */
+	if (is_getattr_call(x, right)) {
+		q = getattr_name(x, right);
+		if (q && is_rule_name(q)) {
+			name = ts_text(left, x->src);
+			add_import(x->f, name, q);
+			free(name);
+			free(q);
+			return 1;
+		}
+		free(q);
+		right = py_arg_node(right, 2, NULL, x->src);
+		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
+	}
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
 		return 0;
 	q = py_qualified(x, right);
@@ -1217,11 +1476,79 @@ static char *class_type(struct xctx *x, const char *q)
 	return r && r->makes ? xstrdup(r->makes) : NULL;
 }
 
+/*
+ * "bases:C" in the file's symbols: the bases of class C as names through
+ * the imports (EX_STR "Base" for a class of this module, "pkg.mod.Base"
+ * for an imported one), for the resolver to find an attribute a base's
+ * methods set and a method a subclass overrides. Returns the first base's
+ * name (x->cls_base), or NULL.
+ */
+static char *py_class_bases(struct xctx *x, const char *cls, TSNode *bases, size_t count)
+{
+	struct expr *list = expr_new(EX_CALL, NULL);
+	char *first = NULL, *key;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		char *q;
+
+		if (ts_is(bases[i], "keyword_argument"))
+			continue;	/* metaclass=... */
+		q = py_qualified(x, bases[i]);
+		if (!q && (ts_is(bases[i], "identifier") || ts_is(bases[i], "attribute")))
+			q = ts_text(bases[i], x->src);
+		if (!q)
+			continue;
+		expr_add(list, expr_str(q));
+		if (!first)
+			first = q;
+		else
+			free(q);
+	}
+	key = xasprintf("bases:%s", cls);
+	symtab_set(&x->f->syms, key, list);
+	free(key);
+	return first;
+}
+
+/*
+ * Does class body @body define connect() without calling a base's
+ * (super().connect(...), Base.connect(self, ...)) nor connecting to the
+ * (self.host, self.port) its constructor was given? Its objects then
+ * open their own transport (an HTTPConnection over SSH or a named pipe,
+ * a socket.socket subclass whose connect() runs ssh): they are not the
+ * watched base's, and what their connect() opens is found in it.
+ */
+static int replaces_connect(struct xctx *x, TSNode body)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(body, &kids), i;
+	int yes = 0;
+
+	for (i = 0; i < count; i++) {
+		TSNode d = ts_is(kids[i], "decorated_definition") ?
+			   ts_field(kids[i], "definition") : kids[i];
+		char *text;
+
+		if (!ts_is(d, "function_definition") ||
+		    !ts_text_eq(ts_field(d, "name"), x->src, "connect"))
+			continue;
+		text = ts_text(ts_field(d, "body"), x->src);
+		/* speedtest's connects (self.host, self.port): the address given */
+		yes = !(strstr(text, "super(") && strstr(text, ".connect(")) &&
+		      !strstr(text, ".connect(self,") && !strstr(text, ".connect(self)") &&
+		      !strstr(text, "(self.host, self.port)");
+		free(text);
+	}
+	free(kids);
+	return yes;
+}
+
 static void py_class(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
 	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
-	char *cls, *cls_type, *type = NULL;
+	char *cls, *cls_type, *cls_base, *type = NULL;
 	struct symtab *cls_methods;
 
 	for (i = 0; i < count; i++) {
@@ -1230,6 +1557,10 @@ static void py_class(struct xctx *x, TSNode n)
 		/* a base imported from a module of the tree may be one too (site->qual) */
 		if (q && (is_rule_name(q) ||
 			  (strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1)))) {
+			if (replaces_connect(x, ts_field(n, "body"))) {
+				free(q);
+				break;
+			}
 			name = ts_text(ts_field(n, "name"), x->src);
 			add_import(x->f, name, q);
 			type = class_type(x, q);
@@ -1239,11 +1570,13 @@ static void py_class(struct xctx *x, TSNode n)
 		}
 		free(q);
 	}
-	free(bases);
 	cls = x->cls;
 	cls_type = x->cls_type;
 	cls_methods = x->cls_methods;
+	cls_base = x->cls_base;
 	x->cls = ts_text(ts_field(n, "name"), x->src);
+	x->cls_base = py_class_bases(x, x->cls, bases, count);
+	free(bases);
 	x->cls_type = type;
 	x->cls_methods = class_methods(x, ts_field(n, "body"));
 	x->in_class++;
@@ -1251,11 +1584,13 @@ static void py_class(struct xctx *x, TSNode n)
 	x->in_class--;
 	free(x->cls);
 	free(x->cls_type);
+	free(x->cls_base);
 	symtab_clear(x->cls_methods);
 	free(x->cls_methods);
 	x->cls = cls;
 	x->cls_type = cls_type;
 	x->cls_methods = cls_methods;
+	x->cls_base = cls_base;
 }
 
 static int is_pattern(TSNode n)
@@ -1329,6 +1664,27 @@ static void py_for(struct xctx *x, TSNode n)
 	py_walk(x, ts_field(n, "alternative"));
 }
 
+/* Does local @name hold an object (or one the resolver will know)? */
+static int holds_object(struct xctx *x, const char *name)
+{
+	struct expr *v = symtab_get(&x->locals, name);
+
+	return v && (v->kind == EX_OBJ || v->kind == EX_MCALL);
+}
+
+/*
+ * Is expression @n of no value sockscan can follow: unknown, or a call of
+ * another module's function it has no rule for (socket.fromfd(...))?
+ */
+static int is_unknown(struct xctx *x, TSNode n)
+{
+	struct expr *e = py_expr(x, n);
+	int yes = !e || e->kind == EX_DYN || (e->kind == EX_CALL && e->s2);
+
+	expr_free(e);
+	return yes;
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -1355,6 +1711,16 @@ static void py_assignment(struct xctx *x, TSNode n)
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
+	/*
+	 * sock = None on an error path keeps the socket the name held; so does
+	 * an unknown value in an if/else branch (sock = socket.fromfd(...) in
+	 * the else of sock = socket.socket(...)): the name may hold either.
+	 */
+	if (x->in_func && holds_object(x, name) &&
+	    (ts_is(right, "none") || (x->cond_depth > 0 && is_unknown(x, right)))) {
+		free(name);
+		return;
+	}
 	/* PORT = 9404 in a class body: also self.PORT for its methods */
 	if (x->in_class && !x->in_func) {
 		char *attr = xasprintf("self.%s", name), *scoped = self_name(x, name);
@@ -1414,10 +1780,60 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 	return n;
 }
 
+/*
+ * "default:F:P" in the file's symbols: the default of parameter P of
+ * function F when it is an object (socket_module=socket), which the
+ * parameter stands for when no caller passes one.
+ */
+static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(ts_field(fn, "parameters"), &kids), i;
+
+	for (i = 0; i < count; i++) {
+		struct expr *v;
+		char *pname, *key;
+
+		if (!ts_is(kids[i], "default_parameter") && !ts_is(kids[i], "typed_default_parameter"))
+			continue;
+		if (!ts_is(ts_field(kids[i], "name"), "identifier"))
+			continue;
+		v = py_expr(x, ts_field(kids[i], "value"));
+		if (!v || v->kind != EX_OBJ) {
+			expr_free(v);
+			continue;
+		}
+		pname = ts_text(ts_field(kids[i], "name"), x->src);
+		key = xasprintf("default:%s:%s", func, pname);
+		symtab_set(&x->f->syms, key, v);
+		free(key);
+		free(pname);
+	}
+	free(kids);
+}
+
+/* Is function definition @fn decorated @staticmethod? */
+static int is_static(struct xctx *x, TSNode fn)
+{
+	TSNode parent = ts_parent(fn);
+	TSNode *kids;
+	size_t count, i;
+	int yes = 0;
+
+	if (!ts_is(parent, "decorated_definition"))
+		return 0;
+	count = ts_named_children(parent, &kids);
+	for (i = 0; i < count; i++)
+		if (ts_is(kids[i], "decorator") && ts_text_eq(kids[i], x->src, "@staticmethod"))
+			yes = 1;
+	free(kids);
+	return yes;
+}
+
 static void py_function(struct xctx *x, TSNode fn, int summarise)
 {
 	char **params, *name = NULL;
-	int n, i;
+	int n, i, shift;
 
 	/* a nested function shares its parent's scope */
 	if (x->in_func) {
@@ -1426,7 +1842,6 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	}
 	n = py_params(x, fn, &params);
 	xctx_enter_func(x, params, n);
-	py_walk(x, ts_field(fn, "body"));
 	if (summarise) {
 		name = ts_text(ts_field(fn, "name"), x->src);
 	} else if (x->cls) {
@@ -1436,7 +1851,25 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 		name = xasprintf("%s.%s", x->cls, m);
 		free(m);
 	}
-	xctx_leave_func(x, name, n);
+	/*
+	 * Each parameter knows its function, for binding to callers'
+	 * arguments. A static method is called as self.m(a) like the others
+	 * (py_call_expr puts self first): its parameters count from 1.
+	 */
+	shift = x->cls && is_static(x, fn);
+	for (i = 0; name && i < n; i++) {
+		struct expr *p = symtab_get(&x->locals, params[i]);
+
+		if (p && p->kind == EX_PARAM && !p->s) {
+			p->s = xstrdup(name);
+			p->s2 = xstrdup(params[i]);
+			p->n += shift;
+		}
+	}
+	if (name)
+		py_param_defaults(x, fn, name);
+	py_walk(x, ts_field(fn, "body"));
+	xctx_leave_func(x, name, n + shift);
 	free(name);
 	for (i = 0; i < n; i++)
 		free(params[i]);
@@ -1474,7 +1907,10 @@ static void py_walk(struct xctx *x, TSNode n)
 		return;
 	}
 	if (!strcmp(t, "function_definition")) {
-		py_function(x, n, !ts_is(ts_parent(ts_parent(n)), "class_definition"));
+		TSNode def = ts_is(ts_parent(n), "decorated_definition") ? ts_parent(n) : n;
+
+		/* a method, decorated or not, is "C.m" (py_function) */
+		py_function(x, n, !ts_is(ts_parent(ts_parent(def)), "class_definition"));
 		return;
 	}
 	if (!strcmp(t, "class_definition") && !x->in_func) {
@@ -1489,8 +1925,10 @@ static void py_walk(struct xctx *x, TSNode n)
 			xctx_return(x, py_expr(x, v));
 		return;
 	}
-	if (!strcmp(t, "call"))
+	if (!strcmp(t, "call")) {
+		py_note_callee(x, n);
 		py_call_site(x, n);
+	}
 	if (is_if_block(n)) {
 		x->cond_depth++;
 		py_walk_children(x, n);
@@ -1575,12 +2013,37 @@ static int is_probe(const struct srcfile *f, const struct site *s)
 	       !called(&f->uses, s->scope, s, "recv");
 }
 
+static const struct expr *expr_arg_of(const struct site *s, int i)
+{
+	return i < s->nargs ? s->args[i] : NULL;
+}
+
+static int is_sender(const struct site *s)
+{
+	return site_is(s, "sendto") || site_is(s, "connect") || site_is(s, "connect_ex");
+}
+
+/*
+ * self.sock.bind((addr, 0)) in one method, self.sock.sendto() or
+ * connect() in another of the class, and no listen() after the bind: the
+ * bind chose a source address (icmplib's ICMPSocket), the socket is the
+ * sender's. (A DCC listener binds port 0 and listens: it stays.)
+ */
+static int is_source_bind(const struct srcfile *f, const struct symtab *calls,
+			  const struct site *s)
+{
+	return is_self_name(s) && is_port_zero(expr_arg_of(s, 0)) &&
+	       called(calls, -1, s, "send") && !called(&f->uses, s->scope, s, "serve");
+}
+
 /*
  * Calls that look like new sockets but are not: a client's bind() to a
  * source address before connect(), or before sendto() with no receive in
- * between, in the same function; a probe's bind() (is_probe); and sendto() on a socket that was bound
- * and has received (a server replying to its peer) in the same function,
- * or, for self.attr, bound anywhere in the file. Checked once every site
+ * between, in the same function; a probe's bind() (is_probe); self.attr's
+ * bind to port 0 when the class sends on it (is_source_bind); and sendto()
+ * on a socket that was bound and has received (a server replying to its
+ * peer) in the same function, or, for self.attr, bound anywhere in the
+ * file to a port other than 0. Checked once every site
  * of the file is known; receivers are matched by name.
  */
 void py_prune_sites(struct srcfile *f)
@@ -1595,8 +2058,10 @@ void py_prune_sites(struct srcfile *f)
 		if (site_is(s, "bind")) {
 			note_call(&calls, s->scope, s, "bind");
 			if (is_self_name(s))
-				note_call(&calls, -1, s, "bind");
+				note_call(&calls, -1, s, is_port_zero(expr_arg_of(s, 0)) ? "bind0" : "bind");
 		}
+		if (is_sender(s) && is_self_name(s))
+			note_call(&calls, -1, s, "send");
 	}
 	/* a client's sendto after its bind: that bind chose a source address */
 	for (s = f->sites; s; s = s->next) {
@@ -1609,7 +2074,8 @@ void py_prune_sites(struct srcfile *f)
 
 		if (site_is(s, "bind")) {
 			drop = called(&calls, s->scope, s, "connect") ||
-			       called(&calls, s->scope, s, "client") || is_probe(f, s);
+			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
+			       is_source_bind(f, &calls, s);
 		} else if (site_is(s, "sendto")) {
 			bound = called_at(&calls, s->scope, s, "bind");
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :

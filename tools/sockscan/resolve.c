@@ -7,10 +7,15 @@
 
 #include "pkgs.h"
 #include "resolve.h"
+#include "rules.h"
 #include "util.h"
 
 /* Constant chains deeper than this are cycles or not worth following. */
 #define MAX_DEPTH 24
+/* Base classes followed from a class, through modules. */
+#define MAX_REEXPORT_DEPTH 8
+/* Callers' arguments tried per object resolution (resolve_obj). */
+#define CALLER_BUDGET 64
 
 static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		 struct value *v, int depth);
@@ -80,15 +85,91 @@ static const char *self_fallback(const char *name)
 	return p && !strchr(p + 6, '.') ? p + 1 : NULL;
 }
 
-static struct expr *sym_get(struct pkg *p, const char *name)
+/*
+ * The module and name a base class of "bases:C" (py_extract.c) stands
+ * for, from module @p: "Base" is in @p, "pkg.mod.Base" in pkg.mod.
+ */
+static struct pkg *base_pkg(struct scan *sc, struct pkg *p, const char *base,
+			    const char **name)
 {
-	struct expr *def;
+	const char *dot = strrchr(base, '.');
+	struct pkg *q;
+	char *mod;
 
-	if (!p)
+	*name = dot ? dot + 1 : base;
+	if (!dot)
+		return p;
+	mod = xstrndup(base, dot - base);
+	q = pkg_lookup(sc, p, mod);
+	free(mod);
+	if (q && q->lang == LANG_PY)
+		pkg_load(sc, q);
+	return q && q->lang == LANG_PY ? q : NULL;
+}
+
+/*
+ * Attribute @attr of class @cls's objects as a base class sets it, in
+ * this module or another one of the tree (class Client(WebSocket), whose
+ * __init__ keeps self.sock); *where is the base's module.
+ */
+static struct expr *base_attr(struct scan *sc, struct pkg **where, const char *cls,
+			      const char *attr, int depth)
+{
+	char *key = xasprintf("bases:%s", cls);
+	struct expr *bases = symtab_get(&(*where)->syms, key), *def = NULL;
+	int i;
+
+	free(key);
+	for (i = 0; bases && i < bases->nargs && !def && depth < MAX_REEXPORT_DEPTH; i++) {
+		const char *name;
+		struct pkg *q = base_pkg(sc, *where, bases->a[i]->s, &name);
+
+		if (!q)
+			continue;
+		key = xasprintf("%s.self.%s", name, attr);
+		def = symtab_get(&q->syms, key);
+		free(key);
+		if (!def && q != *where) {
+			key = xasprintf("self.%s", attr);
+			def = symtab_get(&q->syms, key);
+			free(key);
+		}
+		if (def)
+			*where = q;
+		else if ((def = base_attr(sc, &q, name, attr, depth + 1)))
+			*where = q;
+	}
+	return def;
+}
+
+/*
+ * Definition of @name in *@p, which becomes the module it was found in.
+ * When it comes from a base class of C, *@via is C (the caller frees it):
+ * the base's parameters are then bound by C's own calls first.
+ */
+static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, char **via)
+{
+	const char *self;
+	struct expr *def;
+	char *cls;
+
+	*via = NULL;
+	if (!*p)
 		return NULL;
-	def = symtab_get(&p->syms, name);
-	if (!def && self_fallback(name))
-		def = symtab_get(&p->syms, self_fallback(name));
+	def = symtab_get(&(*p)->syms, name);
+	self = self_fallback(name);
+	if (def || !self)
+		return def;
+	def = symtab_get(&(*p)->syms, self);
+	if (def || (*p)->lang != LANG_PY)
+		return def;
+	/* "C.self.sock": from a base class of C, maybe in another module */
+	cls = xstrndup(name, self - 1 - name);
+	def = base_attr(sc, p, cls, self + 5, 0);
+	if (def)
+		*via = cls;
+	else
+		free(cls);
 	return def;
 }
 
@@ -97,7 +178,10 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 	const char *name = e->kind == EX_QUAL ? e->s2 : e->s;
-	struct expr *def = sym_get(p, name);
+	char *via;
+	struct expr *def = sym_get(sc, &p, name, &via);
+
+	free(via);
 
 	if (!def) {
 		char *what = e->kind == EX_QUAL ? xasprintf("%s.%s", e->s, e->s2) :
@@ -383,6 +467,12 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	case EX_DYN:
 		set_dyn(v, e->s);
 		break;
+	case EX_KWARG:
+		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
+		break;
+	case EX_MCALL:
+		set_dyn(v, e->s);
+		break;
 	}
 }
 
@@ -393,11 +483,352 @@ void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	eval(sc, ctx, e, v, 0);
 }
 
+static int cmp_caller(const void *a, const void *b)
+{
+	return strcmp(((const struct caller *)a)->key, ((const struct caller *)b)->key);
+}
+
+/*
+ * The module and name callee @key of module @p stands for: the longest
+ * prefix of "pkg.mod.C.__init__" that is a module of the tree, else @p.
+ */
+static struct pkg *callee_pkg(struct scan *sc, struct pkg *p, const char *key,
+			      const char **name)
+{
+	const char *cut;
+
+	for (cut = key + strlen(key); cut > key; cut--) {
+		struct pkg *q;
+		char *mod;
+
+		if (*cut != '.')
+			continue;
+		mod = xstrndup(key, cut - key);
+		q = pkg_lookup(sc, p, mod);
+		free(mod);
+		if (q && q->lang == LANG_PY) {
+			*name = cut + 1;
+			return q;
+		}
+	}
+	*name = key;
+	return p;
+}
+
+static void add_caller(struct scan *sc, size_t *cap, struct pkg *p, const char *key,
+		       const struct expr *call)
+{
+	const char *name;
+	struct pkg *q = callee_pkg(sc, p, key, &name);
+	struct caller *c;
+
+	grow((void **)&sc->callers, cap, sc->ncallers + 1, sizeof(*sc->callers));
+	c = &sc->callers[sc->ncallers++];
+	c->key = xasprintf("%s\t%s", q->path ? q->path : "", name);
+	c->ctx = p;
+	c->call = call;
+}
+
+/* Index every "calls:" record of the Python modules by callee. */
+static void callers_build(struct scan *sc)
+{
+	size_t i, b, cap = 0;
+
+	sc->callers_built = 1;
+	for (i = 0; i < sc->npkgs; i++) {
+		struct pkg *p = sc->pkgs[i];
+
+		if (p->lang != LANG_PY)
+			continue;
+		pkg_load(sc, p);
+		for (b = 0; b < p->syms.nbuckets; b++) {
+			struct sym *y;
+			int k;
+
+			for (y = p->syms.buckets[b]; y; y = y->next) {
+				if (strncmp(y->name, "calls:", 6) || !y->value)
+					continue;
+				for (k = 0; k < y->value->nargs; k++)
+					if (y->value->a[k])
+						add_caller(sc, &cap, p, y->name + 6, y->value->a[k]);
+			}
+		}
+	}
+	if (sc->ncallers)
+		qsort(sc->callers, sc->ncallers, sizeof(*sc->callers), cmp_caller);
+}
+
+/* Argument @pos (or keyword @kw) of recorded call @call, or NULL. */
+static const struct expr *call_arg(const struct expr *call, int pos, const char *kw)
+{
+	int i, p = 0;
+
+	for (i = 0; kw && i < call->nargs; i++)
+		if (call->a[i] && call->a[i]->kind == EX_KWARG && !strcmp(call->a[i]->s, kw))
+			return expr_arg(call->a[i], 0);
+	for (i = 0; pos >= 0 && i < call->nargs; i++) {
+		if (call->a[i] && call->a[i]->kind == EX_KWARG)
+			continue;
+		if (p++ == pos)
+			return call->a[i];
+	}
+	return NULL;
+}
+
+static __thread int caller_budget;
+/* The class whose inherited attribute is being resolved (sym_get's @via). */
+static __thread const char *caller_cls;
+
+/* Is @c one of the calls made in class caller_cls? */
+static int from_caller_cls(const struct caller *c)
+{
+	return caller_cls && c->call->s2 && !strcmp(c->call->s2, caller_cls);
+}
+
+static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			     struct pkg **octx, int depth);
+
+/* The first object a caller of @name (in @ctx) passes as @pos / @kw. */
+static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *name,
+				int pos, const char *kw, struct pkg **octx, int depth)
+{
+	struct caller want = { 0 }, *c;
+	struct expr *obj = NULL;
+	size_t lo = 0, hi = sc->ncallers;
+	int mine = 0;
+
+	if (!sc->ncallers)
+		return NULL;	/* sc->callers is NULL: no pointer arithmetic on it */
+	want.key = xasprintf("%s\t%s", ctx->path ? ctx->path : "", name);
+	while (lo < hi) {	/* first record of the key */
+		size_t mid = (lo + hi) / 2;
+
+		if (cmp_caller(&sc->callers[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < sc->ncallers && !cmp_caller(&sc->callers[hi], &want); hi++)
+		if (from_caller_cls(&sc->callers[hi]))
+			mine = 1;
+	/* a subclass's own calls of its base's __init__ speak for it alone */
+	for (c = sc->callers + lo; !obj && c < sc->callers + hi && caller_budget > 0; c++) {
+		if (mine && !from_caller_cls(c))
+			continue;
+		caller_budget--;
+		obj = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), octx, depth + 1);
+	}
+	free(want.key);
+	return obj;
+}
+
+/*
+ * Parameter @e of method C.m that overrides a base's m: what the base's
+ * own self.m(...) calls pass (gunicorn's UnixSocket.bind(self, sock),
+ * called as self.bind(sock) in BaseSocket). Bases followed one level.
+ */
+static struct expr *base_callers_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				     struct pkg **octx, int depth)
+{
+	const char *dot = strrchr(e->s, '.');
+	struct expr *bases, *obj = NULL;
+	char *key;
+	int i;
+
+	if (!dot)
+		return NULL;
+	key = xasprintf("bases:%.*s", (int)(dot - e->s), e->s);
+	bases = symtab_get(&ctx->syms, key);
+	free(key);
+	for (i = 0; bases && i < bases->nargs && !obj; i++) {
+		const char *name;
+		struct pkg *q = base_pkg(sc, ctx, bases->a[i]->s, &name);
+
+		if (!q)
+			continue;
+		key = xasprintf("%s%s", name, dot);
+		obj = callers_obj(sc, q, key, e->n, e->s2, octx, depth);
+		free(key);
+	}
+	return obj;
+}
+
+/*
+ * Python parameter @e of function "f" or method "C.m": the object its
+ * callers in the tree pass (a requests.Session handed to a constructor,
+ * so self.session = session is one). A constructor C(...) binds C.__init__
+ * from its second parameter, self being the first.
+ */
+static struct expr *param_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			      struct pkg **octx, int depth)
+{
+	size_t len = strlen(e->s);
+	struct expr *obj;
+	char *cls;
+
+	if (!sc->callers_built)
+		callers_build(sc);
+	obj = callers_obj(sc, ctx, e->s, e->n, e->s2, octx, depth);
+	if (obj)
+		return obj;
+	if (len <= 9 || strcmp(e->s + len - 9, ".__init__") || e->n < 1)
+		return base_callers_obj(sc, ctx, e, octx, depth);
+	cls = xstrndup(e->s, len - 9);
+	obj = callers_obj(sc, ctx, cls, e->n - 1, e->s2, octx, depth);
+	free(cls);
+	return obj;
+}
+
+/* @e's own default when it is an object (py_extract.c "default:"), else NULL. */
+static struct expr *default_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				struct pkg **octx, int depth)
+{
+	char *key = xasprintf("default:%s:%s", e->s, e->s2 ? e->s2 : "");
+	struct expr *def = symtab_get(&ctx->syms, key);
+
+	free(key);
+	return def ? find_obj(sc, ctx, def, octx, depth + 1) : NULL;
+}
+
+/* Does base @base (as "bases:" keeps it) name class @cls of module @p? */
+static int base_is(struct scan *sc, struct pkg *p, const char *base, struct pkg *cp,
+		   const char *cls)
+{
+	const char *name;
+
+	return base_pkg(sc, p, base, &name) == cp && !strcmp(name, cls);
+}
+
+/*
+ * self.m() in class C, where C.m makes no object but a subclass of C in
+ * the same module overrides m with one that does (virtual dispatch).
+ */
+static struct expr *override_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				 struct pkg **octx, int depth)
+{
+	const char *dot = e->s ? strrchr(e->s, '.') : NULL;
+	struct expr *obj = NULL;
+	size_t b, clen;
+
+	if (!dot || e->s2 || ctx->lang != LANG_PY)
+		return NULL;
+	clen = dot - e->s;
+	for (b = 0; b < ctx->syms.nbuckets && !obj; b++) {
+		struct sym *y;
+
+		for (y = ctx->syms.buckets[b]; y && !obj; y = y->next) {
+			struct expr *call;
+			char *cls;
+			int k;
+
+			if (strncmp(y->name, "bases:", 6) || !y->value)
+				continue;
+			for (k = 0; k < y->value->nargs; k++) {
+				cls = xstrndup(e->s, clen);
+				if (base_is(sc, ctx, y->value->a[k]->s, ctx, cls)) {
+					free(cls);
+					break;
+				}
+				free(cls);
+			}
+			if (k == y->value->nargs)
+				continue;
+			call = expr_copy(e);
+			free(call->s);
+			call->s = xasprintf("%s%s", y->name + 6, dot);
+			if (strcmp(call->s, e->s))
+				obj = find_obj(sc, ctx, call, octx, depth + 1);
+			expr_free(call);
+		}
+	}
+	return obj;
+}
+
+/* socket.socket(family, type) as py_socket_obj makes it: AF_UNIX, else the type, else TCP. */
+static struct expr *socket_made(const struct expr *fam, const struct expr *type)
+{
+	struct expr *net;
+
+	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
+		net = expr_str("unix");
+	else
+		net = type ? expr_copy(type) : expr_str("tcp");
+	return expr_obj("socket.socket", NULL, net);
+}
+
+/* Argument @pos (or keyword @kw) of EX_MCALL @e, past its module. */
+static const struct expr *mcall_arg(const struct expr *e, int pos, const char *kw)
+{
+	struct expr args = { .kind = EX_CALL, .nargs = e->nargs - 1, .a = e->a + 1 };
+
+	return e->nargs > 1 ? call_arg(&args, pos, kw) : NULL;
+}
+
+/*
+ * module.socket(family, type) where the module is a parameter the callers
+ * bind to the socket module: the object that function of it makes.
+ */
+static struct expr *mcall_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			      struct pkg **octx, int depth)
+{
+	struct pkg *mctx = ctx;
+	struct expr *mod = find_obj(sc, ctx, expr_arg(e, 0), &mctx, depth + 1);
+	const struct rule *r = NULL;
+
+	if (mod && str_has_prefix(mod->s, "module:"))
+		r = rule_func(py_rules, mod->s + 7, e->s);
+	expr_free(mod);
+	if (!r || !r->makes)
+		return NULL;
+	*octx = ctx;
+	if (strcmp(r->makes, "socket.socket"))
+		return expr_obj(r->makes, expr_copy(mcall_arg(e, r->addr_arg, r->addr_kw)), NULL);
+	return socket_made(mcall_arg(e, 0, "family"), mcall_arg(e, 1, "type"));
+}
+
+/*
+ * f() with f, in module e->s2 of the tree (or this one), an alias of a
+ * function whose rule makes an object from no address (aioredis/util.py:
+ * get_event_loop = getattr(asyncio, "get_running_loop", ...)), or of
+ * socket.socket (a subclass defined below the function that calls it):
+ * that object.
+ */
+static struct expr *alias_obj(struct scan *sc, struct pkg *ctx, const struct expr *e)
+{
+	struct pkg *p = e->s2 ? target_pkg(sc, ctx, e->s2) : ctx;
+	size_t i;
+	int k;
+
+	for (i = 0; p && p->lang == LANG_PY && i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+
+		for (k = 0; k < f->nimports; k++) {
+			const struct import *im = &f->imports[k];
+			const char *dot = strrchr(im->path, '.');
+			const struct rule *r;
+			char *fam;
+
+			if (strcmp(im->alias, e->s) || !dot)
+				continue;
+			fam = xstrndup(im->path, dot - im->path);
+			r = rule_func(py_rules, fam, dot + 1);
+			free(fam);
+			if (r && r->makes && !strcmp(r->makes, "socket.socket"))
+				return socket_made(expr_arg(e, 0), expr_arg(e, 1));
+			if (r && r->makes && r->addr_arg < 0 && !r->addr_kw)
+				return expr_obj(r->makes, NULL, NULL);
+		}
+	}
+	return NULL;
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
 	struct expr *def, *body, *obj;
+	const char *saved;
 	struct pkg *p;
+	char *via;
 
 	if (!e || depth > MAX_DEPTH)
 		return NULL;
@@ -408,13 +839,30 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 	case EX_IDENT:
 	case EX_QUAL:
 		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
-		def = sym_get(p, e->kind == EX_QUAL ? e->s2 : e->s);
-		return def ? find_obj(sc, p, def, octx, depth + 1) : NULL;
+		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s, &via);
+		if (!def)
+			return NULL;
+		saved = caller_cls;
+		if (via)
+			caller_cls = via;
+		obj = find_obj(sc, p, def, octx, depth + 1);
+		caller_cls = saved;
+		free(via);
+		return obj;
 	case EX_CALL:
 		body = expand_call(sc, ctx, e, &p, depth);
 		obj = body ? find_obj(sc, p, body, octx, depth + 1) : NULL;
 		expr_free(body);
-		return obj;
+		if (!obj && (obj = alias_obj(sc, ctx, e)))
+			*octx = ctx;
+		return obj ? obj : override_obj(sc, ctx, e, octx, depth);
+	case EX_PARAM:
+		if (!e->s || !ctx)
+			return NULL;
+		obj = param_obj(sc, ctx, e, octx, depth);
+		return obj ? obj : default_obj(sc, ctx, e, octx, depth);
+	case EX_MCALL:
+		return mcall_obj(sc, ctx, e, octx, depth);
 	default:
 		return NULL;
 	}
@@ -423,5 +871,7 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 struct expr *resolve_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			 struct pkg **octx)
 {
+	caller_budget = CALLER_BUDGET;
+	caller_cls = NULL;
 	return find_obj(sc, ctx, e, octx, 0);
 }

@@ -93,6 +93,15 @@ const struct rule *rule_method(const struct rule *table, const char *type,
 int rule_is_func_name(const struct rule *table, const char *name);
 /* Is @name a method of any watched type (worth keeping as a site)? */
 int rule_is_method_name(const struct rule *table, const char *name);
+/*
+ * The method name of getattr(obj, name)(...) when name is not a literal:
+ * any method of obj's type that opens a socket (rule_any_method).
+ */
+#define ANY_METHOD "*"
+/* The first method rule of type key @type that opens a socket, or NULL. */
+const struct rule *rule_any_method(const struct rule *table, const char *type);
+/* Has @family (a Python module: "socket") a function rule? */
+int rule_is_family(const struct rule *table, const char *family);
 const struct composite *go_composite(const char *family, const char *type);
 
 #endif

@@ -72,5 +72,8 @@ void scan_free(struct scan *sc)
 	}
 	free(sc->mods);
 	symtab_clear(&sc->seen);
+	for (i = 0; i < sc->ncallers; i++)
+		free(sc->callers[i].key);
+	free(sc->callers);
 	free(sc->root_name);
 }

@@ -151,6 +151,17 @@ struct options {
 
 enum { FORMAT_JSON, FORMAT_CSV, FORMAT_SARIF };
 
+/*
+ * One recorded call of a Python function, class or method of the tree
+ * (py_extract.c "calls:"), indexed by its callee: the resolver binds a
+ * parameter to what the callers pass (resolve.c). Sorted by key.
+ */
+struct caller {
+	char *key;		/* "MODULE\tNAME": the callee's module path and name in it */
+	struct pkg *ctx;	/* the caller's module */
+	const struct expr *call;	/* EX_CALL: positional arguments, EX_KWARG */
+};
+
 /* Everything one run knows. */
 struct scan {
 	struct options opt;
@@ -168,6 +179,9 @@ struct scan {
 	size_t bytes;		/* total size of the files walked */
 	size_t files_parsed;
 	double seconds;
+	struct caller *callers;	/* built on first need (resolve.c) */
+	size_t ncallers;
+	int callers_built;
 };
 
 #endif

@@ -632,6 +632,7 @@ static void reconcile(struct sw_agent *a, __u64 now)
 		logf_("warning", "reconciliation cannot list the kernel's sockets: %s "
 		      "(counted in reconcile_errors; logged once)", strerror(-n));
 	a->reconciles++;
+	sw_reconciler_stats(a->rec, &a->rec_stats);
 	sw_agent_workloads_refresh(a);
 	log_scan_faults(a);
 	a->last_reconcile_ns = now;

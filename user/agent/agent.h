@@ -140,6 +140,7 @@ struct sw_agent {
 	__u64 repairs;			/* reconciliation */
 	__u64 reconciles;
 	__u64 reconcile_errors;		/* reconciliations that could not list the kernel's sockets */
+	struct sw_reconcile_stats rec_stats;	/* the reconciler's, after its last run */
 	__u64 faults_logged[SW_FAULT_MAX];	/* scan faults already logged */
 	__u64 faults_log_ns;		/* no fault line before this time */
 	__u64 snapshot_sockets;

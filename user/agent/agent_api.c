@@ -434,6 +434,8 @@ static int api_status(const struct sw_http_req *req, struct sw_http_resp *resp,
 	sw_json_kuint(j, "reconciliations", a->reconciles);
 	sw_json_kuint(j, "reconciliation_repairs", a->repairs);
 	sw_json_kuint(j, "reconcile_errors", a->reconcile_errors);
+	sw_json_kuint(j, "reconcile_owner_scans", a->rec_stats.owner_scans);
+	sw_json_kuint(j, "reconcile_ownerless", a->rec_stats.ownerless);
 	sw_json_key(j, "scan_faults");
 	sw_json_obj_begin(j);
 	for (k = 0; k < SW_FAULT_MAX; k++)

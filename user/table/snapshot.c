@@ -111,8 +111,9 @@ int sw_snapshot_load(struct sw_table *t, sw_snapshot_cb cb, void *ctx)
 /*
  * Reconciliation (see snapshot.h): the listing is read in slices of
  * SW_RECONCILE_SLICE sockets, each compared with the table between
- * ops->enter and ops->leave. Sockets the table lacks are collected, looked
- * up again at the end, and given owners from /proc only if still missing.
+ * ops->enter and ops->leave. Sockets the table lacks, or has with no
+ * owner, are collected ("missing"), looked up again at the end, and given
+ * owners from /proc only if still missing.
  */
 #define RETRY_RUNS	30	/* ownerless sockets are looked at again this often */
 
@@ -239,6 +240,20 @@ static bool was_unlisted(const struct sw_sock *s, void *ctx)
 	return in_set(&((struct sw_reconciler *)ctx)->unlisted, s->cookie);
 }
 
+/*
+ * Whether a listed socket still needs an owner from /proc: the table lacks
+ * it, or has it only from records that name no process. A listener's
+ * child is known from its state changes, which run in softirq context;
+ * only the accept record names its owner, and if that record was dropped
+ * the entry would stay ownerless for as long as the connection lives.
+ */
+static bool needs_owner(struct sw_table *t, __u64 cookie)
+{
+	const struct sw_sock *s = sw_table_get(t, cookie);
+
+	return !s || !s->pid;
+}
+
 /* Compare one slice with the table (entered). */
 static int mark_slice(struct sw_reconciler *r)
 {
@@ -247,10 +262,10 @@ static int mark_slice(struct sw_reconciler *r)
 
 	for (i = 0; i < r->slice.len; i++) {
 		l = sw_vec_at(&r->slice, i);
-		if (sw_table_get(r->t, l->s.cookie)) {
+		if (sw_table_get(r->t, l->s.cookie))
 			r->repairs += sw_table_mark(r->t, &l->s, r->listed_ns);
+		if (!needs_owner(r->t, l->s.cookie))
 			continue;
-		}
 		if (!sw_vec_push(&r->missing))
 			return -ENOMEM;
 		*(struct listed *)sw_vec_at(&r->missing, r->missing.len - 1) = *l;
@@ -296,7 +311,7 @@ static size_t still_missing(struct sw_reconciler *r, bool retry)
 	size_t i, n = 0, scan = 0;
 
 	for (i = 0; i < r->missing.len; i++) {
-		if (sw_table_get(r->t, m[i].s.cookie))
+		if (!needs_owner(r->t, m[i].s.cookie))
 			continue;
 		scan += retry || !in_set(&r->ownerless, m[i].s.cookie);
 		m[n++] = m[i];
@@ -347,7 +362,7 @@ static void add_owned(struct sw_reconciler *r, const struct sw_owner_map *owners
 
 	for (i = 0; i < r->missing.len; i++) {
 		m = sw_vec_at(&r->missing, i);
-		if (sw_table_get(r->t, m->s.cookie))
+		if (!needs_owner(r->t, m->s.cookie))
 			continue;	/* an event brought it meanwhile */
 		fd = set_owner(&m->s, owners, m->inode);
 		if (!m->s.pid) {

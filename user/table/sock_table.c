@@ -397,6 +397,7 @@ int sw_table_mark(struct sw_table *t, const struct sw_sock *k, __u64 now_ns)
 	if (!s->pid && k->pid) {
 		s->pid = k->pid;
 		memcpy(s->comm, k->comm, sizeof(s->comm));
+		s->flags |= k->flags & SW_F_RECOVERED;
 	}
 	/* an entry changed since the listing began is newer than it */
 	if (k->proto == IPPROTO_TCP && s->state != k->state && s->state_ns < now_ns) {

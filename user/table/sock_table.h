@@ -146,7 +146,8 @@ size_t sw_table_index_home(const struct sw_table *t, __u64 cookie);
  *
  * mark's now_ns is when the listing began: events applied while it was
  * read may be newer than it, so a state whose state_ns is not older than
- * now_ns is left as it is, and byte counters are only ever raised.
+ * now_ns is left as it is, and byte counters are only ever raised. An
+ * entry with no owner takes kernel_view's (and its SW_F_RECOVERED).
  */
 void sw_table_mark_begin(struct sw_table *t);
 int sw_table_mark(struct sw_table *t, const struct sw_sock *kernel_view, __u64 now_ns);
