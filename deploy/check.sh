@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Validate the deployment files: the Prometheus config and rules with
 # promtool (rules also by their unit tests), the systemd unit with
-# systemd-analyze, every YAML document with js-yaml (installed from npm into
-# a scratch directory, never into the tree), the Grafana dashboard's
-# structure. tests/e2e/test_deploy.sh runs this, then checks every metric
+# systemd-analyze, every YAML document with js-yaml (the system's, or else
+# installed from npm into a scratch directory, never into the tree), the
+# Grafana dashboard's structure. tests/e2e/test_deploy.sh runs this, then checks every metric
 # the rules and the dashboard name against a real agent's scrape.
 # Prints one line per check and "deploy: N passed, N failed".
 set -u
@@ -40,8 +40,11 @@ unit_check() {
 	systemd-analyze verify "$tmp/sockwatch.service"
 }
 
+# js-yaml: the system's (Debian's node-js-yaml, as in the test-kernels
+# guest, which has no network) or else from npm into $tmp
 yaml_check() {
-	(cd "$tmp" && npm install --silent --no-audit --no-fund js-yaml@4 >/dev/null) ||
+	node -e 'require("js-yaml")' 2>/dev/null ||
+		(cd "$tmp" && npm install --silent --no-audit --no-fund js-yaml@4 >/dev/null) ||
 		return 1
 	NODE_PATH="$tmp/node_modules" node -e '
 		const yaml = require("js-yaml"), fs = require("fs");

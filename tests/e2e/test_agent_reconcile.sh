@@ -17,9 +17,11 @@ start_agent agent --config "$CONF" || { not_ok "agent did not start"; finish; ex
 
 # 1000 connected pairs at once: thousands of records into a 4 KiB ring,
 # in a namespace of the test's own so that no neighbour shares its ports.
+# The test stops the holder itself; its time limit (a safety net) must
+# outlast every deadline below, which E2E_TIME_SCALE stretches too.
 NS=swrec$$
 make_netns "$NS" || { not_ok "cannot create netns $NS"; finish; exit 1; }
-spawn ip netns exec "$NS" "$BUILD/tools/holdsocks" -n 2000 -t 600 > "$TMP/hold.out"
+spawn ip netns exec "$NS" "$BUILD/tools/holdsocks" -n 2000 -t $((600 * ${E2E_TIME_SCALE:-1})) > "$TMP/hold.out"
 HOLD=$LAST_PID
 wait_for 30 grep -q ready "$TMP/hold.out" || not_ok "holdsocks did not get ready"
 HOLDERS="$HOLD $(pgrep -P "$HOLD")"

@@ -35,8 +35,10 @@ KERNELS_PINNED="
 6.12 bookworm-backports linux-image-6.12.95+deb12-cloud-amd64 6.12.95-1~bpo12+1
 "
 # What the end-to-end tests run in the guest (tools/deps.sh, runtime
-# half); the libraries the build links come from build_lib_pkgs.
-ROOTFS_PKGS=python3,iproute2,jq,curl,bpftool,procps,prometheus,util-linux,kmod,ca-certificates,openssl,runc,busybox-static,prometheus-alertmanager,tmux
+# half); the libraries the build links come from build_lib_pkgs. nodejs,
+# node-js-yaml and systemd (systemd-analyze) are for deploy/check.sh, which
+# fetches js-yaml from npm where there is a network and the guest has none.
+ROOTFS_PKGS=python3,iproute2,jq,curl,bpftool,procps,prometheus,util-linux,kmod,ca-certificates,openssl,runc,busybox-static,prometheus-alertmanager,tmux,nodejs,node-js-yaml,systemd
 
 KERNEL_TIMEOUT=${KERNEL_TIMEOUT:-$([ -n "${E2E:-}" ] && echo 1800 || echo 7200)}
 
@@ -214,4 +216,6 @@ main() {
 	[ "$fails" -eq 0 ]
 }
 
-main "$@"
+# one line, then exit: bash reads a script as it runs, and a run goes on
+# for an hour, during which the file may be edited
+main "$@"; exit
