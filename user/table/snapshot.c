@@ -242,10 +242,11 @@ static bool was_unlisted(const struct sw_sock *s, void *ctx)
 
 /*
  * Whether a listed socket still needs an owner from /proc: the table lacks
- * it, or has it only from records that name no process. A listener's
- * child is known from its state changes, which run in softirq context;
- * only the accept record names its owner, and if that record was dropped
- * the entry would stay ownerless for as long as the connection lives.
+ * it, or has it only from records that name no process. State records
+ * name none where the socket has no storage (in owned-only mode a
+ * client's owner comes from its create record alone) or fire in softirq
+ * before accept(2); if the record that names the owner was dropped, the
+ * entry would stay ownerless for as long as the connection lives.
  */
 static bool needs_owner(struct sw_table *t, __u64 cookie)
 {
