@@ -38,40 +38,43 @@ held() {
 	done
 	echo "$n"
 }
-held_by() {
+# held_is N: held() is N (each poll logged for explain)
+held_is() {
 	local n
 	n=$(held)
 	echo "$(date +%T.%N | cut -c1-12) $n $(status | jq -c '[.reconciliations, .reconcile_owner_scans, .reconcile_ownerless, .events_dropped]')" >> "$TMP/held.log"
-	[ "$n" -eq "$2" ]
+	[ "$n" -eq "$1" ]
 }
 # what to look at when the table and the kernel disagree
 explain() {
+	local nsino
+	nsino=$(stat -L -c %i "/run/netns/$NS")
+	ip netns exec "$NS" ss -tanpeH 2>/dev/null > "$TMP/ss.txt"
+	api "/api/v1/sockets?limit=100000" |
+		jq --argjson ns "$nsino" '[.sockets[] | select(.netns == $ns)]' > "$TMP/table.json"
 	echo "    table: $(held) ESTABLISHED held by holdsocks," \
-		"kernel: $(ip netns exec "$NS" ss -tanpH state established | grep -c '"holdsocks"')"
+		"kernel: $(grep '^ESTAB' "$TMP/ss.txt" | grep -c '"holdsocks"')"
 	echo "    status: $(status | jq -c '{sockets, events_dropped, reconciliations,
 		reconciliation_repairs, reconcile_owner_scans, reconcile_ownerless}')"
 	echo "    seen (time, held, [reconciliations, owner scans, ownerless, drops]):"
 	uniq -f1 "$TMP/held.log" | tail -8 | sed 's/^/      /'
 	# the namespace's sockets: in the kernel, not in the table, and back
-	local nsino
-	nsino=$(stat -L -c %i "/run/netns/$NS")
-	api "/api/v1/sockets?limit=100000" |
-		jq -r --argjson ns "$nsino" '.sockets[] | select(.netns == $ns) | .sock' | sort > "$TMP/table.ck"
-	ip netns exec "$NS" ss -tanpeH 2>/dev/null | sed -n 's/.* sk:\([0-9a-f]*\).*/\1/p' |
+	jq -r '.[].sock' "$TMP/table.json" | sort > "$TMP/table.ck"
+	sed -n 's/.* sk:\([0-9a-f]*\).*/\1/p' "$TMP/ss.txt" |
 		while read -r h; do echo $((16#$h)); done | sort > "$TMP/kernel.ck"
 	echo "    kernel, not in the table:"
 	comm -13 "$TMP/table.ck" "$TMP/kernel.ck" | head -3 | while read -r c; do
-		ip netns exec "$NS" ss -tanpeH 2>/dev/null | grep " sk:$(printf %x "$c") " | sed 's/^/      /'
+		grep " sk:$(printf %x "$c") " "$TMP/ss.txt" | sed 's/^/      /'
 	done
 	echo "    table, not in the kernel (by state, pid, flags):"
 	comm -23 "$TMP/table.ck" "$TMP/kernel.ck" > "$TMP/stale.ck"
-	api "/api/v1/sockets?limit=100000" | jq -r --rawfile st "$TMP/stale.ck" '
+	jq -r --rawfile st "$TMP/stale.ck" '
 		($st | split("\n") | map(select(length > 0) | tonumber)) as $s |
-		.sockets[] | select(.sock as $c | $s | index($c)) |
-		"\(.state) pid=\(.pid) accepted=\(.accepted) recovered=\(.recovered) released=\(.released)"' |
-		sort | uniq -c | head -5 | sed 's/^/      /'
+		.[] | select(.sock as $c | $s | index($c)) |
+		"\(.state) pid=\(.pid) accepted=\(.accepted) recovered=\(.recovered) released=\(.released)"' \
+		"$TMP/table.json" | sort | uniq -c | head -5 | sed 's/^/      /'
 }
-if wait_for 60 held_by holdsocks 2000; then
+if wait_for 60 held_is 2000; then
 	ok "after reconciliation every held socket is in the table with its owner"
 else
 	not_ok "after reconciliation every held socket is in the table with its owner"
@@ -85,7 +88,7 @@ check "repairs are exported as a metric" wait_for 30 repairs_metric
 
 # The other direction: sockets that closed while nothing was heard of it.
 stop "$HOLD"
-check "after the holder exits, reconciliation removes its sockets" wait_for 60 held_by holdsocks 0
+check "after the holder exits, reconciliation removes its sockets" wait_for 60 held_is 0
 
 stop_agent
 check "agent exits 0 on SIGTERM" test $? -eq 0

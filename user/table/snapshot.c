@@ -258,14 +258,17 @@ static bool needs_owner(struct sw_table *t, __u64 cookie)
 /* Compare one slice with the table (entered). */
 static int mark_slice(struct sw_reconciler *r)
 {
+	struct sw_sock *s;
 	struct listed *l;
 	size_t i;
 
 	for (i = 0; i < r->slice.len; i++) {
 		l = sw_vec_at(&r->slice, i);
-		if (sw_table_get(r->t, l->s.cookie))
+		s = sw_table_get(r->t, l->s.cookie);
+		/* marking an entry the table has does not move it */
+		if (s)
 			r->repairs += sw_table_mark(r->t, &l->s, r->listed_ns);
-		if (!needs_owner(r->t, l->s.cookie))
+		if (s && s->pid)
 			continue;
 		if (!sw_vec_push(&r->missing))
 			return -ENOMEM;
