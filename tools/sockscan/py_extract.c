@@ -92,6 +92,11 @@ static void py_import(struct xctx *x, TSNode n)
 
 		if (from && ts_node_eq(k, ts_field(n, "module_name")))
 			continue;
+		/* from m import *: "*" -> m, expanded once every file is read (py_star.c) */
+		if (from && ts_is(k, "wildcard_import") && *module) {
+			add_import(x->f, "*", module);
+			continue;
+		}
 		if (ts_is(k, "aliased_import")) {
 			alias = ts_field(k, "alias");
 			k = ts_field(k, "name");

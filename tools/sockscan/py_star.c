@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Python star imports: `from stomp.utils import *` binds, in the importing
+ * file, every public name stomp/utils.py binds at its top level, its own
+ * imports among them (`import socket` there makes `socket.socket()` here
+ * the socket module's). Extraction reads one file at a time, so py_import
+ * only records "*" -> module; once every file is read and grouped into
+ * modules, each file with a star import of a module of the tree gets
+ * those names as imports of its own, placed before its own imports (which
+ * py_qualified prefers, as a later binding wins in Python), and is
+ * extracted again. __all__ is not read: a name it leaves out is still
+ * taken, which can only add an import the file never uses.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "pkgs.h"
+#include "py_star.h"
+#include "extract.h"
+#include "util.h"
+
+/* Star imports of star imports followed (utils <- transport <- multicast). */
+#define MAX_STAR_DEPTH 8
+
+static int has_alias(const struct import *ims, int n, const char *alias)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(ims[i].alias, alias))
+			return 1;
+	return 0;
+}
+
+static void push(struct import **ims, int *n, const char *alias, const char *path)
+{
+	if (*alias == '_' || has_alias(*ims, *n, alias))
+		return;
+	*ims = xrealloc(*ims, (*n + 1) * sizeof(**ims));
+	(*ims)[*n].alias = xstrdup(alias);
+	(*ims)[*n].path = xstrdup(path);
+	(*ims)[*n].family = NULL;
+	(*n)++;
+}
+
+/*
+ * The public names module @p binds that star-importing it gives: its
+ * imports, its classes ("bases:C" in its symbols: "C" -> "mod.C"), and
+ * the same of the modules it star-imports in turn. Nearest first.
+ */
+static void star_names(struct scan *sc, struct pkg *p, struct import **ims, int *n,
+		       int depth)
+{
+	size_t i;
+	int k;
+
+	if (!p || p->lang != LANG_PY || depth > MAX_STAR_DEPTH)
+		return;
+	for (i = 0; i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+		size_t b;
+
+		for (k = 0; k < f->nimports; k++)
+			if (strcmp(f->imports[k].alias, "*"))
+				push(ims, n, f->imports[k].alias, f->imports[k].path);
+		for (b = 0; b < f->syms.nbuckets; b++) {
+			const struct sym *y;
+
+			for (y = f->syms.buckets[b]; y; y = y->next) {
+				char *path;
+
+				if (strncmp(y->name, "bases:", 6))
+					continue;
+				path = xasprintf("%s.%s", p->path, y->name + 6);
+				push(ims, n, y->name + 6, path);
+				free(path);
+			}
+		}
+	}
+	for (i = 0; i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+
+		for (k = 0; k < f->nimports; k++)
+			if (!strcmp(f->imports[k].alias, "*"))
+				star_names(sc, pkg_lookup(sc, p, f->imports[k].path), ims, n,
+					   depth + 1);
+	}
+}
+
+/* Forget what extracting @f found, keeping @ims as its first imports. */
+static void reset(struct srcfile *f, struct import *ims, int n)
+{
+	struct site *s, *next;
+	int i;
+
+	for (s = f->sites; s; s = next) {
+		next = s->next;
+		site_free(s);
+	}
+	f->sites = NULL;
+	f->sites_tail = NULL;
+	for (i = 0; i < f->nimports; i++) {
+		free(f->imports[i].alias);
+		free(f->imports[i].path);
+	}
+	free(f->imports);
+	f->imports = ims;
+	f->nimports = n;
+	symtab_clear(&f->syms);
+	symtab_clear(&f->funcs);
+	symtab_clear(&f->uses);
+	free(f->error);
+	f->error = NULL;
+	f->error_line = 0;
+	f->nscopes = 0;
+	f->parsed = 0;
+}
+
+static void star_file(struct scan *sc, struct srcfile *f)
+{
+	struct import *ims = NULL;
+	int n = 0, k;
+
+	for (k = 0; k < f->nimports; k++)
+		if (!strcmp(f->imports[k].alias, "*"))
+			star_names(sc, pkg_lookup(sc, f->pkg, f->imports[k].path), &ims, &n, 0);
+	if (!n)
+		return;
+	reset(f, ims, n);
+	parse_full(sc, f);
+}
+
+void py_star_imports(struct scan *sc)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < sc->nfiles; i++) {
+		struct srcfile *f = sc->files[i];
+
+		if (f->lang != LANG_PY || !f->parsed || f->binary || f->unreadable)
+			continue;
+		for (k = 0; k < f->nimports; k++)
+			if (!strcmp(f->imports[k].alias, "*"))
+				break;
+		if (k < f->nimports)
+			star_file(sc, f);
+	}
+}
