@@ -18,6 +18,7 @@
 static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
+static int overrides(struct xctx *x, const char *method);
 
 static struct expr *dyn_of(struct xctx *x, TSNode n)
 {
@@ -1026,8 +1027,19 @@ static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
 	/* super().connect(addr), super(C, self).connect(addr): the base's own */
 	if (ts_is(obj, "call") && ts_text_eq(ts_field(obj, "function"), x->src, "super"))
 		return !passes_through(x, ts_parent(ts_parent(obj)));
-	return ts_text_eq(obj, x->src, "self") &&
-	       !(x->cls_methods && symtab_find(x->cls_methods, method));
+	return ts_text_eq(obj, x->src, "self") && !overrides(x, method);
+}
+
+/*
+ * `self` in a method of class C whose bases are classes of the tree, none
+ * of them watched here: what C's objects are is found through the bases
+ * ("bases:C") once every module is read (resolve.c class_obj). A method C
+ * defines itself is its own.
+ */
+static int is_self_of_tree_base(struct xctx *x, TSNode obj, const char *method)
+{
+	return x->cls && x->cls_base && !x->cls_type && x->in_func &&
+	       ts_text_eq(obj, x->src, "self") && !overrides(x, method);
 }
 
 /* The arguments of call node @call, with their keywords and text, into @s. */
@@ -1297,6 +1309,12 @@ static void py_call_site(struct xctx *x, TSNode n)
 		s->recv = expr_obj(x->cls_type, NULL, NULL);
 		s->recv_name = xstrdup("self");
 		s->scope = x->scope;
+	} else if (method && is_self_of_tree_base(x, ts_field(fn, "object"), method)) {
+		/* class C(Acceptor), Acceptor(asyncore.dispatcher) in another module */
+		s->recv = expr_new(EX_IDENT, NULL);
+		s->recv->s = xasprintf(SELF_OF "%s", x->cls);
+		s->recv_name = xstrdup("self");
+		s->scope = x->scope;
 	} else if (method && is_self_attr(x, ts_field(fn, "object"))) {
 		char *attr = ts_text(ts_field(ts_field(fn, "object"), "attribute"), x->src);
 
@@ -1442,6 +1460,52 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
  * base. Then the body, where names are class constants (see py_assignment).
  */
 /* The names of the methods class body @body defines (a new table). */
+/*
+ * Does method body @body call its base's method @name (super().name(...),
+ * super(C, self).name(...), Base.name(self, ...))? It then passes its
+ * arguments through: what it opens is the base's.
+ */
+static int calls_base(struct xctx *x, TSNode body, const char *name)
+{
+	char *text = ts_text(body, x->src), *sup = xasprintf(".%s(", name),
+	     *with_self = xasprintf(".%s(self,", name), *self_only = xasprintf(".%s(self)", name);
+	int yes = (strstr(text, "super(") && strstr(text, sup)) || strstr(text, with_self) ||
+		  strstr(text, self_only);
+
+	free(text);
+	free(sup);
+	free(with_self);
+	free(self_only);
+	return yes;
+}
+
+/*
+ * Is method body @body a plain pass-through to its base's @name: straight
+ * line (no if, try, loop or with at its top level) calling it? An
+ * override that decides (a proxy socket's bind that binds only for UDP)
+ * is its own method.
+ */
+static int passes_to_base(struct xctx *x, TSNode body, const char *name)
+{
+	static const char *const decides[] = {
+		"if_statement", "try_statement", "for_statement", "while_statement",
+		"with_statement", "match_statement",
+	};
+	uint32_t i, n = ts_node_named_child_count(body);
+	size_t k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < sizeof(decides) / sizeof(decides[0]); k++)
+			if (ts_is(ts_node_named_child(body, i), decides[k]))
+				return 0;
+	return calls_base(x, body, name);
+}
+
+/*
+ * The methods class body @body defines, by name; the value is "base" for
+ * one that passes through to its base's (calls_base): self.connect(a) in
+ * such a class is still the watched base's connect.
+ */
 static struct symtab *class_methods(struct xctx *x, TSNode body)
 {
 	struct symtab *t = xcalloc(1, sizeof(*t));
@@ -1456,11 +1520,19 @@ static struct symtab *class_methods(struct xctx *x, TSNode body)
 		if (!ts_is(d, "function_definition"))
 			continue;
 		name = ts_text(ts_field(d, "name"), x->src);
-		symtab_set(t, name, NULL);
+		symtab_set(t, name, passes_to_base(x, ts_field(d, "body"), name) ?
+			   expr_str("base") : NULL);
 		free(name);
 	}
 	free(kids);
 	return t;
+}
+
+/* Does the class being walked define @method itself, not passing it through? */
+static int overrides(struct xctx *x, const char *method)
+{
+	return x->cls_methods && symtab_find(x->cls_methods, method) &&
+	       !symtab_get(x->cls_methods, method);
 }
 
 /*
@@ -1540,8 +1612,7 @@ static int replaces_connect(struct xctx *x, TSNode body)
 			continue;
 		text = ts_text(ts_field(d, "body"), x->src);
 		/* speedtest's connects (self.host, self.port): the address given */
-		yes = !(strstr(text, "super(") && strstr(text, ".connect(")) &&
-		      !strstr(text, ".connect(self,") && !strstr(text, ".connect(self)") &&
+		yes = !calls_base(x, ts_field(d, "body"), "connect") &&
 		      !strstr(text, "(self.host, self.port)");
 		free(text);
 	}

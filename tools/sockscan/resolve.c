@@ -822,6 +822,49 @@ static struct expr *alias_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	return NULL;
 }
 
+/*
+ * The object class @cls of module @p makes through its bases ("bases:C"),
+ * following them across modules: a base a module of the tree derives from
+ * a watched class is an import there (py_class: "Acceptor" ->
+ * "asyncore.dispatcher"), whose rule makes the object.
+ */
+static struct expr *class_obj(struct scan *sc, struct pkg *p, const char *cls, int depth)
+{
+	char *key = xasprintf("bases:%s", cls);
+	struct expr *bases = symtab_get(&p->syms, key), *obj = NULL;
+	int i, k;
+	size_t j;
+
+	free(key);
+	for (i = 0; bases && i < bases->nargs && !obj && depth < MAX_REEXPORT_DEPTH; i++) {
+		const char *name;
+		struct pkg *q = base_pkg(sc, p, bases->a[i]->s, &name);
+
+		if (!q || (q == p && !strcmp(name, cls)))
+			continue;
+		for (j = 0; j < q->nfiles && !obj; j++) {
+			const struct srcfile *f = q->files[j];
+
+			for (k = 0; k < f->nimports && !obj; k++) {
+				const char *path = f->imports[k].path, *dot = strrchr(path, '.');
+				const struct rule *r;
+				char *fam;
+
+				if (strcmp(f->imports[k].alias, name) || !dot)
+					continue;
+				fam = xstrndup(path, dot - path);
+				r = rule_func(py_rules, fam, dot + 1);
+				free(fam);
+				if (r && r->makes)
+					obj = expr_obj(r->makes, NULL, NULL);
+			}
+		}
+		if (!obj)
+			obj = class_obj(sc, q, name, depth + 1);
+	}
+	return obj;
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
@@ -837,6 +880,11 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		*octx = ctx;
 		return expr_copy(e);
 	case EX_IDENT:
+		if (ctx && e->s && str_has_prefix(e->s, SELF_OF)) {
+			*octx = ctx;
+			return class_obj(sc, ctx, e->s + strlen(SELF_OF), 0);
+		}
+		/* fall through */
 	case EX_QUAL:
 		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s, &via);
