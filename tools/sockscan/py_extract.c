@@ -1191,7 +1191,10 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	return NULL;
 }
 
-/* The arguments of @call, keyword ones as EX_KWARG; none after a *splat. */
+/*
+ * The arguments of @call, keyword ones as EX_KWARG; none positional after
+ * a *splat, which is an EX_KWARG named SPLAT_ARG.
+ */
 static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
 {
 	TSNode *args;
@@ -1207,6 +1210,9 @@ static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
 			expr_add(kw, py_expr(x, ts_field(args[i], "value")));
 			expr_add(e, kw);
 		} else if (ts_is(args[i], "list_splat") || ts_is(args[i], "dictionary_splat")) {
+			/* "*": any parameter may be bound by the splat (resolve.c) */
+			if (positional)
+				expr_add(e, expr_new(EX_KWARG, SPLAT_ARG));
 			positional = 0;
 		} else if (positional) {
 			expr_add(e, py_expr(x, args[i]));
@@ -1858,8 +1864,8 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 
 /*
  * "default:F:P" in the file's symbols: the default of parameter P of
- * function F when it is an object (socket_module=socket), which the
- * parameter stands for when no caller passes one.
+ * function F, an object (socket_module=socket) or a value (port=8080),
+ * which the parameter stands for when no caller passes one (resolve.c).
  */
 static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 {
@@ -1875,7 +1881,7 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 		if (!ts_is(ts_field(kids[i], "name"), "identifier"))
 			continue;
 		v = py_expr(x, ts_field(kids[i], "value"));
-		if (!v || v->kind != EX_OBJ) {
+		if (!v || v->kind == EX_DYN) {
 			expr_free(v);
 			continue;
 		}
