@@ -193,6 +193,9 @@ static char *py_qualified(struct xctx *x, TSNode n)
 		for (i = x->f->nimports - 1; i >= 0 && !q; i--)
 			if (!strcmp(x->f->imports[i].alias, name))
 				q = xstrdup(x->f->imports[i].path);
+	} else if (symtab_get(&x->param_cls, name)) {
+		/* def __init__(self, server_class=HTTPServer): server_class(addr) */
+		q = xstrdup(symtab_get(&x->param_cls, name)->s);
 	}
 	free(name);
 	while (q && depth-- > 0) {
@@ -741,6 +744,54 @@ static char *self_name(struct xctx *x, const char *attr)
  * shared by the class's methods, see py_self_assign), or args.port, the
  * default of an argparse option of this file ("argparse:port").
  */
+/* Longest attribute chain on self followed (self.connection.socket.x). */
+#define MAX_SELF_CHAIN 3
+
+/*
+ * The attributes of chain @n on self, "sock" for self.sock and
+ * "connection.socket" for self.connection.socket (an object another
+ * object of this class holds), or NULL when @n is no such chain.
+ */
+static char *self_chain(struct xctx *x, TSNode n)
+{
+	TSNode link[MAX_SELF_CHAIN];
+	char *out = NULL;
+	int depth = 0;
+
+	while (ts_is(n, "attribute") && depth < MAX_SELF_CHAIN) {
+		link[depth++] = n;
+		n = ts_field(n, "object");
+	}
+	if (!depth || !ts_text_eq(n, x->src, "self"))
+		return NULL;
+	while (depth-- > 0) {
+		char *attr = ts_text(ts_field(link[depth], "attribute"), x->src);
+		char *longer = out ? xasprintf("%s.%s", out, attr) : xstrdup(attr);
+
+		free(attr);
+		free(out);
+		out = longer;
+	}
+	return out;
+}
+
+static int is_self_attr(struct xctx *x, TSNode n)
+{
+	char *chain = self_chain(x, n);
+
+	free(chain);
+	return chain != NULL;
+}
+
+/* The symbol self-chain @n is kept under: "C.self.sock", "C.self.conn.socket". */
+static char *self_attr_name(struct xctx *x, TSNode n)
+{
+	char *chain = self_chain(x, n), *name = self_name(x, chain);
+
+	free(chain);
+	return name;
+}
+
 static struct expr *py_attribute(struct xctx *x, TSNode n)
 {
 	TSNode obj = ts_field(n, "object");
@@ -750,6 +801,12 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 	if (q) {
 		e = py_qualified_expr(q);
 		free(q);
+		return e;
+	}
+	/* self.connection.socket: what this class's objects keep there */
+	if (ts_is(obj, "attribute") && is_self_attr(x, n)) {
+		e = expr_new(EX_IDENT, NULL);
+		e->s = self_attr_name(x, n);
 		return e;
 	}
 	if (!ts_is(obj, "identifier"))
@@ -887,10 +944,6 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 }
 
 /* self.name */
-static int is_self_attr(struct xctx *x, TSNode n)
-{
-	return ts_is(n, "attribute") && ts_text_eq(ts_field(n, "object"), x->src, "self");
-}
 
 /*
  * parser.add_argument("--listen-port", default=9400): the option's
@@ -969,7 +1022,7 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 		{ "listen", "serve" }, { "accept", "serve" }, { "close", "close" },
 	};
 	TSNode fn = ts_field(call, "function"), obj = ts_field(fn, "object");
-	char *name = NULL, *attr;
+	char *name = NULL;
 	size_t i;
 
 	if (!ts_is(fn, "attribute"))
@@ -982,9 +1035,7 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	if (ts_is(obj, "identifier")) {
 		name = ts_text(obj, x->src);
 	} else if (is_self_attr(x, obj)) {
-		attr = ts_text(ts_field(obj, "attribute"), x->src);
-		name = self_name(x, attr);
-		free(attr);
+		name = self_attr_name(x, obj);
 	}
 	if (!name)
 		return;
@@ -1065,22 +1116,16 @@ static void py_site_args(struct xctx *x, struct site *s, TSNode call)
 /* "bound:NAME": the key of a method of a watched object held in NAME. */
 static char *bound_key(struct xctx *x, TSNode name)
 {
-	char *attr, *key;
+	char *held, *key;
 
-	if (ts_is(name, "identifier")) {
-		attr = ts_text(name, x->src);
-		key = xasprintf("bound:%s", attr);
-	} else if (is_self_attr(x, name)) {
-		char *scoped;
-
-		attr = ts_text(ts_field(name, "attribute"), x->src);
-		scoped = self_name(x, attr);
-		key = xasprintf("bound:%s", scoped);
-		free(scoped);
-	} else {
+	if (ts_is(name, "identifier"))
+		held = ts_text(name, x->src);
+	else if (is_self_attr(x, name))
+		held = self_attr_name(x, name);
+	else
 		return NULL;
-	}
-	free(attr);
+	key = xasprintf("bound:%s", held);
+	free(held);
 	return key;
 }
 
@@ -1322,12 +1367,9 @@ static void py_call_site(struct xctx *x, TSNode n)
 		s->recv_name = xstrdup("self");
 		s->scope = x->scope;
 	} else if (method && is_self_attr(x, ts_field(fn, "object"))) {
-		char *attr = ts_text(ts_field(ts_field(fn, "object"), "attribute"), x->src);
-
 		s->recv = expr_new(EX_IDENT, NULL);
-		s->recv->s = self_name(x, attr);
+		s->recv->s = self_attr_name(x, ts_field(fn, "object"));
 		s->recv_name = xstrdup(s->recv->s);
-		free(attr);
 		s->scope = x->scope;
 	} else if (method) {
 		s->recv = py_expr(x, ts_field(fn, "object"));
@@ -1363,11 +1405,10 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	struct expr *e = py_expr(x, right);
-	char *name = ts_text(left, x->src), *attr, *scoped;
+	char *name = ts_text(left, x->src), *scoped;
 
 	if (x->cls) {
-		attr = ts_text(ts_field(left, "attribute"), x->src);
-		scoped = self_name(x, attr);
+		scoped = self_attr_name(x, left);
 		/* self.sock = ssl.wrap_socket(self.sock): the same object, not a cycle */
 		if (e && e->kind == EX_IDENT && !strcmp(e->s, scoped)) {
 			expr_free(e);
@@ -1375,7 +1416,6 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 		}
 		set_self_sym(x, scoped, e ? expr_copy(e) : NULL);
 		free(scoped);
-		free(attr);
 	}
 	set_self_sym(x, name, e);
 	free(name);
@@ -1863,6 +1903,25 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 }
 
 /*
+ * Default parameter @param whose default is a class sockscan has a rule
+ * for (server_class=BaseHTTPServer.HTTPServer), or one of the tree that may
+ * be one (resolved later, site->qual): the parameter called is that
+ * class, unless the function rebinds it (x->param_cls, py_qualified).
+ */
+static void py_param_class(struct xctx *x, TSNode param)
+{
+	char *q = py_qualified(x, ts_field(param, "value")), *pname;
+	const char *dot = q ? strrchr(q, '.') : NULL;
+
+	if (dot && (is_rule_name(q) || rule_is_func_name(py_rules, dot + 1))) {
+		pname = ts_text(ts_field(param, "name"), x->src);
+		symtab_set(&x->param_cls, pname, expr_str(q));
+		free(pname);
+	}
+	free(q);
+}
+
+/*
  * "default:F:P" in the file's symbols: the default of parameter P of
  * function F, an object (socket_module=socket) or a value (port=8080),
  * which the parameter stands for when no caller passes one (resolve.c).
@@ -1880,6 +1939,7 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 			continue;
 		if (!ts_is(ts_field(kids[i], "name"), "identifier"))
 			continue;
+		py_param_class(x, kids[i]);
 		v = py_expr(x, ts_field(kids[i], "value"));
 		if (!v || v->kind == EX_DYN) {
 			expr_free(v);
@@ -1951,6 +2011,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	if (name)
 		py_param_defaults(x, fn, name);
 	py_walk(x, ts_field(fn, "body"));
+	symtab_clear(&x->param_cls);
 	xctx_leave_func(x, name, n + shift);
 	free(name);
 	for (i = 0; i < n; i++)
