@@ -6,6 +6,7 @@
  * HTTPServer as H` makes `H(...)` http.server.HTTPServer), and a method
  * call only once its receiver is known to be an object of a watched type.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2180,10 +2181,42 @@ static int is_source_bind(const struct srcfile *f, const struct symtab *calls,
 }
 
 /*
+ * bind(source), bind(self.source_address), bind((src_ip, 0)): the address
+ * is named a source, which only a client chooses (dnspython's
+ * _make_socket(af, type, source), whose callers connect). The last name
+ * of the argument, or of its first element when it is a tuple, decides.
+ */
+static int names_source(const struct site *s)
+{
+	static const char *const names[] = {
+		"source", "source_address", "source_addr", "src", "src_addr", "src_ip",
+		"source_ip", "source_host",
+	};
+	const char *t = s->nargs > 0 && s->text ? s->text[0] : NULL, *end, *start;
+	size_t i, len;
+
+	if (!t)
+		return 0;
+	if (*t == '(')
+		t++;
+	end = t + strcspn(t, ",)");
+	while (end > t && end[-1] == ' ')
+		end--;
+	for (start = end; start > t && (isalnum((unsigned char)start[-1]) || start[-1] == '_'); start--)
+		;
+	len = end - start;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (len == strlen(names[i]) && !strncmp(start, names[i], len))
+			return 1;
+	return 0;
+}
+
+/*
  * Calls that look like new sockets but are not: a client's bind() to a
  * source address before connect(), or before sendto() with no receive in
  * between, in the same function; a probe's bind() (is_probe); self.attr's
- * bind to port 0 when the class sends on it (is_source_bind); and sendto()
+ * bind to port 0 when the class sends on it (is_source_bind), a bind to an
+ * address named a source (names_source); and sendto()
  * on a socket that was bound and has received (a server replying to its
  * peer) in the same function, or, for self.attr, bound anywhere in the
  * file to a port other than 0. Checked once every site
@@ -2218,7 +2251,7 @@ void py_prune_sites(struct srcfile *f)
 		if (site_is(s, "bind")) {
 			drop = called(&calls, s->scope, s, "connect") ||
 			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
-			       is_source_bind(f, &calls, s);
+			       is_source_bind(f, &calls, s) || names_source(s);
 		} else if (site_is(s, "sendto")) {
 			bound = called_at(&calls, s->scope, s, "bind");
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :
