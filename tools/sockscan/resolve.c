@@ -1042,6 +1042,34 @@ static struct expr *class_obj(struct scan *sc, struct pkg *p, const char *cls, i
 	return obj;
 }
 
+/*
+ * self.wrapper(sock) in class C, where wrapper is no method of C but a
+ * callable C's objects hold (self.wrapper = wrapper: identity, or
+ * ssl.wrap_socket): a wrapper handed one socket gives that socket back.
+ */
+static struct expr *held_callable_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				      struct pkg **octx, int depth)
+{
+	const char *dot = e->s ? strrchr(e->s, '.') : NULL;
+	struct expr *obj;
+	char *key;
+	int held;
+
+	if (!dot || e->s2 || !ctx || ctx->lang != LANG_PY || e->nargs != 2 || e->a[0])
+		return NULL;
+	key = xasprintf("%.*s.self.%s", (int)(dot - e->s), e->s, dot + 1);
+	held = symtab_find(&ctx->syms, key) != NULL;
+	free(key);
+	if (!held)
+		return NULL;
+	obj = find_obj(sc, ctx, e->a[1], octx, depth + 1);
+	if (obj && strcmp(obj->s, "socket.socket")) {
+		expr_free(obj);
+		obj = NULL;
+	}
+	return obj;
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
@@ -1080,7 +1108,9 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		expr_free(body);
 		if (!obj && (obj = alias_obj(sc, ctx, e)))
 			*octx = ctx;
-		return obj ? obj : override_obj(sc, ctx, e, octx, depth);
+		if (!obj)
+			obj = override_obj(sc, ctx, e, octx, depth);
+		return obj ? obj : held_callable_obj(sc, ctx, e, octx, depth);
 	case EX_PARAM:
 		if (!e->s || !ctx)
 			return NULL;
