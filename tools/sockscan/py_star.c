@@ -50,13 +50,15 @@ static void push(struct import **ims, int *n, const char *alias, const char *pat
  * the same of the modules it star-imports in turn. Nearest first.
  */
 static void star_names(struct scan *sc, struct pkg *p, struct import **ims, int *n,
-		       int depth)
+		       struct symtab *seen, int depth)
 {
 	size_t i;
 	int k;
 
-	if (!p || p->lang != LANG_PY || depth > MAX_STAR_DEPTH)
+	/* each module once: star imports in a cycle, or fanning out, stay linear */
+	if (!p || p->lang != LANG_PY || depth > MAX_STAR_DEPTH || symtab_find(seen, p->path))
 		return;
+	symtab_set(seen, p->path, NULL);
 	for (i = 0; i < p->nfiles; i++) {
 		const struct srcfile *f = p->files[i];
 		size_t b;
@@ -84,7 +86,7 @@ static void star_names(struct scan *sc, struct pkg *p, struct import **ims, int 
 		for (k = 0; k < f->nimports; k++)
 			if (!strcmp(f->imports[k].alias, "*"))
 				star_names(sc, pkg_lookup(sc, p, f->imports[k].path), ims, n,
-					   depth + 1);
+					   seen, depth + 1);
 	}
 }
 
@@ -120,11 +122,15 @@ static void reset(struct srcfile *f, struct import *ims, int n)
 static void star_file(struct scan *sc, struct srcfile *f)
 {
 	struct import *ims = NULL;
+	struct symtab seen = { 0 };
 	int n = 0, k;
 
+	symtab_set(&seen, f->pkg->path, NULL);
 	for (k = 0; k < f->nimports; k++)
 		if (!strcmp(f->imports[k].alias, "*"))
-			star_names(sc, pkg_lookup(sc, f->pkg, f->imports[k].path), &ims, &n, 0);
+			star_names(sc, pkg_lookup(sc, f->pkg, f->imports[k].path), &ims, &n,
+				   &seen, 0);
+	symtab_clear(&seen);
 	if (!n)
 		return;
 	reset(f, ims, n);
