@@ -775,6 +775,48 @@ static int callers_of(struct scan *sc, struct pkg *ctx, const char *name,
 	return *hi > *lo;
 }
 
+/*
+ * Do @a (in @actx) and @b (in @bctx) give the same known value? With
+ * @lenient, one that is not known does not disagree (a transport one
+ * caller leaves open).
+ */
+static int same_value(struct scan *sc, struct pkg *actx, const struct expr *a,
+		      struct pkg *bctx, const struct expr *b, int lenient, int depth)
+{
+	struct value va, vb;
+	int same;
+
+	if (!a || !b)
+		return (!a && !b) || (lenient && !b);
+	memset(&va, 0, sizeof(va));
+	memset(&vb, 0, sizeof(vb));
+	eval(sc, actx, a, &va, depth + 1);
+	eval(sc, bctx, b, &vb, depth + 1);
+	same = (va.s && vb.s && !strcmp(va.s, vb.s)) || (lenient && va.s && !vb.s);
+	value_free(&va);
+	value_free(&vb);
+	return same;
+}
+
+/*
+ * Object @obj one caller passes, @other (of the same type) another one:
+ * the address they do not agree on, and the transport they give
+ * differently, become unknown, so one site taking the sockets of two
+ * callers is not reported as the first's.
+ */
+static void merge_obj(struct scan *sc, struct expr *obj, struct pkg *octx,
+		      const struct expr *other, struct pkg *other_ctx, int depth)
+{
+	int i;
+
+	for (i = 0; i < obj->nargs && i < other->nargs && i < 2; i++) {
+		if (same_value(sc, octx, obj->a[i], other_ctx, other->a[i], i == 1, depth))
+			continue;
+		expr_free(obj->a[i]);
+		obj->a[i] = expr_dyn("callers differ");
+	}
+}
+
 /* The first object a caller of @name (in @ctx) passes as @pos / @kw. */
 static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *name,
 				int pos, const char *kw, struct pkg **octx, int depth)
@@ -795,6 +837,19 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 			continue;
 		caller_budget--;
 		obj = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), octx, depth + 1);
+	}
+	/* the other callers: an address or transport they do not agree on is unknown */
+	for (; obj && c < sc->callers + hi && caller_budget > 0; c++) {
+		struct pkg *other_ctx = NULL;
+		struct expr *other;
+
+		if (mine && !from_caller_cls(c))
+			continue;
+		caller_budget--;
+		other = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), &other_ctx, depth + 1);
+		if (other && !strcmp(other->s, obj->s))
+			merge_obj(sc, obj, *octx, other, other_ctx, depth);
+		expr_free(other);
 	}
 	return obj;
 }
