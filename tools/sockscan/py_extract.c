@@ -1859,12 +1859,33 @@ static void py_assignment(struct xctx *x, TSNode n)
 }
 
 /* with socket.socket() as s: binds s to the socket. */
+/* with closing(sock): sock is closed at the end of the block. */
+static void py_note_closing(struct xctx *x, TSNode value, TSNode item)
+{
+	TSNode fn = ts_field(value, "function"), arg;
+	char *text, *name;
+	int yes;
+
+	if (!ts_is(value, "call"))
+		return;
+	text = ts_text(fn, x->src);
+	yes = !strcmp(text, "closing") || str_has_suffix(text, ".closing");
+	free(text);
+	arg = py_arg_node(value, 0, NULL, x->src);
+	if (!yes || !ts_is(arg, "identifier"))
+		return;
+	name = ts_text(arg, x->src);
+	py_note_use(x, name, "close", py_pos(x, item));
+	free(name);
+}
+
 static void py_with_item(struct xctx *x, TSNode n)
 {
 	TSNode value = ts_field(n, "value"), target;
 	char *name;
 
 	py_walk_children(x, n);
+	py_note_closing(x, ts_is(value, "as_pattern") ? ts_child(value, 0) : value, n);
 	if (!ts_is(value, "as_pattern"))
 		return;
 	target = ts_field(value, "alias");
@@ -2067,6 +2088,13 @@ static void py_walk(struct xctx *x, TSNode n)
 		py_walk_children(x, n);
 		if (!ts_node_is_null(v))
 			xctx_return(x, py_expr(x, v));
+		/* return sock: its bind may be a client's source (is_ephemeral_source) */
+		if (ts_is(v, "identifier") && x->in_func) {
+			char *name = ts_text(v, x->src);
+
+			py_note_use(x, name, "return", py_pos(x, n));
+			free(name);
+		}
 		return;
 	}
 	if (!strcmp(t, "call")) {
@@ -2157,6 +2185,19 @@ static int is_probe(const struct srcfile *f, const struct site *s)
 	       !called(&f->uses, s->scope, s, "recv");
 }
 
+/*
+ * bind((host, 0)) on a local socket the function returns without
+ * listening or receiving on it: the kernel picks the port of a client's
+ * socket made by a helper (pyghmi's _assignsocket), whose callers send.
+ */
+static int is_ephemeral_source(const struct srcfile *f, const struct site *s)
+{
+	return s->nargs > 0 && is_port_zero(s->args[0]) && !is_self_name(s) &&
+	       called(&f->uses, s->scope, s, "return") &&
+	       !called(&f->uses, s->scope, s, "serve") &&
+	       !called(&f->uses, s->scope, s, "recv");
+}
+
 static const struct expr *expr_arg_of(const struct site *s, int i)
 {
 	return i < s->nargs ? s->args[i] : NULL;
@@ -2216,7 +2257,8 @@ static int names_source(const struct site *s)
  * source address before connect(), or before sendto() with no receive in
  * between, in the same function; a probe's bind() (is_probe); self.attr's
  * bind to port 0 when the class sends on it (is_source_bind), a bind to an
- * address named a source (names_source); and sendto()
+ * address named a source (names_source), a returned socket's bind to port
+ * 0 (is_ephemeral_source); and sendto()
  * on a socket that was bound and has received (a server replying to its
  * peer) in the same function, or, for self.attr, bound anywhere in the
  * file to a port other than 0. Checked once every site
@@ -2251,7 +2293,8 @@ void py_prune_sites(struct srcfile *f)
 		if (site_is(s, "bind")) {
 			drop = called(&calls, s->scope, s, "connect") ||
 			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
-			       is_source_bind(f, &calls, s) || names_source(s);
+			       is_source_bind(f, &calls, s) || names_source(s) ||
+			       is_ephemeral_source(f, s);
 		} else if (site_is(s, "sendto")) {
 			bound = called_at(&calls, s->scope, s, "bind");
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :
