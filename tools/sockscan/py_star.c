@@ -90,11 +90,28 @@ static void star_names(struct scan *sc, struct pkg *p, struct import **ims, int 
 	}
 }
 
-/* Forget what extracting @f found, keeping @ims as its first imports. */
-static void reset(struct srcfile *f, struct import *ims, int n)
+/* The imports a star import gives one file (star_names). */
+struct star_imports {
+	struct import *ims;
+	int n;
+};
+
+static void free_imports(struct import *ims, int n)
 {
-	struct site *s, *next;
 	int i;
+
+	for (i = 0; i < n; i++) {
+		free(ims[i].alias);
+		free(ims[i].path);
+	}
+	free(ims);
+}
+
+/* Forget what extracting @f found, keeping @arg's imports as its first ones. */
+static void reset(struct srcfile *f, void *arg)
+{
+	struct star_imports *si = arg;
+	struct site *s, *next;
 
 	for (s = f->sites; s; s = next) {
 		next = s->next;
@@ -102,18 +119,13 @@ static void reset(struct srcfile *f, struct import *ims, int n)
 	}
 	f->sites = NULL;
 	f->sites_tail = NULL;
-	for (i = 0; i < f->nimports; i++) {
-		free(f->imports[i].alias);
-		free(f->imports[i].path);
-	}
-	free(f->imports);
-	f->imports = ims;
-	f->nimports = n;
+	free_imports(f->imports, f->nimports);
+	f->imports = si->ims;
+	f->nimports = si->n;
+	si->ims = NULL;
 	symtab_clear(&f->syms);
 	symtab_clear(&f->funcs);
 	symtab_clear(&f->uses);
-	free(f->error);
-	f->error = NULL;
 	f->error_line = 0;
 	f->nscopes = 0;
 	f->parsed = 0;
@@ -131,10 +143,12 @@ static void star_file(struct scan *sc, struct srcfile *f)
 			star_names(sc, pkg_lookup(sc, f->pkg, f->imports[k].path), &ims, &n,
 				   &seen, 0);
 	symtab_clear(&seen);
-	if (!n)
-		return;
-	reset(f, ims, n);
-	parse_full(sc, f);
+	if (n) {
+		struct star_imports si = { ims, n };
+
+		if (parse_again(f, reset, &si) < 0)
+			free_imports(si.ims, si.n);
+	}
 }
 
 void py_star_imports(struct scan *sc)
