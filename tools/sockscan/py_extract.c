@@ -1298,6 +1298,45 @@ static void py_note_callee(struct xctx *x, TSNode n)
 	free(key);
 }
 
+/* Does the file import (or define, py_class) @alias as @path? */
+static int is_alias_of(struct xctx *x, const char *alias, const char *path)
+{
+	int i;
+
+	for (i = 0; i < x->f->nimports; i++)
+		if (!strcmp(x->f->imports[i].alias, alias) && !strcmp(x->f->imports[i].path, path))
+			return 1;
+	return 0;
+}
+
+/*
+ * super().__init__(address, ...) in a subclass of a server or client class
+ * sockscan has a rule for (werkzeug's BaseWSGIServer(HTTPServer) computes
+ * its address and binds later): that constructor's rule, unless the
+ * address is the method's own parameter passed on (then the subclass's
+ * instantiation is the site). NULL otherwise.
+ */
+static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call)
+{
+	TSNode obj = ts_field(fn, "object");
+	const char *dot;
+	const struct rule *r;
+	char *fam;
+
+	if (!x->cls_base || !x->in_func || !ts_is(fn, "attribute") ||
+	    !ts_text_eq(ts_field(fn, "attribute"), x->src, "__init__") ||
+	    !ts_is(obj, "call") || !ts_text_eq(ts_field(obj, "function"), x->src, "super") ||
+	    passes_through(x, call))
+		return NULL;
+	dot = strrchr(x->cls_base, '.');
+	if (!dot || !is_alias_of(x, x->cls, x->cls_base))
+		return NULL;	/* not its base's kind: its own connect() (py_class) */
+	fam = xstrndup(x->cls_base, dot - x->cls_base);
+	r = rule_func(py_rules, fam, dot + 1);
+	free(fam);
+	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -1313,6 +1352,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 		r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
 	}
+	if (!r && !q)
+		r = super_init_rule(x, fn, n);
 	if (!q && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
 	/*
