@@ -1041,6 +1041,14 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	if (!name)
 		return;
 	py_note_use(x, name, uses[i][1], py_pos(x, call));
+	if (!ts_is(obj, "identifier")) {
+		/* self.sock.recvfrom() in one method, sendto() in another (is_self_reply) */
+		int scope = x->scope;
+
+		x->scope = -1;
+		py_note_use(x, name, uses[i][1], py_pos(x, call));
+		x->scope = scope;
+	}
 	free(name);
 }
 
@@ -2294,6 +2302,19 @@ static int names_source(const struct site *s)
 }
 
 /*
+ * self.sock.sendto(data, addr) with addr the method's parameter, in a
+ * class that receives on self.sock elsewhere: a server replying to the
+ * peer its receive gave (rpyc's UDP registry server's _send).
+ */
+static int is_self_reply(const struct srcfile *f, const struct site *s)
+{
+	const struct expr *a = expr_arg_of(s, 1);
+
+	return is_self_name(s) && a && a->kind == EX_PARAM &&
+	       called(&f->uses, -1, s, "recv");
+}
+
+/*
  * Calls that look like new sockets but are not: a client's bind() to a
  * source address before connect(), or before sendto() with no receive in
  * between, in the same function; a probe's bind() (is_probe); self.attr's
@@ -2302,7 +2323,8 @@ static int names_source(const struct site *s)
  * 0 (is_ephemeral_source); and sendto()
  * on a socket that was bound and has received (a server replying to its
  * peer) in the same function, or, for self.attr, bound anywhere in the
- * file to a port other than 0. Checked once every site
+ * file to a port other than 0, or received on by the class and sending to
+ * an address its method was given (is_self_reply). Checked once every site
  * of the file is known; receivers are matched by name.
  */
 void py_prune_sites(struct srcfile *f)
@@ -2339,7 +2361,8 @@ void py_prune_sites(struct srcfile *f)
 		} else if (site_is(s, "sendto")) {
 			bound = called_at(&calls, s->scope, s, "bind");
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :
-				       is_self_name(s) && called(&calls, -1, s, "bind");
+				       (is_self_name(s) && called(&calls, -1, s, "bind")) ||
+				       is_self_reply(f, s);
 		} else {
 			drop = 0;
 		}
