@@ -1417,9 +1417,18 @@ static void py_call_site(struct xctx *x, TSNode n)
 		s->recv_name = xstrdup("self");
 		s->scope = x->scope;
 	} else if (method && is_self_attr(x, ts_field(fn, "object"))) {
-		s->recv = expr_new(EX_IDENT, NULL);
-		s->recv->s = self_attr_name(x, ts_field(fn, "object"));
-		s->recv_name = xstrdup(s->recv->s);
+		char *held = self_attr_name(x, ts_field(fn, "object"));
+		struct expr *here = xctx_local(x, held);
+
+		/* if unix: self.l = socket(AF_UNIX) ... else: self.l = socket(): this branch's */
+		if (here && here->kind == EX_OBJ) {
+			s->recv = here;
+		} else {
+			expr_free(here);
+			s->recv = expr_new(EX_IDENT, NULL);
+			s->recv->s = xstrdup(held);
+		}
+		s->recv_name = held;
 		s->scope = x->scope;
 	} else if (method) {
 		s->recv = py_expr(x, ts_field(fn, "object"));
@@ -1465,6 +1474,9 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 			e = NULL;
 		}
 		set_self_sym(x, scoped, e ? expr_copy(e) : NULL);
+		/* the object this method put there, for its own calls (py_call_site) */
+		if (x->in_func && e && e->kind == EX_OBJ)
+			symtab_set(&x->locals, scoped, expr_copy(e));
 		free(scoped);
 	}
 	set_self_sym(x, name, e);
