@@ -13,7 +13,9 @@
 # Environment: E2E (tests to run, as for `make e2e`), KERNEL_TIMEOUT
 # (seconds per kernel, default 1800 with E2E, 7200 for the whole suite,
 # which takes about an hour under TCG), KERNEL_SMP (default 2), KERNEL_MEM
-# (MiB, default 3072), KERNEL_CPU (qemu -cpu, default max).
+# (MiB, default 3072), KERNEL_CPU (qemu -cpu, default max), KERNEL_APPEND
+# (kernel arguments in place of `quiet`, e.g. `loglevel=7` to see a hang's
+# stacks on the console).
 #
 # The cloud kernels carry no 9p and load virtio_blk as a module, so the
 # whole tree (root filesystem, the kernel's modules, the project) is one
@@ -174,7 +176,7 @@ run_kernel() {
 		nice qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu "${KERNEL_CPU:-max}" \
 		-smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-3072}" \
 		-kernel "$vmlinuz" -initrd "$dir/initrd.cpio" \
-		-append "console=ttyS0 rdinit=/init panic=-1 quiet no_timer_check sw.e2e=$(echo ${E2E:-} | tr ' ' ,) sw.kernel=$name" \
+		-append "console=ttyS0 rdinit=/init panic=-1 ${KERNEL_APPEND:-quiet} no_timer_check sw.e2e=$(echo ${E2E:-} | tr ' ' ,) sw.kernel=$name" \
 		-display none -monitor none -serial "file:$log" -nic none -no-reboot \
 		</dev/null >"$dir/qemu.log" 2>&1
 	rc=$?
