@@ -64,4 +64,7 @@ void expr_free(struct expr *e);
 size_t expr_size(const struct expr *e, size_t limit);
 struct expr *expr_arg(const struct expr *e, int i);
 
+/* Keyword of the EX_KWARG that stands for a *args or **kwargs argument. */
+#define SPLAT_ARG "*"
+
 #endif

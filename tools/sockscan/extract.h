@@ -28,6 +28,8 @@ struct xctx {
 	char *cls_base;		/* Python: that class's first base as written through the imports, or NULL */
 	size_t ncalls;		/* Python: calls recorded for parameter binding (py_note_callee) */
 	int scope;		/* number of the function being walked, 0 at top level */
+	/* Python: parameters of the function walked whose default is a watched class, by name */
+	struct symtab param_cls;
 };
 
 /*

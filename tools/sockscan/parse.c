@@ -218,6 +218,28 @@ out:
 	free(src);
 }
 
+int parse_again(struct srcfile *f, void (*before)(struct srcfile *f, void *arg), void *arg)
+{
+	char *error = f->error, *src;
+	int unreadable = f->unreadable;
+	size_t len;
+
+	f->error = NULL;
+	src = read_source(f, &len);
+	if (!src) {
+		/* gone or changed since it was read: keep what was extracted */
+		free(f->error);
+		f->error = error;
+		f->unreadable = unreadable;
+		return -1;
+	}
+	free(error);
+	before(f, arg);
+	parse_buffer(f, src, len);
+	free(src);
+	return 0;
+}
+
 void parse_full(struct scan *sc, struct srcfile *f)
 {
 	size_t len;

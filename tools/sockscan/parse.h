@@ -13,6 +13,13 @@
 void parse_first(struct scan *sc, struct srcfile *f);
 void parse_full(struct scan *sc, struct srcfile *f);
 /*
+ * Read @f again and, once it is read, call @before (which forgets what the
+ * first extraction found) and extract it again. -1, @f untouched, when it
+ * cannot be read now (an in-memory file of the unit tests, a file removed
+ * since the walk).
+ */
+int parse_again(struct srcfile *f, void (*before)(struct srcfile *f, void *arg), void *arg);
+/*
  * Parse @len bytes of @src as the text of @f and extract it (in parts, if
  * large). Any bytes at all: the fuzzing harnesses call this directly.
  */

@@ -6,6 +6,7 @@
 #include "parse.h"
 #include "pkgs.h"
 #include "pool.h"
+#include "py_star.h"
 #include "util.h"
 
 static char *dir_of(const char *path)
@@ -110,6 +111,7 @@ void pkgs_build(struct scan *sc)
 			p->is_main = 1;
 	}
 	qsort(sc->pkgs, sc->npkgs, sizeof(*sc->pkgs), cmp_pkg);
+	py_star_imports(sc);
 }
 
 struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)

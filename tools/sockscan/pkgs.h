@@ -9,7 +9,8 @@
 
 #include "sockscan.h"
 
-/* Group every walked file into its package; sets file->pkg. */
+/* Group every walked file into its package; sets file->pkg. Then expands
+ * Python star imports (py_star.c), extracting those files again. */
 void pkgs_build(struct scan *sc);
 /*
  * The package @path names from @ctx: a Go import path, or a Python module

@@ -6,6 +6,7 @@
  * HTTPServer as H` makes `H(...)` http.server.HTTPServer), and a method
  * call only once its receiver is known to be an object of a watched type.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
+static int overrides(struct xctx *x, const char *method);
 
 static struct expr *dyn_of(struct xctx *x, TSNode n)
 {
@@ -92,6 +94,11 @@ static void py_import(struct xctx *x, TSNode n)
 
 		if (from && ts_node_eq(k, ts_field(n, "module_name")))
 			continue;
+		/* from m import *: "*" -> m, expanded once every file is read (py_star.c) */
+		if (from && ts_is(k, "wildcard_import") && *module) {
+			add_import(x->f, "*", module);
+			continue;
+		}
 		if (ts_is(k, "aliased_import")) {
 			alias = ts_field(k, "alias");
 			k = ts_field(k, "name");
@@ -187,6 +194,9 @@ static char *py_qualified(struct xctx *x, TSNode n)
 		for (i = x->f->nimports - 1; i >= 0 && !q; i--)
 			if (!strcmp(x->f->imports[i].alias, name))
 				q = xstrdup(x->f->imports[i].path);
+	} else if (symtab_get(&x->param_cls, name)) {
+		/* def __init__(self, server_class=HTTPServer): server_class(addr) */
+		q = xstrdup(symtab_get(&x->param_cls, name)->s);
 	}
 	free(name);
 	while (q && depth-- > 0) {
@@ -735,6 +745,54 @@ static char *self_name(struct xctx *x, const char *attr)
  * shared by the class's methods, see py_self_assign), or args.port, the
  * default of an argparse option of this file ("argparse:port").
  */
+/* Longest attribute chain on self followed (self.connection.socket.x). */
+#define MAX_SELF_CHAIN 3
+
+/*
+ * The attributes of chain @n on self, "sock" for self.sock and
+ * "connection.socket" for self.connection.socket (an object another
+ * object of this class holds), or NULL when @n is no such chain.
+ */
+static char *self_chain(struct xctx *x, TSNode n)
+{
+	TSNode link[MAX_SELF_CHAIN];
+	char *out = NULL;
+	int depth = 0;
+
+	while (ts_is(n, "attribute") && depth < MAX_SELF_CHAIN) {
+		link[depth++] = n;
+		n = ts_field(n, "object");
+	}
+	if (!depth || !ts_text_eq(n, x->src, "self"))
+		return NULL;
+	while (depth-- > 0) {
+		char *attr = ts_text(ts_field(link[depth], "attribute"), x->src);
+		char *longer = out ? xasprintf("%s.%s", out, attr) : xstrdup(attr);
+
+		free(attr);
+		free(out);
+		out = longer;
+	}
+	return out;
+}
+
+static int is_self_attr(struct xctx *x, TSNode n)
+{
+	char *chain = self_chain(x, n);
+
+	free(chain);
+	return chain != NULL;
+}
+
+/* The symbol self-chain @n is kept under: "C.self.sock", "C.self.conn.socket". */
+static char *self_attr_name(struct xctx *x, TSNode n)
+{
+	char *chain = self_chain(x, n), *name = self_name(x, chain);
+
+	free(chain);
+	return name;
+}
+
 static struct expr *py_attribute(struct xctx *x, TSNode n)
 {
 	TSNode obj = ts_field(n, "object");
@@ -744,6 +802,12 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 	if (q) {
 		e = py_qualified_expr(q);
 		free(q);
+		return e;
+	}
+	/* self.connection.socket: what this class's objects keep there */
+	if (ts_is(obj, "attribute") && is_self_attr(x, n)) {
+		e = expr_new(EX_IDENT, NULL);
+		e->s = self_attr_name(x, n);
 		return e;
 	}
 	if (!ts_is(obj, "identifier"))
@@ -881,10 +945,6 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 }
 
 /* self.name */
-static int is_self_attr(struct xctx *x, TSNode n)
-{
-	return ts_is(n, "attribute") && ts_text_eq(ts_field(n, "object"), x->src, "self");
-}
 
 /*
  * parser.add_argument("--listen-port", default=9400): the option's
@@ -963,7 +1023,7 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 		{ "listen", "serve" }, { "accept", "serve" }, { "close", "close" },
 	};
 	TSNode fn = ts_field(call, "function"), obj = ts_field(fn, "object");
-	char *name = NULL, *attr;
+	char *name = NULL;
 	size_t i;
 
 	if (!ts_is(fn, "attribute"))
@@ -976,13 +1036,19 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	if (ts_is(obj, "identifier")) {
 		name = ts_text(obj, x->src);
 	} else if (is_self_attr(x, obj)) {
-		attr = ts_text(ts_field(obj, "attribute"), x->src);
-		name = self_name(x, attr);
-		free(attr);
+		name = self_attr_name(x, obj);
 	}
 	if (!name)
 		return;
 	py_note_use(x, name, uses[i][1], py_pos(x, call));
+	if (!ts_is(obj, "identifier")) {
+		/* self.sock.recvfrom() in one method, sendto() in another (is_self_reply) */
+		int scope = x->scope;
+
+		x->scope = -1;
+		py_note_use(x, name, uses[i][1], py_pos(x, call));
+		x->scope = scope;
+	}
 	free(name);
 }
 
@@ -1021,8 +1087,19 @@ static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
 	/* super().connect(addr), super(C, self).connect(addr): the base's own */
 	if (ts_is(obj, "call") && ts_text_eq(ts_field(obj, "function"), x->src, "super"))
 		return !passes_through(x, ts_parent(ts_parent(obj)));
-	return ts_text_eq(obj, x->src, "self") &&
-	       !(x->cls_methods && symtab_find(x->cls_methods, method));
+	return ts_text_eq(obj, x->src, "self") && !overrides(x, method);
+}
+
+/*
+ * `self` in a method of class C whose bases are classes of the tree, none
+ * of them watched here: what C's objects are is found through the bases
+ * ("bases:C") once every module is read (resolve.c class_obj). A method C
+ * defines itself is its own.
+ */
+static int is_self_of_tree_base(struct xctx *x, TSNode obj, const char *method)
+{
+	return x->cls && x->cls_base && !x->cls_type && x->in_func &&
+	       ts_text_eq(obj, x->src, "self") && !overrides(x, method);
 }
 
 /* The arguments of call node @call, with their keywords and text, into @s. */
@@ -1048,22 +1125,16 @@ static void py_site_args(struct xctx *x, struct site *s, TSNode call)
 /* "bound:NAME": the key of a method of a watched object held in NAME. */
 static char *bound_key(struct xctx *x, TSNode name)
 {
-	char *attr, *key;
+	char *held, *key;
 
-	if (ts_is(name, "identifier")) {
-		attr = ts_text(name, x->src);
-		key = xasprintf("bound:%s", attr);
-	} else if (is_self_attr(x, name)) {
-		char *scoped;
-
-		attr = ts_text(ts_field(name, "attribute"), x->src);
-		scoped = self_name(x, attr);
-		key = xasprintf("bound:%s", scoped);
-		free(scoped);
-	} else {
+	if (ts_is(name, "identifier"))
+		held = ts_text(name, x->src);
+	else if (is_self_attr(x, name))
+		held = self_attr_name(x, name);
+	else
 		return NULL;
-	}
-	free(attr);
+	key = xasprintf("bound:%s", held);
+	free(held);
 	return key;
 }
 
@@ -1174,7 +1245,10 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	return NULL;
 }
 
-/* The arguments of @call, keyword ones as EX_KWARG; none after a *splat. */
+/*
+ * The arguments of @call, keyword ones as EX_KWARG; none positional after
+ * a *splat, which is an EX_KWARG named SPLAT_ARG.
+ */
 static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
 {
 	TSNode *args;
@@ -1190,6 +1264,9 @@ static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
 			expr_add(kw, py_expr(x, ts_field(args[i], "value")));
 			expr_add(e, kw);
 		} else if (ts_is(args[i], "list_splat") || ts_is(args[i], "dictionary_splat")) {
+			/* "*": any parameter may be bound by the splat (resolve.c) */
+			if (positional)
+				expr_add(e, expr_new(EX_KWARG, SPLAT_ARG));
 			positional = 0;
 		} else if (positional) {
 			expr_add(e, py_expr(x, args[i]));
@@ -1229,6 +1306,45 @@ static void py_note_callee(struct xctx *x, TSNode n)
 	free(key);
 }
 
+/* Does the file import (or define, py_class) @alias as @path? */
+static int is_alias_of(struct xctx *x, const char *alias, const char *path)
+{
+	int i;
+
+	for (i = 0; i < x->f->nimports; i++)
+		if (!strcmp(x->f->imports[i].alias, alias) && !strcmp(x->f->imports[i].path, path))
+			return 1;
+	return 0;
+}
+
+/*
+ * super().__init__(address, ...) in a subclass of a server or client class
+ * sockscan has a rule for (werkzeug's BaseWSGIServer(HTTPServer) computes
+ * its address and binds later): that constructor's rule, unless the
+ * address is the method's own parameter passed on (then the subclass's
+ * instantiation is the site). NULL otherwise.
+ */
+static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call)
+{
+	TSNode obj = ts_field(fn, "object");
+	const char *dot;
+	const struct rule *r;
+	char *fam;
+
+	if (!x->cls_base || !x->in_func || !ts_is(fn, "attribute") ||
+	    !ts_text_eq(ts_field(fn, "attribute"), x->src, "__init__") ||
+	    !ts_is(obj, "call") || !ts_text_eq(ts_field(obj, "function"), x->src, "super") ||
+	    passes_through(x, call))
+		return NULL;
+	dot = strrchr(x->cls_base, '.');
+	if (!dot || !is_alias_of(x, x->cls, x->cls_base))
+		return NULL;	/* not its base's kind: its own connect() (py_class) */
+	fam = xstrndup(x->cls_base, dot - x->cls_base);
+	r = rule_func(py_rules, fam, dot + 1);
+	free(fam);
+	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -1244,6 +1360,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 		r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
 	}
+	if (!r && !q)
+		r = super_init_rule(x, fn, n);
 	if (!q && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
 	/*
@@ -1292,13 +1410,25 @@ static void py_call_site(struct xctx *x, TSNode n)
 		s->recv = expr_obj(x->cls_type, NULL, NULL);
 		s->recv_name = xstrdup("self");
 		s->scope = x->scope;
-	} else if (method && is_self_attr(x, ts_field(fn, "object"))) {
-		char *attr = ts_text(ts_field(ts_field(fn, "object"), "attribute"), x->src);
-
+	} else if (method && is_self_of_tree_base(x, ts_field(fn, "object"), method)) {
+		/* class C(Acceptor), Acceptor(asyncore.dispatcher) in another module */
 		s->recv = expr_new(EX_IDENT, NULL);
-		s->recv->s = self_name(x, attr);
-		s->recv_name = xstrdup(s->recv->s);
-		free(attr);
+		s->recv->s = xasprintf(SELF_OF "%s", x->cls);
+		s->recv_name = xstrdup("self");
+		s->scope = x->scope;
+	} else if (method && is_self_attr(x, ts_field(fn, "object"))) {
+		char *held = self_attr_name(x, ts_field(fn, "object"));
+		struct expr *here = xctx_local(x, held);
+
+		/* if unix: self.l = socket(AF_UNIX) ... else: self.l = socket(): this branch's */
+		if (here && here->kind == EX_OBJ) {
+			s->recv = here;
+		} else {
+			expr_free(here);
+			s->recv = expr_new(EX_IDENT, NULL);
+			s->recv->s = xstrdup(held);
+		}
+		s->recv_name = held;
 		s->scope = x->scope;
 	} else if (method) {
 		s->recv = py_expr(x, ts_field(fn, "object"));
@@ -1334,19 +1464,20 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	struct expr *e = py_expr(x, right);
-	char *name = ts_text(left, x->src), *attr, *scoped;
+	char *name = ts_text(left, x->src), *scoped;
 
 	if (x->cls) {
-		attr = ts_text(ts_field(left, "attribute"), x->src);
-		scoped = self_name(x, attr);
+		scoped = self_attr_name(x, left);
 		/* self.sock = ssl.wrap_socket(self.sock): the same object, not a cycle */
 		if (e && e->kind == EX_IDENT && !strcmp(e->s, scoped)) {
 			expr_free(e);
 			e = NULL;
 		}
 		set_self_sym(x, scoped, e ? expr_copy(e) : NULL);
+		/* the object this method put there, for its own calls (py_call_site) */
+		if (x->in_func && e && e->kind == EX_OBJ)
+			symtab_set(&x->locals, scoped, expr_copy(e));
 		free(scoped);
-		free(attr);
 	}
 	set_self_sym(x, name, e);
 	free(name);
@@ -1437,6 +1568,52 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
  * base. Then the body, where names are class constants (see py_assignment).
  */
 /* The names of the methods class body @body defines (a new table). */
+/*
+ * Does method body @body call its base's method @name (super().name(...),
+ * super(C, self).name(...), Base.name(self, ...))? It then passes its
+ * arguments through: what it opens is the base's.
+ */
+static int calls_base(struct xctx *x, TSNode body, const char *name)
+{
+	char *text = ts_text(body, x->src), *sup = xasprintf(".%s(", name),
+	     *with_self = xasprintf(".%s(self,", name), *self_only = xasprintf(".%s(self)", name);
+	int yes = (strstr(text, "super(") && strstr(text, sup)) || strstr(text, with_self) ||
+		  strstr(text, self_only);
+
+	free(text);
+	free(sup);
+	free(with_self);
+	free(self_only);
+	return yes;
+}
+
+/*
+ * Is method body @body a plain pass-through to its base's @name: straight
+ * line (no if, try, loop or with at its top level) calling it? An
+ * override that decides (a proxy socket's bind that binds only for UDP)
+ * is its own method.
+ */
+static int passes_to_base(struct xctx *x, TSNode body, const char *name)
+{
+	static const char *const decides[] = {
+		"if_statement", "try_statement", "for_statement", "while_statement",
+		"with_statement", "match_statement",
+	};
+	uint32_t i, n = ts_node_named_child_count(body);
+	size_t k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < sizeof(decides) / sizeof(decides[0]); k++)
+			if (ts_is(ts_node_named_child(body, i), decides[k]))
+				return 0;
+	return calls_base(x, body, name);
+}
+
+/*
+ * The methods class body @body defines, by name; the value is "base" for
+ * one that passes through to its base's (calls_base): self.connect(a) in
+ * such a class is still the watched base's connect.
+ */
 static struct symtab *class_methods(struct xctx *x, TSNode body)
 {
 	struct symtab *t = xcalloc(1, sizeof(*t));
@@ -1451,11 +1628,19 @@ static struct symtab *class_methods(struct xctx *x, TSNode body)
 		if (!ts_is(d, "function_definition"))
 			continue;
 		name = ts_text(ts_field(d, "name"), x->src);
-		symtab_set(t, name, NULL);
+		symtab_set(t, name, passes_to_base(x, ts_field(d, "body"), name) ?
+			   expr_str("base") : NULL);
 		free(name);
 	}
 	free(kids);
 	return t;
+}
+
+/* Does the class being walked define @method itself, not passing it through? */
+static int overrides(struct xctx *x, const char *method)
+{
+	return x->cls_methods && symtab_find(x->cls_methods, method) &&
+	       !symtab_get(x->cls_methods, method);
 }
 
 /*
@@ -1535,8 +1720,7 @@ static int replaces_connect(struct xctx *x, TSNode body)
 			continue;
 		text = ts_text(ts_field(d, "body"), x->src);
 		/* speedtest's connects (self.host, self.port): the address given */
-		yes = !(strstr(text, "super(") && strstr(text, ".connect(")) &&
-		      !strstr(text, ".connect(self,") && !strstr(text, ".connect(self)") &&
+		yes = !calls_base(x, ts_field(d, "body"), "connect") &&
 		      !strstr(text, "(self.host, self.port)");
 		free(text);
 	}
@@ -1736,12 +1920,33 @@ static void py_assignment(struct xctx *x, TSNode n)
 }
 
 /* with socket.socket() as s: binds s to the socket. */
+/* with closing(sock): sock is closed at the end of the block. */
+static void py_note_closing(struct xctx *x, TSNode value, TSNode item)
+{
+	TSNode fn = ts_field(value, "function"), arg;
+	char *text, *name;
+	int yes;
+
+	if (!ts_is(value, "call"))
+		return;
+	text = ts_text(fn, x->src);
+	yes = !strcmp(text, "closing") || str_has_suffix(text, ".closing");
+	free(text);
+	arg = py_arg_node(value, 0, NULL, x->src);
+	if (!yes || !ts_is(arg, "identifier"))
+		return;
+	name = ts_text(arg, x->src);
+	py_note_use(x, name, "close", py_pos(x, item));
+	free(name);
+}
+
 static void py_with_item(struct xctx *x, TSNode n)
 {
 	TSNode value = ts_field(n, "value"), target;
 	char *name;
 
 	py_walk_children(x, n);
+	py_note_closing(x, ts_is(value, "as_pattern") ? ts_child(value, 0) : value, n);
 	if (!ts_is(value, "as_pattern"))
 		return;
 	target = ts_field(value, "alias");
@@ -1781,9 +1986,28 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 }
 
 /*
+ * Default parameter @param whose default is a class sockscan has a rule
+ * for (server_class=BaseHTTPServer.HTTPServer), or one of the tree that may
+ * be one (resolved later, site->qual): the parameter called is that
+ * class, unless the function rebinds it (x->param_cls, py_qualified).
+ */
+static void py_param_class(struct xctx *x, TSNode param)
+{
+	char *q = py_qualified(x, ts_field(param, "value")), *pname;
+	const char *dot = q ? strrchr(q, '.') : NULL;
+
+	if (dot && (is_rule_name(q) || rule_is_func_name(py_rules, dot + 1))) {
+		pname = ts_text(ts_field(param, "name"), x->src);
+		symtab_set(&x->param_cls, pname, expr_str(q));
+		free(pname);
+	}
+	free(q);
+}
+
+/*
  * "default:F:P" in the file's symbols: the default of parameter P of
- * function F when it is an object (socket_module=socket), which the
- * parameter stands for when no caller passes one.
+ * function F, an object (socket_module=socket) or a value (port=8080),
+ * which the parameter stands for when no caller passes one (resolve.c).
  */
 static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 {
@@ -1798,8 +2022,9 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 			continue;
 		if (!ts_is(ts_field(kids[i], "name"), "identifier"))
 			continue;
+		py_param_class(x, kids[i]);
 		v = py_expr(x, ts_field(kids[i], "value"));
-		if (!v || v->kind != EX_OBJ) {
+		if (!v || v->kind == EX_DYN) {
 			expr_free(v);
 			continue;
 		}
@@ -1869,6 +2094,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	if (name)
 		py_param_defaults(x, fn, name);
 	py_walk(x, ts_field(fn, "body"));
+	symtab_clear(&x->param_cls);
 	xctx_leave_func(x, name, n + shift);
 	free(name);
 	for (i = 0; i < n; i++)
@@ -1923,6 +2149,13 @@ static void py_walk(struct xctx *x, TSNode n)
 		py_walk_children(x, n);
 		if (!ts_node_is_null(v))
 			xctx_return(x, py_expr(x, v));
+		/* return sock: its bind may be a client's source (is_ephemeral_source) */
+		if (ts_is(v, "identifier") && x->in_func) {
+			char *name = ts_text(v, x->src);
+
+			py_note_use(x, name, "return", py_pos(x, n));
+			free(name);
+		}
 		return;
 	}
 	if (!strcmp(t, "call")) {
@@ -2013,6 +2246,19 @@ static int is_probe(const struct srcfile *f, const struct site *s)
 	       !called(&f->uses, s->scope, s, "recv");
 }
 
+/*
+ * bind((host, 0)) on a local socket the function returns without
+ * listening or receiving on it: the kernel picks the port of a client's
+ * socket made by a helper (pyghmi's _assignsocket), whose callers send.
+ */
+static int is_ephemeral_source(const struct srcfile *f, const struct site *s)
+{
+	return s->nargs > 0 && is_port_zero(s->args[0]) && !is_self_name(s) &&
+	       called(&f->uses, s->scope, s, "return") &&
+	       !called(&f->uses, s->scope, s, "serve") &&
+	       !called(&f->uses, s->scope, s, "recv");
+}
+
 static const struct expr *expr_arg_of(const struct site *s, int i)
 {
 	return i < s->nargs ? s->args[i] : NULL;
@@ -2037,13 +2283,60 @@ static int is_source_bind(const struct srcfile *f, const struct symtab *calls,
 }
 
 /*
+ * bind(source), bind(self.source_address), bind((src_ip, 0)): the address
+ * is named a source, which only a client chooses (dnspython's
+ * _make_socket(af, type, source), whose callers connect). The last name
+ * of the argument, or of its first element when it is a tuple, decides.
+ */
+static int names_source(const struct site *s)
+{
+	static const char *const names[] = {
+		"source", "source_address", "source_addr", "src", "src_addr", "src_ip",
+		"source_ip", "source_host",
+	};
+	const char *t = s->nargs > 0 && s->text ? s->text[0] : NULL, *end, *start;
+	size_t i, len;
+
+	if (!t)
+		return 0;
+	if (*t == '(')
+		t++;
+	end = t + strcspn(t, ",)");
+	while (end > t && end[-1] == ' ')
+		end--;
+	for (start = end; start > t && (isalnum((unsigned char)start[-1]) || start[-1] == '_'); start--)
+		;
+	len = end - start;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (len == strlen(names[i]) && !strncmp(start, names[i], len))
+			return 1;
+	return 0;
+}
+
+/*
+ * self.sock.sendto(data, addr) with addr the method's parameter, in a
+ * class that receives on self.sock elsewhere: a server replying to the
+ * peer its receive gave (rpyc's UDP registry server's _send).
+ */
+static int is_self_reply(const struct srcfile *f, const struct site *s)
+{
+	const struct expr *a = expr_arg_of(s, 1);
+
+	return is_self_name(s) && a && a->kind == EX_PARAM &&
+	       called(&f->uses, -1, s, "recv");
+}
+
+/*
  * Calls that look like new sockets but are not: a client's bind() to a
  * source address before connect(), or before sendto() with no receive in
  * between, in the same function; a probe's bind() (is_probe); self.attr's
- * bind to port 0 when the class sends on it (is_source_bind); and sendto()
+ * bind to port 0 when the class sends on it (is_source_bind), a bind to an
+ * address named a source (names_source), a returned socket's bind to port
+ * 0 (is_ephemeral_source); and sendto()
  * on a socket that was bound and has received (a server replying to its
  * peer) in the same function, or, for self.attr, bound anywhere in the
- * file to a port other than 0. Checked once every site
+ * file to a port other than 0, or received on by the class and sending to
+ * an address its method was given (is_self_reply). Checked once every site
  * of the file is known; receivers are matched by name.
  */
 void py_prune_sites(struct srcfile *f)
@@ -2075,11 +2368,13 @@ void py_prune_sites(struct srcfile *f)
 		if (site_is(s, "bind")) {
 			drop = called(&calls, s->scope, s, "connect") ||
 			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
-			       is_source_bind(f, &calls, s);
+			       is_source_bind(f, &calls, s) || names_source(s) ||
+			       is_ephemeral_source(f, s);
 		} else if (site_is(s, "sendto")) {
 			bound = called_at(&calls, s->scope, s, "bind");
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :
-				       is_self_name(s) && called(&calls, -1, s, "bind");
+				       (is_self_name(s) && called(&calls, -1, s, "bind")) ||
+				       is_self_reply(f, s);
 		} else {
 			drop = 0;
 		}

@@ -71,6 +71,17 @@ const struct rule py_rules[] = {
 	{ "socket", NULL, "create_connection", "socket.create_connection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
 	{ "socket", NULL, "create_server", "socket.create_server", IN, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
 
+	/*
+	 * asyncore/asynchat: a dispatcher subclass opens its socket with
+	 * self.create_socket() and gives the address to self.bind() or
+	 * self.connect(); create_socket's type is not followed (TCP, its default)
+	 */
+	{ "asyncore", NULL, "dispatcher", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncore.dispatcher" },
+	{ "asyncore", NULL, "dispatcher_with_send", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncore.dispatcher" },
+	{ "asynchat", NULL, "async_chat", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncore.dispatcher" },
+	{ "asyncore", "asyncore.dispatcher", "bind", "asyncore.dispatcher.bind", IN, ADDR_HOSTPORT, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
+	{ "asyncore", "asyncore.dispatcher", "connect", "asyncore.dispatcher.connect", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
+
 	PY_SERVER("socketserver", "TCPServer", "tcp", NULL),
 	PY_SERVER("socketserver", "ThreadingTCPServer", "tcp", NULL),
 	PY_SERVER("socketserver", "ForkingTCPServer", "tcp", NULL),

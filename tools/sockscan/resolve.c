@@ -142,6 +142,14 @@ static struct expr *base_attr(struct scan *sc, struct pkg **where, const char *c
 	return def;
 }
 
+/* Is function key @fn a plain function or a method of class @cls (not D.m)? */
+static int own_param(const char *fn, const char *cls)
+{
+	size_t n = strlen(cls);
+
+	return !strchr(fn, '.') || (!strncmp(fn, cls, n) && fn[n] == '.');
+}
+
 /*
  * Definition of @name in *@p, which becomes the module it was found in.
  * When it comes from a base class of C, *@via is C (the caller frees it):
@@ -160,11 +168,20 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, c
 	self = self_fallback(name);
 	if (def || !self)
 		return def;
-	def = symtab_get(&(*p)->syms, self);
-	if (def || (*p)->lang != LANG_PY)
-		return def;
-	/* "C.self.sock": from a base class of C, maybe in another module */
 	cls = xstrndup(name, self - 1 - name);
+	def = symtab_get(&(*p)->syms, self);
+	/*
+	 * the file-wide "self.host" that another class D sets from its own
+	 * parameter (D.__init__(self, host)) is D's, not C's: C's comes from
+	 * a base class, if any
+	 */
+	if (def && def->kind == EX_PARAM && def->s && !own_param(def->s, cls))
+		def = NULL;
+	if (def || (*p)->lang != LANG_PY) {
+		free(cls);
+		return def;
+	}
+	/* "C.self.sock": from a base class of C, maybe in another module */
 	def = base_attr(sc, p, cls, self + 5, 0);
 	if (def)
 		*via = cls;
@@ -403,6 +420,147 @@ static void eval_join(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	value_free(&p);
 }
 
+/* Does recorded call @call pass *args or **kwargs? */
+static int has_splat(const struct expr *call)
+{
+	int i;
+
+	for (i = 0; i < call->nargs; i++)
+		if (call->a[i] && call->a[i]->kind == EX_KWARG && !strcmp(call->a[i]->s, SPLAT_ARG))
+			return 1;
+	return 0;
+}
+
+/* The port of "host:port" (digits after the last colon), or NULL. */
+static const char *addr_port(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+
+	if (!colon || !colon[1] || colon[1 + strspn(colon + 1, "0123456789")])
+		return NULL;
+	return colon + 1;
+}
+
+static void callers_build(struct scan *sc);
+static const struct expr *call_arg(const struct expr *call, int pos, const char *kw);
+static int callers_of(struct scan *sc, struct pkg *ctx, const char *name,
+		      size_t *lo, size_t *hi);
+
+/*
+ * Fold one caller's value @one of a parameter into @acc (@n so far): the
+ * parameter is known when every caller agrees, and keeps the port they
+ * agree on beside hosts they do not. Returns 0 once nothing is left known.
+ */
+static int agree(struct value *acc, struct value *one, int n)
+{
+	if (!n) {
+		*acc = *one;
+		memset(one, 0, sizeof(*one));
+		return acc->s || acc->port;
+	}
+	if (acc->s && one->s && !strcmp(acc->s, one->s)) {
+		if (one->how > acc->how)
+			acc->how = one->how;
+		return 1;
+	}
+	if (acc->s) {	/* "host:port" so far, now another: keep the port */
+		const char *port = addr_port(acc->s);
+
+		if (!port)
+			return 0;
+		acc->port = xstrdup(port);
+		free(acc->s);
+		acc->s = NULL;
+		acc->how = RES_DYNAMIC;
+		acc->dyn = xstrdup("function parameter");
+	}
+	if (!one->port && one->s && addr_port(one->s))
+		one->port = xstrdup(addr_port(one->s));
+	if (acc->port && one->port && !strcmp(acc->port, one->port)) {
+		free(acc->host);
+		acc->host = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/* Caller arguments evaluated for one parameter value, per resolution. */
+#define VALUE_BUDGET 64
+static __thread int value_budget;
+
+/*
+ * Python parameter @e of function "f" or method "C.m" as a value (a host,
+ * a port, an address): what every caller of the tree passes, when they all
+ * pass the same (a literal port handed to a helper that connects), else
+ * the parameter's own default when no caller passes it; else unknown.
+ * A constructor C(...) binds C.__init__ from its second parameter.
+ */
+static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		       struct value *v, int depth)
+{
+	struct value acc = { 0 }, one;
+	size_t lo, hi, len = e->s ? strlen(e->s) : 0, i;
+	int n = 0, omitted = 0, ok = 1, pass;
+	struct expr *def;
+	char *key;
+
+	if (!e->s || !ctx || ctx->lang != LANG_PY) {
+		set_dyn(v, "function parameter");
+		return;
+	}
+	if (!sc->callers_built)
+		callers_build(sc);
+	/* pass 0: calls of e->s; pass 1: of class C for "C.__init__" */
+	for (pass = 0; pass < 2 && ok; pass++) {
+		int pos = e->n - pass, found;
+		char *name;
+
+		if (pass && (len <= 9 || strcmp(e->s + len - 9, ".__init__") || e->n < 1))
+			break;
+		name = pass ? xstrndup(e->s, len - 9) : xstrdup(e->s);
+		found = callers_of(sc, ctx, name, &lo, &hi);
+		free(name);
+		for (i = lo; found && i < hi && ok; i++) {
+			const struct expr *arg = call_arg(sc->callers[i].call, pos, e->s2);
+
+			if (!arg && has_splat(sc->callers[i].call)) {
+				ok = 0;	/* f(*args, **kw): anything */
+				break;
+			}
+			if (!arg) {
+				omitted = 1;
+				continue;
+			}
+			if (value_budget-- <= 0) {
+				ok = 0;
+				break;
+			}
+			memset(&one, 0, sizeof(one));
+			eval(sc, sc->callers[i].ctx, arg, &one, depth + 1);
+			ok = agree(&acc, &one, n++);
+			value_free(&one);
+		}
+	}
+	key = xasprintf("default:%s:%s", e->s, e->s2 ? e->s2 : "");
+	def = symtab_get(&ctx->syms, key);
+	free(key);
+	/* no caller of the tree: a library's, whose user gives the value */
+	if (ok && def && omitted) {
+		memset(&one, 0, sizeof(one));
+		eval(sc, ctx, def, &one, depth + 1);
+		ok = agree(&acc, &one, n++);
+		value_free(&one);
+	}
+	if (!ok || !n || (omitted && !def)) {
+		value_free(&acc);
+		set_dyn(v, "function parameter");
+		return;
+	}
+	value_free(v);
+	*v = acc;
+	worsen(v, RES_CONSTANT);
+}
+
 static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		 struct value *v, int depth)
 {
@@ -459,7 +617,7 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		worsen(v, (enum resolution)e->n);
 		break;
 	case EX_PARAM:
-		set_dyn(v, "function parameter");
+		eval_param(sc, ctx, e, v, depth);
 		break;
 	case EX_OBJ:
 		set_dyn(v, e->s);
@@ -480,6 +638,7 @@ void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		  struct value *v)
 {
 	memset(v, 0, sizeof(*v));
+	value_budget = VALUE_BUDGET;
 	eval(sc, ctx, e, v, 0);
 }
 
@@ -588,28 +747,89 @@ static int from_caller_cls(const struct caller *c)
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth);
 
+/*
+ * The recorded calls of @name (a function, class or method of module
+ * @ctx): sc->callers[*lo .. *hi). 0 when there is none.
+ */
+static int callers_of(struct scan *sc, struct pkg *ctx, const char *name,
+		      size_t *lo, size_t *hi)
+{
+	struct caller want = { 0 };
+
+	*lo = 0;
+	*hi = sc->ncallers;
+	if (!sc->ncallers)
+		return 0;	/* sc->callers is NULL: no pointer arithmetic on it */
+	want.key = xasprintf("%s\t%s", ctx->path ? ctx->path : "", name);
+	while (*lo < *hi) {	/* first record of the key */
+		size_t mid = (*lo + *hi) / 2;
+
+		if (cmp_caller(&sc->callers[mid], &want) < 0)
+			*lo = mid + 1;
+		else
+			*hi = mid;
+	}
+	for (*hi = *lo; *hi < sc->ncallers && !cmp_caller(&sc->callers[*hi], &want); (*hi)++)
+		;
+	free(want.key);
+	return *hi > *lo;
+}
+
+/*
+ * Do @a (in @actx) and @b (in @bctx) give the same known value? With
+ * @lenient, one that is not known does not disagree (a transport one
+ * caller leaves open).
+ */
+static int same_value(struct scan *sc, struct pkg *actx, const struct expr *a,
+		      struct pkg *bctx, const struct expr *b, int lenient, int depth)
+{
+	struct value va, vb;
+	int same;
+
+	if (!a || !b)
+		return (!a && !b) || (lenient && !b);
+	memset(&va, 0, sizeof(va));
+	memset(&vb, 0, sizeof(vb));
+	eval(sc, actx, a, &va, depth + 1);
+	eval(sc, bctx, b, &vb, depth + 1);
+	same = (va.s && vb.s && !strcmp(va.s, vb.s)) || (lenient && va.s && !vb.s);
+	value_free(&va);
+	value_free(&vb);
+	return same;
+}
+
+/*
+ * Object @obj one caller passes, @other (of the same type) another one:
+ * the address they do not agree on, and the transport they give
+ * differently, become unknown, so one site taking the sockets of two
+ * callers is not reported as the first's.
+ */
+static void merge_obj(struct scan *sc, struct expr *obj, struct pkg *octx,
+		      const struct expr *other, struct pkg *other_ctx, int depth)
+{
+	int i;
+
+	for (i = 0; i < obj->nargs && i < other->nargs && i < 2; i++) {
+		if (same_value(sc, octx, obj->a[i], other_ctx, other->a[i], i == 1, depth))
+			continue;
+		expr_free(obj->a[i]);
+		obj->a[i] = expr_dyn("callers differ");
+	}
+}
+
 /* The first object a caller of @name (in @ctx) passes as @pos / @kw. */
 static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *name,
 				int pos, const char *kw, struct pkg **octx, int depth)
 {
-	struct caller want = { 0 }, *c;
+	struct caller *c;
 	struct expr *obj = NULL;
-	size_t lo = 0, hi = sc->ncallers;
+	size_t lo, hi;
 	int mine = 0;
 
-	if (!sc->ncallers)
-		return NULL;	/* sc->callers is NULL: no pointer arithmetic on it */
-	want.key = xasprintf("%s\t%s", ctx->path ? ctx->path : "", name);
-	while (lo < hi) {	/* first record of the key */
-		size_t mid = (lo + hi) / 2;
-
-		if (cmp_caller(&sc->callers[mid], &want) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (hi = lo; hi < sc->ncallers && !cmp_caller(&sc->callers[hi], &want); hi++)
-		if (from_caller_cls(&sc->callers[hi]))
+	if (!callers_of(sc, ctx, name, &lo, &hi))
+		return NULL;
+	for (c = sc->callers + lo; c < sc->callers + hi; c++)
+		if (from_caller_cls(c))
 			mine = 1;
 	/* a subclass's own calls of its base's __init__ speak for it alone */
 	for (c = sc->callers + lo; !obj && c < sc->callers + hi && caller_budget > 0; c++) {
@@ -618,7 +838,19 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 		caller_budget--;
 		obj = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), octx, depth + 1);
 	}
-	free(want.key);
+	/* the other callers: an address or transport they do not agree on is unknown */
+	for (; obj && c < sc->callers + hi && caller_budget > 0; c++) {
+		struct pkg *other_ctx = NULL;
+		struct expr *other;
+
+		if (mine && !from_caller_cls(c))
+			continue;
+		caller_budget--;
+		other = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), &other_ctx, depth + 1);
+		if (other && !strcmp(other->s, obj->s))
+			merge_obj(sc, obj, *octx, other, other_ctx, depth);
+		expr_free(other);
+	}
 	return obj;
 }
 
@@ -822,6 +1054,77 @@ static struct expr *alias_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	return NULL;
 }
 
+/*
+ * The object class @cls of module @p makes through its bases ("bases:C"),
+ * following them across modules: a base a module of the tree derives from
+ * a watched class is an import there (py_class: "Acceptor" ->
+ * "asyncore.dispatcher"), whose rule makes the object.
+ */
+static struct expr *class_obj(struct scan *sc, struct pkg *p, const char *cls, int depth)
+{
+	char *key = xasprintf("bases:%s", cls);
+	struct expr *bases = symtab_get(&p->syms, key), *obj = NULL;
+	int i, k;
+	size_t j;
+
+	free(key);
+	for (i = 0; bases && i < bases->nargs && !obj && depth < MAX_REEXPORT_DEPTH; i++) {
+		const char *name;
+		struct pkg *q = base_pkg(sc, p, bases->a[i]->s, &name);
+
+		if (!q || (q == p && !strcmp(name, cls)))
+			continue;
+		for (j = 0; j < q->nfiles && !obj; j++) {
+			const struct srcfile *f = q->files[j];
+
+			for (k = 0; k < f->nimports && !obj; k++) {
+				const char *path = f->imports[k].path, *dot = strrchr(path, '.');
+				const struct rule *r;
+				char *fam;
+
+				if (strcmp(f->imports[k].alias, name) || !dot)
+					continue;
+				fam = xstrndup(path, dot - path);
+				r = rule_func(py_rules, fam, dot + 1);
+				free(fam);
+				if (r && r->makes)
+					obj = expr_obj(r->makes, NULL, NULL);
+			}
+		}
+		if (!obj)
+			obj = class_obj(sc, q, name, depth + 1);
+	}
+	return obj;
+}
+
+/*
+ * self.wrapper(sock) in class C, where wrapper is no method of C but a
+ * callable C's objects hold (self.wrapper = wrapper: identity, or
+ * ssl.wrap_socket): a wrapper handed one socket gives that socket back.
+ */
+static struct expr *held_callable_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				      struct pkg **octx, int depth)
+{
+	const char *dot = e->s ? strrchr(e->s, '.') : NULL;
+	struct expr *obj;
+	char *key;
+	int held;
+
+	if (!dot || e->s2 || !ctx || ctx->lang != LANG_PY || e->nargs != 2 || e->a[0])
+		return NULL;
+	key = xasprintf("%.*s.self.%s", (int)(dot - e->s), e->s, dot + 1);
+	held = symtab_find(&ctx->syms, key) != NULL;
+	free(key);
+	if (!held)
+		return NULL;
+	obj = find_obj(sc, ctx, e->a[1], octx, depth + 1);
+	if (obj && strcmp(obj->s, "socket.socket")) {
+		expr_free(obj);
+		obj = NULL;
+	}
+	return obj;
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
@@ -837,6 +1140,11 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		*octx = ctx;
 		return expr_copy(e);
 	case EX_IDENT:
+		if (ctx && e->s && str_has_prefix(e->s, SELF_OF)) {
+			*octx = ctx;
+			return class_obj(sc, ctx, e->s + strlen(SELF_OF), 0);
+		}
+		/* fall through */
 	case EX_QUAL:
 		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s, &via);
@@ -855,7 +1163,9 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		expr_free(body);
 		if (!obj && (obj = alias_obj(sc, ctx, e)))
 			*octx = ctx;
-		return obj ? obj : override_obj(sc, ctx, e, octx, depth);
+		if (!obj)
+			obj = override_obj(sc, ctx, e, octx, depth);
+		return obj ? obj : held_callable_obj(sc, ctx, e, octx, depth);
 	case EX_PARAM:
 		if (!e->s || !ctx)
 			return NULL;

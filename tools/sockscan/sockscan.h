@@ -162,6 +162,13 @@ struct caller {
 	const struct expr *call;	/* EX_CALL: positional arguments, EX_KWARG */
 };
 
+/*
+ * Receiver of self.m() in a method of class C whose bases are classes of
+ * the tree (py_extract.c): "selfof:C", the object C's bases make, found
+ * by the resolver.
+ */
+#define SELF_OF "selfof:"
+
 /* Everything one run knows. */
 struct scan {
 	struct options opt;

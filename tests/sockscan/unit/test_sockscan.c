@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "addr.h"
@@ -81,6 +82,86 @@ static void test_py_bare_annotation(void **state)
 	assert_int_equal(sc->nfindings, 1);
 	assert_string_equal(at(sc, 3)->host, "example.com");
 	assert_int_equal(at(sc, 3)->port, 80);
+	done(sc);
+}
+
+/* Write @text to @dir/@path and add it to @sc as read from there. */
+static void add_on_disk(struct scan *sc, const char *dir, const char *path, const char *text)
+{
+	char *full = xasprintf("%s/%s", dir, path), *slash = strrchr(full, '/');
+	FILE *out;
+
+	*slash = '\0';
+	mkdir(full, 0700);
+	*slash = '/';
+	out = fopen(full, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	fclose(out);
+	add(sc, LANG_PY, path, text, strlen(text));
+	free(sc->files[sc->nfiles - 1]->fullpath);
+	sc->files[sc->nfiles - 1]->fullpath = full;
+}
+
+/*
+ * from .utils import *: socket comes from utils.py's own import, through
+ * a star import of a star import; an in-memory file that cannot be read
+ * again keeps its first extraction.
+ */
+static void test_py_star_import(void **state)
+{
+	char dir[] = "/tmp/sockscan-unit.XXXXXX";
+	const char *mem = "from .utils import *\nx = 1\n";
+	struct scan *sc = xcalloc(1, sizeof(*sc));
+	char *cmd;
+
+	assert_non_null(mkdtemp(dir));
+	add_on_disk(sc, dir, "pkg/utils.py", "import socket\n");
+	add_on_disk(sc, dir, "pkg/transport.py", "from .utils import *\n");
+	add_on_disk(sc, dir, "pkg/mcast.py",
+		"from .transport import *\n"
+		"s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+		"s.sendto(b\"x\", (\"224.1.1.1\", 5000))\n");
+	add(sc, LANG_PY, "pkg/memory.py", mem, strlen(mem));
+	run(sc);
+	assert_int_equal(sc->nfindings, 1);
+	assert_string_equal(at(sc, 3)->protocol, "udp");
+	assert_string_equal(at(sc, 3)->host, "224.1.1.1");
+	assert_int_equal(at(sc, 3)->port, 5000);
+	done(sc);
+	cmd = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/*
+ * A host and port handed to a helper: what every caller passes when they
+ * agree, the port they agree on beside hosts they do not, else unknown.
+ */
+static void test_py_values_across_calls(void **state)
+{
+	struct scan *sc = scan1(LANG_PY, "a/a.py",
+		"import socket\n"
+		"def one(host, port):\n"
+		"    return socket.create_connection((host, port))\n"
+		"def two(address):\n"
+		"    return socket.create_connection(address)\n"
+		"def three(port):\n"
+		"    return socket.create_connection((\"h\", port))\n"
+		"one(\"db.internal\", 5432)\n"
+		"one(\"db.internal\", 5432)\n"
+		"two((\"a.internal\", 80))\n"
+		"two((\"b.internal\", 80))\n"
+		"three(1)\n"
+		"three(2)\n");
+
+	assert_int_equal(sc->nfindings, 3);
+	assert_string_equal(at(sc, 3)->host, "db.internal");
+	assert_int_equal(at(sc, 3)->port, 5432);
+	assert_null(at(sc, 5)->host);
+	assert_int_equal(at(sc, 5)->port, 80);
+	assert_int_equal(at(sc, 7)->port, -1);
+	assert_int_equal(at(sc, 7)->how, RES_DYNAMIC);
 	done(sc);
 }
 
@@ -364,6 +445,8 @@ int main(void)
 		cmocka_unit_test(test_resolve_format_trailing_percent),
 		cmocka_unit_test(test_addr_urls),
 		cmocka_unit_test(test_str_escape),
+		cmocka_unit_test(test_py_star_import),
+		cmocka_unit_test(test_py_values_across_calls),
 	};
 
 	return cmocka_run_group_tests_name("sockscan", tests, NULL, NULL);

@@ -1,0 +1,3 @@
+from .a import *
+from .b import *
+conn = socket.create_connection(("h", 7006))

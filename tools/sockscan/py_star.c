@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Python star imports: `from stomp.utils import *` binds, in the importing
+ * file, every public name stomp/utils.py binds at its top level, its own
+ * imports among them (`import socket` there makes `socket.socket()` here
+ * the socket module's). Extraction reads one file at a time, so py_import
+ * only records "*" -> module; once every file is read and grouped into
+ * modules, each file with a star import of a module of the tree gets
+ * those names as imports of its own, placed before its own imports (which
+ * py_qualified prefers, as a later binding wins in Python), and is
+ * extracted again. __all__ is not read: a name it leaves out is still
+ * taken, which can only add an import the file never uses.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "pkgs.h"
+#include "py_star.h"
+#include "extract.h"
+#include "util.h"
+
+/* Star imports of star imports followed (utils <- transport <- multicast). */
+#define MAX_STAR_DEPTH 8
+
+static int has_alias(const struct import *ims, int n, const char *alias)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(ims[i].alias, alias))
+			return 1;
+	return 0;
+}
+
+static void push(struct import **ims, int *n, const char *alias, const char *path)
+{
+	if (*alias == '_' || has_alias(*ims, *n, alias))
+		return;
+	*ims = xrealloc(*ims, (*n + 1) * sizeof(**ims));
+	(*ims)[*n].alias = xstrdup(alias);
+	(*ims)[*n].path = xstrdup(path);
+	(*ims)[*n].family = NULL;
+	(*n)++;
+}
+
+/*
+ * The public names module @p binds that star-importing it gives: its
+ * imports, its classes ("bases:C" in its symbols: "C" -> "mod.C"), and
+ * the same of the modules it star-imports in turn. Nearest first.
+ */
+static void star_names(struct scan *sc, struct pkg *p, struct import **ims, int *n,
+		       struct symtab *seen, int depth)
+{
+	size_t i;
+	int k;
+
+	/* each module once: star imports in a cycle, or fanning out, stay linear */
+	if (!p || p->lang != LANG_PY || depth > MAX_STAR_DEPTH || symtab_find(seen, p->path))
+		return;
+	symtab_set(seen, p->path, NULL);
+	for (i = 0; i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+		size_t b;
+
+		for (k = 0; k < f->nimports; k++)
+			if (strcmp(f->imports[k].alias, "*"))
+				push(ims, n, f->imports[k].alias, f->imports[k].path);
+		for (b = 0; b < f->syms.nbuckets; b++) {
+			const struct sym *y;
+
+			for (y = f->syms.buckets[b]; y; y = y->next) {
+				char *path;
+
+				if (strncmp(y->name, "bases:", 6))
+					continue;
+				path = xasprintf("%s.%s", p->path, y->name + 6);
+				push(ims, n, y->name + 6, path);
+				free(path);
+			}
+		}
+	}
+	for (i = 0; i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+
+		for (k = 0; k < f->nimports; k++)
+			if (!strcmp(f->imports[k].alias, "*"))
+				star_names(sc, pkg_lookup(sc, p, f->imports[k].path), ims, n,
+					   seen, depth + 1);
+	}
+}
+
+/* The imports a star import gives one file (star_names). */
+struct star_imports {
+	struct import *ims;
+	int n;
+};
+
+static void free_imports(struct import *ims, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(ims[i].alias);
+		free(ims[i].path);
+	}
+	free(ims);
+}
+
+/* Forget what extracting @f found, keeping @arg's imports as its first ones. */
+static void reset(struct srcfile *f, void *arg)
+{
+	struct star_imports *si = arg;
+	struct site *s, *next;
+
+	for (s = f->sites; s; s = next) {
+		next = s->next;
+		site_free(s);
+	}
+	f->sites = NULL;
+	f->sites_tail = NULL;
+	free_imports(f->imports, f->nimports);
+	f->imports = si->ims;
+	f->nimports = si->n;
+	si->ims = NULL;
+	symtab_clear(&f->syms);
+	symtab_clear(&f->funcs);
+	symtab_clear(&f->uses);
+	f->error_line = 0;
+	f->nscopes = 0;
+	f->parsed = 0;
+}
+
+static void star_file(struct scan *sc, struct srcfile *f)
+{
+	struct import *ims = NULL;
+	struct symtab seen = { 0 };
+	int n = 0, k;
+
+	symtab_set(&seen, f->pkg->path, NULL);
+	for (k = 0; k < f->nimports; k++)
+		if (!strcmp(f->imports[k].alias, "*"))
+			star_names(sc, pkg_lookup(sc, f->pkg, f->imports[k].path), &ims, &n,
+				   &seen, 0);
+	symtab_clear(&seen);
+	if (n) {
+		struct star_imports si = { ims, n };
+
+		if (parse_again(f, reset, &si) < 0)
+			free_imports(si.ims, si.n);
+	}
+}
+
+void py_star_imports(struct scan *sc)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < sc->nfiles; i++) {
+		struct srcfile *f = sc->files[i];
+
+		if (f->lang != LANG_PY || !f->parsed || f->binary || f->unreadable)
+			continue;
+		for (k = 0; k < f->nimports; k++)
+			if (!strcmp(f->imports[k].alias, "*"))
+				break;
+		if (k < f->nimports)
+			star_file(sc, f);
+	}
+}
