@@ -74,4 +74,12 @@ for fam in 4 6; do
 	check "[$F] UDP close with endpoints" q ".event == \"close\" and .pid == $U and .proto == \"udp\" and .rport == 9 and .lport > 0 and .rx_bytes == null"
 done
 
+# what to look at when a check failed: the workload's records, one line
+# each, and trace's own summary (drops)
+if [ "$T_FAIL" -gt 0 ]; then
+	echo "  # pids: srv ${SRV[4]} ${SRV[6]} cli ${CLI[4]} ${CLI[6]} udp ${UDP[4]} ${UDP[6]} pre $PRE_PID"
+	jq -r '"  # \(.event) pid=\(.pid) \(.comm) \(.proto) \(.laddr):\(.lport) -> \(.raddr):\(.rport) \(.old_state)->\(.new_state) rx=\(.rx_bytes) tx=\(.tx_bytes) age=\(.age_ms)"' \
+		"$TMP/mine.json" | head -80
+	sed 's/^/  # /' "$TMP/trace.err" | tail -5
+fi
 finish

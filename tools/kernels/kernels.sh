@@ -191,8 +191,13 @@ run_kernel() {
 	fi
 	printf '%-6s %-28s %-24s %-34s %5ss\n' "$name" "$kver" "${st:-no plan}" "$result" \
 		"$(( $(date +%s) - start ))"
-	# which ones (run.sh's list), under the row
-	grep -a '^failed: ' "$log" | tr -d '\r' | sed 's/^/       /'
+	# under the row, each failed test's own output (its checks, FAIL
+	# lines and diagnostics, at most 120 lines): a CI log then says why
+	# without the console log
+	tr -d '\r' <"$log" | awk '/^=== [^ ]*$/ { t = $2; n = 0; delete out }
+		/^  / && t != "" && n < 120 { out[n++] = $0 }
+		/^=== .*: FAILED/ { print "       " t ":"; for (i = 0; i < n; i++) print "       " out[i] }
+		/^failed: / { print "       " $0 }'
 	grep -aq '^SW-E2E-DONE rc=0' "$log"
 }
 
