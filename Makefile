@@ -58,6 +58,13 @@ USER_SRCS := $(filter-out user/cmd/main.c,$(wildcard user/*/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 USER_LIB  := $(BUILD)/libsockwatch.a
 
+# The revision the binary reports (status, /api/v1/status, the build-info
+# metric) is a compiler flag, which make does not track: a file rewritten
+# only when HEAD moves, which the objects that print it depend on, keeps
+# an incremental build from reporting an older build's revision.
+GITREV_STAMP := $(BUILD)/gitrev
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(GITREV_STAMP) 2>/dev/null)" = "$(GITREV)" ] || echo "$(GITREV)" > $(GITREV_STAMP); })
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -90,6 +97,9 @@ $(SKEL): $(BPF_LINKED)
 $(BUILD)/user/%.o: user/%.c | $(SKEL) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# the objects that print the revision (GITREV_STAMP above)
+$(addprefix $(BUILD)/user/,agent/agent_api.o agent/agent_metrics.o cmd/cmd_status.o): $(GITREV_STAMP)
 
 # Built afresh: ar would keep the object of a source that was removed.
 $(USER_LIB): $(USER_OBJS)
