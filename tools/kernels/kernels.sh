@@ -15,7 +15,11 @@
 # which takes about an hour under TCG), KERNEL_SMP (default 2), KERNEL_MEM
 # (MiB, default 3072), KERNEL_CPU (qemu -cpu, default max), KERNEL_APPEND
 # (kernel arguments in place of `quiet`, e.g. `loglevel=7` to see a hang's
-# stacks on the console).
+# stacks on the console), KERNEL_NICE (niceness of debootstrap and qemu,
+# default 0: the guest's deadlines are scaled for an emulated CPU, not for
+# one starved by the host's other work: beside two busy loops a guest at
+# nice 10 got about 14 % of a CPU and one test ran 15 minutes, not 2;
+# raise it to keep a guest from slowing what runs beside it).
 #
 # The cloud kernels carry no 9p and load virtio_blk as a module, so the
 # whole tree (root filesystem, the kernel's modules, the project) is one
@@ -132,7 +136,7 @@ make_rootfs() {
 	fi
 	echo "test-kernels: building the $SUITE root filesystem (debootstrap, once)"
 	rm -rf "$ROOTFS.tmp"
-	nice debootstrap --variant=minbase --include="$ROOTFS_PKGS" \
+	nice -n "${KERNEL_NICE:-0}" debootstrap --variant=minbase --include="$ROOTFS_PKGS" \
 		"$SUITE" "$ROOTFS.tmp" "$MIRROR" >"$W/debootstrap.log" 2>&1 ||
 		die "debootstrap $SUITE failed (see $W/debootstrap.log)"
 	# what the guest never reads: package caches, documentation
@@ -173,7 +177,7 @@ run_kernel() {
 	# timeout ends it if the guest hangs. no_timer_check: an emulated CPU
 	# on a busy host fails the boot-time IO-APIC timer check (a panic).
 	timeout --kill-after=10 "$KERNEL_TIMEOUT" \
-		nice qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu "${KERNEL_CPU:-max}" \
+		nice -n "${KERNEL_NICE:-0}" qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu "${KERNEL_CPU:-max}" \
 		-smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-3072}" \
 		-kernel "$vmlinuz" -initrd "$dir/initrd.cpio" \
 		-append "console=ttyS0 rdinit=/init panic=-1 ${KERNEL_APPEND:-quiet} no_timer_check sw.e2e=$(echo ${E2E:-} | tr ' ' ,) sw.kernel=$name" \
