@@ -776,12 +776,16 @@ static char *self_chain(struct xctx *x, TSNode n)
 	return out;
 }
 
+/* Is @n such a chain? (self_chain's test, without building the name) */
 static int is_self_attr(struct xctx *x, TSNode n)
 {
-	char *chain = self_chain(x, n);
+	int depth = 0;
 
-	free(chain);
-	return chain != NULL;
+	while (ts_is(n, "attribute") && depth < MAX_SELF_CHAIN) {
+		depth++;
+		n = ts_field(n, "object");
+	}
+	return depth > 0 && ts_text_eq(n, x->src, "self");
 }
 
 /* The symbol self-chain @n is kept under: "C.self.sock", "C.self.conn.socket". */
@@ -943,8 +947,6 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return py_tuple(x, n);
 	return dyn_of(x, n);
 }
-
-/* self.name */
 
 /*
  * parser.add_argument("--listen-port", default=9400): the option's
