@@ -1104,13 +1104,20 @@ static int is_self_of_tree_base(struct xctx *x, TSNode obj, const char *method)
 	       ts_text_eq(obj, x->src, "self") && !overrides(x, method);
 }
 
-/* The arguments of call node @call, with their keywords and text, into @s. */
-static void py_site_args(struct xctx *x, struct site *s, TSNode call)
+/*
+ * The arguments of call node @call, with their keywords and text, into @s;
+ * the first @skip positional ones left out (a partial's function).
+ */
+static void py_site_args(struct xctx *x, struct site *s, TSNode call, int skip)
 {
 	TSNode *args;
 	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
 
 	for (i = 0; i < count; i++) {
+		if (skip > 0 && !ts_is(args[i], "keyword_argument")) {
+			skip--;
+			continue;
+		}
 		TSNode a = args[i];
 		char *kw = NULL;
 
@@ -1184,7 +1191,7 @@ static int py_bound_call(struct xctx *x, TSNode call)
 	s = site_new(x, call);
 	s->method = xstrdup(o->s2);
 	s->recv = expr_copy(o);
-	py_site_args(x, s, call);
+	py_site_args(x, s, call, 0);
 	return 1;
 }
 
@@ -1347,10 +1354,28 @@ static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call
 	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
 }
 
+/*
+ * functools.partial(loop.create_connection, factory, host, port): the
+ * partial is the call that gives the address; the function, or a null
+ * node when @n is no partial of one.
+ */
+static TSNode partial_function(struct xctx *x, TSNode n)
+{
+	TSNode none = { 0 };
+	char *q = py_qualified(x, ts_field(n, "function"));
+	int is_partial = q && !strcmp(q, "functools.partial");
+
+	free(q);
+	return is_partial ? py_arg_node(n, 0, NULL, x->src) : none;
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
-	TSNode fn = ts_field(n, "function");
+	TSNode part = partial_function(x, n);
+	int partial = !ts_node_is_null(part);
+	/* a partial's site is its function's line, where the address is given */
+	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
 	int getattr_obj = 0;
@@ -1362,9 +1387,9 @@ static void py_call_site(struct xctx *x, TSNode n)
 		r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
 	}
-	if (!r && !q)
+	if (!r && !q && !partial)
 		r = super_init_rule(x, fn, n);
-	if (!q && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
+	if (!q && !partial && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
 	/*
 	 * ServerProxy(...) imported from a module of the tree that imports it
@@ -1384,7 +1409,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	}
 	free(q);
 	/* getattr(self.session, verb)(url): a method of the object, maybe any */
-	if (!r && !method && is_getattr_call(x, fn)) {
+	if (!r && !method && !partial && is_getattr_call(x, fn)) {
 		struct expr *attr = py_arg(x, fn, 1, NULL);
 
 		method = xstrdup(attr && attr->kind == EX_STR ? attr->s : ANY_METHOD);
@@ -1397,11 +1422,11 @@ static void py_call_site(struct xctx *x, TSNode n)
 		getattr_obj = 1;
 	}
 	py_note_call_use(x, n);
-	if (!r && !method && !qual && py_bound_call(x, n))
+	if (!r && !method && !qual && !partial && py_bound_call(x, n))
 		return;
 	if (!(r && r->dir != DIR_NONE) && !method && !qual)
 		return;
-	s = site_new(x, n);
+	s = site_new(x, at);
 	s->rule = r;
 	s->method = method;
 	s->qual = qual;
@@ -1439,7 +1464,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 			s->scope = x->scope;
 		}
 	}
-	py_site_args(x, s, n);
+	py_site_args(x, s, n, partial);
 }
 
 static void py_walk_children(struct xctx *x, TSNode n)
