@@ -360,6 +360,14 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 	} else {
 		net = eval_text(sc, cf->net.e ? cf->net : cf->objnet);
 		proto.protocol = r->proto ? r->proto : net ? transport(net) : NULL;
+		/*
+		 * if tcp: self.s = socket() elif unix: self.s = socket(AF_UNIX),
+		 * then self.s.connect((host, port)): a (host, port) pair is no
+		 * unix path, so this is the other branch's stream socket
+		 */
+		if (!r->proto && proto.protocol && !strcmp(proto.protocol, "unix") &&
+		    cf->addr.e && cf->addr.e->kind == EX_JOIN)
+			proto.protocol = "tcp";
 		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
 			proto.protocol = "tcp";
 	}

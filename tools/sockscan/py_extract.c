@@ -676,6 +676,19 @@ static struct expr *py_or(struct xctx *x, TSNode n)
 			left->a[1] = py_expr(x, ts_field(n, "right"));
 		return left;
 	}
+	/*
+	 * kwargs.get("loop") or asyncio.get_event_loop(): the caller's or this
+	 * one, an object of the same kind either way
+	 */
+	if (!left || left->kind != EX_OBJ) {
+		struct expr *right = py_expr(x, ts_field(n, "right"));
+
+		if (right && right->kind == EX_OBJ) {
+			expr_free(left);
+			return right;
+		}
+		expr_free(right);
+	}
 	expr_free(left);
 	return dyn_of(x, n);
 }
