@@ -2095,6 +2095,75 @@ static int is_static(struct xctx *x, TSNode fn)
 	return yes;
 }
 
+/*
+ * @click.option("--port", "-p", default=5000) on def run(host, port): click
+ * passes the option's default when the command line gives none, as
+ * argparse does (py_add_argument); the parameter stands for that flag.
+ * The name is the option's own (a string without dashes), else its first
+ * long option, else its first, with dashes made underscores.
+ */
+static void py_click_option(struct xctx *x, TSNode call)
+{
+	TSNode *args, opt = { 0 }, def = py_arg_node(call, -1, "default", x->src);
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+	struct expr *name, *local, *e;
+	char *pname, *p;
+
+	for (i = 0; i < count && ts_is(args[i], "string"); i++) {
+		name = py_expr(x, args[i]);
+		if (name && name->kind == EX_STR &&
+		    (ts_node_is_null(opt) || name->s[0] != '-' || str_has_prefix(name->s, "--")))
+			opt = args[i];
+		if (name && name->kind == EX_STR && name->s[0] != '-')
+			i = count;	/* its own name: taken */
+		expr_free(name);
+	}
+	free(args);
+	name = ts_node_is_null(opt) || ts_node_is_null(def) ? NULL : py_expr(x, opt);
+	if (!name || name->kind != EX_STR) {
+		expr_free(name);
+		return;
+	}
+	for (p = name->s; *p == '-'; p++)
+		;
+	pname = xstrdup(p);
+	for (p = pname; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	local = symtab_get(&x->locals, pname);
+	if (local && local->kind == EX_PARAM) {
+		e = expr_new(EX_FLAG, NULL);
+		e->s = xstrdup(name->s);
+		expr_add(e, py_expr(x, def));
+		symtab_set(&x->locals, pname, e);
+	}
+	free(pname);
+	expr_free(name);
+}
+
+/* The click options decorating function definition @fn (py_click_option). */
+static void py_click_options(struct xctx *x, TSNode fn)
+{
+	TSNode parent = ts_parent(fn), *kids;
+	size_t count, i;
+
+	if (!ts_is(parent, "decorated_definition"))
+		return;
+	count = ts_named_children(parent, &kids);
+	for (i = 0; i < count; i++) {
+		TSNode call = ts_node_named_child(kids[i], 0);
+		char *q;
+
+		if (!ts_is(kids[i], "decorator") || !ts_is(call, "call"))
+			continue;
+		q = py_qualified(x, ts_field(call, "function"));
+		if (q && !strcmp(q, "click.option"))
+			py_click_option(x, call);
+		free(q);
+	}
+	free(kids);
+}
+
 static void py_function(struct xctx *x, TSNode fn, int summarise)
 {
 	char **params, *name = NULL;
@@ -2133,6 +2202,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	}
 	if (name)
 		py_param_defaults(x, fn, name);
+	py_click_options(x, fn);
 	py_walk(x, ts_field(fn, "body"));
 	symtab_clear(&x->param_cls);
 	xctx_leave_func(x, name, n + shift);
