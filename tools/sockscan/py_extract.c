@@ -1077,9 +1077,9 @@ static void py_note_call_use(struct xctx *x, TSNode call)
  * (def connect(self, address): return super().connect(address))? An
  * override passing its caller's address through: the caller is the site.
  */
-static int passes_through(struct xctx *x, TSNode call)
+static int passes_through_at(struct xctx *x, TSNode call, int pos)
 {
-	TSNode a = py_arg_node(call, 0, NULL, x->src);
+	TSNode a = py_arg_node(call, pos, NULL, x->src);
 	struct expr *v;
 	char *name;
 	int yes;
@@ -1093,6 +1093,11 @@ static int passes_through(struct xctx *x, TSNode call)
 	yes = v && v->kind == EX_PARAM;
 	free(name);
 	return yes;
+}
+
+static int passes_through(struct xctx *x, TSNode call)
+{
+	return passes_through_at(x, call, 0);
 }
 
 static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
@@ -1382,6 +1387,35 @@ static TSNode partial_function(struct xctx *x, TSNode n)
 	return is_partial ? py_arg_node(n, 0, NULL, x->src) : none;
 }
 
+/*
+ * socketserver.UDPServer.__init__(self, address, ...) in a subclass of
+ * socketserver.UDPServer: the base's constructor called by name, as
+ * super().__init__(address) is (super_init_rule, the same conditions); the
+ * rule of @q less its ".__init__", or NULL. Its address follows self.
+ */
+static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	const struct rule *r;
+	char *cls, *fam;
+
+	if (!x->cls_base || !x->in_func || !dot || strcmp(dot, ".__init__") ||
+	    !ts_text_eq(py_arg_node(call, 0, NULL, x->src), x->src, "self") ||
+	    passes_through_at(x, call, 1))
+		return NULL;
+	cls = xstrndup(q, dot - q);
+	dot = strrchr(cls, '.');
+	if (!dot || strcmp(cls, x->cls_base) || !is_alias_of(x, x->cls, x->cls_base)) {
+		free(cls);
+		return NULL;
+	}
+	fam = xstrndup(cls, dot - cls);
+	r = rule_func(py_rules, fam, dot + 1);
+	free(fam);
+	free(cls);
+	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -1391,7 +1425,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
-	int getattr_obj = 0;
+	int getattr_obj = 0, skip = partial;
 	struct site *s;
 
 	if (q && strrchr(q, '.')) {
@@ -1402,6 +1436,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 	}
 	if (!r && !q && !partial)
 		r = super_init_rule(x, fn, n);
+	if (!r && q && !partial && (r = explicit_init_rule(x, n, q)))
+		skip = 1;	/* self */
 	if (!q && !partial && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
 	/*
@@ -1477,7 +1513,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 			s->scope = x->scope;
 		}
 	}
-	py_site_args(x, s, n, partial);
+	py_site_args(x, s, n, skip);
 }
 
 static void py_walk_children(struct xctx *x, TSNode n)
