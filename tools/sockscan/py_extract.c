@@ -1401,6 +1401,7 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 
 	if (!x->cls_base || !x->in_func || !dot || strcmp(dot, ".__init__") ||
 	    !ts_text_eq(py_arg_node(call, 0, NULL, x->src), x->src, "self") ||
+	    ts_node_is_null(py_arg_node(call, 1, NULL, x->src)) ||
 	    passes_through_at(x, call, 1))
 		return NULL;
 	cls = xstrndup(q, dot - q);
