@@ -38,6 +38,11 @@ check "Python families: every want: line found as annotated, nothing else there"
 python3 tools/bench/sockscan_score.py wants "$TMP/families.json" "$FIX/py/families" >"$TMP/fwants.json"
 check "Python families: no finding on the negatives (lines without want:)" \
 	jqt '.found == .annotated and .false_positives == 0' "$TMP/fwants.json"
+# a package scanned on its own: its absolute imports begin with its own name
+"$SCAN" "$FIX/py/rootpkg" >"$TMP/rootpkg.json" 2>/dev/null
+python3 tools/bench/sockscan_score.py wants "$TMP/rootpkg.json" "$FIX/py/rootpkg" >"$TMP/rwants.json"
+check "Python package scanned from its own root: imports by its own name resolve" \
+	jqt '.annotated == 1 and .found == 1 and .misclassified == 0 and .false_positives == 0' "$TMP/rwants.json"
 
 # --- negatives and skipped places, asserted on their own as well ----------
 none_from() {

@@ -131,6 +131,8 @@ def annotated(ann_path, pkgdir, scan, *opts):
         if have != ver:
             sys.exit("sockscan_score: %s is %s, annotations are for %s" % (pkg, have, ver))
         for sub in [DIST] + sorted(extra.get(pkg, ())):
+            if sub == DIST and extra.get(pkg) and not os.path.isdir(os.path.join(root, sub)):
+                continue  # all its code is elsewhere (sipvicious: usr/share/...)
             prefix = pkg if sub == DIST else "%s/%s" % (pkg, sub)
             out = subprocess.run([scan, *opts, os.path.join(root, sub)], capture_output=True)
             if out.returncode not in (0, 1):

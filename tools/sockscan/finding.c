@@ -46,6 +46,17 @@ static int arg_index(const struct site *s, int pos, const char *kw)
 	return -1;
 }
 
+/* The last positional argument when it comes after @pos, or -1. */
+static int last_positional(const struct site *s, int pos)
+{
+	int i, p = 0, last = -1;
+
+	for (i = 0; i < s->nargs; i++)
+		if (!s->kw[i] && p++ >= pos)
+			last = i;
+	return last;
+}
+
 /* The argument at @idx, through the object it is when it is one. */
 static void take_arg(struct scan *sc, struct pkg *ctx, const struct site *s, int idx,
 		     struct call_facts *cf)
@@ -76,7 +87,9 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 
 	switch (r->from) {
 	case FROM_ARG:
-		i = arg_index(s, r->addr_arg, r->addr_kw);
+		i = r->addr_last ? last_positional(s, r->addr_arg) : -1;
+		if (i < 0)
+			i = arg_index(s, r->addr_arg, r->addr_kw);
 		if (i >= 0)
 			take_arg(sc, ctx, s, i, cf);
 		break;
@@ -188,7 +201,8 @@ static void address_value(struct scan *sc, const struct rule *r,
 	if (!h.s || !p.s) {
 		v->how = RES_DYNAMIC;
 		v->dyn = xstrdup(h.s ? p.dyn : h.dyn);
-		if (p.s && cf->has_port)
+		/* the protocol's port stands beside an unknown host that has none */
+		if (p.s && (cf->has_port || (r->default_port && !r->host_may_hold_port)))
 			v->port = xstrdup(p.s);
 		if (h.s && cf->has_addr)
 			v->host = xstrdup(h.s);
@@ -346,6 +360,14 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 	} else {
 		net = eval_text(sc, cf->net.e ? cf->net : cf->objnet);
 		proto.protocol = r->proto ? r->proto : net ? transport(net) : NULL;
+		/*
+		 * if tcp: self.s = socket() elif unix: self.s = socket(AF_UNIX),
+		 * then self.s.connect((host, port)): a (host, port) pair is no
+		 * unix path, so this is the other branch's stream socket
+		 */
+		if (!r->proto && proto.protocol && !strcmp(proto.protocol, "unix") &&
+		    cf->addr.e && cf->addr.e->kind == EX_JOIN)
+			proto.protocol = "tcp";
 		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
 			proto.protocol = "tcp";
 	}
@@ -445,6 +467,28 @@ static const struct rule *next_rule(const struct rule *r, const struct site *s,
 		       rule_method(r + 1, recv->s, s->method);
 }
 
+/*
+ * redis.Redis(unix_socket_path=p): the client's unix-socket keyword is
+ * given, so the call connects to that path, not to a host and port. @r
+ * itself when it has no such keyword or the call does not give it.
+ */
+static const struct rule *unix_variant(const struct rule *r, const struct site *s,
+				       struct rule *tmp)
+{
+	int i = r->unix_kw ? arg_index(s, -1, r->unix_kw) : -1;
+
+	if (i < 0 || !s->args[i])
+		return r;
+	*tmp = *r;
+	tmp->from = FROM_ARG;
+	tmp->addr_arg = -1;
+	tmp->addr_kw = r->unix_kw;
+	tmp->proto = "unix";
+	tmp->default_addr = NULL;
+	tmp->default_port = NULL;
+	return tmp;
+}
+
 static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 {
 	const struct rule *table = f->lang == LANG_GO ? go_rules : py_rules;
@@ -471,12 +515,15 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 	}
 	for (; r; r = next_rule(r, s, recv)) {
 		struct call_facts cf = { 0 };
+		struct rule unix_rule;
+		const struct rule *u;
 
 		if (r->dir == DIR_NONE)
 			continue;
-		gather(sc, f->pkg, s, r, recv, rctx, &cf);
-		if (!r->needs_addr || cf.has_addr)
-			emit(sc, f, s, r, &cf);
+		u = unix_variant(r, s, &unix_rule);
+		gather(sc, f->pkg, s, u, recv, rctx, &cf);
+		if (!u->needs_addr || cf.has_addr)
+			emit(sc, f, s, u, &cf);
 		free(cf.text);
 		expr_free(cf.obj);
 	}

@@ -114,7 +114,7 @@ void pkgs_build(struct scan *sc)
 	py_star_imports(sc);
 }
 
-struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
+static struct pkg *lookup(struct scan *sc, struct pkg *ctx, const char *path)
 {
 	struct pkg *p;
 	char *rel;
@@ -142,6 +142,23 @@ struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 			break;
 	}
 	free(rel);
+	return p;
+}
+
+/*
+ * `sockscan mypkg/` with mypkg a package (an __init__.py at the root): its
+ * own absolute imports name it ("from mypkg.libs.helper import f"), while
+ * its modules are named from inside it ("libs.helper"): the root's name is
+ * dropped and the lookup tried again.
+ */
+struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
+{
+	struct pkg *p = lookup(sc, ctx, path);
+	size_t n = sc->root_name ? strlen(sc->root_name) : 0;
+
+	if (!p && n && ctx && ctx->lang == LANG_PY && !strncmp(path, sc->root_name, n) &&
+	    path[n] == '.' && find(sc, "__init__"))
+		p = lookup(sc, ctx, path + n + 1);
 	return p;
 }
 

@@ -676,6 +676,19 @@ static struct expr *py_or(struct xctx *x, TSNode n)
 			left->a[1] = py_expr(x, ts_field(n, "right"));
 		return left;
 	}
+	/*
+	 * kwargs.get("loop") or asyncio.get_event_loop(): the caller's or this
+	 * one, an object of the same kind either way
+	 */
+	if (!left || left->kind != EX_OBJ) {
+		struct expr *right = py_expr(x, ts_field(n, "right"));
+
+		if (right && right->kind == EX_OBJ) {
+			expr_free(left);
+			return right;
+		}
+		expr_free(right);
+	}
 	expr_free(left);
 	return dyn_of(x, n);
 }
@@ -1064,9 +1077,9 @@ static void py_note_call_use(struct xctx *x, TSNode call)
  * (def connect(self, address): return super().connect(address))? An
  * override passing its caller's address through: the caller is the site.
  */
-static int passes_through(struct xctx *x, TSNode call)
+static int passes_through_at(struct xctx *x, TSNode call, int pos)
 {
-	TSNode a = py_arg_node(call, 0, NULL, x->src);
+	TSNode a = py_arg_node(call, pos, NULL, x->src);
 	struct expr *v;
 	char *name;
 	int yes;
@@ -1080,6 +1093,11 @@ static int passes_through(struct xctx *x, TSNode call)
 	yes = v && v->kind == EX_PARAM;
 	free(name);
 	return yes;
+}
+
+static int passes_through(struct xctx *x, TSNode call)
+{
+	return passes_through_at(x, call, 0);
 }
 
 static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
@@ -1104,13 +1122,20 @@ static int is_self_of_tree_base(struct xctx *x, TSNode obj, const char *method)
 	       ts_text_eq(obj, x->src, "self") && !overrides(x, method);
 }
 
-/* The arguments of call node @call, with their keywords and text, into @s. */
-static void py_site_args(struct xctx *x, struct site *s, TSNode call)
+/*
+ * The arguments of call node @call, with their keywords and text, into @s;
+ * the first @skip positional ones left out (a partial's function).
+ */
+static void py_site_args(struct xctx *x, struct site *s, TSNode call, int skip)
 {
 	TSNode *args;
 	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
 
 	for (i = 0; i < count; i++) {
+		if (skip > 0 && !ts_is(args[i], "keyword_argument")) {
+			skip--;
+			continue;
+		}
 		TSNode a = args[i];
 		char *kw = NULL;
 
@@ -1184,7 +1209,7 @@ static int py_bound_call(struct xctx *x, TSNode call)
 	s = site_new(x, call);
 	s->method = xstrdup(o->s2);
 	s->recv = expr_copy(o);
-	py_site_args(x, s, call);
+	py_site_args(x, s, call, 0);
 	return 1;
 }
 
@@ -1347,13 +1372,61 @@ static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call
 	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
 }
 
+/*
+ * functools.partial(loop.create_connection, factory, host, port): the
+ * partial is the call that gives the address; the function, or a null
+ * node when @n is no partial of one.
+ */
+static TSNode partial_function(struct xctx *x, TSNode n)
+{
+	TSNode none = { 0 };
+	char *q = py_qualified(x, ts_field(n, "function"));
+	int is_partial = q && !strcmp(q, "functools.partial");
+
+	free(q);
+	return is_partial ? py_arg_node(n, 0, NULL, x->src) : none;
+}
+
+/*
+ * socketserver.UDPServer.__init__(self, address, ...) in a subclass of
+ * socketserver.UDPServer: the base's constructor called by name, as
+ * super().__init__(address) is (super_init_rule, the same conditions); the
+ * rule of @q less its ".__init__", or NULL. Its address follows self.
+ */
+static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const char *q)
+{
+	const char *dot = strrchr(q, '.');
+	const struct rule *r;
+	char *cls, *fam;
+
+	if (!x->cls_base || !x->in_func || !dot || strcmp(dot, ".__init__") ||
+	    !ts_text_eq(py_arg_node(call, 0, NULL, x->src), x->src, "self") ||
+	    ts_node_is_null(py_arg_node(call, 1, NULL, x->src)) ||
+	    passes_through_at(x, call, 1))
+		return NULL;
+	cls = xstrndup(q, dot - q);
+	dot = strrchr(cls, '.');
+	if (!dot || strcmp(cls, x->cls_base) || !is_alias_of(x, x->cls, x->cls_base)) {
+		free(cls);
+		return NULL;
+	}
+	fam = xstrndup(cls, dot - cls);
+	r = rule_func(py_rules, fam, dot + 1);
+	free(fam);
+	free(cls);
+	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
-	TSNode fn = ts_field(n, "function");
+	TSNode part = partial_function(x, n);
+	int partial = !ts_node_is_null(part);
+	/* a partial's site is its function's line, where the address is given */
+	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
-	int getattr_obj = 0;
+	int getattr_obj = 0, skip = partial;
 	struct site *s;
 
 	if (q && strrchr(q, '.')) {
@@ -1362,9 +1435,11 @@ static void py_call_site(struct xctx *x, TSNode n)
 		r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
 	}
-	if (!r && !q)
+	if (!r && !q && !partial)
 		r = super_init_rule(x, fn, n);
-	if (!q && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
+	if (!r && q && !partial && (r = explicit_init_rule(x, n, q)))
+		skip = 1;	/* self */
+	if (!q && !partial && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
 	/*
 	 * ServerProxy(...) imported from a module of the tree that imports it
@@ -1384,7 +1459,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	}
 	free(q);
 	/* getattr(self.session, verb)(url): a method of the object, maybe any */
-	if (!r && !method && is_getattr_call(x, fn)) {
+	if (!r && !method && !partial && is_getattr_call(x, fn)) {
 		struct expr *attr = py_arg(x, fn, 1, NULL);
 
 		method = xstrdup(attr && attr->kind == EX_STR ? attr->s : ANY_METHOD);
@@ -1397,11 +1472,11 @@ static void py_call_site(struct xctx *x, TSNode n)
 		getattr_obj = 1;
 	}
 	py_note_call_use(x, n);
-	if (!r && !method && !qual && py_bound_call(x, n))
+	if (!r && !method && !qual && !partial && py_bound_call(x, n))
 		return;
 	if (!(r && r->dir != DIR_NONE) && !method && !qual)
 		return;
-	s = site_new(x, n);
+	s = site_new(x, at);
 	s->rule = r;
 	s->method = method;
 	s->qual = qual;
@@ -1439,7 +1514,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 			s->scope = x->scope;
 		}
 	}
-	py_site_args(x, s, n);
+	py_site_args(x, s, n, skip);
 }
 
 static void py_walk_children(struct xctx *x, TSNode n)
@@ -2057,6 +2132,75 @@ static int is_static(struct xctx *x, TSNode fn)
 	return yes;
 }
 
+/*
+ * @click.option("--port", "-p", default=5000) on def run(host, port): click
+ * passes the option's default when the command line gives none, as
+ * argparse does (py_add_argument); the parameter stands for that flag.
+ * The name is the option's own (a string without dashes), else its first
+ * long option, else its first, with dashes made underscores.
+ */
+static void py_click_option(struct xctx *x, TSNode call)
+{
+	TSNode *args, opt = { 0 }, def = py_arg_node(call, -1, "default", x->src);
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+	struct expr *name, *local, *e;
+	char *pname, *p;
+
+	for (i = 0; i < count && ts_is(args[i], "string"); i++) {
+		name = py_expr(x, args[i]);
+		if (name && name->kind == EX_STR &&
+		    (ts_node_is_null(opt) || name->s[0] != '-' || str_has_prefix(name->s, "--")))
+			opt = args[i];
+		if (name && name->kind == EX_STR && name->s[0] != '-')
+			i = count;	/* its own name: taken */
+		expr_free(name);
+	}
+	free(args);
+	name = ts_node_is_null(opt) || ts_node_is_null(def) ? NULL : py_expr(x, opt);
+	if (!name || name->kind != EX_STR) {
+		expr_free(name);
+		return;
+	}
+	for (p = name->s; *p == '-'; p++)
+		;
+	pname = xstrdup(p);
+	for (p = pname; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	local = symtab_get(&x->locals, pname);
+	if (local && local->kind == EX_PARAM) {
+		e = expr_new(EX_FLAG, NULL);
+		e->s = xstrdup(name->s);
+		expr_add(e, py_expr(x, def));
+		symtab_set(&x->locals, pname, e);
+	}
+	free(pname);
+	expr_free(name);
+}
+
+/* The click options decorating function definition @fn (py_click_option). */
+static void py_click_options(struct xctx *x, TSNode fn)
+{
+	TSNode parent = ts_parent(fn), *kids;
+	size_t count, i;
+
+	if (!ts_is(parent, "decorated_definition"))
+		return;
+	count = ts_named_children(parent, &kids);
+	for (i = 0; i < count; i++) {
+		TSNode call = ts_node_named_child(kids[i], 0);
+		char *q;
+
+		if (!ts_is(kids[i], "decorator") || !ts_is(call, "call"))
+			continue;
+		q = py_qualified(x, ts_field(call, "function"));
+		if (q && !strcmp(q, "click.option"))
+			py_click_option(x, call);
+		free(q);
+	}
+	free(kids);
+}
+
 static void py_function(struct xctx *x, TSNode fn, int summarise)
 {
 	char **params, *name = NULL;
@@ -2095,6 +2239,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	}
 	if (name)
 		py_param_defaults(x, fn, name);
+	py_click_options(x, fn);
 	py_walk(x, ts_field(fn, "body"));
 	symtab_clear(&x->param_cls);
 	xctx_leave_func(x, name, n + shift);

@@ -27,21 +27,23 @@
 /*
  * A client given host and port (positions @hpos and @ppos), with the
  * protocol's port when none is given; no socket without a host
- * (smtplib.SMTP() connects only when told where).
+ * (smtplib.SMTP() connects only when told where). @hp: the host may
+ * carry its own port ("mail:2525" for smtplib and http.client; poplib and
+ * imaplib take none from it, so their port stands beside any host).
  */
-#define PY_CLIENT(fam, cls, hpos, ppos, port, app_proto) \
-	{ fam, NULL, cls, fam "." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .makes = fam "." cls }
+#define PY_CLIENT(fam, cls, hpos, ppos, port, app_proto, hp) \
+	{ fam, NULL, cls, fam "." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .makes = fam "." cls, .host_may_hold_port = hp }
 
 /*
  * The same client made without a host, connected later by its method
  * @fn(host, port): smtplib.SMTP().connect(host, port), FTP().connect().
  */
-#define PY_CLIENT_CONNECT(fam, cls, fn, port, app_proto) \
-	{ fam, fam "." cls, fn, fam "." cls "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1 }
+#define PY_CLIENT_CONNECT(fam, cls, fn, port, app_proto, hp) \
+	{ fam, fam "." cls, fn, fam "." cls "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .host_may_hold_port = hp }
 
 /* A database client configured by keyword, with its default address. */
-#define PY_DB(fam, fn, hpos, ppos, port, app_proto) \
-	{ fam, NULL, fn, fam "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_addr = "localhost", .default_port = port, .default_how = RES_PROTOCOL_DEFAULT }
+#define PY_DB(fam, fn, hpos, ppos, port, app_proto, unix) \
+	{ fam, NULL, fn, fam "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_addr = "localhost", .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = unix }
 
 /* gRPC: a server's ports, and channels to a target. */
 #define PY_GRPC_CHANNEL(fam, fn) \
@@ -67,7 +69,7 @@ const struct rule py_rules[] = {
 	{ "socket", "socket.socket", "bind", "socket.socket.bind", IN, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1 },
 	{ "socket", "socket.socket", "connect", "socket.socket.connect", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1 },
 	{ "socket", "socket.socket", "connect_ex", "socket.socket.connect_ex", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1 },
-	{ "socket", "socket.socket", "sendto", "socket.socket.sendto", OUT, ADDR_HOSTPORT, FROM_ARG, 1, "address", .net_arg = -1 },
+	{ "socket", "socket.socket", "sendto", "socket.socket.sendto", OUT, ADDR_HOSTPORT, FROM_ARG, 1, "address", .net_arg = -1, .addr_last = 1 },
 	{ "socket", NULL, "create_connection", "socket.create_connection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
 	{ "socket", NULL, "create_server", "socket.create_server", IN, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
 
@@ -99,27 +101,27 @@ const struct rule py_rules[] = {
 	{ "wsgiref.simple_server", NULL, "make_server", "wsgiref.simple_server.make_server", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
 
 	/* stdlib clients: host, port, the protocol's port by default */
-	PY_CLIENT("smtplib", "SMTP", 0, 1, "25", "smtp"),
-	PY_CLIENT("smtplib", "SMTP_SSL", 0, 1, "465", "smtp"),
-	PY_CLIENT("smtplib", "LMTP", 0, 1, "2003", "smtp"),
-	PY_CLIENT("poplib", "POP3", 0, 1, "110", "pop3"),
-	PY_CLIENT("poplib", "POP3_SSL", 0, 1, "995", "pop3"),
-	PY_CLIENT("imaplib", "IMAP4", 0, 1, "143", "imap"),
-	PY_CLIENT("imaplib", "IMAP4_SSL", 0, 1, "993", "imap"),
-	PY_CLIENT("ftplib", "FTP", 0, -1, "21", "ftp"),
-	PY_CLIENT("ftplib", "FTP_TLS", 0, -1, "21", "ftp"),
-	PY_CLIENT("telnetlib", "Telnet", 0, 1, "23", "telnet"),
-	PY_CLIENT("nntplib", "NNTP", 0, 1, "119", "nntp"),
-	PY_CLIENT("http.client", "HTTPConnection", 0, 1, "80", "http"),
-	PY_CLIENT("http.client", "HTTPSConnection", 0, 1, "443", "https"),
-	PY_CLIENT("httplib", "HTTPConnection", 0, 1, "80", "http"),
-	PY_CLIENT("httplib", "HTTPSConnection", 0, 1, "443", "https"),
-	PY_CLIENT_CONNECT("smtplib", "SMTP", "connect", "25", "smtp"),
-	PY_CLIENT_CONNECT("smtplib", "SMTP_SSL", "connect", "465", "smtp"),
-	PY_CLIENT_CONNECT("smtplib", "LMTP", "connect", "2003", "smtp"),
-	PY_CLIENT_CONNECT("ftplib", "FTP", "connect", "21", "ftp"),
-	PY_CLIENT_CONNECT("ftplib", "FTP_TLS", "connect", "21", "ftp"),
-	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet"),
+	PY_CLIENT("smtplib", "SMTP", 0, 1, "25", "smtp", 1),
+	PY_CLIENT("smtplib", "SMTP_SSL", 0, 1, "465", "smtp", 1),
+	PY_CLIENT("smtplib", "LMTP", 0, 1, "2003", "smtp", 1),
+	PY_CLIENT("poplib", "POP3", 0, 1, "110", "pop3", 0),
+	PY_CLIENT("poplib", "POP3_SSL", 0, 1, "995", "pop3", 0),
+	PY_CLIENT("imaplib", "IMAP4", 0, 1, "143", "imap", 0),
+	PY_CLIENT("imaplib", "IMAP4_SSL", 0, 1, "993", "imap", 0),
+	PY_CLIENT("ftplib", "FTP", 0, -1, "21", "ftp", 0),
+	PY_CLIENT("ftplib", "FTP_TLS", 0, -1, "21", "ftp", 0),
+	PY_CLIENT("telnetlib", "Telnet", 0, 1, "23", "telnet", 0),
+	PY_CLIENT("nntplib", "NNTP", 0, 1, "119", "nntp", 0),
+	PY_CLIENT("http.client", "HTTPConnection", 0, 1, "80", "http", 1),
+	PY_CLIENT("http.client", "HTTPSConnection", 0, 1, "443", "https", 1),
+	PY_CLIENT("httplib", "HTTPConnection", 0, 1, "80", "http", 1),
+	PY_CLIENT("httplib", "HTTPSConnection", 0, 1, "443", "https", 1),
+	PY_CLIENT_CONNECT("smtplib", "SMTP", "connect", "25", "smtp", 1),
+	PY_CLIENT_CONNECT("smtplib", "SMTP_SSL", "connect", "465", "smtp", 1),
+	PY_CLIENT_CONNECT("smtplib", "LMTP", "connect", "2003", "smtp", 1),
+	PY_CLIENT_CONNECT("ftplib", "FTP", "connect", "21", "ftp", 0),
+	PY_CLIENT_CONNECT("ftplib", "FTP_TLS", "connect", "21", "ftp", 0),
+	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet", 0),
 	{ "xmlrpc.client", NULL, "ServerProxy", "xmlrpc.client.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 	{ "xmlrpclib", NULL, "ServerProxy", "xmlrpclib.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 
@@ -141,6 +143,10 @@ const struct rule py_rules[] = {
 	{ "asyncio", NULL, "get_event_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
 	{ "asyncio", NULL, "get_running_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
 	{ "asyncio", NULL, "new_event_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
+	/* the same functions through the module that defines them */
+	{ "asyncio.events", NULL, "get_event_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
+	{ "asyncio.events", NULL, "get_running_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
+	{ "asyncio.events", NULL, "new_event_loop", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncio.Loop" },
 	PY_LOOP_HOST_PORT("create_server", IN, ""),
 	PY_LOOP_HOST_PORT("create_connection", OUT, NULL),
 	/* one call, two sockets maybe: local_addr binds, remote_addr connects */
@@ -153,6 +159,12 @@ const struct rule py_rules[] = {
 	{ "uvicorn", NULL, "run", "uvicorn.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "8000", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "flask", NULL, "Flask", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "flask.Flask" },
 	{ "flask", "flask.Flask", "run", "flask.Flask.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "5000", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* werkzeug's development server, as Flask's `run` command starts it */
+	{ "werkzeug.serving", NULL, "run_simple", "werkzeug.serving.run_simple", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "hostname", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
+	{ "werkzeug", NULL, "run_simple", "werkzeug.serving.run_simple", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "hostname", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
+	/* aiohttp's runner sites: TCPSite(runner, host, port), UnixSite(runner, path) */
+	{ "aiohttp.web", NULL, "TCPSite", "aiohttp.web.TCPSite", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "", .default_port = "8080", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "aiohttp.web", NULL, "UnixSite", "aiohttp.web.UnixSite", IN, ADDR_HOSTPORT, FROM_ARG, 1, "path", .net_arg = -1, .proto = "unix", .app = "http" },
 	{ "aiohttp.web", NULL, "run_app", "aiohttp.web.run_app", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "", .default_port = "8080", .default_how = RES_FRAMEWORK_DEFAULT },
 
 	/* HTTP clients */
@@ -171,21 +183,21 @@ const struct rule py_rules[] = {
 
 	/* database and cache clients configured by keyword, with their defaults */
 	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT },
-	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT },
-	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
+	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	/* host may be a URL, "host:port" or a name with the port beside it */
-	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
-	{ "pymongo.mongo_client", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
-	{ "motor.motor_asyncio", NULL, "AsyncIOMotorClient", "motor.motor_asyncio.AsyncIOMotorClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
+	{ "pymongo.mongo_client", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
+	{ "motor.motor_asyncio", NULL, "AsyncIOMotorClient", "motor.motor_asyncio.AsyncIOMotorClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
 	/* create_engine(URL): the dialect gives the protocol; sqlite opens no socket */
 	{ "sqlalchemy", NULL, "create_engine", "sqlalchemy.create_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	{ "sqlalchemy.ext.asyncio", NULL, "create_async_engine", "sqlalchemy.ext.asyncio.create_async_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
-	PY_DB("mysql.connector", "connect", -1, -1, "3306", "mysql"),
-	PY_DB("pymysql", "connect", 0, -1, "3306", "mysql"),
-	PY_DB("MySQLdb", "connect", 0, -1, "3306", "mysql"),
-	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver"),
-	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres"),
+	PY_DB("mysql.connector", "connect", -1, -1, "3306", "mysql", "unix_socket"),
+	PY_DB("pymysql", "connect", 0, -1, "3306", "mysql", "unix_socket"),
+	PY_DB("MySQLdb", "connect", 0, -1, "3306", "mysql", "unix_socket"),
+	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver", NULL),
+	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres", NULL),
 	/* pika: the parameters object carries the address */
 	{ "pika", NULL, "ConnectionParameters", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .default_addr = "localhost", .default_port = "5672", .default_how = RES_PROTOCOL_DEFAULT, .makes = "pika.Parameters" },
 	{ "pika", NULL, "URLParameters", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "pika.Parameters" },

@@ -56,6 +56,21 @@ struct rule {
 	 * row for local_addr (ingress) and one for remote_addr (egress).
 	 */
 	int needs_addr;
+	/*
+	 * The host argument may carry its own port ("h:8025" for smtplib,
+	 * http.client, a MongoDB URL): without a port argument, the default
+	 * port is reported only when the host is known. Otherwise the
+	 * protocol's port stands even beside a host known only at run time.
+	 */
+	int host_may_hold_port;
+	/*
+	 * Python keyword that, when given, makes the client connect to a unix
+	 * socket at its value instead (redis unix_socket_path=, pymysql
+	 * unix_socket=).
+	 */
+	const char *unix_kw;
+	/* The address is the last positional argument: sendto(data[, flags], address). */
+	int addr_last;
 };
 
 /* Go import families: a watched import path and the name it is used by. */
