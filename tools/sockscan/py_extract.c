@@ -127,6 +127,46 @@ static void py_import(struct xctx *x, TSNode n)
 #define MAX_DOTTED 32
 
 /*
+ * Module path @q with module @from at its start read as @to (a new
+ * string), or NULL when @q does not start with @from.
+ */
+static char *module_renamed(const char *q, const char *from, const char *to)
+{
+	size_t len = strlen(from);
+
+	if (strncmp(q, from, len) || (q[len] && q[len] != '.'))
+		return NULL;
+	return xasprintf("%s%s", to, q + len);
+}
+
+/*
+ * Modules that mirror another module's API over another I/O model
+ * (trio.socket.socket(...).sendto, gevent's and eventlet's green sockets,
+ * eventlet's green zmq): read as that module's.
+ */
+static char *module_mirrors(char *q)
+{
+	static const char *const mirrors[][2] = {
+		{ "trio.socket", "socket" },
+		{ "gevent.socket", "socket" },
+		{ "eventlet.green.socket", "socket" },
+		{ "eventlet.green.zmq", "zmq" },
+		{ "zmq.green", "zmq" },
+	};
+	size_t i;
+	char *out;
+
+	for (i = 0; i < sizeof(mirrors) / sizeof(mirrors[0]); i++) {
+		out = module_renamed(q, mirrors[i][0], mirrors[i][1]);
+		if (out) {
+			free(q);
+			return out;
+		}
+	}
+	return q;
+}
+
+/*
  * six.moves (also vendored: urllib3.packages.six.moves) renames Python 2
  * modules: "six.moves.http_client.HTTPConnection" is http.client's.
  * Returns the name through the real module (owned), or @q itself.
@@ -142,20 +182,18 @@ static char *six_moves(char *q)
 		{ "SimpleXMLRPCServer", "xmlrpc.server" },
 		{ "urllib", "urllib" },
 	};
-	const char *at = strstr(q, "six.moves."), *rest;
-	size_t i, len;
+	const char *at = strstr(q, "six.moves.");
+	size_t i;
 	char *out;
 
 	if (!at || (at != q && at[-1] != '.'))
 		return q;
-	rest = at + strlen("six.moves.");
 	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
-		len = strlen(moves[i][0]);
-		if (strncmp(rest, moves[i][0], len) || (rest[len] && rest[len] != '.'))
-			continue;
-		out = xasprintf("%s%s", moves[i][1], rest + len);
-		free(q);
-		return out;
+		out = module_renamed(at + strlen("six.moves."), moves[i][0], moves[i][1]);
+		if (out) {
+			free(q);
+			return out;
+		}
 	}
 	return q;
 }
@@ -179,7 +217,7 @@ static char *py_qualified(struct xctx *x, TSNode n)
 				q = xstrdup(x->f->imports[i].path);
 		free(name);
 		if (q)
-			return six_moves(q);
+			return six_moves(module_mirrors(q));
 	}
 	while (ts_is(n, "attribute")) {
 		if (depth == MAX_DOTTED)
@@ -207,7 +245,7 @@ static char *py_qualified(struct xctx *x, TSNode n)
 		free(q);
 		q = longer;
 	}
-	return q ? six_moves(q) : NULL;
+	return q ? six_moves(module_mirrors(q)) : NULL;
 }
 
 /* socket.AF_UNIX, socket.SOCK_DGRAM...: the transport they select. */
@@ -628,6 +666,15 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		expr_add(e, py_expr(x, ts_field(fn, "object")));
 		py_add_call_args_kw(x, e, n);
 		return e;
+	}
+	/* zmq.Context().socket(zmq.PUSH): a ZeroMQ socket, connected or bound later */
+	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "socket")) {
+		struct expr *o = py_expr(x, ts_field(fn, "object"));
+		int zmq = is_obj(o, "zmq.Context");
+
+		expr_free(o);
+		if (zmq)
+			return expr_obj("zmq.Socket", NULL, NULL);
 	}
 	/* args = parser.parse_args(): args.port is the option's default */
 	if (ts_is(fn, "attribute") && (ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_args") ||
@@ -1418,6 +1465,27 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 }
 
 /* A call that goes through a rule's import, or may be a watched method. */
+/*
+ * self.loop.create_connection(...) with the loop in an attribute whose
+ * value is not followed (a property, another object's loop: self.xmpp.loop):
+ * a loop method on an attribute named loop is asyncio's. A plain name is
+ * left to what its assignment or its callers give (it may be no loop).
+ */
+static int names_loop(struct xctx *x, TSNode obj, const char *method)
+{
+	static const char *const names[] = { "loop", "_loop", "event_loop", "_event_loop", NULL };
+	TSNode last;
+	int i;
+
+	if (!ts_is(obj, "attribute") || !rule_method(py_rules, "asyncio.Loop", method))
+		return 0;
+	last = ts_field(obj, "attribute");
+	for (i = 0; names[i]; i++)
+		if (ts_text_eq(last, x->src, names[i]))
+			return 1;
+	return 0;
+}
+
 static void py_call_site(struct xctx *x, TSNode n)
 {
 	TSNode part = partial_function(x, n);
@@ -1513,6 +1581,11 @@ static void py_call_site(struct xctx *x, TSNode n)
 			s->recv_name = ts_text(ts_field(fn, "object"), x->src);
 			s->scope = x->scope;
 		}
+	}
+	if (method && !getattr_obj && !(s->recv && s->recv->kind == EX_OBJ) &&
+	    names_loop(x, ts_field(fn, "object"), method)) {
+		expr_free(s->recv);
+		s->recv = expr_obj("asyncio.Loop", NULL, NULL);
 	}
 	py_site_args(x, s, n, skip);
 }
