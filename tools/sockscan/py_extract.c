@@ -30,10 +30,24 @@ static struct expr *dyn_of(struct xctx *x, TSNode n)
 	return e;
 }
 
+/* Does file @f already read @alias as @path? */
+static int has_import(const struct srcfile *f, const char *alias, const char *path)
+{
+	int i;
+
+	for (i = 0; i < f->nimports; i++)
+		if (!strcmp(f->imports[i].alias, alias) && !strcmp(f->imports[i].path, path))
+			return 1;
+	return 0;
+}
+
 static void add_import(struct srcfile *f, const char *alias, const char *path)
 {
 	struct import *im;
 
+	/* the module's imports are read ahead (py_module_classes), then again */
+	if (has_import(f, alias, path))
+		return;
 	f->imports = xrealloc(f->imports, (f->nimports + 1) * sizeof(*f->imports));
 	im = &f->imports[f->nimports++];
 	im->alias = xstrdup(alias);
@@ -1465,6 +1479,18 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 }
 
 /* A call that goes through a rule's import, or may be a watched method. */
+/* C's own leading parameters when C(...) is its watched base's constructor (class_alias). */
+static int own_params_of(struct xctx *x, TSNode name)
+{
+	char *text = ts_text(name, x->src), *key = xasprintf("argskip:%s", text);
+	struct expr *e = symtab_get(&x->f->syms, key);
+	int own = e && e->kind == EX_INT ? (int)e->n : 0;
+
+	free(text);
+	free(key);
+	return own;
+}
+
 /*
  * self.loop.create_connection(...) with the loop in an attribute whose
  * value is not followed (a property, another object's loop: self.xmpp.loop):
@@ -1507,6 +1533,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 		r = super_init_rule(x, fn, n);
 	if (!r && q && !partial && (r = explicit_init_rule(x, n, q)))
 		skip = 1;	/* self */
+	else if (r && ts_is(fn, "identifier"))
+		skip += own_params_of(x, fn);
 	if (!q && !partial && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
 	/*
@@ -1878,15 +1906,59 @@ static int replaces_connect(struct xctx *x, TSNode body)
 	return yes;
 }
 
-static void py_class(struct xctx *x, TSNode n)
+/*
+ * class C(HTTPConnection): def __init__(self, path, *args, **kw) passing
+ * *args on to the base's __init__: C(path, host, port) gives the base
+ * host and port, so the named parameters before *args are not the base's
+ * (their count, 0 when __init__ is not of that shape).
+ */
+static long own_init_params(struct xctx *x, TSNode body)
+{
+	TSNode *kids, *params;
+	size_t count = ts_named_children(body, &kids), i, np, j;
+	long own = 0;
+
+	for (i = 0; i < count; i++) {
+		TSNode fn = kids[i];
+		char *text, *star;
+
+		if (!ts_is(fn, "function_definition") ||
+		    !ts_text_eq(ts_field(fn, "name"), x->src, "__init__"))
+			continue;
+		np = ts_named_children(ts_field(fn, "parameters"), &params);
+		for (j = 1; j < np && ts_is(params[j], "identifier"); j++)
+			;
+		if (j > 1 && j < np && ts_is(params[j], "list_splat_pattern") &&
+		    calls_base(x, ts_field(fn, "body"), "__init__")) {
+			text = ts_text(params[j], x->src);	/* "*args" */
+			star = ts_text(ts_field(fn, "body"), x->src);
+			if (strstr(star, text))
+				own = (long)j - 1;
+			free(text);
+			free(star);
+		}
+		free(params);
+		break;
+	}
+	free(kids);
+	return own;
+}
+
+/*
+ * class C(<a watched class>) that does not open its own socket: C reads
+ * as its base (an import alias), C(...) as the base's constructor, minus
+ * C's own leading parameters ("argskip:C"). Returns the class's type key
+ * (owned) or NULL.
+ */
+static char *class_alias(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
 	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
-	char *cls, *cls_type, *cls_base, *type = NULL;
-	struct symtab *cls_methods;
+	char *type = NULL;
 
 	for (i = 0; i < count; i++) {
-		char *q = py_qualified(x, bases[i]), *name;
+		char *q = py_qualified(x, bases[i]), *name, *key;
+		long own;
 
 		/* a base imported from a module of the tree may be one too (site->qual) */
 		if (q && (is_rule_name(q) ||
@@ -1897,6 +1969,12 @@ static void py_class(struct xctx *x, TSNode n)
 			}
 			name = ts_text(ts_field(n, "name"), x->src);
 			add_import(x->f, name, q);
+			own = own_init_params(x, ts_field(n, "body"));
+			if (own > 0) {
+				key = xasprintf("argskip:%s", name);
+				symtab_set(&x->f->syms, key, expr_int(own));
+				free(key);
+			}
 			type = class_type(x, q);
 			free(name);
 			free(q);
@@ -1904,6 +1982,60 @@ static void py_class(struct xctx *x, TSNode n)
 		}
 		free(q);
 	}
+	free(bases);
+	return type;
+}
+
+/* The imports of module-level block @n, also under try/except and if/else. */
+static void py_module_imports(struct xctx *x, TSNode n, int depth)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(n, &kids), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode k = kids[i];
+
+		if (ts_is(k, "import_statement") || ts_is(k, "import_from_statement"))
+			py_import(x, k);
+		else if (depth < 4 && (ts_is(k, "try_statement") || ts_is(k, "if_statement") ||
+				       ts_is(k, "block") || ts_is(k, "except_clause") ||
+				       ts_is(k, "else_clause") || ts_is(k, "elif_clause") ||
+				       ts_is(k, "finally_clause")))
+			py_module_imports(x, k, depth + 1);
+	}
+	free(kids);
+}
+
+/*
+ * The module's imports and own classes first: a function above a class's
+ * definition may construct it (def factory(): return C(...); then
+ * class C(HTTPSConnection)).
+ */
+static void py_module_classes(struct xctx *x, TSNode root)
+{
+	TSNode *kids;
+	size_t count, i;
+
+	py_module_imports(x, root, 0);
+	count = ts_named_children(root, &kids);
+	for (i = 0; i < count; i++) {
+		TSNode n = kids[i];
+
+		if (ts_is(n, "decorated_definition"))
+			n = ts_field(n, "definition");
+		if (ts_is(n, "class_definition"))
+			free(class_alias(x, n));
+	}
+	free(kids);
+}
+
+static void py_class(struct xctx *x, TSNode n)
+{
+	TSNode *bases;
+	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases);
+	char *cls, *cls_type, *cls_base, *type = class_alias(x, n);
+	struct symtab *cls_methods;
+
 	cls = x->cls;
 	cls_type = x->cls_type;
 	cls_methods = x->cls_methods;
@@ -2613,6 +2745,7 @@ void py_extract(struct srcfile *f, const char *src, TSNode root)
 {
 	struct xctx x = { .f = f, .src = src };
 
+	py_module_classes(&x, root);
 	py_walk(&x, root);
 	free(x.rets);
 }
