@@ -1726,6 +1726,13 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 		right = py_arg_node(right, 2, NULL, x->src);
 		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
 	}
+	/* factory = kwargs.pop("session_factory", DefaultSession): the default */
+	if (ts_is(right, "call") && ts_is(ts_field(right, "function"), "attribute") &&
+	    (ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "get") ||
+	     ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "pop"))) {
+		right = py_arg_node(right, 1, NULL, x->src);
+		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
+	}
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
 		return 0;
 	q = py_qualified(x, right);
