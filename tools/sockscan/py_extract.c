@@ -2498,7 +2498,12 @@ static void py_walk(struct xctx *x, TSNode n)
 		py_function(x, n, !ts_is(ts_parent(ts_parent(def)), "class_definition"));
 		return;
 	}
-	if (!strcmp(t, "class_definition") && !x->in_func) {
+	/*
+	 * also a class made in a function (class Session(base_class) in a
+	 * factory whose parameter defaults to ftplib.FTP): its methods share
+	 * the function's scope, as nested functions do (py_function)
+	 */
+	if (!strcmp(t, "class_definition")) {
 		py_class(x, n);
 		return;
 	}
