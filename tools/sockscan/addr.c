@@ -145,6 +145,11 @@ void addr_url(const char *s, struct addr *a)
 	/* mongodb://a:1,b:2/ lists several hosts: the first one speaks for them */
 	end = auth + strcspn(auth, "/?#,");
 	split_hostport(auth, end - auth, a);
+	/* host "*" (a ZeroMQ endpoint binding "*:5556"): every interface, no host */
+	if (a->host && !strcmp(a->host, "*")) {
+		free(a->host);
+		a->host = NULL;
+	}
 	if (sch)
 		a->app = sch->app;
 	if (a->port < 0 && sch && !a->bad) {

@@ -30,10 +30,24 @@ static struct expr *dyn_of(struct xctx *x, TSNode n)
 	return e;
 }
 
+/* Does file @f already read @alias as @path? */
+static int has_import(const struct srcfile *f, const char *alias, const char *path)
+{
+	int i;
+
+	for (i = 0; i < f->nimports; i++)
+		if (!strcmp(f->imports[i].alias, alias) && !strcmp(f->imports[i].path, path))
+			return 1;
+	return 0;
+}
+
 static void add_import(struct srcfile *f, const char *alias, const char *path)
 {
 	struct import *im;
 
+	/* the module's imports are read ahead (py_module_classes), then again */
+	if (has_import(f, alias, path))
+		return;
 	f->imports = xrealloc(f->imports, (f->nimports + 1) * sizeof(*f->imports));
 	im = &f->imports[f->nimports++];
 	im->alias = xstrdup(alias);
@@ -127,6 +141,46 @@ static void py_import(struct xctx *x, TSNode n)
 #define MAX_DOTTED 32
 
 /*
+ * Module path @q with module @from at its start read as @to (a new
+ * string), or NULL when @q does not start with @from.
+ */
+static char *module_renamed(const char *q, const char *from, const char *to)
+{
+	size_t len = strlen(from);
+
+	if (strncmp(q, from, len) || (q[len] && q[len] != '.'))
+		return NULL;
+	return xasprintf("%s%s", to, q + len);
+}
+
+/*
+ * Modules that mirror another module's API over another I/O model
+ * (trio.socket.socket(...).sendto, gevent's and eventlet's green sockets,
+ * eventlet's green zmq): read as that module's.
+ */
+static char *module_mirrors(char *q)
+{
+	static const char *const mirrors[][2] = {
+		{ "trio.socket", "socket" },
+		{ "gevent.socket", "socket" },
+		{ "eventlet.green.socket", "socket" },
+		{ "eventlet.green.zmq", "zmq" },
+		{ "zmq.green", "zmq" },
+	};
+	size_t i;
+	char *out;
+
+	for (i = 0; i < sizeof(mirrors) / sizeof(mirrors[0]); i++) {
+		out = module_renamed(q, mirrors[i][0], mirrors[i][1]);
+		if (out) {
+			free(q);
+			return out;
+		}
+	}
+	return q;
+}
+
+/*
  * six.moves (also vendored: urllib3.packages.six.moves) renames Python 2
  * modules: "six.moves.http_client.HTTPConnection" is http.client's.
  * Returns the name through the real module (owned), or @q itself.
@@ -142,20 +196,18 @@ static char *six_moves(char *q)
 		{ "SimpleXMLRPCServer", "xmlrpc.server" },
 		{ "urllib", "urllib" },
 	};
-	const char *at = strstr(q, "six.moves."), *rest;
-	size_t i, len;
+	const char *at = strstr(q, "six.moves.");
+	size_t i;
 	char *out;
 
 	if (!at || (at != q && at[-1] != '.'))
 		return q;
-	rest = at + strlen("six.moves.");
 	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
-		len = strlen(moves[i][0]);
-		if (strncmp(rest, moves[i][0], len) || (rest[len] && rest[len] != '.'))
-			continue;
-		out = xasprintf("%s%s", moves[i][1], rest + len);
-		free(q);
-		return out;
+		out = module_renamed(at + strlen("six.moves."), moves[i][0], moves[i][1]);
+		if (out) {
+			free(q);
+			return out;
+		}
 	}
 	return q;
 }
@@ -179,7 +231,7 @@ static char *py_qualified(struct xctx *x, TSNode n)
 				q = xstrdup(x->f->imports[i].path);
 		free(name);
 		if (q)
-			return six_moves(q);
+			return six_moves(module_mirrors(q));
 	}
 	while (ts_is(n, "attribute")) {
 		if (depth == MAX_DOTTED)
@@ -207,7 +259,7 @@ static char *py_qualified(struct xctx *x, TSNode n)
 		free(q);
 		q = longer;
 	}
-	return q ? six_moves(q) : NULL;
+	return q ? six_moves(module_mirrors(q)) : NULL;
 }
 
 /* socket.AF_UNIX, socket.SOCK_DGRAM...: the transport they select. */
@@ -628,6 +680,15 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		expr_add(e, py_expr(x, ts_field(fn, "object")));
 		py_add_call_args_kw(x, e, n);
 		return e;
+	}
+	/* zmq.Context().socket(zmq.PUSH): a ZeroMQ socket, connected or bound later */
+	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "socket")) {
+		struct expr *o = py_expr(x, ts_field(fn, "object"));
+		int zmq = is_obj(o, "zmq.Context");
+
+		expr_free(o);
+		if (zmq)
+			return expr_obj("zmq.Socket", NULL, NULL);
 	}
 	/* args = parser.parse_args(): args.port is the option's default */
 	if (ts_is(fn, "attribute") && (ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_args") ||
@@ -1418,6 +1479,39 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 }
 
 /* A call that goes through a rule's import, or may be a watched method. */
+/* C's own leading parameters when C(...) is its watched base's constructor (class_alias). */
+static int own_params_of(struct xctx *x, TSNode name)
+{
+	char *text = ts_text(name, x->src), *key = xasprintf("argskip:%s", text);
+	struct expr *e = symtab_get(&x->f->syms, key);
+	int own = e && e->kind == EX_INT ? (int)e->n : 0;
+
+	free(text);
+	free(key);
+	return own;
+}
+
+/*
+ * self.loop.create_connection(...) with the loop in an attribute whose
+ * value is not followed (a property, another object's loop: self.xmpp.loop):
+ * a loop method on an attribute named loop is asyncio's. A plain name is
+ * left to what its assignment or its callers give (it may be no loop).
+ */
+static int names_loop(struct xctx *x, TSNode obj, const char *method)
+{
+	static const char *const names[] = { "loop", "_loop", "event_loop", "_event_loop", NULL };
+	TSNode last;
+	int i;
+
+	if (!ts_is(obj, "attribute") || !rule_method(py_rules, "asyncio.Loop", method))
+		return 0;
+	last = ts_field(obj, "attribute");
+	for (i = 0; names[i]; i++)
+		if (ts_text_eq(last, x->src, names[i]))
+			return 1;
+	return 0;
+}
+
 static void py_call_site(struct xctx *x, TSNode n)
 {
 	TSNode part = partial_function(x, n);
@@ -1439,6 +1533,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 		r = super_init_rule(x, fn, n);
 	if (!r && q && !partial && (r = explicit_init_rule(x, n, q)))
 		skip = 1;	/* self */
+	else if (r && ts_is(fn, "identifier"))
+		skip += own_params_of(x, fn);
 	if (!q && !partial && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
 		py_add_argument(x, n);
 	/*
@@ -1513,6 +1609,11 @@ static void py_call_site(struct xctx *x, TSNode n)
 			s->recv_name = ts_text(ts_field(fn, "object"), x->src);
 			s->scope = x->scope;
 		}
+	}
+	if (method && !getattr_obj && !(s->recv && s->recv->kind == EX_OBJ) &&
+	    names_loop(x, ts_field(fn, "object"), method)) {
+		expr_free(s->recv);
+		s->recv = expr_obj("asyncio.Loop", NULL, NULL);
 	}
 	py_site_args(x, s, n, skip);
 }
@@ -1623,6 +1724,13 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 		}
 		free(q);
 		right = py_arg_node(right, 2, NULL, x->src);
+		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
+	}
+	/* factory = kwargs.pop("session_factory", DefaultSession): the default */
+	if (ts_is(right, "call") && ts_is(ts_field(right, "function"), "attribute") &&
+	    (ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "get") ||
+	     ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "pop"))) {
+		right = py_arg_node(right, 1, NULL, x->src);
 		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
 	}
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
@@ -1805,15 +1913,59 @@ static int replaces_connect(struct xctx *x, TSNode body)
 	return yes;
 }
 
-static void py_class(struct xctx *x, TSNode n)
+/*
+ * class C(HTTPConnection): def __init__(self, path, *args, **kw) passing
+ * *args on to the base's __init__: C(path, host, port) gives the base
+ * host and port, so the named parameters before *args are not the base's
+ * (their count, 0 when __init__ is not of that shape).
+ */
+static long own_init_params(struct xctx *x, TSNode body)
+{
+	TSNode *kids, *params;
+	size_t count = ts_named_children(body, &kids), i, np, j;
+	long own = 0;
+
+	for (i = 0; i < count; i++) {
+		TSNode fn = kids[i];
+		char *text, *star;
+
+		if (!ts_is(fn, "function_definition") ||
+		    !ts_text_eq(ts_field(fn, "name"), x->src, "__init__"))
+			continue;
+		np = ts_named_children(ts_field(fn, "parameters"), &params);
+		for (j = 1; j < np && ts_is(params[j], "identifier"); j++)
+			;
+		if (j > 1 && j < np && ts_is(params[j], "list_splat_pattern") &&
+		    calls_base(x, ts_field(fn, "body"), "__init__")) {
+			text = ts_text(params[j], x->src);	/* "*args" */
+			star = ts_text(ts_field(fn, "body"), x->src);
+			if (strstr(star, text))
+				own = (long)j - 1;
+			free(text);
+			free(star);
+		}
+		free(params);
+		break;
+	}
+	free(kids);
+	return own;
+}
+
+/*
+ * class C(<a watched class>) that does not open its own socket: C reads
+ * as its base (an import alias), C(...) as the base's constructor, minus
+ * C's own leading parameters ("argskip:C"). Returns the class's type key
+ * (owned) or NULL.
+ */
+static char *class_alias(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
 	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
-	char *cls, *cls_type, *cls_base, *type = NULL;
-	struct symtab *cls_methods;
+	char *type = NULL;
 
 	for (i = 0; i < count; i++) {
-		char *q = py_qualified(x, bases[i]), *name;
+		char *q = py_qualified(x, bases[i]), *name, *key;
+		long own;
 
 		/* a base imported from a module of the tree may be one too (site->qual) */
 		if (q && (is_rule_name(q) ||
@@ -1824,6 +1976,12 @@ static void py_class(struct xctx *x, TSNode n)
 			}
 			name = ts_text(ts_field(n, "name"), x->src);
 			add_import(x->f, name, q);
+			own = own_init_params(x, ts_field(n, "body"));
+			if (own > 0) {
+				key = xasprintf("argskip:%s", name);
+				symtab_set(&x->f->syms, key, expr_int(own));
+				free(key);
+			}
 			type = class_type(x, q);
 			free(name);
 			free(q);
@@ -1831,6 +1989,60 @@ static void py_class(struct xctx *x, TSNode n)
 		}
 		free(q);
 	}
+	free(bases);
+	return type;
+}
+
+/* The imports of module-level block @n, also under try/except and if/else. */
+static void py_module_imports(struct xctx *x, TSNode n, int depth)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(n, &kids), i;
+
+	for (i = 0; i < count; i++) {
+		TSNode k = kids[i];
+
+		if (ts_is(k, "import_statement") || ts_is(k, "import_from_statement"))
+			py_import(x, k);
+		else if (depth < 4 && (ts_is(k, "try_statement") || ts_is(k, "if_statement") ||
+				       ts_is(k, "block") || ts_is(k, "except_clause") ||
+				       ts_is(k, "else_clause") || ts_is(k, "elif_clause") ||
+				       ts_is(k, "finally_clause")))
+			py_module_imports(x, k, depth + 1);
+	}
+	free(kids);
+}
+
+/*
+ * The module's imports and own classes first: a function above a class's
+ * definition may construct it (def factory(): return C(...); then
+ * class C(HTTPSConnection)).
+ */
+static void py_module_classes(struct xctx *x, TSNode root)
+{
+	TSNode *kids;
+	size_t count, i;
+
+	py_module_imports(x, root, 0);
+	count = ts_named_children(root, &kids);
+	for (i = 0; i < count; i++) {
+		TSNode n = kids[i];
+
+		if (ts_is(n, "decorated_definition"))
+			n = ts_field(n, "definition");
+		if (ts_is(n, "class_definition"))
+			free(class_alias(x, n));
+	}
+	free(kids);
+}
+
+static void py_class(struct xctx *x, TSNode n)
+{
+	TSNode *bases;
+	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases);
+	char *cls, *cls_type, *cls_base, *type = class_alias(x, n);
+	struct symtab *cls_methods;
+
 	cls = x->cls;
 	cls_type = x->cls_type;
 	cls_methods = x->cls_methods;
@@ -2286,7 +2498,12 @@ static void py_walk(struct xctx *x, TSNode n)
 		py_function(x, n, !ts_is(ts_parent(ts_parent(def)), "class_definition"));
 		return;
 	}
-	if (!strcmp(t, "class_definition") && !x->in_func) {
+	/*
+	 * also a class made in a function (class Session(base_class) in a
+	 * factory whose parameter defaults to ftplib.FTP): its methods share
+	 * the function's scope, as nested functions do (py_function)
+	 */
+	if (!strcmp(t, "class_definition")) {
 		py_class(x, n);
 		return;
 	}
@@ -2540,6 +2757,7 @@ void py_extract(struct srcfile *f, const char *src, TSNode root)
 {
 	struct xctx x = { .f = f, .src = src };
 
+	py_module_classes(&x, root);
 	py_walk(&x, root);
 	free(x.rets);
 }

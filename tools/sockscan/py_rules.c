@@ -57,6 +57,17 @@
 #define PY_LOOP_ADDR(fn, d, pos, kw, transport) \
 	{ "asyncio", "asyncio.Loop", fn, "asyncio.loop." fn, d, ADDR_HOSTPORT, FROM_ARG, pos, kw, .net_arg = -1, .proto = transport, .needs_addr = 1 }
 
+/* A client given a URL as argument 0 or keyword @kw (from_url, kombu, aio_pika). */
+#define PY_URL_CLIENT(fam, fn, kw) \
+	{ fam, NULL, fn, fam "." fn, OUT, ADDR_URL, FROM_ARG, 0, kw, .net_arg = -1, .proto = "tcp" }
+
+/*
+ * A Kafka client: the brokers only by keyword (argument 0 of a consumer is
+ * a topic), localhost:9092 when none is given.
+ */
+#define PY_KAFKA(fam, cls) \
+	{ fam, NULL, cls, "kafka." cls, OUT, ADDR_HOSTPORT, FROM_ARG, -1, "bootstrap_servers", .net_arg = -1, .proto = "tcp", .app = "kafka", .default_addr = "localhost:9092", .default_how = RES_FRAMEWORK_DEFAULT }
+
 #define PY_HTTP_VERBS(fam, type_key, prefix) \
 	PY_HTTP(fam, type_key, prefix, "get", 0), PY_HTTP(fam, type_key, prefix, "post", 0), \
 	PY_HTTP(fam, type_key, prefix, "put", 0), PY_HTTP(fam, type_key, prefix, "patch", 0), \
@@ -186,6 +197,15 @@ const struct rule py_rules[] = {
 	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	/* the classmethod Redis.from_url(url), also of redis.asyncio and aioredis 2 */
+	PY_URL_CLIENT("redis.Redis", "from_url", "url"),
+	PY_URL_CLIENT("redis.StrictRedis", "from_url", "url"),
+	PY_URL_CLIENT("redis.asyncio", "from_url", "url"),
+	PY_URL_CLIENT("redis.asyncio.Redis", "from_url", "url"),
+	PY_URL_CLIENT("redis.asyncio.StrictRedis", "from_url", "url"),
+	PY_URL_CLIENT("aioredis", "from_url", "url"),
+	PY_URL_CLIENT("aioredis.Redis", "from_url", "url"),
+	PY_URL_CLIENT("aioredis.StrictRedis", "from_url", "url"),
 	/* host may be a URL, "host:port" or a name with the port beside it */
 	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
 	{ "pymongo.mongo_client", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
@@ -203,6 +223,24 @@ const struct rule py_rules[] = {
 	{ "pika", NULL, "URLParameters", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "pika.Parameters" },
 	{ "pika", NULL, "BlockingConnection", "pika.BlockingConnection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "parameters", .net_arg = -1, .proto = "tcp", .app = "amqp", .default_addr = "localhost:5672", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "pika", NULL, "SelectConnection", "pika.SelectConnection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "parameters", .net_arg = -1, .proto = "tcp", .app = "amqp", .default_addr = "localhost:5672", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* message brokers: kombu and aio_pika take a URL, Kafka its brokers */
+	PY_URL_CLIENT("kombu", "Connection", "hostname"),
+	PY_URL_CLIENT("kombu", "BrokerConnection", "hostname"),
+	PY_URL_CLIENT("kombu.connection", "Connection", "hostname"),
+	PY_URL_CLIENT("aio_pika", "connect", "url"),
+	PY_URL_CLIENT("aio_pika", "connect_robust", "url"),
+	PY_KAFKA("kafka", "KafkaProducer"),
+	PY_KAFKA("kafka", "KafkaConsumer"),
+	PY_KAFKA("kafka", "KafkaAdminClient"),
+	/*
+	 * ZeroMQ: zmq.Context().socket(kind) makes the socket (py_extract.c),
+	 * connect/bind take an endpoint URL ("tcp://host:port")
+	 */
+	{ "zmq", NULL, "Context", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
+	{ "zmq.Context", NULL, "instance", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
+	{ "zmq.asyncio", NULL, "Context", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
+	{ "zmq", "zmq.Socket", "connect", "zmq.Socket.connect", OUT, ADDR_URL, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
+	{ "zmq", "zmq.Socket", "bind", "zmq.Socket.bind", IN, ADDR_URL, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
 	/* websockets */
 	{ "websockets", NULL, "serve", "websockets.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
 	{ "websockets.server", NULL, "serve", "websockets.server.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
