@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "detect/manifest.h"
+#include "lib/quote.h"
 
 /* The kernel's comm holds 15 bytes and a NUL. */
 #define COMM_LEN 15
@@ -156,9 +157,14 @@ static int finish_load(json_t *root, json_error_t *jerr, const char *name,
 {
 	int rc;
 
+	char text[256];
+
 	memset(m, 0, sizeof(*m));
 	if (!root) {
-		set_err(err, errlen, "manifest %s: line %d: %s", name, jerr->line, jerr->text);
+		/* jansson's text quotes the input near the error, control
+		 * characters and all */
+		set_err(err, errlen, "manifest %s: line %d: %s", name, jerr->line,
+			sw_quote(text, sizeof(text), jerr->text));
 		return -1;
 	}
 	rc = load_doc(root, name, m, err, errlen);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include "health/port_registry.h"
 #include "lib/json_writer.h"
+#include "lib/quote.h"
 #include "health/ports.h"
 #include "table/decode.h"
 #include "table/procfs.h"
@@ -129,6 +130,7 @@ int sw_registry_parse(const char *text, size_t len, struct sw_lease_set *out,
 		      char *err, size_t errlen)
 {
 	json_error_t je;
+	char quoted[256];
 	json_t *root, *leases, *ver;
 	struct sw_lease l;
 	size_t i;
@@ -137,7 +139,7 @@ int sw_registry_parse(const char *text, size_t len, struct sw_lease_set *out,
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		snprintf(err, errlen, "not valid JSON at line %d column %d: %s",
-			 je.line, je.column, je.text);
+			 je.line, je.column, sw_quote(quoted, sizeof(quoted), je.text));
 		return -1;
 	}
 	ver = json_object_get(root, "version");

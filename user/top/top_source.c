@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include "agent/agent.h"
 #include "http/auth.h"
+#include "lib/quote.h"
 #include "lib/strbuf.h"
 #include "top/top_source.h"
 
@@ -181,6 +182,7 @@ static json_t *parse(const char *text, size_t len, long status,
 		     const char *path, char *err, size_t errlen)
 {
 	json_error_t je;
+	char quoted[256];
 	json_t *doc = json_loadb(text ? text : "", len, 0, &je);
 
 	if (status == 200 && doc)
@@ -189,7 +191,8 @@ static json_t *parse(const char *text, size_t len, long status,
 		snprintf(err, errlen, "%s: the agent answered %ld%s%s", path, status,
 			 error_of(doc) ? ": " : "", error_of(doc) ?: "");
 	else
-		snprintf(err, errlen, "%s: not JSON: %s", path, je.text);
+		snprintf(err, errlen, "%s: not JSON: %s", path,
+			 sw_quote(quoted, sizeof(quoted), je.text));
 	json_decref(doc);
 	return NULL;
 }
