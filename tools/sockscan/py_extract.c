@@ -154,6 +154,26 @@ static char *module_renamed(const char *q, const char *from, const char *to)
 }
 
 /*
+ * @q (owned) with its tail @name, a module path, renamed by the first row
+ * of @table ({ from, to }) that matches: the new name (owned, @q freed),
+ * or @q itself.
+ */
+static char *renamed_by(char *q, const char *name, const char *const table[][2], size_t n)
+{
+	size_t i;
+	char *out;
+
+	for (i = 0; i < n; i++) {
+		out = module_renamed(name, table[i][0], table[i][1]);
+		if (out) {
+			free(q);
+			return out;
+		}
+	}
+	return q;
+}
+
+/*
  * Modules that mirror another module's API over another I/O model
  * (trio.socket.socket(...).sendto, gevent's and eventlet's green sockets,
  * eventlet's green zmq): read as that module's.
@@ -167,17 +187,8 @@ static char *module_mirrors(char *q)
 		{ "eventlet.green.zmq", "zmq" },
 		{ "zmq.green", "zmq" },
 	};
-	size_t i;
-	char *out;
 
-	for (i = 0; i < sizeof(mirrors) / sizeof(mirrors[0]); i++) {
-		out = module_renamed(q, mirrors[i][0], mirrors[i][1]);
-		if (out) {
-			free(q);
-			return out;
-		}
-	}
-	return q;
+	return renamed_by(q, q, mirrors, sizeof(mirrors) / sizeof(mirrors[0]));
 }
 
 /*
@@ -197,19 +208,10 @@ static char *six_moves(char *q)
 		{ "urllib", "urllib" },
 	};
 	const char *at = strstr(q, "six.moves.");
-	size_t i;
-	char *out;
 
 	if (!at || (at != q && at[-1] != '.'))
 		return q;
-	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
-		out = module_renamed(at + strlen("six.moves."), moves[i][0], moves[i][1]);
-		if (out) {
-			free(q);
-			return out;
-		}
-	}
-	return q;
+	return renamed_by(q, at + strlen("six.moves."), moves, sizeof(moves) / sizeof(moves[0]));
 }
 
 /*
