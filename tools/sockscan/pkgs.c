@@ -162,6 +162,22 @@ struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 	return p;
 }
 
+const char *pkg_import_of(const struct pkg *p, const char *name, size_t nlen)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+
+		for (k = 0; k < f->nimports; k++)
+			if (strlen(f->imports[k].alias) == nlen &&
+			    !strncmp(f->imports[k].alias, name, nlen))
+				return f->imports[k].path;
+	}
+	return NULL;
+}
+
 void pkg_load(struct scan *sc, struct pkg *p)
 {
 	size_t i;

@@ -674,16 +674,52 @@ static struct pkg *callee_pkg(struct scan *sc, struct pkg *p, const char *key,
 	return p;
 }
 
+/* Longest chain of re-exports a callee is followed through. */
+#define MAX_CALLEE_REEXPORTS 8
+
+/*
+ * The "module\tname" key of callee @key of module @p, through re-exports:
+ * `from pkg.services import AccountService`, where pkg/services/__init__.py
+ * imports it from .account, calls the class of pkg/services/account.py,
+ * so that its constructor's parameters see what the call passes.
+ */
+static char *callee_home(struct scan *sc, struct pkg *p, const char *key)
+{
+	char *cur = xstrdup(key), *home;
+	const char *name;
+	struct pkg *q = callee_pkg(sc, p, cur, &name);
+	int depth;
+
+	for (depth = 0; depth < MAX_CALLEE_REEXPORTS && name != cur; depth++) {
+		const char *tail = strchr(name, '.'), *via, *vname;
+		char *next;
+
+		via = pkg_import_of(q, name, tail ? (size_t)(tail - name) : strlen(name));
+		if (!via)
+			break;
+		next = xasprintf("%s%s", via, tail ? tail : "");
+		/* only into a module of the tree: an outside class has no callers */
+		if (callee_pkg(sc, p, next, &vname) == p && vname == next) {
+			free(next);
+			break;
+		}
+		free(cur);
+		cur = next;
+		q = callee_pkg(sc, p, cur, &name);
+	}
+	home = xasprintf("%s\t%s", q->path ? q->path : "", name);
+	free(cur);
+	return home;
+}
+
 static void add_caller(struct scan *sc, size_t *cap, struct pkg *p, const char *key,
 		       const struct expr *call)
 {
-	const char *name;
-	struct pkg *q = callee_pkg(sc, p, key, &name);
 	struct caller *c;
 
 	grow((void **)&sc->callers, cap, sc->ncallers + 1, sizeof(*sc->callers));
 	c = &sc->callers[sc->ncallers++];
-	c->key = xasprintf("%s\t%s", q->path ? q->path : "", name);
+	c->key = callee_home(sc, p, key);
 	c->ctx = p;
 	c->call = call;
 }
