@@ -654,24 +654,9 @@ static int cmp_caller(const void *a, const void *b)
 static struct pkg *callee_pkg(struct scan *sc, struct pkg *p, const char *key,
 			      const char **name)
 {
-	const char *cut;
+	struct pkg *q = pkg_py_module_of(sc, p, key, name);
 
-	for (cut = key + strlen(key); cut > key; cut--) {
-		struct pkg *q;
-		char *mod;
-
-		if (*cut != '.')
-			continue;
-		mod = xstrndup(key, cut - key);
-		q = pkg_lookup(sc, p, mod);
-		free(mod);
-		if (q && q->lang == LANG_PY) {
-			*name = cut + 1;
-			return q;
-		}
-	}
-	*name = key;
-	return p;
+	return q ? q : p;
 }
 
 /* Longest chain of re-exports a callee is followed through. */
@@ -699,7 +684,7 @@ static char *callee_home(struct scan *sc, struct pkg *p, const char *key)
 			break;
 		next = xasprintf("%s%s", via, tail ? tail : "");
 		/* only into a module of the tree: an outside class has no callers */
-		if (callee_pkg(sc, p, next, &vname) == p && vname == next) {
+		if (!pkg_py_module_of(sc, p, next, &vname)) {
 			free(next);
 			break;
 		}
