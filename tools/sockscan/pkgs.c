@@ -6,7 +6,7 @@
 #include "parse.h"
 #include "pkgs.h"
 #include "pool.h"
-#include "py_star.h"
+#include "py_tree_imports.h"
 #include "util.h"
 
 static char *dir_of(const char *path)
@@ -111,6 +111,7 @@ void pkgs_build(struct scan *sc)
 			p->is_main = 1;
 	}
 	qsort(sc->pkgs, sc->npkgs, sizeof(*sc->pkgs), cmp_pkg);
+	py_module_reexports(sc);
 	py_star_imports(sc);
 }
 
@@ -160,6 +161,45 @@ struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 	    path[n] == '.' && find(sc, "__init__"))
 		p = lookup(sc, ctx, path + n + 1);
 	return p;
+}
+
+struct pkg *pkg_py_module_of(struct scan *sc, struct pkg *ctx, const char *q,
+			     const char **rest)
+{
+	const char *cut;
+
+	for (cut = q + strlen(q); cut > q; cut--) {
+		struct pkg *p;
+		char *mod;
+
+		if (*cut != '.')
+			continue;
+		mod = xstrndup(q, cut - q);
+		p = pkg_lookup(sc, ctx, mod);
+		free(mod);
+		if (p && p->lang == LANG_PY) {
+			*rest = cut + 1;
+			return p;
+		}
+	}
+	*rest = q;
+	return NULL;
+}
+
+const char *pkg_import_of(const struct pkg *p, const char *name, size_t nlen)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < p->nfiles; i++) {
+		const struct srcfile *f = p->files[i];
+
+		for (k = 0; k < f->nimports; k++)
+			if (strlen(f->imports[k].alias) == nlen &&
+			    !strncmp(f->imports[k].alias, name, nlen))
+				return f->imports[k].path;
+	}
+	return NULL;
 }
 
 void pkg_load(struct scan *sc, struct pkg *p)

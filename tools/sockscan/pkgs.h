@@ -17,6 +17,19 @@ void pkgs_build(struct scan *sc);
  * (tried beside @ctx first, then from the root). NULL if not scanned.
  */
 struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path);
+/*
+ * The Python module of the tree that the longest dotted prefix of @q
+ * names from @ctx ("pkg.mod" of "pkg.mod.C.__init__"), with @rest set
+ * to what follows it ("C.__init__"); NULL, @rest = @q, when none does.
+ */
+struct pkg *pkg_py_module_of(struct scan *sc, struct pkg *ctx, const char *q,
+			     const char **rest);
+/*
+ * The qualified name module @p imports under the name given by the first
+ * @nlen bytes of @name ("pkg.account.C" for `from .account import C` in
+ * pkg/__init__.py), or NULL: the first such import.
+ */
+const char *pkg_import_of(const struct pkg *p, const char *name, size_t nlen);
 /* Parse what is not parsed yet and merge every file's symbols into @p. */
 void pkg_load(struct scan *sc, struct pkg *p);
 /* pkg_load() every package that has sites, parsing on every core. */

@@ -43,8 +43,11 @@ static int has_import(const struct srcfile *f, const char *alias, const char *pa
 
 static void add_import(struct srcfile *f, const char *alias, const char *path)
 {
+	const struct expr *moved = symtab_get(&f->reexports, path);
 	struct import *im;
 
+	if (moved)
+		path = moved->s;	/* a module re-exported by one of the tree's */
 	/* the module's imports are read ahead (py_module_classes), then again */
 	if (has_import(f, alias, path))
 		return;
@@ -1130,31 +1133,40 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	free(name);
 }
 
+/* Is @n a name of the function's own parameters? */
+static int is_own_param(struct xctx *x, TSNode n)
+{
+	struct expr *v;
+	char *name;
+
+	if (!ts_is(n, "identifier"))
+		return 0;
+	name = ts_text(n, x->src);
+	v = symtab_get(&x->locals, name);
+	free(name);
+	return v && v->kind == EX_PARAM;
+}
+
 /*
- * `self` in a method of a class whose watched base makes objects of a type
- * (requests.Session), calling @method, which the class does not define
- * itself (an override is the class's own code).
- */
-/*
- * Does call @call hand on its function's own parameter as first argument
- * (def connect(self, address): return super().connect(address))? An
- * override passing its caller's address through: the caller is the site.
+ * Does call @call hand on its function's own parameters as argument @pos
+ * (def connect(self, address): return super().connect(address); or
+ * super().__init__((host, port), handler))? An override passing its
+ * caller's address through: the caller is the site.
  */
 static int passes_through_at(struct xctx *x, TSNode call, int pos)
 {
-	TSNode a = py_arg_node(call, pos, NULL, x->src);
-	struct expr *v;
-	char *name;
+	TSNode a = py_arg_node(call, pos, NULL, x->src), *items;
+	size_t n, i;
 	int yes;
 
 	if (ts_is(a, "list_splat") || ts_is(a, "dictionary_splat"))
 		return 1;
-	if (!ts_is(a, "identifier"))
-		return 0;
-	name = ts_text(a, x->src);
-	v = symtab_get(&x->locals, name);
-	yes = v && v->kind == EX_PARAM;
-	free(name);
+	if (!ts_is(a, "tuple"))
+		return is_own_param(x, a);
+	n = ts_named_children(a, &items);
+	for (i = 0, yes = n > 0; i < n && yes; i++)
+		yes = is_own_param(x, items[i]);
+	free(items);
 	return yes;
 }
 
@@ -1163,6 +1175,11 @@ static int passes_through(struct xctx *x, TSNode call)
 	return passes_through_at(x, call, 0);
 }
 
+/*
+ * `self` in a method of a class whose watched base makes objects of a type
+ * (requests.Session), calling @method, which the class does not define
+ * itself (an override is the class's own code).
+ */
 static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
 {
 	if (!x->cls_type || !x->in_func)

@@ -654,36 +654,61 @@ static int cmp_caller(const void *a, const void *b)
 static struct pkg *callee_pkg(struct scan *sc, struct pkg *p, const char *key,
 			      const char **name)
 {
-	const char *cut;
+	struct pkg *q = pkg_py_module_of(sc, p, key, name);
 
-	for (cut = key + strlen(key); cut > key; cut--) {
-		struct pkg *q;
-		char *mod;
+	return q ? q : p;
+}
 
-		if (*cut != '.')
-			continue;
-		mod = xstrndup(key, cut - key);
-		q = pkg_lookup(sc, p, mod);
-		free(mod);
-		if (q && q->lang == LANG_PY) {
-			*name = cut + 1;
-			return q;
+/* Longest chain of re-exports a callee is followed through. */
+#define MAX_CALLEE_REEXPORTS 8
+
+/*
+ * The module and name (*@out, the caller frees it) callee @key of module
+ * @p stands for, through re-exports:
+ * `from pkg.services import AccountService`, where pkg/services/__init__.py
+ * imports it from .account, calls the class of pkg/services/account.py,
+ * so that its constructor's parameters see what the call passes.
+ */
+static struct pkg *callee_home(struct scan *sc, struct pkg *p, const char *key, char **out)
+{
+	char *cur = xstrdup(key);
+	const char *name;
+	struct pkg *q = callee_pkg(sc, p, cur, &name);
+	int depth;
+
+	for (depth = 0; depth < MAX_CALLEE_REEXPORTS && name != cur; depth++) {
+		const char *tail = strchr(name, '.'), *via, *vname;
+		char *next;
+
+		via = pkg_import_of(q, name, tail ? (size_t)(tail - name) : strlen(name));
+		if (!via)
+			break;
+		next = xasprintf("%s%s", via, tail ? tail : "");
+		/* only into a module of the tree: an outside class has no callers */
+		if (!pkg_py_module_of(sc, p, next, &vname)) {
+			free(next);
+			break;
 		}
+		free(cur);
+		cur = next;
+		q = callee_pkg(sc, p, cur, &name);
 	}
-	*name = key;
-	return p;
+	*out = xstrdup(name);
+	free(cur);
+	return q;
 }
 
 static void add_caller(struct scan *sc, size_t *cap, struct pkg *p, const char *key,
 		       const struct expr *call)
 {
-	const char *name;
-	struct pkg *q = callee_pkg(sc, p, key, &name);
 	struct caller *c;
+	char *name;
+	struct pkg *q = callee_home(sc, p, key, &name);
 
 	grow((void **)&sc->callers, cap, sc->ncallers + 1, sizeof(*sc->callers));
 	c = &sc->callers[sc->ncallers++];
 	c->key = xasprintf("%s\t%s", q->path ? q->path : "", name);
+	free(name);
 	c->ctx = p;
 	c->call = call;
 }
@@ -909,6 +934,120 @@ static struct expr *param_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	obj = callers_obj(sc, ctx, cls, e->n - 1, e->s2, octx, depth);
 	free(cls);
 	return obj;
+}
+
+static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			   struct pkg **cctx, int depth);
+
+/* The class of the tree the first caller of parameter @e passes an object of. */
+static char *callers_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			      struct pkg **cctx, int depth)
+{
+	size_t len = strlen(e->s), lo, hi;
+	char *cls = NULL, *ctor = NULL;
+	const struct caller *c;
+	int pos = e->n;
+
+	if (!sc->callers_built)
+		callers_build(sc);
+	if (!callers_of(sc, ctx, e->s, &lo, &hi)) {
+		/* a constructor C(...) binds C.__init__ from its second parameter */
+		if (len <= 9 || strcmp(e->s + len - 9, ".__init__") || pos < 1)
+			return NULL;
+		ctor = xstrndup(e->s, len - 9);
+		pos--;
+		if (!callers_of(sc, ctx, ctor, &lo, &hi)) {
+			free(ctor);
+			return NULL;
+		}
+	}
+	for (c = sc->callers + lo; !cls && c < sc->callers + hi && caller_budget > 0; c++) {
+		caller_budget--;
+		cls = tree_instance(sc, c->ctx, call_arg(c->call, pos, e->s2), cctx, depth + 1);
+	}
+	free(ctor);
+	return cls;
+}
+
+/*
+ * The class of the tree whose object @e (in @ctx) is, or NULL; *@cctx
+ * becomes the class's module. `self` in a method of D; D(...) with D a
+ * class of the tree (through re-exports); a name holding one; a parameter
+ * its first caller gives one.
+ */
+static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			   struct pkg **cctx, int depth)
+{
+	const char *dot;
+	struct expr *def;
+	struct pkg *p;
+	char *via, *key, *name, *cls = NULL;
+
+	if (!e || !ctx || depth > MAX_DEPTH)
+		return NULL;
+	switch (e->kind) {
+	case EX_PARAM:
+		if (!e->s)
+			return NULL;
+		dot = strrchr(e->s, '.');
+		if (e->n == 0 && dot && e->s2 && !strcmp(e->s2, "self")) {
+			*cctx = ctx;
+			return xstrndup(e->s, dot - e->s);
+		}
+		return callers_instance(sc, ctx, e, cctx, depth);
+	case EX_IDENT:
+		p = ctx;
+		def = sym_get(sc, &p, e->s, &via);
+		free(via);
+		return def ? tree_instance(sc, p, def, cctx, depth + 1) : NULL;
+	case EX_CALL:
+		if (!e->s)
+			return NULL;
+		key = e->s2 ? xasprintf("%s.%s", e->s2, e->s) : xstrdup(e->s);
+		p = callee_home(sc, ctx, key, &name);
+		free(key);
+		pkg_load(sc, p);
+		key = xasprintf("bases:%s", name);
+		if (symtab_find(&p->syms, key)) {
+			*cctx = p;
+			cls = name;
+			name = NULL;
+		}
+		free(key);
+		free(name);
+		return cls;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * "C.self.service.session" where C's objects hold in self.service an
+ * object of D, a class of the tree (pyicloud's PhotoAlbum is given its
+ * PhotosService): D's "D.self.session", in D's module. A link at a time.
+ */
+static struct expr *held_attr_obj(struct scan *sc, struct pkg *ctx, const char *name,
+				  struct pkg **octx, int depth)
+{
+	const char *self = strstr(name, ".self."), *rest;
+	struct expr *head, *next;
+	struct pkg *cctx = NULL;
+	char *cls;
+
+	if (!self || !(rest = strchr(self + 6, '.')))
+		return NULL;
+	head = expr_new(EX_IDENT, NULL);
+	head->s = xstrndup(name, rest - name);
+	cls = tree_instance(sc, ctx, head, &cctx, depth + 1);
+	expr_free(head);
+	if (!cls)
+		return NULL;
+	next = expr_new(EX_IDENT, NULL);
+	next->s = xasprintf("%s.self.%s", cls, rest + 1);
+	free(cls);
+	head = find_obj(sc, cctx, next, octx, depth + 1);
+	expr_free(next);
+	return head;
 }
 
 /* @e's own default when it is an object (py_extract.c "default:"), else NULL. */
@@ -1149,7 +1288,7 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s, &via);
 		if (!def)
-			return NULL;
+			return e->kind == EX_IDENT && e->s ? held_attr_obj(sc, ctx, e->s, octx, depth) : NULL;
 		saved = caller_cls;
 		if (via)
 			caller_cls = via;

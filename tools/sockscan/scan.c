@@ -25,6 +25,7 @@ void srcfile_free(struct srcfile *f)
 	free(f->imports);
 	symtab_clear(&f->syms);
 	symtab_clear(&f->funcs);
+	symtab_clear(&f->reexports);
 	symtab_clear(&f->uses);
 	free(f->pkgname);
 	free(f->path);

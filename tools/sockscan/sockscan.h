@@ -81,6 +81,8 @@ struct srcfile {
 	struct symtab funcs;	/* function summaries, until merged */
 	/* Python: "scope name use" -> where a name is first used so (recv, serve, close) */
 	struct symtab uses;
+	/* Python: import path -> what it names outside the tree (py_tree_imports.c) */
+	struct symtab reexports;
 	struct site *sites;
 	struct site **sites_tail;	/* &last->next, or NULL: not known yet */
 	int line_base;		/* lines before the part being extracted (parse.c) */

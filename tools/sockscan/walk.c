@@ -72,7 +72,10 @@ static int seen_before(struct scan *sc, const struct stat *st)
 	return 0;
 }
 
-/* Python test code: tests/ and test/ directories, test_*.py, *_test.py, conftest.py. */
+/*
+ * Python test code: tests/ and test/ directories, test_*.py, *_test.py,
+ * conftest.py, and a package's tests.py module (Django's, statsd's).
+ */
 static int is_test_dir(const char *name)
 {
 	return !strcmp(name, "tests") || !strcmp(name, "test");
@@ -81,7 +84,7 @@ static int is_test_dir(const char *name)
 static int is_py_test_file(const char *name)
 {
 	return str_has_prefix(name, "test_") || str_has_suffix(name, "_test.py") ||
-	       !strcmp(name, "conftest.py");
+	       !strcmp(name, "conftest.py") || !strcmp(name, "tests.py");
 }
 
 /* Say on stderr that @path was left out, with its name made printable. */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Python star imports: `from stomp.utils import *` binds, in the importing
+ * Imports through other modules of the tree.
+ *
+ * Star imports: `from stomp.utils import *` binds, in the importing
  * file, every public name stomp/utils.py binds at its top level, its own
  * imports among them (`import socket` there makes `socket.socket()` here
  * the socket module's). Extraction reads one file at a time, so py_import
@@ -16,7 +18,8 @@
 
 #include "parse.h"
 #include "pkgs.h"
-#include "py_star.h"
+#include "py_tree_imports.h"
+#include "expr.h"
 #include "extract.h"
 #include "util.h"
 
@@ -166,5 +169,73 @@ void py_star_imports(struct scan *sc)
 				break;
 		if (k < f->nimports)
 			star_file(sc, f);
+	}
+}
+
+/*
+ * Re-exported modules: `from ._extra_imports import aiohttp`, where
+ * _extra_imports.py has `import aiohttp`, binds the aiohttp package, so
+ * aiohttp.ClientSession() in the importing file is aiohttp's. The path an
+ * import names is followed through the imports of the module of the tree
+ * it points into (a chain of them, bounded); only one that ends outside
+ * the tree is taken: a class the tree defines keeps its path, which the
+ * resolver follows (rule_through_imports, callee_home). NULL when the
+ * import stays as it is.
+ */
+static char *reexported(struct scan *sc, struct pkg *ctx, const char *path)
+{
+	char *cur = xstrdup(path);
+	const char *rest;
+	struct pkg *m;
+	int depth = 0;
+
+	while (!pkg_lookup(sc, ctx, cur) && (m = pkg_py_module_of(sc, ctx, cur, &rest))) {
+		const char *tail = strchr(rest, '.');
+		const char *via = pkg_import_of(m, rest, tail ? (size_t)(tail - rest) : strlen(rest));
+		char *next;
+
+		if (!via || ++depth > MAX_STAR_DEPTH)
+			break;
+		next = xasprintf("%s%s", via, tail ? tail : "");
+		free(cur);
+		cur = next;
+		ctx = m;
+	}
+	if (!depth || pkg_lookup(sc, ctx, cur) || pkg_py_module_of(sc, ctx, cur, &rest)) {
+		free(cur);
+		return NULL;
+	}
+	return cur;
+}
+
+void py_module_reexports(struct scan *sc)
+{
+	size_t i;
+	int k, n;
+
+	for (i = 0; i < sc->nfiles; i++) {
+		struct srcfile *f = sc->files[i];
+		struct star_imports none = { NULL, 0 };
+		int star = 0;
+
+		if (f->lang != LANG_PY || !f->parsed || f->binary || f->unreadable)
+			continue;
+		for (k = 0, n = 0; k < f->nimports; k++) {
+			char *to;
+
+			if (!strcmp(f->imports[k].alias, "*")) {
+				star = 1;
+				continue;
+			}
+			to = reexported(sc, f->pkg, f->imports[k].path);
+			if (!to)
+				continue;
+			symtab_set(&f->reexports, f->imports[k].path, expr_str(to));
+			free(to);
+			n++;
+		}
+		/* a file with a star import is extracted again by py_star_imports */
+		if (n && !star)
+			parse_again(f, reset, &none);
 	}
 }
