@@ -1587,8 +1587,14 @@ static void py_call_site(struct xctx *x, TSNode n)
 		getattr_obj = 1;
 	}
 	py_note_call_use(x, n);
-	if (!r && !method && !qual && !partial && py_bound_call(x, n))
+	/*
+	 * self.urlopen = opener.open: the held method is the call, even when
+	 * its name is also some rule's method (urllib3's PoolManager.urlopen)
+	 */
+	if (!r && !qual && !partial && py_bound_call(x, n)) {
+		free(method);
 		return;
+	}
 	if (!(r && r->dir != DIR_NONE) && !method && !qual)
 		return;
 	s = site_new(x, at);

@@ -253,5 +253,13 @@ const struct rule py_rules[] = {
 	{ "urllib.request", NULL, "OpenerDirector", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
 	{ "urllib.request", "urllib.request.OpenerDirector", "open", "urllib.request.OpenerDirector.open", OUT, ADDR_URL, FROM_ARG, 0, "fullurl", .net_arg = -1, .proto = "tcp" },
 	PY_HTTP("urllib2", NULL, "urllib2", "urlopen", 0),
+
+	/* urllib3: a pool manager's calls take (method, url) */
+	{ "urllib3", NULL, "PoolManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
+	{ "urllib3.poolmanager", NULL, "PoolManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
+	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request", 1),
+	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "urlopen", 1),
+	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request_encode_body", 1),
+	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request_encode_url", 1),
 	{ NULL },
 };
