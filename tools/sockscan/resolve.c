@@ -446,42 +446,68 @@ static const struct expr *call_arg(const struct expr *call, int pos, const char 
 static int callers_of(struct scan *sc, struct pkg *ctx, const char *name,
 		      size_t *lo, size_t *hi);
 
+/* The text @v is known to be or to start with, and how, or NULL. */
+static const char *known_text(const struct value *v, enum resolution *how)
+{
+	*how = v->s ? v->how : v->prefix_how;
+	return v->s ? v->s : v->prefix;
+}
+
 /*
  * Fold one caller's value @one of a parameter into @acc (@n so far): the
  * parameter is known when every caller agrees, and keeps the port they
- * agree on beside hosts they do not. Returns 0 once nothing is left known.
+ * agree on beside hosts they do not, and the text they all start with
+ * ("/alerts/" + id, "/alerts/info": a path after a known base URL).
+ * Returns 0 once nothing is left known.
  */
 static int agree(struct value *acc, struct value *one, int n)
 {
+	enum resolution ha, hb;
+	const char *ka, *kb;
+	char *common = NULL;
+	size_t len = 0;
+	int port_ok;
+
 	if (!n) {
 		*acc = *one;
 		memset(one, 0, sizeof(*one));
-		return acc->s || acc->port;
+		return acc->s || acc->port || acc->prefix;
 	}
 	if (acc->s && one->s && !strcmp(acc->s, one->s)) {
 		if (one->how > acc->how)
 			acc->how = one->how;
 		return 1;
 	}
+	ka = known_text(acc, &ha);
+	kb = known_text(one, &hb);
+	while (ka && kb && ka[len] && ka[len] == kb[len])
+		len++;
+	if (len)
+		common = xstrndup(ka, len);
 	if (acc->s) {	/* "host:port" so far, now another: keep the port */
 		const char *port = addr_port(acc->s);
 
-		if (!port)
-			return 0;
-		acc->port = xstrdup(port);
+		if (port && !acc->port)
+			acc->port = xstrdup(port);
 		free(acc->s);
 		acc->s = NULL;
 		acc->how = RES_DYNAMIC;
+		free(acc->dyn);
 		acc->dyn = xstrdup("function parameter");
 	}
 	if (!one->port && one->s && addr_port(one->s))
 		one->port = xstrdup(addr_port(one->s));
-	if (acc->port && one->port && !strcmp(acc->port, one->port)) {
-		free(acc->host);
-		acc->host = NULL;
-		return 1;
+	port_ok = acc->port && one->port && !strcmp(acc->port, one->port);
+	if (!port_ok) {
+		free(acc->port);
+		acc->port = NULL;
 	}
-	return 0;
+	free(acc->host);
+	acc->host = NULL;
+	free(acc->prefix);
+	acc->prefix = common;
+	acc->prefix_how = ha > hb ? ha : hb;
+	return port_ok || common;
 }
 
 /* Caller arguments evaluated for one parameter value, per resolution. */
