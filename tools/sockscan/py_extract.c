@@ -1028,9 +1028,9 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 }
 
 /*
- * parser.add_argument("--listen-port", default=9400): the option's
- * default, kept as the module-level name "argparse:listen_port" that
- * args.listen_port reads (py_attribute).
+ * parser.add_argument("--listen-port", default=9400) (or optparse's
+ * add_option): the option's default, kept as the module-level name
+ * "argparse:listen_port" that args.listen_port reads (py_attribute).
  */
 static void py_add_argument(struct xctx *x, TSNode call)
 {
@@ -1554,7 +1554,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 		skip = 1;	/* self */
 	else if (r && ts_is(fn, "identifier"))
 		skip += own_params_of(x, fn);
-	if (!q && !partial && ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument"))
+	/* argparse's add_argument, optparse's add_option: the same default */
+	if (!q && !partial && ts_is(fn, "attribute") &&
+	    (ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument") ||
+	     ts_text_eq(ts_field(fn, "attribute"), x->src, "add_option")))
 		py_add_argument(x, n);
 	/*
 	 * ServerProxy(...) imported from a module of the tree that imports it
