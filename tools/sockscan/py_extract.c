@@ -2720,8 +2720,9 @@ static int is_self_reply(const struct srcfile *f, const struct site *s)
 
 /*
  * Calls that look like new sockets but are not: a client's bind() to a
- * source address before connect(), or before sendto() with no receive in
- * between, in the same function; a probe's bind() (is_probe); self.attr's
+ * source address before connect() (unless the function listens on it:
+ * a helper that binds and listens or connects, by its arguments), or
+ * before sendto() with no receive in between, in the same function; a probe's bind() (is_probe); self.attr's
  * bind to port 0 when the class sends on it (is_source_bind), a bind to an
  * address named a source (names_source), a returned socket's bind to port
  * 0 (is_ephemeral_source); and sendto()
@@ -2758,7 +2759,9 @@ void py_prune_sites(struct srcfile *f)
 		int drop;
 
 		if (site_is(s, "bind")) {
-			drop = called(&calls, s->scope, s, "connect") ||
+			/* bind-and-listen or connect, by the arguments: a listener */
+			drop = (called(&calls, s->scope, s, "connect") &&
+				!called(&f->uses, s->scope, s, "serve")) ||
 			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
 			       is_source_bind(f, &calls, s) || names_source(s) ||
 			       is_ephemeral_source(f, s);
