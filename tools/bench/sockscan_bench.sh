@@ -59,9 +59,9 @@ PYCORPUS=${PYCORPUS:-build/bench-corpus/py}
 bash tests/sockscan/bench-corpus/python/fetch.sh "$PYCORPUS" || exit 1
 python3 tools/bench/sockscan_score.py annotated tests/sockscan/bench-corpus/python/annotations.txt \
 	"$PYCORPUS" "$SCAN" >"$TMP/acc_python.json" || exit 1
-# the held-out Python corpora (bench-corpus/heldout, final, final2 ... final9:
+# the held-out Python corpora (bench-corpus/heldout, final, final2 ... final10:
 # labelled before sockscan was run on them; see bench-corpus/README.md)
-for set in heldout final final2 final3 final4 final5 final6 final7 final8 final9; do
+for set in heldout final final2 final3 final4 final5 final6 final7 final8 final9 final10; do
 	bash tests/sockscan/bench-corpus/python/fetch.sh "$PYCORPUS" \
 		tests/sockscan/bench-corpus/$set/packages.txt || exit 1
 	python3 tools/bench/sockscan_score.py annotated tests/sockscan/bench-corpus/$set/annotations.txt \
@@ -73,11 +73,12 @@ jq -n --slurpfile f "$TMP/acc_fixtures.json" --slurpfile c "$TMP/acc_corpus.json
 	--slurpfile z "$TMP/acc_final3.json" --slurpfile v "$TMP/acc_final4.json" \
 	--slurpfile w "$TMP/acc_final5.json" --slurpfile u "$TMP/acc_final6.json" \
 	--slurpfile t "$TMP/acc_final7.json" --slurpfile s "$TMP/acc_final8.json" \
-	--slurpfile r "$TMP/acc_final9.json" \
+	--slurpfile r "$TMP/acc_final9.json" --slurpfile q "$TMP/acc_final10.json" \
 	'{fixtures: $f[0], corpus: $c[0], python_corpus: $p[0], python_heldout: $h[0],
 	  python_final: $x[0], python_final2: $y[0], python_final3: $z[0],
 	  python_final4: $v[0], python_final5: $w[0], python_final6: $u[0],
-	  python_final7: $t[0], python_final8: $s[0], python_final9: $r[0]}' >"$TMP/accuracy.json" || exit 1
+	  python_final7: $t[0], python_final8: $s[0], python_final9: $r[0],
+	  python_final10: $q[0]}' >"$TMP/accuracy.json" || exit 1
 
 # --- throughput -----------------------------------------------------------------
 # Median wall time of $RUNS runs of "$@" (output discarded), after one warm-up
@@ -157,9 +158,10 @@ jq -r '
 	(.python_final7 | "| Python final held-out 7, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final7) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
 	(.python_final8 | "| Python final held-out 8, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final8) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
 	(.python_final9 | "| Python final held-out 9, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final9) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
+	(.python_final10 | "| Python final held-out 10, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final10) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
 	"",
-	([.python_corpus, .python_heldout, .python_final, .python_final2, .python_final3, .python_final4, .python_final5, .python_final6, .python_final7, .python_final8, .python_final9] |
-	 "Python ports fixed in the code and resolved: \(map(.ports_resolved) | add) / \(map(.ports_fixed_in_code) | add) (corpus, held-out, final, final 2 ... final 9: \(map("\(.ports_resolved)/\(.ports_fixed_in_code)") | join(", ")))."),
+	([.python_corpus, .python_heldout, .python_final, .python_final2, .python_final3, .python_final4, .python_final5, .python_final6, .python_final7, .python_final8, .python_final9, .python_final10] |
+	 "Python ports fixed in the code and resolved: \(map(.ports_resolved) | add) / \(map(.ports_fixed_in_code) | add) (corpus, held-out, final, final 2 ... final 10: \(map("\(.ports_resolved)/\(.ports_fixed_in_code)") | join(", ")))."),
 	"",
 	(.python_corpus | "Python corpus: ports fixed in the code resolved \(.ports_resolved) / \(.ports_fixed_in_code); crashed on: \(if (.crashed | length) > 0 then .crashed | join(", ") else "none" end)."),
 	(.python_corpus | if (.misses | length) > 0 then "Python corpus misses: \(.misses | join(", "))" else empty end),
