@@ -2112,6 +2112,15 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
 
 	if (ts_is(right, "expression_list") || ts_is(right, "tuple"))
 		nvals = ts_named_children(right, &vals);
+	/* data, addr = sock.recvfrom(n): addr is the peer a reply goes to */
+	if (count == 2 && ts_is(names[1], "identifier") && ts_is(right, "call") &&
+	    ts_is(ts_field(right, "function"), "attribute") &&
+	    ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "recvfrom")) {
+		char *peer = ts_text(names[1], x->src);
+
+		py_note_use(x, peer, "peer", py_pos(x, right));
+		free(peer);
+	}
 	for (i = 0; i < count; i++) {
 		struct expr *e = NULL;
 		char *name;
@@ -2719,6 +2728,25 @@ static int is_self_reply(const struct srcfile *f, const struct site *s)
 }
 
 /*
+ * sendto(data[, flags], addr) with addr the peer a recvfrom() of the same
+ * function returned before it: a reply to that peer, wherever the socket
+ * was bound (Pyro4's broadcast server, bound by a helper of another module).
+ */
+static int sends_to_peer(const struct srcfile *f, const struct site *s)
+{
+	const char *t = s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL;
+	struct expr *at;
+	char *key;
+
+	if (!t || !*t || t[strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")])
+		return 0;
+	key = xasprintf("%d %s peer", s->scope, t);
+	at = symtab_get(&f->uses, key);
+	free(key);
+	return at && at->n < site_pos(s->line, s->col);
+}
+
+/*
  * Calls that look like new sockets but are not: a client's bind() to a
  * source address before connect() (unless the function listens on it:
  * a helper that binds and listens or connects, by its arguments), or
@@ -2729,7 +2757,8 @@ static int is_self_reply(const struct srcfile *f, const struct site *s)
  * on a socket that was bound and has received (a server replying to its
  * peer) in the same function, or, for self.attr, bound anywhere in the
  * file to a port other than 0, or received on by the class and sending to
- * an address its method was given (is_self_reply). Checked once every site
+ * an address its method was given (is_self_reply), or sending to the peer
+ * a recvfrom() of the function returned (sends_to_peer). Checked once every site
  * of the file is known; receivers are matched by name.
  */
 void py_prune_sites(struct srcfile *f)
@@ -2770,6 +2799,7 @@ void py_prune_sites(struct srcfile *f)
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :
 				       (is_self_name(s) && called(&calls, -1, s, "bind")) ||
 				       is_self_reply(f, s);
+			drop = drop || sends_to_peer(f, s);
 		} else {
 			drop = 0;
 		}
