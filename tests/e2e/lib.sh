@@ -100,9 +100,42 @@ check() {
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 
-# a free loopback TCP port (the kernel picks it)
+# A TCP port free now, for a server the test starts later. Not one the
+# kernel picks (bind to 0): that comes from the ephemeral range, where any
+# connect() of the host may take it before the server binds it ("Address
+# already in use" under load). A random one in 10000-19999, below the
+# ephemeral range and the port-registry test's 20000-29999, that binds on
+# every address (dual-stack ::, else 0.0.0.0) without SO_REUSEADDR, so no
+# listener or TIME_WAIT holds it; never one this test was given before.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 - "$TMP/.free_ports" <<'PY'
+import random, socket, sys
+given = set()
+try:
+    given = {int(l) for l in open(sys.argv[1])}
+except OSError:
+    pass
+for _ in range(500):
+    port = random.randint(10000, 19999)
+    if port in given:
+        continue
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        addr = ("::", port)
+    except OSError:
+        s, addr = socket.socket(), ("0.0.0.0", port)
+    try:
+        s.bind(addr)
+    except OSError:
+        continue
+    finally:
+        s.close()
+    open(sys.argv[1], "a").write("%d\n" % port)
+    print(port)
+    sys.exit(0)
+sys.exit("free_port: no free port in 10000-19999 after 500 tries")
+PY
 }
 
 # BPF program ids held by process PID (from its fds' fdinfo: works with
