@@ -630,6 +630,53 @@ static int is_rule_func_attr(struct xctx *x, TSNode fn)
 	return yes;
 }
 
+/* Does dictionary @dict have a key written as @key? */
+static int is_dict_key(struct xctx *x, TSNode dict, TSNode key)
+{
+	TSNode *pairs;
+	size_t count = ts_named_children(dict, &pairs), i;
+	char *k = ts_text(key, x->src);
+	int found = 0;
+
+	for (i = 0; i < count && !found; i++)
+		found = ts_text_eq(ts_field(pairs[i], "key"), x->src, k);
+	free(pairs);
+	free(k);
+	return found;
+}
+
+/*
+ * {k: a, k2: b}[key] and .get(key, fallback): one of the values, chosen
+ * at run time (EX_CHOICE). A fallback written as one of the keys (shodan's
+ * .get(service, 'shodan')) names that entry, and as a value is no address.
+ */
+static struct expr *py_dict_choice(struct xctx *x, TSNode dict, TSNode fallback)
+{
+	TSNode *pairs;
+	size_t count = ts_named_children(dict, &pairs), i;
+	struct expr *e;
+
+	if (!count || count > MAX_STRING_PARTS) {
+		free(pairs);
+		return dyn_of(x, dict);
+	}
+	e = expr_new(EX_CHOICE, NULL);
+	for (i = 0; i < count; i++) {
+		if (ts_is(pairs[i], "comment"))
+			continue;
+		if (!ts_is(pairs[i], "pair")) {	/* **other: any value */
+			expr_free(e);
+			free(pairs);
+			return dyn_of(x, dict);
+		}
+		expr_add(e, py_expr(x, ts_field(pairs[i], "value")));
+	}
+	free(pairs);
+	if (!ts_node_is_null(fallback) && !is_dict_key(x, dict, fallback))
+		expr_add(e, py_expr(x, fallback));
+	return e;
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -656,6 +703,9 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	}
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
 		return py_format_method(x, n, ts_field(fn, "object"));
+	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&
+	    ts_is(ts_field(fn, "object"), "dictionary"))
+		return py_dict_choice(x, ts_field(fn, "object"), py_arg_node(n, 1, "default", x->src));
 	/*
 	 * stack.enter_context(socket.socket()): a socket is its own context;
 	 * ctx.wrap_socket(sock): a TLS socket over the same connection
@@ -983,6 +1033,8 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return py_attribute(x, n);
 	if (!strcmp(t, "conditional_expression"))
 		return py_conditional(x, n);
+	if (!strcmp(t, "subscript") && ts_is(ts_field(n, "value"), "dictionary"))
+		return py_dict_choice(x, ts_field(n, "value"), (TSNode){ 0 });
 	if (!strcmp(t, "subscript")) {
 		char *q = py_qualified(x, ts_field(n, "value"));
 		struct expr *e;
