@@ -31,6 +31,7 @@ enum expr_kind {
 	EX_DYN,		/* not knowable statically: s = what is unknown */
 	EX_KWARG,	/* keyword argument of a recorded call: s = keyword, a[0] = value */
 	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
+	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]) */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "extract.h"
 #include "py_extract.h"
@@ -629,6 +630,53 @@ static int is_rule_func_attr(struct xctx *x, TSNode fn)
 	return yes;
 }
 
+/* Does dictionary @dict have a key written as @key? */
+static int is_dict_key(struct xctx *x, TSNode dict, TSNode key)
+{
+	TSNode *pairs;
+	size_t count = ts_named_children(dict, &pairs), i;
+	char *k = ts_text(key, x->src);
+	int found = 0;
+
+	for (i = 0; i < count && !found; i++)
+		found = ts_text_eq(ts_field(pairs[i], "key"), x->src, k);
+	free(pairs);
+	free(k);
+	return found;
+}
+
+/*
+ * {k: a, k2: b}[key] and .get(key, fallback): one of the values, chosen
+ * at run time (EX_CHOICE). A fallback written as one of the keys (shodan's
+ * .get(service, 'shodan')) names that entry, and as a value is no address.
+ */
+static struct expr *py_dict_choice(struct xctx *x, TSNode dict, TSNode fallback)
+{
+	TSNode *pairs;
+	size_t count = ts_named_children(dict, &pairs), i;
+	struct expr *e;
+
+	if (!count || count > MAX_STRING_PARTS) {
+		free(pairs);
+		return dyn_of(x, dict);
+	}
+	e = expr_new(EX_CHOICE, NULL);
+	for (i = 0; i < count; i++) {
+		if (ts_is(pairs[i], "comment"))
+			continue;
+		if (!ts_is(pairs[i], "pair")) {	/* **other: any value */
+			expr_free(e);
+			free(pairs);
+			return dyn_of(x, dict);
+		}
+		expr_add(e, py_expr(x, ts_field(pairs[i], "value")));
+	}
+	free(pairs);
+	if (!ts_node_is_null(fallback) && !is_dict_key(x, dict, fallback))
+		expr_add(e, py_expr(x, fallback));
+	return e;
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -655,6 +703,9 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	}
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
 		return py_format_method(x, n, ts_field(fn, "object"));
+	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&
+	    ts_is(ts_field(fn, "object"), "dictionary"))
+		return py_dict_choice(x, ts_field(fn, "object"), py_arg_node(n, 1, "default", x->src));
 	/*
 	 * stack.enter_context(socket.socket()): a socket is its own context;
 	 * ctx.wrap_socket(sock): a TLS socket over the same connection
@@ -982,6 +1033,8 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return py_attribute(x, n);
 	if (!strcmp(t, "conditional_expression"))
 		return py_conditional(x, n);
+	if (!strcmp(t, "subscript") && ts_is(ts_field(n, "value"), "dictionary"))
+		return py_dict_choice(x, ts_field(n, "value"), (TSNode){ 0 });
 	if (!strcmp(t, "subscript")) {
 		char *q = py_qualified(x, ts_field(n, "value"));
 		struct expr *e;
@@ -1024,6 +1077,10 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return py_or(x, n);
 	if (!strcmp(t, "tuple") || !strcmp(t, "expression_list"))
 		return py_tuple(x, n);
+	/* a list of one server (memcache.Client(["h:11211"])) is that server */
+	if (!strcmp(t, "list") && ts_node_is_null(ts_child(n, 1)) &&
+	    !ts_node_is_null(ts_child(n, 0)) && !ts_is(ts_child(n, 0), "list_splat"))
+		return py_expr(x, ts_child(n, 0));
 	return dyn_of(x, n);
 }
 
@@ -1066,7 +1123,11 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	e->s = xstrdup(name->s);
 	if (!ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
 		expr_add(e, py_arg(x, call, -1, "default"));
-	symtab_set(&x->f->syms, key, e);
+	/* -c/--cache default="h:11211" and -n store_false into the same dest: the default stays */
+	if (expr_arg(e, 0) || !expr_arg(symtab_get(&x->f->syms, key), 0))
+		symtab_set(&x->f->syms, key, e);
+	else
+		expr_free(e);
 	free(key);
 	expr_free(name);
 }
@@ -1094,14 +1155,22 @@ static void py_note_use(struct xctx *x, const char *name, const char *kind, long
  * is first used so, in each function, so that py_prune_sites can tell a
  * server replying (bind, recvfrom, sendto) from a client with a source
  * address (bind, sendto, recvfrom), and a probe (bind to port 0, close)
- * from a listener.
+ * from a listener. An event loop's sock_*(sock, ...) methods use their
+ * socket argument so: loop.sock_connect(sock, addr) after sock.bind(a)
+ * makes that bind a client's source address.
  */
 static void py_note_call_use(struct xctx *x, TSNode call)
 {
-	static const char *const uses[][2] = {
+	static const struct {
+		const char *method, *kind;
+		int on_arg;	/* the socket is argument 0 (sock=), not the receiver */
+	} uses[] = {
 		{ "recv", "recv" }, { "recvfrom", "recv" }, { "recv_into", "recv" },
 		{ "recvfrom_into", "recv" }, { "recvmsg", "recv" },
 		{ "listen", "serve" }, { "accept", "serve" }, { "close", "close" },
+		{ "sock_recv", "recv", 1 }, { "sock_recvfrom", "recv", 1 },
+		{ "sock_recv_into", "recv", 1 }, { "sock_accept", "serve", 1 },
+		{ "sock_connect", "connect", 1 },
 	};
 	TSNode fn = ts_field(call, "function"), obj = ts_field(fn, "object");
 	char *name = NULL;
@@ -1110,10 +1179,12 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	if (!ts_is(fn, "attribute"))
 		return;
 	for (i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
-		if (ts_text_eq(ts_field(fn, "attribute"), x->src, uses[i][0]))
+		if (ts_text_eq(ts_field(fn, "attribute"), x->src, uses[i].method))
 			break;
 	if (i == sizeof(uses) / sizeof(uses[0]))
 		return;
+	if (uses[i].on_arg)
+		obj = py_arg_node(call, 0, "sock", x->src);
 	if (ts_is(obj, "identifier")) {
 		name = ts_text(obj, x->src);
 	} else if (is_self_attr(x, obj)) {
@@ -1121,13 +1192,13 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	}
 	if (!name)
 		return;
-	py_note_use(x, name, uses[i][1], py_pos(x, call));
+	py_note_use(x, name, uses[i].kind, py_pos(x, call));
 	if (!ts_is(obj, "identifier")) {
 		/* self.sock.recvfrom() in one method, sendto() in another (is_self_reply) */
 		int scope = x->scope;
 
 		x->scope = -1;
-		py_note_use(x, name, uses[i][1], py_pos(x, call));
+		py_note_use(x, name, uses[i].kind, py_pos(x, call));
 		x->scope = scope;
 	}
 	free(name);
@@ -1498,6 +1569,18 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 }
 
 /* A call that goes through a rule's import, or may be a watched method. */
+/* Is identifier @n a name asyncio code gives its event loop? */
+static int is_loop_name(struct xctx *x, TSNode n)
+{
+	static const char *const names[] = { "loop", "_loop", "event_loop", "_event_loop", NULL };
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (ts_text_eq(n, x->src, names[i]))
+			return 1;
+	return 0;
+}
+
 /* C's own leading parameters when C(...) is its watched base's constructor (class_alias). */
 static int own_params_of(struct xctx *x, TSNode name)
 {
@@ -1518,17 +1601,37 @@ static int own_params_of(struct xctx *x, TSNode name)
  */
 static int names_loop(struct xctx *x, TSNode obj, const char *method)
 {
-	static const char *const names[] = { "loop", "_loop", "event_loop", "_event_loop", NULL };
-	TSNode last;
-	int i;
-
 	if (!ts_is(obj, "attribute") || !rule_method(py_rules, "asyncio.Loop", method))
 		return 0;
-	last = ts_field(obj, "attribute");
-	for (i = 0; names[i]; i++)
-		if (ts_text_eq(last, x->src, names[i]))
-			return 1;
-	return 0;
+	return is_loop_name(x, ts_field(obj, "attribute"));
+}
+
+/*
+ * Is module @fam the file being read, a top-level module (memcache.py,
+ * no __init__.py beside it) that imports itself for its own doctest
+ * runner? Its names are the file's own definitions, followed through the
+ * tree like any of its functions, not a library's. (In a package,
+ * `import asyncio` in mpd/asyncio.py is the standard library's.)
+ */
+static int is_own_module(struct xctx *x, const char *fam)
+{
+	const char *full = x->f->fullpath, *slash;
+	char *tail, *init;
+	int own;
+
+	if (strchr(fam, '.') || !full)
+		return 0;
+	tail = xasprintf("/%s.py", fam);
+	own = str_has_suffix(full, tail) || !strcmp(x->f->path, tail + 1);
+	free(tail);
+	if (!own)
+		return 0;
+	slash = strrchr(full, '/');
+	init = slash ? xasprintf("%.*s/__init__.py", (int)(slash - full), full) :
+		       xstrdup("__init__.py");
+	own = access(init, F_OK) != 0;
+	free(init);
+	return own;
 }
 
 static void py_call_site(struct xctx *x, TSNode n)
@@ -1539,13 +1642,15 @@ static void py_call_site(struct xctx *x, TSNode n)
 	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
 	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
-	int getattr_obj = 0, skip = partial;
+	int getattr_obj = 0, skip = partial, own = 0;
 	struct site *s;
 
 	if (q && strrchr(q, '.')) {
 		char *fam = xstrndup(q, strrchr(q, '.') - q);
 
-		r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
+		own = is_own_module(x, fam);
+		if (!own)
+			r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
 	}
 	if (!r && !q && !partial)
@@ -1563,7 +1668,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	 * ServerProxy(...) imported from a module of the tree that imports it
 	 * from xmlrpc.client: resolved through that module's imports later.
 	 */
-	if (q && !r && strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1))
+	if (q && !r && !own && strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1))
 		qual = xstrdup(q);
 	/* app.run() with app imported from another module: q is no rule */
 	if (!r && ts_is(fn, "attribute")) {
@@ -2335,26 +2440,49 @@ static void py_param_class(struct xctx *x, TSNode param)
  * function F, an object (socket_module=socket) or a value (port=8080),
  * which the parameter stands for when no caller passes one (resolve.c).
  */
+/*
+ * A parameter whose name (loop) or annotation (asyncio.AbstractEventLoop)
+ * says it is an asyncio event loop: with no caller of the tree handing
+ * one down (asyncpg passes its loop through *args), it is one.
+ */
+static struct expr *py_param_loop(struct xctx *x, TSNode param, TSNode name)
+{
+	TSNode type = ts_field(param, "type");
+	char *q = py_qualified(x, ts_child(type, 0));
+	int loop = is_loop_name(x, name) ||
+		   (q && str_has_prefix(q, "asyncio.") && strstr(q, "EventLoop"));
+
+	free(q);
+	return loop ? expr_obj("asyncio.Loop", NULL, NULL) : NULL;
+}
+
 static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 {
 	TSNode *kids;
 	size_t count = ts_named_children(ts_field(fn, "parameters"), &kids), i;
 
 	for (i = 0; i < count; i++) {
+		TSNode name = ts_is(kids[i], "identifier") ? kids[i] : ts_field(kids[i], "name");
 		struct expr *v;
 		char *pname, *key;
 
-		if (!ts_is(kids[i], "default_parameter") && !ts_is(kids[i], "typed_default_parameter"))
+		/* typed_parameter keeps its name as its first child, not a field */
+		if (ts_is(kids[i], "typed_parameter"))
+			name = ts_child(kids[i], 0);
+		if (!ts_is(name, "identifier"))
 			continue;
-		if (!ts_is(ts_field(kids[i], "name"), "identifier"))
-			continue;
-		py_param_class(x, kids[i]);
-		v = py_expr(x, ts_field(kids[i], "value"));
+		v = NULL;
+		if (ts_is(kids[i], "default_parameter") || ts_is(kids[i], "typed_default_parameter")) {
+			py_param_class(x, kids[i]);
+			v = py_expr(x, ts_field(kids[i], "value"));
+		}
 		if (!v || v->kind == EX_DYN) {
 			expr_free(v);
-			continue;
+			v = py_param_loop(x, kids[i], name);
 		}
-		pname = ts_text(ts_field(kids[i], "name"), x->src);
+		if (!v)
+			continue;
+		pname = ts_text(name, x->src);
 		key = xasprintf("default:%s:%s", func, pname);
 		symtab_set(&x->f->syms, key, v);
 		free(key);
@@ -2789,7 +2917,8 @@ void py_prune_sites(struct srcfile *f)
 
 		if (site_is(s, "bind")) {
 			/* bind-and-listen or connect, by the arguments: a listener */
-			drop = (called(&calls, s->scope, s, "connect") &&
+			drop = ((called(&calls, s->scope, s, "connect") ||
+				 called(&f->uses, s->scope, s, "connect")) &&
 				!called(&f->uses, s->scope, s, "serve")) ||
 			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
 			       is_source_bind(f, &calls, s) || names_source(s) ||

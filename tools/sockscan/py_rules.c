@@ -57,6 +57,14 @@
 #define PY_LOOP_ADDR(fn, d, pos, kw, transport) \
 	{ "asyncio", "asyncio.Loop", fn, "asyncio.loop." fn, d, ADDR_HOSTPORT, FROM_ARG, pos, kw, .net_arg = -1, .proto = transport, .needs_addr = 1 }
 
+/*
+ * A TCP stream opener or listener of an async framework (trio, anyio,
+ * curio): host and port by position or keyword; @def_host when no host
+ * is given ("" for a listener on every interface).
+ */
+#define PY_STREAM(fam, fn, d, hpos, hkw, ppos, pkw, def_host) \
+	{ fam, NULL, fn, fam "." fn, d, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, hkw, ppos, pkw, .net_arg = -1, .proto = "tcp", .default_addr = def_host, .default_how = RES_FRAMEWORK_DEFAULT }
+
 /* A client given a URL as argument 0 or keyword @kw (from_url, kombu, aio_pika). */
 #define PY_URL_CLIENT(fam, fn, kw) \
 	{ fam, NULL, fn, fam "." fn, OUT, ADDR_URL, FROM_ARG, 0, kw, .net_arg = -1, .proto = "tcp" }
@@ -165,6 +173,24 @@ const struct rule py_rules[] = {
 	PY_LOOP_ADDR("create_datagram_endpoint", OUT, 2, "remote_addr", "udp"),
 	PY_LOOP_ADDR("create_unix_server", IN, 1, "path", "unix"),
 	PY_LOOP_ADDR("create_unix_connection", OUT, 1, "path", "unix"),
+	/* loop.sock_connect(sock, address): the transport is the socket's, TCP unless known */
+	PY_LOOP_ADDR("sock_connect", OUT, 1, "address", NULL),
+
+	/*
+	 * The other async frameworks' openers, asyncio's open_connection and
+	 * start_server under their names (host None: every interface)
+	 */
+	PY_STREAM("trio", "open_tcp_stream", OUT, 0, "host", 1, "port", NULL),
+	PY_STREAM("trio", "open_ssl_over_tcp_stream", OUT, 0, "host", 1, "port", NULL),
+	PY_STREAM("trio", "open_tcp_listeners", IN, -1, "host", 0, "port", ""),
+	PY_STREAM("trio", "serve_tcp", IN, -1, "host", 1, "port", ""),
+	PY_STREAM("anyio", "connect_tcp", OUT, 0, "remote_host", 1, "remote_port", NULL),
+	PY_STREAM("anyio", "create_tcp_listener", IN, -1, "local_host", -1, "local_port", ""),
+	PY_STREAM("curio", "open_connection", OUT, 0, "host", 1, "port", NULL),
+	PY_STREAM("curio", "tcp_server", IN, 0, "host", 1, "port", ""),
+	{ "trio", NULL, "open_unix_socket", "trio.open_unix_socket", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "filename", .net_arg = -1, .proto = "unix" },
+	{ "anyio", NULL, "connect_unix", "anyio.connect_unix", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "path", .net_arg = -1, .proto = "unix" },
+	{ "curio", NULL, "open_unix_connection", "curio.open_unix_connection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "path", .net_arg = -1, .proto = "unix" },
 
 	/* servers with documented defaults */
 	{ "uvicorn", NULL, "run", "uvicorn.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "8000", .default_how = RES_FRAMEWORK_DEFAULT },
@@ -218,6 +244,13 @@ const struct rule py_rules[] = {
 	PY_DB("MySQLdb", "connect", 0, -1, "3306", "mysql", "unix_socket"),
 	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver", NULL),
 	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres", NULL),
+	/*
+	 * memcached clients: python-memcached's Client(["host:port", ...])
+	 * (a one-server list is its server), pymemcache's Client((host, port))
+	 */
+	{ "memcache", NULL, "Client", "memcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pymemcache", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pymemcache.client.base", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	/* pika: the parameters object carries the address */
 	{ "pika", NULL, "ConnectionParameters", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .default_addr = "localhost", .default_port = "5672", .default_how = RES_PROTOCOL_DEFAULT, .makes = "pika.Parameters" },
 	{ "pika", NULL, "URLParameters", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "pika.Parameters" },
@@ -253,6 +286,10 @@ const struct rule py_rules[] = {
 	{ "urllib.request", NULL, "OpenerDirector", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
 	{ "urllib.request", "urllib.request.OpenerDirector", "open", "urllib.request.OpenerDirector.open", OUT, ADDR_URL, FROM_ARG, 0, "fullurl", .net_arg = -1, .proto = "tcp" },
 	PY_HTTP("urllib2", NULL, "urllib2", "urlopen", 0),
+	/* Python 2's urllib.request: its openers are the same objects */
+	{ "urllib2", NULL, "Request", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "urllib.request.Request" },
+	{ "urllib2", NULL, "build_opener", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
+	{ "urllib2", NULL, "OpenerDirector", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
 
 	/* urllib3: a pool manager's calls take (method, url) */
 	{ "urllib3", NULL, "PoolManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "pkgs.h"
 #include "resolve.h"
 #include "rules.h"
@@ -311,6 +312,14 @@ static bool add_overflows(const char *a, const char *b, long *sum)
 	return __builtin_add_overflow(strtol(a, NULL, 10), strtol(b, NULL, 10), sum);
 }
 
+/* Is @v known to start with a path ("/api", "/alerts/" + id)? */
+static int starts_path(const struct value *v)
+{
+	const char *t = v->s ? v->s : v->prefix;
+
+	return t && t[0] == '/';
+}
+
 static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth)
 {
@@ -321,6 +330,11 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	eval(sc, ctx, expr_arg(e, 1), &b, depth + 1);
 	if (!a.s) {
 		set_dyn_after(v, "", RES_LITERAL, &a);
+		/* a path after an address known in part keeps that part */
+		if (starts_path(&b)) {
+			v->port = a.port ? xstrdup(a.port) : NULL;
+			v->host = a.host ? xstrdup(a.host) : NULL;
+		}
 	} else if (!b.s) {
 		set_dyn_after(v, a.s, a.how, &b);
 	} else if (a.is_int && b.is_int && !add_overflows(a.s, b.s, &sum)) {
@@ -441,6 +455,23 @@ static const char *addr_port(const char *s)
 	return colon + 1;
 }
 
+/*
+ * The port "host:port" or a URL names, a URL's by its scheme when it
+ * gives none ("https://api.example.com": 443), as a new string or NULL.
+ */
+static char *value_port(const char *s)
+{
+	struct addr a;
+	char *port;
+
+	if (!strstr(s, "://"))
+		return addr_port(s) ? xstrdup(addr_port(s)) : NULL;
+	addr_url(s, &a);
+	port = !a.bad && a.port >= 0 ? xasprintf("%d", a.port) : NULL;
+	addr_free(&a);
+	return port;
+}
+
 static void callers_build(struct scan *sc);
 static const struct expr *call_arg(const struct expr *call, int pos, const char *kw);
 static int callers_of(struct scan *sc, struct pkg *ctx, const char *name,
@@ -485,18 +516,20 @@ static int agree(struct value *acc, struct value *one, int n)
 	if (len)
 		common = xstrndup(ka, len);
 	if (acc->s) {	/* "host:port" so far, now another: keep the port */
-		const char *port = addr_port(acc->s);
+		char *port = value_port(acc->s);
 
 		if (port && !acc->port)
-			acc->port = xstrdup(port);
+			acc->port = port;
+		else
+			free(port);
 		free(acc->s);
 		acc->s = NULL;
 		acc->how = RES_DYNAMIC;
 		free(acc->dyn);
 		acc->dyn = xstrdup("function parameter");
 	}
-	if (!one->port && one->s && addr_port(one->s))
-		one->port = xstrdup(addr_port(one->s));
+	if (!one->port && one->s)
+		one->port = value_port(one->s);
 	port_ok = acc->port && one->port && !strcmp(acc->port, one->port);
 	if (!port_ok) {
 		free(acc->port);
@@ -587,6 +620,33 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	worsen(v, RES_CONSTANT);
 }
 
+/*
+ * One of several values chosen at run time (a dict's values looked up by
+ * a key known then): what they agree on, as for a parameter's callers
+ * (shodan's {'shodan': self.base_url, 'exploits': ...}.get(service):
+ * two https:// URLs, so port 443 beside an unknown host).
+ */
+static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			struct value *v, int depth)
+{
+	struct value acc = { 0 }, one;
+	int i, ok = 1;
+
+	for (i = 0; i < e->nargs && ok; i++) {
+		memset(&one, 0, sizeof(one));
+		eval(sc, ctx, e->a[i], &one, depth + 1);
+		ok = agree(&acc, &one, i);
+		value_free(&one);
+	}
+	if (!ok || !e->nargs) {
+		value_free(&acc);
+		set_dyn(v, "one of several values");
+		return;
+	}
+	value_free(v);
+	*v = acc;
+}
+
 static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		 struct value *v, int depth)
 {
@@ -656,6 +716,9 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		break;
 	case EX_MCALL:
 		set_dyn(v, e->s);
+		break;
+	case EX_CHOICE:
+		eval_choice(sc, ctx, e, v, depth);
 		break;
 	}
 }
