@@ -80,11 +80,16 @@ spawn $WL drop "$ADDR" "$LPORT" 3 0 > "$TMP/drop.out"
 PPORT=$(free_port)
 PBASE="http://127.0.0.1:$PPORT"
 mkdir -p "$TMP/prom"
-cp deploy/sockwatch-rules.yml "$TMP/prom/"
 # A scrape and an evaluation every second, or every E2E_TIME_SCALE
 # seconds where everything is that much slower (an emulated guest's
 # scrape can take more than a second, and would fail the target).
 PIVAL=${E2E_TIME_SCALE:-1}s
+# The recording group is evaluated every 30 s in production; here as
+# often as the scrape, or its first result may come only after the wait
+# for it has ended (its first run, at a random offset, saw no scrape yet).
+sed "s/^    interval: .*/    interval: $PIVAL/" deploy/sockwatch-rules.yml > "$TMP/prom/sockwatch-rules.yml"
+grep -q "^    interval: $PIVAL\$" "$TMP/prom/sockwatch-rules.yml" ||
+	not_ok "no group interval to shorten in deploy/sockwatch-rules.yml"
 cat > "$TMP/prom/prometheus.yml" <<YML
 global:
   scrape_interval: $PIVAL
@@ -111,15 +116,33 @@ papi() {
 }
 all_rules_ok='[.data.groups[].rules[]] | length == 13 and all(.health == "ok" and .lastEvaluation != "0001-01-01T00:00:00Z")'
 check "Prometheus evaluates all 13 rules without error" wait_for 30 papi rules /api/v1/rules "$all_rules_ok"
-check "the recording rule instance_state_proto:sockwatch_sockets:sum has the agent's LISTEN sockets" \
-	wait_for 30 papi rec /api/v1/query '.data.result | any(.metric.state == "LISTEN" and (.value[1] | tonumber) >= 1)' \
+# prom_check DESC SECS NAME PATH JQ [QUERY]: papi until it holds, with a
+# deadline; on failure, what Prometheus says of its scrapes and rules,
+# and its last answer.
+prom_check() {
+	local d=$1 secs=$2
+	shift 2
+	if wait_for "$secs" papi "$@"; then
+		ok "$d"
+		return
+	fi
+	not_ok "$d"
+	curl -s -m 3 "$PBASE/api/v1/targets" |
+		jq -c '.data.activeTargets[] | {health, lastError, lastScrape}' | sed 's/^/    target: /'
+	curl -s -m 3 "$PBASE/api/v1/rules" |
+		jq -c '.data.groups[] | {name, interval, lastEvaluation}' | sed 's/^/    group: /'
+	sed 's/^/    last answer: /' "$TMP/prom/$1.json"
+	echo
+}
+prom_check "the recording rule instance_state_proto:sockwatch_sockets:sum has the agent's LISTEN sockets" \
+	30 rec /api/v1/query '.data.result | any(.metric.state == "LISTEN" and (.value[1] | tonumber) >= 1)' \
 	'instance_state_proto:sockwatch_sockets:sum{instance="'"$API"'"}'
 pending='.data.alerts | any(.labels.alertname == "SockwatchCloseWaitLeak" and .state == "pending" and .labels.instance == "'"$API"'" and .labels.severity == "warning")'
-check "a real CLOSE_WAIT leak makes SockwatchCloseWaitLeak pending" wait_for 60 papi alerts /api/v1/alerts "$pending"
+prom_check "a real CLOSE_WAIT leak makes SockwatchCloseWaitLeak pending" 60 alerts /api/v1/alerts "$pending"
 jq -c '.data.alerts[] | select(.labels.alertname == "SockwatchCloseWaitLeak")' "$TMP/prom/alerts.json" | sed 's/^/    /'
 stop "$LEAKY"
 gone='.data.alerts | all(.labels.alertname != "SockwatchCloseWaitLeak")'
-check "the alert ends once the leaking server is gone" wait_for 60 papi alerts2 /api/v1/alerts "$gone"
+prom_check "the alert ends once the leaking server is gone" 60 alerts2 /api/v1/alerts "$gone"
 stop "$PROM"
 stop_agent
 
