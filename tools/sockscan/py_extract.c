@@ -1484,15 +1484,19 @@ static void py_note_callee(struct xctx *x, TSNode n)
 	free(key);
 }
 
-/* Does the file import (or define, py_class) @alias as @path? */
-static int is_alias_of(struct xctx *x, const char *alias, const char *path)
+/*
+ * The watched base class @cls stands for (class_alias), or NULL: not
+ * always its first base, as mixins come first (class
+ * LibProxyServer(ThreadingMixIn, HTTPServer)) and have no __init__.
+ */
+static const char *watched_base(struct xctx *x, const char *cls)
 {
 	int i;
 
-	for (i = 0; i < x->f->nimports; i++)
-		if (!strcmp(x->f->imports[i].alias, alias) && !strcmp(x->f->imports[i].path, path))
-			return 1;
-	return 0;
+	for (i = x->f->nimports - 1; i >= 0; i--)
+		if (!strcmp(x->f->imports[i].alias, cls))
+			return x->f->imports[i].path;
+	return NULL;
 }
 
 /*
@@ -1505,7 +1509,7 @@ static int is_alias_of(struct xctx *x, const char *alias, const char *path)
 static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call)
 {
 	TSNode obj = ts_field(fn, "object");
-	const char *dot;
+	const char *dot, *base;
 	const struct rule *r;
 	char *fam;
 
@@ -1514,10 +1518,12 @@ static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call
 	    !ts_is(obj, "call") || !ts_text_eq(ts_field(obj, "function"), x->src, "super") ||
 	    passes_through(x, call))
 		return NULL;
-	dot = strrchr(x->cls_base, '.');
-	if (!dot || !is_alias_of(x, x->cls, x->cls_base))
-		return NULL;	/* not its base's kind: its own connect() (py_class) */
-	fam = xstrndup(x->cls_base, dot - x->cls_base);
+	/* none when not its base's kind: its own connect() (class_alias) */
+	base = watched_base(x, x->cls);
+	dot = base ? strrchr(base, '.') : NULL;
+	if (!dot)
+		return NULL;
+	fam = xstrndup(base, dot - base);
 	r = rule_func(py_rules, fam, dot + 1);
 	free(fam);
 	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
@@ -1557,7 +1563,7 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 		return NULL;
 	cls = xstrndup(q, dot - q);
 	dot = strrchr(cls, '.');
-	if (!dot || strcmp(cls, x->cls_base) || !is_alias_of(x, x->cls, x->cls_base)) {
+	if (!dot || !has_import(x->f, x->cls, cls)) {
 		free(cls);
 		return NULL;
 	}
