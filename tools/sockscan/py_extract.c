@@ -677,6 +677,94 @@ static struct expr *py_dict_choice(struct xctx *x, TSNode dict, TSNode fallback)
 	return e;
 }
 
+/* The name of function @fn's **kwargs parameter (owned), or NULL. */
+static char *kwsplat_param(struct xctx *x, TSNode fn)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(ts_field(fn, "parameters"), &kids), i;
+	char *name = NULL;
+
+	for (i = 0; i < count && !name; i++)
+		if (ts_is(kids[i], "dictionary_splat_pattern") &&
+		    ts_is(ts_child(kids[i], 0), "identifier"))
+			name = ts_text(ts_child(kids[i], 0), x->src);
+	free(kids);
+	return name;
+}
+
+/*
+ * Is @obj named as configuration (config, conf, settings, options, opts,
+ * cfg: the last name of self.app.config)? Its keys are set by the user,
+ * so a key's default is the value, as an option's is; any other mapping
+ * (a parsed reply's self.values.get("location", "_NONE")) holds data.
+ */
+static int names_config(struct xctx *x, TSNode obj)
+{
+	static const char *const words[] = { "conf", "settings", "options", "opts", "cfg", NULL };
+	char *name;
+	int i, yes = 0;
+
+	if (ts_is(obj, "attribute"))
+		obj = ts_field(obj, "attribute");
+	if (!ts_is(obj, "identifier"))
+		return 0;
+	name = ts_text(obj, x->src);
+	for (i = 0; words[i] && !yes; i++)
+		yes = strcasestr(name, words[i]) != NULL;
+	free(name);
+	return yes;
+}
+
+/*
+ * m.get("KEY", default) or m.pop("KEY", default), a literal key. On the
+ * function's **kwargs it is keyword parameter KEY: what the callers pass
+ * by that keyword, else the default (resolve.c, EX_PARAM with a[0]). On a
+ * mapping named as configuration (flask-mail's config.get("MAIL_PORT",
+ * 25), names_config) the default stands, as an option's or an environment
+ * variable's does. Otherwise, or without a default, unknown.
+ */
+static struct expr *py_mapping_read(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(ts_field(n, "function"), "object");
+	struct expr *key = py_arg(x, n, 0, NULL), *def, *e;
+
+	if (!key || key->kind != EX_STR) {
+		expr_free(key);
+		return dyn_of(x, n);
+	}
+	def = py_arg(x, n, 1, NULL);
+	e = x->kwsplat && ts_text_eq(obj, x->src, x->kwsplat) ?
+	    xctx_local(x, x->kwsplat) : NULL;
+	if (e && e->kind == EX_PARAM && e->s) {
+		free(e->s2);
+		e->s2 = key->s;
+		key->s = NULL;
+		e->n = -1;	/* by keyword only */
+		expr_add(e, def);
+	} else if (def && names_config(x, obj)) {
+		expr_free(e);
+		e = expr_new(EX_DEFAULT, NULL);
+		e->n = RES_ENV_DEFAULT;
+		expr_add(e, def);
+	} else {
+		expr_free(e);
+		expr_free(def);
+		e = dyn_of(x, n);
+	}
+	expr_free(key);
+	return e;
+}
+
+/* m.get(...) or m.pop(...) on a name or an attribute, not a dict literal. */
+static int is_mapping_read(struct xctx *x, TSNode fn)
+{
+	TSNode obj = ts_field(fn, "object");
+
+	return ts_is(fn, "attribute") && (ts_is(obj, "identifier") || ts_is(obj, "attribute")) &&
+	       (ts_text_eq(ts_field(fn, "attribute"), x->src, "get") ||
+		ts_text_eq(ts_field(fn, "attribute"), x->src, "pop"));
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -706,6 +794,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&
 	    ts_is(ts_field(fn, "object"), "dictionary"))
 		return py_dict_choice(x, ts_field(fn, "object"), py_arg_node(n, 1, "default", x->src));
+	if (is_mapping_read(x, fn))
+		return py_mapping_read(x, n);
 	/*
 	 * stack.enter_context(socket.socket()): a socket is its own context;
 	 * ctx.wrap_socket(sock): a TLS socket over the same connection
@@ -1204,7 +1294,11 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	free(name);
 }
 
-/* Is @n a name of the function's own parameters? */
+/*
+ * Is @n a name of the function's own parameters? A key read from its
+ * **kwargs with a default (host = kwargs.pop("listen_host", "")) is not:
+ * the function builds the address from it.
+ */
 static int is_own_param(struct xctx *x, TSNode n)
 {
 	struct expr *v;
@@ -1215,7 +1309,7 @@ static int is_own_param(struct xctx *x, TSNode n)
 	name = ts_text(n, x->src);
 	v = symtab_get(&x->locals, name);
 	free(name);
-	return v && v->kind == EX_PARAM;
+	return v && v->kind == EX_PARAM && v->n >= 0;
 }
 
 /*
@@ -2596,6 +2690,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	}
 	n = py_params(x, fn, &params);
 	xctx_enter_func(x, params, n);
+	x->kwsplat = kwsplat_param(x, fn);
 	if (summarise) {
 		name = ts_text(ts_field(fn, "name"), x->src);
 	} else if (x->cls) {
@@ -2625,6 +2720,8 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	py_click_options(x, fn);
 	py_walk(x, ts_field(fn, "body"));
 	symtab_clear(&x->param_cls);
+	free(x->kwsplat);
+	x->kwsplat = NULL;
 	xctx_leave_func(x, name, n + shift);
 	free(name);
 	for (i = 0; i < n; i++)

@@ -574,7 +574,7 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		int pos = e->n - pass, found;
 		char *name;
 
-		if (pass && (len <= 9 || strcmp(e->s + len - 9, ".__init__") || e->n < 1))
+		if (pass && (len <= 9 || strcmp(e->s + len - 9, ".__init__") || !e->n))
 			break;
 		name = pass ? xstrndup(e->s, len - 9) : xstrdup(e->s);
 		found = callers_of(sc, ctx, name, &lo, &hi);
@@ -600,8 +600,9 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			value_free(&one);
 		}
 	}
+	/* a **kwargs read, kwargs.get("port", 25), carries its own default */
 	key = xasprintf("default:%s:%s", e->s, e->s2 ? e->s2 : "");
-	def = symtab_get(&ctx->syms, key);
+	def = e->nargs ? e->a[0] : symtab_get(&ctx->syms, key);
 	free(key);
 	/* no caller of the tree: a library's, whose user gives the value */
 	if (ok && def && omitted) {
