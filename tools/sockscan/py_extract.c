@@ -2914,26 +2914,16 @@ static int is_source_bind(const struct srcfile *f, const struct symtab *calls,
 	       called(calls, -1, s, "send") && !called(&f->uses, s->scope, s, "serve");
 }
 
-/*
- * bind(source), bind(self.source_address), bind((src_ip, 0)): the address
- * is named a source, which only a client chooses (dnspython's
- * _make_socket(af, type, source), whose callers connect). The last name
- * of the argument, or of its first element when it is a tuple, decides.
- */
-static int names_source(const struct site *s)
+/* Is the name that ends at @end (after @t) one a source address is given? */
+static int is_source_name(const char *t, const char *end)
 {
 	static const char *const names[] = {
 		"source", "source_address", "source_addr", "src", "src_addr", "src_ip",
-		"source_ip", "source_host",
+		"source_ip", "source_host", "source_port", "src_port",
 	};
-	const char *t = s->nargs > 0 && s->text ? s->text[0] : NULL, *end, *start;
+	const char *start;
 	size_t i, len;
 
-	if (!t)
-		return 0;
-	if (*t == '(')
-		t++;
-	end = t + strcspn(t, ",)");
 	while (end > t && end[-1] == ' ')
 		end--;
 	for (start = end; start > t && (isalnum((unsigned char)start[-1]) || start[-1] == '_'); start--)
@@ -2943,6 +2933,32 @@ static int names_source(const struct site *s)
 		if (len == strlen(names[i]) && !strncmp(start, names[i], len))
 			return 1;
 	return 0;
+}
+
+/*
+ * bind(source), bind(self.source_address), bind((src_ip, 0)),
+ * bind(("", source_port)): the address is named a source, which only a
+ * client chooses (dnspython's _make_socket(af, type, source), whose
+ * callers connect; pydns' getSource() binding a random source port). The
+ * last name of the argument, or of the first or second element when it
+ * is a tuple, decides.
+ */
+static int names_source(const struct site *s)
+{
+	const char *t = s->nargs > 0 && s->text ? s->text[0] : NULL, *end;
+
+	if (!t)
+		return 0;
+	if (*t != '(')
+		return is_source_name(t, t + strcspn(t, ",)"));
+	t++;
+	end = t + strcspn(t, ",)");
+	if (is_source_name(t, end))
+		return 1;
+	if (*end != ',')
+		return 0;
+	t = end + 1;
+	return is_source_name(t, t + strcspn(t, ",)"));
 }
 
 /*
