@@ -1471,6 +1471,24 @@ static int py_bound_call(struct xctx *x, TSNode call)
 #define MAX_CALLS_PER_NAME 16
 #define MAX_CALLS_PER_FILE 8192
 
+/*
+ * server.run(...) on local @name made by a call of the tree, server =
+ * pkg.Server(...): "pkg.Server.run", self first, as self.run() in Server
+ * is (a function rather than a class there has no such method: no caller).
+ */
+static char *instance_method_key(struct xctx *x, const char *name, TSNode attr)
+{
+	const struct expr *v = symtab_get(&x->locals, name);
+	char *m, *key;
+
+	if (!v || v->kind != EX_CALL || !v->s)
+		return NULL;
+	m = ts_text(attr, x->src);
+	key = v->s2 ? xasprintf("%s.%s.%s", v->s2, v->s, m) : xasprintf("%s.%s", v->s, m);
+	free(m);
+	return key;
+}
+
 /* The key of the callee of call node @n (see above), or NULL. */
 static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 {
@@ -1508,8 +1526,10 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	if (ts_is(obj, "identifier")) {
 		m = ts_text(obj, x->src);
 		if (x->in_func && symtab_find(&x->locals, m)) {
+			key = instance_method_key(x, m, ts_field(fn, "attribute"));
+			*self_first = key != NULL;
 			free(m);
-			return NULL;
+			return key;
 		}
 		free(m);
 		return ts_text(fn, x->src);

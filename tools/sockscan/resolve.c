@@ -502,8 +502,11 @@ static int agree(struct value *acc, struct value *one, int n)
 	if (!n) {
 		*acc = *one;
 		memset(one, 0, sizeof(*one));
-		return acc->s || acc->port || acc->prefix;
+		return acc->s || acc->port || acc->prefix || acc->none;
 	}
+	if (acc->none && one->none)
+		return 1;
+	acc->none = 0;
 	if (acc->s && one->s && !strcmp(acc->s, one->s)) {
 		if (one->how > acc->how)
 			acc->how = one->how;
@@ -653,6 +656,7 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	if (!e) {
 		set_dyn(v, "None");
+		v->none = ctx && ctx->lang == LANG_PY;
 		return;
 	}
 	if (depth > MAX_DEPTH) {
@@ -687,8 +691,8 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		eval_env(sc, ctx, e, v, depth);
 		break;
 	case EX_FLAG:
-		/* sys.argv[1] with no fallback: s names it */
-		if (!expr_arg(e, 0) && e->s) {
+		/* sys.argv[1] with no fallback: s names it (default=None is one) */
+		if (!e->nargs && e->s) {
 			set_dyn(v, e->s);
 			break;
 		}
