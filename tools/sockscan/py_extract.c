@@ -1092,6 +1092,47 @@ static struct expr *py_expr(struct xctx *x, TSNode n)
 	return xctx_expr(x, n, py_expr_node);
 }
 
+/*
+ * "item:ATTR:KEY" for obj.ATTR["KEY"], a literal key on an attribute: a
+ * registry an object keeps its parts in (Flask's app.extensions["mail"]),
+ * stored in one function and read in another, on whatever object holds
+ * it then (current_app). NULL for any other subscript.
+ */
+static char *attr_item_key(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(n, "value"), idx = ts_field(n, "subscript");
+	struct expr *key;
+	char *attr, *k = NULL;
+
+	if (!ts_is(obj, "attribute") || !ts_is(idx, "string"))
+		return NULL;
+	key = py_expr(x, idx);
+	if (key && key->kind == EX_STR) {
+		attr = ts_text(ts_field(obj, "attribute"), x->src);
+		k = xasprintf("item:%s:%s", attr, key->s);
+		free(attr);
+	}
+	expr_free(key);
+	return k;
+}
+
+/*
+ * app.extensions["mail"] = state: what the module stores there, for
+ * attr_item_key's readers; a second store leaves it unknown.
+ */
+static void py_item_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	char *key = attr_item_key(x, left);
+
+	if (!key)
+		return;
+	if (symtab_find(&x->f->syms, key))
+		symtab_set(&x->f->syms, key, expr_dyn("several values"));
+	else
+		symtab_set(&x->f->syms, key, py_expr(x, right));
+	free(key);
+}
+
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
 {
 	const char *t = ts_type(n);
@@ -1149,8 +1190,14 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 			return e;
 		}
 		if (!q || strcmp(q, "os.environ")) {
+			char *key = attr_item_key(x, n);
+
 			free(q);
-			return dyn_of(x, n);
+			if (!key)
+				return dyn_of(x, n);
+			e = expr_new(EX_IDENT, NULL);
+			e->s = key;
+			return e;
 		}
 		free(q);
 		e = expr_new(EX_ENV, NULL);
@@ -2443,6 +2490,8 @@ static void py_assignment(struct xctx *x, TSNode n)
 		py_self_assign(x, left, right);
 		return;
 	}
+	if (ts_is(left, "subscript"))
+		py_item_assign(x, left, right);
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
