@@ -1706,6 +1706,32 @@ static TSNode partial_function(struct xctx *x, TSNode n)
 }
 
 /*
+ * Does partial @n of rule @r's function give none of its address: no
+ * argument after the function but keywords (ssl=...) and **options? It
+ * is then called later with the address (aioftp's
+ * self._open_connection = partial(open_connection, ssl=self.ssl), then
+ * self._open_connection(host, port)), which is the site (py_alias_assign).
+ */
+static int partial_lacks_addr(struct xctx *x, TSNode n, const struct rule *r)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(n, "arguments"), &args), i;
+	int lacks = r->addr_arg >= 0 || r->addr_kw;
+
+	for (i = 1; i < count && lacks; i++) {
+		TSNode kw = ts_field(args[i], "name");
+
+		if (ts_is(args[i], "dictionary_splat"))
+			continue;
+		lacks = ts_is(args[i], "keyword_argument") &&
+			!(r->addr_kw && ts_text_eq(kw, x->src, r->addr_kw)) &&
+			!(r->port_kw && ts_text_eq(kw, x->src, r->port_kw));
+	}
+	free(args);
+	return lacks;
+}
+
+/*
  * socketserver.UDPServer.__init__(self, address, ...) in a subclass of
  * socketserver.UDPServer: the base's constructor called by name, as
  * super().__init__(address) is (super_init_rule, the same conditions); the
@@ -1819,6 +1845,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 		if (!own)
 			r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
+	}
+	if (partial && r && partial_lacks_addr(x, n, r)) {
+		free(q);
+		return;
 	}
 	if (!r && !q && !partial)
 		r = super_init_rule(x, fn, n);
@@ -1966,18 +1996,23 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
  * Then a name bound to it (fetch = urllib.request.urlopen, or a class
  * deriving from it) is called as it would be.
  */
-static int is_rule_name(const char *q)
+static const struct rule *rule_of_name(const char *q)
 {
 	const char *dot = strrchr(q, '.');
+	const struct rule *r;
 	char *fam;
-	int found;
 
 	if (!dot)
-		return 0;
+		return NULL;
 	fam = xstrndup(q, dot - q);
-	found = rule_func(py_rules, fam, dot + 1) != NULL;
+	r = rule_func(py_rules, fam, dot + 1);
 	free(fam);
-	return found;
+	return r;
+}
+
+static int is_rule_name(const char *q)
+{
+	return rule_of_name(q) != NULL;
 }
 
 /* Is @n a call getattr(obj, name, ...)? */
@@ -2032,6 +2067,22 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 	     ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "pop"))) {
 		right = py_arg_node(right, 1, NULL, x->src);
 		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
+	}
+	/* partial(open_connection, ssl=...): the function, addressed when called */
+	if (ts_is(right, "call") && !ts_node_is_null(partial_function(x, right))) {
+		const struct rule *r;
+		int aliased;
+
+		q = py_qualified(x, partial_function(x, right));
+		r = q ? rule_of_name(q) : NULL;
+		aliased = r && partial_lacks_addr(x, right, r);
+		if (aliased) {
+			name = ts_text(left, x->src);
+			add_import(x->f, name, q);
+			free(name);
+		}
+		free(q);
+		return aliased;
 	}
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
 		return 0;
