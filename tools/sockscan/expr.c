@@ -79,7 +79,7 @@ static struct expr *copy_with(const struct expr *e, struct expr *const *args,
 	if (!e)
 		return NULL;
 	if (subst && e->kind == EX_PARAM) {
-		if (e->n < nargs && args[e->n])
+		if (e->n >= 0 && e->n < nargs && args[e->n])
 			return expr_copy(args[e->n]);
 		return expr_dyn("<missing argument>");
 	}

@@ -24,7 +24,8 @@ enum expr_kind {
 	EX_ENV,		/* environment variable: a[0] = name, a[1] = fallback or NULL */
 	EX_FLAG,	/* command-line flag: s = flag name, a[0] = default */
 	EX_CALL,	/* call of a user function: s = name (s2 = its package path), a[] = args */
-	EX_PARAM,	/* parameter n of a function; Python: s = its key ("f", "C.m"), s2 = its name */
+	EX_PARAM,	/* parameter n of a function; Python: s = its key ("f", "C.m"), s2 = its name;
+			   n = -1: key s2 of its **kwargs, passed by keyword, a[0] = its default */
 	EX_TOSTR,	/* number to string (strconv.Itoa, str()): a[0] */
 	EX_OBJ,		/* value of a watched type: s = type key, a[0] = address, a[1] = network or socket type */
 	EX_DEFAULT,	/* a[0], obtained as resolution n (a framework default...) */

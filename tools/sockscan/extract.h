@@ -30,6 +30,7 @@ struct xctx {
 	int scope;		/* number of the function being walked, 0 at top level */
 	/* Python: parameters of the function walked whose default is a watched class, by name */
 	struct symtab param_cls;
+	char *kwsplat;		/* Python: the function's **kwargs parameter, or NULL */
 };
 
 /*

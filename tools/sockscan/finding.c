@@ -156,7 +156,8 @@ static void eval_or_default(struct scan *sc, struct place p, int given,
 		resolve_eval(sc, p.ctx, p.e, v);
 	else
 		memset(v, 0, sizeof(*v));
-	if (def && (!given || (v->s && !*v->s))) {
+	/* "", or None handed down (host=args.host, default None): the call's default */
+	if (def && (!given || (v->s && !*v->s) || v->none)) {
 		value_free(v);
 		v->s = xstrdup(def);
 		v->how = def_how;

@@ -677,6 +677,94 @@ static struct expr *py_dict_choice(struct xctx *x, TSNode dict, TSNode fallback)
 	return e;
 }
 
+/* The name of function @fn's **kwargs parameter (owned), or NULL. */
+static char *kwsplat_param(struct xctx *x, TSNode fn)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(ts_field(fn, "parameters"), &kids), i;
+	char *name = NULL;
+
+	for (i = 0; i < count && !name; i++)
+		if (ts_is(kids[i], "dictionary_splat_pattern") &&
+		    ts_is(ts_child(kids[i], 0), "identifier"))
+			name = ts_text(ts_child(kids[i], 0), x->src);
+	free(kids);
+	return name;
+}
+
+/*
+ * Is @obj named as configuration (config, conf, settings, options, opts,
+ * cfg: the last name of self.app.config)? Its keys are set by the user,
+ * so a key's default is the value, as an option's is; any other mapping
+ * (a parsed reply's self.values.get("location", "_NONE")) holds data.
+ */
+static int names_config(struct xctx *x, TSNode obj)
+{
+	static const char *const words[] = { "conf", "settings", "options", "opts", "cfg", NULL };
+	char *name;
+	int i, yes = 0;
+
+	if (ts_is(obj, "attribute"))
+		obj = ts_field(obj, "attribute");
+	if (!ts_is(obj, "identifier"))
+		return 0;
+	name = ts_text(obj, x->src);
+	for (i = 0; words[i] && !yes; i++)
+		yes = strcasestr(name, words[i]) != NULL;
+	free(name);
+	return yes;
+}
+
+/*
+ * m.get("KEY", default) or m.pop("KEY", default), a literal key. On the
+ * function's **kwargs it is keyword parameter KEY: what the callers pass
+ * by that keyword, else the default (resolve.c, EX_PARAM with a[0]). On a
+ * mapping named as configuration (flask-mail's config.get("MAIL_PORT",
+ * 25), names_config) the default stands, as an option's or an environment
+ * variable's does. Otherwise, or without a default, unknown.
+ */
+static struct expr *py_mapping_read(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(ts_field(n, "function"), "object");
+	struct expr *key = py_arg(x, n, 0, NULL), *def, *e;
+
+	if (!key || key->kind != EX_STR) {
+		expr_free(key);
+		return dyn_of(x, n);
+	}
+	def = py_arg(x, n, 1, NULL);
+	e = x->kwsplat && ts_text_eq(obj, x->src, x->kwsplat) ?
+	    xctx_local(x, x->kwsplat) : NULL;
+	if (e && e->kind == EX_PARAM && e->s) {
+		free(e->s2);
+		e->s2 = key->s;
+		key->s = NULL;
+		e->n = -1;	/* by keyword only */
+		expr_add(e, def);
+	} else if (def && names_config(x, obj)) {
+		expr_free(e);
+		e = expr_new(EX_DEFAULT, NULL);
+		e->n = RES_ENV_DEFAULT;
+		expr_add(e, def);
+	} else {
+		expr_free(e);
+		expr_free(def);
+		e = dyn_of(x, n);
+	}
+	expr_free(key);
+	return e;
+}
+
+/* m.get(...) or m.pop(...) on a name or an attribute, not a dict literal. */
+static int is_mapping_read(struct xctx *x, TSNode fn)
+{
+	TSNode obj = ts_field(fn, "object");
+
+	return ts_is(fn, "attribute") && (ts_is(obj, "identifier") || ts_is(obj, "attribute")) &&
+	       (ts_text_eq(ts_field(fn, "attribute"), x->src, "get") ||
+		ts_text_eq(ts_field(fn, "attribute"), x->src, "pop"));
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -706,6 +794,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&
 	    ts_is(ts_field(fn, "object"), "dictionary"))
 		return py_dict_choice(x, ts_field(fn, "object"), py_arg_node(n, 1, "default", x->src));
+	if (is_mapping_read(x, fn))
+		return py_mapping_read(x, n);
 	/*
 	 * stack.enter_context(socket.socket()): a socket is its own context;
 	 * ctx.wrap_socket(sock): a TLS socket over the same connection
@@ -1002,6 +1092,47 @@ static struct expr *py_expr(struct xctx *x, TSNode n)
 	return xctx_expr(x, n, py_expr_node);
 }
 
+/*
+ * "item:ATTR:KEY" for obj.ATTR["KEY"], a literal key on an attribute: a
+ * registry an object keeps its parts in (Flask's app.extensions["mail"]),
+ * stored in one function and read in another, on whatever object holds
+ * it then (current_app). NULL for any other subscript.
+ */
+static char *attr_item_key(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(n, "value"), idx = ts_field(n, "subscript");
+	struct expr *key;
+	char *attr, *k = NULL;
+
+	if (!ts_is(obj, "attribute") || !ts_is(idx, "string"))
+		return NULL;
+	key = py_expr(x, idx);
+	if (key && key->kind == EX_STR) {
+		attr = ts_text(ts_field(obj, "attribute"), x->src);
+		k = xasprintf("item:%s:%s", attr, key->s);
+		free(attr);
+	}
+	expr_free(key);
+	return k;
+}
+
+/*
+ * app.extensions["mail"] = state: what the module stores there, for
+ * attr_item_key's readers; a second store leaves it unknown.
+ */
+static void py_item_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	char *key = attr_item_key(x, left);
+
+	if (!key)
+		return;
+	if (symtab_find(&x->f->syms, key))
+		symtab_set(&x->f->syms, key, expr_dyn("several values"));
+	else
+		symtab_set(&x->f->syms, key, py_expr(x, right));
+	free(key);
+}
+
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
 {
 	const char *t = ts_type(n);
@@ -1059,8 +1190,14 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 			return e;
 		}
 		if (!q || strcmp(q, "os.environ")) {
+			char *key = attr_item_key(x, n);
+
 			free(q);
-			return dyn_of(x, n);
+			if (!key)
+				return dyn_of(x, n);
+			e = expr_new(EX_IDENT, NULL);
+			e->s = key;
+			return e;
 		}
 		free(q);
 		e = expr_new(EX_ENV, NULL);
@@ -1204,7 +1341,11 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 	free(name);
 }
 
-/* Is @n a name of the function's own parameters? */
+/*
+ * Is @n a name of the function's own parameters? A key read from its
+ * **kwargs with a default (host = kwargs.pop("listen_host", "")) is not:
+ * the function builds the address from it.
+ */
 static int is_own_param(struct xctx *x, TSNode n)
 {
 	struct expr *v;
@@ -1215,7 +1356,7 @@ static int is_own_param(struct xctx *x, TSNode n)
 	name = ts_text(n, x->src);
 	v = symtab_get(&x->locals, name);
 	free(name);
-	return v && v->kind == EX_PARAM;
+	return v && v->kind == EX_PARAM && v->n >= 0;
 }
 
 /*
@@ -1377,6 +1518,24 @@ static int py_bound_call(struct xctx *x, TSNode call)
 #define MAX_CALLS_PER_NAME 16
 #define MAX_CALLS_PER_FILE 8192
 
+/*
+ * server.run(...) on local @name made by a call of the tree, server =
+ * pkg.Server(...): "pkg.Server.run", self first, as self.run() in Server
+ * is (a function rather than a class there has no such method: no caller).
+ */
+static char *instance_method_key(struct xctx *x, const char *name, TSNode attr)
+{
+	const struct expr *v = symtab_get(&x->locals, name);
+	char *m, *key;
+
+	if (!v || v->kind != EX_CALL || !v->s)
+		return NULL;
+	m = ts_text(attr, x->src);
+	key = v->s2 ? xasprintf("%s.%s.%s", v->s2, v->s, m) : xasprintf("%s.%s", v->s, m);
+	free(m);
+	return key;
+}
+
 /* The key of the callee of call node @n (see above), or NULL. */
 static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 {
@@ -1414,8 +1573,10 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	if (ts_is(obj, "identifier")) {
 		m = ts_text(obj, x->src);
 		if (x->in_func && symtab_find(&x->locals, m)) {
+			key = instance_method_key(x, m, ts_field(fn, "attribute"));
+			*self_first = key != NULL;
 			free(m);
-			return NULL;
+			return key;
 		}
 		free(m);
 		return ts_text(fn, x->src);
@@ -1484,15 +1645,19 @@ static void py_note_callee(struct xctx *x, TSNode n)
 	free(key);
 }
 
-/* Does the file import (or define, py_class) @alias as @path? */
-static int is_alias_of(struct xctx *x, const char *alias, const char *path)
+/*
+ * The watched base class @cls stands for (class_alias), or NULL: not
+ * always its first base, as mixins come first (class
+ * LibProxyServer(ThreadingMixIn, HTTPServer)) and have no __init__.
+ */
+static const char *watched_base(struct xctx *x, const char *cls)
 {
 	int i;
 
-	for (i = 0; i < x->f->nimports; i++)
-		if (!strcmp(x->f->imports[i].alias, alias) && !strcmp(x->f->imports[i].path, path))
-			return 1;
-	return 0;
+	for (i = x->f->nimports - 1; i >= 0; i--)
+		if (!strcmp(x->f->imports[i].alias, cls))
+			return x->f->imports[i].path;
+	return NULL;
 }
 
 /*
@@ -1505,7 +1670,7 @@ static int is_alias_of(struct xctx *x, const char *alias, const char *path)
 static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call)
 {
 	TSNode obj = ts_field(fn, "object");
-	const char *dot;
+	const char *dot, *base;
 	const struct rule *r;
 	char *fam;
 
@@ -1514,10 +1679,12 @@ static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call
 	    !ts_is(obj, "call") || !ts_text_eq(ts_field(obj, "function"), x->src, "super") ||
 	    passes_through(x, call))
 		return NULL;
-	dot = strrchr(x->cls_base, '.');
-	if (!dot || !is_alias_of(x, x->cls, x->cls_base))
-		return NULL;	/* not its base's kind: its own connect() (py_class) */
-	fam = xstrndup(x->cls_base, dot - x->cls_base);
+	/* none when not its base's kind: its own connect() (class_alias) */
+	base = watched_base(x, x->cls);
+	dot = base ? strrchr(base, '.') : NULL;
+	if (!dot)
+		return NULL;
+	fam = xstrndup(base, dot - base);
 	r = rule_func(py_rules, fam, dot + 1);
 	free(fam);
 	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
@@ -1539,6 +1706,32 @@ static TSNode partial_function(struct xctx *x, TSNode n)
 }
 
 /*
+ * Does partial @n of rule @r's function give none of its address: no
+ * argument after the function but keywords (ssl=...) and **options? It
+ * is then called later with the address (aioftp's
+ * self._open_connection = partial(open_connection, ssl=self.ssl), then
+ * self._open_connection(host, port)), which is the site (py_alias_assign).
+ */
+static int partial_lacks_addr(struct xctx *x, TSNode n, const struct rule *r)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(n, "arguments"), &args), i;
+	int lacks = r->addr_arg >= 0 || r->addr_kw;
+
+	for (i = 1; i < count && lacks; i++) {
+		TSNode kw = ts_field(args[i], "name");
+
+		if (ts_is(args[i], "dictionary_splat"))
+			continue;
+		lacks = ts_is(args[i], "keyword_argument") &&
+			!(r->addr_kw && ts_text_eq(kw, x->src, r->addr_kw)) &&
+			!(r->port_kw && ts_text_eq(kw, x->src, r->port_kw));
+	}
+	free(args);
+	return lacks;
+}
+
+/*
  * socketserver.UDPServer.__init__(self, address, ...) in a subclass of
  * socketserver.UDPServer: the base's constructor called by name, as
  * super().__init__(address) is (super_init_rule, the same conditions); the
@@ -1557,7 +1750,7 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 		return NULL;
 	cls = xstrndup(q, dot - q);
 	dot = strrchr(cls, '.');
-	if (!dot || strcmp(cls, x->cls_base) || !is_alias_of(x, x->cls, x->cls_base)) {
+	if (!dot || !has_import(x->f, x->cls, cls)) {
 		free(cls);
 		return NULL;
 	}
@@ -1652,6 +1845,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 		if (!own)
 			r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
 		free(fam);
+	}
+	if (partial && r && partial_lacks_addr(x, n, r)) {
+		free(q);
+		return;
 	}
 	if (!r && !q && !partial)
 		r = super_init_rule(x, fn, n);
@@ -1799,18 +1996,23 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
  * Then a name bound to it (fetch = urllib.request.urlopen, or a class
  * deriving from it) is called as it would be.
  */
-static int is_rule_name(const char *q)
+static const struct rule *rule_of_name(const char *q)
 {
 	const char *dot = strrchr(q, '.');
+	const struct rule *r;
 	char *fam;
-	int found;
 
 	if (!dot)
-		return 0;
+		return NULL;
 	fam = xstrndup(q, dot - q);
-	found = rule_func(py_rules, fam, dot + 1) != NULL;
+	r = rule_func(py_rules, fam, dot + 1);
 	free(fam);
-	return found;
+	return r;
+}
+
+static int is_rule_name(const char *q)
+{
+	return rule_of_name(q) != NULL;
 }
 
 /* Is @n a call getattr(obj, name, ...)? */
@@ -1865,6 +2067,22 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 	     ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "pop"))) {
 		right = py_arg_node(right, 1, NULL, x->src);
 		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
+	}
+	/* partial(open_connection, ssl=...): the function, addressed when called */
+	if (ts_is(right, "call") && !ts_node_is_null(partial_function(x, right))) {
+		const struct rule *r;
+		int aliased;
+
+		q = py_qualified(x, partial_function(x, right));
+		r = q ? rule_of_name(q) : NULL;
+		aliased = r && partial_lacks_addr(x, right, r);
+		if (aliased) {
+			name = ts_text(left, x->src);
+			add_import(x->f, name, q);
+			free(name);
+		}
+		free(q);
+		return aliased;
 	}
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
 		return 0;
@@ -2323,6 +2541,8 @@ static void py_assignment(struct xctx *x, TSNode n)
 		py_self_assign(x, left, right);
 		return;
 	}
+	if (ts_is(left, "subscript"))
+		py_item_assign(x, left, right);
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
@@ -2590,6 +2810,7 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	}
 	n = py_params(x, fn, &params);
 	xctx_enter_func(x, params, n);
+	x->kwsplat = kwsplat_param(x, fn);
 	if (summarise) {
 		name = ts_text(ts_field(fn, "name"), x->src);
 	} else if (x->cls) {
@@ -2619,6 +2840,8 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	py_click_options(x, fn);
 	py_walk(x, ts_field(fn, "body"));
 	symtab_clear(&x->param_cls);
+	free(x->kwsplat);
+	x->kwsplat = NULL;
 	xctx_leave_func(x, name, n + shift);
 	free(name);
 	for (i = 0; i < n; i++)
@@ -2811,26 +3034,16 @@ static int is_source_bind(const struct srcfile *f, const struct symtab *calls,
 	       called(calls, -1, s, "send") && !called(&f->uses, s->scope, s, "serve");
 }
 
-/*
- * bind(source), bind(self.source_address), bind((src_ip, 0)): the address
- * is named a source, which only a client chooses (dnspython's
- * _make_socket(af, type, source), whose callers connect). The last name
- * of the argument, or of its first element when it is a tuple, decides.
- */
-static int names_source(const struct site *s)
+/* Is the name that ends at @end (after @t) one a source address is given? */
+static int is_source_name(const char *t, const char *end)
 {
 	static const char *const names[] = {
 		"source", "source_address", "source_addr", "src", "src_addr", "src_ip",
-		"source_ip", "source_host",
+		"source_ip", "source_host", "source_port", "src_port",
 	};
-	const char *t = s->nargs > 0 && s->text ? s->text[0] : NULL, *end, *start;
+	const char *start;
 	size_t i, len;
 
-	if (!t)
-		return 0;
-	if (*t == '(')
-		t++;
-	end = t + strcspn(t, ",)");
 	while (end > t && end[-1] == ' ')
 		end--;
 	for (start = end; start > t && (isalnum((unsigned char)start[-1]) || start[-1] == '_'); start--)
@@ -2840,6 +3053,32 @@ static int names_source(const struct site *s)
 		if (len == strlen(names[i]) && !strncmp(start, names[i], len))
 			return 1;
 	return 0;
+}
+
+/*
+ * bind(source), bind(self.source_address), bind((src_ip, 0)),
+ * bind(("", source_port)): the address is named a source, which only a
+ * client chooses (dnspython's _make_socket(af, type, source), whose
+ * callers connect; pydns' getSource() binding a random source port). The
+ * last name of the argument, or of the first or second element when it
+ * is a tuple, decides.
+ */
+static int names_source(const struct site *s)
+{
+	const char *t = s->nargs > 0 && s->text ? s->text[0] : NULL, *end;
+
+	if (!t)
+		return 0;
+	if (*t != '(')
+		return is_source_name(t, t + strcspn(t, ",)"));
+	t++;
+	end = t + strcspn(t, ",)");
+	if (is_source_name(t, end))
+		return 1;
+	if (*end != ',')
+		return 0;
+	t = end + 1;
+	return is_source_name(t, t + strcspn(t, ",)"));
 }
 
 /*

@@ -76,6 +76,10 @@
 #define PY_KAFKA(fam, cls) \
 	{ fam, NULL, cls, "kafka." cls, OUT, ADDR_HOSTPORT, FROM_ARG, -1, "bootstrap_servers", .net_arg = -1, .proto = "tcp", .app = "kafka", .default_addr = "localhost:9092", .default_how = RES_FRAMEWORK_DEFAULT }
 
+/* A non-blocking framework's listener method taking (port, address). */
+#define PY_PORT_ADDR(fam, type_key, fn, app_proto) \
+	{ fam, type_key, fn, type_key "." fn, IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "address", 0, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_addr = "", .default_how = RES_FRAMEWORK_DEFAULT }
+
 #define PY_HTTP_VERBS(fam, type_key, prefix) \
 	PY_HTTP(fam, type_key, prefix, "get", 0), PY_HTTP(fam, type_key, prefix, "post", 0), \
 	PY_HTTP(fam, type_key, prefix, "put", 0), PY_HTTP(fam, type_key, prefix, "patch", 0), \
@@ -203,6 +207,24 @@ const struct rule py_rules[] = {
 	{ "aiohttp.web", NULL, "TCPSite", "aiohttp.web.TCPSite", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "", .default_port = "8080", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "aiohttp.web", NULL, "UnixSite", "aiohttp.web.UnixSite", IN, ADDR_HOSTPORT, FROM_ARG, 1, "path", .net_arg = -1, .proto = "unix", .app = "http" },
 	{ "aiohttp.web", NULL, "run_app", "aiohttp.web.run_app", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "", .default_port = "8080", .default_how = RES_FRAMEWORK_DEFAULT },
+
+	/*
+	 * tornado: an Application, HTTPServer or TCPServer listens (or binds,
+	 * then start()s) on listen(port, address=""), "" being every
+	 * interface; bind_sockets(port, address) makes the sockets for one;
+	 * a TCPClient connects with connect(host, port)
+	 */
+	{ "tornado.web", NULL, "Application", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.web.Application" },
+	{ "tornado.httpserver", NULL, "HTTPServer", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.httpserver.HTTPServer" },
+	{ "tornado.tcpserver", NULL, "TCPServer", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.tcpserver.TCPServer" },
+	{ "tornado.tcpclient", NULL, "TCPClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.tcpclient.TCPClient" },
+	PY_PORT_ADDR("tornado.web", "tornado.web.Application", "listen", "http"),
+	PY_PORT_ADDR("tornado.httpserver", "tornado.httpserver.HTTPServer", "listen", "http"),
+	PY_PORT_ADDR("tornado.httpserver", "tornado.httpserver.HTTPServer", "bind", "http"),
+	PY_PORT_ADDR("tornado.tcpserver", "tornado.tcpserver.TCPServer", "listen", NULL),
+	PY_PORT_ADDR("tornado.tcpserver", "tornado.tcpserver.TCPServer", "bind", NULL),
+	{ "tornado.netutil", NULL, "bind_sockets", "tornado.netutil.bind_sockets", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "address", 0, "port", .net_arg = -1, .proto = "tcp", .default_addr = "", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "tornado.tcpclient", "tornado.tcpclient.TCPClient", "connect", "tornado.tcpclient.TCPClient.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp" },
 
 	/* HTTP clients */
 	PY_HTTP_VERBS("requests", NULL, "requests"),

@@ -191,6 +191,26 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, c
 	return def;
 }
 
+static struct expr *held_attr(struct scan *sc, struct pkg *ctx, const char *name,
+			       struct pkg **cctx, int depth);
+
+/*
+ * "C.self.mail.server" that C does not set: "D.self.server" when C's
+ * self.mail holds an object of class D of the tree (held_attr), in D's
+ * module; @v is left as it is otherwise.
+ */
+static void eval_held(struct scan *sc, struct pkg *ctx, const char *name,
+		      struct value *v, int depth)
+{
+	struct pkg *cctx = NULL;
+	struct expr *next = ctx && ctx->lang == LANG_PY && depth < MAX_DEPTH ?
+			    held_attr(sc, ctx, name, &cctx, depth) : NULL;
+
+	if (next)
+		eval(sc, cctx, next, v, depth + 1);
+	expr_free(next);
+}
+
 static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		      struct value *v, int depth)
 {
@@ -201,6 +221,11 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 
 	free(via);
 
+	if (!def && e->kind == EX_IDENT) {
+		eval_held(sc, ctx, name, v, depth);
+		if (v->s || v->port || v->prefix)
+			return;
+	}
 	if (!def) {
 		char *what = e->kind == EX_QUAL ? xasprintf("%s.%s", e->s, e->s2) :
 			     xstrdup(self_fallback(e->s) ? self_fallback(e->s) : e->s);
@@ -502,8 +527,11 @@ static int agree(struct value *acc, struct value *one, int n)
 	if (!n) {
 		*acc = *one;
 		memset(one, 0, sizeof(*one));
-		return acc->s || acc->port || acc->prefix;
+		return acc->s || acc->port || acc->prefix || acc->none;
 	}
+	if (acc->none && one->none)
+		return 1;
+	acc->none = 0;
 	if (acc->s && one->s && !strcmp(acc->s, one->s)) {
 		if (one->how > acc->how)
 			acc->how = one->how;
@@ -543,6 +571,11 @@ static int agree(struct value *acc, struct value *one, int n)
 	return port_ok || common;
 }
 
+/* Callers followed for one object (or value held by one), per resolution. */
+static __thread int caller_budget;
+/* The class whose inherited attribute is being resolved (sym_get's @via). */
+static __thread const char *caller_cls;
+
 /* Caller arguments evaluated for one parameter value, per resolution. */
 #define VALUE_BUDGET 64
 static __thread int value_budget;
@@ -574,7 +607,7 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		int pos = e->n - pass, found;
 		char *name;
 
-		if (pass && (len <= 9 || strcmp(e->s + len - 9, ".__init__") || e->n < 1))
+		if (pass && (len <= 9 || strcmp(e->s + len - 9, ".__init__") || !e->n))
 			break;
 		name = pass ? xstrndup(e->s, len - 9) : xstrdup(e->s);
 		found = callers_of(sc, ctx, name, &lo, &hi);
@@ -600,8 +633,9 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			value_free(&one);
 		}
 	}
+	/* a **kwargs read, kwargs.get("port", 25), carries its own default */
 	key = xasprintf("default:%s:%s", e->s, e->s2 ? e->s2 : "");
-	def = symtab_get(&ctx->syms, key);
+	def = e->nargs ? e->a[0] : symtab_get(&ctx->syms, key);
 	free(key);
 	/* no caller of the tree: a library's, whose user gives the value */
 	if (ok && def && omitted) {
@@ -652,6 +686,7 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	if (!e) {
 		set_dyn(v, "None");
+		v->none = ctx && ctx->lang == LANG_PY;
 		return;
 	}
 	if (depth > MAX_DEPTH) {
@@ -686,8 +721,8 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		eval_env(sc, ctx, e, v, depth);
 		break;
 	case EX_FLAG:
-		/* sys.argv[1] with no fallback: s names it */
-		if (!expr_arg(e, 0) && e->s) {
+		/* sys.argv[1] with no fallback: s names it (default=None is one) */
+		if (!e->nargs && e->s) {
 			set_dyn(v, e->s);
 			break;
 		}
@@ -728,6 +763,8 @@ void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	memset(v, 0, sizeof(*v));
 	value_budget = VALUE_BUDGET;
+	caller_budget = CALLER_BUDGET;	/* for a value held by an object (eval_held) */
+	caller_cls = NULL;
 	eval(sc, ctx, e, v, 0);
 }
 
@@ -848,9 +885,6 @@ static const struct expr *call_arg(const struct expr *call, int pos, const char 
 	return NULL;
 }
 
-static __thread int caller_budget;
-/* The class whose inherited attribute is being resolved (sym_get's @via). */
-static __thread const char *caller_cls;
 
 /* Is @c one of the calls made in class caller_cls? */
 static int from_caller_cls(const struct caller *c)
@@ -1101,6 +1135,9 @@ static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *
 			*cctx = p;
 			cls = name;
 			name = NULL;
+		} else if (symtab_get(&p->funcs, name)) {
+			/* a function returning C(...) makes a C (flask-mail's init_mail) */
+			cls = tree_instance(sc, p, symtab_get(&p->funcs, name), cctx, depth + 1);
 		}
 		free(key);
 		free(name);
@@ -1115,28 +1152,38 @@ static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *
  * object of D, a class of the tree (pyicloud's PhotoAlbum is given its
  * PhotosService): D's "D.self.session", in D's module. A link at a time.
  */
-static struct expr *held_attr_obj(struct scan *sc, struct pkg *ctx, const char *name,
-				  struct pkg **octx, int depth)
+static struct expr *held_attr(struct scan *sc, struct pkg *ctx, const char *name,
+			       struct pkg **cctx, int depth)
 {
 	const char *self = strstr(name, ".self."), *rest;
 	struct expr *head, *next;
-	struct pkg *cctx = NULL;
 	char *cls;
 
 	if (!self || !(rest = strchr(self + 6, '.')))
 		return NULL;
 	head = expr_new(EX_IDENT, NULL);
 	head->s = xstrndup(name, rest - name);
-	cls = tree_instance(sc, ctx, head, &cctx, depth + 1);
+	cls = tree_instance(sc, ctx, head, cctx, depth + 1);
 	expr_free(head);
 	if (!cls)
 		return NULL;
 	next = expr_new(EX_IDENT, NULL);
 	next->s = xasprintf("%s.self.%s", cls, rest + 1);
 	free(cls);
-	head = find_obj(sc, cctx, next, octx, depth + 1);
+	return next;
+}
+
+static struct expr *held_attr_obj(struct scan *sc, struct pkg *ctx, const char *name,
+				  struct pkg **octx, int depth)
+{
+	struct pkg *cctx = NULL;
+	struct expr *next = held_attr(sc, ctx, name, &cctx, depth), *obj;
+
+	if (!next)
+		return NULL;
+	obj = find_obj(sc, cctx, next, octx, depth + 1);
 	expr_free(next);
-	return head;
+	return obj;
 }
 
 /* @e's own default when it is an object (py_extract.c "default:"), else NULL. */

@@ -19,6 +19,7 @@ struct value {
 	enum resolution prefix_how;
 	char *port;		/* when unknown: a port known beside an unknown host */
 	char *host;		/* when unknown: a host known beside an unknown port */
+	int none;		/* Python's None: a call's default address stands */
 };
 
 void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
