@@ -14,8 +14,10 @@
 # (seconds per kernel, default 1800 with E2E, 7200 for the whole suite,
 # which takes about an hour under TCG), KERNEL_SMP (default 2), KERNEL_MEM
 # (MiB, default 3072), KERNEL_CPU (qemu -cpu, default max), KERNEL_APPEND
-# (kernel arguments in place of `quiet`, e.g. `loglevel=7` to see a hang's
-# stacks on the console), KERNEL_NICE (niceness of debootstrap and qemu,
+# (kernel arguments in place of `quiet loglevel=5`, e.g. `loglevel=7` to
+# see every message on the console), HANG_REPORTS (soft lockups reported
+# with no test output between them before a guest is called hung and
+# stopped, default 5), KERNEL_NICE (niceness of debootstrap and qemu,
 # default 0: the guest's deadlines are scaled for an emulated CPU, not for
 # one starved by the host's other work: beside two busy loops a guest at
 # nice 10 got about 14 % of a CPU and one test ran 15 minutes, not 2;
@@ -162,9 +164,20 @@ make_project_cpio() {
 	(cd "$stage" && find . | cpio -o -H newc --quiet) >"$W/project.cpio"
 }
 
+# guest_hung LOG: the guest's kernel has reported a soft lockup (a task
+# that has not left the CPU for 20 s) HANG_REPORTS times (default 5,
+# about two minutes) with no line from a test since: stuck for good, not
+# a vCPU the busy host starved once. Under TCG one such hang would
+# otherwise hold CI until KERNEL_TIMEOUT.
+guest_hung() {
+	tr -d '\r' 2>/dev/null <"$1" |
+		awk -v max="${HANG_REPORTS:-5}" '/^(  |=== )/ { n = 0 } /BUG: soft lockup/ { n++ }
+			END { exit !(n >= max) }'
+}
+
 # run NAME: boot the kernel, run the suite; prints the table row.
 run_kernel() {
-	local name=$1 dir=$W/$1 kver vmlinuz log start rc result st
+	local name=$1 dir=$W/$1 kver vmlinuz log start rc result st qemu hung
 	kver=$(ls "$dir/root/lib/modules")
 	vmlinuz=$dir/root/boot/vmlinuz-$kver
 	log=$dir/console.log
@@ -172,23 +185,40 @@ run_kernel() {
 		(cd "$dir/root" && find lib/modules | cpio -o -H newc --quiet) >"$dir/modules.cpio"
 	fi
 	cat "$ROOTFS_CPIO" "$dir/modules.cpio" "$W/project.cpio" >"$dir/initrd.cpio"
+	# never a result read from the last run's log
+	rm -f "$log" "$dir/status.txt"
 	start=$(date +%s)
 	# -no-reboot: the guest's final sysrq power-off (or a panic) ends qemu;
-	# timeout ends it if the guest hangs. no_timer_check: an emulated CPU
-	# on a busy host fails the boot-time IO-APIC timer check (a panic).
+	# timeout ends it if the guest hangs silently, guest_hung sooner if
+	# its kernel says it is stuck. no_timer_check: an emulated CPU on a
+	# busy host fails the boot-time IO-APIC timer check (a panic).
+	# loglevel=5 after quiet lets a lockup's stacks reach the console.
 	timeout --kill-after=10 "$KERNEL_TIMEOUT" \
 		nice -n "${KERNEL_NICE:-0}" qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu "${KERNEL_CPU:-max}" \
 		-smp "${KERNEL_SMP:-2}" -m "${KERNEL_MEM:-3072}" \
 		-kernel "$vmlinuz" -initrd "$dir/initrd.cpio" \
-		-append "console=ttyS0 rdinit=/init panic=-1 ${KERNEL_APPEND:-quiet} no_timer_check sw.e2e=$(echo ${E2E:-} | tr ' ' ,) sw.kernel=$name" \
+		-append "console=ttyS0 rdinit=/init panic=-1 ${KERNEL_APPEND:-quiet loglevel=5} softlockup_all_cpu_backtrace=1 no_timer_check sw.e2e=$(echo ${E2E:-} | tr ' ' ,) sw.kernel=$name" \
 		-display none -monitor none -serial "file:$log" -nic none -no-reboot \
-		</dev/null >"$dir/qemu.log" 2>&1
+		</dev/null >"$dir/qemu.log" 2>&1 &
+	qemu=$!
+	hung=
+	while kill -0 $qemu 2>/dev/null; do
+		if guest_hung "$log"; then
+			hung=$(grep -a -m 1 'BUG: soft lockup' "$log" | sed 's/.*\(stuck for\)/\1/' | tr -d '\r')
+			kill $qemu
+			break
+		fi
+		sleep 5
+	done
+	wait $qemu
 	rc=$?
 	rm -f "$dir/initrd.cpio"
 	result=$(grep -a '^e2e: [0-9]* passed' "$log" | tail -1 | tr -d '\r')
 	sed -n '/^=== sockwatch status/,/^=== end of status/p' "$log" | tr -d '\r' >"$dir/status.txt"
 	st=$(grep -a 'attach plan (' "$dir/status.txt" | head -1 | sed 's/:$//')
-	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	if [ -n "$hung" ]; then
+		result="HUNG: soft lockup, $hung"
+	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		result="TIMEOUT after ${KERNEL_TIMEOUT}s${result:+ ($result)}"
 	elif [ -z "$result" ]; then
 		result="NO RESULT (qemu exit $rc; see $log)"
@@ -202,7 +232,12 @@ run_kernel() {
 		/^  / && t != "" && n < 120 { out[n++] = $0 }
 		/^=== .*: FAILED/ { print "       " t ":"; for (i = 0; i < n; i++) print "       " out[i] }
 		/^failed: / { print "       " $0 }'
-	grep -aq '^SW-E2E-DONE rc=0' "$log"
+	# a hang: the test's last lines and the kernel's first report, stacks
+	# included, so that the CI log says where it stuck
+	[ -n "$hung" ] && tr -d '\r' <"$log" |
+		awk '/^(  |=== )/ { last = $0 } /BUG: soft lockup|rcu: INFO/ && !n { print "       last test line: " last }
+			/BUG: soft lockup|rcu: INFO/ { n++ } n && n <= 2 && c++ < 80 { print "       " $0 }'
+	[ -z "$hung" ] && grep -aq '^SW-E2E-DONE rc=0' "$log"
 }
 
 main() {
