@@ -1761,7 +1761,6 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
 }
 
-/* A call that goes through a rule's import, or may be a watched method. */
 /* Is identifier @n a name asyncio code gives its event loop? */
 static int is_loop_name(struct xctx *x, TSNode n)
 {
@@ -1827,6 +1826,7 @@ static int is_own_module(struct xctx *x, const char *fam)
 	return own;
 }
 
+/* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
 	TSNode part = partial_function(x, n);
@@ -2656,11 +2656,6 @@ static void py_param_class(struct xctx *x, TSNode param)
 }
 
 /*
- * "default:F:P" in the file's symbols: the default of parameter P of
- * function F, an object (socket_module=socket) or a value (port=8080),
- * which the parameter stands for when no caller passes one (resolve.c).
- */
-/*
  * A parameter whose name (loop) or annotation (asyncio.AbstractEventLoop)
  * says it is an asyncio event loop: with no caller of the tree handing
  * one down (asyncpg passes its loop through *args), it is one.
@@ -2676,6 +2671,11 @@ static struct expr *py_param_loop(struct xctx *x, TSNode param, TSNode name)
 	return loop ? expr_obj("asyncio.Loop", NULL, NULL) : NULL;
 }
 
+/*
+ * "default:F:P" in the file's symbols: the default of parameter P of
+ * function F, an object (socket_module=socket) or a value (port=8080),
+ * which the parameter stands for when no caller passes one (resolve.c).
+ */
 static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 {
 	TSNode *kids;
