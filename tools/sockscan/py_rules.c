@@ -268,9 +268,12 @@ const struct rule py_rules[] = {
 	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres", NULL),
 	/*
 	 * memcached clients: python-memcached's Client(["host:port", ...])
-	 * (a one-server list is its server), pymemcache's Client((host, port))
+	 * (a one-server list is its server), pylibmc's and libmc's the same
+	 * list, pymemcache's Client((host, port))
 	 */
 	{ "memcache", NULL, "Client", "memcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pylibmc", NULL, "Client", "pylibmc.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "libmc", NULL, "Client", "libmc.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	{ "pymemcache", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	{ "pymemcache.client.base", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	/* pika: the parameters object carries the address */
