@@ -307,6 +307,8 @@ const struct rule py_rules[] = {
 
 	{ "urllib.request", NULL, "Request", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "urllib.request.Request" },
 	PY_HTTP("urllib.request", NULL, "urllib.request", "urlopen", 0),
+	/* urlretrieve(url, filename): urlopen's request, the body saved to a file */
+	PY_HTTP("urllib.request", NULL, "urllib.request", "urlretrieve", 0),
 	{ "urllib.request", NULL, "build_opener", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
 	{ "urllib.request", NULL, "OpenerDirector", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
 	{ "urllib.request", "urllib.request.OpenerDirector", "open", "urllib.request.OpenerDirector.open", OUT, ADDR_URL, FROM_ARG, 0, "fullurl", .net_arg = -1, .proto = "tcp" },
