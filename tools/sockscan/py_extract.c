@@ -1706,6 +1706,34 @@ static TSNode partial_function(struct xctx *x, TSNode n)
 }
 
 /*
+ * with_deadline(sock.connect, addr): a watched object's method handed to
+ * a helper of the tree with the arguments it calls it with. The helper's
+ * call gives the address, as a partial does; the method, or a null node.
+ * Library calls (loop.run_in_executor, Thread(target=...)) are not read
+ * so: only a plain name that no import defines.
+ */
+static TSNode helper_method(struct xctx *x, TSNode n)
+{
+	TSNode none = { 0 }, fn = ts_field(n, "function"), meth;
+	char *q, *name;
+	int is_method;
+
+	if (!ts_is(fn, "identifier"))
+		return none;
+	meth = py_arg_node(n, 0, NULL, x->src);
+	if (!ts_is(meth, "attribute") || ts_node_is_null(py_arg_node(n, 1, NULL, x->src)))
+		return none;
+	q = py_qualified(x, fn);
+	free(q);
+	if (q)
+		return none;
+	name = ts_text(ts_field(meth, "attribute"), x->src);
+	is_method = rule_is_method_name(py_rules, name);
+	free(name);
+	return is_method ? meth : none;
+}
+
+/*
  * Does partial @n of rule @r's function give none of its address: no
  * argument after the function but keywords (ssl=...) and **options? It
  * is then called later with the address (aioftp's
@@ -1829,14 +1857,21 @@ static int is_own_module(struct xctx *x, const char *fam)
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
-	TSNode part = partial_function(x, n);
-	int partial = !ts_node_is_null(part);
+	TSNode part = partial_function(x, n), helped = helper_method(x, n);
+	int partial = !ts_node_is_null(part) || !ts_node_is_null(helped);
 	/* a partial's site is its function's line, where the address is given */
 	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
-	char *q = py_qualified(x, fn), *method = NULL, *qual = NULL;
+	char *q, *method = NULL, *qual = NULL;
 	int getattr_obj = 0, skip = partial, own = 0;
 	struct site *s;
+
+	/* the helper's call is the site, the method its function */
+	if (!ts_node_is_null(helped)) {
+		fn = helped;
+		at = n;
+	}
+	q = py_qualified(x, fn);
 
 	if (q && strrchr(q, '.')) {
 		char *fam = xstrndup(q, strrchr(q, '.') - q);
