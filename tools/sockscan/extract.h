@@ -26,6 +26,8 @@ struct xctx {
 	char *cls_type;		/* Python: type key a watched base makes it (requests.Session), or NULL */
 	struct symtab *cls_methods;	/* Python: the methods that class defines (keys only) */
 	char *cls_base;		/* Python: that class's first base as written through the imports, or NULL */
+	/* Python: transport of the class's self.create_socket(family, type) (asyncore), or NULL */
+	struct expr *cls_net;
 	size_t ncalls;		/* Python: calls recorded for parameter binding (py_note_callee) */
 	int scope;		/* number of the function being walked, 0 at top level */
 	/* Python: parameters of the function walked whose default is a watched class, by name */

@@ -1854,6 +1854,29 @@ static int is_own_module(struct xctx *x, const char *fam)
 	return own;
 }
 
+/*
+ * self.create_socket(socket.AF_UNIX, socket.SOCK_STREAM) in an asyncore
+ * dispatcher: the socket its self.bind() and self.connect() use, so the
+ * class's transport. Only constants are kept; a family or type known at
+ * run time leaves TCP, create_socket's default.
+ */
+static void py_create_socket(struct xctx *x, TSNode call, TSNode fn)
+{
+	struct expr *o, *net;
+
+	if (!x->cls_type || strcmp(x->cls_type, "asyncore.dispatcher") || !x->in_func ||
+	    !ts_is(fn, "attribute") || !ts_text_eq(ts_field(fn, "object"), x->src, "self") ||
+	    !ts_text_eq(ts_field(fn, "attribute"), x->src, "create_socket"))
+		return;
+	o = py_socket_obj(x, call);
+	net = expr_arg(o, 1);
+	if (net && net->kind == EX_STR) {
+		expr_free(x->cls_net);
+		x->cls_net = expr_copy(net);
+	}
+	expr_free(o);
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -1927,6 +1950,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 		getattr_obj = 1;
 	}
 	py_note_call_use(x, n);
+	py_create_socket(x, n, fn);
 	/*
 	 * self.urlopen = opener.open: the held method is the call, even when
 	 * its name is also some rule's method (urllib3's PoolManager.urlopen)
@@ -1945,7 +1969,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 		s->recv = py_expr(x, fn);
 	} else if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {
 		/* class C(requests.Session): self.get() in C is the session's */
-		s->recv = expr_obj(x->cls_type, NULL, NULL);
+		s->recv = expr_obj(x->cls_type, NULL, expr_copy(x->cls_net));
 		s->recv_name = xstrdup("self");
 		s->scope = x->scope;
 	} else if (method && is_self_of_tree_base(x, ts_field(fn, "object"), method)) {
@@ -2428,11 +2452,14 @@ static void py_class(struct xctx *x, TSNode n)
 	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases);
 	char *cls, *cls_type, *cls_base, *type = class_alias(x, n);
 	struct symtab *cls_methods;
+	struct expr *cls_net;
 
 	cls = x->cls;
 	cls_type = x->cls_type;
 	cls_methods = x->cls_methods;
 	cls_base = x->cls_base;
+	cls_net = x->cls_net;
+	x->cls_net = NULL;
 	x->cls = ts_text(ts_field(n, "name"), x->src);
 	x->cls_base = py_class_bases(x, x->cls, bases, count);
 	free(bases);
@@ -2444,8 +2471,10 @@ static void py_class(struct xctx *x, TSNode n)
 	free(x->cls);
 	free(x->cls_type);
 	free(x->cls_base);
+	expr_free(x->cls_net);
 	symtab_clear(x->cls_methods);
 	free(x->cls_methods);
+	x->cls_net = cls_net;
 	x->cls = cls;
 	x->cls_type = cls_type;
 	x->cls_methods = cls_methods;

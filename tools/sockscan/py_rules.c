@@ -99,13 +99,14 @@ const struct rule py_rules[] = {
 	/*
 	 * asyncore/asynchat: a dispatcher subclass opens its socket with
 	 * self.create_socket() and gives the address to self.bind() or
-	 * self.connect(); create_socket's type is not followed (TCP, its default)
+	 * self.connect(); the transport is what self.create_socket(family,
+	 * type) chose in the class (py_extract.c), TCP by default
 	 */
 	{ "asyncore", NULL, "dispatcher", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncore.dispatcher" },
 	{ "asyncore", NULL, "dispatcher_with_send", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncore.dispatcher" },
 	{ "asynchat", NULL, "async_chat", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "asyncore.dispatcher" },
-	{ "asyncore", "asyncore.dispatcher", "bind", "asyncore.dispatcher.bind", IN, ADDR_HOSTPORT, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
-	{ "asyncore", "asyncore.dispatcher", "connect", "asyncore.dispatcher.connect", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
+	{ "asyncore", "asyncore.dispatcher", "bind", "asyncore.dispatcher.bind", IN, ADDR_HOSTPORT, FROM_ARG, 0, "addr", .net_arg = -1 },
+	{ "asyncore", "asyncore.dispatcher", "connect", "asyncore.dispatcher.connect", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1 },
 
 	PY_SERVER("socketserver", "TCPServer", "tcp", NULL),
 	PY_SERVER("socketserver", "ThreadingTCPServer", "tcp", NULL),
