@@ -479,6 +479,11 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 							 e ? e : expr_dyn("port")),
 				py_arg(x, n, 3, "type"));
 	}
+	/* gethostbyname(host): the address of that host; the host names it */
+	if (!strcmp(q, "socket.gethostbyname")) {
+		e = py_arg(x, n, 0, "hostname");
+		return e ? e : expr_dyn(q);
+	}
 	if (!strcmp(q, "os.environ.get") || !strcmp(q, "os.getenv")) {
 		e = expr_new(EX_ENV, NULL);
 		expr_add(e, py_arg(x, n, 0, "key"));
