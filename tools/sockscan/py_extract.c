@@ -1420,6 +1420,83 @@ static int is_self_of_tree_base(struct xctx *x, TSNode obj, const char *method)
 }
 
 /*
+ * kwargs = {"host": h, "port": p}; Redis(**kwargs): a dict literal whose
+ * keys are all strings is a set of keyword arguments, kept as "**NAME"
+ * beside NAME: a list (EX_CALL with no name) of EX_KWARG. Any other value
+ * of NAME (or a key that is not a string) leaves it unknown.
+ */
+static struct expr *py_kwargs_dict(struct xctx *x, TSNode dict)
+{
+	TSNode *pairs;
+	size_t count = ts_named_children(dict, &pairs), i;
+	struct expr *list = expr_new(EX_CALL, NULL), *key, *kw;
+
+	for (i = 0; i < count && list; i++) {
+		if (ts_is(pairs[i], "comment"))
+			continue;
+		key = ts_is(pairs[i], "pair") && ts_is(ts_field(pairs[i], "key"), "string") ?
+		      py_expr(x, ts_field(pairs[i], "key")) : NULL;
+		if (!key || key->kind != EX_STR) {
+			expr_free(key);
+			expr_free(list);
+			list = NULL;
+			break;
+		}
+		kw = expr_new(EX_KWARG, key->s);
+		expr_add(kw, py_expr(x, ts_field(pairs[i], "value")));
+		expr_add(list, kw);
+		expr_free(key);
+	}
+	free(pairs);
+	return list;
+}
+
+static void py_note_kwargs_dict(struct xctx *x, const char *name, TSNode right)
+{
+	char *key = xasprintf("**%s", name);
+	struct expr *list = ts_is(right, "dictionary") ? py_kwargs_dict(x, right) : NULL;
+
+	if (list)
+		xctx_bind(x, key, list, 1);
+	else if (symtab_find(x->in_func ? &x->locals : &x->f->syms, key))
+		xctx_bind(x, key, expr_dyn(name), 1);
+	free(key);
+}
+
+/*
+ * **NAME in a call, NAME a dict literal of string keys (py_kwargs_dict):
+ * its entries as keyword arguments into @s. 0 when it is no such dict.
+ */
+static int py_splat_dict(struct xctx *x, struct site *s, TSNode splat)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(splat, &kids);
+	struct expr *list = NULL;
+	char *name, *key;
+	int i;
+
+	if (count == 1 && ts_is(kids[0], "identifier")) {
+		name = ts_text(kids[0], x->src);
+		key = xasprintf("**%s", name);
+		list = xctx_local(x, key);
+		if (!list && !x->in_func && symtab_get(&x->f->syms, key))
+			list = expr_copy(symtab_get(&x->f->syms, key));
+		free(key);
+		free(name);
+	}
+	free(kids);
+	if (!list || list->kind != EX_CALL || list->s) {
+		expr_free(list);
+		return 0;
+	}
+	for (i = 0; i < list->nargs; i++)
+		site_add_arg(s, expr_copy(list->a[i]->a[0]), list->a[i]->s,
+			     ts_text_short(splat, x->src, 120));
+	expr_free(list);
+	return 1;
+}
+
+/*
  * The arguments of call node @call, with their keywords and text, into @s;
  * the first @skip positional ones left out (a partial's function).
  */
@@ -1436,6 +1513,8 @@ static void py_site_args(struct xctx *x, struct site *s, TSNode call, int skip)
 		TSNode a = args[i];
 		char *kw = NULL;
 
+		if (ts_is(a, "dictionary_splat") && py_splat_dict(x, s, a))
+			continue;
 		if (ts_is(a, "keyword_argument")) {
 			kw = ts_text(ts_field(a, "name"), x->src);
 			a = ts_field(a, "value");
@@ -2635,6 +2714,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(attr);
 		free(scoped);
 	}
+	py_note_kwargs_dict(x, name, right);
 	xctx_bind(x, name, py_expr(x, right), 1);
 	free(name);
 }
