@@ -699,7 +699,8 @@ static char *kwsplat_param(struct xctx *x, TSNode fn)
 
 /*
  * Is @obj named as configuration (config, conf, settings, options, opts,
- * cfg: the last name of self.app.config)? Its keys are set by the user,
+ * cfg: the last name of self.app.config), or a section of such a mapping
+ * (settings["SENTINEL"])? Its keys are set by the user,
  * so a key's default is the value, as an option's is; any other mapping
  * (a parsed reply's self.values.get("location", "_NONE")) holds data.
  */
@@ -709,6 +710,8 @@ static int names_config(struct xctx *x, TSNode obj)
 	char *name;
 	int i, yes = 0;
 
+	if (ts_is(obj, "subscript"))
+		obj = ts_field(obj, "value");
 	if (ts_is(obj, "attribute"))
 		obj = ts_field(obj, "attribute");
 	if (!ts_is(obj, "identifier"))
@@ -765,7 +768,8 @@ static int is_mapping_read(struct xctx *x, TSNode fn)
 {
 	TSNode obj = ts_field(fn, "object");
 
-	return ts_is(fn, "attribute") && (ts_is(obj, "identifier") || ts_is(obj, "attribute")) &&
+	return ts_is(fn, "attribute") &&
+	       (ts_is(obj, "identifier") || ts_is(obj, "attribute") || ts_is(obj, "subscript")) &&
 	       (ts_text_eq(ts_field(fn, "attribute"), x->src, "get") ||
 		ts_text_eq(ts_field(fn, "attribute"), x->src, "pop"));
 }

@@ -80,6 +80,13 @@
 #define PY_PORT_ADDR(fam, type_key, fn, app_proto) \
 	{ fam, type_key, fn, type_key "." fn, IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "address", 0, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_addr = "", .default_how = RES_FRAMEWORK_DEFAULT }
 
+/* redis' Sentinel client of module @fam, and the clients it makes */
+#define PY_SENTINEL(fam) \
+	{ fam, NULL, "Sentinel", "redis.sentinel.Sentinel", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "sentinels", .net_arg = -1, .proto = "tcp", .app = "redis", .makes = "redis.sentinel.Sentinel" }
+/* a client of the server a Sentinel names at run time */
+#define PY_SENTINEL_CLIENT(fn) \
+	{ "redis.sentinel", "redis.sentinel.Sentinel", fn, "redis.sentinel.Sentinel." fn, OUT, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .proto = "tcp", .app = "redis" }
+
 #define PY_HTTP_VERBS(fam, type_key, prefix) \
 	PY_HTTP(fam, type_key, prefix, "get", 0), PY_HTTP(fam, type_key, prefix, "post", 0), \
 	PY_HTTP(fam, type_key, prefix, "put", 0), PY_HTTP(fam, type_key, prefix, "patch", 0), \
@@ -255,6 +262,15 @@ const struct rule py_rules[] = {
 	PY_URL_CLIENT("aioredis", "from_url", "url"),
 	PY_URL_CLIENT("aioredis.Redis", "from_url", "url"),
 	PY_URL_CLIENT("aioredis.StrictRedis", "from_url", "url"),
+	/*
+	 * redis Sentinel([(host, port), ...]): the sentinels it asks (a
+	 * one-entry list is its address); master_for()/slave_for() make a
+	 * client of the server they name at run time
+	 */
+	PY_SENTINEL("redis.sentinel"),
+	PY_SENTINEL("redis"),
+	PY_SENTINEL_CLIENT("master_for"),
+	PY_SENTINEL_CLIENT("slave_for"),
 	/* host may be a URL, "host:port" or a name with the port beside it */
 	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
 	{ "pymongo.mongo_client", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
