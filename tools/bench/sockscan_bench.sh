@@ -9,7 +9,7 @@
 #     packages (tests/sockscan/bench-corpus/python: fetch.sh, packages.txt,
 #     annotations.txt), scored by tools/bench/sockscan_score.py, and on the
 #     held-out corpora labelled before sockscan was run on them
-#     (bench-corpus/heldout, final, final2);
+#     (bench-corpus/heldout, final, final2 ...: the list HELDOUT below);
 #  4. throughput on the Go standard library of Debian's golang-src, vendor
 #     and testdata skipped, in MB/s and files/s, beside `grep -rn` over the
 #     same files in the same run (the floor: reading without understanding);
@@ -59,26 +59,28 @@ PYCORPUS=${PYCORPUS:-build/bench-corpus/py}
 bash tests/sockscan/bench-corpus/python/fetch.sh "$PYCORPUS" || exit 1
 python3 tools/bench/sockscan_score.py annotated tests/sockscan/bench-corpus/python/annotations.txt \
 	"$PYCORPUS" "$SCAN" >"$TMP/acc_python.json" || exit 1
-# the held-out Python corpora (bench-corpus/heldout, final, final2 ... final10:
-# labelled before sockscan was run on them; see bench-corpus/README.md)
-for set in heldout final final2 final3 final4 final5 final6 final7 final8 final9 final10; do
+# the held-out Python corpora, labelled before sockscan was run on them
+# (see bench-corpus/README.md), in the order they were made: a new set is
+# one more word here. Each is reported as python_<set>.
+HELDOUT="heldout final final2 final3 final4 final5 final6 final7 final8 final9 final10 final11 final12"
+for set in $HELDOUT; do
 	bash tests/sockscan/bench-corpus/python/fetch.sh "$PYCORPUS" \
 		tests/sockscan/bench-corpus/$set/packages.txt || exit 1
 	python3 tools/bench/sockscan_score.py annotated tests/sockscan/bench-corpus/$set/annotations.txt \
 		"$PYCORPUS" "$SCAN" >"$TMP/acc_$set.json" || exit 1
+	# its package count, for the table
+	npkgs=$(grep -cv '^#\|^[[:space:]]*$' tests/sockscan/bench-corpus/$set/packages.txt)
+	jq --argjson n "$npkgs" '. + {packages: $n}' "$TMP/acc_$set.json" >"$TMP/acc.tmp" &&
+		mv "$TMP/acc.tmp" "$TMP/acc_$set.json" || exit 1
 done
-jq -n --slurpfile f "$TMP/acc_fixtures.json" --slurpfile c "$TMP/acc_corpus.json" \
-	--slurpfile p "$TMP/acc_python.json" --slurpfile h "$TMP/acc_heldout.json" \
-	--slurpfile x "$TMP/acc_final.json" --slurpfile y "$TMP/acc_final2.json" \
-	--slurpfile z "$TMP/acc_final3.json" --slurpfile v "$TMP/acc_final4.json" \
-	--slurpfile w "$TMP/acc_final5.json" --slurpfile u "$TMP/acc_final6.json" \
-	--slurpfile t "$TMP/acc_final7.json" --slurpfile s "$TMP/acc_final8.json" \
-	--slurpfile r "$TMP/acc_final9.json" --slurpfile q "$TMP/acc_final10.json" \
-	'{fixtures: $f[0], corpus: $c[0], python_corpus: $p[0], python_heldout: $h[0],
-	  python_final: $x[0], python_final2: $y[0], python_final3: $z[0],
-	  python_final4: $v[0], python_final5: $w[0], python_final6: $u[0],
-	  python_final7: $t[0], python_final8: $s[0], python_final9: $r[0],
-	  python_final10: $q[0]}' >"$TMP/accuracy.json" || exit 1
+{
+	jq -n --slurpfile f "$TMP/acc_fixtures.json" --slurpfile c "$TMP/acc_corpus.json" \
+		--slurpfile p "$TMP/acc_python.json" \
+		'{fixtures: $f[0], corpus: $c[0], python_corpus: $p[0]}'
+	for set in $HELDOUT; do
+		jq -n --arg key "python_$set" --slurpfile v "$TMP/acc_$set.json" '{($key): $v[0]}'
+	done
+} | jq -s 'add' >"$TMP/accuracy.json" || exit 1
 
 # --- throughput -----------------------------------------------------------------
 # Median wall time of $RUNS runs of "$@" (output discarded), after one warm-up
@@ -139,8 +141,13 @@ jq -n --slurpfile acc "$TMP/accuracy.json" --arg src "$src" \
 		sockscan_full_parse: (rate($tf) + {findings: $findings_full, unparsed: $unparsed_full}),
 		grep_rn: rate($tg)}}' >"$OUT/sockscan.json" || exit 1
 
-jq -r '
+jq -r --arg sets "$HELDOUT" '
 	def pct: if . == null then "n/a" else (. * 1000 | round / 10 | tostring) + " %" end;
+	# heldout, final, final2...: the names the README gives them; final7 on were labelled blind
+	def title(s): if s == "heldout" then "Python held-out corpus"
+		elif s == "final" then "Python final held-out"
+		else "Python final held-out \(s[5:])" +
+			(if (s[5:] | tonumber) >= 7 then ", labelled blind" else "" end) end;
 	"## sockscan",
 	"",
 	"| Accuracy | found / expected | detection rate | wrong + extra | false classification rate |",
@@ -148,20 +155,11 @@ jq -r '
 	(.fixtures | "| fixture tree (asserted by the tests) | \(.found) / \(.expected) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
 	(.corpus | "| annotated corpus (see its README) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
 	(.python_corpus | "| Python corpus: \(.annotated) sites in 11 Debian packages (bench-corpus/python) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_heldout | "| Python held-out corpus: \(.annotated) sites in 17 packages (bench-corpus/heldout) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final | "| Python final held-out: \(.annotated) sites in 9 packages (bench-corpus/final) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final2 | "| Python final held-out 2: \(.annotated) sites in 9 packages (bench-corpus/final2) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final3 | "| Python final held-out 3: \(.annotated) sites in 7 packages (bench-corpus/final3) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final4 | "| Python final held-out 4: \(.annotated) sites in 9 packages (bench-corpus/final4) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final5 | "| Python final held-out 5: \(.annotated) sites in 8 packages (bench-corpus/final5) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final6 | "| Python final held-out 6: \(.annotated) sites in 9 packages (bench-corpus/final6) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final7 | "| Python final held-out 7, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final7) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final8 | "| Python final held-out 8, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final8) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final9 | "| Python final held-out 9, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final9) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
-	(.python_final10 | "| Python final held-out 10, labelled blind: \(.annotated) sites in 10 packages (bench-corpus/final10) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
+	(. as $r | $sets | split(" ")[] | . as $set | $r["python_" + $set] |
+	 "| \(title($set)): \(.annotated) sites in \(.packages) packages (bench-corpus/\($set)) | \(.found) / \(.annotated) | \(.detection_rate | pct) | \(.misclassified) + \(.false_positives) | \(.false_classification_rate | pct) |"),
 	"",
-	([.python_corpus, .python_heldout, .python_final, .python_final2, .python_final3, .python_final4, .python_final5, .python_final6, .python_final7, .python_final8, .python_final9, .python_final10] |
-	 "Python ports fixed in the code and resolved: \(map(.ports_resolved) | add) / \(map(.ports_fixed_in_code) | add) (corpus, held-out, final, final 2 ... final 10: \(map("\(.ports_resolved)/\(.ports_fixed_in_code)") | join(", ")))."),
+	(. as $r | ($sets | split(" ")) as $s | [.python_corpus] + [$s[] | $r["python_" + .]] |
+	 "Python ports fixed in the code and resolved: \(map(.ports_resolved) | add) / \(map(.ports_fixed_in_code) | add) (python, \($s | join(", ")): \(map("\(.ports_resolved)/\(.ports_fixed_in_code)") | join(", ")))."),
 	"",
 	(.python_corpus | "Python corpus: ports fixed in the code resolved \(.ports_resolved) / \(.ports_fixed_in_code); crashed on: \(if (.crashed | length) > 0 then .crashed | join(", ") else "none" end)."),
 	(.python_corpus | if (.misses | length) > 0 then "Python corpus misses: \(.misses | join(", "))" else empty end),
