@@ -1804,7 +1804,7 @@ static TSNode helper_method(struct xctx *x, TSNode n)
 {
 	TSNode none = { 0 }, fn = ts_field(n, "function"), meth;
 	char *q, *name;
-	int is_method;
+	int imported, is_method;
 
 	if (!ts_is(fn, "identifier"))
 		return none;
@@ -1812,8 +1812,9 @@ static TSNode helper_method(struct xctx *x, TSNode n)
 	if (!ts_is(meth, "attribute") || ts_node_is_null(py_arg_node(n, 1, NULL, x->src)))
 		return none;
 	q = py_qualified(x, fn);
+	imported = q != NULL;
 	free(q);
-	if (q)
+	if (imported)
 		return none;
 	name = ts_text(ts_field(meth, "attribute"), x->src);
 	is_method = rule_is_method_name(py_rules, name);
