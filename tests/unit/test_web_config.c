@@ -104,6 +104,9 @@ static void test_bcrypt_rules(void **state)
 
 	snprintf(text, sizeof(text), "basic_auth_users:\n  weak: '%s'\n", hash_of("x", 4));
 	expect_error(text, "web.yml:2: basic_auth_users: 'weak': bcrypt cost 4 is too weak (at least 10)");
+	/* the fuzzer's finding: a cost of 20 held each check for a minute */
+	expect_error("basic_auth_users:\n  slow: '$2b$20$zLkHit.h6d2NVhf2mOA9Wep5nEdrOeV6tDQna7jkIzlS*AMhkbH26'\n",
+		     "web.yml:2: basic_auth_users: 'slow': bcrypt cost 20 is too slow to check on each request (at most 14)");
 	expect_error("basic_auth_users:\n  u: plaintext\n", "'u': not a bcrypt hash");
 	expect_error("basic_auth_users:\n  u: '$1$abc$def'\n", "not a bcrypt hash");
 	expect_error("basic_auth_users:\n  u: [a]\n", "the hash must be a string");

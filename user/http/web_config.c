@@ -254,9 +254,12 @@ static int check_bcrypt(struct wc *w, const yaml_node_t *at, const char *user,
 	    !isdigit((unsigned char)h[5]) || h[6] != '$')
 		return fail(w, at, "basic_auth_users: %s: not a bcrypt hash ($2b$COST$ and 53 characters)", user);
 	cost = (h[4] - '0') * 10 + (h[5] - '0');
-	if (cost < SW_BCRYPT_MIN_COST || cost > 31)
+	if (cost < SW_BCRYPT_MIN_COST)
 		return fail(w, at, "basic_auth_users: %s: bcrypt cost %d is too weak (at least %d)",
 			    user, cost, SW_BCRYPT_MIN_COST);
+	if (cost > SW_BCRYPT_MAX_COST)
+		return fail(w, at, "basic_auth_users: %s: bcrypt cost %d is too slow to check on each request (at most %d)",
+			    user, cost, SW_BCRYPT_MAX_COST);
 	return 0;
 }
 

@@ -27,6 +27,12 @@
 #include <stddef.h>
 
 #define SW_BCRYPT_MIN_COST	10
+/*
+ * Each request with basic auth runs one bcrypt check of 2^cost rounds on
+ * the HTTP thread: cost 14 is about a second of CPU, 20 about a minute.
+ * Above this, a scrape would hold the server, so the file is refused.
+ */
+#define SW_BCRYPT_MAX_COST	14
 #define SW_WEB_MAX_USERS	64
 #define SW_WEB_USER_LEN		64
 #define SW_WEB_HASH_LEN		64	/* "$2b$12$" + 53 */
