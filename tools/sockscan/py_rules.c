@@ -87,6 +87,10 @@
 #define PY_SENTINEL_CLIENT(fn) \
 	{ "redis.sentinel", "redis.sentinel.Sentinel", fn, "redis.sentinel.Sentinel." fn, OUT, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .proto = "tcp", .app = "redis" }
 
+/* a memcached client of module @fam given a list of "host:port" servers */
+#define PY_MEMCACHE_LIST(fam) \
+	{ fam, NULL, "Client", fam ".Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" }
+
 #define PY_HTTP_VERBS(fam, type_key, prefix) \
 	PY_HTTP(fam, type_key, prefix, "get", 0), PY_HTTP(fam, type_key, prefix, "post", 0), \
 	PY_HTTP(fam, type_key, prefix, "put", 0), PY_HTTP(fam, type_key, prefix, "patch", 0), \
@@ -288,9 +292,9 @@ const struct rule py_rules[] = {
 	 * (a one-server list is its server), pylibmc's and libmc's the same
 	 * list, pymemcache's Client((host, port))
 	 */
-	{ "memcache", NULL, "Client", "memcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
-	{ "pylibmc", NULL, "Client", "pylibmc.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
-	{ "libmc", NULL, "Client", "libmc.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	PY_MEMCACHE_LIST("memcache"),
+	PY_MEMCACHE_LIST("pylibmc"),
+	PY_MEMCACHE_LIST("libmc"),
 	{ "pymemcache", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	{ "pymemcache.client.base", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	/* pika: the parameters object carries the address */
