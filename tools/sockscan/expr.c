@@ -41,6 +41,14 @@ struct expr *expr_dyn(const char *text)
 	return expr_new(EX_DYN, text);
 }
 
+struct expr *expr_none(void)
+{
+	struct expr *e = expr_new(EX_DYN, "None");
+
+	e->n = 1;
+	return e;
+}
+
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net)
 {
 	struct expr *e = expr_new(EX_OBJ, type);
@@ -94,6 +102,26 @@ static struct expr *copy_with(const struct expr *e, struct expr *const *args,
 struct expr *expr_copy(const struct expr *e)
 {
 	return copy_with(e, NULL, 0, 0);
+}
+
+static int str_equal(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+int expr_equal(const struct expr *a, const struct expr *b)
+{
+	int i;
+
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->n != b->n || a->nargs != b->nargs ||
+	    !str_equal(a->s, b->s) || !str_equal(a->s2, b->s2))
+		return 0;
+	for (i = 0; i < a->nargs; i++)
+		if (!expr_equal(a->a[i], b->a[i]))
+			return 0;
+	return 1;
 }
 
 struct expr *expr_subst(const struct expr *e, struct expr *const *args, int nargs)

@@ -29,7 +29,7 @@ enum expr_kind {
 	EX_TOSTR,	/* number to string (strconv.Itoa, str()): a[0] */
 	EX_OBJ,		/* value of a watched type: s = type key, a[0] = address, a[1] = network or socket type */
 	EX_DEFAULT,	/* a[0], obtained as resolution n (a framework default...) */
-	EX_DYN,		/* not knowable statically: s = what is unknown */
+	EX_DYN,		/* not knowable statically: s = what is unknown; n = 1: Python's None */
 	EX_KWARG,	/* keyword argument of a recorded call: s = keyword, a[0] = value */
 	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
 	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]) */
@@ -53,12 +53,16 @@ struct expr *expr_str(const char *s);
 struct expr *expr_strn(const char *s, size_t len);
 struct expr *expr_int(long n);
 struct expr *expr_dyn(const char *text);
+/* Python's None held by a name (no address, but not an unknown one). */
+struct expr *expr_none(void);
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
 /* A node of @kind with the two children @a and @b (CONCAT, JOIN). */
 struct expr *expr_pair(enum expr_kind kind, struct expr *a, struct expr *b);
 /* Append @child (may be NULL, kept as an absent argument). */
 void expr_add(struct expr *e, struct expr *child);
 struct expr *expr_copy(const struct expr *e);
+/* Are @a and @b the same expression, node for node (NULL equals NULL)? */
+int expr_equal(const struct expr *a, const struct expr *b);
 /* Copy of @e with every EX_PARAM replaced by a copy of args[n]. */
 struct expr *expr_subst(const struct expr *e, struct expr *const *args, int nargs);
 void expr_free(struct expr *e);

@@ -72,19 +72,12 @@ static int is_env_without_fallback(const struct expr *e)
 	return e && e->kind == EX_ENV && !expr_arg(e, 1);
 }
 
-/*
- * A variable's value is copied wherever the variable is used, so a value
- * built from itself (s = s + t, b = append(b, c) in a loop body) would
- * grow without end. Addresses are small: a larger value is not one.
- */
-#define MAX_VALUE_NODES 64
-
 void xctx_bind(struct xctx *x, const char *name, struct expr *value, int declare)
 {
 	struct symtab *t = &x->f->syms;
 	struct expr *old;
 
-	if (value && expr_size(value, MAX_VALUE_NODES) > MAX_VALUE_NODES) {
+	if (value && expr_size(value, XCTX_MAX_VALUE_NODES) > XCTX_MAX_VALUE_NODES) {
 		expr_free(value);
 		value = expr_dyn(name);
 	}

@@ -42,6 +42,13 @@ struct xctx {
  */
 #define XCTX_MAX_DEPTH 400
 
+/*
+ * A variable's value is copied wherever the variable is used, so a value
+ * built from itself (s = s + t, b = append(b, c) in a loop body) would
+ * grow without end. Addresses are small: a larger value is not one.
+ */
+#define XCTX_MAX_VALUE_NODES 64
+
 /* New site for call node @call, appended to the file's list. */
 struct site *site_new(struct xctx *x, TSNode call);
 /* Append argument @e (may be NULL: None/absent), its keyword and text. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "extract.h"
+#include "py_branches.h"
 #include "py_extract.h"
 #include "rules.h"
 #include "util.h"
@@ -1644,12 +1645,21 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	}
 	if (!ts_is(fn, "attribute"))
 		return NULL;
-	/* self.m() in C, super().m() in a class whose first base is B: C.m, B.m */
+	/*
+	 * self.m() in C, super().m() in a class whose first base is B: C.m,
+	 * B.m; self.m() in a C that does not define m calls B's (whose
+	 * parameters then see what C's calls pass)
+	 */
 	if ((x->cls && ts_text_eq(obj, x->src, "self")) ||
 	    (x->cls_base && ts_is(obj, "call") &&
 	     ts_text_eq(ts_field(obj, "function"), x->src, "super"))) {
+		const char *owner = x->cls;
+
 		m = ts_text(ts_field(fn, "attribute"), x->src);
-		key = xasprintf("%s.%s", ts_is(obj, "call") ? x->cls_base : x->cls, m);
+		if (ts_is(obj, "call") ||
+		    (x->cls_base && x->cls_methods && !symtab_find(x->cls_methods, m)))
+			owner = x->cls_base;
+		key = xasprintf("%s.%s", owner, m);
 		free(m);
 		*self_first = 1;
 		return key;
@@ -2720,7 +2730,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(scoped);
 	}
 	py_note_kwargs_dict(x, name, right);
-	xctx_bind(x, name, py_expr(x, right), 1);
+	xctx_bind(x, name, ts_is(right, "none") ? expr_none() : py_expr(x, right), 1);
 	free(name);
 }
 
@@ -3011,12 +3021,36 @@ static int is_if_block(TSNode n)
 				     ts_is(p, "elif_clause") || ts_is(p, "else_clause"));
 }
 
+/* name += value: the name now holds its old value followed by (or plus) value. */
+static void py_augmented_assignment(struct xctx *x, TSNode n)
+{
+	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
+	struct expr *old;
+	char *name;
+
+	py_walk_children(x, n);
+	if (!ts_is(left, "identifier") || !ts_text_eq(ts_field(n, "operator"), x->src, "+="))
+		return;
+	name = ts_text(left, x->src);
+	/* at module level a name is not copied where used: copy its value here */
+	old = x->in_func ? py_ident(x, left) : expr_copy(symtab_get(&x->f->syms, name));
+	if (old && !holds_object(x, name))
+		xctx_bind(x, name, expr_pair(EX_CONCAT, old, py_expr(x, right)), 1);
+	else
+		expr_free(old);
+	free(name);
+}
+
 static void py_walk(struct xctx *x, TSNode n)
 {
 	const char *t = ts_type(n);
 
 	if (ts_node_is_null(n))
 		return;
+	if (!strcmp(t, "augmented_assignment")) {
+		py_augmented_assignment(x, n);
+		return;
+	}
 	if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
 		py_import(x, n);
 		return;
@@ -3067,6 +3101,10 @@ static void py_walk(struct xctx *x, TSNode n)
 	if (!strcmp(t, "call")) {
 		py_note_callee(x, n);
 		py_call_site(x, n);
+	}
+	if (x->in_func && !strcmp(t, "if_statement")) {
+		py_if(x, n, py_walk);
+		return;
 	}
 	if (is_if_block(n)) {
 		x->cond_depth++;

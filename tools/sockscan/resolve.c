@@ -497,6 +497,23 @@ static char *value_port(const char *s)
 	return port;
 }
 
+/*
+ * The port a value names when it is known in part: its text's, or its
+ * known start's once that holds a URL's whole authority
+ * ("https://api.example.com/" + path: 443), as a new string or NULL.
+ */
+static char *known_port(const struct value *v)
+{
+	const char *sep;
+
+	if (v->s)
+		return value_port(v->s);
+	sep = v->prefix ? strstr(v->prefix, "://") : NULL;
+	if (sep && strpbrk(sep + 3, "/?#"))
+		return value_port(v->prefix);
+	return NULL;
+}
+
 static void callers_build(struct scan *sc);
 static const struct expr *call_arg(const struct expr *call, int pos, const char *kw);
 static int callers_of(struct scan *sc, struct pkg *ctx, const char *name,
@@ -543,21 +560,18 @@ static int agree(struct value *acc, struct value *one, int n)
 		len++;
 	if (len)
 		common = xstrndup(ka, len);
-	if (acc->s) {	/* "host:port" so far, now another: keep the port */
-		char *port = value_port(acc->s);
-
-		if (port && !acc->port)
-			acc->port = port;
-		else
-			free(port);
+	/* "host:port" or a URL so far, now another: keep the port */
+	if (!acc->port)
+		acc->port = known_port(acc);
+	if (acc->s) {
 		free(acc->s);
 		acc->s = NULL;
 		acc->how = RES_DYNAMIC;
 		free(acc->dyn);
 		acc->dyn = xstrdup("function parameter");
 	}
-	if (!one->port && one->s)
-		one->port = value_port(one->s);
+	if (!one->port)
+		one->port = known_port(one);
 	port_ok = acc->port && one->port && !strcmp(acc->port, one->port);
 	if (!port_ok) {
 		free(acc->port);
@@ -577,7 +591,7 @@ static __thread int caller_budget;
 static __thread const char *caller_cls;
 
 /* Caller arguments evaluated for one parameter value, per resolution. */
-#define VALUE_BUDGET 64
+#define VALUE_BUDGET 256
 static __thread int value_budget;
 
 /*
@@ -623,6 +637,10 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 				omitted = 1;
 				continue;
 			}
+			/* a recursive call passing the parameter on adds no value */
+			if (arg->kind == EX_PARAM && !strcmp(arg->s ? arg->s : "", e->s) &&
+			    arg->n == e->n)
+				continue;
 			if (value_budget-- <= 0) {
 				ok = 0;
 				break;
@@ -656,23 +674,27 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 
 /*
  * One of several values chosen at run time (a dict's values looked up by
- * a key known then): what they agree on, as for a parameter's callers
- * (shodan's {'shodan': self.base_url, 'exploits': ...}.get(service):
- * two https:// URLs, so port 443 beside an unknown host).
+ * a key known then, or what the branches of an if statement left in a
+ * name): what they agree on, as for a parameter's callers (shodan's
+ * {'shodan': self.base_url, 'exploits': ...}.get(service): two https://
+ * URLs, so port 443 beside an unknown host). None is no address: a
+ * branch that sets it (host = None where a unix path is used instead)
+ * leaves the others'.
  */
 static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth)
 {
 	struct value acc = { 0 }, one;
-	int i, ok = 1;
+	int i, n = 0, ok = 1;
 
 	for (i = 0; i < e->nargs && ok; i++) {
 		memset(&one, 0, sizeof(one));
 		eval(sc, ctx, e->a[i], &one, depth + 1);
-		ok = agree(&acc, &one, i);
+		if (!one.none || (!n && i == e->nargs - 1))
+			ok = agree(&acc, &one, n++);
 		value_free(&one);
 	}
-	if (!ok || !e->nargs) {
+	if (!ok || !n) {
 		value_free(&acc);
 		set_dyn(v, "one of several values");
 		return;
@@ -745,6 +767,7 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		break;
 	case EX_DYN:
 		set_dyn(v, e->s);
+		v->none = e->n == 1;
 		break;
 	case EX_KWARG:
 		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);

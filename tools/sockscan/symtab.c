@@ -87,6 +87,24 @@ void symtab_set(struct symtab *t, const char *name, struct expr *value)
 	t->count++;
 }
 
+void symtab_del(struct symtab *t, const char *name)
+{
+	struct sym **pp, *s;
+
+	if (!t->buckets)
+		return;
+	for (pp = &t->buckets[hash(name) % t->nbuckets]; (s = *pp); pp = &s->next) {
+		if (strcmp(s->name, name))
+			continue;
+		*pp = s->next;
+		free(s->name);
+		expr_free(s->value);
+		free(s);
+		t->count--;
+		return;
+	}
+}
+
 void symtab_merge(struct symtab *to, struct symtab *from)
 {
 	size_t i;

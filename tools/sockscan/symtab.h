@@ -28,6 +28,8 @@ struct symtab {
 
 void symtab_init(struct symtab *t);
 void symtab_set(struct symtab *t, const char *name, struct expr *value);
+/* Remove @name (and free its value), if present. */
+void symtab_del(struct symtab *t, const char *name);
 struct sym *symtab_find(const struct symtab *t, const char *name);
 struct expr *symtab_get(const struct symtab *t, const char *name);
 /* Move every entry of @from into @to (entries of @to win), emptying @from. */

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Python if statements in a function (see py_branches.h): which names the
+ * branches bind, what each branch leaves in them, and what they hold once
+ * the statement is done.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "extract.h"
+#include "py_branches.h"
+#include "symtab.h"
+#include "tsutil.h"
+#include "util.h"
+
+/* Does block @b end in return, raise, continue or break (never fall through)? */
+static int block_ends(TSNode b)
+{
+	uint32_t i = ts_node_named_child_count(b);
+	TSNode k;
+
+	while (i > 0) {
+		k = ts_node_named_child(b, --i);
+		if (ts_is(k, "comment"))
+			continue;
+		return ts_is(k, "return_statement") || ts_is(k, "raise_statement") ||
+		       ts_is(k, "continue_statement") || ts_is(k, "break_statement");
+	}
+	return 0;
+}
+
+/* Conditions are read this deep, no deeper (a generated one may nest thousands). */
+#define MAX_COND_DEPTH 32
+
+/* Is @n identifier @name? */
+static int is_name(struct xctx *x, TSNode n, const char *name)
+{
+	return ts_is(n, "identifier") && ts_text_eq(n, x->src, name);
+}
+
+/*
+ * Does condition @c test whether @name is missing: `name is None`,
+ * `name == ''`, `not name`, or one of those joined to others by and/or?
+ */
+static int tests_missing(struct xctx *x, TSNode c, const char *name, int depth)
+{
+	TSNode *kids;
+	size_t count;
+	int yes;
+
+	if (ts_node_is_null(c) || depth > MAX_COND_DEPTH)
+		return 0;
+	if (ts_is(c, "parenthesized_expression"))
+		return tests_missing(x, ts_child(c, 0), name, depth + 1);
+	if (ts_is(c, "boolean_operator"))
+		return tests_missing(x, ts_field(c, "left"), name, depth + 1) ||
+		       tests_missing(x, ts_field(c, "right"), name, depth + 1);
+	if (ts_is(c, "not_operator"))
+		return is_name(x, ts_field(c, "argument"), name);
+	if (!ts_is(c, "comparison_operator"))
+		return 0;
+	count = ts_named_children(c, &kids);
+	yes = count == 2 && is_name(x, kids[0], name) &&
+	      (ts_is(kids[1], "none") || ts_text_eq(kids[1], x->src, "''") ||
+	       ts_text_eq(kids[1], x->src, "\"\""));
+	free(kids);
+	return yes;
+}
+
+/*
+ * Is branch @b of if statement @stmt (the block of a clause) taken when
+ * @name is missing (if url is None: url = DEFAULT)?
+ */
+static int guards_missing(struct xctx *x, TSNode stmt, TSNode b, const char *name)
+{
+	TSNode clause = ts_parent(b);
+
+	if (ts_is(clause, "else_clause"))
+		return 0;
+	return tests_missing(x, ts_field(clause, "condition"), name, 0);
+}
+
+static int mentions_at(struct xctx *x, TSNode n, const char *name, int depth)
+{
+	uint32_t i, count;
+
+	if (ts_node_is_null(n) || depth > MAX_COND_DEPTH)
+		return 0;
+	if (ts_is(n, "identifier"))
+		return ts_text_eq(n, x->src, name);
+	count = ts_node_named_child_count(n);
+	for (i = 0; i < count; i++)
+		if (mentions_at(x, ts_node_named_child(n, i), name, depth + 1))
+			return 1;
+	return 0;
+}
+
+/* Is identifier @name used in condition @n? */
+static int mentions(struct xctx *x, TSNode n, const char *name)
+{
+	return mentions_at(x, n, name, 0);
+}
+
+/*
+ * Is the branch of block @b taken only when the environment says so
+ * (if os.environ.get("AWS_STS_REGIONAL_ENDPOINTS") == "regional")? What
+ * it sets is not the default, which is what the code does when the
+ * variable is unset.
+ */
+static int guards_env(struct xctx *x, TSNode b)
+{
+	TSNode clause = ts_parent(b), c = ts_field(clause, "condition");
+
+	return !ts_is(clause, "else_clause") &&
+	       (mentions(x, c, "environ") || mentions(x, c, "getenv"));
+}
+
+/* Does @e hold @part as one of its subexpressions? */
+static int expr_contains(const struct expr *e, const struct expr *part)
+{
+	int i;
+
+	if (!e)
+		return 0;
+	if (expr_equal(e, part))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (expr_contains(e->a[i], part))
+			return 1;
+	return 0;
+}
+
+/* The text @e stands for when nothing overrides it: a literal, a flag's or variable's default. */
+static const char *default_text(const struct expr *e)
+{
+	if (!e)
+		return NULL;
+	switch (e->kind) {
+	case EX_STR:
+		return e->s;
+	case EX_FLAG:
+	case EX_DEFAULT:
+		return default_text(expr_arg(e, 0));
+	case EX_ENV:
+		return default_text(expr_arg(e, 1));
+	default:
+		return NULL;
+	}
+}
+
+/* The text of string literal @n when it is plain ('x', "x": no escapes, no f-string), or NULL. */
+static char *plain_string(struct xctx *x, TSNode n)
+{
+	TSNode *kids;
+	size_t count;
+	char *start, *s = NULL;
+
+	if (!ts_is(n, "string"))
+		return NULL;
+	count = ts_named_children(n, &kids);
+	if (count == 3 && ts_is(kids[0], "string_start") && ts_is(kids[1], "string_content") &&
+	    ts_is(kids[2], "string_end") && !ts_node_named_child_count(kids[1])) {
+		start = ts_text(kids[0], x->src);
+		if (!strpbrk(start, "fFbB"))
+			s = ts_text(kids[1], x->src);
+		free(start);
+	}
+	free(kids);
+	return s;
+}
+
+/*
+ * Condition @c for @name holding its default text @text: 1 true, 0 false,
+ * -1 not known. Known are `'x' in name`, `'x' not in name`, and and/or of
+ * them (if ':' not in host: host += ':11211' is not taken when the default
+ * already has a port).
+ */
+static int test_default(struct xctx *x, TSNode c, const char *name, const char *text,
+			int depth)
+{
+	TSNode *kids;
+	char *needle = NULL;
+	const char *op;
+	size_t count;
+	int l, r, yes = -1;
+
+	if (depth > MAX_COND_DEPTH)
+		return -1;
+	if (ts_is(c, "parenthesized_expression"))
+		return test_default(x, ts_child(c, 0), name, text, depth + 1);
+	if (ts_is(c, "boolean_operator")) {
+		l = test_default(x, ts_field(c, "left"), name, text, depth + 1);
+		r = test_default(x, ts_field(c, "right"), name, text, depth + 1);
+		if (ts_text_eq(ts_field(c, "operator"), x->src, "and"))
+			return !l || !r ? 0 : l == 1 && r == 1 ? 1 : -1;
+		return l == 1 || r == 1 ? 1 : !l && !r ? 0 : -1;
+	}
+	if (!text || !ts_is(c, "comparison_operator"))
+		return -1;
+	count = ts_named_children(c, &kids);
+	if (count == 2 && is_name(x, kids[1], name))
+		needle = plain_string(x, kids[0]);
+	if (needle) {
+		/* the operator is what lies between the two operands */
+		op = x->src + ts_node_end_byte(kids[0]);
+		yes = strstr(text, needle) != NULL;
+		if (memmem(op, ts_node_start_byte(kids[1]) - ts_node_end_byte(kids[0]), "not", 3))
+			yes = !yes;
+	}
+	free(needle);
+	free(kids);
+	return yes;
+}
+
+/*
+ * The locals an if statement's branches bind, found by reading the
+ * statement before it is walked (py_if): at most MAX_IF_NAMES, within
+ * MAX_IF_SCAN nodes; past either, the statement is walked straight
+ * through (the last assignment wins). Plain `name = value` and
+ * `name += value` count; the bodies of functions, classes and lambdas
+ * inside it do not (they have locals of their own).
+ */
+#define MAX_IF_NAMES 32
+#define MAX_IF_SCAN 4096
+
+struct if_names {
+	char *name[MAX_IF_NAMES];
+	int n;
+	int budget;		/* nodes still to read */
+	int over;		/* a limit was passed */
+};
+
+static void add_bound(struct xctx *x, TSNode t, struct if_names *in)
+{
+	TSNode *kids;
+	size_t count, i;
+	char *name;
+	int k;
+
+	if (ts_is(t, "pattern_list") || ts_is(t, "tuple_pattern") || ts_is(t, "list_pattern")) {
+		count = ts_named_children(t, &kids);
+		for (i = 0; i < count; i++)
+			add_bound(x, kids[i], in);
+		free(kids);
+		return;
+	}
+	if (!ts_is(t, "identifier"))
+		return;
+	name = ts_text(t, x->src);
+	for (k = 0; k < in->n && strcmp(in->name[k], name); k++)
+		;
+	if (k < in->n) {
+		free(name);
+		return;
+	}
+	if (in->n == MAX_IF_NAMES) {
+		in->over = 1;
+		free(name);
+		return;
+	}
+	in->name[in->n++] = name;
+}
+
+static void collect_bound(struct xctx *x, TSNode n, struct if_names *in)
+{
+	uint32_t i, count;
+
+	if (in->over || ts_node_is_null(n))
+		return;
+	if (--in->budget < 0) {
+		in->over = 1;
+		return;
+	}
+	if (ts_is(n, "function_definition") || ts_is(n, "class_definition") || ts_is(n, "lambda"))
+		return;
+	if (ts_is(n, "assignment") || ts_is(n, "augmented_assignment"))
+		add_bound(x, ts_field(n, "left"), in);
+	count = ts_node_named_child_count(n);
+	for (i = 0; i < count && !in->over; i++)
+		collect_bound(x, ts_node_named_child(n, i), in);
+}
+
+/* What one branch of an if statement left in the names it binds (py_if). */
+struct branch {
+	struct expr **vals;	/* per if_names entry: its value, or NULL when unbound */
+	TSNode body;		/* its block; null for the path through no branch */
+	int env;		/* taken only when the environment says so (guards_env) */
+};
+
+/* Can @e be one of a choice's values (not an object, nor an instance of the tree)? */
+static int is_plain_value(const struct expr *e)
+{
+	return e->kind != EX_OBJ && e->kind != EX_CALL && e->kind != EX_MCALL;
+}
+
+/*
+ * A branch that gives @name a default when it is missing (if url is None:
+ * url = DEFAULT) or rewrites it from its own value (if ':' not in host:
+ * host += ':11211') when its test is true of the default, sets the value
+ * the code means. Not for a parameter, whose callers give its value.
+ */
+static const struct expr *guarded_value(struct xctx *x, TSNode stmt, const struct branch *out,
+					size_t n, int k, const struct expr *before,
+					const char *name)
+{
+	const struct expr *e, *found = NULL;
+	size_t i;
+
+	if (!before || before->kind == EX_PARAM)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		e = out[i].vals[k];
+		if (!e || ts_node_is_null(out[i].body) || expr_equal(e, before))
+			continue;
+		if (guards_missing(x, stmt, out[i].body, name))
+			found = e;
+		else if (expr_contains(e, before))
+			switch (test_default(x, ts_field(ts_parent(out[i].body), "condition"),
+					     name, default_text(before), 0)) {
+			case 1:
+				found = e;
+				break;
+			case 0:
+				found = before;
+				break;
+			}
+	}
+	return found;
+}
+
+/*
+ * Name k of if statement @stmt after it, from what the branches that fall
+ * through left (@out): a default it guards (guarded_value), else the value
+ * they agree on, else the choice of their values. A branch the
+ * environment selects (guards_env) counts only when no other one sets the
+ * name. An object (a socket) or an instance of a class of the tree in any
+ * branch wins instead, as the last assignment did before branches were
+ * merged: sock = None on an error path keeps the socket. A branch that
+ * leaves the name unbound adds nothing. NULL: unbound on every path.
+ */
+static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branch *out,
+				 size_t n, int k, const struct expr *before, const char *name)
+{
+	const struct expr *e, *last = NULL, *obj = NULL, *guard;
+	struct expr *choice;
+	int same = 1, plain = 1, other = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		other += out[i].vals[k] && !out[i].env;
+	for (i = 0; i < n; i++) {
+		e = out[i].vals[k];
+		if (!e || (out[i].env && other))
+			continue;
+		if (last && !expr_equal(last, e))
+			same = 0;
+		if (!is_plain_value(e))
+			plain = 0;
+		if (e->kind == EX_OBJ)
+			obj = e;
+		last = e;
+	}
+	if (same || !plain)
+		return expr_copy(obj ? obj : last);
+	guard = guarded_value(x, stmt, out, n, k, before, name);
+	if (guard)
+		return expr_copy(guard);
+	choice = expr_new(EX_CHOICE, NULL);
+	for (last = NULL, i = 0; i < n; i++) {
+		e = out[i].vals[k];
+		if (!e || (out[i].env && other) || (last && expr_equal(e, last)))
+			continue;
+		expr_add(choice, expr_copy(e));
+		last = e;
+	}
+	if (expr_size(choice, XCTX_MAX_VALUE_NODES) > XCTX_MAX_VALUE_NODES) {
+		expr_free(choice);
+		return expr_dyn(name);
+	}
+	return choice;
+}
+
+/* Set the locals @in names to @vals (NULL: unbound). */
+static void set_bound(struct xctx *x, const struct if_names *in, struct expr *const *vals)
+{
+	int k;
+
+	for (k = 0; k < in->n; k++)
+		if (vals[k])
+			symtab_set(&x->locals, in->name[k], expr_copy(vals[k]));
+		else
+			symtab_del(&x->locals, in->name[k]);
+}
+
+/* Copies of the values the locals @in names hold now (NULL: unbound). */
+static struct expr **get_bound(struct xctx *x, const struct if_names *in)
+{
+	struct expr **vals = xcalloc(in->n ? in->n : 1, sizeof(*vals));
+	int k;
+
+	for (k = 0; k < in->n; k++)
+		vals[k] = expr_copy(symtab_get(&x->locals, in->name[k]));
+	return vals;
+}
+
+static void free_bound(struct expr **vals, int n)
+{
+	int k;
+
+	for (k = 0; vals && k < n; k++)
+		expr_free(vals[k]);
+	free(vals);
+}
+
+/* Keep what the branch of block @body (null: no branch) left as out[(*n)++]. */
+static void keep_branch(struct xctx *x, const struct if_names *in, struct branch **out,
+			size_t *n, size_t *cap, TSNode body)
+{
+	grow((void **)out, cap, *n + 1, sizeof(**out));
+	(*out)[*n].vals = get_bound(x, in);
+	(*out)[*n].body = body;
+	(*out)[*n].env = !ts_node_is_null(body) && guards_env(x, body);
+	(*n)++;
+}
+
+/*
+ * An if statement in a function: each branch starts from the locals as
+ * they were before it, and after it each name a branch binds holds what
+ * the branches that fall through (and the path through no branch, without
+ * an else) left there (merged_local): url = 'https://' + upload_host +
+ * path in one branch and 'https://' + host + path in the other give port
+ * 443 beside an unknown host, where straight-line reassignment kept the
+ * last.
+ */
+void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
+{
+	struct if_names in = { .budget = MAX_IF_SCAN };
+	struct branch *out = NULL;
+	struct expr **before, *v;
+	size_t count, nout = 0, cap = 0, i;
+	TSNode *kids, body, none = { 0 };
+	int k;
+
+	collect_bound(x, n, &in);
+	if (in.over || !in.n) {
+		for (k = 0; k < in.n; k++)
+			free(in.name[k]);
+		xctx_walk_children(x, n, walk);
+		return;
+	}
+	before = get_bound(x, &in);
+	count = ts_named_children(n, &kids);
+	for (i = 0; i < count; i++) {
+		body = kids[i];
+		if (ts_is(kids[i], "elif_clause") || ts_is(kids[i], "else_clause")) {
+			/* each clause starts from the locals before the statement */
+			set_bound(x, &in, before);
+			walk(x, ts_field(kids[i], "condition"));
+			body = ts_field(kids[i], ts_is(kids[i], "else_clause") ? "body" : "consequence");
+		} else if (!ts_is(kids[i], "block")) {
+			walk(x, kids[i]);	/* the condition, comments */
+			continue;
+		}
+		walk(x, body);
+		if (!block_ends(body))
+			keep_branch(x, &in, &out, &nout, &cap, body);
+	}
+	if (!count || !ts_is(kids[count - 1], "else_clause")) {
+		set_bound(x, &in, before);
+		keep_branch(x, &in, &out, &nout, &cap, none);
+	}
+	free(kids);
+	/* every branch returns: what follows is dead code, walked as before */
+	for (k = 0; k < in.n; k++) {
+		v = nout ? merged_local(x, n, out, nout, k, before[k], in.name[k]) :
+			   expr_copy(before[k]);
+		if (v)
+			symtab_set(&x->locals, in.name[k], v);
+		else
+			symtab_del(&x->locals, in.name[k]);
+	}
+	for (i = 0; i < nout; i++)
+		free_bound(out[i].vals, in.n);
+	free(out);
+	free_bound(before, in.n);
+	for (k = 0; k < in.n; k++)
+		free(in.name[k]);
+}
