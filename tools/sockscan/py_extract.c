@@ -21,6 +21,16 @@
 static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
+
+/* The watched object name @name (self.http as "C.self.http") holds, or NULL. */
+static const struct expr *held_object(struct xctx *x, const char *name)
+{
+	const struct expr *e = x->in_func ? symtab_get(&x->locals, name) : NULL;
+
+	if (!e || e->kind != EX_OBJ)
+		e = symtab_get(&x->f->syms, name);
+	return e && e->kind == EX_OBJ ? e : NULL;
+}
 static int overrides(struct xctx *x, const char *method);
 
 static struct expr *dyn_of(struct xctx *x, TSNode n)
@@ -1530,6 +1540,8 @@ static void py_site_args(struct xctx *x, struct site *s, TSNode call, int skip)
 	free(args);
 }
 
+static int is_getattr_call(struct xctx *x, TSNode n);
+
 /* "bound:NAME": the key of a method of a watched object held in NAME. */
 static char *bound_key(struct xctx *x, TSNode name)
 {
@@ -1554,16 +1566,33 @@ static char *bound_key(struct xctx *x, TSNode name)
 static int py_bound_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	TSNode obj = ts_field(right, "object");
-	struct expr *o;
+	struct expr *o, *verb;
 	char *meth, *key;
 	int done = 0;
 
-	if (!ts_is(right, "attribute"))
+	if (is_getattr_call(x, right)) {
+		/* send = getattr(session, method): the method named, maybe any */
+		obj = py_arg_node(right, 0, NULL, x->src);
+		verb = py_arg(x, right, 1, NULL);
+		meth = xstrdup(verb && verb->kind == EX_STR ? verb->s : ANY_METHOD);
+		expr_free(verb);
+	} else if (ts_is(right, "attribute")) {
+		meth = ts_text(ts_field(right, "attribute"), x->src);
+	} else {
 		return 0;
+	}
 	o = py_expr(x, obj);
-	meth = ts_text(ts_field(right, "attribute"), x->src);
+	/* self.http: the object a method of the class put there */
+	if (o && o->kind == EX_IDENT && held_object(x, o->s)) {
+		struct expr *held = expr_copy(held_object(x, o->s));
+
+		expr_free(o);
+		o = held;
+	}
 	key = bound_key(x, left);
-	if (key && o && o->kind == EX_OBJ && o->s && rule_method(py_rules, o->s, meth)) {
+	if (key && o && o->kind == EX_OBJ && o->s &&
+	    (!strcmp(meth, ANY_METHOD) ? rule_any_method(py_rules, o->s) != NULL :
+					 rule_method(py_rules, o->s, meth) != NULL)) {
 		free(o->s2);
 		o->s2 = meth;
 		meth = NULL;
@@ -1713,16 +1742,13 @@ static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
 }
 
 /* Record call node @n for parameter binding (see MAX_CALLS_PER_NAME). */
-static void py_note_callee(struct xctx *x, TSNode n)
+/* Record call node @n of callee @key for parameter binding (py_note_callee). */
+static void note_callee_as(struct xctx *x, TSNode n, const char *key, int self_first)
 {
 	struct expr *list, *call;
-	char *key, *name;
-	int self_first;
+	char *name;
 
 	if (x->ncalls >= MAX_CALLS_PER_FILE)
-		return;
-	key = callee_key(x, ts_field(n, "function"), &self_first);
-	if (!key)
 		return;
 	name = xasprintf("calls:%s", key);
 	list = symtab_get(&x->f->syms, name);
@@ -1740,7 +1766,61 @@ static void py_note_callee(struct xctx *x, TSNode n)
 		x->ncalls++;
 	}
 	free(name);
+}
+
+/*
+ * Is @fn super().m, or self.m where the class walked does not define m?
+ * Any of the class's bases may then be the one whose m is called.
+ */
+static int calls_base_method(struct xctx *x, TSNode fn)
+{
+	TSNode obj = ts_field(fn, "object");
+	char *m;
+	int yes;
+
+	if (!x->cls || !ts_is(fn, "attribute"))
+		return 0;
+	if (ts_is(obj, "call"))
+		return ts_text_eq(ts_field(obj, "function"), x->src, "super");
+	if (!ts_text_eq(obj, x->src, "self") || !x->cls_methods)
+		return 0;
+	m = ts_text(ts_field(fn, "attribute"), x->src);
+	yes = !symtab_find(x->cls_methods, m);
+	free(m);
+	return yes;
+}
+
+/*
+ * A call of a function or method of the tree, kept for the resolver to
+ * bind that function's parameters (resolve.c eval_param). super().m() and
+ * an inherited self.m() are kept as callee_key's first base's m, and as
+ * each further base's m too: class StreamingClient(BaseClient,
+ * BaseStream) calling super()._connect(...) calls BaseStream's.
+ */
+static void py_note_callee(struct xctx *x, TSNode n)
+{
+	TSNode fn = ts_field(n, "function");
+	struct expr *bases;
+	char *key, *m, *k2;
+	int self_first, i;
+
+	key = callee_key(x, fn, &self_first);
+	if (!key)
+		return;
+	note_callee_as(x, n, key, self_first);
 	free(key);
+	if (!self_first || !calls_base_method(x, fn))
+		return;
+	key = xasprintf("bases:%s", x->cls);
+	bases = symtab_get(&x->f->syms, key);
+	free(key);
+	m = ts_text(ts_field(fn, "attribute"), x->src);
+	for (i = 1; bases && i < bases->nargs; i++) {
+		k2 = xasprintf("%s.%s", bases->a[i]->s, m);
+		note_callee_as(x, n, k2, 1);
+		free(k2);
+	}
+	free(m);
 }
 
 /*

@@ -251,6 +251,8 @@ const struct rule py_rules[] = {
 	PY_HTTP_VERBS("httpx", "httpx.Client", "httpx.Client"),
 	{ "aiohttp", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "aiohttp.ClientSession" },
 	PY_HTTP_VERBS("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession"),
+	/* a websocket: ws:// and wss:// are HTTP's ports */
+	PY_HTTP("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession", "ws_connect", 0),
 
 	/* database and cache clients configured by keyword, with their defaults */
 	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT },
@@ -295,6 +297,10 @@ const struct rule py_rules[] = {
 	PY_MEMCACHE_LIST("memcache"),
 	PY_MEMCACHE_LIST("pylibmc"),
 	PY_MEMCACHE_LIST("libmc"),
+	PY_MEMCACHE_LIST("bmemcached"),
+	/* pymemcache's HashClient spreads keys over a list of servers */
+	{ "pymemcache.client.hash", NULL, "HashClient", "pymemcache.HashClient", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pymemcache", NULL, "HashClient", "pymemcache.HashClient", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	{ "pymemcache", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	{ "pymemcache.client.base", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	/* pika: the parameters object carries the address */

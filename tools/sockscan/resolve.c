@@ -590,6 +590,17 @@ static __thread int caller_budget;
 /* The class whose inherited attribute is being resolved (sym_get's @via). */
 static __thread const char *caller_cls;
 
+/*
+ * Steps of eval() per resolution. A helper's arguments are evaluated at
+ * each call, so a chain of names each made by a call of the one before
+ * (A1 = f(A0, A0, A0), A2 = f(A1, A1, A1) ...) costs the argument count
+ * to the power of its length: past the budget the value is unknown. The
+ * largest resolution in the 16 Python corpora, the fixtures and Go's
+ * standard library takes 192 steps (measured on 2026-12-01).
+ */
+#define EVAL_BUDGET 4096
+static __thread int eval_budget;
+
 /* Caller arguments evaluated for one parameter value, per resolution. */
 #define VALUE_BUDGET 256
 static __thread int value_budget;
@@ -715,6 +726,11 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		set_dyn(v, "definition too deep");
 		return;
 	}
+	/* a literal costs nothing: the port beside a costly host survives */
+	if (e->kind != EX_STR && e->kind != EX_INT && --eval_budget < 0) {
+		set_dyn(v, "too costly to evaluate");
+		return;
+	}
 	switch (e->kind) {
 	case EX_STR:
 		set_str(v, xstrdup(e->s), RES_LITERAL);
@@ -786,6 +802,7 @@ void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	memset(v, 0, sizeof(*v));
 	value_budget = VALUE_BUDGET;
+	eval_budget = EVAL_BUDGET;
 	caller_budget = CALLER_BUDGET;	/* for a value held by an object (eval_held) */
 	caller_cls = NULL;
 	eval(sc, ctx, e, v, 0);
@@ -1480,6 +1497,7 @@ struct expr *resolve_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			 struct pkg **octx)
 {
 	caller_budget = CALLER_BUDGET;
+	eval_budget = EVAL_BUDGET;
 	caller_cls = NULL;
 	return find_obj(sc, ctx, e, octx, 0);
 }
