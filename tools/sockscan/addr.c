@@ -265,3 +265,10 @@ void addr_grpc(const char *s, struct addr *a)
 		a->port_defaulted = 1;
 	}
 }
+
+int addr_url_authority_known(const char *s)
+{
+	const char *sep = s ? strstr(s, "://") : NULL;
+
+	return sep && strpbrk(sep + 3, "/?#") != NULL;
+}

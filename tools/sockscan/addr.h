@@ -31,4 +31,7 @@ int app_default_port(const char *app);
 /* The app protocol a database driver speaks, or NULL if unknown. */
 const char *driver_protocol(const char *driver);
 
+/* Does @s, the known start of a URL, hold all of its scheme, host and port? */
+int addr_url_authority_known(const char *s);
+
 #endif

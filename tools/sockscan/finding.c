@@ -247,14 +247,6 @@ static int all_interfaces(const char *host)
 	       !strcmp(host, "*");
 }
 
-/* Does the known start of a URL hold all of its scheme, host and port? */
-static int url_authority_known(const char *prefix)
-{
-	const char *sep = prefix ? strstr(prefix, "://") : NULL;
-
-	return sep && strpbrk(sep + 3, "/?#") != NULL;
-}
-
 /* @s as a port number, or -1. */
 static int port_number(const char *s)
 {
@@ -270,7 +262,7 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 {
 	struct addr a;
 
-	if (!v->s && r->style == ADDR_URL && url_authority_known(v->prefix)) {
+	if (!v->s && r->style == ADDR_URL && addr_url_authority_known(v->prefix)) {
 		/* only the path is unknown: the host and port are not */
 		v->s = v->prefix;
 		v->how = v->prefix_how;

@@ -31,6 +31,7 @@ static const struct expr *held_object(struct xctx *x, const char *name)
 		e = symtab_get(&x->f->syms, name);
 	return e && e->kind == EX_OBJ ? e : NULL;
 }
+
 static int overrides(struct xctx *x, const char *method);
 
 static struct expr *dyn_of(struct xctx *x, TSNode n)

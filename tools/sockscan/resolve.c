@@ -504,14 +504,9 @@ static char *value_port(const char *s)
  */
 static char *known_port(const struct value *v)
 {
-	const char *sep;
-
 	if (v->s)
 		return value_port(v->s);
-	sep = v->prefix ? strstr(v->prefix, "://") : NULL;
-	if (sep && strpbrk(sep + 3, "/?#"))
-		return value_port(v->prefix);
-	return NULL;
+	return addr_url_authority_known(v->prefix) ? value_port(v->prefix) : NULL;
 }
 
 static void callers_build(struct scan *sc);
