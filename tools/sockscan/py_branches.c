@@ -40,8 +40,29 @@ static int is_name(struct xctx *x, TSNode n, const char *name)
 }
 
 /*
+ * Is the operator between operands @a and @b of a comparison negated
+ * (is not, not in, !=)? tree-sitter keeps operators as anonymous tokens:
+ * they are what lies between the operands.
+ */
+static int op_negated(struct xctx *x, TSNode a, TSNode b)
+{
+	const char *op = x->src + ts_node_end_byte(a);
+	size_t len = ts_node_start_byte(b) - ts_node_end_byte(a);
+
+	return memmem(op, len, "not", 3) || memmem(op, len, "!=", 2);
+}
+
+/* Is @n None or an empty string literal? */
+static int is_missing_value(struct xctx *x, TSNode n)
+{
+	return ts_is(n, "none") || ts_text_eq(n, x->src, "''") ||
+	       ts_text_eq(n, x->src, "\"\"");
+}
+
+/*
  * Does condition @c test whether @name is missing: `name is None`,
  * `name == ''`, `not name`, or one of those joined to others by and/or?
+ * `name is not None` and `name != ''` test that it is there.
  */
 static int tests_missing(struct xctx *x, TSNode c, const char *name, int depth)
 {
@@ -61,9 +82,8 @@ static int tests_missing(struct xctx *x, TSNode c, const char *name, int depth)
 	if (!ts_is(c, "comparison_operator"))
 		return 0;
 	count = ts_named_children(c, &kids);
-	yes = count == 2 && is_name(x, kids[0], name) &&
-	      (ts_is(kids[1], "none") || ts_text_eq(kids[1], x->src, "''") ||
-	       ts_text_eq(kids[1], x->src, "\"\""));
+	yes = count == 2 && is_name(x, kids[0], name) && is_missing_value(x, kids[1]) &&
+	      !op_negated(x, kids[0], kids[1]);
 	free(kids);
 	return yes;
 }
@@ -172,16 +192,17 @@ static char *plain_string(struct xctx *x, TSNode n)
 
 /*
  * Condition @c for @name holding its default text @text: 1 true, 0 false,
- * -1 not known. Known are `'x' in name`, `'x' not in name`, and and/or of
- * them (if ':' not in host: host += ':11211' is not taken when the default
- * already has a port).
+ * -1 not known. Known are `'x' in name`, `'x' not in name`, the tests of
+ * a missing value (`name is None`, `name == ''`, `not name`, and their
+ * negations), and and/or of them: if ':' not in host: host += ':11211' is
+ * not taken when the default already has a port, and if host is None:
+ * host = 'x' is not taken when the variable has a default.
  */
 static int test_default(struct xctx *x, TSNode c, const char *name, const char *text,
 			int depth)
 {
 	TSNode *kids;
 	char *needle = NULL;
-	const char *op;
 	size_t count;
 	int l, r, yes = -1;
 
@@ -196,18 +217,22 @@ static int test_default(struct xctx *x, TSNode c, const char *name, const char *
 			return !l || !r ? 0 : l == 1 && r == 1 ? 1 : -1;
 		return l == 1 || r == 1 ? 1 : !l && !r ? 0 : -1;
 	}
-	if (!text || !ts_is(c, "comparison_operator"))
+	if (!text)
+		return -1;
+	/* a default is never None; only the empty one is falsy */
+	if (ts_is(c, "not_operator"))
+		return is_name(x, ts_field(c, "argument"), name) ? !*text : -1;
+	if (!ts_is(c, "comparison_operator"))
 		return -1;
 	count = ts_named_children(c, &kids);
 	if (count == 2 && is_name(x, kids[1], name))
 		needle = plain_string(x, kids[0]);
-	if (needle) {
-		/* the operator is what lies between the two operands */
-		op = x->src + ts_node_end_byte(kids[0]);
+	if (needle)
 		yes = strstr(text, needle) != NULL;
-		if (memmem(op, ts_node_start_byte(kids[1]) - ts_node_end_byte(kids[0]), "not", 3))
-			yes = !yes;
-	}
+	else if (count == 2 && is_name(x, kids[0], name) && is_missing_value(x, kids[1]))
+		yes = !ts_is(kids[1], "none") && !*text;
+	if (yes >= 0 && op_negated(x, kids[0], kids[1]))
+		yes = !yes;
 	free(needle);
 	free(kids);
 	return yes;
@@ -297,8 +322,9 @@ static int is_plain_value(const struct expr *e)
 /*
  * A branch that gives @name a default when it is missing (if url is None:
  * url = DEFAULT) or rewrites it from its own value (if ':' not in host:
- * host += ':11211') when its test is true of the default, sets the value
- * the code means. Not for a parameter, whose callers give its value.
+ * host += ':11211') sets the value the code means, unless its test is
+ * known to be false of the default (a variable's default is never None).
+ * Not for a parameter, whose callers give its value.
  */
 static const struct expr *guarded_value(struct xctx *x, TSNode stmt, const struct branch *out,
 					size_t n, int k, const struct expr *before,
@@ -306,6 +332,7 @@ static const struct expr *guarded_value(struct xctx *x, TSNode stmt, const struc
 {
 	const struct expr *e, *found = NULL;
 	size_t i;
+	int missing;
 
 	if (!before || before->kind == EX_PARAM)
 		return NULL;
@@ -313,18 +340,21 @@ static const struct expr *guarded_value(struct xctx *x, TSNode stmt, const struc
 		e = out[i].vals[k];
 		if (!e || ts_node_is_null(out[i].body) || expr_equal(e, before))
 			continue;
-		if (guards_missing(x, stmt, out[i].body, name))
+		missing = guards_missing(x, stmt, out[i].body, name);
+		if (!missing && !expr_contains(e, before))
+			continue;
+		switch (test_default(x, ts_field(ts_parent(out[i].body), "condition"),
+				     name, default_text(before), 0)) {
+		case 1:
 			found = e;
-		else if (expr_contains(e, before))
-			switch (test_default(x, ts_field(ts_parent(out[i].body), "condition"),
-					     name, default_text(before), 0)) {
-			case 1:
+			break;
+		case 0:
+			found = before;
+			break;
+		default:
+			if (missing)
 				found = e;
-				break;
-			case 0:
-				found = before;
-				break;
-			}
+		}
 	}
 	return found;
 }

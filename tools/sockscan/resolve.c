@@ -375,6 +375,8 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	value_free(&b);
 }
 
+static char *format_url_port(const char *known, const char *rest);
+
 /* fmt.Sprintf / Python %: the verbs an address uses (%s %d %v). */
 static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth)
@@ -419,6 +421,7 @@ static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		if (!a.s) {
 			fclose(m);
 			set_dyn_after(v, out, how, &a);
+			v->port = format_url_port(out, p + 1);
 			free(out);
 			value_free(&a);
 			value_free(&f);
@@ -494,6 +497,29 @@ static char *value_port(const char *s)
 	addr_url(s, &a);
 	port = !a.bad && a.port >= 0 ? xasprintf("%d", a.port) : NULL;
 	addr_free(&a);
+	return port;
+}
+
+/*
+ * The port of a URL a format fills in part, where the unknown piece is
+ * a label of the host: text before it in the host (@known, "https://api")
+ * and text of the host after it (@rest, the format's remainder,
+ * ".mailgun.net/v3/%s"), with no port written. The scheme's port holds
+ * then. A piece the host ends with could carry a port ("http://%s/" of
+ * "localhost:8080"): NULL.
+ */
+static char *format_url_port(const char *known, const char *rest)
+{
+	const char *auth = strstr(known, "://");
+	size_t n = strcspn(rest, "/?#");
+	char *url, *port;
+
+	if (!auth || strpbrk(auth + 3, "/?#@:") || rest[0] != '.' ||
+	    memchr(rest, '%', n) || memchr(rest, ':', n) || memchr(rest, '@', n))
+		return NULL;
+	url = xasprintf("%sx%.*s/", known, (int)n, rest);
+	port = value_port(url);
+	free(url);
 	return port;
 }
 
