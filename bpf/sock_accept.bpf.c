@@ -42,11 +42,11 @@ static __always_inline struct sock *fd_to_sock(long fd)
  * The current task accepted sk: hand its owner to the programs that reach
  * the socket's storage, and report the accept.
  */
-static __always_inline int accept_report(struct sock *sk)
+static __always_inline int accept_report(void *ctx, struct sock *sk)
 {
 	struct sw_pending_owner owner = {};
 	struct sw_sk_info info = {};
-	struct sw_event *e;
+	struct sw_event buf, *e;
 	__u64 cookie;
 	__u8 family, proto;
 
@@ -71,7 +71,7 @@ static __always_inline int accept_report(struct sock *sk)
 	__builtin_memcpy(owner.comm, info.comm, sizeof(owner.comm));
 	bpf_map_update_elem(&accept_owner, &cookie, &owner, BPF_ANY);
 
-	e = event_reserve(SW_EV_ACCEPT);
+	e = event_reserve(&buf, SW_EV_ACCEPT);
 	if (!e)
 		return 0;
 	event_owner(e, &info);
@@ -80,7 +80,7 @@ static __always_inline int accept_report(struct sock *sk)
 	e->sock = cookie;
 	e->new_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	event_bytes(e, (__u64)sk);
-	event_submit(e);
+	event_submit(ctx, e);
 	return 0;
 }
 
@@ -88,7 +88,7 @@ static __always_inline int on_accept(struct sys_exit_args *ctx)
 {
 	if (ctx->ret < 0)
 		return 0;
-	return accept_report(fd_to_sock(ctx->ret));
+	return accept_report(ctx, fd_to_sock(ctx->ret));
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept4")
@@ -113,12 +113,12 @@ SEC("fexit/inet_csk_accept")
 int BPF_PROG(sw_accept_fexit, struct sock *sk, int flags, int *err, bool kern,
 	     struct sock *ret)
 {
-	return accept_report(ret);
+	return accept_report(ctx, ret);
 }
 
 SEC("fexit/inet_csk_accept")
 int BPF_PROG(sw_accept_fexit2, struct sock *sk, struct proto_accept_arg *arg,
 	     struct sock *ret)
 {
-	return accept_report(ret);
+	return accept_report(ctx, ret);
 }

@@ -11,9 +11,9 @@
 
 static __always_inline int on_bind(struct bpf_sock *ctx, bool v6)
 {
-	struct sw_event *e;
+	struct sw_event buf, *e;
 
-	e = event_begin_call(SW_EV_BIND, ctx, ctx->family, ctx->protocol, NULL);
+	e = event_begin_call(&buf, SW_EV_BIND, ctx, ctx->family, ctx->protocol, NULL);
 	if (!e)
 		return 1;
 	e->lport = ctx->src_port;
@@ -27,7 +27,7 @@ static __always_inline int on_bind(struct bpf_sock *ctx, bool v6)
 	} else {
 		*(__u32 *)e->laddr = ctx->src_ip4;
 	}
-	event_submit(e);
+	event_submit(ctx, e);
 	return 1;
 }
 
@@ -44,10 +44,10 @@ int sw_post_bind6(struct bpf_sock *ctx)
 }
 
 /* What post_bind's context says, read from the socket bind(2) bound. */
-static __always_inline void bind_fexit(struct socket *sock, int ret)
+static __always_inline void bind_fexit(void *ctx, struct socket *sock, int ret)
 {
 	const struct sock_common *c;
-	struct sw_event *e;
+	struct sw_event buf, *e;
 	struct sock *sk;
 
 	if (ret)
@@ -56,7 +56,7 @@ static __always_inline void bind_fexit(struct socket *sock, int ret)
 	if (!sk)
 		return;
 	c = &sk->__sk_common;
-	e = event_begin_call(SW_EV_BIND, sk, c->skc_family, sk->sk_protocol, sk_net(sk));
+	e = event_begin_call(&buf, SW_EV_BIND, sk, c->skc_family, sk->sk_protocol, sk_net(sk));
 	if (!e)
 		return;
 	e->lport = c->skc_num;
@@ -64,14 +64,14 @@ static __always_inline void bind_fexit(struct socket *sock, int ret)
 		__builtin_memcpy(e->laddr, &c->skc_v6_rcv_saddr, 16);
 	else
 		*(__u32 *)e->laddr = c->skc_rcv_saddr;
-	event_submit(e);
+	event_submit(ctx, e);
 }
 
 SEC("fexit/inet_bind")
 int BPF_PROG(sw_inet_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len,
 	     int ret)
 {
-	bind_fexit(sock, ret);
+	bind_fexit(ctx, sock, ret);
 	return 0;
 }
 
@@ -79,6 +79,6 @@ SEC("fexit/inet6_bind")
 int BPF_PROG(sw_inet6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len,
 	     int ret)
 {
-	bind_fexit(sock, ret);
+	bind_fexit(ctx, sock, ret);
 	return 0;
 }

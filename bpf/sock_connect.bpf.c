@@ -15,12 +15,12 @@
 
 static __always_inline int on_connect(struct bpf_sock_addr *ctx, bool v6)
 {
-	struct sw_event *e;
+	struct sw_event buf, *e;
 	struct bpf_sock *sk = ctx->sk;
 
 	if (!sk)
 		return 1;
-	e = event_begin_call(SW_EV_CONNECT, ctx, sk->family, sk->protocol, NULL);
+	e = event_begin_call(&buf, SW_EV_CONNECT, ctx, sk->family, sk->protocol, NULL);
 	if (!e)
 		return 1;
 	e->rport = bpf_ntohs(ctx->user_port);
@@ -34,7 +34,7 @@ static __always_inline int on_connect(struct bpf_sock_addr *ctx, bool v6)
 	} else {
 		*(__u32 *)e->raddr = ctx->user_ip4;
 	}
-	event_submit(e);
+	event_submit(ctx, e);
 	return 1;
 }
 
@@ -57,10 +57,10 @@ int sw_connect6(struct bpf_sock_addr *ctx)
  * one not connected or connecting yet. A datagram socket takes an IPv4
  * address also when it is IPv6 (a mapped connect, connect4's).
  */
-static __always_inline void connect_fentry(struct socket *sock, struct sockaddr *uaddr,
-					   int addr_len, bool stream)
+static __always_inline void connect_fentry(void *ctx, struct socket *sock,
+					   struct sockaddr *uaddr, int addr_len, bool stream)
 {
-	struct sw_event *e;
+	struct sw_event buf, *e;
 	struct sock *sk;
 	__u16 ufamily;
 	bool v6;
@@ -77,7 +77,8 @@ static __always_inline void connect_fentry(struct socket *sock, struct sockaddr 
 	v6 = sk->__sk_common.skc_family == AF_INET6 && (stream || ufamily != AF_INET);
 	if (addr_len < (v6 ? SIN6_LEN_RFC2133 : (int)sizeof(struct sockaddr_in)))
 		return;
-	e = event_begin_call(SW_EV_CONNECT, sk, sk->__sk_common.skc_family, sk->sk_protocol, sk_net(sk));
+	e = event_begin_call(&buf, SW_EV_CONNECT, sk, sk->__sk_common.skc_family, sk->sk_protocol,
+			     sk_net(sk));
 	if (!e)
 		return;
 	/* the address is the caller's copy, as long as addr_len says */
@@ -92,14 +93,14 @@ static __always_inline void connect_fentry(struct socket *sock, struct sockaddr 
 		e->rport = bpf_ntohs(BPF_CORE_READ(a, sin_port));
 		*(__u32 *)e->raddr = BPF_CORE_READ(a, sin_addr.s_addr);
 	}
-	event_submit(e);
+	event_submit(ctx, e);
 }
 
 SEC("fentry/inet_stream_connect")
 int BPF_PROG(sw_stream_conn, struct socket *sock, struct sockaddr *uaddr, int addr_len,
 	     int flags)
 {
-	connect_fentry(sock, uaddr, addr_len, true);
+	connect_fentry(ctx, sock, uaddr, addr_len, true);
 	return 0;
 }
 
@@ -107,6 +108,6 @@ SEC("fentry/inet_dgram_connect")
 int BPF_PROG(sw_dgram_conn, struct socket *sock, struct sockaddr *uaddr, int addr_len,
 	     int flags)
 {
-	connect_fentry(sock, uaddr, addr_len, false);
+	connect_fentry(ctx, sock, uaddr, addr_len, false);
 	return 0;
 }

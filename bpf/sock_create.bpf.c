@@ -22,11 +22,11 @@
  * the helpers take: the cgroup hook's context or a struct sock; net is
  * the socket's namespace where the hook has it (NULL: the current task's).
  */
-static __always_inline void create_record(void *sk, __u8 family, __u8 proto,
+static __always_inline void create_record(void *ctx, void *sk, __u8 family, __u8 proto,
 					  const struct net *net)
 {
+	struct sw_event buf, *e;
 	struct sw_sk_info *info;
-	struct sw_event *e;
 
 	if (!proto_wanted(family, proto))
 		return;
@@ -35,14 +35,14 @@ static __always_inline void create_record(void *sk, __u8 family, __u8 proto,
 	if (proto == IPPROTO_UDP || (owned_only && !owner_at_create)) {
 		if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 			return;
-		e = event_begin_net(SW_EV_CREATE, NULL, family, proto,
+		e = event_begin_net(&buf, SW_EV_CREATE, NULL, family, proto,
 				    bpf_get_socket_cookie(sk), net);
 		if (!e)
 			return;
 		event_owner_current(e);
 		e->birth_ns = e->ts_ns;
 		e->flags |= SW_F_BIRTH_KNOWN;
-		event_submit(e);
+		event_submit(ctx, e);
 		return;
 	}
 	info = bpf_sk_storage_get(&sk_info, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
@@ -54,16 +54,16 @@ static __always_inline void create_record(void *sk, __u8 family, __u8 proto,
 	if (!pid_wanted(info->pid))
 		return;
 
-	e = event_begin_net(SW_EV_CREATE, info, family, proto,
+	e = event_begin_net(&buf, SW_EV_CREATE, info, family, proto,
 			    bpf_get_socket_cookie(sk), net);
 	if (e)
-		event_submit(e);
+		event_submit(ctx, e);
 }
 
 SEC("cgroup/sock_create")
 int sw_sock_create(struct bpf_sock *ctx)
 {
-	create_record(ctx, ctx->family, ctx->protocol, NULL);
+	create_record(ctx, ctx, ctx->family, ctx->protocol, NULL);
 	return 1;	/* never deny: sockwatch only observes */
 }
 
@@ -71,8 +71,8 @@ int sw_sock_create(struct bpf_sock *ctx)
  * inet_create() ends with the cgroup hook for sockets made by a process
  * (kern == 0): after it returned 0, the socket is what that hook saw.
  */
-static __always_inline void create_fexit(const struct net *net, struct socket *sock,
-					 int kern, int ret)
+static __always_inline void create_fexit(void *ctx, const struct net *net,
+					 struct socket *sock, int kern, int ret)
 {
 	struct sock *sk;
 
@@ -81,14 +81,14 @@ static __always_inline void create_fexit(const struct net *net, struct socket *s
 	sk = sock->sk;
 	if (!sk)
 		return;
-	create_record(sk, sk->__sk_common.skc_family, sk->sk_protocol, net);
+	create_record(ctx, sk, sk->__sk_common.skc_family, sk->sk_protocol, net);
 }
 
 SEC("fexit/inet_create")
 int BPF_PROG(sw_inet_create, struct net *net, struct socket *sock, int protocol,
 	     int kern, int ret)
 {
-	create_fexit(net, sock, kern, ret);
+	create_fexit(ctx, net, sock, kern, ret);
 	return 0;
 }
 
@@ -96,6 +96,6 @@ SEC("fexit/inet6_create")
 int BPF_PROG(sw_inet6_create, struct net *net, struct socket *sock, int protocol,
 	     int kern, int ret)
 {
-	create_fexit(net, sock, kern, ret);
+	create_fexit(ctx, net, sock, kern, ret);
 	return 0;
 }

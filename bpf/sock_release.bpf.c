@@ -12,11 +12,11 @@
 #include "sockwatch.bpf.h"
 
 /* sk: the cgroup hook's context or a struct sock (what the helpers take) */
-static __always_inline void release_record(void *sk, __u8 family, __u8 proto,
+static __always_inline void release_record(void *ctx, void *sk, __u8 family, __u8 proto,
 					   __u8 state, const struct net *net)
 {
+	struct sw_event buf, *e;
 	struct sw_sk_info *info;
-	struct sw_event *e;
 	__u64 cookie;
 
 	if (!proto_wanted(family, proto))
@@ -31,7 +31,7 @@ static __always_inline void release_record(void *sk, __u8 family, __u8 proto,
 	if (!pid_wanted(info ? info->pid : bpf_get_current_pid_tgid() >> 32))
 		return;
 
-	e = event_begin_net(SW_EV_CLOSE, info, family, proto, cookie, net);
+	e = event_begin_net(&buf, SW_EV_CLOSE, info, family, proto, cookie, net);
 	if (!e)
 		return;
 	/* no storage: the closing process holds the last reference */
@@ -46,13 +46,13 @@ static __always_inline void release_record(void *sk, __u8 family, __u8 proto,
 		event_endpoints(e, (const struct sock *)info->skaddr);
 		event_bytes(e, info->skaddr);
 	}
-	event_submit(e);
+	event_submit(ctx, e);
 }
 
 SEC("cgroup/sock_release")
 int sw_sock_release(struct bpf_sock *ctx)
 {
-	release_record(ctx, ctx->family, ctx->protocol, ctx->state, NULL);
+	release_record(ctx, ctx, ctx->family, ctx->protocol, ctx->state, NULL);
 	return 1;
 }
 
@@ -64,7 +64,7 @@ int BPF_PROG(sw_inet_release, struct socket *sock)
 
 	if (!sk || BPF_CORE_READ_BITFIELD(sk, sk_kern_sock))
 		return 0;
-	release_record(sk, sk->__sk_common.skc_family, sk->sk_protocol,
+	release_record(ctx, sk, sk->__sk_common.skc_family, sk->sk_protocol,
 		       sk->__sk_common.skc_state, sk_net(sk));
 	return 0;
 }

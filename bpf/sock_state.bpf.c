@@ -57,8 +57,8 @@ static __always_inline bool released(const struct sock *sk,
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 {
+	struct sw_event buf, *e;
 	struct sw_sk_info *info;
-	struct sw_event *e;
 	__u64 cookie;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
@@ -91,10 +91,10 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (!state_reported(info, oldstate, newstate))
 		return 0;
 
-	e = state_event(info, cookie, oldstate, newstate);
+	e = state_event(&buf, info, cookie, oldstate, newstate);
 	if (!e)
 		return 0;
 	endpoints_btf(e, sk);
-	event_submit(e);
+	event_submit(ctx, e);
 	return 0;
 }

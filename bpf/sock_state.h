@@ -75,11 +75,12 @@ static __always_inline bool state_reported(const struct sw_sk_info *info,
 }
 
 /* A transition's record, with the owner, the cookie and the states. */
-static __always_inline struct sw_event *state_event(const struct sw_sk_info *info,
+static __always_inline struct sw_event *state_event(struct sw_event *buf,
+						    const struct sw_sk_info *info,
 						    __u64 cookie, int oldstate,
 						    int newstate)
 {
-	struct sw_event *e = event_reserve(event_kind(info, oldstate, newstate));
+	struct sw_event *e = event_reserve(buf, event_kind(info, oldstate, newstate));
 
 	if (!e)
 		return NULL;

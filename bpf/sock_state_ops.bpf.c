@@ -55,7 +55,7 @@ static __always_inline void report(struct bpf_sock_ops *ops, int oldstate,
 {
 	struct bpf_sock *sk = ops->sk;
 	struct sw_sk_info *info;
-	struct sw_event *e;
+	struct sw_event buf, *e;
 	__u64 cookie;
 
 	if (!sk || !proto_wanted(ops->family, IPPROTO_TCP))
@@ -77,11 +77,11 @@ static __always_inline void report(struct bpf_sock_ops *ops, int oldstate,
 	if (!state_reported(info, oldstate, newstate))
 		return;
 
-	e = state_event(info, cookie, oldstate, newstate);
+	e = state_event(&buf, info, cookie, oldstate, newstate);
 	if (!e)
 		return;
 	endpoints_ops(e, ops);
-	event_submit(e);
+	event_submit(ops, e);
 }
 
 /* From now on, call this program at each of the socket's transitions. */

@@ -45,6 +45,13 @@ SW_EXTERN struct {
 	__uint(max_entries, 1 << 20);	/* resized by the loader */
 } events SEC(".maps");
 
+/* The same records through a perf buffer, when perf_output is set. */
+SW_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} perf_events SEC(".maps");
+
 SW_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SW_CNT_MAX);
@@ -77,6 +84,15 @@ SW_EXTERN const volatile struct sw_filter filter;
  */
 SW_EXTERN const volatile bool owned_only;
 
+/*
+ * Records go through the perf buffer (perf_events), not the ring buffer.
+ * A ring-buffer reservation takes the ring's lock with interrupts off, and
+ * in a paravirtualised guest turning them back on is a hypercall: about
+ * 300 ns per record on the machine of README's Performance section, half
+ * of a record's cost. A perf buffer is per CPU and takes no lock; the
+ * reader merges the CPUs' records back into time order.
+ */
+SW_EXTERN const volatile bool perf_output;
 /* Wake the reader only once this much data waits (batched wake-ups). */
 SW_EXTERN const volatile __u64 wakeup_bytes;
 /* Process-context programs may call bpf_get_current_task_btf: cleared by
@@ -112,15 +128,20 @@ static __always_inline bool pid_wanted(__u32 pid)
 	return !filter.tgid || filter.tgid == pid;
 }
 
-/* Reserve a zeroed record, counting a drop when the ring is full. */
-static __always_inline struct sw_event *event_reserve(__u8 kind)
+/*
+ * A zeroed record: in the ring (a drop is counted when it is full), or,
+ * with perf_output, in @buf, the program's stack, copied out at submit.
+ */
+static __always_inline struct sw_event *event_reserve(struct sw_event *buf, __u8 kind)
 {
-	struct sw_event *e;
+	struct sw_event *e = buf;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(SW_CNT_DROPS);
-		return NULL;
+	if (!perf_output) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			count(SW_CNT_DROPS);
+			return NULL;
+		}
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->version = SW_ABI_VERSION;
@@ -144,10 +165,18 @@ SW_EXTERN __u64 last_wakeup_pos;
  * every CPU is busy the reader runs late, so the ring stays above the
  * threshold for thousands of records in a row.
  */
-static __always_inline void event_submit(struct sw_event *e)
+static __always_inline void event_submit(void *ctx, struct sw_event *e)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP, pos;
 
+	/* the perf buffer wakes the reader at its watermark (the loader's) */
+	if (perf_output) {
+		if (bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, e, sizeof(*e)))
+			count(SW_CNT_DROPS);
+		else
+			count(SW_CNT_EVENTS);
+		return;
+	}
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
 		pos = bpf_ringbuf_query(&events, BPF_RB_PROD_POS);
 		if (pos - last_wakeup_pos >= wakeup_bytes / 8) {
@@ -266,13 +295,13 @@ static __always_inline void event_endpoints(struct sw_event *e,
  * net where the hook has it (an fentry argument), else from the current
  * task. Always inlined: with net a constant NULL the branch is gone.
  */
-static __always_inline struct sw_event *event_begin_net(__u8 kind,
+static __always_inline struct sw_event *event_begin_net(struct sw_event *buf, __u8 kind,
 							const struct sw_sk_info *info,
 							__u8 family, __u8 proto,
 							__u64 cookie,
 							const struct net *net)
 {
-	struct sw_event *e = event_reserve(kind);
+	struct sw_event *e = event_reserve(buf, kind);
 
 	if (!e)
 		return NULL;
@@ -284,22 +313,17 @@ static __always_inline struct sw_event *event_begin_net(__u8 kind,
 	return e;
 }
 
-static __always_inline struct sw_event *event_begin(__u8 kind,
-						    const struct sw_sk_info *info,
-						    __u8 family, __u8 proto,
-						    __u64 cookie)
-{
-	return event_begin_net(kind, info, family, proto, cookie, NULL);
-}
+
 
 /*
  * The record of a call the socket's owner makes (bind(2), connect(2)):
  * the owner is the current task, no storage needed. sk is what the
  * helpers take (a cgroup hook's context or a struct sock). NULL when the
- * socket or the process is filtered out, or the ring is full.
+ * socket or the process is filtered out, or the ring is full; buf as
+ * for event_reserve.
  */
-static __always_inline struct sw_event *event_begin_call(__u8 kind, void *sk,
-							 __u8 family, __u8 proto,
+static __always_inline struct sw_event *event_begin_call(struct sw_event *buf, __u8 kind,
+							 void *sk, __u8 family, __u8 proto,
 							 const struct net *net)
 {
 	struct sw_event *e;
@@ -308,7 +332,7 @@ static __always_inline struct sw_event *event_begin_call(__u8 kind, void *sk,
 		return NULL;
 	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return NULL;
-	e = event_begin_net(kind, NULL, family, proto, bpf_get_socket_cookie(sk), net);
+	e = event_begin_net(buf, kind, NULL, family, proto, bpf_get_socket_cookie(sk), net);
 	if (!e)
 		return NULL;
 	event_owner_current(e);

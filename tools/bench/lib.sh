@@ -54,9 +54,9 @@ sw_has() {
 available() {
 	case $1 in
 	baseline) ;;
-	agent | trace)
+	agent | agent-perf | trace)
 		[ -x "$SW" ] || { echo "$SW not built yet"; return; }
-		sw_has "$1" || echo "'sockwatch $1' not available yet"
+		sw_has "${1%-perf}" || echo "'sockwatch ${1%-perf}' not available yet"
 		;;
 	tcpstates | tcplife)
 		[ -x "/usr/sbin/$1" ] || echo "/usr/sbin/$1 missing (tools/bench/setup.sh installs libbpf-tools)"
@@ -130,6 +130,13 @@ start_tracer() {
 		# shellcheck disable=SC2086
 		"$SW" agent $AGENT_ARGS >"$TR_OUT" 2> >(stamp_lines "$TR_ERR") &
 		;;
+	agent-perf)
+		# the agent with its records through a perf buffer per CPU
+		printf '[agent]\nevent_buffer = perf\n' >"$TMPD/agent-perf.ini"
+		# shellcheck disable=SC2086
+		"$SW" agent $AGENT_ARGS --config "$TMPD/agent-perf.ini" >"$TR_OUT" \
+			2> >(stamp_lines "$TR_ERR") &
+		;;
 	trace)
 		"$SW" trace --json >/dev/null 2> >(stamp_lines "$TR_ERR") &
 		;;
@@ -164,7 +171,7 @@ start_tracer() {
 # for the kernel tracers at least one BPF link held by the process.
 tracer_ready() {
 	case $1 in
-	agent)
+	agent | agent-perf)
 		stamped_match "$READY_RE" "$TR_ERR" >/dev/null && return 0
 		# An agent that says nothing is ready once /healthz answers.
 		[ -n "$READY_HTTP" ] && [ -n "$AGENT_LISTEN" ] &&

@@ -51,12 +51,12 @@ def free_port():
 
 
 class Agent:
-    def __init__(self, sw, tmp, reconcile):
+    def __init__(self, sw, tmp, reconcile, event_buffer):
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         conf = os.path.join(tmp, "soak.ini")
         with open(conf, "w") as f:
-            f.write("[agent]\nreconcile_seconds = %g\n" % reconcile)
+            f.write("[agent]\nreconcile_seconds = %g\nevent_buffer = %s\n" % (reconcile, event_buffer))
         self.err_path = os.path.join(tmp, "agent.err")
         self.err = open(self.err_path, "w")
         self.out = open(os.path.join(tmp, "agent.out"), "w")
@@ -332,6 +332,8 @@ def main():
     ap.add_argument("--sockets", type=int, default=int(os.environ.get("SOAK_SOCKETS", 100000)))
     ap.add_argument("--build", default=os.environ.get("BUILD", "build"))
     ap.add_argument("--reconcile", type=float, default=10.0, help="agent reconcile_seconds (its default)")
+    ap.add_argument("--event-buffer", default=os.environ.get("SOAK_EVENT_BUFFER", "ring"),
+                    choices=("ring", "perf"), help="agent event_buffer (ring, its default, or perf)")
     ap.add_argument("--json", help="write rounds and summary here")
     a = ap.parse_args()
     os.chdir(ROOT)
@@ -348,7 +350,7 @@ def main():
         print("soak %6.1fs: %s" % (time.monotonic() - t0, msg), flush=True)
 
     tmp = tempfile.mkdtemp(prefix="sw-soak.")
-    agent = Agent(sw, tmp, a.reconcile)
+    agent = Agent(sw, tmp, a.reconcile, a.event_buffer)
     log("agent pid %d ready, API %s" % (agent.proc.pid, agent.base))
     procs, churns, rounds, fails = [], [], [], []
     try:

@@ -410,6 +410,7 @@ static int api_status(const struct sw_http_req *req, struct sw_http_resp *resp,
 	sw_json_kdouble(j, "uptime_seconds", (sw_mono_now() - a->start_mono_ns) / 1e9);
 	sw_json_kdouble(j, "startup_seconds", a->ready_ns / 1e9);
 	plan_json(j, sw_loader_plan(a->loader));
+	sw_json_kstr(j, "event_buffer", sw_loader_buffer_name(a->loader));
 	sw_loader_counters(a->loader, &kevents, &drops);
 	sw_json_key(j, "events");
 	sw_json_obj_begin(j);

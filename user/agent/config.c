@@ -206,6 +206,26 @@ static int set_self_stats(struct sw_config *c, const char *v, char *err,
 	return -1;
 }
 
+/*
+ * How records reach the agent: the BPF ring buffer (one, shared by the
+ * CPUs), or a perf buffer per CPU, which takes no lock with interrupts
+ * off: cheaper per record where that lock is a hypercall (README,
+ * Performance).
+ */
+static int set_event_buffer(struct sw_config *c, const char *v, char *err,
+			    size_t len)
+{
+	char q[SW_QUOTE_LEN];
+
+	if (!strcmp(v, "ring") || !strcmp(v, "perf")) {
+		c->agent.perf_buffer = !strcmp(v, "perf");
+		return 0;
+	}
+	snprintf(err, len, "%s is not an event buffer (ring or perf)",
+		 sw_quote(q, sizeof(q), v));
+	return -1;
+}
+
 /* "ADDR:PORT" or "[ADDR6]:PORT", ADDR numeric. */
 static int set_listen(struct sw_config *c, const char *v, char *err, size_t len)
 {
@@ -280,6 +300,7 @@ static const struct key keys[] = {
 	FN("agent", "ring_buffer_kb", set_ring_kb),
 	STR("agent", "host_root", agent.host_root),
 	FN("agent", "self_stats", set_self_stats),
+	FN("agent", "event_buffer", set_event_buffer),
 
 	FN("http", "listen", set_listen),
 	STR("http", "token_file", http.token_file),

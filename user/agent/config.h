@@ -46,6 +46,8 @@ struct sw_agent_cfg {
 	__u32 ring_buffer_kb;	/* power of 2, >= a page; 1024 */
 	char  host_root[PATH_MAX];	/* the host's / (runtime metadata); "/" */
 	bool  self_stats;	/* BPF program statistics as metrics; false */
+	bool  perf_buffer;	/* event_buffer = perf: records through a
+				 * perf buffer, not the ring; false */
 };
 
 /* [http] */

@@ -56,6 +56,7 @@ static void on_signal(int sig)
 enum {
 	OPT_PORT = 1000, OPT_TCP, OPT_UDP, OPT_STATE, OPT_SNAPSHOT,
 	OPT_RING, OPT_JSON, OPT_WORKLOAD, OPT_UNIT, OPT_CONTAINER, OPT_POD_UID,
+	OPT_EVENT_BUFFER,
 };
 
 static const struct argp_option options[] = {
@@ -75,6 +76,7 @@ static const struct argp_option options[] = {
 	{ "container", OPT_CONTAINER, "ID|NAME", 0, "Only sockets of this container (id prefix or name)", 0 },
 	{ "pod-uid", OPT_POD_UID, "UID", 0, "Only sockets of this Kubernetes pod", 0 },
 	{ "ring-size", OPT_RING, "BYTES", 0, "Ring buffer size (power of two, default 4194304)", 0 },
+	{ "event-buffer", OPT_EVENT_BUFFER, "ring|perf", 0, "Records through the BPF ring buffer (default) or a perf buffer per CPU, as large together", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages", 0 },
 	{ 0 },
 };
@@ -135,6 +137,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (sw_parse_u64(arg, 4096, 1UL << 30, &v, err, sizeof(err)) || (v & (v - 1)))
 			sw_arg_fail(state, "invalid ring size %s: a power of two from 4096 to 1073741824", sw_quote(q, sizeof(q), arg));
 		o->lo.ring_bytes = v;
+		break;
+	case OPT_EVENT_BUFFER:
+		if (strcmp(arg, "ring") && strcmp(arg, "perf"))
+			sw_arg_fail(state, "invalid event buffer %s: expected ring or perf", sw_quote(q, sizeof(q), arg));
+		o->lo.perf_output = !strcmp(arg, "perf");
 		break;
 	case OPT_WORKLOAD:
 		o->workload = true;
@@ -224,7 +231,7 @@ static int run(struct trace_run *r, struct sw_loader *l)
 	while (!exiting) {
 		n = sw_loader_poll(l);
 		if (n < 0 && n != -EINTR) {
-			fprintf(stderr, "sockwatch: reading the ring buffer failed: %s\n",
+			fprintf(stderr, "sockwatch: reading the event buffer failed: %s\n",
 				strerror(-n));
 			return 1;
 		}
@@ -232,7 +239,7 @@ static int run(struct trace_run *r, struct sw_loader *l)
 		if (r->deadline_ns && sw_mono_now() >= r->deadline_ns)
 			break;
 	}
-	sw_loader_drain(l);
+	sw_loader_drain_all(l);
 	fflush(stdout);
 	return 0;
 }

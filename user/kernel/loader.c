@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/mount.h>
@@ -12,8 +14,10 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "lib/vec.h"
 #include "table/decode.h"
 #include "kernel/loader.h"
 /* after loader.h: the skeleton names struct sw_filter from the ABI header */
@@ -22,10 +26,30 @@
 #define DEFAULT_RING	(1U << 20)
 #define LOG_LINES	12
 #define SW_MAX_LINKS	16
+/*
+ * How long a record read from one CPU's perf buffer waits for older ones
+ * another CPU may not have written yet: the programs take their time
+ * stamp a few microseconds before the copy, and a preempted one longer.
+ */
+#define REORDER_NS	(20ULL * 1000 * 1000)
+
+/* A perf-buffer record read, with the order it was read in (ties). */
+struct pending_rec {
+	struct sw_event e;
+	__u64 seq;
+};
 
 struct sw_loader {
 	struct sockwatch_bpf *skel;
-	struct ring_buffer *rb;
+	struct ring_buffer *rb;		/* records, in the order made; or */
+	struct perf_buffer *pb;		/* a buffer per CPU (perf_output) */
+	/*
+	 * Perf-buffer records read and not yet handed on, in time order:
+	 * a socket's records can come from two CPUs (its owner's calls, the
+	 * softirq of its state changes), and the table needs them in order.
+	 */
+	struct sw_vec pending;		/* struct pending_rec */
+	__u64 seq;
 	struct bpf_link *links[SW_MAX_LINKS];
 	int nlinks;
 	int cgroup_fd;
@@ -105,6 +129,79 @@ int sw_ensure_fs(void)
 	if (err)
 		return err;
 	return ensure_mount("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC);
+}
+
+/*
+ * A record of a CPU's perf buffer, kept until it is old enough to hand on
+ * (pending_deliver). PERF_RECORD_LOST is not counted: the programs counted
+ * each record that did not fit (SW_CNT_DROPS).
+ */
+static enum bpf_perf_event_ret on_perf_record(void *ctx, int cpu,
+					      struct perf_event_header *h)
+{
+	struct sample {
+		struct perf_event_header h;
+		__u32 size;
+		char data[];
+	} *s = (struct sample *)h;
+	struct sw_loader *l = ctx;
+	struct pending_rec *r;
+	const char *why;
+
+	if (h->type != PERF_RECORD_SAMPLE)
+		return LIBBPF_PERF_EVENT_CONT;
+	r = sw_vec_push(&l->pending);
+	if (!r || sw_decode(s->data, s->size, &r->e, &why)) {
+		if (r)
+			l->pending.len--;
+		l->bad++;
+		return LIBBPF_PERF_EVENT_CONT;
+	}
+	r->seq = l->seq++;
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+static int pending_cmp(const void *a, const void *b)
+{
+	const struct pending_rec *x = a, *y = b;
+
+	if (x->e.ts_ns != y->e.ts_ns)
+		return x->e.ts_ns < y->e.ts_ns ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Hand on, in time order, the pending records made before @horizon; the
+ * rest wait for the next drain. Returns how many were handed on, or the
+ * callback's non-zero return (the others stay pending).
+ */
+static int pending_deliver(struct sw_loader *l, __u64 horizon)
+{
+	struct pending_rec *r;
+	size_t i = 0, n = l->pending.len;
+	int ret = 0;
+
+	qsort(l->pending.data, n, sizeof(*r), pending_cmp);
+	while (i < n) {
+		r = sw_vec_at(&l->pending, i);
+		if (r->e.ts_ns > horizon)
+			break;
+		i++;
+		ret = l->fn(l->ctx, &r->e);
+		if (ret)
+			break;
+	}
+	memmove(l->pending.data, sw_vec_at(&l->pending, i), (n - i) * sizeof(*r));
+	l->pending.len = n - i;
+	return ret ? ret : (int)i;
 }
 
 static int on_sample(void *ctx, void *data, size_t size)
@@ -203,18 +300,64 @@ static int set_options(struct sockwatch_bpf *s, void *ctx)
 
 	s->rodata->filter = o->filter;
 	s->rodata->owned_only = o->owned_only;
+	s->rodata->perf_output = o->perf_output;
 	/* Wake the reader at a quarter full: far from drops, yet rare. */
 	s->rodata->wakeup_bytes = ring / 4;
-	err = bpf_map__set_max_entries(s->maps.events, ring);
+	/* with perf_output the ring is not written: the smallest one */
+	err = bpf_map__set_max_entries(s->maps.events,
+					o->perf_output ? (size_t)getpagesize() : ring);
 	if (err || !o->owned_only)
 		return err;
 	return bpf_map__set_map_flags(s->maps.sk_info, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+}
+
+static int ring_open(struct sw_loader *l)
+{
+	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), on_sample, l, NULL);
+	if (!l->rb) {
+		fprintf(stderr, "sockwatch: ring buffer setup failed: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A perf buffer per CPU, together as large as the ring would be, each a
+ * power of two of pages. Like the ring, it wakes the reader once a quarter
+ * of a CPU's buffer waits (libbpf's default is a wake-up per record); the
+ * reader drains the rest every poll interval.
+ */
+static int perf_open(struct sw_loader *l, size_t ring)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.watermark = 1,
+	};
+	long page = getpagesize();
+	int ncpu = libbpf_num_possible_cpus();
+	size_t pages = 1;
+
+	while (ncpu > 0 && pages * 2 * page * ncpu <= ring)
+		pages *= 2;
+	attr.wakeup_watermark = pages * page / 4;
+	l->pending = SW_VEC_INIT(struct pending_rec);
+	l->pb = perf_buffer__new_raw(bpf_map__fd(l->skel->maps.perf_events), pages, &attr,
+				     on_perf_record, l, NULL);
+	if (!l->pb) {
+		fprintf(stderr, "sockwatch: perf buffer setup failed: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 				  sw_event_fn fn, void *ctx)
 {
 	size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
+	struct sw_loader_opts ring_opts;
 	struct sw_loader *l;
 	int err;
 
@@ -237,6 +380,16 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 	}
 	sw_plan_init(&l->plan, o->owned_only);
 	l->skel = sw_plan_load(&l->plan, set_options, (void *)o, &err);
+	if (!l->skel && o->perf_output && l->plan.complete) {
+		/* a kernel that keeps some program from the perf buffer */
+		ring_opts = *o;
+		ring_opts.perf_output = false;
+		fprintf(stderr, "sockwatch: warning: the kernel rejected the programs with a perf buffer (%s): using the ring buffer\n",
+			strerror(-err));
+		o = &ring_opts;
+		sw_plan_init(&l->plan, o->owned_only);
+		l->skel = sw_plan_load(&l->plan, set_options, (void *)o, &err);
+	}
 	if (!l->skel) {
 		char why[512];
 
@@ -252,11 +405,8 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 	}
 	if (attach_all(l))
 		goto fail;
-	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), on_sample, l, NULL);
-	if (!l->rb) {
-		fprintf(stderr, "sockwatch: ring buffer setup failed: %s\n", strerror(errno));
+	if (o->perf_output ? perf_open(l, ring) : ring_open(l))
 		goto fail;
-	}
 	return l;
 fail:
 	sw_loader_stop(l);
@@ -265,7 +415,7 @@ fail:
 
 int sw_loader_poll(struct sw_loader *l)
 {
-	int n = ring_buffer__poll(l->rb, l->poll_ms);
+	int n = l->pb ? perf_buffer__poll(l->pb, l->poll_ms) : ring_buffer__poll(l->rb, l->poll_ms);
 
 	if (n < 0)
 		return n;
@@ -276,14 +426,32 @@ int sw_loader_poll(struct sw_loader *l)
 int sw_loader_wait(struct sw_loader *l, int timeout_ms)
 {
 	struct epoll_event ev;
-	int n = epoll_wait(ring_buffer__epoll_fd(l->rb), &ev, 1, timeout_ms);
+	int fd = l->pb ? perf_buffer__epoll_fd(l->pb) : ring_buffer__epoll_fd(l->rb);
+	int n = epoll_wait(fd, &ev, 1, timeout_ms);
 
 	return n < 0 ? -errno : n;
 }
 
+static int drain_until(struct sw_loader *l, __u64 horizon)
+{
+	int err;
+
+	if (!l->pb)
+		return ring_buffer__consume(l->rb);
+	err = perf_buffer__consume(l->pb);
+	if (err < 0)
+		return err;
+	return pending_deliver(l, horizon);
+}
+
 int sw_loader_drain(struct sw_loader *l)
 {
-	return ring_buffer__consume(l->rb);
+	return drain_until(l, mono_ns() - REORDER_NS);
+}
+
+int sw_loader_drain_all(struct sw_loader *l)
+{
+	return drain_until(l, UINT64_MAX);
 }
 
 void sw_loader_counters(struct sw_loader *l, __u64 *events, __u64 *drops)
@@ -304,6 +472,11 @@ void sw_loader_counters(struct sw_loader *l, __u64 *events, __u64 *drops)
 	if (!bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.counters), &key, vals))
 		for (i = 0; i < ncpu; i++)
 			*drops += vals[i];
+}
+
+const char *sw_loader_buffer_name(const struct sw_loader *l)
+{
+	return l->pb ? "perf" : "ring";
 }
 
 __u64 sw_loader_bad_records(const struct sw_loader *l)
@@ -353,6 +526,8 @@ void sw_loader_stop(struct sw_loader *l)
 	if (!l)
 		return;
 	ring_buffer__free(l->rb);
+	perf_buffer__free(l->pb);
+	sw_vec_free(&l->pending);
 	for (i = l->nlinks - 1; i >= 0; i--)
 		bpf_link__destroy(l->links[i]);
 	if (l->cgroup_fd >= 0)

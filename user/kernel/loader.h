@@ -21,6 +21,7 @@ typedef int (*sw_event_fn)(void *ctx, const struct sw_event *e);
 struct sw_loader_opts {
 	struct sw_filter filter;
 	bool owned_only;	/* agent mode: see owned_only in bpf/ */
+	bool perf_output;	/* records through a perf buffer: see bpf/ */
 	size_t ring_bytes;	/* 0: default (1 MiB); power of two */
 	unsigned poll_ms;	/* longest wait for batched records; 0: 100 */
 	bool verbose;		/* print libbpf's messages */
@@ -37,10 +38,16 @@ int sw_loader_poll(struct sw_loader *l);
 /* Wait up to timeout_ms for the ring to signal, without reading it:
  * callers that lock around the reading wait outside the lock. */
 int sw_loader_wait(struct sw_loader *l, int timeout_ms);
-/* Drain what is in the ring now, without waiting. */
+/* Drain what is in the ring now, without waiting. From a perf buffer,
+ * records younger than the reordering window stay for the next drain. */
 int sw_loader_drain(struct sw_loader *l);
+/* The last drain, at exit: every record, also the youngest. */
+int sw_loader_drain_all(struct sw_loader *l);
 /* Ring-buffer drops and events submitted, summed over CPUs. */
 void sw_loader_counters(struct sw_loader *l, __u64 *events, __u64 *drops);
+/* "ring" or "perf": what the records come through (perf_output may have
+ * fallen back to the ring on a kernel that refused it). */
+const char *sw_loader_buffer_name(const struct sw_loader *l);
 /* Records the loader rejected as malformed. */
 __u64 sw_loader_bad_records(const struct sw_loader *l);
 const struct sw_attach_plan *sw_loader_plan(const struct sw_loader *l);
