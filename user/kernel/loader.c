@@ -33,10 +33,15 @@
  */
 #define REORDER_NS	(20ULL * 1000 * 1000)
 
-/* A perf-buffer record read, with the order it was read in (ties). */
-struct pending_rec {
-	struct sw_event e;
-	__u64 seq;
+/*
+ * One CPU's perf-buffer records read and not yet handed on: data[head..len)
+ * of a struct sw_vec of struct sw_event, in the order that CPU wrote them,
+ * which is their time order but for a program interrupted between taking
+ * its time stamp and writing (microseconds apart).
+ */
+struct cpu_queue {
+	struct sw_vec q;
+	size_t head;
 };
 
 struct sw_loader {
@@ -44,12 +49,13 @@ struct sw_loader {
 	struct ring_buffer *rb;		/* records, in the order made; or */
 	struct perf_buffer *pb;		/* a buffer per CPU (perf_output) */
 	/*
-	 * Perf-buffer records read and not yet handed on, in time order:
-	 * a socket's records can come from two CPUs (its owner's calls, the
-	 * softirq of its state changes), and the table needs them in order.
+	 * Perf-buffer records read and not yet handed on, a queue per CPU,
+	 * merged by time stamp: a socket's records can come from two CPUs
+	 * (its owner's calls, the softirq of its state changes), and the
+	 * table needs them in order.
 	 */
-	struct sw_vec pending;		/* struct pending_rec */
-	__u64 seq;
+	struct cpu_queue *cpu;
+	int ncpu;
 	struct bpf_link *links[SW_MAX_LINKS];
 	int nlinks;
 	int cgroup_fd;
@@ -132,9 +138,9 @@ int sw_ensure_fs(void)
 }
 
 /*
- * A record of a CPU's perf buffer, kept until it is old enough to hand on
- * (pending_deliver). PERF_RECORD_LOST is not counted: the programs counted
- * each record that did not fit (SW_CNT_DROPS).
+ * A record of a CPU's perf buffer, queued until it is old enough to hand
+ * on (pending_deliver). PERF_RECORD_LOST is not counted: the programs
+ * counted each record that did not fit (SW_CNT_DROPS).
  */
 static enum bpf_perf_event_ret on_perf_record(void *ctx, int cpu,
 					      struct perf_event_header *h)
@@ -145,29 +151,18 @@ static enum bpf_perf_event_ret on_perf_record(void *ctx, int cpu,
 		char data[];
 	} *s = (struct sample *)h;
 	struct sw_loader *l = ctx;
-	struct pending_rec *r;
+	struct sw_event *e;
 	const char *why;
 
 	if (h->type != PERF_RECORD_SAMPLE)
 		return LIBBPF_PERF_EVENT_CONT;
-	r = sw_vec_push(&l->pending);
-	if (!r || sw_decode(s->data, s->size, &r->e, &why)) {
-		if (r)
-			l->pending.len--;
+	e = cpu >= 0 && cpu < l->ncpu ? sw_vec_push(&l->cpu[cpu].q) : NULL;
+	if (!e || sw_decode(s->data, s->size, e, &why)) {
+		if (e)
+			l->cpu[cpu].q.len--;
 		l->bad++;
-		return LIBBPF_PERF_EVENT_CONT;
 	}
-	r->seq = l->seq++;
 	return LIBBPF_PERF_EVENT_CONT;
-}
-
-static int pending_cmp(const void *a, const void *b)
-{
-	const struct pending_rec *x = a, *y = b;
-
-	if (x->e.ts_ns != y->e.ts_ns)
-		return x->e.ts_ns < y->e.ts_ns ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static __u64 mono_ns(void)
@@ -178,30 +173,50 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* The CPU whose next record is the oldest made before @horizon, or -1. */
+static int oldest_cpu(const struct sw_loader *l, __u64 horizon)
+{
+	const struct sw_event *e;
+	__u64 best = horizon;
+	int c, found = -1;
+
+	for (c = 0; c < l->ncpu; c++) {
+		if (l->cpu[c].head == l->cpu[c].q.len)
+			continue;
+		e = sw_vec_at(&l->cpu[c].q, l->cpu[c].head);
+		if (e->ts_ns <= best) {
+			best = e->ts_ns;
+			found = c;
+		}
+	}
+	return found;
+}
+
 /*
- * Hand on, in time order, the pending records made before @horizon; the
+ * Hand on, in time order, the queued records made before @horizon; the
  * rest wait for the next drain. Returns how many were handed on, or the
- * callback's non-zero return (the others stay pending).
+ * callback's non-zero return (the others stay queued).
  */
 static int pending_deliver(struct sw_loader *l, __u64 horizon)
 {
-	struct pending_rec *r;
-	size_t i = 0, n = l->pending.len;
-	int ret = 0;
+	struct cpu_queue *cq;
+	int c, n = 0, ret = 0;
 
-	qsort(l->pending.data, n, sizeof(*r), pending_cmp);
-	while (i < n) {
-		r = sw_vec_at(&l->pending, i);
-		if (r->e.ts_ns > horizon)
-			break;
-		i++;
-		ret = l->fn(l->ctx, &r->e);
+	while ((c = oldest_cpu(l, horizon)) >= 0) {
+		cq = &l->cpu[c];
+		n++;
+		ret = l->fn(l->ctx, sw_vec_at(&cq->q, cq->head++));
 		if (ret)
 			break;
 	}
-	memmove(l->pending.data, sw_vec_at(&l->pending, i), (n - i) * sizeof(*r));
-	l->pending.len = n - i;
-	return ret ? ret : (int)i;
+	for (c = 0; c < l->ncpu; c++) {
+		cq = &l->cpu[c];
+		memmove(cq->q.data, sw_vec_at(&cq->q, cq->head),
+			(cq->q.len - cq->head) * cq->q.size);
+		cq->q.len -= cq->head;
+		cq->head = 0;
+	}
+	return ret ? ret : n;
 }
 
 static int on_sample(void *ctx, void *data, size_t size)
@@ -343,7 +358,11 @@ static int perf_open(struct sw_loader *l, size_t ring)
 	while (ncpu > 0 && pages * 2 * page * ncpu <= ring)
 		pages *= 2;
 	attr.wakeup_watermark = pages * page / 4;
-	l->pending = SW_VEC_INIT(struct pending_rec);
+	l->cpu = calloc(ncpu > 0 ? ncpu : 1, sizeof(*l->cpu));
+	if (!l->cpu)
+		return -1;
+	for (l->ncpu = 0; l->ncpu < ncpu; l->ncpu++)
+		l->cpu[l->ncpu].q = SW_VEC_INIT(struct sw_event);
 	l->pb = perf_buffer__new_raw(bpf_map__fd(l->skel->maps.perf_events), pages, &attr,
 				     on_perf_record, l, NULL);
 	if (!l->pb) {
@@ -527,7 +546,9 @@ void sw_loader_stop(struct sw_loader *l)
 		return;
 	ring_buffer__free(l->rb);
 	perf_buffer__free(l->pb);
-	sw_vec_free(&l->pending);
+	for (i = 0; i < l->ncpu; i++)
+		sw_vec_free(&l->cpu[i].q);
+	free(l->cpu);
 	for (i = l->nlinks - 1; i >= 0; i--)
 		bpf_link__destroy(l->links[i]);
 	if (l->cgroup_fd >= 0)
