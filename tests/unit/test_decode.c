@@ -63,6 +63,16 @@ static void test_decode_valid(void **state)
 		assert_int_equal(sw_decode(big, sizeof(big), &out, &why), 0);
 		assert_memory_equal(&out, &e, sizeof(e));
 	}
+
+	/* as a perf buffer lays it out: 4 bytes past an 8-byte boundary
+	 * (UBSan, in make test-san, fails a misaligned read) */
+	{
+		_Alignas(8) char raw[4 + sizeof(e) + 4] = { 0 };
+
+		memcpy(raw + 4, &e, sizeof(e));
+		assert_int_equal(sw_decode(raw + 4, sizeof(e) + 4, &out, &why), 0);
+		assert_memory_equal(&out, &e, sizeof(e));
+	}
 }
 
 /*

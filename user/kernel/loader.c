@@ -211,6 +211,8 @@ static int pending_deliver(struct sw_loader *l, __u64 horizon)
 	}
 	for (c = 0; c < l->ncpu; c++) {
 		cq = &l->cpu[c];
+		if (!cq->head)
+			continue;
 		memmove(cq->q.data, sw_vec_at(&cq->q, cq->head),
 			(cq->q.len - cq->head) * cq->q.size);
 		cq->q.len -= cq->head;

@@ -37,43 +37,45 @@ static const char *const state_names[SW_TCP_MAX_STATES] = {
 int sw_decode(const void *data, size_t size, struct sw_event *out,
 	      const char **why)
 {
-	const struct sw_event *e = data;
+	struct sw_event e;
 
-	if (size < sizeof(*e)) {
+	if (size < sizeof(e)) {
 		*why = "record shorter than struct sw_event";
 		return -1;
 	}
-	if (e->version != SW_ABI_VERSION) {
+	/*
+	 * A copy first: a perf buffer's records sit 4 bytes past an 8-byte
+	 * boundary, and the one string field is terminated here (the kernel
+	 * always terminates comm, a damaged record must not make a consumer
+	 * read past it).
+	 */
+	memcpy(&e, data, sizeof(e));
+	e.comm[SW_COMM_LEN - 1] = '\0';
+	if (e.version != SW_ABI_VERSION) {
 		*why = "record of another ABI version";
 		return -1;
 	}
-	if (e->kind == SW_EV_SNAPSHOT || e->kind >= SW_EV_MAX) {
+	if (e.kind == SW_EV_SNAPSHOT || e.kind >= SW_EV_MAX) {
 		*why = "unknown event kind";
 		return -1;
 	}
-	if (e->flags & ~SW_F_ALL) {
+	if (e.flags & ~SW_F_ALL) {
 		*why = "unknown flag bits";
 		return -1;
 	}
-	if (e->family != AF_INET && e->family != AF_INET6) {
+	if (e.family != AF_INET && e.family != AF_INET6) {
 		*why = "unknown address family";
 		return -1;
 	}
-	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP) {
+	if (e.proto != IPPROTO_TCP && e.proto != IPPROTO_UDP) {
 		*why = "unknown protocol";
 		return -1;
 	}
-	if (e->old_state >= SW_TCP_MAX_STATES || e->new_state >= SW_TCP_MAX_STATES) {
+	if (e.old_state >= SW_TCP_MAX_STATES || e.new_state >= SW_TCP_MAX_STATES) {
 		*why = "unknown TCP state";
 		return -1;
 	}
-	/*
-	 * A copy, so that the one string field can be terminated here: the
-	 * kernel always terminates comm, a damaged record must not make a
-	 * consumer read past it.
-	 */
-	*out = *e;
-	out->comm[SW_COMM_LEN - 1] = '\0';
+	*out = e;
 	return 0;
 }
 
