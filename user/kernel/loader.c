@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/mount.h>
@@ -163,14 +162,6 @@ static enum bpf_perf_event_ret on_perf_record(void *ctx, int cpu,
 		l->bad++;
 	}
 	return LIBBPF_PERF_EVENT_CONT;
-}
-
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* The CPU whose next record is the oldest made before @horizon, or -1. */
@@ -467,7 +458,7 @@ static int drain_until(struct sw_loader *l, __u64 horizon)
 
 int sw_loader_drain(struct sw_loader *l)
 {
-	return drain_until(l, mono_ns() - REORDER_NS);
+	return drain_until(l, sw_mono_now() - REORDER_NS);
 }
 
 int sw_loader_drain_all(struct sw_loader *l)
