@@ -9,6 +9,6 @@ const volatile __u64 wakeup_bytes = 256 * 1024;
 const volatile bool task_btf = true;
 const volatile bool owner_at_create = false;
 const volatile bool perf_output = false;
-__u64 last_wakeup_pos;
+const volatile bool cpu_rings_on = false;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

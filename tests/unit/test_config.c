@@ -41,7 +41,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.agent.reconcile_ns, 10 * SEC);
 	assert_int_equal(c.agent.ring_buffer_kb, 1024);
 	assert_false(c.agent.self_stats);
-	assert_false(c.agent.perf_buffer);
+	assert_int_equal(c.agent.event_buffer, SW_BUF_RING);
 	assert_string_equal(c.http.listen, "127.0.0.1:9178");
 	assert_string_equal(c.http.token_file, "");
 	assert_int_equal(c.http.top_k, 20);
@@ -141,7 +141,7 @@ static void test_every_key(void **state)
 	assert_int_equal(cfg.agent.reconcile_ns, 2 * SEC);
 	assert_int_equal(cfg.agent.ring_buffer_kb, 256);
 	assert_true(cfg.agent.self_stats);
-	assert_true(cfg.agent.perf_buffer);
+	assert_int_equal(cfg.agent.event_buffer, SW_BUF_PERF);
 	assert_string_equal(cfg.http.listen, "[::1]:9999");
 	assert_string_equal(cfg.http.token_file, "/etc/sockwatch/token");
 	assert_int_equal(cfg.http.top_k, 5);
@@ -223,7 +223,7 @@ static const struct {
 	{ "[agent]\nself_stats = maybe\n",
 	  "t.ini:2: [agent] self_stats: 'maybe' is not a boolean (true or false)" },
 	{ "[agent]\nevent_buffer = perf\x01\n",
-	  "t.ini:2: [agent] event_buffer: 'perf\\x01' is not an event buffer (ring or perf)" },
+	  "t.ini:2: [agent] event_buffer: 'perf\\x01' is not an event buffer (ring, shared-ring or perf)" },
 	{ "[agent]\nmax_keys = 0\n",
 	  "t.ini:2: [agent] max_keys: 0 is out of range (1 to 1048576)" },
 	{ "[http]\nlisten = localhost:80\n",

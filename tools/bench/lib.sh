@@ -54,9 +54,9 @@ sw_has() {
 available() {
 	case $1 in
 	baseline) ;;
-	agent | agent-perf | trace)
+	agent | agent-perf | agent-shared | trace)
 		[ -x "$SW" ] || { echo "$SW not built yet"; return; }
-		sw_has "${1%-perf}" || echo "'sockwatch ${1%-perf}' not available yet"
+		sw_has "${1%-*}" || echo "'sockwatch ${1%-*}' not available yet"
 		;;
 	tcpstates | tcplife)
 		[ -x "/usr/sbin/$1" ] || echo "/usr/sbin/$1 missing (tools/bench/setup.sh installs libbpf-tools)"
@@ -130,11 +130,13 @@ start_tracer() {
 		# shellcheck disable=SC2086
 		"$SW" agent $AGENT_ARGS >"$TR_OUT" 2> >(stamp_lines "$TR_ERR") &
 		;;
-	agent-perf)
-		# the agent with its records through a perf buffer per CPU
-		printf '[agent]\nevent_buffer = perf\n' >"$TMPD/agent-perf.ini"
+	agent-perf | agent-shared)
+		# the agent with its records through a perf buffer per CPU, or
+		# through one ring shared by all CPUs (the default: a ring each)
+		printf '[agent]\nevent_buffer = %s\n' \
+			"$([ "$c" = agent-perf ] && echo perf || echo shared-ring)" >"$TMPD/$c.ini"
 		# shellcheck disable=SC2086
-		"$SW" agent $AGENT_ARGS --config "$TMPD/agent-perf.ini" >"$TR_OUT" \
+		"$SW" agent $AGENT_ARGS --config "$TMPD/$c.ini" >"$TR_OUT" \
 			2> >(stamp_lines "$TR_ERR") &
 		;;
 	trace)
@@ -171,7 +173,7 @@ start_tracer() {
 # for the kernel tracers at least one BPF link held by the process.
 tracer_ready() {
 	case $1 in
-	agent | agent-perf)
+	agent | agent-perf | agent-shared)
 		stamped_match "$READY_RE" "$TR_ERR" >/dev/null && return 0
 		# An agent that says nothing is ready once /healthz answers.
 		[ -n "$READY_HTTP" ] && [ -n "$AGENT_LISTEN" ] &&

@@ -24,7 +24,7 @@ SAT_TCP_JOBS=${SAT_TCP_JOBS:-$(($(nproc) * 2))}
 SAT_UDP_JOBS=${SAT_UDP_JOBS:-$(nproc)}
 PROG_ROUNDS=${PROG_ROUNDS:-${QUICK:+1}}
 PROG_ROUNDS=${PROG_ROUNDS:-3}
-SAT_CONTENDERS=${SAT_CONTENDERS:-baseline agent agent-perf trace tcpstates tcplife}
+SAT_CONTENDERS=${SAT_CONTENDERS:-baseline agent agent-shared agent-perf trace tcpstates tcplife}
 HZ=$(getconf CLK_TCK)
 
 # Busy jiffies of all CPUs: user nice system irq softirq (not idle, iowait,

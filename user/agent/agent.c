@@ -446,7 +446,7 @@ static int start(struct sw_agent *a)
 		.ring_bytes = (size_t)a->cfg.agent.ring_buffer_kb * 1024,
 		.poll_ms = POLL_MS,
 		.owned_only = true,
-		.perf_output = a->cfg.agent.perf_buffer,
+		.buffer = a->cfg.agent.event_buffer,
 		.verbose = a->opts.verbose,
 	};
 	char err[256];

@@ -207,21 +207,18 @@ static int set_self_stats(struct sw_config *c, const char *v, char *err,
 }
 
 /*
- * How records reach the agent: the BPF ring buffer (one, shared by the
- * CPUs), or a perf buffer per CPU, which takes no lock with interrupts
- * off: cheaper per record where that lock is a hypercall (README,
- * Performance).
+ * How records reach the agent: a BPF ring buffer per CPU, one shared by
+ * all CPUs (for comparison), or a perf buffer per CPU
+ * (README, Performance).
  */
 static int set_event_buffer(struct sw_config *c, const char *v, char *err,
 			    size_t len)
 {
 	char q[SW_QUOTE_LEN];
 
-	if (!strcmp(v, "ring") || !strcmp(v, "perf")) {
-		c->agent.perf_buffer = !strcmp(v, "perf");
+	if (!sw_event_buffer_parse(v, &c->agent.event_buffer))
 		return 0;
-	}
-	snprintf(err, len, "%s is not an event buffer (ring or perf)",
+	snprintf(err, len, "%s is not an event buffer (ring, shared-ring or perf)",
 		 sw_quote(q, sizeof(q), v));
 	return -1;
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "kernel/event_buffer.h"
 #include "detect/ewma.h"
 #include "detect/leak_rules.h"
 #include "detect/protection.h"
@@ -46,8 +47,8 @@ struct sw_agent_cfg {
 	__u32 ring_buffer_kb;	/* power of 2, >= a page; 1024 */
 	char  host_root[PATH_MAX];	/* the host's / (runtime metadata); "/" */
 	bool  self_stats;	/* BPF program statistics as metrics; false */
-	bool  perf_buffer;	/* event_buffer = perf: records through a
-				 * perf buffer, not the ring; false */
+	enum sw_event_buffer event_buffer;	/* ring (per CPU), shared-ring
+						 * or perf; ring */
 };
 
 /* [http] */

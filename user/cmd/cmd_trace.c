@@ -76,7 +76,7 @@ static const struct argp_option options[] = {
 	{ "container", OPT_CONTAINER, "ID|NAME", 0, "Only sockets of this container (id prefix or name)", 0 },
 	{ "pod-uid", OPT_POD_UID, "UID", 0, "Only sockets of this Kubernetes pod", 0 },
 	{ "ring-size", OPT_RING, "BYTES", 0, "Ring buffer size (power of two, default 4194304)", 0 },
-	{ "event-buffer", OPT_EVENT_BUFFER, "ring|perf", 0, "Records through the BPF ring buffer (default) or a perf buffer per CPU, as large together", 0 },
+	{ "event-buffer", OPT_EVENT_BUFFER, "ring|shared-ring|perf", 0, "Records through a BPF ring buffer per CPU (default), one shared by all CPUs, or a perf buffer per CPU; as large together", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages", 0 },
 	{ 0 },
 };
@@ -139,9 +139,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->lo.ring_bytes = v;
 		break;
 	case OPT_EVENT_BUFFER:
-		if (strcmp(arg, "ring") && strcmp(arg, "perf"))
-			sw_arg_fail(state, "invalid event buffer %s: expected ring or perf", sw_quote(q, sizeof(q), arg));
-		o->lo.perf_output = !strcmp(arg, "perf");
+		if (sw_event_buffer_parse(arg, &o->lo.buffer))
+			sw_arg_fail(state, "invalid event buffer %s: expected ring, shared-ring or perf", sw_quote(q, sizeof(q), arg));
 		break;
 	case OPT_WORKLOAD:
 		o->workload = true;

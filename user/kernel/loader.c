@@ -23,38 +23,48 @@
 #include "sockwatch.skel.h"
 
 #define DEFAULT_RING	(1U << 20)
+/* The smallest ring of one CPU: a few milliseconds of a busy CPU's records. */
+#define MIN_CPU_RING	(64U << 10)
 #define LOG_LINES	12
 #define SW_MAX_LINKS	16
 /*
- * How long a record read from one CPU's perf buffer waits for older ones
+ * How long a record read from one CPU's buffer waits for older ones
  * another CPU may not have written yet: the programs take their time
  * stamp a few microseconds before the copy, and a preempted one longer.
  */
 #define REORDER_NS	(20ULL * 1000 * 1000)
 
 /*
- * One CPU's perf-buffer records read and not yet handed on: data[head..len)
- * of a struct sw_vec of struct sw_event, in the order that CPU wrote them,
- * which is their time order but for a program interrupted between taking
- * its time stamp and writing (microseconds apart).
+ * One CPU's records (from its ring or its perf buffer) read and not yet
+ * handed on: data[head..len) of a struct sw_vec of struct sw_event, in
+ * the order that CPU wrote them, which is their time order but for a
+ * program interrupted between taking its time stamp and writing
+ * (microseconds apart). l and cpu: whose, for the ring's callback.
  */
 struct cpu_queue {
 	struct sw_vec q;
 	size_t head;
+	struct sw_loader *l;
+	int cpu;
+	int ring_fd;		/* this CPU's ring, in cpu_rings; or -1 */
 };
 
 struct sw_loader {
 	struct sockwatch_bpf *skel;
-	struct ring_buffer *rb;		/* records, in the order made; or */
-	struct perf_buffer *pb;		/* a buffer per CPU (perf_output) */
+	struct ring_buffer *rb;		/* a ring per CPU, or the shared one */
+	struct perf_buffer *pb;		/* or a perf buffer per CPU */
 	/*
-	 * Perf-buffer records read and not yet handed on, a queue per CPU,
-	 * merged by time stamp: a socket's records can come from two CPUs
-	 * (its owner's calls, the softirq of its state changes), and the
-	 * table needs them in order.
+	 * Records of a ring or perf buffer per CPU, read and not yet handed
+	 * on, a queue per CPU, merged by time stamp: a socket's records can
+	 * come from two CPUs (its owner's calls, the softirq of its state
+	 * changes), and the table needs them in order. NULL with the shared
+	 * ring, which has them in order.
 	 */
 	struct cpu_queue *cpu;
 	int ncpu;
+	size_t cpu_ring_bytes;		/* each CPU's ring; 0: none */
+	int ring_template_fd;		/* cpu_rings' inner map: see set_options */
+	const struct sw_loader_opts *opts;	/* while loading */
 	struct bpf_link *links[SW_MAX_LINKS];
 	int nlinks;
 	int cgroup_fd;
@@ -136,10 +146,24 @@ int sw_ensure_fs(void)
 	return ensure_mount("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC);
 }
 
+/* A record @cpu wrote, decoded and queued until it is old enough to hand
+ * on (pending_deliver); a malformed one is counted. */
+static void queue_record(struct sw_loader *l, int cpu, const void *data, size_t size)
+{
+	struct sw_event *e;
+	const char *why;
+
+	e = cpu >= 0 && cpu < l->ncpu ? sw_vec_push(&l->cpu[cpu].q) : NULL;
+	if (!e || sw_decode(data, size, e, &why)) {
+		if (e)
+			l->cpu[cpu].q.len--;
+		l->bad++;
+	}
+}
+
 /*
- * A record of a CPU's perf buffer, queued until it is old enough to hand
- * on (pending_deliver). PERF_RECORD_LOST is not counted: the programs
- * counted each record that did not fit (SW_CNT_DROPS).
+ * A record of a CPU's perf buffer. PERF_RECORD_LOST is not counted: the
+ * programs counted each record that did not fit (SW_CNT_DROPS).
  */
 static enum bpf_perf_event_ret on_perf_record(void *ctx, int cpu,
 					      struct perf_event_header *h)
@@ -150,18 +174,20 @@ static enum bpf_perf_event_ret on_perf_record(void *ctx, int cpu,
 		char data[];
 	} *s = (struct sample *)h;
 	struct sw_loader *l = ctx;
-	struct sw_event *e;
-	const char *why;
 
 	if (h->type != PERF_RECORD_SAMPLE)
 		return LIBBPF_PERF_EVENT_CONT;
-	e = cpu >= 0 && cpu < l->ncpu ? sw_vec_push(&l->cpu[cpu].q) : NULL;
-	if (!e || sw_decode(s->data, s->size, e, &why)) {
-		if (e)
-			l->cpu[cpu].q.len--;
-		l->bad++;
-	}
+	queue_record(l, cpu, s->data, s->size);
 	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/* A record of a CPU's ring: queued as a perf-buffer record is. */
+static int on_cpu_ring_record(void *ctx, void *data, size_t size)
+{
+	struct cpu_queue *cq = ctx;
+
+	queue_record(cq->l, cq->cpu, data, size);
+	return 0;
 }
 
 /* The CPU whose next record is the oldest made before @horizon, or -1. */
@@ -302,18 +328,26 @@ static int attach_all(struct sw_loader *l)
  */
 static int set_options(struct sockwatch_bpf *s, void *ctx)
 {
-	const struct sw_loader_opts *o = ctx;
+	struct sw_loader *l = ctx;
+	const struct sw_loader_opts *o = l->opts;
 	size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
+	bool shared = o->buffer == SW_BUF_SHARED_RING;
 	int err;
 
 	s->rodata->filter = o->filter;
 	s->rodata->owned_only = o->owned_only;
-	s->rodata->perf_output = o->perf_output;
+	s->rodata->perf_output = o->buffer == SW_BUF_PERF;
+	s->rodata->cpu_rings_on = l->cpu_ring_bytes;
 	/* Wake the reader at a quarter full: far from drops, yet rare. */
-	s->rodata->wakeup_bytes = ring / 4;
-	/* with perf_output the ring is not written: the smallest one */
+	s->rodata->wakeup_bytes = (l->cpu_ring_bytes ? l->cpu_ring_bytes : ring) / 4;
+	/* rings not written: the smallest ones */
 	err = bpf_map__set_max_entries(s->maps.events,
-					o->perf_output ? (size_t)getpagesize() : ring);
+				       shared ? ring : (size_t)getpagesize());
+	if (!err && l->cpu_ring_bytes)
+		err = bpf_map__set_max_entries(s->maps.cpu_rings, l->ncpu);
+	/* what the outer map holds: CPU 0's ring, or a page-sized one */
+	if (!err)
+		err = bpf_map__set_inner_map_fd(s->maps.cpu_rings, l->ring_template_fd);
 	if (err || !o->owned_only)
 		return err;
 	return bpf_map__set_map_flags(s->maps.sk_info, BPF_F_NO_PREALLOC | BPF_F_CLONE);
@@ -327,6 +361,90 @@ static int ring_open(struct sw_loader *l)
 		return -1;
 	}
 	return 0;
+}
+
+/* A queue per CPU, for the records of a buffer per CPU. */
+static int cpu_queues_init(struct sw_loader *l)
+{
+	int c, ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu <= 0) {
+		fprintf(stderr, "sockwatch: cannot count the possible CPUs: %s\n",
+			strerror(-ncpu));
+		return -1;
+	}
+	l->cpu = calloc(ncpu, sizeof(*l->cpu));
+	if (!l->cpu)
+		return -1;
+	for (c = 0; c < ncpu; c++) {
+		l->cpu[c].q = SW_VEC_INIT(struct sw_event);
+		l->cpu[c].l = l;
+		l->cpu[c].cpu = c;
+		l->cpu[c].ring_fd = -1;
+	}
+	l->ncpu = ncpu;
+	return 0;
+}
+
+/* Each CPU's ring: an equal share of @ring, a power of two, at least
+ * MIN_CPU_RING. */
+static size_t cpu_ring_size(const struct sw_loader *l, size_t ring)
+{
+	size_t each = MIN_CPU_RING;
+
+	while (each * 2 * l->ncpu <= ring)
+		each *= 2;
+	return each;
+}
+
+/*
+ * Each CPU's ring, made before the programs load: the first is the type
+ * of cpu_rings' values. Without rings per CPU, a page-sized ring plays
+ * that part (the map exists in every mode; the programs leave it alone).
+ */
+static int cpu_rings_make(struct sw_loader *l)
+{
+	int c, n = l->cpu_ring_bytes ? l->ncpu : 1;
+	size_t size = l->cpu_ring_bytes ? l->cpu_ring_bytes : (size_t)getpagesize();
+	int *fd;
+
+	for (c = 0; c < n; c++) {
+		fd = l->cpu_ring_bytes ? &l->cpu[c].ring_fd : &l->ring_template_fd;
+		*fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sw_cpu_ring", 0, 0, size, NULL);
+		if (*fd < 0) {
+			fprintf(stderr, "sockwatch: making the ring of CPU %d failed: %s\n", c,
+				strerror(errno));
+			return -1;
+		}
+	}
+	if (l->cpu_ring_bytes)
+		l->ring_template_fd = dup(l->cpu[0].ring_fd);
+	return 0;
+}
+
+/* Put each CPU's ring in cpu_rings, and read them all. */
+static int cpu_rings_open(struct sw_loader *l)
+{
+	int outer = bpf_map__fd(l->skel->maps.cpu_rings);
+	struct cpu_queue *cq;
+	__u32 c;
+
+	for (c = 0; c < (__u32)l->ncpu; c++) {
+		cq = &l->cpu[c];
+		if (bpf_map_update_elem(outer, &c, &cq->ring_fd, BPF_ANY))
+			goto fail;
+		if (!l->rb)
+			l->rb = ring_buffer__new(cq->ring_fd, on_cpu_ring_record, cq, NULL);
+		else if (ring_buffer__add(l->rb, cq->ring_fd, on_cpu_ring_record, cq))
+			goto fail;
+		if (!l->rb)
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "sockwatch: setting up the ring of CPU %u failed: %s\n", c,
+		strerror(errno));
+	return -1;
 }
 
 /*
@@ -345,17 +463,11 @@ static int perf_open(struct sw_loader *l, size_t ring)
 		.watermark = 1,
 	};
 	long page = getpagesize();
-	int ncpu = libbpf_num_possible_cpus();
 	size_t pages = 1;
 
-	while (ncpu > 0 && pages * 2 * page * ncpu <= ring)
+	while (pages * 2 * page * l->ncpu <= ring)
 		pages *= 2;
 	attr.wakeup_watermark = pages * page / 4;
-	l->cpu = calloc(ncpu > 0 ? ncpu : 1, sizeof(*l->cpu));
-	if (!l->cpu)
-		return -1;
-	for (l->ncpu = 0; l->ncpu < ncpu; l->ncpu++)
-		l->cpu[l->ncpu].q = SW_VEC_INIT(struct sw_event);
 	l->pb = perf_buffer__new_raw(bpf_map__fd(l->skel->maps.perf_events), pages, &attr,
 				     on_perf_record, l, NULL);
 	if (!l->pb) {
@@ -379,6 +491,8 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 	if (!l)
 		return NULL;
 	l->cgroup_fd = -1;
+	l->ring_template_fd = -1;
+	l->opts = o;
 	l->fn = fn;
 	l->ctx = ctx;
 	l->poll_ms = o->poll_ms ? o->poll_ms : 100;
@@ -390,17 +504,24 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 			ring);
 		goto fail;
 	}
+	if (o->buffer != SW_BUF_SHARED_RING && cpu_queues_init(l))
+		goto fail;
+	if (o->buffer == SW_BUF_RING)
+		l->cpu_ring_bytes = cpu_ring_size(l, ring);
+	if (cpu_rings_make(l))
+		goto fail;
 	sw_plan_init(&l->plan, o->owned_only);
-	l->skel = sw_plan_load(&l->plan, set_options, (void *)o, &err);
-	if (!l->skel && o->perf_output && l->plan.complete) {
-		/* a kernel that keeps some program from the perf buffer */
+	l->skel = sw_plan_load(&l->plan, set_options, l, &err);
+	if (!l->skel && o->buffer != SW_BUF_SHARED_RING && l->plan.complete) {
+		/* a kernel that keeps some program from a buffer per CPU */
 		ring_opts = *o;
-		ring_opts.perf_output = false;
-		fprintf(stderr, "sockwatch: warning: the kernel rejected the programs with a perf buffer (%s): using the ring buffer\n",
-			strerror(-err));
-		o = &ring_opts;
+		ring_opts.buffer = SW_BUF_SHARED_RING;
+		fprintf(stderr, "sockwatch: warning: the kernel rejected the programs with %s (%s): using one ring buffer for all CPUs\n",
+			o->buffer == SW_BUF_PERF ? "a perf buffer" : "a ring per CPU", strerror(-err));
+		o = l->opts = &ring_opts;
+		l->cpu_ring_bytes = 0;
 		sw_plan_init(&l->plan, o->owned_only);
-		l->skel = sw_plan_load(&l->plan, set_options, (void *)o, &err);
+		l->skel = sw_plan_load(&l->plan, set_options, l, &err);
 	}
 	if (!l->skel) {
 		char why[512];
@@ -417,8 +538,10 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 	}
 	if (attach_all(l))
 		goto fail;
-	if (o->perf_output ? perf_open(l, ring) : ring_open(l))
+	if (o->buffer == SW_BUF_PERF ? perf_open(l, ring) :
+	    l->cpu_ring_bytes ? cpu_rings_open(l) : ring_open(l))
 		goto fail;
+	l->opts = NULL;		/* the caller's, or ring_opts, gone after return */
 	return l;
 fail:
 	sw_loader_stop(l);
@@ -448,9 +571,9 @@ static int drain_until(struct sw_loader *l, __u64 horizon)
 {
 	int err;
 
-	if (!l->pb)
+	if (!l->cpu_ring_bytes && !l->pb)
 		return ring_buffer__consume(l->rb);
-	err = perf_buffer__consume(l->pb);
+	err = l->pb ? perf_buffer__consume(l->pb) : ring_buffer__consume(l->rb);
 	if (err < 0)
 		return err;
 	return pending_deliver(l, horizon);
@@ -488,7 +611,9 @@ void sw_loader_counters(struct sw_loader *l, __u64 *events, __u64 *drops)
 
 const char *sw_loader_buffer_name(const struct sw_loader *l)
 {
-	return l->pb ? "perf" : "ring";
+	if (l->pb)
+		return sw_event_buffer_name(SW_BUF_PERF);
+	return sw_event_buffer_name(l->cpu_ring_bytes ? SW_BUF_RING : SW_BUF_SHARED_RING);
 }
 
 __u64 sw_loader_bad_records(const struct sw_loader *l)
@@ -539,13 +664,18 @@ void sw_loader_stop(struct sw_loader *l)
 		return;
 	ring_buffer__free(l->rb);
 	perf_buffer__free(l->pb);
-	for (i = 0; i < l->ncpu; i++)
+	for (i = 0; i < l->ncpu; i++) {
 		sw_vec_free(&l->cpu[i].q);
+		if (l->cpu[i].ring_fd >= 0)
+			close(l->cpu[i].ring_fd);
+	}
 	free(l->cpu);
 	for (i = l->nlinks - 1; i >= 0; i--)
 		bpf_link__destroy(l->links[i]);
 	if (l->cgroup_fd >= 0)
 		close(l->cgroup_fd);
+	if (l->ring_template_fd >= 0)
+		close(l->ring_template_fd);
 	sockwatch_bpf__destroy(l->skel);
 	free(l);
 }

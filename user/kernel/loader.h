@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include "sockwatch_abi.h"
 #include "kernel/attach_plan.h"
+#include "kernel/event_buffer.h"
 #include "table/sock_table.h"
 
 /* Called for each record; return non-zero to stop the current poll. */
@@ -21,7 +22,7 @@ typedef int (*sw_event_fn)(void *ctx, const struct sw_event *e);
 struct sw_loader_opts {
 	struct sw_filter filter;
 	bool owned_only;	/* agent mode: see owned_only in bpf/ */
-	bool perf_output;	/* records through a perf buffer: see bpf/ */
+	enum sw_event_buffer buffer;
 	size_t ring_bytes;	/* 0: default (1 MiB); power of two */
 	unsigned poll_ms;	/* longest wait for batched records; 0: 100 */
 	bool verbose;		/* print libbpf's messages */
@@ -45,8 +46,9 @@ int sw_loader_drain(struct sw_loader *l);
 int sw_loader_drain_all(struct sw_loader *l);
 /* Ring-buffer drops and events submitted, summed over CPUs. */
 void sw_loader_counters(struct sw_loader *l, __u64 *events, __u64 *drops);
-/* "ring" or "perf": what the records come through (perf_output may have
- * fallen back to the ring on a kernel that refused it). */
+/* "ring" (one per CPU), "shared-ring" or "perf": what the records come
+ * through (a buffer per CPU falls back to the shared ring on a kernel that
+ * refuses it). */
 const char *sw_loader_buffer_name(const struct sw_loader *l);
 /* Records the loader rejected as malformed. */
 __u64 sw_loader_bad_records(const struct sw_loader *l);
