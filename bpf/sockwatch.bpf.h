@@ -112,12 +112,11 @@ SW_EXTERN const volatile struct sw_filter filter;
 SW_EXTERN const volatile bool owned_only;
 
 /*
- * Records go through the perf buffer (perf_events), not the ring buffer.
- * A ring-buffer reservation takes the ring's lock with interrupts off, and
- * in a paravirtualised guest turning them back on is a hypercall: about
- * 300 ns per record on the machine of README's Performance section, half
- * of a record's cost. A perf buffer is per CPU and takes no lock; the
- * reader merges the CPUs' records back into time order.
+ * Records go through the perf buffer (perf_events), not a ring buffer.
+ * A perf buffer is per CPU and takes no lock, but its output path does
+ * more per record than a ring's: on the machine of README's Performance
+ * section it costs less than the shared ring and more than a ring per
+ * CPU. The reader merges the CPUs' records back into time order.
  */
 SW_EXTERN const volatile bool perf_output;
 /* Records go to this CPU's ring in cpu_rings, not to the shared one. */
