@@ -6,6 +6,7 @@
 #include "parse.h"
 #include "pkgs.h"
 #include "pool.h"
+#include "py_extract.h"
 #include "py_tree_imports.h"
 #include "util.h"
 
@@ -191,13 +192,13 @@ const char *pkg_import_of(const struct pkg *p, const char *name, size_t nlen)
 	size_t i;
 	int k;
 
+	/* the binding Python 3 takes, as py_qualified reads a file's own */
 	for (i = 0; i < p->nfiles; i++) {
 		const struct srcfile *f = p->files[i];
 
-		for (k = 0; k < f->nimports; k++)
-			if (strlen(f->imports[k].alias) == nlen &&
-			    !strncmp(f->imports[k].alias, name, nlen))
-				return f->imports[k].path;
+		k = py_import_binding(f->imports, f->nimports, name, nlen);
+		if (k >= 0)
+			return f->imports[k].path;
 	}
 	return NULL;
 }

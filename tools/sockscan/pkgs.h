@@ -27,7 +27,7 @@ struct pkg *pkg_py_module_of(struct scan *sc, struct pkg *ctx, const char *q,
 /*
  * The qualified name module @p imports under the name given by the first
  * @nlen bytes of @name ("pkg.account.C" for `from .account import C` in
- * pkg/__init__.py), or NULL: the first such import.
+ * pkg/__init__.py), or NULL: the import Python 3 takes (py_import_binding).
  */
 const char *pkg_import_of(const struct pkg *p, const char *name, size_t nlen);
 /* Parse what is not parsed yet and merge every file's symbols into @p. */

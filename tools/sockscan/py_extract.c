@@ -230,6 +230,37 @@ static char *six_moves(char *q)
 	return renamed_by(q, at + strlen("six.moves."), moves, sizeof(moves) / sizeof(moves[0]));
 }
 
+/* A module only Python 2 has (its Python 3 name is imported beside it). */
+static int py2_only_module(const char *path)
+{
+	static const char *const py2[] = {
+		"SocketServer", "BaseHTTPServer", "SimpleHTTPServer", "CGIHTTPServer",
+		"SimpleXMLRPCServer", "DocXMLRPCServer", "httplib", "urllib2",
+		"xmlrpclib", "urlparse", "cookielib",
+	};
+	size_t i, len = strcspn(path, ".");
+
+	for (i = 0; i < sizeof(py2) / sizeof(py2[0]); i++)
+		if (strlen(py2[i]) == len && !strncmp(path, py2[i], len))
+			return 1;
+	return 0;
+}
+
+int py_import_binding(const struct import *ims, int n, const char *alias, size_t alen)
+{
+	int i, last = -1;
+
+	for (i = n - 1; i >= 0; i--) {
+		if (strlen(ims[i].alias) != alen || strncmp(ims[i].alias, alias, alen))
+			continue;
+		if (!py2_only_module(ims[i].path))
+			return i;
+		if (last < 0)
+			last = i;
+	}
+	return last;
+}
+
 /*
  * The qualified name an identifier or attribute chain stands for through
  * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL. Iterative:
@@ -261,9 +292,9 @@ static char *py_qualified(struct xctx *x, TSNode n)
 		return NULL;
 	name = ts_text(n, x->src);
 	if (!(x->in_func && symtab_find(&x->locals, name))) {
-		for (i = x->f->nimports - 1; i >= 0 && !q; i--)
-			if (!strcmp(x->f->imports[i].alias, name))
-				q = xstrdup(x->f->imports[i].path);
+		i = py_import_binding(x->f->imports, x->f->nimports, name, strlen(name));
+		if (i >= 0)
+			q = xstrdup(x->f->imports[i].path);
 	} else if (symtab_get(&x->param_cls, name)) {
 		/* def __init__(self, server_class=HTTPServer): server_class(addr) */
 		q = xstrdup(symtab_get(&x->param_cls, name)->s);

@@ -10,5 +10,12 @@
 void py_extract(struct srcfile *f, const char *src, TSNode root);
 /* Drop the sites that are no new socket; once the whole file is extracted. */
 void py_prune_sites(struct srcfile *f);
+/*
+ * Which of @n imports binds @alias (@alen bytes) as Python 3 sees it: the
+ * last, unless it names a Python 2 module and an earlier one does not
+ * (try: import http.client as httplib / except ImportError: import
+ * httplib; or the other way round). -1 when none does.
+ */
+int py_import_binding(const struct import *ims, int n, const char *alias, size_t alen);
 
 #endif

@@ -242,6 +242,10 @@ const struct rule py_rules[] = {
 	PY_HTTP_VERBS("requests", NULL, "requests"),
 	{ "requests", NULL, "Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	{ "requests", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
+	/* the same through the submodules that define them */
+	PY_HTTP_VERBS("requests.api", NULL, "requests"),
+	{ "requests.sessions", NULL, "Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
+	{ "requests.sessions", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	PY_HTTP_VERBS("requests", "requests.Session", "requests.Session"),
 	/* session.send(session.prepare_request(req)): the URL is in the request */
 	PY_HTTP("requests", "requests.Session", "requests.Session", "send", 0),
@@ -250,6 +254,7 @@ const struct rule py_rules[] = {
 	{ "httpx", NULL, "AsyncClient", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
 	PY_HTTP_VERBS("httpx", "httpx.Client", "httpx.Client"),
 	{ "aiohttp", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "aiohttp.ClientSession" },
+	{ "aiohttp.client", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "aiohttp.ClientSession" },
 	PY_HTTP_VERBS("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession"),
 	/* a websocket: ws:// and wss:// are HTTP's ports */
 	PY_HTTP("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession", "ws_connect", 0),
