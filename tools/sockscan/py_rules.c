@@ -87,6 +87,10 @@
 #define PY_SENTINEL_CLIENT(fn) \
 	{ "redis.sentinel", "redis.sentinel.Sentinel", fn, "redis.sentinel.Sentinel." fn, OUT, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .proto = "tcp", .app = "redis" }
 
+/* an aioredis 1.x connection or pool to an address (host, port) */
+#define PY_AIOREDIS(fn) \
+	{ "aioredis", NULL, fn, "aioredis." fn, OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp", .app = "redis" }
+
 /* a memcached client of module @fam given a list of "host:port" servers */
 #define PY_MEMCACHE_LIST(fam) \
 	{ fam, NULL, "Client", fam ".Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" }
@@ -200,6 +204,8 @@ const struct rule py_rules[] = {
 	PY_STREAM("trio", "open_ssl_over_tcp_stream", OUT, 0, "host", 1, "port", NULL),
 	PY_STREAM("trio", "open_tcp_listeners", IN, -1, "host", 0, "port", ""),
 	PY_STREAM("trio", "serve_tcp", IN, -1, "host", 1, "port", ""),
+	PY_STREAM("trio", "open_ssl_over_tcp_listeners", IN, -1, "host", 0, "port", ""),
+	PY_STREAM("trio", "serve_ssl_over_tcp", IN, -1, "host", 1, "port", ""),
 	PY_STREAM("anyio", "connect_tcp", OUT, 0, "remote_host", 1, "remote_port", NULL),
 	PY_STREAM("anyio", "create_tcp_listener", IN, -1, "local_host", -1, "local_port", ""),
 	PY_STREAM("curio", "open_connection", OUT, 0, "host", 1, "port", NULL),
@@ -237,6 +243,10 @@ const struct rule py_rules[] = {
 	PY_PORT_ADDR("tornado.tcpserver", "tornado.tcpserver.TCPServer", "bind", NULL),
 	{ "tornado.netutil", NULL, "bind_sockets", "tornado.netutil.bind_sockets", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "address", 0, "port", .net_arg = -1, .proto = "tcp", .default_addr = "", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "tornado.tcpclient", "tornado.tcpclient.TCPClient", "connect", "tornado.tcpclient.TCPClient.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp" },
+	/* IOStream(socket.socket()).connect((host, port)) */
+	{ "tornado.iostream", NULL, "IOStream", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.iostream.IOStream" },
+	{ "tornado.iostream", NULL, "SSLIOStream", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.iostream.IOStream" },
+	{ "tornado.iostream", "tornado.iostream.IOStream", "connect", "tornado.iostream.IOStream.connect", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
 
 	/* HTTP clients */
 	PY_HTTP_VERBS("requests", NULL, "requests"),
@@ -264,6 +274,13 @@ const struct rule py_rules[] = {
 	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	/* aioredis 1.x: an address (host, port) or a unix path; 2.x is redis' API */
+	PY_AIOREDIS("create_redis"),
+	PY_AIOREDIS("create_redis_pool"),
+	PY_AIOREDIS("create_connection"),
+	PY_AIOREDIS("create_pool"),
+	{ "aioredis", NULL, "Redis", "aioredis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
+	{ "aioredis", NULL, "from_url", "aioredis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	/* the classmethod Redis.from_url(url), also of redis.asyncio and aioredis 2 */
 	PY_URL_CLIENT("redis.Redis", "from_url", "url"),
 	PY_URL_CLIENT("redis.StrictRedis", "from_url", "url"),
