@@ -2581,9 +2581,25 @@ static long own_init_params(struct xctx *x, TSNode body)
 static char *class_alias(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
-	size_t count = ts_named_children(ts_field(n, "superclasses"), &bases), i;
-	char *type = NULL;
+	size_t count, i;
+	char *type = NULL, *name, *key;
+	int shadowed;
 
+	/*
+	 * A class made inside a function is that function's name: where the
+	 * module also defines a function of that name, the module's other
+	 * functions call that one (web.py's runbasic and WSGIServer).
+	 */
+	if (x->in_func) {
+		name = ts_text(ts_field(n, "name"), x->src);
+		key = xasprintf("moddef:%s", name);
+		shadowed = symtab_find(&x->f->syms, key) != NULL;
+		free(key);
+		free(name);
+		if (shadowed)
+			return NULL;
+	}
+	count = ts_named_children(ts_field(n, "superclasses"), &bases);
 	for (i = 0; i < count; i++) {
 		char *q = py_qualified(x, bases[i]), *name, *key;
 		long own;
@@ -2634,6 +2650,17 @@ static void py_module_imports(struct xctx *x, TSNode n, int depth)
 	free(kids);
 }
 
+/* A function the module defines at its top level: "moddef:NAME". */
+static void module_def(struct xctx *x, TSNode n)
+{
+	char *name = ts_text(ts_field(n, "name"), x->src);
+	char *key = xasprintf("moddef:%s", name);
+
+	symtab_set(&x->f->syms, key, NULL);
+	free(key);
+	free(name);
+}
+
 /*
  * The module's imports and own classes first: a function above a class's
  * definition may construct it (def factory(): return C(...); then
@@ -2653,6 +2680,8 @@ static void py_module_classes(struct xctx *x, TSNode root)
 			n = ts_field(n, "definition");
 		if (ts_is(n, "class_definition"))
 			free(class_alias(x, n));
+		else if (ts_is(n, "function_definition"))
+			module_def(x, n);
 	}
 	free(kids);
 }
