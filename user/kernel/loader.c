@@ -422,8 +422,14 @@ static int cpu_rings_make(struct sw_loader *l)
 			return -1;
 		}
 	}
-	if (l->cpu_ring_bytes)
+	if (l->cpu_ring_bytes) {
 		l->ring_template_fd = dup(l->cpu[0].ring_fd);
+		if (l->ring_template_fd < 0) {
+			fprintf(stderr, "sockwatch: a second descriptor of CPU 0's ring: %s\n",
+				strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }
 
