@@ -220,8 +220,8 @@ static __always_inline void event_submit(void *ctx, struct sw_event *e)
 		return;
 	}
 	ring = event_ring();
-	last = bpf_map_lookup_elem(&wakeup_pos, &zero);
-	if (ring && last && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
+	if (ring && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes &&
+	    (last = bpf_map_lookup_elem(&wakeup_pos, &zero))) {
 		pos = bpf_ringbuf_query(ring, BPF_RB_PROD_POS);
 		if (pos - *last >= wakeup_bytes / 8) {
 			*last = pos;
