@@ -4,7 +4,7 @@
 # --event-buffer perf) and one ring shared by all CPUs (shared-ring). With
 # each, the agent's table says the same: owners, accepted children, a UDP
 # socket's bind, a CLOSE_WAIT after the accept, and a close that removes
-# the socket. trace, with the default and the
+# the socket, and no record is lost while it starts. trace, with the default and the
 # perf buffer, prints a socket's records in order (records per CPU are
 # merged by time), also those made just before it exits. A kernel that
 # refuses a buffer per CPU falls back to the shared ring with one warning.
@@ -15,13 +15,23 @@ sockets() { api "/api/v1/sockets?limit=1000"; }
 has() {	# JQ-FILTER over the sockets: true once some socket matches
 	sockets | jq -e "[.sockets[] | select($1)] | length == 1" > /dev/null
 }
+status_has() { api /api/v1/status | jq -e "$1" > /dev/null; }
 gone() { sockets | jq -e "[.sockets[] | select(.pid == $CLI)] | length == 0" > /dev/null; }
 
 # table_checks BUFFER: the agent's table, with records through BUFFER
 table_checks() {
 	local buf
-	printf '[agent]\nevent_buffer = %s\n' "$1" > "$TMP/$1.ini"
+	printf '[agent]\nevent_buffer = %s\nring_buffer_kb = 16384\n' "$1" > "$TMP/$1.ini"
+	# Sockets made while it starts: none of their records is lost (the
+	# buffer is ready before the programs are attached).
+	spawn python3 "$TMP/pace.py" 5000
+	PACE=$LAST_PID
 	start_agent "$1" --config "$TMP/$1.ini" || { not_ok "$1: agent did not start"; return 1; }
+	wait_for 10 status_has '.events_submitted > 100' ||
+		echo "    $1: few records while it started"
+	stop "$PACE"
+	check "$1: no record dropped while it started" \
+		jqt '.events_dropped == 0' <(api /api/v1/status)
 	buf=$(api /api/v1/status | jq -r .event_buffer)
 	if [ "$1" != shared-ring ] && [ "$buf" = shared-ring ]; then
 		check "$1: a refused buffer per CPU is said in one warning line" \
@@ -93,6 +103,17 @@ table_checks() {
 	kill "$SRV" 2>/dev/null
 	wait "$SRV" 2>/dev/null
 }
+
+# One UDP socket opened and closed every 1/RATE s, until stopped.
+cat > "$TMP/pace.py" <<'PY'
+import socket, sys, time
+rate = float(sys.argv[1])
+t = time.monotonic()
+while True:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+    t += 1 / rate
+    time.sleep(max(0.0, t - time.monotonic()))
+PY
 
 table_checks ring
 table_checks perf

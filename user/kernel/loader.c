@@ -548,10 +548,15 @@ struct sw_loader *sw_loader_start(const struct sw_loader_opts *o,
 		}
 		goto fail;
 	}
-	if (attach_all(l))
-		goto fail;
+	/*
+	 * The buffer before the programs: a program that runs first finds
+	 * no ring in cpu_rings, or no perf event for its CPU, and counts a
+	 * drop (this was the start-up's only drops).
+	 */
 	if (o->buffer == SW_BUF_PERF ? perf_open(l, ring) :
 	    l->cpu_ring_bytes ? cpu_rings_open(l) : ring_open(l))
+		goto fail;
+	if (attach_all(l))
 		goto fail;
 	l->opts = NULL;		/* the caller's, or ring_opts, gone after return */
 	return l;
