@@ -58,6 +58,18 @@ struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net)
 	return e;
 }
 
+struct expr *expr_socket(const struct expr *fam, const struct expr *type)
+{
+	struct expr *e;
+
+	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
+		return expr_obj("socket.socket", NULL, expr_str("unix"));
+	e = expr_obj("socket.socket", NULL, type ? expr_copy(type) : expr_str("tcp"));
+	if (fam && fam->kind != EX_STR)
+		expr_add(e, expr_copy(fam));
+	return e;
+}
+
 struct expr *expr_pair(enum expr_kind kind, struct expr *a, struct expr *b)
 {
 	struct expr *e = expr_new(kind, NULL);

@@ -27,7 +27,8 @@ enum expr_kind {
 	EX_PARAM,	/* parameter n of a function; Python: s = its key ("f", "C.m"), s2 = its name;
 			   n = -1: key s2 of its **kwargs, passed by keyword, a[0] = its default */
 	EX_TOSTR,	/* number to string (strconv.Itoa, str()): a[0] */
-	EX_OBJ,		/* value of a watched type: s = type key, a[0] = address, a[1] = network or socket type */
+	EX_OBJ,		/* value of a watched type: s = type key, a[0] = address, a[1] = network or socket type;
+			   socket.socket: a[2] = a family not known where it was made (expr_socket) */
 	EX_DEFAULT,	/* a[0], obtained as resolution n (a framework default...) */
 	EX_DYN,		/* not knowable statically: s = what is unknown; n = 1: Python's None */
 	EX_KWARG,	/* keyword argument of a recorded call: s = keyword, a[0] = value */
@@ -56,6 +57,12 @@ struct expr *expr_dyn(const char *text);
 /* Python's None held by a name (no address, but not an unknown one). */
 struct expr *expr_none(void);
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
+/*
+ * Python's socket.socket(family, type) (copies of both, NULL if absent):
+ * AF_UNIX makes it a unix socket, else its type, else TCP. A family not
+ * known here (a class attribute a subclass sets) is kept, for the finding.
+ */
+struct expr *expr_socket(const struct expr *fam, const struct expr *type);
 /* A node of @kind with the two children @a and @b (CONCAT, JOIN). */
 struct expr *expr_pair(enum expr_kind kind, struct expr *a, struct expr *b);
 /* Append @child (may be NULL, kept as an absent argument). */

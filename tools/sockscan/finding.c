@@ -25,6 +25,7 @@ struct place {
 struct call_facts {
 	struct place addr, port, net;	/* port: FROM_HOST_PORT only */
 	struct place objnet;		/* network or driver an object carries */
+	struct place objfam;		/* a socket's family, when not known where it was made */
 	int has_addr, has_port;		/* the argument was given (not None) */
 	char *text;
 	struct expr *obj;		/* the argument's object, freed at the end */
@@ -77,6 +78,7 @@ static void take_arg(struct scan *sc, struct pkg *ctx, const struct site *s, int
 	cf->addr = (struct place){ expr_arg(obj, 0), octx };
 	cf->has_addr = expr_arg(obj, 0) != NULL;
 	cf->objnet = (struct place){ expr_arg(obj, 1), octx };
+	cf->objfam = (struct place){ expr_arg(obj, 2), octx };
 }
 
 static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
@@ -127,8 +129,10 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 		break;
 	}
 	/* a socket object's methods: the object knows its transport */
-	if (!cf->objnet.e && recv)
+	if (!cf->objnet.e && recv) {
 		cf->objnet = (struct place){ expr_arg(recv, 1), rctx };
+		cf->objfam = (struct place){ expr_arg(recv, 2), rctx };
+	}
 	i = r->net_arg >= 0 ? arg_index(s, r->net_arg, NULL) : -1;
 	if (i >= 0)
 		cf->net = (struct place){ s->args[i], ctx };
@@ -328,6 +332,16 @@ static const char *binding_of(const struct finding *fd)
 	return all_interfaces(fd->host) ? "all" : "specific";
 }
 
+/* Does a socket's family, known only now (socket_family = AF_UNIX), make it unix? */
+static int is_unix_family(struct scan *sc, struct place fam)
+{
+	char *t = fam.e ? eval_text(sc, fam) : NULL;
+	int unix_ = t && !strcmp(t, "unix");
+
+	free(t);
+	return unix_;
+}
+
 static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		 const struct rule *r, struct call_facts *cf)
 {
@@ -353,6 +367,8 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 	} else {
 		net = eval_text(sc, cf->net.e ? cf->net : cf->objnet);
 		proto.protocol = r->proto ? r->proto : net ? transport(net) : NULL;
+		if (!r->proto && !cf->net.e && is_unix_family(sc, cf->objfam))
+			proto.protocol = "unix";
 		/*
 		 * if tcp: self.s = socket() elif unix: self.s = socket(AF_UNIX),
 		 * then self.s.connect((host, port)): a (host, port) pair is no

@@ -426,17 +426,11 @@ static struct expr *py_socket_obj(struct xctx *x, TSNode call)
 {
 	struct expr *fam = py_arg(x, call, 0, "family");
 	struct expr *type = py_arg(x, call, 1, "type");
-	struct expr *net;
+	struct expr *obj = expr_socket(fam, type);
 
-	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
-		net = expr_str("unix");
-	else if (type)
-		net = expr_copy(type);
-	else
-		net = expr_str("tcp");
 	expr_free(fam);
 	expr_free(type);
-	return expr_obj("socket.socket", NULL, net);
+	return obj;
 }
 
 /* A default of rule @r as a value: @s, as certain as the rule says. */

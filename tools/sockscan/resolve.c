@@ -143,6 +143,36 @@ static struct expr *base_attr(struct scan *sc, struct pkg **where, const char *c
 	return def;
 }
 
+/*
+ * Method @m of class @cls that @cls does not define itself: a base
+ * class's, in this module or another (self.m() in a subclass calling an
+ * inherited factory, circuits' TCPClient re-making self._sock with
+ * Client's _create_socket); *where becomes the base's module.
+ */
+static struct sym *base_method(struct scan *sc, struct pkg **where, const char *cls,
+			       const char *m, int depth)
+{
+	char *key = xasprintf("bases:%s", cls);
+	struct expr *bases = symtab_get(&(*where)->syms, key);
+	struct sym *fn = NULL;
+	int i;
+
+	free(key);
+	for (i = 0; bases && i < bases->nargs && !fn && depth < MAX_REEXPORT_DEPTH; i++) {
+		const char *name;
+		struct pkg *q = base_pkg(sc, *where, bases->a[i]->s, &name);
+
+		if (!q)
+			continue;
+		key = xasprintf("%s.%s", name, m);
+		fn = symtab_find(&q->funcs, key);
+		free(key);
+		if (fn || (fn = base_method(sc, &q, name, m, depth + 1)))
+			*where = q;
+	}
+	return fn;
+}
+
 /* Is function key @fn a plain function or a method of class @cls (not D.m)? */
 static int own_param(const char *fn, const char *cls)
 {
@@ -170,6 +200,16 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, c
 	if (def || !self)
 		return def;
 	cls = xstrndup(name, self - 1 - name);
+	/*
+	 * "C.self.sock" that C does not set: a base class's, maybe in another
+	 * module, before the file-wide "self.sock", which is whichever class
+	 * of the file set it last (circuits' Client and Server both keep
+	 * self._sock, from sockets of different kinds)
+	 */
+	if ((*p)->lang == LANG_PY && (def = base_attr(sc, p, cls, self + 5, 0))) {
+		*via = cls;
+		return def;
+	}
 	def = symtab_get(&(*p)->syms, self);
 	/*
 	 * the file-wide "self.host" that another class D sets from its own
@@ -178,16 +218,7 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, c
 	 */
 	if (def && def->kind == EX_PARAM && def->s && !own_param(def->s, cls))
 		def = NULL;
-	if (def || (*p)->lang != LANG_PY) {
-		free(cls);
-		return def;
-	}
-	/* "C.self.sock": from a base class of C, maybe in another module */
-	def = base_attr(sc, p, cls, self + 5, 0);
-	if (def)
-		*via = cls;
-	else
-		free(cls);
+	free(cls);
 	return def;
 }
 
@@ -284,8 +315,15 @@ static struct expr *expand_call(struct scan *sc, struct pkg *ctx,
 {
 	struct pkg *p = target_pkg(sc, ctx, e->s2);
 	struct sym *fn = p ? symtab_find(&p->funcs, e->s) : NULL;
+	const char *dot = e->s ? strrchr(e->s, '.') : NULL;
 	struct expr **args, *body;
 
+	if (!fn && p && p->lang == LANG_PY && dot) {
+		char *cls = xstrndup(e->s, dot - e->s);
+
+		fn = base_method(sc, &p, cls, dot + 1, 0);
+		free(cls);
+	}
 	if (!fn)
 		return NULL;
 	args = const_args(sc, ctx, e, depth);
@@ -1312,18 +1350,6 @@ static struct expr *override_obj(struct scan *sc, struct pkg *ctx, const struct 
 	return obj;
 }
 
-/* socket.socket(family, type) as py_socket_obj makes it: AF_UNIX, else the type, else TCP. */
-static struct expr *socket_made(const struct expr *fam, const struct expr *type)
-{
-	struct expr *net;
-
-	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
-		net = expr_str("unix");
-	else
-		net = type ? expr_copy(type) : expr_str("tcp");
-	return expr_obj("socket.socket", NULL, net);
-}
-
 /* Argument @pos (or keyword @kw) of EX_MCALL @e, past its module. */
 static const struct expr *mcall_arg(const struct expr *e, int pos, const char *kw)
 {
@@ -1351,7 +1377,7 @@ static struct expr *mcall_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	*octx = ctx;
 	if (strcmp(r->makes, "socket.socket"))
 		return expr_obj(r->makes, expr_copy(mcall_arg(e, r->addr_arg, r->addr_kw)), NULL);
-	return socket_made(mcall_arg(e, 0, "family"), mcall_arg(e, 1, "type"));
+	return expr_socket(mcall_arg(e, 0, "family"), mcall_arg(e, 1, "type"));
 }
 
 /*
@@ -1382,7 +1408,7 @@ static struct expr *alias_obj(struct scan *sc, struct pkg *ctx, const struct exp
 			r = rule_func(py_rules, fam, dot + 1);
 			free(fam);
 			if (r && r->makes && !strcmp(r->makes, "socket.socket"))
-				return socket_made(expr_arg(e, 0), expr_arg(e, 1));
+				return expr_socket(expr_arg(e, 0), expr_arg(e, 1));
 			if (r && r->makes && r->addr_arg < 0 && !r->addr_kw)
 				return expr_obj(r->makes, NULL, NULL);
 		}
@@ -1461,12 +1487,39 @@ static struct expr *held_callable_obj(struct scan *sc, struct pkg *ctx, const st
 	return obj;
 }
 
+/*
+ * Object @e that a base class made for class @cls of module @p (self.sock
+ * from Client.__init__, read in UNIXClient): the base's class attributes
+ * in it ("Client.self.socket_family") are @cls's where @cls sets its
+ * own (socket_family = AF_UNIX), as they are at run time.
+ */
+static void self_as(struct expr *e, struct pkg *p, const char *cls, int depth)
+{
+	const char *self;
+	char *key;
+	int i;
+
+	if (!e || depth > MAX_DEPTH)
+		return;
+	if (e->kind == EX_IDENT && e->s && (self = self_fallback(e->s))) {
+		key = xasprintf("%s.%s", cls, self);
+		if (strcmp(key, e->s) && symtab_get(&p->syms, key)) {
+			free(e->s);
+			e->s = key;
+		} else {
+			free(key);
+		}
+	}
+	for (i = 0; i < e->nargs; i++)
+		self_as(e->a[i], p, cls, depth + 1);
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
 	struct expr *def, *body, *obj;
+	struct pkg *p, *p0;
 	const char *saved;
-	struct pkg *p;
 	char *via;
 
 	if (!e || depth > MAX_DEPTH)
@@ -1482,7 +1535,7 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		}
 		/* fall through */
 	case EX_QUAL:
-		p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
+		p = p0 = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 		def = sym_get(sc, &p, e->kind == EX_QUAL ? e->s2 : e->s, &via);
 		if (!def)
 			return e->kind == EX_IDENT && e->s ? held_attr_obj(sc, ctx, e->s, octx, depth) : NULL;
@@ -1491,6 +1544,8 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 			caller_cls = via;
 		obj = find_obj(sc, p, def, octx, depth + 1);
 		caller_cls = saved;
+		if (obj && via && *octx == p0)
+			self_as(obj, p0, via, 0);
 		free(via);
 		return obj;
 	case EX_CALL:
