@@ -109,68 +109,80 @@ static struct pkg *base_pkg(struct scan *sc, struct pkg *p, const char *base,
 }
 
 /*
- * Attribute @attr of class @cls's objects as a base class sets it, in
- * this module or another one of the tree (class Client(WebSocket), whose
- * __init__ keeps self.sock); *where is the base's module.
+ * What a base class of @cls has under @what, searched depth first through
+ * the bases, in this module or another one of the tree; *where becomes
+ * the module it was found in. @find looks in one base, @name of module
+ * @q (@moved: not @cls's own module).
  */
-static struct expr *base_attr(struct scan *sc, struct pkg **where, const char *cls,
-			      const char *attr, int depth)
+typedef const void *(*base_find_fn)(struct pkg *q, const char *name, const char *what,
+				     int moved);
+
+static const void *in_bases(struct scan *sc, struct pkg **where, const char *cls,
+			    const char *what, base_find_fn find, int depth)
 {
 	char *key = xasprintf("bases:%s", cls);
-	struct expr *bases = symtab_get(&(*where)->syms, key), *def = NULL;
+	struct expr *bases = symtab_get(&(*where)->syms, key);
+	const void *found = NULL;
 	int i;
 
 	free(key);
-	for (i = 0; bases && i < bases->nargs && !def && depth < MAX_REEXPORT_DEPTH; i++) {
+	for (i = 0; bases && i < bases->nargs && !found && depth < MAX_REEXPORT_DEPTH; i++) {
 		const char *name;
 		struct pkg *q = base_pkg(sc, *where, bases->a[i]->s, &name);
 
 		if (!q)
 			continue;
-		key = xasprintf("%s.self.%s", name, attr);
+		found = find(q, name, what, q != *where);
+		if (found || (found = in_bases(sc, &q, name, what, find, depth + 1)))
+			*where = q;
+	}
+	return found;
+}
+
+/* Base @name's objects' attribute @attr, or that module's self.@attr. */
+static const void *find_attr(struct pkg *q, const char *name, const char *attr, int moved)
+{
+	char *key = xasprintf("%s.self.%s", name, attr);
+	const struct expr *def = symtab_get(&q->syms, key);
+
+	free(key);
+	if (!def && moved) {
+		key = xasprintf("self.%s", attr);
 		def = symtab_get(&q->syms, key);
 		free(key);
-		if (!def && q != *where) {
-			key = xasprintf("self.%s", attr);
-			def = symtab_get(&q->syms, key);
-			free(key);
-		}
-		if (def)
-			*where = q;
-		else if ((def = base_attr(sc, &q, name, attr, depth + 1)))
-			*where = q;
 	}
 	return def;
 }
 
-/*
- * Method @m of class @cls that @cls does not define itself: a base
- * class's, in this module or another (self.m() in a subclass calling an
- * inherited factory, circuits' TCPClient re-making self._sock with
- * Client's _create_socket); *where becomes the base's module.
- */
-static struct sym *base_method(struct scan *sc, struct pkg **where, const char *cls,
-			       const char *m, int depth)
+/* Base @name's method @m. */
+static const void *find_method(struct pkg *q, const char *name, const char *m, int moved)
 {
-	char *key = xasprintf("bases:%s", cls);
-	struct expr *bases = symtab_get(&(*where)->syms, key);
-	struct sym *fn = NULL;
-	int i;
+	char *key = xasprintf("%s.%s", name, m);
+	const struct sym *fn = symtab_find(&q->funcs, key);
 
 	free(key);
-	for (i = 0; bases && i < bases->nargs && !fn && depth < MAX_REEXPORT_DEPTH; i++) {
-		const char *name;
-		struct pkg *q = base_pkg(sc, *where, bases->a[i]->s, &name);
-
-		if (!q)
-			continue;
-		key = xasprintf("%s.%s", name, m);
-		fn = symtab_find(&q->funcs, key);
-		free(key);
-		if (fn || (fn = base_method(sc, &q, name, m, depth + 1)))
-			*where = q;
-	}
 	return fn;
+}
+
+/*
+ * Attribute @attr of class @cls's objects as a base class sets it (class
+ * Client(WebSocket), whose __init__ keeps self.sock).
+ */
+static struct expr *base_attr(struct scan *sc, struct pkg **where, const char *cls,
+			      const char *attr)
+{
+	return (struct expr *)in_bases(sc, where, cls, attr, find_attr, 0);
+}
+
+/*
+ * Method @m of class @cls that @cls does not define itself: a base
+ * class's (self.m() in a subclass calling an inherited factory,
+ * circuits' TCPClient re-making self._sock with Client's _create_socket).
+ */
+static struct sym *base_method(struct scan *sc, struct pkg **where, const char *cls,
+			       const char *m)
+{
+	return (struct sym *)in_bases(sc, where, cls, m, find_method, 0);
 }
 
 /* Is function key @fn a plain function or a method of class @cls (not D.m)? */
@@ -206,7 +218,7 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, c
 	 * of the file set it last (circuits' Client and Server both keep
 	 * self._sock, from sockets of different kinds)
 	 */
-	if ((*p)->lang == LANG_PY && (def = base_attr(sc, p, cls, self + 5, 0))) {
+	if ((*p)->lang == LANG_PY && (def = base_attr(sc, p, cls, self + 5))) {
 		*via = cls;
 		return def;
 	}
@@ -321,7 +333,7 @@ static struct expr *expand_call(struct scan *sc, struct pkg *ctx,
 	if (!fn && p && p->lang == LANG_PY && dot) {
 		char *cls = xstrndup(e->s, dot - e->s);
 
-		fn = base_method(sc, &p, cls, dot + 1, 0);
+		fn = base_method(sc, &p, cls, dot + 1);
 		free(cls);
 	}
 	if (!fn)
