@@ -496,6 +496,29 @@ static struct expr *addrinfo_item(struct expr *e, long i)
 	return item;
 }
 
+/*
+ * set(getaddrinfo(...)), sorted(...), list(...): the same entries, which
+ * a loop then takes one by one (mockupdb's bind_tcp_socket); NULL for
+ * any other call.
+ */
+static struct expr *addrinfo_copied(struct xctx *x, TSNode call, TSNode fn)
+{
+	static const char *const copies[] = { "set", "frozenset", "list", "tuple", "sorted", NULL };
+	TSNode a = py_arg_node(call, 0, NULL, x->src);
+	struct expr *e;
+	int i;
+
+	for (i = 0; copies[i] && !ts_text_eq(fn, x->src, copies[i]); i++)
+		;
+	if (!copies[i] || ts_node_is_null(a))
+		return NULL;
+	e = py_expr(x, a);
+	if (is_obj(e, ADDRINFO_LIST))
+		return e;
+	expr_free(e);
+	return NULL;
+}
+
 /* Value of a call of a qualified name @q: env lookups and constructors. */
 static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 {
@@ -830,6 +853,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 
 			return ts_node_is_null(a) ? dyn_of(x, n) : py_expr(x, a);
 		}
+		if ((e = addrinfo_copied(x, n, fn)))
+			return e;
 		e = expr_new(EX_CALL, NULL);
 		e->s = ts_text(fn, x->src);
 		py_add_call_args(x, e, n);
