@@ -261,11 +261,19 @@ static int port_number(const char *s)
 }
 
 /* Fill host, port and binding of @fd from the evaluated address. */
+/* Does @s start an http(s) URL? */
+static int is_http_url(const char *s)
+{
+	return s && (str_has_prefix(s, "http://") || str_has_prefix(s, "https://"));
+}
+
 static int place_address(const struct rule *r, const char *driver, struct value *v,
 			 struct finding *fd)
 {
 	struct addr a;
 
+	if (r->needs_url && !is_http_url(v->s ? v->s : v->prefix))
+		return 0;	/* a session by its name only, and no URL: not one */
 	if (!v->s && r->style == ADDR_URL && addr_url_authority_known(v->prefix)) {
 		/* only the path is unknown: the host and port are not */
 		v->s = v->prefix;

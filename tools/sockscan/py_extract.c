@@ -2019,6 +2019,18 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
 }
 
+/* Is identifier @n a name code gives its HTTP session (see py_param_named)? */
+static int is_session_name(struct xctx *x, TSNode n)
+{
+	static const char *const names[] = { "session", "_session", "sess", "http_session", NULL };
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (ts_text_eq(n, x->src, names[i]))
+			return 1;
+	return 0;
+}
+
 /* Is identifier @n a name asyncio code gives its event loop? */
 static int is_loop_name(struct xctx *x, TSNode n)
 {
@@ -2918,6 +2930,7 @@ static void py_note_closing(struct xctx *x, TSNode value, TSNode item)
 static void py_with_item(struct xctx *x, TSNode n)
 {
 	TSNode value = ts_field(n, "value"), target;
+	struct expr *v;
 	char *name;
 
 	py_walk_children(x, n);
@@ -2930,7 +2943,13 @@ static void py_with_item(struct xctx *x, TSNode n)
 	if (!ts_is(target, "identifier"))
 		return;
 	name = ts_text(target, x->src);
-	xctx_bind(x, name, py_expr(x, ts_child(value, 0)), 1);
+	v = py_expr(x, ts_child(value, 0));
+	/* with self.session() as session: a session, by its name (py_param_named) */
+	if (!(v && v->kind == EX_OBJ) && is_session_name(x, target)) {
+		expr_free(v);
+		v = expr_obj("named.session", NULL, NULL);
+	}
+	xctx_bind(x, name, v, 1);
 	py_note_use(x, name, "close", py_pos(x, n));
 	free(name);
 }
@@ -2982,17 +3001,28 @@ static void py_param_class(struct xctx *x, TSNode param)
 /*
  * A parameter whose name (loop) or annotation (asyncio.AbstractEventLoop)
  * says it is an asyncio event loop: with no caller of the tree handing
- * one down (asyncpg passes its loop through *args), it is one.
+ * one down (asyncpg passes its loop through *args), it is one. Likewise
+ * a requests session, by annotation, or by its name (pywws' services'
+ * upload_data(self, session), handed a session their base class got
+ * from a context manager): then only its calls with an http(s) URL are
+ * sites (rule needs_url).
  */
-static struct expr *py_param_loop(struct xctx *x, TSNode param, TSNode name)
+static struct expr *py_param_named(struct xctx *x, TSNode param, TSNode name)
 {
 	TSNode type = ts_field(param, "type");
 	char *q = py_qualified(x, ts_child(type, 0));
-	int loop = is_loop_name(x, name) ||
-		   (q && str_has_prefix(q, "asyncio.") && strstr(q, "EventLoop"));
+	const char *made = NULL;
 
+	if (is_loop_name(x, name) || (q && str_has_prefix(q, "asyncio.") && strstr(q, "EventLoop")))
+		made = "asyncio.Loop";
+	else if (q && (!strcmp(q, "requests.Session") || !strcmp(q, "requests.sessions.Session")))
+		made = "requests.Session";
+	else if (q && !strcmp(q, "aiohttp.ClientSession"))
+		made = "aiohttp.ClientSession";
+	if (!made && is_session_name(x, name))
+		made = "named.session";
 	free(q);
-	return loop ? expr_obj("asyncio.Loop", NULL, NULL) : NULL;
+	return made ? expr_obj(made, NULL, NULL) : NULL;
 }
 
 /*
@@ -3022,7 +3052,7 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 		}
 		if (!v || v->kind == EX_DYN) {
 			expr_free(v);
-			v = py_param_loop(x, kids[i], name);
+			v = py_param_named(x, kids[i], name);
 		}
 		if (!v)
 			continue;

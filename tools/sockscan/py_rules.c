@@ -101,6 +101,10 @@
 	PY_HTTP(fam, type_key, prefix, "delete", 0), PY_HTTP(fam, type_key, prefix, "head", 0), \
 	PY_HTTP(fam, type_key, prefix, "options", 0), PY_HTTP(fam, type_key, prefix, "request", 1)
 
+/* requests' verbs on a parameter named like a session (py_param_named) */
+#define PY_HTTP_NAMED(fn, pos) \
+	{ "requests", "named.session", fn, "requests.Session." fn, OUT, ADDR_URL, FROM_ARG, pos, "url", .net_arg = -1, .proto = "tcp", .needs_url = 1 }
+
 const struct rule py_rules[] = {
 	/* socket: the object's family and type give the transport */
 	{ "socket", NULL, "socket", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "socket.socket" },
@@ -257,6 +261,9 @@ const struct rule py_rules[] = {
 	{ "requests.sessions", NULL, "Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	{ "requests.sessions", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	PY_HTTP_VERBS("requests", "requests.Session", "requests.Session"),
+	PY_HTTP_NAMED("get", 0), PY_HTTP_NAMED("post", 0), PY_HTTP_NAMED("put", 0),
+	PY_HTTP_NAMED("patch", 0), PY_HTTP_NAMED("delete", 0), PY_HTTP_NAMED("head", 0),
+	PY_HTTP_NAMED("options", 0), PY_HTTP_NAMED("request", 1),
 	/* session.send(session.prepare_request(req)): the URL is in the request */
 	PY_HTTP("requests", "requests.Session", "requests.Session", "send", 0),
 	PY_HTTP_VERBS("httpx", NULL, "httpx"),

@@ -71,6 +71,13 @@ struct rule {
 	const char *unix_kw;
 	/* The address is the last positional argument: sendto(data[, flags], address). */
 	int addr_last;
+	/*
+	 * A receiver known only by its name (a `session` parameter nobody
+	 * hands a session to): a call is a site only when its address is an
+	 * http(s) URL, known at least that far (an ORM session's get(Model,
+	 * id) is none).
+	 */
+	int needs_url;
 };
 
 /* Go import families: a watched import path and the name it is used by. */
