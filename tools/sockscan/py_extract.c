@@ -2019,28 +2019,29 @@ static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const 
 	return r && r->dir != DIR_NONE && r->addr_arg == 0 ? r : NULL;
 }
 
+/* Is identifier @n one of @names? */
+static int name_in(struct xctx *x, TSNode n, const char *const *names)
+{
+	for (; *names; names++)
+		if (ts_text_eq(n, x->src, *names))
+			return 1;
+	return 0;
+}
+
 /* Is identifier @n a name code gives its HTTP session (see py_param_named)? */
 static int is_session_name(struct xctx *x, TSNode n)
 {
 	static const char *const names[] = { "session", "_session", "sess", "http_session", NULL };
-	int i;
 
-	for (i = 0; names[i]; i++)
-		if (ts_text_eq(n, x->src, names[i]))
-			return 1;
-	return 0;
+	return name_in(x, n, names);
 }
 
 /* Is identifier @n a name asyncio code gives its event loop? */
 static int is_loop_name(struct xctx *x, TSNode n)
 {
 	static const char *const names[] = { "loop", "_loop", "event_loop", "_event_loop", NULL };
-	int i;
 
-	for (i = 0; names[i]; i++)
-		if (ts_text_eq(n, x->src, names[i]))
-			return 1;
-	return 0;
+	return name_in(x, n, names);
 }
 
 /* C's own leading parameters when C(...) is its watched base's constructor (class_alias). */
