@@ -130,6 +130,33 @@ static int source_lang(const struct options *o, const char *name, int in_tests,
 	return 0;
 }
 
+/*
+ * A Python program installed without its extension (a daemon in usr/bin,
+ * prometheus-xmpp-alerts): a file whose name has no dot and whose first
+ * line is a #! naming python.
+ */
+static int is_python_script(const char *path, const char *name)
+{
+	char line[128], *nl;
+	ssize_t n;
+	int fd;
+
+	if (strchr(name, '.'))
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return 0;
+	line[n] = '\0';
+	nl = strchr(line, '\n');
+	if (nl)
+		*nl = '\0';
+	return strstr(line, "python") != NULL;
+}
+
 static void walk_dir(struct scan *sc, const char *full, const char *rel, int in_tests)
 {
 	struct dirent **ents;
@@ -169,6 +196,9 @@ static void walk_dir(struct scan *sc, const char *full, const char *rel, int in_
 		} else if (source_lang(&sc->opt, name, in_tests, &lang) &&
 			   !seen_before(sc, &st)) {
 			add_file(sc, cfull, crel, lang, st.st_size);
+		} else if ((!in_tests || sc->opt.include_tests) && is_python_script(cfull, name) &&
+			   !seen_before(sc, &st)) {
+			add_file(sc, cfull, crel, LANG_PY, st.st_size);
 		}
 next:
 		free(cfull);
