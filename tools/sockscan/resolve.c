@@ -405,8 +405,12 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	eval(sc, ctx, expr_arg(e, 1), &b, depth + 1);
 	if (!a.s) {
 		set_dyn_after(v, "", RES_LITERAL, &a);
-		/* a path after an address known in part keeps that part */
-		if (starts_path(&b)) {
+		/*
+		 * a path after an address known in part keeps that part; so does
+		 * any text after URLs whose port agreed (if fast: url = "https://a/"
+		 * else: url = "https://b/"; url += "upload.php")
+		 */
+		if (starts_path(&b) || (a.port && a.prefix && strstr(a.prefix, "://"))) {
 			v->port = a.port ? xstrdup(a.port) : NULL;
 			v->host = a.host ? xstrdup(a.host) : NULL;
 		}
