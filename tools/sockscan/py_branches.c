@@ -191,6 +191,65 @@ static char *plain_string(struct xctx *x, TSNode n)
 }
 
 /*
+ * Condition @c on the platform the scan stands for, Linux with CPython 3:
+ * 1 true, 0 false, -1 not known. Known are hasattr(socket, "AF_UNIX"),
+ * comparisons of sys.platform or os.name with a string literal,
+ * sys.platform.startswith("..."), and `not` of them. A branch that cannot
+ * run there (portpicker's AF_INET fallback where AF_UNIX is missing, a
+ * Windows pipe) gives no value to the names after the if statement.
+ */
+static int on_linux(struct xctx *x, TSNode c, int depth)
+{
+	TSNode *kids;
+	size_t count;
+	char *lit = NULL, *what = NULL;
+	int v = -1;
+
+	if (ts_node_is_null(c) || depth > MAX_COND_DEPTH)
+		return -1;
+	if (ts_is(c, "parenthesized_expression"))
+		return on_linux(x, ts_child(c, 0), depth + 1);
+	if (ts_is(c, "not_operator")) {
+		v = on_linux(x, ts_field(c, "argument"), depth + 1);
+		return v < 0 ? v : !v;
+	}
+	if (ts_is(c, "call")) {
+		what = ts_text(ts_field(c, "function"), x->src);
+		count = ts_named_children(ts_field(c, "arguments"), &kids);
+		if (!strcmp(what, "hasattr") && count == 2 && is_name(x, kids[0], "socket") &&
+		    (lit = plain_string(x, kids[1])))
+			v = !strcmp(lit, "AF_UNIX") || !strcmp(lit, "AF_INET6") ? 1 : -1;
+		else if (!strcmp(what, "sys.platform.startswith") && count == 1 &&
+			 (lit = plain_string(x, kids[0])))
+			v = str_has_prefix("linux", lit);
+		free(kids);
+		free(what);
+		free(lit);
+		return v;
+	}
+	if (!ts_is(c, "comparison_operator"))
+		return -1;
+	count = ts_named_children(c, &kids);
+	if (count == 2 && (lit = plain_string(x, kids[1]))) {
+		what = ts_text(kids[0], x->src);
+		if (!strcmp(what, "sys.platform"))
+			v = !strcmp(lit, "linux");
+		else if (!strcmp(what, "os.name"))
+			v = !strcmp(lit, "posix");
+		if (v >= 0 && op_negated(x, kids[0], kids[1]))
+			v = !v;
+		/* == and != only: "in", "<" and the like stay unknown */
+		if (!memmem(x->src + ts_node_end_byte(kids[0]),
+			    ts_node_start_byte(kids[1]) - ts_node_end_byte(kids[0]), "=", 1))
+			v = -1;
+	}
+	free(kids);
+	free(what);
+	free(lit);
+	return v;
+}
+
+/*
  * Condition @c for @name holding its default text @text: 1 true, 0 false,
  * -1 not known. Known are `'x' in name`, `'x' not in name`, the tests of
  * a missing value (`name is None`, `name == ''`, `not name`, and their
@@ -470,7 +529,7 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 	struct expr **before, *v;
 	size_t count, nout = 0, cap = 0, i;
 	TSNode *kids, body, none = { 0 };
-	int k;
+	int k, cond, taken = 0;
 
 	collect_bound(x, n, &in);
 	if (in.over || !in.n) {
@@ -481,6 +540,8 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 	}
 	before = get_bound(x, &in);
 	count = ts_named_children(n, &kids);
+	/* the if's own condition, on Linux (on_linux): a false one's block is dead */
+	cond = on_linux(x, ts_field(n, "condition"), 0);
 	for (i = 0; i < count; i++) {
 		body = kids[i];
 		if (ts_is(kids[i], "elif_clause") || ts_is(kids[i], "else_clause")) {
@@ -488,15 +549,18 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 			set_bound(x, &in, before);
 			walk(x, ts_field(kids[i], "condition"));
 			body = ts_field(kids[i], ts_is(kids[i], "else_clause") ? "body" : "consequence");
+			taken |= cond == 1;
+			cond = ts_is(kids[i], "else_clause") ? 1 : on_linux(x, ts_field(kids[i], "condition"), 0);
 		} else if (!ts_is(kids[i], "block")) {
 			walk(x, kids[i]);	/* the condition, comments */
 			continue;
 		}
 		walk(x, body);
-		if (!block_ends(body))
+		if (!block_ends(body) && !taken && cond != 0)
 			keep_branch(x, &in, &out, &nout, &cap, body);
 	}
-	if (!count || !ts_is(kids[count - 1], "else_clause")) {
+	taken |= cond == 1;
+	if ((!count || !ts_is(kids[count - 1], "else_clause")) && !taken) {
 		set_bound(x, &in, before);
 		keep_branch(x, &in, &out, &nout, &cap, none);
 	}
