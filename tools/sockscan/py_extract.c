@@ -1358,6 +1358,33 @@ static void py_note_use(struct xctx *x, const char *name, const char *kind, long
 	free(key);
 }
 
+/* One use @kind of the socket call @call is made on (@on_arg: its argument 0). */
+static void note_call_use(struct xctx *x, TSNode call, const char *kind, int on_arg)
+{
+	TSNode fn = ts_field(call, "function"), obj = ts_field(fn, "object");
+	char *name = NULL;
+
+	if (on_arg)
+		obj = py_arg_node(call, 0, "sock", x->src);
+	if (ts_is(obj, "identifier")) {
+		name = ts_text(obj, x->src);
+	} else if (is_self_attr(x, obj)) {
+		name = self_attr_name(x, obj);
+	}
+	if (!name)
+		return;
+	py_note_use(x, name, kind, py_pos(x, call));
+	if (!ts_is(obj, "identifier")) {
+		/* self.sock.recvfrom() in one method, sendto() in another (is_self_reply) */
+		int scope = x->scope;
+
+		x->scope = -1;
+		py_note_use(x, name, kind, py_pos(x, call));
+		x->scope = scope;
+	}
+	free(name);
+}
+
 /*
  * sock.recvfrom(), sock.listen(), sock.close() and the like: where a name
  * is first used so, in each function, so that py_prune_sites can tell a
@@ -1379,37 +1406,18 @@ static void py_note_call_use(struct xctx *x, TSNode call)
 		{ "sock_recv", "recv", 1 }, { "sock_recvfrom", "recv", 1 },
 		{ "sock_recv_into", "recv", 1 }, { "sock_accept", "serve", 1 },
 		{ "sock_connect", "connect", 1 },
+		/* a second kind for some: a free-port probe (is_port_probe) */
+		{ "accept", "accept" }, { "sock_accept", "accept", 1 },
+		{ "getsockname", "sockname" },
 	};
-	TSNode fn = ts_field(call, "function"), obj = ts_field(fn, "object");
-	char *name = NULL;
+	TSNode fn = ts_field(call, "function");
 	size_t i;
 
 	if (!ts_is(fn, "attribute"))
 		return;
 	for (i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
 		if (ts_text_eq(ts_field(fn, "attribute"), x->src, uses[i].method))
-			break;
-	if (i == sizeof(uses) / sizeof(uses[0]))
-		return;
-	if (uses[i].on_arg)
-		obj = py_arg_node(call, 0, "sock", x->src);
-	if (ts_is(obj, "identifier")) {
-		name = ts_text(obj, x->src);
-	} else if (is_self_attr(x, obj)) {
-		name = self_attr_name(x, obj);
-	}
-	if (!name)
-		return;
-	py_note_use(x, name, uses[i].kind, py_pos(x, call));
-	if (!ts_is(obj, "identifier")) {
-		/* self.sock.recvfrom() in one method, sendto() in another (is_self_reply) */
-		int scope = x->scope;
-
-		x->scope = -1;
-		py_note_use(x, name, uses[i].kind, py_pos(x, call));
-		x->scope = scope;
-	}
-	free(name);
+			note_call_use(x, call, uses[i].kind, uses[i].on_arg);
 }
 
 /*
@@ -3382,6 +3390,22 @@ static int is_probe(const struct srcfile *f, const struct site *s)
 }
 
 /*
+ * bind(addr) on a local socket that the same function asks its port
+ * (getsockname), then closes, never accepting, receiving on, connecting
+ * or returning it: a search for a free port (portpicker's bind(port),
+ * which listens to check a TCP port), not a listener.
+ */
+static int is_port_probe(const struct srcfile *f, const struct site *s)
+{
+	return !is_self_name(s) && called(&f->uses, s->scope, s, "sockname") &&
+	       called(&f->uses, s->scope, s, "close") &&
+	       !called(&f->uses, s->scope, s, "accept") &&
+	       !called(&f->uses, s->scope, s, "recv") &&
+	       !called(&f->uses, s->scope, s, "connect") &&
+	       !called(&f->uses, s->scope, s, "return");
+}
+
+/*
  * bind((host, 0)) on a local socket the function returns without
  * listening or receiving on it: the kernel picks the port of a client's
  * socket made by a helper (pyghmi's _assignsocket), whose callers send.
@@ -3543,6 +3567,7 @@ void py_prune_sites(struct srcfile *f)
 				 called(&f->uses, s->scope, s, "connect")) &&
 				!called(&f->uses, s->scope, s, "serve")) ||
 			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
+			       is_port_probe(f, s) ||
 			       is_source_bind(f, &calls, s) || names_source(s) ||
 			       is_ephemeral_source(f, s);
 		} else if (site_is(s, "sendto")) {
