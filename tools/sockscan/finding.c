@@ -267,6 +267,30 @@ static int is_http_url(const char *s)
 	return s && (str_has_prefix(s, "http://") || str_has_prefix(s, "https://"));
 }
 
+/*
+ * The host of a URL known up to its port ("http://127.0.0.1:" + port +
+ * path, onionshare's shutdown request; "http://h:80" + more digits, maybe),
+ * as a new string, or NULL.
+ */
+static char *url_host_before_port(const char *prefix)
+{
+	const char *auth = prefix ? strstr(prefix, "://") : NULL, *end;
+
+	if (!auth)
+		return NULL;
+	auth += 3;
+	if (strpbrk(auth, "/?#@"))
+		return NULL;
+	if (*auth == '[')
+		end = strstr(auth, "]:");
+	else
+		end = strchr(auth, ':');
+	/* after the colon, nothing yet or the start of the port's digits */
+	if (!end || end == auth || end[(*auth == '[') + 1 + strspn(end + (*auth == '[') + 1, "0123456789")])
+		return NULL;
+	return *auth == '[' ? xstrndup(auth + 1, end - auth - 1) : xstrndup(auth, end - auth);
+}
+
 static int place_address(const struct rule *r, const char *driver, struct value *v,
 			 struct finding *fd)
 {
@@ -288,6 +312,8 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 			fd->port = port_number(v->port);
 		if (v->host && *v->host && r->style == ADDR_HOSTPORT)
 			fd->host = xstrdup(v->host);
+		if (r->style == ADDR_URL)
+			fd->host = url_host_before_port(v->prefix);
 		return 1;
 	}
 	fd->how = v->how;
