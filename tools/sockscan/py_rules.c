@@ -221,6 +221,9 @@ const struct rule py_rules[] = {
 	/* servers with documented defaults */
 	{ "uvicorn", NULL, "run", "uvicorn.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "8000", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "flask", NULL, "Flask", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "flask.Flask" },
+	/* flask-socketio serves the app itself: run(app, host=None, port=None) */
+	{ "flask_socketio", NULL, "SocketIO", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "flask_socketio.SocketIO" },
+	{ "flask_socketio", "flask_socketio.SocketIO", "run", "flask_socketio.SocketIO.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "5000", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "flask", "flask.Flask", "run", "flask.Flask.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "5000", .default_how = RES_FRAMEWORK_DEFAULT },
 	/* werkzeug's development server, as Flask's `run` command starts it */
 	{ "werkzeug.serving", NULL, "run_simple", "werkzeug.serving.run_simple", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "hostname", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
