@@ -1293,6 +1293,20 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 }
 
 /*
+ * Does call @call name a command-line option first ("-c", "--port")?
+ * configargparse's p.add("--port", default=...) then, not a set's add.
+ */
+static int names_option(struct xctx *x, TSNode call)
+{
+	TSNode a = py_arg_node(call, 0, NULL, x->src);
+	struct expr *e = ts_is(a, "string") ? py_expr(x, a) : NULL;
+	int yes = e && e->kind == EX_STR && e->s[0] == '-';
+
+	expr_free(e);
+	return yes;
+}
+
+/*
  * parser.add_argument("--listen-port", default=9400) (or optparse's
  * add_option): the option's default, kept as the module-level name
  * "argparse:listen_port" that args.listen_port reads (py_attribute).
@@ -2165,10 +2179,11 @@ static void py_call_site(struct xctx *x, TSNode n)
 		skip = 1;	/* self */
 	else if (r && ts_is(fn, "identifier"))
 		skip += own_params_of(x, fn);
-	/* argparse's add_argument, optparse's add_option: the same default */
+	/* argparse's add_argument, optparse's add_option, configargparse's add: the same default */
 	if (!q && !partial && ts_is(fn, "attribute") &&
 	    (ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument") ||
-	     ts_text_eq(ts_field(fn, "attribute"), x->src, "add_option")))
+	     ts_text_eq(ts_field(fn, "attribute"), x->src, "add_option") ||
+	     (ts_text_eq(ts_field(fn, "attribute"), x->src, "add") && names_option(x, n))))
 		py_add_argument(x, n);
 	/*
 	 * ServerProxy(...) imported from a module of the tree that imports it
