@@ -260,7 +260,6 @@ static int port_number(const char *s)
 	return end != s && !*end && n >= 0 && n <= 65535 ? n : -1;
 }
 
-/* Fill host, port and binding of @fd from the evaluated address. */
 /* Does @s start an http(s) URL? */
 static int is_http_url(const char *s)
 {
@@ -274,23 +273,27 @@ static int is_http_url(const char *s)
  */
 static char *url_host_before_port(const char *prefix)
 {
-	const char *auth = prefix ? strstr(prefix, "://") : NULL, *end;
+	const char *auth = prefix ? strstr(prefix, "://") : NULL, *end, *colon;
 
 	if (!auth)
 		return NULL;
 	auth += 3;
 	if (strpbrk(auth, "/?#@"))
 		return NULL;
-	if (*auth == '[')
+	if (*auth == '[') {		/* [::1]:port */
 		end = strstr(auth, "]:");
-	else
-		end = strchr(auth, ':');
+		colon = end ? end + 1 : NULL;
+		auth++;
+	} else {
+		end = colon = strchr(auth, ':');
+	}
 	/* after the colon, nothing yet or the start of the port's digits */
-	if (!end || end == auth || end[(*auth == '[') + 1 + strspn(end + (*auth == '[') + 1, "0123456789")])
+	if (!colon || end == auth || colon[1 + strspn(colon + 1, "0123456789")])
 		return NULL;
-	return *auth == '[' ? xstrndup(auth + 1, end - auth - 1) : xstrndup(auth, end - auth);
+	return xstrndup(auth, end - auth);
 }
 
+/* Fill host, port and binding of @fd from the evaluated address. */
 static int place_address(const struct rule *r, const char *driver, struct value *v,
 			 struct finding *fd)
 {

@@ -143,7 +143,7 @@ static int is_python_script(const char *path, const char *name)
 
 	if (strchr(name, '.'))
 		return 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	n = read(fd, line, sizeof(line) - 1);
