@@ -269,28 +269,29 @@ static int is_http_url(const char *s)
 /*
  * The host of a URL known up to its port ("http://127.0.0.1:" + port +
  * path, onionshare's shutdown request; "http://h:80" + more digits, maybe),
- * as a new string, or NULL.
+ * as a new string, or NULL. The host is split as any host:port is.
  */
 static char *url_host_before_port(const char *prefix)
 {
-	const char *auth = prefix ? strstr(prefix, "://") : NULL, *end, *colon;
+	const char *auth = prefix ? strstr(prefix, "://") : NULL, *end;
+	struct addr a;
+	char *host;
 
-	if (!auth)
+	if (!auth || strpbrk(auth + 3, "/?#@"))
 		return NULL;
 	auth += 3;
-	if (strpbrk(auth, "/?#@"))
+	/* the known text ends in the port: a colon, then digits or none */
+	end = auth + strlen(auth);
+	while (end > auth && end[-1] >= '0' && end[-1] <= '9')
+		end--;
+	if (end - auth < 2 || end[-1] != ':')
 		return NULL;
-	if (*auth == '[') {		/* [::1]:port */
-		end = strstr(auth, "]:");
-		colon = end ? end + 1 : NULL;
-		auth++;
-	} else {
-		end = colon = strchr(auth, ':');
-	}
-	/* after the colon, nothing yet or the start of the port's digits */
-	if (!colon || end == auth || colon[1 + strspn(colon + 1, "0123456789")])
-		return NULL;
-	return xstrndup(auth, end - auth);
+	host = xstrndup(auth, end - 1 - auth);
+	addr_hostport(host, &a);
+	free(host);
+	host = a.host && *a.host ? xstrdup(a.host) : NULL;
+	addr_free(&a);
+	return host;
 }
 
 /* Fill host, port and binding of @fd from the evaluated address. */

@@ -19,10 +19,12 @@
 
 /*
  * An HTTP client call taking the URL as argument @pos (or url=); @prefix
- * is what the reported api name starts with.
+ * is what the reported api name starts with; @url: a site only with an
+ * http(s) URL (rule needs_url).
  */
-#define PY_HTTP(fam, type_key, prefix, fn, pos) \
-	{ fam, type_key, fn, prefix "." fn, OUT, ADDR_URL, FROM_ARG, pos, "url", .net_arg = -1, .proto = "tcp" }
+#define PY_HTTP_U(fam, type_key, prefix, fn, pos, url) \
+	{ fam, type_key, fn, prefix "." fn, OUT, ADDR_URL, FROM_ARG, pos, "url", .net_arg = -1, .proto = "tcp", .needs_url = url }
+#define PY_HTTP(fam, type_key, prefix, fn, pos) PY_HTTP_U(fam, type_key, prefix, fn, pos, 0)
 
 /*
  * A client given host and port (positions @hpos and @ppos), with the
@@ -95,15 +97,12 @@
 #define PY_MEMCACHE_LIST(fam) \
 	{ fam, NULL, "Client", fam ".Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" }
 
-#define PY_HTTP_VERBS(fam, type_key, prefix) \
-	PY_HTTP(fam, type_key, prefix, "get", 0), PY_HTTP(fam, type_key, prefix, "post", 0), \
-	PY_HTTP(fam, type_key, prefix, "put", 0), PY_HTTP(fam, type_key, prefix, "patch", 0), \
-	PY_HTTP(fam, type_key, prefix, "delete", 0), PY_HTTP(fam, type_key, prefix, "head", 0), \
-	PY_HTTP(fam, type_key, prefix, "options", 0), PY_HTTP(fam, type_key, prefix, "request", 1)
-
-/* requests' verbs on a parameter named like a session (py_param_named) */
-#define PY_HTTP_NAMED(fn, pos) \
-	{ "requests", "named.session", fn, "requests.Session." fn, OUT, ADDR_URL, FROM_ARG, pos, "url", .net_arg = -1, .proto = "tcp", .needs_url = 1 }
+#define PY_HTTP_VERBS_U(fam, type_key, prefix, url) \
+	PY_HTTP_U(fam, type_key, prefix, "get", 0, url), PY_HTTP_U(fam, type_key, prefix, "post", 0, url), \
+	PY_HTTP_U(fam, type_key, prefix, "put", 0, url), PY_HTTP_U(fam, type_key, prefix, "patch", 0, url), \
+	PY_HTTP_U(fam, type_key, prefix, "delete", 0, url), PY_HTTP_U(fam, type_key, prefix, "head", 0, url), \
+	PY_HTTP_U(fam, type_key, prefix, "options", 0, url), PY_HTTP_U(fam, type_key, prefix, "request", 1, url)
+#define PY_HTTP_VERBS(fam, type_key, prefix) PY_HTTP_VERBS_U(fam, type_key, prefix, 0)
 
 const struct rule py_rules[] = {
 	/* socket: the object's family and type give the transport */
@@ -264,9 +263,8 @@ const struct rule py_rules[] = {
 	{ "requests.sessions", NULL, "Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	{ "requests.sessions", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	PY_HTTP_VERBS("requests", "requests.Session", "requests.Session"),
-	PY_HTTP_NAMED("get", 0), PY_HTTP_NAMED("post", 0), PY_HTTP_NAMED("put", 0),
-	PY_HTTP_NAMED("patch", 0), PY_HTTP_NAMED("delete", 0), PY_HTTP_NAMED("head", 0),
-	PY_HTTP_NAMED("options", 0), PY_HTTP_NAMED("request", 1),
+	/* the same verbs on a session known by its name only (py_param_named) */
+	PY_HTTP_VERBS_U("requests", "named.session", "requests.Session", 1),
 	/* session.send(session.prepare_request(req)): the URL is in the request */
 	PY_HTTP("requests", "requests.Session", "requests.Session", "send", 0),
 	PY_HTTP_VERBS("httpx", NULL, "httpx"),
