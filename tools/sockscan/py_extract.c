@@ -1704,7 +1704,8 @@ static int py_bound_call(struct xctx *x, TSNode call)
  * and EX_KWARG(keyword, value), s2 the class the call is in (or NULL). KEY is the callee as the call names it
  * through the imports: "f", "C" (a constructor), "C.m" (self.m() in C:
  * self is the first argument, None), "pkg.mod.C" or "pkg.mod.C.__init__"
- * (an explicit base __init__, self given). Bounded per name and per file.
+ * (an explicit base __init__, self given); n is 1 when the call put self
+ * first (self.m(), an instance's method). Bounded per name and per file.
  */
 #define MAX_CALLS_PER_NAME 16
 #define MAX_CALLS_PER_FILE 8192
@@ -1832,6 +1833,7 @@ static void note_callee_as(struct xctx *x, TSNode n, const char *key, int self_f
 	if (list->nargs < MAX_CALLS_PER_NAME) {
 		call = expr_new(EX_CALL, key);
 		call->s2 = x->cls ? xstrdup(x->cls) : NULL;	/* the calling class */
+		call->n = self_first;
 		if (self_first)
 			expr_add(call, NULL);
 		py_add_call_args_kw(x, call, n);
@@ -3050,6 +3052,15 @@ static struct expr *py_param_named(struct xctx *x, TSNode param, TSNode name)
 }
 
 /*
+ * A parameter's default: None too, which stands for nothing a caller
+ * passes (if host is None: host = "localhost" then gives the address).
+ */
+static struct expr *py_default_value(struct xctx *x, TSNode value)
+{
+	return ts_is(value, "none") ? expr_none() : py_expr(x, value);
+}
+
+/*
  * "default:F:P" in the file's symbols: the default of parameter P of
  * function F, an object (socket_module=socket) or a value (port=8080),
  * which the parameter stands for when no caller passes one (resolve.c).
@@ -3072,9 +3083,9 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 		v = NULL;
 		if (ts_is(kids[i], "default_parameter") || ts_is(kids[i], "typed_default_parameter")) {
 			py_param_class(x, kids[i]);
-			v = py_expr(x, ts_field(kids[i], "value"));
+			v = py_default_value(x, ts_field(kids[i], "value"));
 		}
-		if (!v || v->kind == EX_DYN) {
+		if (!v || (v->kind == EX_DYN && v->n != 1)) {
 			expr_free(v);
 			v = py_param_named(x, kids[i], name);
 		}
@@ -3087,6 +3098,19 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 		free(pname);
 	}
 	free(kids);
+}
+
+/*
+ * "static:C.m" in the file's symbols: C.m is a static method, whose
+ * parameters count from 1 as if self came first (py_func); a call
+ * through the class, C.m(a), passes its first argument as parameter 1.
+ */
+static void py_static_method(struct xctx *x, const char *name)
+{
+	char *key = xasprintf("static:%s", name);
+
+	symtab_set(&x->f->syms, key, NULL);
+	free(key);
 }
 
 /* Is function definition @fn decorated @staticmethod? */
@@ -3213,6 +3237,8 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 			p->n += shift;
 		}
 	}
+	if (name && shift)
+		py_static_method(x, name);
 	if (name)
 		py_param_defaults(x, fn, name);
 	py_click_options(x, fn);

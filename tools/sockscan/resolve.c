@@ -687,6 +687,24 @@ static __thread int value_budget;
  * the parameter's own default when no caller passes it; else unknown.
  * A constructor C(...) binds C.__init__ from its second parameter.
  */
+/*
+ * Where parameter @pos of function @func (of @ctx) is among caller @c's
+ * arguments: a static method counts its parameters from 1, as self.m(a)
+ * passes them (py_extract.c, "static:"); C.m(a) passes the first as 0.
+ */
+static int caller_pos(struct pkg *ctx, const char *func, const struct caller *c, int pos)
+{
+	char *key;
+	int is_static;
+
+	if (c->call->n || pos <= 0)
+		return pos;
+	key = xasprintf("static:%s", func);
+	is_static = symtab_find(&ctx->syms, key) != NULL;
+	free(key);
+	return is_static ? pos - 1 : pos;
+}
+
 static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		       struct value *v, int depth)
 {
@@ -713,7 +731,9 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		found = callers_of(sc, ctx, name, &lo, &hi);
 		free(name);
 		for (i = lo; found && i < hi && ok; i++) {
-			const struct expr *arg = call_arg(sc->callers[i].call, pos, e->s2);
+			const struct expr *arg = call_arg(sc->callers[i].call,
+							  caller_pos(ctx, e->s, &sc->callers[i], pos),
+							  e->s2);
 
 			if (!arg && has_splat(sc->callers[i].call)) {
 				ok = 0;	/* f(*args, **kw): anything */
@@ -1099,7 +1119,8 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 		if (mine && !from_caller_cls(c))
 			continue;
 		caller_budget--;
-		obj = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), octx, depth + 1);
+		obj = find_obj(sc, c->ctx, call_arg(c->call, caller_pos(ctx, name, c, pos), kw),
+			       octx, depth + 1);
 	}
 	/* the other callers: an address or transport they do not agree on is unknown */
 	for (; obj && c < sc->callers + hi && caller_budget > 0; c++) {
@@ -1109,7 +1130,8 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 		if (mine && !from_caller_cls(c))
 			continue;
 		caller_budget--;
-		other = find_obj(sc, c->ctx, call_arg(c->call, pos, kw), &other_ctx, depth + 1);
+		other = find_obj(sc, c->ctx, call_arg(c->call, caller_pos(ctx, name, c, pos), kw),
+				 &other_ctx, depth + 1);
 		if (other && !strcmp(other->s, obj->s))
 			merge_obj(sc, obj, *octx, other, other_ctx, depth);
 		expr_free(other);
