@@ -425,13 +425,16 @@ static const struct expr *guarded_value(struct xctx *x, TSNode stmt, const struc
  * environment selects (guards_env) counts only when no other one sets the
  * name. An object (a socket) or an instance of a class of the tree in any
  * branch wins instead, as the last assignment did before branches were
- * merged: sock = None on an error path keeps the socket. A branch that
- * leaves the name unbound adds nothing. NULL: unbound on every path.
+ * merged: sock = None on an error path keeps the socket; so does a call
+ * that may make one over a parameter (if pool is None: self.pool =
+ * make_pool(), else: self.pool = pool), which its callers may not name.
+ * A branch that leaves the name unbound adds nothing. NULL: unbound on
+ * every path.
  */
 static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branch *out,
 				 size_t n, int k, const struct expr *before, const char *name)
 {
-	const struct expr *e, *last = NULL, *obj = NULL, *guard;
+	const struct expr *e, *last = NULL, *obj = NULL, *made = NULL, *guard;
 	struct expr *choice;
 	int same = 1, plain = 1, other = 0;
 	size_t i;
@@ -448,10 +451,14 @@ static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branc
 			plain = 0;
 		if (e->kind == EX_OBJ)
 			obj = e;
+		if (e->kind != EX_PARAM)
+			made = e;
 		last = e;
 	}
-	if (same || !plain)
-		return expr_copy(obj ? obj : last);
+	if (same)
+		return expr_copy(last);
+	if (!plain)
+		return expr_copy(obj ? obj : made ? made : last);
 	guard = guarded_value(x, stmt, out, n, k, before, name);
 	if (guard)
 		return expr_copy(guard);

@@ -2122,6 +2122,22 @@ static int is_own_module(struct xctx *x, const char *fam)
 }
 
 /*
+ * Is module @fam, which has a rule, part of the package the file being
+ * read is in (asyncpg/cluster.py calling asyncpg.connect,
+ * websocket/_wsdump.py websocket.create_connection)? The call is then the
+ * package's own function, whose socket is found where its code opens it,
+ * not a use of a library. Known only when the package's directory is
+ * under the scanned root. (A name the package re-exports from a library,
+ * supervisor.compat.xmlrpclib, has no rule of its own and is followed.)
+ */
+static int in_own_package(struct xctx *x, const char *fam)
+{
+	size_t len = strcspn(fam, ".");
+
+	return !strncmp(x->f->path, fam, len) && x->f->path[len] == '/';
+}
+
+/*
  * self.create_socket(socket.AF_UNIX, socket.SOCK_STREAM) in an asyncore
  * dispatcher: the socket its self.bind() and self.connect() use, so the
  * class's transport. Only constants are kept; a family or type known at
@@ -2169,6 +2185,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 		own = is_own_module(x, fam);
 		if (!own)
 			r = rule_func(py_rules, fam, strrchr(q, '.') + 1);
+		if (r && in_own_package(x, fam)) {
+			r = NULL;
+			own = 1;
+		}
 		free(fam);
 	}
 	if (partial && r && partial_lacks_addr(x, n, r)) {
@@ -2194,7 +2214,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	if (q && !r && !own && strrchr(q, '.') && rule_is_func_name(py_rules, strrchr(q, '.') + 1))
 		qual = xstrdup(q);
 	/* app.run() with app imported from another module: q is no rule */
-	if (!r && ts_is(fn, "attribute")) {
+	if (!r && !own && ts_is(fn, "attribute")) {
 		method = ts_text(ts_field(fn, "attribute"), x->src);
 		/* module.create_connection() with module a parameter: maybe socket's */
 		if (!rule_is_method_name(py_rules, method) &&
@@ -2289,8 +2309,13 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 {
 	struct expr *old = symtab_get(&x->f->syms, name);
 
-	/* other values too (self.port = 8080), but never over an object */
-	if (e && !(old && old->kind == EX_OBJ && e->kind != EX_OBJ))
+	/*
+	 * other values too (self.port = 8080), but never over an object, nor
+	 * a parameter over a call of the tree that may make one (if pool is
+	 * None: self.pool = make_pool() else: self.pool = pool)
+	 */
+	if (e && !(old && old->kind == EX_OBJ && e->kind != EX_OBJ) &&
+	    !(old && old->kind == EX_CALL && !old->s2 && e->kind == EX_PARAM))
 		symtab_set(&x->f->syms, name, e);
 	else
 		expr_free(e);

@@ -361,6 +361,11 @@ const struct rule py_rules[] = {
 	{ "websockets.server", NULL, "serve", "websockets.server.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
 	{ "websockets", NULL, "connect", "websockets.connect", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 	{ "websockets.client", NULL, "connect", "websockets.client.connect", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
+	/* websocket-client: the call given the URL (WebSocketApp opens it in run_forever) */
+	{ "websocket", NULL, "create_connection", "websocket.create_connection", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	{ "websocket", NULL, "WebSocket", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "websocket.WebSocket" },
+	{ "websocket", "websocket.WebSocket", "connect", "websocket.WebSocket.connect", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	{ "websocket", NULL, "WebSocketApp", "websocket.WebSocketApp", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 
 	{ "urllib.request", NULL, "Request", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "urllib.request.Request" },
 	PY_HTTP("urllib.request", NULL, "urllib.request", "urlopen", 0),
