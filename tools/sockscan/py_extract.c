@@ -1124,7 +1124,11 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		e = expr_new(EX_IDENT, q);
 	} else if ((v && v->kind == EX_OBJ && !strcmp(v->s, "argparse.Namespace")) ||
 		   is_args_name(name)) {
-		q = xasprintf("argparse:%s", attr);
+		q = x->in_func ? xasprintf("argparse:%d:%s", x->scope, attr) : NULL;
+		if (!q || !symtab_find(&x->f->syms, q)) {
+			free(q);
+			q = xasprintf("argparse:%s", attr);
+		}
 		if (symtab_find(&x->f->syms, q))
 			e = expr_new(EX_IDENT, q);
 	}
@@ -1307,6 +1311,18 @@ static int names_option(struct xctx *x, TSNode call)
 }
 
 /*
+ * Option @key's default @e, unless it has none and one is there already:
+ * -c/--cache default="h:11211" and -n store_false into the same dest.
+ */
+static void set_flag(struct xctx *x, const char *key, struct expr *e)
+{
+	if (expr_arg(e, 0) || !expr_arg(symtab_get(&x->f->syms, key), 0))
+		symtab_set(&x->f->syms, key, e);
+	else
+		expr_free(e);
+}
+
+/*
  * parser.add_argument("--listen-port", default=9400) (or optparse's
  * add_option): the option's default, kept as the module-level name
  * "argparse:listen_port" that args.listen_port reads (py_attribute).
@@ -1345,11 +1361,19 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	e->s = xstrdup(name->s);
 	if (!ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
 		expr_add(e, py_arg(x, call, -1, "default"));
-	/* -c/--cache default="h:11211" and -n store_false into the same dest: the default stays */
-	if (expr_arg(e, 0) || !expr_arg(symtab_get(&x->f->syms, key), 0))
-		symtab_set(&x->f->syms, key, e);
-	else
-		expr_free(e);
+	/*
+	 * Two commands of one file, each with its parser in a function and
+	 * its own --port: args.port in each is its own ("argparse:S:port",
+	 * S the function), and the file's name stands for a parser read
+	 * elsewhere.
+	 */
+	if (x->in_func) {
+		char *scoped = xasprintf("argparse:%d:%s", x->scope, key + 9);
+
+		set_flag(x, scoped, expr_copy(e));
+		free(scoped);
+	}
+	set_flag(x, key, e);
 	free(key);
 	expr_free(name);
 }
@@ -1458,7 +1482,7 @@ static int is_own_param(struct xctx *x, TSNode n)
  * super().__init__((host, port), handler))? An override passing its
  * caller's address through: the caller is the site.
  */
-static int passes_through_at(struct xctx *x, TSNode call, int pos)
+static int passes_through_at(struct xctx *x, TSNode call, int pos, int tuple)
 {
 	TSNode a = py_arg_node(call, pos, NULL, x->src), *items;
 	size_t n, i;
@@ -1466,7 +1490,7 @@ static int passes_through_at(struct xctx *x, TSNode call, int pos)
 
 	if (ts_is(a, "list_splat") || ts_is(a, "dictionary_splat"))
 		return 1;
-	if (!ts_is(a, "tuple"))
+	if (!ts_is(a, "tuple") || !tuple)
 		return is_own_param(x, a);
 	n = ts_named_children(a, &items);
 	for (i = 0, yes = n > 0; i < n && yes; i++)
@@ -1477,7 +1501,7 @@ static int passes_through_at(struct xctx *x, TSNode call, int pos)
 
 static int passes_through(struct xctx *x, TSNode call)
 {
-	return passes_through_at(x, call, 0);
+	return passes_through_at(x, call, 0, 1);
 }
 
 /*
@@ -1905,12 +1929,17 @@ static void py_note_callee(struct xctx *x, TSNode n)
  */
 static const char *watched_base(struct xctx *x, const char *cls)
 {
+	const struct expr *own;
+	char *key;
 	int i;
 
 	for (i = x->f->nimports - 1; i >= 0; i--)
 		if (!strcmp(x->f->imports[i].alias, cls))
 			return x->f->imports[i].path;
-	return NULL;
+	key = xasprintf("watched:%s", cls);
+	own = symtab_get(&x->f->syms, key);
+	free(key);
+	return own ? own->s : NULL;
 }
 
 /*
@@ -1930,7 +1959,7 @@ static const struct rule *super_init_rule(struct xctx *x, TSNode fn, TSNode call
 	if (!x->cls_base || !x->in_func || !ts_is(fn, "attribute") ||
 	    !ts_text_eq(ts_field(fn, "attribute"), x->src, "__init__") ||
 	    !ts_is(obj, "call") || !ts_text_eq(ts_field(obj, "function"), x->src, "super") ||
-	    passes_through(x, call))
+	    passes_through_at(x, call, 0, 0))
 		return NULL;
 	/* none when not its base's kind: its own connect() (class_alias) */
 	base = watched_base(x, x->cls);
@@ -2021,18 +2050,19 @@ static int partial_lacks_addr(struct xctx *x, TSNode n, const struct rule *r)
  */
 static const struct rule *explicit_init_rule(struct xctx *x, TSNode call, const char *q)
 {
-	const char *dot = strrchr(q, '.');
+	const char *dot = strrchr(q, '.'), *base;
 	const struct rule *r;
 	char *cls, *fam;
 
 	if (!x->cls_base || !x->in_func || !dot || strcmp(dot, ".__init__") ||
 	    !ts_text_eq(py_arg_node(call, 0, NULL, x->src), x->src, "self") ||
 	    ts_node_is_null(py_arg_node(call, 1, NULL, x->src)) ||
-	    passes_through_at(x, call, 1))
+	    passes_through_at(x, call, 1, 0))
 		return NULL;
 	cls = xstrndup(q, dot - q);
 	dot = strrchr(cls, '.');
-	if (!dot || !has_import(x->f, x->cls, cls)) {
+	base = watched_base(x, x->cls);
+	if (!dot || !base || strcmp(base, cls)) {
 		free(cls);
 		return NULL;
 	}
@@ -2617,6 +2647,105 @@ static int replaces_connect(struct xctx *x, TSNode body)
 }
 
 /*
+ * The address argument of call @call when it is the base's constructor,
+ * super().__init__(a, ...) or Base.__init__(self, a, ...); a null node
+ * otherwise or when it gives none.
+ */
+static TSNode base_init_address(struct xctx *x, TSNode call)
+{
+	TSNode none = { 0 }, fn = ts_field(call, "function"), obj;
+
+	if (!ts_is(fn, "attribute") || !ts_text_eq(ts_field(fn, "attribute"), x->src, "__init__"))
+		return none;
+	obj = ts_field(fn, "object");
+	if (ts_is(obj, "call") && ts_text_eq(ts_field(obj, "function"), x->src, "super"))
+		return py_arg_node(call, 0, NULL, x->src);
+	if (ts_text_eq(py_arg_node(call, 0, NULL, x->src), x->src, "self"))
+		return py_arg_node(call, 1, NULL, x->src);
+	return none;
+}
+
+/* Is @n a splat, or one of the names of parameter list @params? */
+static int names_param(struct xctx *x, TSNode n, TSNode params)
+{
+	TSNode *kids;
+	size_t count, i;
+	char *text;
+	int yes = 0;
+
+	if (ts_is(n, "list_splat") || ts_is(n, "dictionary_splat"))
+		return 1;
+	if (!ts_is(n, "identifier"))
+		return 0;
+	text = ts_text(n, x->src);
+	count = ts_named_children(params, &kids);
+	for (i = 0; i < count && !yes; i++) {
+		TSNode name = ts_is(kids[i], "identifier") ? kids[i] : ts_field(kids[i], "name");
+
+		if (ts_is(kids[i], "typed_parameter"))
+			name = ts_child(kids[i], 0);
+		yes = ts_is(name, "identifier") && ts_text_eq(name, x->src, text);
+	}
+	free(kids);
+	free(text);
+	return yes;
+}
+
+/* Does a base constructor call under @n build its address (init_gives_address)? */
+static int builds_base_address(struct xctx *x, TSNode n, TSNode params, int depth)
+{
+	TSNode addr, *kids;
+	size_t count, i;
+	int yes = 0;
+
+	if (depth > 16 || ts_is(n, "function_definition") || ts_is(n, "class_definition"))
+		return 0;
+	if (ts_is(n, "call")) {
+		addr = base_init_address(x, n);
+		if (!ts_node_is_null(addr))
+			return !names_param(x, addr, params);
+	}
+	count = ts_named_children(n, &kids);
+	for (i = 0; i < count && !yes; i++)
+		yes = builds_base_address(x, kids[i], params, depth + 1);
+	free(kids);
+	return yes;
+}
+
+/*
+ * Does class body @body's __init__ give its watched base @q (a server or
+ * client constructor taking the address first) an address it builds,
+ * super().__init__((host, port), handler), rather than a parameter it was
+ * given? That call is then the site (super_init_rule, explicit_init_rule),
+ * and C(...), whose arguments are C's and not the base's, is not read as
+ * the base's constructor.
+ */
+static int init_gives_address(struct xctx *x, TSNode body, const char *q)
+{
+	const struct rule *r = rule_of_name(q);
+	TSNode *kids;
+	size_t count, i;
+	int yes = 0;
+
+	if (!r || r->dir == DIR_NONE || r->addr_arg != 0)
+		return 0;
+	count = ts_named_children(body, &kids);
+	for (i = 0; i < count; i++) {
+		TSNode fn = ts_is(kids[i], "decorated_definition") ?
+			    ts_field(kids[i], "definition") : kids[i];
+
+		if (ts_is(fn, "function_definition") &&
+		    ts_text_eq(ts_field(fn, "name"), x->src, "__init__")) {
+			yes = builds_base_address(x, ts_field(fn, "body"),
+						  ts_field(fn, "parameters"), 0);
+			break;
+		}
+	}
+	free(kids);
+	return yes;
+}
+
+/*
  * class C(HTTPConnection): def __init__(self, path, *args, **kw) passing
  * *args on to the base's __init__: C(path, host, port) gives the base
  * host and port, so the named parameters before *args are not the base's
@@ -2694,12 +2823,19 @@ static char *class_alias(struct xctx *x, TSNode n)
 				break;
 			}
 			name = ts_text(ts_field(n, "name"), x->src);
-			add_import(x->f, name, q);
-			own = own_init_params(x, ts_field(n, "body"));
-			if (own > 0) {
-				key = xasprintf("argskip:%s", name);
-				symtab_set(&x->f->syms, key, expr_int(own));
+			if (init_gives_address(x, ts_field(n, "body"), q)) {
+				/* its base's, for super_init_rule: no alias */
+				key = xasprintf("watched:%s", name);
+				symtab_set(&x->f->syms, key, expr_str(q));
 				free(key);
+			} else {
+				add_import(x->f, name, q);
+				own = own_init_params(x, ts_field(n, "body"));
+				if (own > 0) {
+					key = xasprintf("argskip:%s", name);
+					symtab_set(&x->f->syms, key, expr_int(own));
+					free(key);
+				}
 			}
 			type = class_type(x, q);
 			free(name);
