@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Construction, copying and release of expression trees (see expr.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,4 +166,54 @@ size_t expr_size(const struct expr *e, size_t limit)
 	for (i = 0; i < e->nargs && n <= limit; i++)
 		n += expr_size(e->a[i], limit);
 	return n;
+}
+
+char *pyformat_printf(const char *fmt, char ***fields, int *nfields)
+{
+	char *out = NULL, *field;
+	const char *p, *close;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+
+	*fields = NULL;
+	*nfields = 0;
+	for (p = fmt; *p; p++) {
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			fputc(*p++, m);
+			continue;
+		}
+		if (*p == '%') {
+			fputs("%%", m);
+			continue;
+		}
+		if (*p != '{') {
+			fputc(*p, m);
+			continue;
+		}
+		close = strchr(p, '}');
+		if (!close)
+			break;
+		field = xstrndup(p + 1, close - p - 1);
+		field[strcspn(field, "!:")] = '\0';
+		*fields = xrealloc(*fields, (*nfields + 1) * sizeof(**fields));
+		(*fields)[(*nfields)++] = field;
+		fputs("%s", m);
+		p = close;
+	}
+	fclose(m);
+	if (*p) {
+		pyformat_free(*fields, *nfields);
+		*fields = NULL;
+		*nfields = 0;
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+void pyformat_free(char **fields, int nfields)
+{
+	while (nfields > 0)
+		free(fields[--nfields]);
+	free(fields);
 }

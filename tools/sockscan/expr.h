@@ -34,6 +34,7 @@ enum expr_kind {
 	EX_KWARG,	/* keyword argument of a recorded call: s = keyword, a[0] = value */
 	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
 	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]) */
+	EX_ATTR,	/* Python: attribute s of a[0], a parameter or a call (client.session) */
 };
 
 /*
@@ -76,6 +77,18 @@ void expr_free(struct expr *e);
 /* Node count of @e, counting no further than just past @limit. */
 size_t expr_size(const struct expr *e, size_t limit);
 struct expr *expr_arg(const struct expr *e, int i);
+
+/*
+ * Python's str.format string @fmt as a printf-style format, one %s per
+ * replacement field ("{{" and "}}" are braces, '%' is doubled), and the
+ * fields' names in order in *@fields ("" the next positional argument,
+ * "0", "host"; conversions and format specs dropped). NULL when a field
+ * is not closed. pyformat_free() frees the names.
+ */
+char *pyformat_printf(const char *fmt, char ***fields, int *nfields);
+void pyformat_free(char **fields, int nfields);
+/* The printf-style format EX_FORMAT of a str.format on a format known later has as s. */
+#define PYFORMAT "str.format"
 
 /* Keyword of the EX_KWARG that stands for a *args or **kwargs argument. */
 #define SPLAT_ARG "*"

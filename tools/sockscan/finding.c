@@ -308,6 +308,13 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 		v->how = v->prefix_how;
 		v->prefix = NULL;
 	}
+	/* an empty URL is no address: a sentinel (self.url = '' ends a loop) */
+	if (v->s && !*v->s && r->style == ADDR_URL) {
+		free(v->s);
+		v->s = NULL;
+		free(v->dyn);
+		v->dyn = xstrdup("an empty URL");
+	}
 	if (!v->s) {
 		fd->how = RES_DYNAMIC;
 		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");
@@ -328,8 +335,8 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 		a.is_unix = 1;
 	} else if (r->style == ADDR_URL || (r->style == ADDR_HOSTPORT && strstr(v->s, "://"))) {
 		addr_url(v->s, &a);
-		/* MongoClient("host:port"): a URL argument written without scheme */
-		if (a.bad && !strstr(v->s, "://")) {
+		/* MongoClient("host:port"): a URL argument written without scheme (not a path) */
+		if (a.bad && !strstr(v->s, "://") && !strchr(v->s, '/')) {
 			addr_hostport(v->s, &a);
 			if (a.port < 0 && fd->app && (a.port = app_default_port(fd->app)) >= 0)
 				a.port_defaulted = 1;

@@ -601,64 +601,50 @@ static TSNode format_field_arg(struct xctx *x, TSNode call, const char *field, i
 	return py_arg_node(call, -1, field, x->src);
 }
 
+static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call);
+
 /*
  * "{}:{}".format(h, p), "{0}:{1}", "{host}:{port}" (and conversions or
  * format specs after ! or :) become a printf-style format whose
- * arguments are in the order of the fields; "{{" and "}}" are braces.
+ * arguments are in the order of the fields (pyformat_printf). A format
+ * known only later (self.base_url.format(domain=d)) is kept with its
+ * arguments, keyword ones as EX_KWARG, for the resolver to read
+ * (EX_FORMAT named PYFORMAT).
  */
 static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
 {
 	struct expr *fmt = py_expr(x, obj), *e;
-	char *out = NULL, *field, *p, *close;
-	size_t len = 0;
-	int next = 0;
-	FILE *m;
+	char *out, **fields;
+	int nfields, i, next = 0;
 
-	if (!fmt || fmt->kind != EX_STR) {
+	if (!fmt || fmt->kind == EX_DYN) {
 		expr_free(fmt);
 		return dyn_of(x, n);
 	}
-	e = expr_new(EX_FORMAT, NULL);
-	expr_add(e, NULL);	/* the format, once written */
-	m = open_memstream(&out, &len);
-	for (p = fmt->s; *p; p++) {
-		TSNode arg;
-
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-			fputc(*p++, m);
-			continue;
-		}
-		if (*p == '%') {
-			fputs("%%", m);
-			continue;
-		}
-		if (*p != '{') {
-			fputc(*p, m);
-			continue;
-		}
-		close = strchr(p, '}');
-		if (!close)
-			break;
-		field = xstrndup(p + 1, close - p - 1);
-		field[strcspn(field, "!:")] = '\0';
-		arg = format_field_arg(x, n, field, &next);
-		free(field);
-		if (ts_node_is_null(arg))
-			break;
-		fputs("%s", m);
-		expr_add(e, py_expr(x, arg));
-		p = close;
+	if (fmt->kind != EX_STR) {
+		e = expr_new(EX_FORMAT, PYFORMAT);
+		expr_add(e, fmt);
+		py_add_call_args_kw(x, e, n);
+		return e;
 	}
-	fclose(m);
-	if (*p) {	/* a field that cannot be read: the value is unknown */
-		free(out);
-		expr_free(fmt);
-		expr_free(e);
-		return dyn_of(x, n);
-	}
-	e->a[0] = expr_str(out);
-	free(out);
+	out = pyformat_printf(fmt->s, &fields, &nfields);
 	expr_free(fmt);
+	if (!out)
+		return dyn_of(x, n);
+	e = expr_new(EX_FORMAT, NULL);
+	expr_add(e, expr_str(out));
+	free(out);
+	for (i = 0; i < nfields; i++) {
+		TSNode arg = format_field_arg(x, n, fields[i], &next);
+
+		if (ts_node_is_null(arg)) {	/* a field that cannot be read */
+			expr_free(e);
+			e = dyn_of(x, n);
+			break;
+		}
+		expr_add(e, py_expr(x, arg));
+	}
+	pyformat_free(fields, nfields);
 	return e;
 }
 
@@ -682,8 +668,6 @@ static int is_param_ident(struct xctx *x, TSNode n)
 	free(name);
 	return yes;
 }
-
-static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call);
 
 /* Is attribute @fn's name a function some family has a rule for (socket)? */
 static int is_rule_func_attr(struct xctx *x, TSNode fn)
@@ -939,6 +923,13 @@ static struct expr *py_binary(struct xctx *x, TSNode n)
 	return dyn_of(x, n);
 }
 
+/* A literal, or a name that may hold one: the right of `x or DEFAULT`. */
+static int is_plain_default(const struct expr *e)
+{
+	return e->kind == EX_STR || e->kind == EX_INT || e->kind == EX_IDENT ||
+	       e->kind == EX_QUAL;
+}
+
 /* os.environ.get("X") or "default" */
 static struct expr *py_or(struct xctx *x, TSNode n)
 {
@@ -959,11 +950,23 @@ static struct expr *py_or(struct xctx *x, TSNode n)
 	 * one, an object of the same kind either way
 	 */
 	if (!left || left->kind != EX_OBJ) {
-		struct expr *right = py_expr(x, ts_field(n, "right"));
+		struct expr *right = py_expr(x, ts_field(n, "right")), *e;
 
 		if (right && right->kind == EX_OBJ) {
 			expr_free(left);
 			return right;
+		}
+		/*
+		 * host or "127.0.0.1" with host a parameter: what the callers
+		 * pass, the default where they pass None. (An unknown value's
+		 * default is not taken: pyzor's fn[0] or "localhost" is a
+		 * unix path in the branch that tests for one.)
+		 */
+		if (right && is_plain_default(right) && left && left->kind == EX_PARAM) {
+			e = expr_new(EX_CHOICE, NULL);
+			expr_add(e, left);
+			expr_add(e, right);
+			return e;
 		}
 		expr_free(right);
 	}
@@ -1131,6 +1134,10 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		}
 		if (symtab_find(&x->f->syms, q))
 			e = expr_new(EX_IDENT, q);
+	} else if (v && x->in_func && (v->kind == EX_PARAM || (v->kind == EX_CALL && v->s))) {
+		/* client.session: what the object a caller passes, or the call makes, holds */
+		e = expr_new(EX_ATTR, attr);
+		expr_add(e, expr_copy(v));
 	}
 	expr_free(v);
 	free(q);

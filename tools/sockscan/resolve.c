@@ -237,6 +237,15 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, c
 static struct expr *held_attr(struct scan *sc, struct pkg *ctx, const char *name,
 			       struct pkg **cctx, int depth);
 
+/* The class whose inherited attribute is being resolved (sym_get's @via). */
+static __thread const char *caller_cls;
+
+/* Is @c one of the calls made in class caller_cls? */
+static int from_caller_cls(const struct caller *c)
+{
+	return caller_cls && c->call->s2 && !strcmp(c->call->s2, caller_cls);
+}
+
 /*
  * "C.self.mail.server" that C does not set: "D.self.server" when C's
  * self.mail holds an object of class D of the tree (held_attr), in D's
@@ -258,11 +267,9 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		      struct value *v, int depth)
 {
 	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
-	const char *name = e->kind == EX_QUAL ? e->s2 : e->s;
+	const char *name = e->kind == EX_QUAL ? e->s2 : e->s, *saved;
 	char *via;
 	struct expr *def = sym_get(sc, &p, name, &via);
-
-	free(via);
 
 	if (!def && e->kind == EX_IDENT) {
 		eval_held(sc, ctx, name, v, depth);
@@ -275,9 +282,16 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 
 		set_dyn(v, what);
 		free(what);
+		free(via);
 		return;
 	}
+	/* a base's self.x read for a subclass: that subclass's calls of the base's __init__ */
+	saved = caller_cls;
+	if (via)
+		caller_cls = via;
 	eval(sc, p, def, v, depth + 1);
+	caller_cls = saved;
+	free(via);
 	worsen(v, RES_CONSTANT);
 }
 
@@ -431,8 +445,102 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 
 static char *format_url_port(const char *known, const char *rest);
 
+static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			struct value *v, int depth);
+static void eval_printf(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			struct value *v, int depth);
+
+/*
+ * The argument str.format field @field names among call @e's (a[1..]:
+ * positional ones, then EX_KWARG): "" the next positional one (*next
+ * counts), "0" by position, "host" by keyword; NULL for one it cannot
+ * read ("{0.host}", "{a[0]}", past the arguments).
+ */
+static const struct expr *pyformat_arg(const struct expr *e, const char *field, int *next)
+{
+	int i, pos = -1, k = 0;
+	char *end;
+
+	if (!*field) {
+		pos = (*next)++;
+	} else {
+		pos = (int)strtol(field, &end, 10);
+		if (end == field || *end)
+			pos = -1;
+	}
+	if (pos < 0 && strpbrk(field, ".[ "))
+		return NULL;
+	for (i = 1; i < e->nargs; i++) {
+		const struct expr *a = e->a[i];
+		int kw = a && a->kind == EX_KWARG;
+
+		if (kw && a->s && !strcmp(a->s, SPLAT_ARG))
+			return NULL;	/* *args or **kwargs: anything */
+		if (pos < 0 && kw && a->s && !strcmp(a->s, field))
+			return expr_arg(a, 0);
+		if (pos >= 0 && !kw && k++ == pos)
+			return a;
+	}
+	return NULL;
+}
+
+/*
+ * str.format on a format known only here (self.base_url.format(domain=d),
+ * the base URL a subclass gives): read as the printf-style format of
+ * pyformat_printf with the arguments its fields name.
+ */
+static void eval_pyformat(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			  struct value *v, int depth)
+{
+	struct value f = { 0 };
+	struct expr *as_printf = NULL;
+	char *out = NULL, **fields = NULL;
+	int nfields = 0, i, next = 0;
+
+	eval(sc, ctx, expr_arg(e, 0), &f, depth + 1);
+	if (f.s)
+		out = pyformat_printf(f.s, &fields, &nfields);
+	if (!out) {
+		set_dyn(v, f.s ? "format" : f.dyn);
+		value_free(&f);
+		return;
+	}
+	as_printf = expr_new(EX_FORMAT, NULL);
+	expr_add(as_printf, expr_str(out));
+	for (i = 0; i < nfields && as_printf; i++) {
+		const struct expr *arg = pyformat_arg(e, fields[i], &next);
+
+		if (!arg) {
+			expr_free(as_printf);
+			as_printf = NULL;
+			break;
+		}
+		expr_add(as_printf, expr_copy(arg));
+	}
+	if (as_printf) {
+		eval_format(sc, ctx, as_printf, v, depth);
+		worsen(v, f.how);
+	} else {
+		set_dyn(v, "format");
+	}
+	expr_free(as_printf);
+	pyformat_free(fields, nfields);
+	free(out);
+	value_free(&f);
+}
+
 /* fmt.Sprintf / Python %: the verbs an address uses (%s %d %v). */
 static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			struct value *v, int depth)
+{
+	if (e->s && !strcmp(e->s, PYFORMAT)) {
+		eval_pyformat(sc, ctx, e, v, depth);
+		return;
+	}
+	eval_printf(sc, ctx, e, v, depth);
+}
+
+static void eval_printf(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth)
 {
 	struct value f = { 0 };
@@ -662,8 +770,6 @@ static int agree(struct value *acc, struct value *one, int n)
 
 /* Callers followed for one object (or value held by one), per resolution. */
 static __thread int caller_budget;
-/* The class whose inherited attribute is being resolved (sym_get's @via). */
-static __thread const char *caller_cls;
 
 /*
  * Steps of eval() per resolution. A helper's arguments are evaluated at
@@ -710,7 +816,7 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	struct value acc = { 0 }, one;
 	size_t lo, hi, len = e->s ? strlen(e->s) : 0, i;
-	int n = 0, omitted = 0, ok = 1, pass;
+	int n = 0, omitted = 0, ok = 1, pass, mine;
 	struct expr *def;
 	char *key;
 
@@ -730,8 +836,15 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		name = pass ? xstrndup(e->s, len - 9) : xstrdup(e->s);
 		found = callers_of(sc, ctx, name, &lo, &hi);
 		free(name);
+		/* a subclass's own calls of its base's __init__ speak for it alone */
+		for (mine = 0, i = lo; found && i < hi; i++)
+			mine |= from_caller_cls(&sc->callers[i]);
 		for (i = lo; found && i < hi && ok; i++) {
-			const struct expr *arg = call_arg(sc->callers[i].call,
+			const struct expr *arg;
+
+			if (mine && !from_caller_cls(&sc->callers[i]))
+				continue;
+			arg = call_arg(sc->callers[i].call,
 							  caller_pos(ctx, e->s, &sc->callers[i], pos),
 							  e->s2);
 
@@ -807,6 +920,42 @@ static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	}
 	value_free(v);
 	*v = acc;
+}
+
+static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			   struct pkg **cctx, int depth);
+
+/*
+ * What attribute @e->s of object @e->a[0] holds (EX_ATTR), as the name
+ * "C.self.attr" in class C's module *@cctx, when the object is an
+ * instance of C, a class of the tree; NULL otherwise.
+ */
+static struct expr *attr_held(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			      struct pkg **cctx, int depth)
+{
+	char *cls = tree_instance(sc, ctx, expr_arg(e, 0), cctx, depth + 1);
+	struct expr *held;
+
+	if (!cls)
+		return NULL;
+	held = expr_new(EX_IDENT, NULL);
+	held->s = xasprintf("%s.self.%s", cls, e->s);
+	free(cls);
+	return held;
+}
+
+static void eval_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		      struct value *v, int depth)
+{
+	struct pkg *cctx = NULL;
+	struct expr *held = attr_held(sc, ctx, e, &cctx, depth);
+
+	if (!held) {
+		set_dyn(v, e->s);
+		return;
+	}
+	eval(sc, cctx, held, v, depth + 1);
+	expr_free(held);
 }
 
 static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
@@ -888,6 +1037,9 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		break;
 	case EX_CHOICE:
 		eval_choice(sc, ctx, e, v, depth);
+		break;
+	case EX_ATTR:
+		eval_attr(sc, ctx, e, v, depth);
 		break;
 	}
 }
@@ -1020,12 +1172,6 @@ static const struct expr *call_arg(const struct expr *call, int pos, const char 
 	return NULL;
 }
 
-
-/* Is @c one of the calls made in class caller_cls? */
-static int from_caller_cls(const struct caller *c)
-{
-	return caller_cls && c->call->s2 && !strcmp(c->call->s2, caller_cls);
-}
 
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth);
@@ -1196,9 +1342,6 @@ static struct expr *param_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	return obj;
 }
 
-static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
-			   struct pkg **cctx, int depth);
-
 /* The class of the tree the first caller of parameter @e passes an object of. */
 static char *callers_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			      struct pkg **cctx, int depth)
@@ -1278,6 +1421,11 @@ static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *
 		}
 		free(key);
 		free(name);
+		return cls;
+	case EX_ATTR:
+		def = attr_held(sc, ctx, e, &p, depth);
+		cls = def ? tree_instance(sc, p, def, cctx, depth + 1) : NULL;
+		expr_free(def);
 		return cls;
 	default:
 		return NULL;
@@ -1602,6 +1750,11 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		return obj ? obj : default_obj(sc, ctx, e, octx, depth);
 	case EX_MCALL:
 		return mcall_obj(sc, ctx, e, octx, depth);
+	case EX_ATTR:
+		def = attr_held(sc, ctx, e, &p, depth);
+		obj = def ? find_obj(sc, p, def, octx, depth + 1) : NULL;
+		expr_free(def);
+		return obj;
 	default:
 		return NULL;
 	}
