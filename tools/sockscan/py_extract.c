@@ -3253,9 +3253,14 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 			py_param_class(x, kids[i]);
 			v = py_default_value(x, ts_field(kids[i], "value"));
 		}
-		if (!v || (v->kind == EX_DYN && v->n != 1)) {
-			expr_free(v);
-			v = py_param_named(x, kids[i], name);
+		/* session=None: a session by its name (py_param_named), else None */
+		if (!v || v->kind == EX_DYN) {
+			struct expr *named = py_param_named(x, kids[i], name);
+
+			if (named || !v || v->n != 1) {
+				expr_free(v);
+				v = named;
+			}
 		}
 		if (!v)
 			continue;
