@@ -43,6 +43,10 @@
 #define PY_CLIENT_CONNECT(fam, cls, fn, port, app_proto, hp) \
 	{ fam, fam "." cls, fn, fam "." cls "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .host_may_hold_port = hp }
 
+/* smtplib's connect(), whose host defaults to localhost (connect() alone connects there). */
+#define PY_SMTP_CONNECT(cls, port) \
+	{ "smtplib", "smtplib." cls, "connect", "smtplib." cls ".connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "smtp", .default_addr = "localhost", .default_port = port, .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 }
+
 /* A database client configured by keyword, with its default address. */
 #define PY_DB(fam, fn, hpos, ppos, port, app_proto, unix) \
 	{ fam, NULL, fn, fam "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_addr = "localhost", .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = unix }
@@ -158,9 +162,9 @@ const struct rule py_rules[] = {
 	PY_CLIENT("http.client", "HTTPSConnection", 0, 1, "443", "https", 1),
 	PY_CLIENT("httplib", "HTTPConnection", 0, 1, "80", "http", 1),
 	PY_CLIENT("httplib", "HTTPSConnection", 0, 1, "443", "https", 1),
-	PY_CLIENT_CONNECT("smtplib", "SMTP", "connect", "25", "smtp", 1),
-	PY_CLIENT_CONNECT("smtplib", "SMTP_SSL", "connect", "465", "smtp", 1),
-	PY_CLIENT_CONNECT("smtplib", "LMTP", "connect", "2003", "smtp", 1),
+	PY_SMTP_CONNECT("SMTP", "25"),
+	PY_SMTP_CONNECT("SMTP_SSL", "465"),
+	PY_SMTP_CONNECT("LMTP", "2003"),
 	PY_CLIENT_CONNECT("ftplib", "FTP", "connect", "21", "ftp", 0),
 	PY_CLIENT_CONNECT("ftplib", "FTP_TLS", "connect", "21", "ftp", 0),
 	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet", 0),
