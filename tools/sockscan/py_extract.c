@@ -768,6 +768,31 @@ static int names_config(struct xctx *x, TSNode obj)
 }
 
 /*
+ * Is @obj a configparser object: a name holding ConfigParser(),
+ * RawConfigParser() or SafeConfigParser() (configparser or Python 2's
+ * ConfigParser module)? Its get() takes a section and an option.
+ */
+static int is_config_parser(struct xctx *x, TSNode obj)
+{
+	struct expr *v = NULL;
+	const struct sym *y;
+	char *name;
+	int yes;
+
+	if (!ts_is(obj, "identifier"))
+		return 0;
+	name = ts_text(obj, x->src);
+	v = xctx_local(x, name);
+	if (!v && (y = symtab_find(&x->f->syms, name)) && y->value)
+		v = expr_copy(y->value);
+	free(name);
+	yes = v && v->kind == EX_CALL && v->s && v->s2 && str_has_suffix(v->s, "ConfigParser") &&
+	      (!strcmp(v->s2, "configparser") || !strcmp(v->s2, "ConfigParser"));
+	expr_free(v);
+	return yes;
+}
+
+/*
  * m.get("KEY", default) or m.pop("KEY", default), a literal key. On the
  * function's **kwargs it is keyword parameter KEY: what the callers pass
  * by that keyword, else the default (resolve.c, EX_PARAM with a[0]). On a
@@ -783,6 +808,17 @@ static struct expr *py_mapping_read(struct xctx *x, TSNode n)
 	if (!key || key->kind != EX_STR) {
 		expr_free(key);
 		return dyn_of(x, n);
+	}
+	/* parser.get("socket", "path", fallback=...): a section and an option */
+	if (is_config_parser(x, obj)) {
+		expr_free(key);
+		def = py_arg(x, n, -1, "fallback");
+		if (!def)
+			return dyn_of(x, n);
+		e = expr_new(EX_DEFAULT, NULL);
+		e->n = RES_ENV_DEFAULT;
+		expr_add(e, def);
+		return e;
 	}
 	def = py_arg(x, n, 1, NULL);
 	e = x->kwsplat && ts_text_eq(obj, x->src, x->kwsplat) ?
@@ -812,8 +848,13 @@ static int is_mapping_read(struct xctx *x, TSNode fn)
 {
 	TSNode obj = ts_field(fn, "object");
 
-	return ts_is(fn, "attribute") &&
-	       (ts_is(obj, "identifier") || ts_is(obj, "attribute") || ts_is(obj, "subscript")) &&
+	if (!ts_is(fn, "attribute"))
+		return 0;
+	/* a configparser's typed getters take a fallback= too */
+	if (ts_text_eq(ts_field(fn, "attribute"), x->src, "getint") ||
+	    ts_text_eq(ts_field(fn, "attribute"), x->src, "getfloat"))
+		return is_config_parser(x, obj);
+	return (ts_is(obj, "identifier") || ts_is(obj, "attribute") || ts_is(obj, "subscript")) &&
 	       (ts_text_eq(ts_field(fn, "attribute"), x->src, "get") ||
 		ts_text_eq(ts_field(fn, "attribute"), x->src, "pop"));
 }
