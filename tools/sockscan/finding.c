@@ -184,6 +184,29 @@ static int host_has_port(const char *host)
 	return host[0] == '[' ? colon[-1] == ']' : strchr(host, ':') == colon;
 }
 
+/*
+ * Does the call leave a client of a C library (rule local_unix) its
+ * local unix socket: no host given, or None, "" (or "localhost" for
+ * libmysqlclient)? Not when a positional argument or **options may name
+ * one (psycopg2.connect(dsn), MySQLdb.connect(**cfg)).
+ */
+static int is_local_unix(struct scan *sc, const struct rule *r, const struct site *s,
+			 struct call_facts *cf)
+{
+	struct value h;
+	int i, yes;
+
+	for (i = 0; i < s->nargs; i++)
+		if (!s->kw[i] && (r->addr_arg < 0 || i != r->addr_arg))
+			return 0;
+	if (!cf->has_addr)
+		return 1;
+	resolve_eval(sc, cf->addr.ctx, cf->addr.e, &h);
+	yes = h.none || (h.s && (!*h.s || (r->local_unix > 1 && !strcmp(h.s, "localhost"))));
+	value_free(&h);
+	return yes;
+}
+
 /* The address as one string ("host:port" for FROM_HOST_PORT). */
 static void address_value(struct scan *sc, const struct rule *r,
 			  struct call_facts *cf, struct value *v)
@@ -425,7 +448,13 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
 			proto.protocol = "tcp";
 	}
-	address_value(sc, r, cf, &v);
+	if (r->local_unix && is_local_unix(sc, r, s, cf)) {
+		proto.protocol = "unix";
+		memset(&v, 0, sizeof(v));
+		v.dyn = xstrdup("the client library's own unix socket");
+	} else {
+		address_value(sc, r, cf, &v);
+	}
 	if (!place_address(r, driver, &v, &proto))
 		goto out;	/* sqlite: a file, no socket */
 	proto.binding = binding_of(&proto);

@@ -282,7 +282,7 @@ const struct rule py_rules[] = {
 	PY_HTTP("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession", "ws_connect", 0),
 
 	/* database and cache clients configured by keyword, with their defaults */
-	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT },
+	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1 },
 	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
@@ -320,7 +320,7 @@ const struct rule py_rules[] = {
 	{ "sqlalchemy.ext.asyncio", NULL, "create_async_engine", "sqlalchemy.ext.asyncio.create_async_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	PY_DB("mysql.connector", "connect", -1, -1, "3306", "mysql", "unix_socket"),
 	PY_DB("pymysql", "connect", 0, -1, "3306", "mysql", "unix_socket"),
-	PY_DB("MySQLdb", "connect", 0, -1, "3306", "mysql", "unix_socket"),
+	{ "MySQLdb", NULL, "connect", "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2 },
 	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver", NULL),
 	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres", NULL),
 	/*

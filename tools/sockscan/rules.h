@@ -78,6 +78,12 @@ struct rule {
 	 * id) is none).
 	 */
 	int needs_url;
+	/*
+	 * A client of a C library that takes no host, None or "" for its
+	 * local unix socket (libpq: 1), "localhost" too (libmysqlclient: 2),
+	 * where the library was built to find it.
+	 */
+	int local_unix;
 };
 
 /* Go import families: a watched import path and the name it is used by. */
