@@ -33,6 +33,7 @@ struct xctx {
 	/* Python: parameters of the function walked whose default is a watched class, by name */
 	struct symtab param_cls;
 	char *kwsplat;		/* Python: the function's **kwargs parameter, or NULL */
+	int in_except;		/* Python: reading the imports of an except clause */
 };
 
 /*

@@ -69,6 +69,7 @@ static void add_import(struct srcfile *f, const char *alias, const char *path)
 	im->alias = xstrdup(alias);
 	im->path = xstrdup(path);
 	im->family = NULL;
+	im->fallback = 0;
 	f->watched = 1;
 }
 
@@ -145,6 +146,8 @@ static void py_import(struct xctx *x, TSNode n)
 		else	/* import a.b binds a; a.b.X spells the rest */
 			local = xstrndup(name, strcspn(name, "."));
 		add_import(x->f, local, from || !ts_node_is_null(alias) ? path : local);
+		if (x->in_except && x->f->nimports && !strcmp(x->f->imports[x->f->nimports - 1].alias, local))
+			x->f->imports[x->f->nimports - 1].fallback = 1;
 		free(name);
 		free(path);
 		free(local);
@@ -261,6 +264,39 @@ int py_import_binding(const struct import *ims, int n, const char *alias, size_t
 	return last;
 }
 
+static int is_rule_name(const char *q);
+
+/*
+ * @q, bound through import @k of the file, or the same name through the
+ * try's own import when @k is its except clause's alternative and both
+ * are APIs with rules (try: import pymysql as mysql, except: import
+ * MySQLdb as mysql: pymysql, where it is installed). A try's module
+ * without rules (siosocks' open_connection before asyncio's) leaves the
+ * alternative, which sockscan knows.
+ */
+static char *prefer_try_import(struct xctx *x, int k, char *q)
+{
+	const struct import *ims = x->f->imports;
+	size_t plen = strlen(ims[k].path);
+	char *other;
+	int i;
+
+	if (!ims[k].fallback || strncmp(q, ims[k].path, plen) || !is_rule_name(q))
+		return q;
+	for (i = x->f->nimports - 1; i >= 0; i--) {
+		if (ims[i].fallback || strcmp(ims[i].alias, ims[k].alias))
+			continue;
+		other = xasprintf("%s%s", ims[i].path, q + plen);
+		if (is_rule_name(other)) {
+			free(q);
+			return other;
+		}
+		free(other);
+		break;
+	}
+	return q;
+}
+
 /*
  * The qualified name an identifier or attribute chain stands for through
  * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL. Iterative:
@@ -270,7 +306,7 @@ static char *py_qualified(struct xctx *x, TSNode n)
 {
 	TSNode chain[MAX_DOTTED];
 	char *name, *q = NULL;
-	int depth = 0, i;
+	int depth = 0, i, k;
 
 	/* self._open = urllib.request.urlopen: an alias held by the object */
 	if (ts_is(n, "attribute") && ts_text_eq(ts_field(n, "object"), x->src, "self")) {
@@ -291,10 +327,11 @@ static char *py_qualified(struct xctx *x, TSNode n)
 	if (!ts_is(n, "identifier"))
 		return NULL;
 	name = ts_text(n, x->src);
+	k = -1;
 	if (!(x->in_func && symtab_find(&x->locals, name))) {
-		i = py_import_binding(x->f->imports, x->f->nimports, name, strlen(name));
-		if (i >= 0)
-			q = xstrdup(x->f->imports[i].path);
+		k = py_import_binding(x->f->imports, x->f->nimports, name, strlen(name));
+		if (k >= 0)
+			q = xstrdup(x->f->imports[k].path);
 	} else if (symtab_get(&x->param_cls, name)) {
 		/* def __init__(self, server_class=HTTPServer): server_class(addr) */
 		q = xstrdup(symtab_get(&x->param_cls, name)->s);
@@ -308,6 +345,8 @@ static char *py_qualified(struct xctx *x, TSNode n)
 		free(q);
 		q = longer;
 	}
+	if (q && k >= 0)
+		q = prefer_try_import(x, k, q);
 	return q ? six_moves(module_mirrors(q)) : NULL;
 }
 
@@ -2905,13 +2944,17 @@ static void py_module_imports(struct xctx *x, TSNode n, int depth)
 	for (i = 0; i < count; i++) {
 		TSNode k = kids[i];
 
-		if (ts_is(k, "import_statement") || ts_is(k, "import_from_statement"))
+		if (ts_is(k, "import_statement") || ts_is(k, "import_from_statement")) {
 			py_import(x, k);
-		else if (depth < 4 && (ts_is(k, "try_statement") || ts_is(k, "if_statement") ||
-				       ts_is(k, "block") || ts_is(k, "except_clause") ||
-				       ts_is(k, "else_clause") || ts_is(k, "elif_clause") ||
-				       ts_is(k, "finally_clause")))
+		} else if (depth < 4 && ts_is(k, "except_clause")) {
+			x->in_except++;
 			py_module_imports(x, k, depth + 1);
+			x->in_except--;
+		} else if (depth < 4 && (ts_is(k, "try_statement") || ts_is(k, "if_statement") ||
+				       ts_is(k, "block") || ts_is(k, "else_clause") ||
+				       ts_is(k, "elif_clause") || ts_is(k, "finally_clause"))) {
+			py_module_imports(x, k, depth + 1);
+		}
 	}
 	free(kids);
 }

@@ -44,6 +44,7 @@ static void push(struct import **ims, int *n, const char *alias, const char *pat
 	(*ims)[*n].alias = xstrdup(alias);
 	(*ims)[*n].path = xstrdup(path);
 	(*ims)[*n].family = NULL;
+	(*ims)[*n].fallback = 0;
 	(*n)++;
 }
 

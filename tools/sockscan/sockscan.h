@@ -39,6 +39,7 @@ struct import {
 	char *alias;		/* name the file uses ("stdnet", "http") */
 	char *path;		/* "net", "net/http", "github.com/gin-gonic/gin" */
 	const char *family;	/* watched family (rules.h) or NULL */
+	int fallback;		/* Python: bound in an except clause, a try's alternative */
 };
 
 struct rule;
