@@ -191,6 +191,12 @@ mkdir -p "$TMP/empty"
 echo 'print("no sockets")' >"$TMP/empty/quiet.py"
 scan_to empty "$TMP/empty"
 check "a tree without findings: exit 0, empty findings" jqt --argjson rc "$code" '$rc == 0 and .findings == []' "$TMP/empty.json"
+mkdir -p "$TMP/nosource/doc"
+echo 'nothing to read' >"$TMP/nosource/doc/README"
+scan_to nosource "$TMP/nosource"
+check "a tree without a source file: exit 0, empty findings, no warning" \
+	jqt --argjson rc "$code" '$rc == 0 and .findings == []' "$TMP/nosource.json"
+check "a tree without a source file: nothing on stderr (no sanitizer report)" test ! -s "$TMP/nosource.err"
 
 mkdir -p "$TMP/loop/pkg"
 printf 'package main\nimport "net"\nfunc main() { net.Listen("tcp", ":7010") }\n' >"$TMP/loop/pkg/main.go"

@@ -111,7 +111,8 @@ void pkgs_build(struct scan *sc)
 		if (f->pkgname && !strcmp(f->pkgname, "main"))
 			p->is_main = 1;
 	}
-	qsort(sc->pkgs, sc->npkgs, sizeof(*sc->pkgs), cmp_pkg);
+	if (sc->npkgs)	/* a tree with no source file: no array to sort */
+		qsort(sc->pkgs, sc->npkgs, sizeof(*sc->pkgs), cmp_pkg);
 	py_module_reexports(sc);
 	py_star_imports(sc);
 }
