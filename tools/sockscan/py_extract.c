@@ -2734,6 +2734,19 @@ static int replaces_connect(struct xctx *x, TSNode body)
 }
 
 /*
+ * The name node of parameter node @p (x, x=1, x: int, x: int = 1); a
+ * typed_parameter keeps its name as its first child, not a field.
+ */
+static TSNode param_name(TSNode p)
+{
+	if (ts_is(p, "identifier"))
+		return p;
+	if (ts_is(p, "typed_parameter"))
+		return ts_child(p, 0);
+	return ts_field(p, "name");
+}
+
+/*
  * The address argument of call @call when it is the base's constructor,
  * super().__init__(a, ...) or Base.__init__(self, a, ...); a null node
  * otherwise or when it gives none.
@@ -2767,10 +2780,8 @@ static int names_param(struct xctx *x, TSNode n, TSNode params)
 	text = ts_text(n, x->src);
 	count = ts_named_children(params, &kids);
 	for (i = 0; i < count && !yes; i++) {
-		TSNode name = ts_is(kids[i], "identifier") ? kids[i] : ts_field(kids[i], "name");
+		TSNode name = param_name(kids[i]);
 
-		if (ts_is(kids[i], "typed_parameter"))
-			name = ts_child(kids[i], 0);
 		yes = ts_is(name, "identifier") && ts_text_eq(name, x->src, text);
 	}
 	free(kids);
@@ -3323,13 +3334,10 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 	size_t count = ts_named_children(ts_field(fn, "parameters"), &kids), i;
 
 	for (i = 0; i < count; i++) {
-		TSNode name = ts_is(kids[i], "identifier") ? kids[i] : ts_field(kids[i], "name");
+		TSNode name = param_name(kids[i]);
 		struct expr *v;
 		char *pname, *key;
 
-		/* typed_parameter keeps its name as its first child, not a field */
-		if (ts_is(kids[i], "typed_parameter"))
-			name = ts_child(kids[i], 0);
 		if (!ts_is(name, "identifier"))
 			continue;
 		v = NULL;

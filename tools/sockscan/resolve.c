@@ -247,6 +247,18 @@ static int from_caller_cls(const struct caller *c)
 }
 
 /*
+ * Is one of sc->callers[lo .. hi) made in class caller_cls? Then a
+ * subclass's own calls of its base's __init__ speak for it alone.
+ */
+static int any_from_caller_cls(struct scan *sc, size_t lo, size_t hi)
+{
+	for (; lo < hi; lo++)
+		if (from_caller_cls(&sc->callers[lo]))
+			return 1;
+	return 0;
+}
+
+/*
  * "C.self.mail.server" that C does not set: "D.self.server" when C's
  * self.mail holds an object of class D of the tree (held_attr), in D's
  * module; @v is left as it is otherwise.
@@ -507,7 +519,7 @@ static void eval_pyformat(struct scan *sc, struct pkg *ctx, const struct expr *e
 	}
 	as_printf = expr_new(EX_FORMAT, NULL);
 	expr_add(as_printf, expr_str(out));
-	for (i = 0; i < nfields && as_printf; i++) {
+	for (i = 0; i < nfields; i++) {
 		const struct expr *arg = pyformat_arg(e, fields[i], &next);
 
 		if (!arg) {
@@ -787,13 +799,6 @@ static __thread int eval_budget;
 static __thread int value_budget;
 
 /*
- * Python parameter @e of function "f" or method "C.m" as a value (a host,
- * a port, an address): what every caller of the tree passes, when they all
- * pass the same (a literal port handed to a helper that connects), else
- * the parameter's own default when no caller passes it; else unknown.
- * A constructor C(...) binds C.__init__ from its second parameter.
- */
-/*
  * Where parameter @pos of function @func (of @ctx) is among caller @c's
  * arguments: a static method counts its parameters from 1, as self.m(a)
  * passes them (py_extract.c, "static:"); C.m(a) passes the first as 0.
@@ -811,6 +816,13 @@ static int caller_pos(struct pkg *ctx, const char *func, const struct caller *c,
 	return is_static ? pos - 1 : pos;
 }
 
+/*
+ * Python parameter @e of function "f" or method "C.m" as a value (a host,
+ * a port, an address): what every caller of the tree passes, when they all
+ * pass the same (a literal port handed to a helper that connects), else
+ * the parameter's own default when no caller passes it; else unknown.
+ * A constructor C(...) binds C.__init__ from its second parameter.
+ */
 static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		       struct value *v, int depth)
 {
@@ -836,17 +848,14 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		name = pass ? xstrndup(e->s, len - 9) : xstrdup(e->s);
 		found = callers_of(sc, ctx, name, &lo, &hi);
 		free(name);
-		/* a subclass's own calls of its base's __init__ speak for it alone */
-		for (mine = 0, i = lo; found && i < hi; i++)
-			mine |= from_caller_cls(&sc->callers[i]);
+		mine = found && any_from_caller_cls(sc, lo, hi);
 		for (i = lo; found && i < hi && ok; i++) {
 			const struct expr *arg;
 
 			if (mine && !from_caller_cls(&sc->callers[i]))
 				continue;
 			arg = call_arg(sc->callers[i].call,
-							  caller_pos(ctx, e->s, &sc->callers[i], pos),
-							  e->s2);
+				       caller_pos(ctx, e->s, &sc->callers[i], pos), e->s2);
 
 			if (!arg && has_splat(sc->callers[i].call)) {
 				ok = 0;	/* f(*args, **kw): anything */
@@ -1253,14 +1262,11 @@ static struct expr *callers_obj(struct scan *sc, struct pkg *ctx, const char *na
 	struct caller *c;
 	struct expr *obj = NULL;
 	size_t lo, hi;
-	int mine = 0;
+	int mine;
 
 	if (!callers_of(sc, ctx, name, &lo, &hi))
 		return NULL;
-	for (c = sc->callers + lo; c < sc->callers + hi; c++)
-		if (from_caller_cls(c))
-			mine = 1;
-	/* a subclass's own calls of its base's __init__ speak for it alone */
+	mine = any_from_caller_cls(sc, lo, hi);
 	for (c = sc->callers + lo; !obj && c < sc->callers + hi && caller_budget > 0; c++) {
 		if (mine && !from_caller_cls(c))
 			continue;
