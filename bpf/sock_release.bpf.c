@@ -31,11 +31,15 @@ static __always_inline void release_record(void *ctx, void *sk, __u8 family, __u
 	if (!pid_wanted(info ? info->pid : bpf_get_current_pid_tgid() >> 32))
 		return;
 
-	e = event_begin_net(&buf, SW_EV_CLOSE, info, family, proto, cookie, net);
+	if (!info && owned_only)
+		e = event_begin_bare(&buf, SW_EV_CLOSE, family, proto, cookie);
+	else
+		e = event_begin_net(&buf, SW_EV_CLOSE, info, family, proto, cookie, net);
 	if (!e)
 		return;
-	/* no storage: the closing process holds the last reference */
-	if (!info)
+	/* no storage: the closing process holds the last reference (the
+	 * agent's table has the owner: see event_begin_bare) */
+	if (!info && !owned_only)
 		event_owner_current(e);
 	e->new_state = state;
 	/* This hook may not read the endpoints from its context; a TCP

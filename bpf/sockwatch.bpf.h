@@ -360,11 +360,34 @@ static __always_inline struct sw_event *event_begin_net(struct sw_event *buf, __
 
 
 /*
+ * A record that names its socket and nothing else about it: the agent's
+ * (owned_only) bind, connect and close of a socket without storage. Its
+ * table learnt the owner, birth and namespace of every socket it keeps
+ * from the create record (or the snapshot at start) and fills them into
+ * later records (sw_event_complete). Saying who the owner is took about
+ * a third of a record's cost (comm, cgroup, pid, the task's namespace),
+ * paid again on each of a socket's records.
+ */
+static __always_inline struct sw_event *event_begin_bare(struct sw_event *buf, __u8 kind,
+							 __u8 family, __u8 proto,
+							 __u64 cookie)
+{
+	struct sw_event *e = event_reserve(buf, kind);
+
+	if (!e)
+		return NULL;
+	e->family = family;
+	e->proto = proto;
+	e->sock = cookie;
+	return e;
+}
+
+/*
  * The record of a call the socket's owner makes (bind(2), connect(2)):
- * the owner is the current task, no storage needed. sk is what the
- * helpers take (a cgroup hook's context or a struct sock). NULL when the
- * socket or the process is filtered out, or the ring is full; buf as
- * for event_reserve.
+ * the owner is the current task, no storage needed; in owned_only mode
+ * a bare record (above). sk is what the helpers take (a cgroup hook's
+ * context or a struct sock). NULL when the socket or the process is
+ * filtered out, or the ring is full; buf as for event_reserve.
  */
 static __always_inline struct sw_event *event_begin_call(struct sw_event *buf, __u8 kind,
 							 void *sk, __u8 family, __u8 proto,
@@ -376,6 +399,8 @@ static __always_inline struct sw_event *event_begin_call(struct sw_event *buf, _
 		return NULL;
 	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return NULL;
+	if (owned_only)
+		return event_begin_bare(buf, kind, family, proto, bpf_get_socket_cookie(sk));
 	e = event_begin_net(buf, kind, NULL, family, proto, bpf_get_socket_cookie(sk), net);
 	if (!e)
 		return NULL;
