@@ -21,6 +21,7 @@
 static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
+static void py_settings_update(struct xctx *x, TSNode call);
 
 /* The watched object name @name (self.http as "C.self.http") holds, or NULL. */
 static const struct expr *held_object(struct xctx *x, const char *name)
@@ -2417,6 +2418,12 @@ static void py_walk_children(struct xctx *x, TSNode n)
 	xctx_walk_children(x, n, py_walk);
 }
 
+/* An object known by its name only (py_param_named): never over a made one. */
+static int is_named_obj(const struct expr *e)
+{
+	return e->kind == EX_OBJ && str_has_prefix(e->s, "named.");
+}
+
 /*
  * self.sock = socket.socket(): an object of a watched type kept in an
  * attribute of self is kept as the module-level name "self.sock", shared
@@ -2431,11 +2438,24 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 	 * a parameter over a call of the tree that may make one (if pool is
 	 * None: self.pool = make_pool() else: self.pool = pool)
 	 */
-	if (e && !(old && old->kind == EX_OBJ && e->kind != EX_OBJ) &&
-	    !(old && old->kind == EX_CALL && !old->s2 && e->kind == EX_PARAM))
-		symtab_set(&x->f->syms, name, e);
-	else
+	if (!e || (old && old->kind == EX_OBJ && (e->kind != EX_OBJ || is_named_obj(e))) ||
+	    (old && old->kind == EX_CALL && !old->s2 && e->kind == EX_PARAM)) {
 		expr_free(e);
+		return;
+	}
+	/*
+	 * self.url = self.default_url, then if url is not None: self.url =
+	 * url: either, as the callers decide (a parameter no caller passes
+	 * is None, which a choice passes over)
+	 */
+	if (old && e->kind == EX_PARAM && old->kind != EX_PARAM && old->kind != EX_CHOICE) {
+		struct expr *choice = expr_new(EX_CHOICE, NULL);
+
+		expr_add(choice, expr_copy(old));
+		expr_add(choice, e);
+		e = choice;
+	}
+	symtab_set(&x->f->syms, name, e);
 }
 
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
@@ -2443,6 +2463,16 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 	struct expr *e = py_expr(x, right);
 	char *name = ts_text(left, x->src), *scoped;
 
+	/*
+	 * self.session = None, or a name the package's settings hand over
+	 * (tmdbsimple's REQUESTS_SESSION): a session by its name, as a
+	 * parameter is (py_param_named); a parameter or a call is followed
+	 */
+	if ((!e || e->kind == EX_DYN || e->kind == EX_IDENT || e->kind == EX_QUAL) &&
+	    is_session_name(x, ts_field(left, "attribute"))) {
+		expr_free(e);
+		e = expr_obj("named.session", NULL, NULL);
+	}
 	if (x->cls) {
 		scoped = self_attr_name(x, left);
 		/* self.sock = ssl.wrap_socket(self.sock): the same object, not a cycle */
@@ -3606,6 +3636,8 @@ static void py_walk(struct xctx *x, TSNode n)
 	if (!strcmp(t, "call")) {
 		py_note_callee(x, n);
 		py_call_site(x, n);
+		if (!x->in_func && !x->in_class)
+			py_settings_update(x, n);
 	}
 	if (x->in_func && !strcmp(t, "if_statement")) {
 		py_if(x, n, py_walk);
@@ -3618,6 +3650,93 @@ static void py_walk(struct xctx *x, TSNode n)
 		return;
 	}
 	py_walk_children(x, n);
+}
+
+/*
+ * The dictionary a module-level name was last bound to before @at,
+ * {"K": v} or dict(K=v), as its node (null if none).
+ */
+static TSNode module_dict(struct xctx *x, TSNode at, TSNode name)
+{
+	TSNode root = ts_tree_root_node(at.tree), *kids, found = { 0 };
+	size_t count = ts_named_children(root, &kids), i;
+	char *text = ts_text(name, x->src);
+
+	for (i = 0; i < count && ts_node_end_byte(kids[i]) <= ts_node_start_byte(at); i++) {
+		TSNode a = ts_child(kids[i], 0), right;
+		char *fn;
+
+		if (!ts_is(kids[i], "expression_statement") || !ts_is(a, "assignment") ||
+		    !ts_text_eq(ts_field(a, "left"), x->src, text))
+			continue;
+		right = ts_field(a, "right");
+		if (ts_is(right, "dictionary")) {
+			found = right;
+			continue;
+		}
+		fn = ts_is(right, "call") ? ts_text(ts_field(right, "function"), x->src) : NULL;
+		found = fn && !strcmp(fn, "dict") ? ts_field(right, "arguments") : (TSNode){ 0 };
+		free(fn);
+	}
+	free(text);
+	free(kids);
+	return found;
+}
+
+/* "OBJ.KEY" holds @value as a configuration default (py_settings_update). */
+static void set_setting(struct xctx *x, const char *obj, const char *key, TSNode value)
+{
+	struct expr *e = expr_new(EX_DEFAULT, NULL);
+	char *name = xasprintf("%s.%s", obj, key);
+
+	e->n = RES_ENV_DEFAULT;
+	expr_add(e, py_expr(x, value));
+	symtab_set(&x->f->syms, name, e);
+	free(name);
+}
+
+/*
+ * settings.update(defaults) at module level, defaults a dictionary of
+ * string keys (or dict(K=v)): settings.K reads K's default, which the
+ * user's configuration may override later, as a config.get("K", default)
+ * does (graphite-carbon's Settings, a dict whose __getattr__ is
+ * __getitem__). Kept as the module's "settings.K".
+ */
+static void py_settings_update(struct xctx *x, TSNode call)
+{
+	TSNode fn = ts_field(call, "function"), d, *kids;
+	char *obj, *key;
+	size_t count, i;
+
+	if (!ts_is(fn, "attribute") || !ts_text_eq(ts_field(fn, "attribute"), x->src, "update") ||
+	    !ts_is(ts_field(fn, "object"), "identifier"))
+		return;
+	d = py_arg_node(call, 0, NULL, x->src);
+	if (ts_is(d, "identifier"))
+		d = module_dict(x, call, d);
+	if (ts_node_is_null(d) || !(ts_is(d, "dictionary") || ts_is(d, "argument_list")))
+		return;
+	obj = ts_text(ts_field(fn, "object"), x->src);
+	count = ts_named_children(d, &kids);
+	for (i = 0; i < count; i++) {
+		TSNode k = ts_field(kids[i], ts_is(kids[i], "pair") ? "key" : "name");
+		struct expr *ke;
+
+		if (ts_is(kids[i], "keyword_argument")) {
+			key = ts_text(k, x->src);
+			set_setting(x, obj, key, ts_field(kids[i], "value"));
+			free(key);
+			continue;
+		}
+		if (!ts_is(kids[i], "pair") || !ts_is(k, "string"))
+			continue;
+		ke = py_expr(x, k);
+		if (ke && ke->kind == EX_STR)
+			set_setting(x, obj, ke->s, ts_field(kids[i], "value"));
+		expr_free(ke);
+	}
+	free(kids);
+	free(obj);
 }
 
 /* "scope name method": the key of a method call in py_prune_sites. */

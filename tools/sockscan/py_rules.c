@@ -86,6 +86,24 @@
 #define PY_PORT_ADDR(fam, type_key, fn, app_proto) \
 	{ fam, type_key, fn, type_key "." fn, IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "address", 0, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_addr = "", .default_how = RES_FRAMEWORK_DEFAULT }
 
+/*
+ * twisted: a listener or connector taking the port at @ppos (keyword
+ * @pkw) and the host or interface at @hpos (@hkw), over @transport;
+ * @def_host when no interface is given ("" for every one). @prefix is
+ * the reported name's start: the module, or the type of the receiver.
+ */
+#define PY_TWISTED(fam, type_key, prefix, fn, d, hpos, hkw, ppos, pkw, def_host, transport) \
+	{ fam, type_key, fn, prefix "." fn, d, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, hkw, ppos, pkw, .net_arg = -1, .proto = transport, .default_addr = def_host, .default_how = RES_FRAMEWORK_DEFAULT }
+/* twisted: a unix socket's path at @pos (keyword @kw) */
+#define PY_TWISTED_UNIX(fam, type_key, prefix, fn, d, pos, kw) \
+	{ fam, type_key, fn, prefix "." fn, d, ADDR_HOSTPORT, FROM_ARG, pos, kw, .net_arg = -1, .proto = "unix" }
+/* a twisted listener's port and interface, where listenTCP has them */
+#define PY_TWISTED_LISTEN(fam, type_key, prefix, fn, hpos, transport) \
+	PY_TWISTED(fam, type_key, prefix, fn, IN, hpos, "interface", 0, "port", "", transport)
+/* a twisted connector's host and port, where connectTCP has them */
+#define PY_TWISTED_CONNECT(fam, type_key, prefix, fn) \
+	PY_TWISTED(fam, type_key, prefix, fn, OUT, 0, "host", 1, "port", NULL, "tcp")
+
 /* redis' Sentinel client of module @fam, and the clients it makes */
 #define PY_SENTINEL(fam) \
 	{ fam, NULL, "Sentinel", "redis.sentinel.Sentinel", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "sentinels", .net_arg = -1, .proto = "tcp", .app = "redis", .makes = "redis.sentinel.Sentinel" }
@@ -257,6 +275,44 @@ const struct rule py_rules[] = {
 	{ "tornado.iostream", NULL, "IOStream", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.iostream.IOStream" },
 	{ "tornado.iostream", NULL, "SSLIOStream", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.iostream.IOStream" },
 	{ "tornado.iostream", "tornado.iostream.IOStream", "connect", "tornado.iostream.IOStream.connect", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp" },
+
+	/*
+	 * twisted: the reactor's listenTCP(port, factory, backlog,
+	 * interface=""), listenSSL (interface fifth), listenUDP (third) and
+	 * connectTCP/connectSSL(host, port, ...); the services of
+	 * twisted.application.internet, which hand their arguments to those
+	 * calls; ClientCreator(reactor, ...).connectTCP(host, port); and the
+	 * endpoints, whose first argument is the reactor (the site is the
+	 * endpoint, which fixes the address: listen() and connect() take a
+	 * factory). Strings for serverFromString are not read.
+	 */
+	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenTCP", 3, "tcp"),
+	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenSSL", 4, "tcp"),
+	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenUDP", 2, "udp"),
+	PY_TWISTED_UNIX("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenUNIX", IN, 0, "address"),
+	PY_TWISTED_CONNECT("twisted.internet.reactor", NULL, "twisted.internet.reactor", "connectTCP"),
+	PY_TWISTED_CONNECT("twisted.internet.reactor", NULL, "twisted.internet.reactor", "connectSSL"),
+	PY_TWISTED_UNIX("twisted.internet.reactor", NULL, "twisted.internet.reactor", "connectUNIX", OUT, 0, "address"),
+	PY_TWISTED_LISTEN("twisted.application.internet", NULL, "twisted.application.internet", "TCPServer", 3, "tcp"),
+	PY_TWISTED_LISTEN("twisted.application.internet", NULL, "twisted.application.internet", "SSLServer", 4, "tcp"),
+	PY_TWISTED_LISTEN("twisted.application.internet", NULL, "twisted.application.internet", "UDPServer", 2, "udp"),
+	PY_TWISTED_UNIX("twisted.application.internet", NULL, "twisted.application.internet", "UNIXServer", IN, 0, "address"),
+	PY_TWISTED_CONNECT("twisted.application.internet", NULL, "twisted.application.internet", "TCPClient"),
+	PY_TWISTED_CONNECT("twisted.application.internet", NULL, "twisted.application.internet", "SSLClient"),
+	PY_TWISTED_UNIX("twisted.application.internet", NULL, "twisted.application.internet", "UNIXClient", OUT, 0, "address"),
+	{ "twisted.internet.protocol", NULL, "ClientCreator", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "twisted.internet.protocol.ClientCreator" },
+	PY_TWISTED_CONNECT("twisted.internet.protocol", "twisted.internet.protocol.ClientCreator", "twisted.internet.protocol.ClientCreator", "connectTCP"),
+	PY_TWISTED_CONNECT("twisted.internet.protocol", "twisted.internet.protocol.ClientCreator", "twisted.internet.protocol.ClientCreator", "connectSSL"),
+	PY_TWISTED_UNIX("twisted.internet.protocol", "twisted.internet.protocol.ClientCreator", "twisted.internet.protocol.ClientCreator", "connectUNIX", OUT, 0, "address"),
+	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "TCP4ServerEndpoint", IN, 3, "interface", 1, "port", "", "tcp"),
+	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "TCP6ServerEndpoint", IN, 3, "interface", 1, "port", "::", "tcp"),
+	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "SSL4ServerEndpoint", IN, 4, "interface", 1, "port", "", "tcp"),
+	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "TCP4ClientEndpoint", OUT, 1, "host", 2, "port", NULL, "tcp"),
+	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "TCP6ClientEndpoint", OUT, 1, "host", 2, "port", NULL, "tcp"),
+	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "SSL4ClientEndpoint", OUT, 1, "host", 2, "port", NULL, "tcp"),
+	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "HostnameEndpoint", OUT, 1, "host", 2, "port", NULL, "tcp"),
+	PY_TWISTED_UNIX("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "UNIXServerEndpoint", IN, 1, "address"),
+	PY_TWISTED_UNIX("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "UNIXClientEndpoint", OUT, 1, "path"),
 
 	/* HTTP clients */
 	PY_HTTP_VERBS("requests", NULL, "requests"),

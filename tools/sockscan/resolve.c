@@ -280,8 +280,17 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 {
 	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 	const char *name = e->kind == EX_QUAL ? e->s2 : e->s, *saved;
-	char *via;
-	struct expr *def = sym_get(sc, &p, name, &via);
+	char *via, *full = NULL;
+	struct expr *def;
+
+	/* settings.PORT of module m: m's "settings.PORT" (py_settings_update) */
+	if (!p && e->kind == EX_QUAL && ctx && ctx->lang == LANG_PY) {
+		full = xasprintf("%s.%s", e->s, e->s2);
+		p = pkg_py_module_of(sc, ctx, full, &name);
+		if (p)
+			pkg_load(sc, p);
+	}
+	def = sym_get(sc, &p, name, &via);
 
 	if (!def && e->kind == EX_IDENT) {
 		eval_held(sc, ctx, name, v, depth);
@@ -295,6 +304,7 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		set_dyn(v, what);
 		free(what);
 		free(via);
+		free(full);
 		return;
 	}
 	/* a base's self.x read for a subclass: that subclass's calls of the base's __init__ */
@@ -304,6 +314,7 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	eval(sc, p, def, v, depth + 1);
 	caller_cls = saved;
 	free(via);
+	free(full);
 	worsen(v, RES_CONSTANT);
 }
 
@@ -933,6 +944,8 @@ static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 
 static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			   struct pkg **cctx, int depth);
+static struct expr *module_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				struct pkg **mp, int depth);
 
 /*
  * What attribute @e->s of object @e->a[0] holds (EX_ATTR), as the name
@@ -959,6 +972,8 @@ static void eval_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	struct pkg *cctx = NULL;
 	struct expr *held = attr_held(sc, ctx, e, &cctx, depth);
 
+	if (!held)
+		held = module_attr(sc, ctx, e, &cctx, depth);
 	if (!held) {
 		set_dyn(v, e->s);
 		return;
@@ -1348,9 +1363,16 @@ static struct expr *param_obj(struct scan *sc, struct pkg *ctx, const struct exp
 	return obj;
 }
 
-/* The class of the tree the first caller of parameter @e passes an object of. */
-static char *callers_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
-			      struct pkg **cctx, int depth)
+typedef char *(*arg_fn)(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		       struct pkg **cctx, int depth);
+
+/*
+ * What @fn makes of the argument the callers of parameter @e pass, the
+ * first that gives something: a class of the tree (tree_instance), a
+ * module-level name (module_name).
+ */
+static char *callers_first(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			   struct pkg **cctx, int depth, arg_fn fn)
 {
 	size_t len = strlen(e->s), lo, hi;
 	char *cls = NULL, *ctor = NULL;
@@ -1372,10 +1394,67 @@ static char *callers_instance(struct scan *sc, struct pkg *ctx, const struct exp
 	}
 	for (c = sc->callers + lo; !cls && c < sc->callers + hi && caller_budget > 0; c++) {
 		caller_budget--;
-		cls = tree_instance(sc, c->ctx, call_arg(c->call, pos, e->s2), cctx, depth + 1);
+		cls = fn(sc, c->ctx, call_arg(c->call, pos, e->s2), cctx, depth + 1);
 	}
 	free(ctor);
 	return cls;
+}
+
+/* The class of the tree the first caller of parameter @e passes an object of. */
+static char *callers_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			      struct pkg **cctx, int depth)
+{
+	return callers_first(sc, ctx, e, cctx, depth, tree_instance);
+}
+
+/*
+ * The module-level name object @e is (carbon's settings, in *@mp):
+ * itself, an import of it, or what the first caller of a parameter
+ * passes. Where that module set up the name's attributes
+ * ("settings.PORT", py_settings_update), they are read there.
+ */
+static char *module_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			 struct pkg **mp, int depth)
+{
+	struct pkg *p;
+
+	if (!e || !ctx || depth > MAX_DEPTH)
+		return NULL;
+	switch (e->kind) {
+	case EX_IDENT:
+		*mp = ctx;
+		return xstrdup(e->s);
+	case EX_QUAL:
+		p = target_pkg(sc, ctx, e->s);
+		if (!p)
+			return NULL;
+		*mp = p;
+		return xstrdup(e->s2);
+	case EX_PARAM:
+		return e->s ? callers_first(sc, ctx, e, mp, depth, module_name) : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* "NAME.attr" of the module-level object @e->a[0] holds (EX_ATTR), or NULL. */
+static struct expr *module_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				struct pkg **mp, int depth)
+{
+	char *name = module_name(sc, ctx, expr_arg(e, 0), mp, depth + 1), *key;
+	struct expr *held = NULL;
+
+	if (!name)
+		return NULL;
+	key = xasprintf("%s.%s", name, e->s);
+	if (symtab_find(&(*mp)->syms, key)) {
+		held = expr_new(EX_IDENT, NULL);
+		held->s = key;
+		key = NULL;
+	}
+	free(key);
+	free(name);
+	return held;
 }
 
 /*
