@@ -1847,6 +1847,9 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	char *key, *m;
 
 	*self_first = 0;
+	/* cls(**init_args) in a classmethod of C (influxdb's from_dsn): C(...) */
+	if (ts_is(fn, "identifier") && x->cls && x->in_func && ts_text_eq(fn, x->src, "cls"))
+		return xstrdup(x->cls);
 	if (ts_is(fn, "identifier")) {
 		key = py_qualified(x, fn);
 		if (key)
@@ -2458,9 +2461,43 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 	symtab_set(&x->f->syms, name, e);
 }
 
+/*
+ * self.config = {"ServerPort": 10051, ...}: each literal key as the item
+ * attr_item_key reads (self.config["ServerPort"]), a second store of the
+ * key leaving it unknown, as py_item_assign does.
+ */
+static void py_dict_items(struct xctx *x, TSNode left, TSNode dict)
+{
+	TSNode *pairs;
+	size_t count = ts_named_children(dict, &pairs), i;
+	char *attr = ts_text(ts_field(left, "attribute"), x->src), *key;
+
+	for (i = 0; i < count; i++) {
+		TSNode k = ts_field(pairs[i], "key");
+		struct expr *ke;
+
+		if (!ts_is(pairs[i], "pair") || !ts_is(k, "string"))
+			continue;
+		ke = py_expr(x, k);
+		if (ke && ke->kind == EX_STR) {
+			key = xasprintf("item:%s:%s", attr, ke->s);
+			symtab_set(&x->f->syms, key, symtab_find(&x->f->syms, key) ?
+				   expr_dyn("several values") :
+				   py_expr(x, ts_field(pairs[i], "value")));
+			free(key);
+		}
+		expr_free(ke);
+	}
+	free(attr);
+	free(pairs);
+}
+
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	struct expr *e = py_expr(x, right);
+
+	if (ts_is(right, "dictionary"))
+		py_dict_items(x, left, right);
 	char *name = ts_text(left, x->src), *scoped;
 
 	/*
@@ -3409,7 +3446,8 @@ static void py_static_method(struct xctx *x, const char *name)
 }
 
 /* Is function definition @fn decorated @staticmethod? */
-static int is_static(struct xctx *x, TSNode fn)
+/* Is function @fn decorated with @text (written so: "@staticmethod")? */
+static int decorated_with(struct xctx *x, TSNode fn, const char *text)
 {
 	TSNode parent = ts_parent(fn);
 	TSNode *kids;
@@ -3420,10 +3458,35 @@ static int is_static(struct xctx *x, TSNode fn)
 		return 0;
 	count = ts_named_children(parent, &kids);
 	for (i = 0; i < count; i++)
-		if (ts_is(kids[i], "decorator") && ts_text_eq(kids[i], x->src, "@staticmethod"))
+		if (ts_is(kids[i], "decorator") && ts_text_eq(kids[i], x->src, text))
 			yes = 1;
 	free(kids);
 	return yes;
+}
+
+static int is_static(struct xctx *x, TSNode fn)
+{
+	return decorated_with(x, fn, "@staticmethod");
+}
+
+/*
+ * @property def server_port(self): return self.config["ServerPort"]: the
+ * class's objects read it as an attribute, "C.self.server_port", what
+ * the getter returns (its summary), unless the class sets one itself.
+ */
+static void py_property(struct xctx *x, TSNode fn, const char *method)
+{
+	const struct expr *sum = symtab_get(&x->f->funcs, method);
+	char *attr, *scoped;
+
+	if (!sum || !x->cls || !decorated_with(x, fn, "@property"))
+		return;
+	attr = ts_text(ts_field(fn, "name"), x->src);
+	scoped = self_name(x, attr);
+	if (!symtab_find(&x->f->syms, scoped))
+		symtab_set(&x->f->syms, scoped, expr_copy(sum));
+	free(scoped);
+	free(attr);
 }
 
 /*
@@ -3542,6 +3605,8 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	free(x->kwsplat);
 	x->kwsplat = NULL;
 	xctx_leave_func(x, name, n + shift);
+	if (name && !summarise)
+		py_property(x, fn, name);
 	free(name);
 	for (i = 0; i < n; i++)
 		free(params[i]);
