@@ -332,36 +332,10 @@ static __always_inline void event_endpoints(struct sw_event *e,
 	}
 }
 
-
 /*
- * A record about a socket, made in its owner's context (the cgroup hooks,
- * and their fentry/fexit twins): owner from the storage, namespace from
- * net where the hook has it (an fentry argument), else from the current
- * task. Always inlined: with net a constant NULL the branch is gone.
- */
-static __always_inline struct sw_event *event_begin_net(struct sw_event *buf, __u8 kind,
-							const struct sw_sk_info *info,
-							__u8 family, __u8 proto,
-							__u64 cookie,
-							const struct net *net)
-{
-	struct sw_event *e = event_reserve(buf, kind);
-
-	if (!e)
-		return NULL;
-	event_owner(e, info);
-	e->family = family;
-	e->proto = proto;
-	e->netns = net ? net->ns.inum : current_netns();
-	e->sock = cookie;
-	return e;
-}
-
-
-
-/*
- * A record that names its socket and nothing else about it: the agent's
- * (owned_only) bind, connect and close of a socket without storage. Its
+ * A record that names its socket and nothing else about it, which every
+ * record begins as: alone, the agent's (owned_only) bind, connect and
+ * close of a socket without storage. Its
  * table learnt the owner, birth and namespace of every socket it keeps
  * from the create record (or the snapshot at start) and fills them into
  * later records (sw_event_complete). Saying who the owner is took about
@@ -383,6 +357,30 @@ static __always_inline struct sw_event *event_begin_bare(struct sw_event *buf, _
 }
 
 /*
+ * A record about a socket, made in its owner's context (the cgroup hooks,
+ * and their fentry/fexit twins): owner from the storage, namespace from
+ * net where the hook has it (an fentry argument), else from the current
+ * task. Always inlined: with net a constant NULL the branch is gone.
+ */
+static __always_inline struct sw_event *event_begin_net(struct sw_event *buf, __u8 kind,
+							const struct sw_sk_info *info,
+							__u8 family, __u8 proto,
+							__u64 cookie,
+							const struct net *net)
+{
+	struct sw_event *e = event_begin_bare(buf, kind, family, proto, cookie);
+
+	if (!e)
+		return NULL;
+	event_owner(e, info);
+	e->netns = net ? net->ns.inum : current_netns();
+	return e;
+}
+
+
+
+
+/*
  * The record of a call the socket's owner makes (bind(2), connect(2)):
  * the owner is the current task, no storage needed; in owned_only mode
  * a bare record (above). sk is what the helpers take (a cgroup hook's
@@ -394,14 +392,16 @@ static __always_inline struct sw_event *event_begin_call(struct sw_event *buf, _
 							 const struct net *net)
 {
 	struct sw_event *e;
+	__u64 cookie;
 
 	if (!proto_wanted(family, proto))
 		return NULL;
 	if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return NULL;
+	cookie = bpf_get_socket_cookie(sk);
 	if (owned_only)
-		return event_begin_bare(buf, kind, family, proto, bpf_get_socket_cookie(sk));
-	e = event_begin_net(buf, kind, NULL, family, proto, bpf_get_socket_cookie(sk), net);
+		return event_begin_bare(buf, kind, family, proto, cookie);
+	e = event_begin_net(buf, kind, NULL, family, proto, cookie, net);
 	if (!e)
 		return NULL;
 	event_owner_current(e);

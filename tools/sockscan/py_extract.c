@@ -1283,17 +1283,61 @@ static char *attr_item_key(struct xctx *x, TSNode n)
  * app.extensions["mail"] = state: what the module stores there, for
  * attr_item_key's readers; a second store leaves it unknown.
  */
+static void set_item(struct xctx *x, const char *key, TSNode value)
+{
+	symtab_set(&x->f->syms, key, symtab_find(&x->f->syms, key) ?
+		   expr_dyn("several values") : py_expr(x, value));
+}
+
 static void py_item_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	char *key = attr_item_key(x, left);
 
 	if (!key)
 		return;
-	if (symtab_find(&x->f->syms, key))
-		symtab_set(&x->f->syms, key, expr_dyn("several values"));
-	else
-		symtab_set(&x->f->syms, key, py_expr(x, right));
+	set_item(x, key, right);
 	free(key);
+}
+
+/*
+ * The literal key of entry @kid of a dictionary, {"K": v} or dict(K=v)
+ * (owned), or NULL; its value is field "value" of either.
+ */
+static char *entry_key(struct xctx *x, TSNode kid)
+{
+	TSNode k;
+	struct expr *ke;
+	char *key = NULL;
+
+	if (ts_is(kid, "keyword_argument"))
+		return ts_text(ts_field(kid, "name"), x->src);
+	k = ts_field(kid, "key");
+	if (!ts_is(kid, "pair") || !ts_is(k, "string"))
+		return NULL;
+	ke = py_expr(x, k);
+	if (ke && ke->kind == EX_STR) {
+		key = ke->s;
+		ke->s = NULL;
+	}
+	expr_free(ke);
+	return key;
+}
+
+/* The entries of @n, {"K": v} or dict(K=v); a null node for anything else. */
+static TSNode dict_entries(struct xctx *x, TSNode n)
+{
+	TSNode none = { 0 };
+	char *fn;
+	int yes;
+
+	if (ts_is(n, "dictionary"))
+		return n;
+	if (!ts_is(n, "call"))
+		return none;
+	fn = ts_text(ts_field(n, "function"), x->src);
+	yes = !strcmp(fn, "dict");
+	free(fn);
+	return yes ? ts_field(n, "arguments") : none;
 }
 
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
@@ -1847,10 +1891,10 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	char *key, *m;
 
 	*self_first = 0;
-	/* cls(**init_args) in a classmethod of C (influxdb's from_dsn): C(...) */
-	if (ts_is(fn, "identifier") && x->cls && x->in_func && ts_text_eq(fn, x->src, "cls"))
-		return xstrdup(x->cls);
 	if (ts_is(fn, "identifier")) {
+		/* cls(**init_args) in a classmethod of C (influxdb's from_dsn): C(...) */
+		if (x->cls && x->in_func && ts_text_eq(fn, x->src, "cls"))
+			return xstrdup(x->cls);
 		key = py_qualified(x, fn);
 		if (key)
 			return key;
@@ -2470,23 +2514,16 @@ static void py_dict_items(struct xctx *x, TSNode left, TSNode dict)
 {
 	TSNode *pairs;
 	size_t count = ts_named_children(dict, &pairs), i;
-	char *attr = ts_text(ts_field(left, "attribute"), x->src), *key;
+	char *attr = ts_text(ts_field(left, "attribute"), x->src), *k, *key;
 
 	for (i = 0; i < count; i++) {
-		TSNode k = ts_field(pairs[i], "key");
-		struct expr *ke;
-
-		if (!ts_is(pairs[i], "pair") || !ts_is(k, "string"))
+		k = entry_key(x, pairs[i]);
+		if (!k)
 			continue;
-		ke = py_expr(x, k);
-		if (ke && ke->kind == EX_STR) {
-			key = xasprintf("item:%s:%s", attr, ke->s);
-			symtab_set(&x->f->syms, key, symtab_find(&x->f->syms, key) ?
-				   expr_dyn("several values") :
-				   py_expr(x, ts_field(pairs[i], "value")));
-			free(key);
-		}
-		expr_free(ke);
+		key = xasprintf("item:%s:%s", attr, k);
+		set_item(x, key, ts_field(pairs[i], "value"));
+		free(key);
+		free(k);
 	}
 	free(attr);
 	free(pairs);
@@ -2495,10 +2532,10 @@ static void py_dict_items(struct xctx *x, TSNode left, TSNode dict)
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	struct expr *e = py_expr(x, right);
+	char *name = ts_text(left, x->src), *scoped;
 
 	if (ts_is(right, "dictionary"))
 		py_dict_items(x, left, right);
-	char *name = ts_text(left, x->src), *scoped;
 
 	/*
 	 * self.session = None, or a name the package's settings hand over
@@ -3445,7 +3482,6 @@ static void py_static_method(struct xctx *x, const char *name)
 	free(key);
 }
 
-/* Is function definition @fn decorated @staticmethod? */
 /* Is function @fn decorated with @text (written so: "@staticmethod")? */
 static int decorated_with(struct xctx *x, TSNode fn, const char *text)
 {
@@ -3464,6 +3500,7 @@ static int decorated_with(struct xctx *x, TSNode fn, const char *text)
 	return yes;
 }
 
+/* Is function definition @fn decorated @staticmethod? */
 static int is_static(struct xctx *x, TSNode fn)
 {
 	return decorated_with(x, fn, "@staticmethod");
@@ -3728,20 +3765,12 @@ static TSNode module_dict(struct xctx *x, TSNode at, TSNode name)
 	char *text = ts_text(name, x->src);
 
 	for (i = 0; i < count && ts_node_end_byte(kids[i]) <= ts_node_start_byte(at); i++) {
-		TSNode a = ts_child(kids[i], 0), right;
-		char *fn;
+		TSNode a = ts_child(kids[i], 0);
 
 		if (!ts_is(kids[i], "expression_statement") || !ts_is(a, "assignment") ||
 		    !ts_text_eq(ts_field(a, "left"), x->src, text))
 			continue;
-		right = ts_field(a, "right");
-		if (ts_is(right, "dictionary")) {
-			found = right;
-			continue;
-		}
-		fn = ts_is(right, "call") ? ts_text(ts_field(right, "function"), x->src) : NULL;
-		found = fn && !strcmp(fn, "dict") ? ts_field(right, "arguments") : (TSNode){ 0 };
-		free(fn);
+		found = dict_entries(x, ts_field(a, "right"));
 	}
 	free(text);
 	free(kids);
@@ -3777,28 +3806,16 @@ static void py_settings_update(struct xctx *x, TSNode call)
 	    !ts_is(ts_field(fn, "object"), "identifier"))
 		return;
 	d = py_arg_node(call, 0, NULL, x->src);
-	if (ts_is(d, "identifier"))
-		d = module_dict(x, call, d);
-	if (ts_node_is_null(d) || !(ts_is(d, "dictionary") || ts_is(d, "argument_list")))
+	d = ts_is(d, "identifier") ? module_dict(x, call, d) : dict_entries(x, d);
+	if (ts_node_is_null(d))
 		return;
 	obj = ts_text(ts_field(fn, "object"), x->src);
 	count = ts_named_children(d, &kids);
 	for (i = 0; i < count; i++) {
-		TSNode k = ts_field(kids[i], ts_is(kids[i], "pair") ? "key" : "name");
-		struct expr *ke;
-
-		if (ts_is(kids[i], "keyword_argument")) {
-			key = ts_text(k, x->src);
+		key = entry_key(x, kids[i]);
+		if (key)
 			set_setting(x, obj, key, ts_field(kids[i], "value"));
-			free(key);
-			continue;
-		}
-		if (!ts_is(kids[i], "pair") || !ts_is(k, "string"))
-			continue;
-		ke = py_expr(x, k);
-		if (ke && ke->kind == EX_STR)
-			set_setting(x, obj, ke->s, ts_field(kids[i], "value"));
-		expr_free(ke);
+		free(key);
 	}
 	free(kids);
 	free(obj);
