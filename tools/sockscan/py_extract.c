@@ -3246,6 +3246,44 @@ static int is_unknown(struct xctx *x, TSNode n)
 	return yes;
 }
 
+/*
+ * Objects given their address by attribute after they are made: a
+ * hypercorn Config's bind list (config.bind = ["host:port"]), where
+ * hypercorn's serve(app, config) listens.
+ */
+static const struct {
+	const char *type;
+	const char *attr;
+} addr_attrs[] = {
+	{ "hypercorn.Config", "bind" },
+};
+
+/* NAME.attr = value on a local NAME holding such an object: its new address. */
+static int py_obj_attr_assign(struct xctx *x, TSNode left, TSNode right)
+{
+	TSNode obj = ts_field(left, "object");
+	struct sym *held;
+	char *name;
+	size_t i;
+
+	if (!x->in_func || !ts_is(left, "attribute") || !ts_is(obj, "identifier"))
+		return 0;
+	name = ts_text(obj, x->src);
+	held = symtab_find(&x->locals, name);
+	free(name);
+	if (!held || !held->value || held->value->kind != EX_OBJ || held->value->nargs < 1)
+		return 0;
+	for (i = 0; i < sizeof(addr_attrs) / sizeof(addr_attrs[0]); i++) {
+		if (!is_obj(held->value, addr_attrs[i].type) ||
+		    !ts_text_eq(ts_field(left, "attribute"), x->src, addr_attrs[i].attr))
+			continue;
+		expr_free(held->value->a[0]);
+		held->value->a[0] = py_expr(x, right);
+		return 1;
+	}
+	return 0;
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -3271,6 +3309,8 @@ static void py_assignment(struct xctx *x, TSNode n)
 	}
 	if (ts_is(left, "subscript"))
 		py_item_assign(x, left, right);
+	if (py_obj_attr_assign(x, left, right))
+		return;
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);

@@ -241,6 +241,10 @@ const struct rule py_rules[] = {
 
 	/* servers with documented defaults */
 	{ "uvicorn", NULL, "run", "uvicorn.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "8000", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* hypercorn's serve(app, config): config.bind, ["127.0.0.1:8000"] by default */
+	{ "hypercorn.config", NULL, "Config", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "hypercorn.Config" },
+	{ "hypercorn.asyncio", NULL, "serve", "hypercorn.asyncio.serve", IN, ADDR_HOSTPORT, FROM_ARG, 1, "config", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1:8000", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "hypercorn.trio", NULL, "serve", "hypercorn.trio.serve", IN, ADDR_HOSTPORT, FROM_ARG, 1, "config", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1:8000", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "flask", NULL, "Flask", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "flask.Flask" },
 	/* flask-socketio serves the app itself: run(app, host=None, port=None) */
 	{ "flask_socketio", NULL, "SocketIO", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "flask_socketio.SocketIO" },

@@ -185,6 +185,98 @@ static struct sym *base_method(struct scan *sc, struct pkg **where, const char *
 	return (struct sym *)in_bases(sc, where, cls, m, find_method, 0);
 }
 
+/*
+ * Call @fn on every symbol of the tree's Python modules whose name begins
+ * with @prefix and that has a value, with the name past @prefix and the
+ * index of its module in sc->pkgs; each module is loaded first.
+ */
+typedef void (*py_sym_fn)(struct scan *sc, size_t pkg, const char *name,
+			  const struct expr *value, void *arg);
+
+static void py_syms_each(struct scan *sc, const char *prefix, py_sym_fn fn, void *arg)
+{
+	size_t i, b, n = strlen(prefix);
+
+	for (i = 0; i < sc->npkgs; i++) {
+		struct pkg *p = sc->pkgs[i];
+		struct sym *y;
+
+		if (p->lang != LANG_PY)
+			continue;
+		pkg_load(sc, p);
+		for (b = 0; b < p->syms.nbuckets; b++)
+			for (y = p->syms.buckets[b]; y; y = y->next)
+				if (!strncmp(y->name, prefix, n) && y->value)
+					fn(sc, i, y->name + n, y->value, arg);
+	}
+}
+
+/* Class @cls of module @pkg, whose bases are @bases: one more subclass of each. */
+static void add_subclass(struct scan *sc, size_t pkg, const char *cls,
+			 const struct expr *bases, void *arg)
+{
+	int k;
+
+	(void)arg;
+	for (k = 0; k < bases->nargs; k++) {
+		struct expr *subs, *sub;
+		const char *name;
+		struct pkg *bp;
+		char *key;
+
+		if (!bases->a[k] || !bases->a[k]->s ||
+		    !(bp = base_pkg(sc, sc->pkgs[pkg], bases->a[k]->s, &name)))
+			continue;
+		key = xasprintf("%s\t%s", bp->path ? bp->path : "", name);
+		subs = symtab_get(&sc->subclasses, key);
+		if (!subs) {
+			subs = expr_new(EX_CALL, NULL);
+			symtab_set(&sc->subclasses, key, subs);
+		}
+		free(key);
+		sub = expr_new(EX_IDENT, cls);
+		sub->n = (long)pkg;
+		expr_add(subs, sub);
+	}
+}
+
+/*
+ * Index the tree's Python classes by each base they name, once: under
+ * "module\tBase", an EX_CALL whose arguments are the subclasses, each an
+ * EX_IDENT of its name with n its module's index in sc->pkgs.
+ */
+static void subclasses_build(struct scan *sc)
+{
+	sc->subclasses_built = 1;
+	py_syms_each(sc, "bases:", add_subclass, NULL);
+}
+
+/*
+ * Attribute @attr of class @cls's objects that neither @cls nor a base
+ * sets, but a subclass in another module of the tree does: a mixin base
+ * (mastodon's Internals) reading the self.session its subclass keeps.
+ * The first subclass found speaks for all; *@where becomes its module.
+ */
+static struct expr *subclass_attr(struct scan *sc, struct pkg **where, const char *cls,
+				  const char *attr)
+{
+	char *key = xasprintf("%s\t%s", (*where)->path ? (*where)->path : "", cls);
+	const struct expr *subs, *def = NULL;
+	int k;
+
+	if (!sc->subclasses_built)
+		subclasses_build(sc);
+	subs = symtab_get(&sc->subclasses, key);
+	free(key);
+	for (k = 0; subs && k < subs->nargs && !def; k++) {
+		struct pkg *q = sc->pkgs[subs->a[k]->n];
+
+		if (q != *where && (def = find_attr(q, subs->a[k]->s, attr, 0)))
+			*where = q;
+	}
+	return (struct expr *)def;
+}
+
 /* Is function key @fn a plain function or a method of class @cls (not D.m)? */
 static int own_param(const char *fn, const char *cls)
 {
@@ -230,6 +322,8 @@ static struct expr *sym_get(struct scan *sc, struct pkg **p, const char *name, c
 	 */
 	if (def && def->kind == EX_PARAM && def->s && !own_param(def->s, cls))
 		def = NULL;
+	if (!def && (*p)->lang == LANG_PY)
+		def = subclass_attr(sc, p, cls, self + 5);
 	free(cls);
 	return def;
 }
@@ -1150,31 +1244,24 @@ static void add_caller(struct scan *sc, size_t *cap, struct pkg *p, const char *
 	c->call = call;
 }
 
+/* The calls recorded under "calls:@callee" in module @pkg: callers of @callee. */
+static void add_callers(struct scan *sc, size_t pkg, const char *callee,
+			const struct expr *calls, void *cap)
+{
+	int k;
+
+	for (k = 0; k < calls->nargs; k++)
+		if (calls->a[k])
+			add_caller(sc, cap, sc->pkgs[pkg], callee, calls->a[k]);
+}
+
 /* Index every "calls:" record of the Python modules by callee. */
 static void callers_build(struct scan *sc)
 {
-	size_t i, b, cap = 0;
+	size_t cap = 0;
 
 	sc->callers_built = 1;
-	for (i = 0; i < sc->npkgs; i++) {
-		struct pkg *p = sc->pkgs[i];
-
-		if (p->lang != LANG_PY)
-			continue;
-		pkg_load(sc, p);
-		for (b = 0; b < p->syms.nbuckets; b++) {
-			struct sym *y;
-			int k;
-
-			for (y = p->syms.buckets[b]; y; y = y->next) {
-				if (strncmp(y->name, "calls:", 6) || !y->value)
-					continue;
-				for (k = 0; k < y->value->nargs; k++)
-					if (y->value->a[k])
-						add_caller(sc, &cap, p, y->name + 6, y->value->a[k]);
-			}
-		}
-	}
+	py_syms_each(sc, "calls:", add_callers, &cap);
 	if (sc->ncallers)
 		qsort(sc->callers, sc->ncallers, sizeof(*sc->callers), cmp_caller);
 }

@@ -76,5 +76,6 @@ void scan_free(struct scan *sc)
 	for (i = 0; i < sc->ncallers; i++)
 		free(sc->callers[i].key);
 	free(sc->callers);
+	symtab_clear(&sc->subclasses);
 	free(sc->root_name);
 }

@@ -192,6 +192,8 @@ struct scan {
 	struct caller *callers;	/* built on first need (resolve.c) */
 	size_t ncallers;
 	int callers_built;
+	struct symtab subclasses; /* Python classes by the base they name (resolve.c) */
+	int subclasses_built;
 };
 
 #endif
