@@ -266,6 +266,96 @@ void addr_grpc(const char *s, struct addr *a)
 	}
 }
 
+/*
+ * Field @i of twisted endpoint description @s (fields split at ':' not
+ * escaped by a backslash; escapes kept), or NULL; *@done is whether a ':'
+ * ends it, that is whether all of it is known when @s is only the known
+ * start of the description.
+ */
+static char *twisted_field(const char *s, int i, int *done)
+{
+	const char *start = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			continue;
+		}
+		if (*s != ':')
+			continue;
+		if (i-- == 0) {
+			*done = 1;
+			return xstrndup(start, s - start);
+		}
+		start = s + 1;
+	}
+	*done = 0;
+	return i == 0 ? xstrdup(start) : NULL;
+}
+
+/* Value of keyword @key= among the fields of @s, else positional @pos (-1: none). */
+static char *twisted_arg(const char *s, const char *key, int pos, int partial)
+{
+	size_t klen = strlen(key);
+	char *f, *found = NULL;
+	int i, n = 0, done;
+
+	for (i = 1; !found && (f = twisted_field(s, i, &done)); i++) {
+		int is_kw = strchr(f, '=') != NULL;
+
+		if (partial && !done) {
+			free(f);
+			break;
+		}
+		if (is_kw && !strncmp(f, key, klen) && f[klen] == '=')
+			found = xstrdup(f + klen + 1);
+		else if (!is_kw && n++ == pos)
+			found = xstrdup(f);
+		free(f);
+	}
+	return found;
+}
+
+int addr_twisted(const char *s, int listener, int partial, struct addr *a)
+{
+	static const char *const inet[] = { "tcp", "tcp6", "ssl", "tls", NULL };
+	int done, i;
+	char *type = twisted_field(s, 0, &done), *host, *port;
+
+	memset(a, 0, sizeof(*a));
+	a->port = -1;
+	if (!type || (partial && !done)) {
+		free(type);
+		a->bad = "the endpoint's type is not known";
+		return 1;
+	}
+	if (!strcmp(type, "unix")) {
+		a->is_unix = 1;
+		a->host = twisted_arg(s, listener ? "address" : "path", 0, partial);
+		free(type);
+		return 1;
+	}
+	for (i = 0; inet[i] && strcmp(type, inet[i]); i++)
+		;
+	free(type);
+	if (!inet[i])
+		return 0;
+	if (listener) {
+		host = twisted_arg(s, "interface", -1, partial);
+		port = twisted_arg(s, "port", 0, partial);
+	} else {
+		host = twisted_arg(s, "host", 0, partial);
+		port = twisted_arg(s, "port", 1, partial);
+	}
+	a->host = host;
+	if (port)
+		set_port(a, port, strlen(port));
+	else if (!partial)
+		a->bad = "the endpoint names no port";
+	free(port);
+	return 1;
+}
+
 int addr_url_authority_known(const char *s)
 {
 	const char *sep = s ? strstr(s, "://") : NULL;

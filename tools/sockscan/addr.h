@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Splitting resolved address strings: "host:port", URLs, database DSNs
- * and gRPC targets, into host, port and the protocol they imply.
+ * Splitting resolved address strings: "host:port", URLs, database DSNs,
+ * gRPC targets and twisted endpoint descriptions, into host, port and the
+ * protocol they imply.
  */
 #ifndef SOCKSCAN_ADDR_H
 #define SOCKSCAN_ADDR_H
@@ -25,6 +26,14 @@ void addr_url(const char *s, struct addr *a);
  */
 int addr_dsn(const char *driver, const char *s, struct addr *a);
 void addr_grpc(const char *s, struct addr *a);
+/*
+ * A twisted endpoint description ("tcp:8080:interface=127.0.0.1",
+ * "tcp:host=h:port=p", "unix:path=/run/s"), of a listener or a client;
+ * @partial: @s is only the known start of it (fields it ends are known).
+ * Returns 0 for a type that is no socket twisted opens itself: a plugin's
+ * ("onion:80", txtorcon's) or an inherited one ("systemd:...").
+ */
+int addr_twisted(const char *s, int listener, int partial, struct addr *a);
 void addr_free(struct addr *a);
 /* The port an app protocol ("mongodb") uses by default, or -1. */
 int app_default_port(const char *app);

@@ -169,18 +169,38 @@ void xctx_enter_func(struct xctx *x, char **params, int nparams)
  * then stays dynamic).
  */
 /*
+ * Is return value @e one an object's attribute holds (return
+ * self.urlopener), which a getter hands back in place of the object it
+ * otherwise makes?
+ */
+static int is_held_attr(const struct expr *e)
+{
+	return e && e->kind == EX_IDENT && e->s &&
+	       (!strncmp(e->s, "self.", 5) || strstr(e->s, ".self."));
+}
+
+/*
  * Python: every return an object of one type (return ctx.wrap_socket(s)
- * in one branch, return s in the other): the first of them.
+ * in one branch, return s in the other), or an attribute the object may
+ * be cached in (return build_opener() if self.urlopener is None, else
+ * return self.urlopener): the first object.
  */
 static struct expr *same_object(struct xctx *x)
 {
+	const struct expr *obj = NULL;
 	size_t i;
 
-	for (i = 0; i < x->nrets; i++)
-		if (!x->rets[i] || x->rets[i]->kind != EX_OBJ || !x->rets[i]->s ||
-		    strcmp(x->rets[i]->s, x->rets[0]->s))
+	for (i = 0; i < x->nrets; i++) {
+		const struct expr *e = x->rets[i];
+
+		if (is_held_attr(e))
+			continue;
+		if (!e || e->kind != EX_OBJ || !e->s || (obj && strcmp(e->s, obj->s)))
 			return NULL;
-	return x->nrets ? expr_copy(x->rets[0]) : NULL;
+		if (!obj)
+			obj = e;
+	}
+	return obj ? expr_copy(obj) : NULL;
 }
 
 static struct expr *summarise(struct xctx *x)

@@ -317,6 +317,28 @@ static char *url_host_before_port(const char *prefix)
 	return host;
 }
 
+/*
+ * The protocol, and the host and port where known, of a twisted
+ * endpoint whose description is known only as far as @prefix
+ * ("unix:path=", then a name known at run time); 0 for a plugin's.
+ */
+static int twisted_known(const struct rule *r, const char *prefix, struct finding *fd)
+{
+	struct addr a;
+
+	if (!addr_twisted(prefix, r->dir == DIR_INGRESS, 1, &a))
+		return 0;
+	if (!a.bad || a.is_unix)
+		fd->protocol = a.is_unix ? "unix" : "tcp";
+	if (!a.is_unix && a.host && *a.host) {
+		fd->host = a.host;
+		a.host = NULL;
+	}
+	fd->port = a.port;
+	addr_free(&a);
+	return 1;
+}
+
 /* Fill host, port and binding of @fd from the evaluated address. */
 static int place_address(const struct rule *r, const char *driver, struct value *v,
 			 struct finding *fd)
@@ -339,9 +361,12 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 		v->dyn = xstrdup("an empty URL");
 	}
 	if (!v->s) {
+		fd->port = -1;
+		/* what of a twisted description is known: nothing to report for a plugin's */
+		if (r->style == ADDR_TWISTED && v->prefix && !twisted_known(r, v->prefix, fd))
+			return 0;
 		fd->how = RES_DYNAMIC;
 		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");
-		fd->port = -1;
 		if (v->port)
 			fd->port = port_number(v->port);
 		if (v->host && *v->host && r->style == ADDR_HOSTPORT)
@@ -369,6 +394,10 @@ static int place_address(const struct rule *r, const char *driver, struct value 
 			return 0;
 	} else if (r->style == ADDR_GRPC) {
 		addr_grpc(v->s, &a);
+	} else if (r->style == ADDR_TWISTED) {
+		if (!addr_twisted(v->s, r->dir == DIR_INGRESS, 0, &a))
+			return 0;
+		fd->protocol = a.is_unix ? "unix" : "tcp";
 	} else {
 		addr_hostport(v->s, &a);
 	}
@@ -445,7 +474,8 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		if (!r->proto && proto.protocol && !strcmp(proto.protocol, "unix") &&
 		    cf->addr.e && cf->addr.e->kind == EX_JOIN)
 			proto.protocol = "tcp";
-		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
+		/* a twisted description names its own protocol: none when it is unknown */
+		if (!proto.protocol && !cf->net.e && !cf->objnet.e && r->style != ADDR_TWISTED)
 			proto.protocol = "tcp";
 	}
 	if (r->local_unix && is_local_unix(sc, r, s, cf)) {

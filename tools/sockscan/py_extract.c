@@ -2151,6 +2151,60 @@ static TSNode helper_method(struct xctx *x, TSNode n)
 	return is_method ? meth : none;
 }
 
+static int name_in(struct xctx *x, TSNode n, const char *const *names);
+
+/*
+ * clients.get(url, pymongo.MongoClient, url): a library's opener handed,
+ * uncalled, to a function that is no import, with the arguments it is to
+ * be called with after it (beaker's SyncDict.get(key, createfunc, *args),
+ * executor.submit(fn, *args)). The call gives the address, as a partial
+ * does: the opener's node, and in *@skip the positional arguments up to
+ * and with it; else a null node. An opener given by keyword
+ * (Thread(target=...)) or last, with nothing to call it with, is none.
+ */
+static TSNode passed_opener(struct xctx *x, TSNode n, int *skip)
+{
+	/* builtins that look at a class or call a function without its arguments */
+	static const char *const builtins[] = {
+		"hasattr", "getattr", "setattr", "delattr", "isinstance", "issubclass",
+		"callable", "map", "filter", "sorted", "print", "repr", "id", "type",
+		"vars", "dir", NULL
+	};
+	TSNode none = { 0 }, found = { 0 }, *args, fn = ts_field(n, "function");
+	size_t count, i;
+	int pos = 0;
+	char *q = py_qualified(x, fn);
+
+	free(q);
+	if (q || (ts_is(fn, "identifier") && name_in(x, fn, builtins)))
+		return none;
+	count = ts_named_children(ts_field(n, "arguments"), &args);
+	for (i = 0; i + 1 < count && ts_node_is_null(found); i++) {
+		const struct rule *r = NULL;
+		const char *dot;
+		char *fam;
+
+		if (ts_is(args[i], "keyword_argument") || ts_is(args[i], "list_splat") ||
+		    ts_is(args[i], "dictionary_splat"))
+			break;
+		pos++;
+		if (!ts_is(args[i], "attribute") || !(q = py_qualified(x, args[i])))
+			continue;
+		if ((dot = strrchr(q, '.'))) {
+			fam = xstrndup(q, dot - q);
+			r = rule_func(py_rules, fam, dot + 1);
+			free(fam);
+		}
+		if (r && r->dir != DIR_NONE && !ts_is(args[i + 1], "keyword_argument")) {
+			found = args[i];
+			*skip = pos;
+		}
+		free(q);
+	}
+	free(args);
+	return found;
+}
+
 /*
  * Does partial @n of rule @r's function give none of its address: no
  * argument after the function but keywords (ssl=...) and **options? It
@@ -2328,8 +2382,11 @@ static void py_create_socket(struct xctx *x, TSNode call, TSNode fn)
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
-	TSNode part = partial_function(x, n), helped = helper_method(x, n);
-	int partial = !ts_node_is_null(part) || !ts_node_is_null(helped);
+	int passed_skip = 0;
+	TSNode part = partial_function(x, n), helped = helper_method(x, n),
+	       passed = passed_opener(x, n, &passed_skip);
+	int partial = !ts_node_is_null(part) || !ts_node_is_null(helped) ||
+		      !ts_node_is_null(passed);
 	/* a partial's site is its function's line, where the address is given */
 	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
@@ -2341,6 +2398,12 @@ static void py_call_site(struct xctx *x, TSNode n)
 	if (!ts_node_is_null(helped)) {
 		fn = helped;
 		at = n;
+	}
+	/* so is the call an opener is handed to, past the arguments before it */
+	if (!ts_node_is_null(passed)) {
+		fn = passed;
+		at = n;
+		skip = passed_skip;
 	}
 	q = py_qualified(x, fn);
 
@@ -2356,7 +2419,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 		}
 		free(fam);
 	}
-	if (partial && r && partial_lacks_addr(x, n, r)) {
+	if (!ts_node_is_null(part) && r && partial_lacks_addr(x, n, r)) {
 		free(q);
 		return;
 	}

@@ -97,6 +97,9 @@
 /* twisted: a unix socket's path at @pos (keyword @kw) */
 #define PY_TWISTED_UNIX(fam, type_key, prefix, fn, d, pos, kw) \
 	{ fam, type_key, fn, prefix "." fn, d, ADDR_HOSTPORT, FROM_ARG, pos, kw, .net_arg = -1, .proto = "unix" }
+/* twisted: an endpoint description string at @pos (keyword @kw) */
+#define PY_TWISTED_STRING(fam, fn, d, pos, kw) \
+	{ fam, NULL, fn, fam "." fn, d, ADDR_TWISTED, FROM_ARG, pos, kw, .net_arg = -1 }
 /* a twisted listener's port and interface, where listenTCP has them */
 #define PY_TWISTED_LISTEN(fam, type_key, prefix, fn, hpos, transport) \
 	PY_TWISTED(fam, type_key, prefix, fn, IN, hpos, "interface", 0, "port", "", transport)
@@ -159,6 +162,8 @@ const struct rule py_rules[] = {
 	PY_SERVER("socketserver", "UnixDatagramServer", "unix", NULL),
 	PY_SERVER("http.server", "HTTPServer", "tcp", "http"),
 	PY_SERVER("http.server", "ThreadingHTTPServer", "tcp", "http"),
+	/* test(HandlerClass, ServerClass, protocol, port=8000, bind=None): python -m http.server */
+	{ "http.server", NULL, "test", "http.server.test", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 4, "bind", 3, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "", .default_port = "8000", .default_how = RES_FRAMEWORK_DEFAULT },
 	PY_SERVER("xmlrpc.server", "SimpleXMLRPCServer", "tcp", "http"),
 	PY_SERVER("xmlrpc.server", "DocXMLRPCServer", "tcp", "http"),
 	PY_SERVER("wsgiref.simple_server", "WSGIServer", "tcp", "http"),
@@ -288,7 +293,9 @@ const struct rule py_rules[] = {
 	 * calls; ClientCreator(reactor, ...).connectTCP(host, port); and the
 	 * endpoints, whose first argument is the reactor (the site is the
 	 * endpoint, which fixes the address: listen() and connect() take a
-	 * factory). Strings for serverFromString are not read.
+	 * factory). serverFromString and clientFromString, and the strports
+	 * services, take a description ("tcp:8080:interface=127.0.0.1",
+	 * "unix:path=/run/s") that gives the protocol as well.
 	 */
 	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenTCP", 3, "tcp"),
 	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenSSL", 4, "tcp"),
@@ -317,6 +324,10 @@ const struct rule py_rules[] = {
 	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "HostnameEndpoint", OUT, 1, "host", 2, "port", NULL, "tcp"),
 	PY_TWISTED_UNIX("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "UNIXServerEndpoint", IN, 1, "address"),
 	PY_TWISTED_UNIX("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "UNIXClientEndpoint", OUT, 1, "path"),
+	PY_TWISTED_STRING("twisted.internet.endpoints", "serverFromString", IN, 1, "description"),
+	PY_TWISTED_STRING("twisted.internet.endpoints", "clientFromString", OUT, 1, "description"),
+	PY_TWISTED_STRING("twisted.application.strports", "service", IN, 0, "description"),
+	PY_TWISTED_STRING("twisted.application.strports", "listen", IN, 0, "description"),
 
 	/* HTTP clients */
 	PY_HTTP_VERBS("requests", NULL, "requests"),

@@ -15,6 +15,7 @@ enum addr_style {
 	ADDR_URL,	/* URL: the scheme gives the app protocol and default port */
 	ADDR_DSN,	/* database DSN: the driver gives the app protocol */
 	ADDR_GRPC,	/* gRPC target: "host:port", "dns:///host:port", "unix:path" */
+	ADDR_TWISTED,	/* twisted endpoint description: "tcp:8080", "unix:path=/run/s" */
 };
 
 /* Where the address comes from. */

@@ -415,6 +415,38 @@ static void test_addr_urls(void **state)
 	addr_free(&a);
 }
 
+static void test_addr_twisted(void **state)
+{
+	struct addr a;
+
+	assert_int_equal(addr_twisted("tcp:8080:interface=127.0.0.1", 1, 0, &a), 1);
+	assert_string_equal(a.host, "127.0.0.1");
+	assert_int_equal(a.port, 8080);
+	addr_free(&a);
+	assert_int_equal(addr_twisted("tcp:host=relay.internal:port=6697", 0, 0, &a), 1);
+	assert_string_equal(a.host, "relay.internal");
+	assert_int_equal(a.port, 6697);
+	addr_free(&a);
+	assert_int_equal(addr_twisted("unix:/run/a\\:b.sock", 0, 0, &a), 1);
+	assert_true(a.is_unix);
+	assert_string_equal(a.host, "/run/a\\:b.sock");
+	addr_free(&a);
+	/* known start only: the host field is whole, the port's is not */
+	assert_int_equal(addr_twisted("tcp:host=127.0.0.1:port=", 0, 1, &a), 1);
+	assert_string_equal(a.host, "127.0.0.1");
+	assert_int_equal(a.port, -1);
+	assert_null(a.bad);
+	addr_free(&a);
+	assert_int_equal(addr_twisted("tc", 0, 1, &a), 1);
+	assert_non_null(a.bad);
+	addr_free(&a);
+	/* a plugin's endpoint, and one twisted is handed by systemd */
+	assert_int_equal(addr_twisted("onion:80", 1, 0, &a), 0);
+	addr_free(&a);
+	assert_int_equal(addr_twisted("systemd:domain=INET:index=0", 1, 0, &a), 0);
+	addr_free(&a);
+}
+
 static void test_str_escape(void **state)
 {
 	char *s = str_escape("a\xff" "b\xe2\x82\xac\n", 0), *t = str_escape("a\n\x01", 1);
@@ -444,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_flag),
 		cmocka_unit_test(test_resolve_format_trailing_percent),
 		cmocka_unit_test(test_addr_urls),
+		cmocka_unit_test(test_addr_twisted),
 		cmocka_unit_test(test_str_escape),
 		cmocka_unit_test(test_py_star_import),
 		cmocka_unit_test(test_py_values_across_calls),
