@@ -3476,18 +3476,54 @@ static int py_params(struct xctx *x, TSNode fn, char ***out)
 }
 
 /*
- * Default parameter @param whose default is a class sockscan has a rule
- * for (server_class=BaseHTTPServer.HTTPServer), or one of the tree that may
- * be one (resolved later, site->qual): the parameter called is that
- * class, unless the function rebinds it (x->param_cls, py_qualified).
+ * The class X of annotation Type[X] (typing.Type, type[X]) of parameter
+ * @param, or a null node.
+ */
+static TSNode type_of_class(struct xctx *x, TSNode param)
+{
+	TSNode none = { 0 }, t = ts_field(param, "type"), head;
+
+	if (ts_is(t, "type"))
+		t = ts_child(t, 0);
+	if (ts_is(t, "subscript")) {
+		head = ts_field(t, "value");
+		t = ts_field(t, "subscript");
+	} else if (ts_is(t, "generic_type")) {
+		head = ts_child(t, 0);
+		t = ts_child(ts_child(t, 1), 0);
+		if (ts_is(t, "type"))
+			t = ts_child(t, 0);
+	} else {
+		return none;
+	}
+	/* typing.Type[X] */
+	if (ts_is(head, "attribute"))
+		head = ts_field(head, "attribute");
+	if (!ts_text_eq(head, x->src, "Type") && !ts_text_eq(head, x->src, "type"))
+		return none;
+	return ts_is(t, "identifier") || ts_is(t, "attribute") ? t : none;
+}
+
+/*
+ * Parameter @param whose default is a class sockscan has a rule for
+ * (server_class=BaseHTTPServer.HTTPServer), or one of the tree that may be
+ * one (resolved later, site->qual), or whose annotation is Type[such a
+ * class]: the parameter called is that class, unless the function
+ * rebinds it (x->param_cls, py_qualified).
  */
 static void py_param_class(struct xctx *x, TSNode param)
 {
-	char *q = py_qualified(x, ts_field(param, "value")), *pname;
-	const char *dot = q ? strrchr(q, '.') : NULL;
+	TSNode cls = ts_field(param, "value");
+	const char *dot;
+	char *q, *pname;
 
+	/* def serve(ServerClass: Type[socketserver.TCPServer]): the same */
+	if (!ts_is(cls, "identifier") && !ts_is(cls, "attribute"))
+		cls = type_of_class(x, param);
+	q = ts_node_is_null(cls) ? NULL : py_qualified(x, cls);
+	dot = q ? strrchr(q, '.') : NULL;
 	if (dot && (is_rule_name(q) || rule_is_func_name(py_rules, dot + 1))) {
-		pname = ts_text(ts_field(param, "name"), x->src);
+		pname = ts_text(param_name(param), x->src);
 		symtab_set(&x->param_cls, pname, expr_str(q));
 		free(pname);
 	}
@@ -3551,6 +3587,8 @@ static void py_param_defaults(struct xctx *x, TSNode fn, const char *func)
 		if (ts_is(kids[i], "default_parameter") || ts_is(kids[i], "typed_default_parameter")) {
 			py_param_class(x, kids[i]);
 			v = py_default_value(x, ts_field(kids[i], "value"));
+		} else if (ts_is(kids[i], "typed_parameter")) {
+			py_param_class(x, kids[i]);
 		}
 		/* session=None: a session by its name (py_param_named), else None */
 		if (!v || v->kind == EX_DYN) {
