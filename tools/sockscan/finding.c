@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "finding.h"
@@ -290,6 +291,30 @@ static int is_http_url(const char *s)
 }
 
 /*
+ * Does source text @text begin with a name that says it holds a URL
+ * (api_base_url + "/api/v1/apps", self._uri, f"{baseurl}/x"): the last
+ * part of a dotted name, whose last word (split at '_') is url or uri or
+ * ends so? For a session known by its name only, that is as good as the
+ * URL itself; an ORM session's get(User, 1), get(security_key) or
+ * get(url_count) begins with no such name.
+ */
+static int names_url(const char *text)
+{
+	const char *end, *word;
+
+	if (!text)
+		return 0;
+	if (*text == 'f' && (text[1] == '"' || text[1] == '\''))
+		text += 2;
+	if (*text == '{')
+		text++;
+	end = text + strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
+	for (word = end; word > text && word[-1] != '.' && word[-1] != '_'; word--)
+		;
+	return end - word >= 3 && (!strncasecmp(end - 3, "url", 3) || !strncasecmp(end - 3, "uri", 3));
+}
+
+/*
  * The host of a URL known up to its port ("http://127.0.0.1:" + port +
  * path, onionshare's shutdown request; "http://h:80" + more digits, maybe),
  * as a new string, or NULL. The host is split as any host:port is.
@@ -339,13 +364,13 @@ static int twisted_known(const struct rule *r, const char *prefix, struct findin
 	return 1;
 }
 
-/* Fill host, port and binding of @fd from the evaluated address. */
-static int place_address(const struct rule *r, const char *driver, struct value *v,
-			 struct finding *fd)
+/* Fill host, port and binding of @fd from the evaluated address (@text: its source). */
+static int place_address(const struct rule *r, const char *driver, const char *text,
+			 struct value *v, struct finding *fd)
 {
 	struct addr a;
 
-	if (r->needs_url && !is_http_url(v->s ? v->s : v->prefix))
+	if (r->needs_url && !is_http_url(v->s ? v->s : v->prefix) && !names_url(text))
 		return 0;	/* a session by its name only, and no URL: not one */
 	if (!v->s && r->style == ADDR_URL && addr_url_authority_known(v->prefix)) {
 		/* only the path is unknown: the host and port are not */
@@ -485,7 +510,7 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 	} else {
 		address_value(sc, r, cf, &v);
 	}
-	if (!place_address(r, driver, &v, &proto))
+	if (!place_address(r, driver, cf->text, &v, &proto))
 		goto out;	/* sqlite: a file, no socket */
 	proto.binding = binding_of(&proto);
 	proto.expr = cf->text ? xstrdup(cf->text) : NULL;
