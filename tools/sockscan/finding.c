@@ -499,8 +499,7 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		if (!r->proto && proto.protocol && !strcmp(proto.protocol, "unix") &&
 		    cf->addr.e && cf->addr.e->kind == EX_JOIN)
 			proto.protocol = "tcp";
-		/* a twisted description names its own protocol: none when it is unknown */
-		if (!proto.protocol && !cf->net.e && !cf->objnet.e && r->style != ADDR_TWISTED)
+		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
 			proto.protocol = "tcp";
 	}
 	if (r->local_unix && is_local_unix(sc, r, s, cf)) {

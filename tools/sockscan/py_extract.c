@@ -963,12 +963,18 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		py_add_call_args_kw(x, e, n);
 		return e;
 	}
-	/* zmq.Context().socket(zmq.PUSH): a ZeroMQ socket, connected or bound later */
+	/*
+	 * zmq.Context().socket(zmq.PUSH): a ZeroMQ socket, connected or bound
+	 * later; so is ctx.socket(zmq.REQ) on a context made elsewhere (a
+	 * module's, one a caller hands over): the kind says it is ZeroMQ's
+	 */
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "socket")) {
 		struct expr *o = py_expr(x, ts_field(fn, "object"));
-		int zmq = is_obj(o, "zmq.Context");
+		char *kind = py_qualified(x, py_arg_node(n, 0, "socket_type", x->src));
+		int zmq = is_obj(o, "zmq.Context") || (kind && str_has_prefix(kind, "zmq."));
 
 		expr_free(o);
+		free(kind);
 		if (zmq)
 			return expr_obj("zmq.Socket", NULL, NULL);
 	}
@@ -1289,10 +1295,54 @@ static void set_item(struct xctx *x, const char *key, TSNode value)
 		   expr_dyn("several values") : py_expr(x, value));
 }
 
+/*
+ * kwargs["port"] = p on NAME, a dict of keyword arguments (py_kwargs_dict):
+ * one more keyword of **NAME. One set in a branch has a value known only
+ * at run time (tooz's kwargs["host"] = url.hostname under an if); a key
+ * not written out leaves all of **NAME unknown.
+ */
+static void py_kwargs_item(struct xctx *x, TSNode left, TSNode right)
+{
+	TSNode obj = ts_field(left, "value"), idx = ts_field(left, "subscript");
+	struct expr *list, *k, *kw;
+	struct sym *held;
+	char *name, *key;
+	int i;
+
+	if (!ts_is(obj, "identifier"))
+		return;
+	name = ts_text(obj, x->src);
+	key = xasprintf("**%s", name);
+	held = symtab_find(x->in_func ? &x->locals : &x->f->syms, key);
+	list = held ? held->value : NULL;
+	if (!list || list->kind != EX_CALL || list->s)
+		goto out;
+	k = ts_is(idx, "string") ? py_expr(x, idx) : NULL;
+	if (!k || k->kind != EX_STR) {
+		xctx_bind(x, key, expr_dyn(name), 1);
+	} else {
+		for (i = 0; i < list->nargs && strcmp(list->a[i]->s, k->s); i++)
+			;
+		kw = expr_new(EX_KWARG, k->s);
+		expr_add(kw, x->cond_depth > 0 ? expr_dyn(k->s) : py_expr(x, right));
+		if (i < list->nargs) {
+			expr_free(list->a[i]);
+			list->a[i] = kw;
+		} else {
+			expr_add(list, kw);
+		}
+	}
+	expr_free(k);
+out:
+	free(key);
+	free(name);
+}
+
 static void py_item_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	char *key = attr_item_key(x, left);
 
+	py_kwargs_item(x, left, right);
 	if (!key)
 		return;
 	set_item(x, key, right);

@@ -57,6 +57,14 @@
 #define PY_GRPC_PORT(fn) \
 	{ "grpc", "grpc.Server", fn, "grpc.Server." fn, IN, ADDR_GRPC, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp", .app = "grpc" }
 
+/* werkzeug.serving's server classes and make_server, all (host, port, app, ...) */
+#define PY_WERKZEUG_SERVER(fn) \
+	{ "werkzeug.serving", NULL, fn, "werkzeug.serving." fn, IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" }
+
+/* prometheus_client's exporter threads: (port, addr="0.0.0.0") */
+#define PY_PROMETHEUS_SERVER(fam, fn) \
+	{ fam, NULL, fn, "prometheus_client." fn, IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "addr", 0, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "0.0.0.0", .default_how = RES_FRAMEWORK_DEFAULT }
+
 /* An asyncio event loop's method taking (factory, host, port). */
 #define PY_LOOP_HOST_PORT(fn, d, def_host) \
 	{ "asyncio", "asyncio.Loop", fn, "asyncio.loop." fn, d, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .default_addr = def_host, .default_how = RES_FRAMEWORK_DEFAULT }
@@ -258,6 +266,16 @@ const struct rule py_rules[] = {
 	/* werkzeug's development server, as Flask's `run` command starts it */
 	{ "werkzeug.serving", NULL, "run_simple", "werkzeug.serving.run_simple", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "hostname", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
 	{ "werkzeug", NULL, "run_simple", "werkzeug.serving.run_simple", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "hostname", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
+	/* the servers run_simple makes, and make_server(host, port, app) */
+	PY_WERKZEUG_SERVER("make_server"),
+	PY_WERKZEUG_SERVER("BaseWSGIServer"),
+	PY_WERKZEUG_SERVER("ThreadedWSGIServer"),
+	PY_WERKZEUG_SERVER("ForkingWSGIServer"),
+	/* prometheus_client's exporter: start_http_server(port, addr="0.0.0.0") */
+	PY_PROMETHEUS_SERVER("prometheus_client", "start_http_server"),
+	PY_PROMETHEUS_SERVER("prometheus_client", "start_wsgi_server"),
+	PY_PROMETHEUS_SERVER("prometheus_client.exposition", "start_http_server"),
+	PY_PROMETHEUS_SERVER("prometheus_client.exposition", "start_wsgi_server"),
 	/* aiohttp's runner sites: TCPSite(runner, host, port), UnixSite(runner, path) */
 	{ "aiohttp.web", NULL, "TCPSite", "aiohttp.web.TCPSite", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "", .default_port = "8080", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "aiohttp.web", NULL, "UnixSite", "aiohttp.web.UnixSite", IN, ADDR_HOSTPORT, FROM_ARG, 1, "path", .net_arg = -1, .proto = "unix", .app = "http" },
@@ -388,9 +406,13 @@ const struct rule py_rules[] = {
 	{ "motor.motor_asyncio", NULL, "AsyncIOMotorClient", "motor.motor_asyncio.AsyncIOMotorClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
 	/* create_engine(URL): the dialect gives the protocol; sqlite opens no socket */
 	{ "sqlalchemy", NULL, "create_engine", "sqlalchemy.create_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	{ "sqlalchemy.engine", NULL, "create_engine", "sqlalchemy.create_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	{ "sqlalchemy.ext.asyncio", NULL, "create_async_engine", "sqlalchemy.ext.asyncio.create_async_engine", OUT, ADDR_DSN, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	PY_DB("mysql.connector", "connect", -1, -1, "3306", "mysql", "unix_socket"),
 	PY_DB("pymysql", "connect", 0, -1, "3306", "mysql", "unix_socket"),
+	/* pymysql.Connect and Connection: the same constructor as connect */
+	PY_DB("pymysql", "Connect", 0, -1, "3306", "mysql", "unix_socket"),
+	PY_DB("pymysql", "Connection", 0, -1, "3306", "mysql", "unix_socket"),
 	{ "MySQLdb", NULL, "connect", "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2 },
 	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver", NULL),
 	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres", NULL),
@@ -408,6 +430,12 @@ const struct rule py_rules[] = {
 	{ "pymemcache", NULL, "HashClient", "pymemcache.HashClient", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	{ "pymemcache", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	{ "pymemcache.client.base", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	/* the same, and its connection pool, as pymemcache.client exports them */
+	{ "pymemcache.client", NULL, "Client", "pymemcache.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pymemcache.client", NULL, "PooledClient", "pymemcache.PooledClient", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pymemcache.client", NULL, "HashClient", "pymemcache.HashClient", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pymemcache", NULL, "PooledClient", "pymemcache.PooledClient", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
+	{ "pymemcache.client.base", NULL, "PooledClient", "pymemcache.PooledClient", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "memcache" },
 	/* pika: the parameters object carries the address */
 	{ "pika", NULL, "ConnectionParameters", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .default_addr = "localhost", .default_port = "5672", .default_how = RES_PROTOCOL_DEFAULT, .makes = "pika.Parameters" },
 	{ "pika", NULL, "URLParameters", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "pika.Parameters" },
