@@ -1321,8 +1321,9 @@ static void py_kwargs_item(struct xctx *x, TSNode left, TSNode right)
 	if (!k || k->kind != EX_STR) {
 		xctx_bind(x, key, expr_dyn(name), 1);
 	} else {
-		for (i = 0; i < list->nargs && strcmp(list->a[i]->s, k->s); i++)
-			;
+		for (i = 0; i < list->nargs; i++)
+			if (list->a[i] && list->a[i]->s && !strcmp(list->a[i]->s, k->s))
+				break;
 		kw = expr_new(EX_KWARG, k->s);
 		expr_add(kw, x->cond_depth > 0 ? expr_dyn(k->s) : py_expr(x, right));
 		if (i < list->nargs) {
