@@ -183,7 +183,7 @@ sed 's/^/    /' "$TMP/abuse.out"
 check "the attackers were evicted and came back (reconnects > 0)" grep -qE 'scrapes ok, .* [1-9][0-9]* attacker reconnects' "$TMP/abuse.out"
 # 5 s, not 2: the e2e tests may share two CPUs with other test runs (and
 # times E2E_TIME_SCALE, as every deadline: 30 s in the emulated guest)
-check "scrapes from another address all, from the flood's own address >= 90 %, succeeded within $((5 * ${E2E_TIME_SCALE:-1})) s under 2,000 idle + 100 slowloris connections" test "$ABUSE_RC" -eq 0
+check "scrapes from another address all, from the flood's own address >= 80 %, succeeded within $((5 * ${E2E_TIME_SCALE:-1})) s under 2,000 idle + 100 slowloris connections" test "$ABUSE_RC" -eq 0
 if kill -0 "$B" 2>/dev/null; then
 	ok "agent alive after the abuse"
 else

@@ -11,16 +11,19 @@ are open, one line per failed scrape and a summary.
 
 Exits 0 when every scrape from the other address got a 200 within
 --max-latency seconds (the per-address limit guarantees that), and at
-least 90 % of those from the attacker's own address did: there the
-scraper shares 16 slots with a flood that reconnects tens of thousands of
-times a second, and one connection can, rarely, be evicted in the
-microseconds between its connect and its request.
+least 80 % of those from the attacker's own address did. There the
+scraper shares 16 slots with a flood that reconnects over ten thousand
+times a second: until its request arrives, its connection is one more
+idle connection of that address, and 16 reconnects (about 1 ms) make it
+the oldest. A scraper descheduled for that long between its connect and
+its send loses the slot; under load that is a few per cent of them. With
+30-40 such scrapes and 5 % lost, a 90 % bar failed about one run in ten
+(binomial); 80 % fails about six in ten thousand, while a broken
+per-address limit, which loses most of them, still fails it.
 
 The flood runs in a process of its own, as a real one would. As a thread
 of this process it held the interpreter's lock for up to 5 ms at a time,
-while the 16 reconnects that evict a connection take about 1 ms: a
-scraper connected just before was then held off its request long enough
-to lose its slot (4 of 39 own-address scrapes in one CI run).
+long enough on its own to hold a scraper off its request.
 
 Loopback only, bounded in connections and time; stdlib only.
 """
@@ -174,7 +177,7 @@ def main():
           f"{stats[0]} attacker reconnects, "
           f"{stats[1]} connect failures")
     other_ok = good["127.0.0.2"] == tried["127.0.0.2"]
-    own_ok = good["127.0.0.1"] >= 0.9 * tried["127.0.0.1"]
+    own_ok = good["127.0.0.1"] >= 0.8 * tried["127.0.0.1"]
     sys.exit(0 if tries >= 10 and other_ok and own_ok else 1)
 
 
