@@ -2203,6 +2203,7 @@ static TSNode helper_method(struct xctx *x, TSNode n)
 }
 
 static int name_in(struct xctx *x, TSNode n, const char *const *names);
+static const struct rule *rule_of_name(const char *q);
 
 /*
  * clients.get(url, pymongo.MongoClient, url): a library's opener handed,
@@ -2231,9 +2232,7 @@ static TSNode passed_opener(struct xctx *x, TSNode n, int *skip)
 		return none;
 	count = ts_named_children(ts_field(n, "arguments"), &args);
 	for (i = 0; i + 1 < count && ts_node_is_null(found); i++) {
-		const struct rule *r = NULL;
-		const char *dot;
-		char *fam;
+		const struct rule *r;
 
 		if (ts_is(args[i], "keyword_argument") || ts_is(args[i], "list_splat") ||
 		    ts_is(args[i], "dictionary_splat"))
@@ -2241,11 +2240,7 @@ static TSNode passed_opener(struct xctx *x, TSNode n, int *skip)
 		pos++;
 		if (!ts_is(args[i], "attribute") || !(q = py_qualified(x, args[i])))
 			continue;
-		if ((dot = strrchr(q, '.'))) {
-			fam = xstrndup(q, dot - q);
-			r = rule_func(py_rules, fam, dot + 1);
-			free(fam);
-		}
+		r = rule_of_name(q);
 		if (r && r->dir != DIR_NONE && !ts_is(args[i + 1], "keyword_argument")) {
 			found = args[i];
 			*skip = pos;
