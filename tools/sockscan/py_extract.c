@@ -298,6 +298,22 @@ static char *prefer_try_import(struct xctx *x, int k, char *q)
 	return q;
 }
 
+/* self._open = urllib.request.urlopen: the alias the object holds in @n, or NULL. */
+static char *self_alias(struct xctx *x, TSNode n)
+{
+	char *name, *q = NULL;
+	int i;
+
+	if (!ts_is(n, "attribute") || !ts_text_eq(ts_field(n, "object"), x->src, "self"))
+		return NULL;
+	name = ts_text(n, x->src);
+	for (i = x->f->nimports - 1; i >= 0 && !q; i--)
+		if (!strcmp(x->f->imports[i].alias, name))
+			q = xstrdup(x->f->imports[i].path);
+	free(name);
+	return q;
+}
+
 /*
  * The qualified name an identifier or attribute chain stands for through
  * the imports ("socket.socket", "aiohttp.web.run_app"), or NULL. Iterative:
@@ -307,37 +323,29 @@ static char *py_qualified(struct xctx *x, TSNode n)
 {
 	TSNode chain[MAX_DOTTED];
 	char *name, *q = NULL;
-	int depth = 0, i, k;
+	int depth = 0, k = -1;
 
-	/* self._open = urllib.request.urlopen: an alias held by the object */
-	if (ts_is(n, "attribute") && ts_text_eq(ts_field(n, "object"), x->src, "self")) {
-		name = ts_text(n, x->src);
-		for (i = x->f->nimports - 1; i >= 0 && !q; i--)
-			if (!strcmp(x->f->imports[i].alias, name))
-				q = xstrdup(x->f->imports[i].path);
-		free(name);
-		if (q)
-			return six_moves(module_mirrors(q));
-	}
-	while (ts_is(n, "attribute")) {
+	/* self.lib.MongoClient, self.lib = importlib.import_module("pymongo") */
+	while (ts_is(n, "attribute") && !(q = self_alias(x, n))) {
 		if (depth == MAX_DOTTED)
 			return NULL;
 		chain[depth++] = n;
 		n = ts_field(n, "object");
 	}
-	if (!ts_is(n, "identifier"))
-		return NULL;
-	name = ts_text(n, x->src);
-	k = -1;
-	if (!(x->in_func && symtab_find(&x->locals, name))) {
-		k = py_import_binding(x->f->imports, x->f->nimports, name, strlen(name));
-		if (k >= 0)
-			q = xstrdup(x->f->imports[k].path);
-	} else if (symtab_get(&x->param_cls, name)) {
-		/* def __init__(self, server_class=HTTPServer): server_class(addr) */
-		q = xstrdup(symtab_get(&x->param_cls, name)->s);
+	if (!q) {
+		if (!ts_is(n, "identifier"))
+			return NULL;
+		name = ts_text(n, x->src);
+		if (!(x->in_func && symtab_find(&x->locals, name))) {
+			k = py_import_binding(x->f->imports, x->f->nimports, name, strlen(name));
+			if (k >= 0)
+				q = xstrdup(x->f->imports[k].path);
+		} else if (symtab_get(&x->param_cls, name)) {
+			/* def __init__(self, server_class=HTTPServer): server_class(addr) */
+			q = xstrdup(symtab_get(&x->param_cls, name)->s);
+		}
+		free(name);
 	}
-	free(name);
 	while (q && depth-- > 0) {
 		char *attr = ts_text(ts_field(chain[depth], "attribute"), x->src);
 		char *longer = xasprintf("%s.%s", q, attr);
@@ -2718,9 +2726,36 @@ static char *getattr_name(struct xctx *x, TSNode call)
 }
 
 /*
+ * redis = importlib.import_module("redis"), r = __import__("redis"): the
+ * module a literal name imports at run time (__import__ returns the top
+ * package of a dotted name), or NULL.
+ */
+static char *dynamic_import(struct xctx *x, TSNode call)
+{
+	TSNode f = ts_field(call, "function");
+	char *fn = ts_text_eq(f, x->src, "__import__") ? xstrdup("__import__") : py_qualified(x, f);
+	char *mod = NULL, *dot;
+	struct expr *arg = NULL;
+
+	if (!fn || (strcmp(fn, "importlib.import_module") && strcmp(fn, "__import__")))
+		goto out;
+	arg = py_arg(x, call, 0, "name");
+	if (!arg || arg->kind != EX_STR || !arg->s[0] || arg->s[0] == '.')
+		goto out;
+	mod = xstrdup(arg->s);
+	dot = strchr(mod, '.');
+	if (dot && !strcmp(fn, "__import__"))
+		*dot = '\0';
+out:
+	expr_free(arg);
+	free(fn);
+	return mod;
+}
+
+/*
  * name = urllib.request.urlopen, self._open = urlopen: an alias of the
  * function; cls = HTTPSServer if ssl else HTTPServer: of the first of the
- * two that is one.
+ * two that is one; mod = importlib.import_module("redis"): of the module.
  */
 static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 {
@@ -2749,6 +2784,13 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 	     ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "pop"))) {
 		right = py_arg_node(right, 1, NULL, x->src);
 		return !ts_node_is_null(right) && py_alias_assign(x, left, right);
+	}
+	if (ts_is(right, "call") && (q = dynamic_import(x, right))) {
+		name = ts_text(left, x->src);
+		add_import(x->f, name, q);
+		free(name);
+		free(q);
+		return 1;
 	}
 	/* partial(open_connection, ssl=...): the function, addressed when called */
 	if (ts_is(right, "call") && !ts_node_is_null(partial_function(x, right))) {
