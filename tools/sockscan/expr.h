@@ -30,7 +30,9 @@ enum expr_kind {
 	EX_OBJ,		/* value of a watched type: s = type key, a[0] = address, a[1] = network or socket type;
 			   socket.socket: a[2] = a family not known where it was made (expr_socket) */
 	EX_DEFAULT,	/* a[0], obtained as resolution n (a framework default...) */
-	EX_DYN,		/* not knowable statically: s = what is unknown; n = 1: Python's None */
+	EX_DYN,		/* not knowable statically: s = what is unknown; n = 1: Python's None;
+			   Python: s2 = a configuration key path whose written-out default
+			   it takes (conf.server.port: "server.port"), as EX_IDENT's and EX_ATTR's s2 */
 	EX_KWARG,	/* keyword argument of a recorded call: s = keyword, a[0] = value */
 	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
 	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]) */

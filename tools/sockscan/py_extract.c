@@ -1186,6 +1186,74 @@ static char *self_attr_name(struct xctx *x, TSNode n)
 	return name;
 }
 
+/* Keys of a configuration path followed, at most (conf_path, py_conf_dict). */
+#define MAX_CONF_DEPTH 8
+
+/* Does @name look like a configuration object's (conf, config, settings, cfg)? */
+static int is_conf_name(const char *name)
+{
+	return strcasestr(name, "conf") || strcasestr(name, "setting") || strcasestr(name, "cfg");
+}
+
+/*
+ * The key path a read of a configuration object names past the object:
+ * "server.port" for conf.server.port, "PORT" for self.config["PORT"],
+ * "db.port" for settings["db"]["port"]. NULL when no name on the way
+ * looks like a configuration's (is_conf_name) or a key is not a literal.
+ */
+static char *conf_path(struct xctx *x, TSNode n)
+{
+	char *parts[MAX_CONF_DEPTH], *name, *path = NULL;
+	int depth = 0, root = 0, i;
+	struct expr *key;
+	TSNode next;
+
+	while (depth < MAX_CONF_DEPTH) {
+		if (ts_is(n, "attribute")) {
+			name = ts_text(ts_field(n, "attribute"), x->src);
+			next = ts_field(n, "object");
+		} else if (ts_is(n, "subscript") && ts_is(ts_field(n, "subscript"), "string")) {
+			key = py_expr(x, ts_field(n, "subscript"));
+			name = key && key->kind == EX_STR && !strchr(key->s, '.') ?
+			       xstrdup(key->s) : NULL;
+			expr_free(key);
+			next = ts_field(n, "value");
+		} else if (ts_is(n, "identifier")) {
+			name = ts_text(n, x->src);
+			next = (TSNode){ 0 };
+		} else {
+			break;
+		}
+		if (!name)
+			break;
+		root = depth > 0 && is_conf_name(name);
+		if (root || ts_node_is_null(next)) {
+			free(name);
+			break;
+		}
+		parts[depth++] = name;
+		n = next;
+	}
+	for (i = depth - 1; root && i >= 0; i--) {
+		char *longer = path ? xasprintf("%s.%s", path, parts[i]) : xstrdup(parts[i]);
+
+		free(path);
+		path = longer;
+	}
+	for (i = 0; i < depth; i++)
+		free(parts[i]);
+	return path;
+}
+
+/* Node @n known only at run time, a configuration's default aside (conf_path). */
+static struct expr *conf_dyn(struct xctx *x, TSNode n)
+{
+	struct expr *e = dyn_of(x, n);
+
+	e->s2 = conf_path(x, n);
+	return e;
+}
+
 static struct expr *py_attribute(struct xctx *x, TSNode n)
 {
 	TSNode obj = ts_field(n, "object");
@@ -1204,7 +1272,7 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		return e;
 	}
 	if (!ts_is(obj, "identifier"))
-		return dyn_of(x, n);
+		return conf_dyn(x, n);
 	name = ts_text(obj, x->src);
 	attr = ts_text(ts_field(n, "attribute"), x->src);
 	/* module.SOCK_DGRAM, the socket module handed in as a parameter */
@@ -1238,7 +1306,9 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 	free(q);
 	free(name);
 	free(attr);
-	return e ? e : dyn_of(x, n);
+	if (e && e->kind == EX_ATTR)
+		e->s2 = conf_path(x, n);
+	return e ? e : conf_dyn(x, n);
 }
 
 /*
@@ -1460,9 +1530,10 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 
 			free(q);
 			if (!key)
-				return dyn_of(x, n);
+				return conf_dyn(x, n);
 			e = expr_new(EX_IDENT, NULL);
 			e->s = key;
+			e->s2 = conf_path(x, n);
 			return e;
 		}
 		free(q);
@@ -3907,6 +3978,51 @@ static void py_augmented_assignment(struct xctx *x, TSNode n)
 	free(name);
 }
 
+/* "conf:PATH" holds literal @v, unless the module gives PATH another value. */
+static void set_conf(struct xctx *x, const char *path, TSNode v)
+{
+	char *name = xasprintf("conf:%s", path);
+	struct expr *e = py_expr(x, v), *old = symtab_get(&x->f->syms, name);
+
+	if ((old && !expr_equal(old, e)) || !e || (e->kind != EX_STR && e->kind != EX_INT)) {
+		expr_free(e);
+		e = expr_dyn("several values");
+	}
+	symtab_set(&x->f->syms, name, e);
+	free(name);
+}
+
+/*
+ * {"server": {"port": "8080", "host": "0.0.0.0"}}: each literal value of a
+ * dictionary written out, by its path of string keys ("conf:server.port"),
+ * as the default of a configuration that conf.server.port reads
+ * (conf_path; resolve.c's conf_default).
+ */
+static void py_conf_dict(struct xctx *x, TSNode d, const char *prefix, int depth)
+{
+	TSNode *kids, v;
+	size_t count = ts_named_children(d, &kids), i;
+	char *key, *path;
+
+	for (i = 0; i < count; i++) {
+		if (!ts_is(kids[i], "pair") || !(key = entry_key(x, kids[i])))
+			continue;
+		v = ts_field(kids[i], "value");
+		path = prefix ? xasprintf("%s.%s", prefix, key) : xstrdup(key);
+		if (strchr(key, '.') || !*key) {
+			/* not a path of keys */
+		} else if (ts_is(v, "dictionary")) {
+			if (depth + 1 < MAX_CONF_DEPTH)
+				py_conf_dict(x, v, path, depth + 1);
+		} else if (ts_is(v, "string") || ts_is(v, "integer")) {
+			set_conf(x, path, v);
+		}
+		free(path);
+		free(key);
+	}
+	free(kids);
+}
+
 static void py_walk(struct xctx *x, TSNode n)
 {
 	const char *t = ts_type(n);
@@ -3970,6 +4086,8 @@ static void py_walk(struct xctx *x, TSNode n)
 		if (!x->in_func && !x->in_class)
 			py_settings_update(x, n);
 	}
+	if (!strcmp(t, "dictionary") && !ts_is(ts_parent(n), "pair"))
+		py_conf_dict(x, n, NULL, 0);
 	if (x->in_func && !strcmp(t, "if_statement")) {
 		py_if(x, n, py_walk);
 		return;

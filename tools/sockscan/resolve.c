@@ -277,6 +277,81 @@ static struct expr *subclass_attr(struct scan *sc, struct pkg **where, const cha
 	return (struct expr *)def;
 }
 
+/* One more configuration default (py_conf_dict's "conf:PATH"), under PATH's last key. */
+static void add_conf(struct scan *sc, size_t pkg, const char *path, const struct expr *value,
+		     void *arg)
+{
+	const char *last = strrchr(path, '.');
+	struct expr *list, *entry;
+
+	(void)arg;
+	last = last ? last + 1 : path;
+	list = symtab_get(&sc->confs, last);
+	if (!list) {
+		list = expr_new(EX_CALL, NULL);
+		symtab_set(&sc->confs, last, list);
+	}
+	entry = expr_new(EX_KWARG, path);
+	entry->n = (long)pkg;
+	expr_add(entry, expr_copy(value));
+	expr_add(list, entry);
+}
+
+/*
+ * The default of configuration key path @path (conf.server.port reads
+ * "server.port"): the one literal that the tree's dictionaries give at
+ * every path ending with it, or NULL when none does or two differ. A
+ * path of one key ("PORT") names too much across a tree: only module
+ * @ctx's own dictionaries count for it.
+ */
+static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const char *path)
+{
+	const char *last = strrchr(path, '.');
+	const struct expr *list, *found = NULL;
+	size_t n = strlen(path);
+	int k;
+
+	if (!ctx || ctx->lang != LANG_PY)
+		return NULL;
+	if (!sc->confs_built) {
+		sc->confs_built = 1;
+		py_syms_each(sc, "conf:", add_conf, NULL);
+	}
+	list = symtab_get(&sc->confs, last ? last + 1 : path);
+	for (k = 0; list && k < list->nargs; k++) {
+		const struct expr *c = list->a[k], *value = expr_arg(c, 0);
+		size_t m = strlen(c->s);
+
+		if (m < n || strcmp(c->s + m - n, path) || (m > n && c->s[m - n - 1] != '.'))
+			continue;
+		if (!last && sc->pkgs[c->n] != ctx)
+			continue;
+		if (value->kind == EX_DYN || (found && !expr_equal(found, value)))
+			return NULL;
+		found = value;
+	}
+	return found;
+}
+
+/*
+ * Value @e (a name, attribute or run-time value) has none here but may
+ * read a configuration's written-out default (its s2, conf_default):
+ * that, as a default, or 0.
+ */
+static int eval_conf(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		     struct value *v, int depth)
+{
+	const struct expr *d = e->s2 ? conf_default(sc, ctx, e->s2) : NULL;
+
+	if (!d)
+		return 0;
+	value_free(v);
+	memset(v, 0, sizeof(*v));
+	eval(sc, ctx, d, v, depth + 1);
+	worsen(v, RES_ENV_DEFAULT);
+	return 1;
+}
+
 /* Is function key @fn a plain function or a method of class @cls (not D.m)? */
 static int own_param(const char *fn, const char *cls)
 {
@@ -390,6 +465,11 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		eval_held(sc, ctx, name, v, depth);
 		if (v->s || v->port || v->prefix)
 			return;
+	}
+	if (!def && e->kind == EX_IDENT && eval_conf(sc, ctx, e, v, depth)) {
+		free(via);
+		free(full);
+		return;
 	}
 	if (!def) {
 		char *what = e->kind == EX_QUAL ? xasprintf("%s.%s", e->s, e->s2) :
@@ -1069,7 +1149,8 @@ static void eval_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	if (!held)
 		held = module_attr(sc, ctx, e, &cctx, depth);
 	if (!held) {
-		set_dyn(v, e->s);
+		if (!eval_conf(sc, ctx, e, v, depth))
+			set_dyn(v, e->s);
 		return;
 	}
 	eval(sc, cctx, held, v, depth + 1);
@@ -1144,6 +1225,8 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		set_dyn(v, e->s);
 		break;
 	case EX_DYN:
+		if (eval_conf(sc, ctx, e, v, depth))
+			break;
 		set_dyn(v, e->s);
 		v->none = e->n == 1;
 		break;

@@ -77,5 +77,6 @@ void scan_free(struct scan *sc)
 		free(sc->callers[i].key);
 	free(sc->callers);
 	symtab_clear(&sc->subclasses);
+	symtab_clear(&sc->confs);
 	free(sc->root_name);
 }

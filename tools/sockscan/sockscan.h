@@ -194,6 +194,8 @@ struct scan {
 	int callers_built;
 	struct symtab subclasses; /* Python classes by the base they name (resolve.c) */
 	int subclasses_built;
+	struct symtab confs;	/* configuration defaults by their path's last key (resolve.c) */
+	int confs_built;
 };
 
 #endif
