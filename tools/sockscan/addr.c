@@ -293,6 +293,20 @@ static char *twisted_field(const char *s, int i, int *done)
 	return i == 0 ? xstrdup(start) : NULL;
 }
 
+/* @s with its backslash escapes undone, in place ("\\:\\:" is "::"). */
+static char *twisted_unescape(char *s)
+{
+	char *r, *w = s;
+
+	for (r = s; *r; r++, w++) {
+		if (*r == '\\' && r[1])
+			r++;
+		*w = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
 /* Value of keyword @key= among the fields of @s, else positional @pos (-1: none). */
 static char *twisted_arg(const char *s, const char *key, int pos, int partial)
 {
@@ -313,7 +327,7 @@ static char *twisted_arg(const char *s, const char *key, int pos, int partial)
 			found = xstrdup(f);
 		free(f);
 	}
-	return found;
+	return found ? twisted_unescape(found) : NULL;
 }
 
 int addr_twisted(const char *s, int listener, int partial, struct addr *a)

@@ -22,6 +22,7 @@ static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
 static void py_settings_update(struct xctx *x, TSNode call);
+static void py_opt_parameters(struct xctx *x, TSNode left, TSNode right);
 
 /* The watched object name @name (self.http as "C.self.http") holds, or NULL. */
 static const struct expr *held_object(struct xctx *x, const char *name)
@@ -1189,10 +1190,11 @@ static char *self_attr_name(struct xctx *x, TSNode n)
 /* Keys of a configuration path followed, at most (conf_path, py_conf_dict). */
 #define MAX_CONF_DEPTH 8
 
-/* Does @name look like a configuration object's (conf, config, settings, cfg)? */
+/* Does @name look like a configuration's or options' (conf, settings, cfg, options, opts)? */
 static int is_conf_name(const char *name)
 {
-	return strcasestr(name, "conf") || strcasestr(name, "setting") || strcasestr(name, "cfg");
+	return strcasestr(name, "conf") || strcasestr(name, "setting") || strcasestr(name, "cfg") ||
+	       strcasestr(name, "option") || strcasestr(name, "opts");
 }
 
 /*
@@ -1314,12 +1316,15 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 /*
  * A if cond else B: sys.argv[1] if len(sys.argv) > 1 else 8080 is the
  * argument with 8080 as its default, as is an environment variable with
- * B as its fallback. Anything else is unknown.
+ * B as its fallback. FTP_TLS() if tls else FTP(): two objects of watched
+ * types, the first, as for an alias (py_alias_assign); what either
+ * connects to is given later, to the name that holds it. Anything else
+ * is unknown.
  */
 static struct expr *py_conditional(struct xctx *x, TSNode n)
 {
 	TSNode a = ts_child(n, 0), b = ts_child(n, 2);
-	struct expr *e = py_expr(x, a);
+	struct expr *e = py_expr(x, a), *other;
 
 	int slot = e && e->kind == EX_ENV ? 1 : 0;	/* where the fallback goes */
 
@@ -1328,6 +1333,14 @@ static struct expr *py_conditional(struct xctx *x, TSNode n)
 			expr_add(e, NULL);
 		e->a[slot] = py_expr(x, b);
 		return e;
+	}
+	if (e && e->kind == EX_OBJ) {
+		other = py_expr(x, b);
+		if (other && other->kind == EX_OBJ) {
+			expr_free(other);
+			return e;
+		}
+		expr_free(other);
 	}
 	expr_free(e);
 	return dyn_of(x, n);
@@ -3517,6 +3530,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 		right = ts_field(right, "right");
 	if (ts_node_is_null(right))
 		return;
+	py_opt_parameters(x, left, right);
 	if (is_pattern(left)) {
 		py_unpack(x, left, right, ts_is(right, "expression_list") ? NULL : py_expr(x, right));
 		return;
@@ -4023,6 +4037,35 @@ static void py_conf_dict(struct xctx *x, TSNode d, const char *prefix, int depth
 	free(kids);
 }
 
+/*
+ * optParameters = [["port", "p", "tcp:8080", "..."], ...] in a class body:
+ * twisted.python.usage.Options, a mapping whose defaults these are, read
+ * as config["port"]: each literal default is "conf:port" (py_conf_dict).
+ */
+static void py_opt_parameters(struct xctx *x, TSNode left, TSNode right)
+{
+	TSNode *opts, name, value;
+	size_t count, i;
+	struct expr *e;
+
+	if (!x->in_class || x->in_func || !ts_text_eq(left, x->src, "optParameters") ||
+	    (!ts_is(right, "list") && !ts_is(right, "tuple")))
+		return;
+	count = ts_named_children(right, &opts);
+	for (i = 0; i < count; i++) {
+		if (!ts_is(opts[i], "list") && !ts_is(opts[i], "tuple"))
+			continue;
+		name = ts_child(opts[i], 0);
+		value = ts_child(opts[i], 2);
+		e = ts_is(name, "string") ? py_expr(x, name) : NULL;
+		if (e && e->kind == EX_STR && *e->s && !strchr(e->s, '.') &&
+		    (ts_is(value, "string") || ts_is(value, "integer")))
+			set_conf(x, e->s, value);
+		expr_free(e);
+	}
+	free(opts);
+}
+
 static void py_walk(struct xctx *x, TSNode n)
 {
 	const char *t = ts_type(n);
@@ -4389,6 +4432,16 @@ static int sends_to_peer(const struct srcfile *f, const struct site *s)
  * a recvfrom() of the function returned (sends_to_peer). Checked once every site
  * of the file is known; receivers are matched by name.
  */
+/*
+ * Is @s a call on a ZeroMQ socket? One may bind and connect both, each
+ * an endpoint of its own: its bind is never a source address.
+ */
+static int on_zmq_socket(const struct site *s)
+{
+	return s->recv && s->recv->kind == EX_OBJ && s->recv->s &&
+	       str_has_prefix(s->recv->s, "zmq.");
+}
+
 void py_prune_sites(struct srcfile *f)
 {
 	struct symtab calls = { 0 };
@@ -4419,6 +4472,7 @@ void py_prune_sites(struct srcfile *f)
 			/* bind-and-listen or connect, by the arguments: a listener */
 			drop = ((called(&calls, s->scope, s, "connect") ||
 				 called(&f->uses, s->scope, s, "connect")) &&
+				!on_zmq_socket(s) &&
 				!called(&f->uses, s->scope, s, "serve")) ||
 			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
 			       is_port_probe(f, s) ||

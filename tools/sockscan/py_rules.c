@@ -176,6 +176,10 @@ const struct rule py_rules[] = {
 	PY_SERVER("xmlrpc.server", "DocXMLRPCServer", "tcp", "http"),
 	PY_SERVER("wsgiref.simple_server", "WSGIServer", "tcp", "http"),
 	{ "wsgiref.simple_server", NULL, "make_server", "wsgiref.simple_server.make_server", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
+	/* smtpd (to 3.11): SMTPServer(localaddr, remoteaddr) listens on localaddr */
+	{ "smtpd", NULL, "SMTPServer", "smtpd.SMTPServer", IN, ADDR_HOSTPORT, FROM_ARG, 0, "localaddr", .net_arg = -1, .proto = "tcp", .app = "smtp" },
+	{ "smtpd", NULL, "DebuggingServer", "smtpd.DebuggingServer", IN, ADDR_HOSTPORT, FROM_ARG, 0, "localaddr", .net_arg = -1, .proto = "tcp", .app = "smtp" },
+	{ "smtpd", NULL, "PureProxy", "smtpd.PureProxy", IN, ADDR_HOSTPORT, FROM_ARG, 0, "localaddr", .net_arg = -1, .proto = "tcp", .app = "smtp" },
 
 	/* stdlib clients: host, port, the protocol's port by default */
 	PY_CLIENT("smtplib", "SMTP", 0, 1, "25", "smtp", 1),

@@ -429,7 +429,12 @@ static void test_addr_twisted(void **state)
 	addr_free(&a);
 	assert_int_equal(addr_twisted("unix:/run/a\\:b.sock", 0, 0, &a), 1);
 	assert_true(a.is_unix);
-	assert_string_equal(a.host, "/run/a\\:b.sock");
+	assert_string_equal(a.host, "/run/a:b.sock");
+	addr_free(&a);
+	/* an IPv6 interface, its colons escaped */
+	assert_int_equal(addr_twisted("tcp:4000:interface=\\:\\:", 1, 0, &a), 1);
+	assert_string_equal(a.host, "::");
+	assert_int_equal(a.port, 4000);
 	addr_free(&a);
 	/* known start only: the host field is whole, the port's is not */
 	assert_int_equal(addr_twisted("tcp:host=127.0.0.1:port=", 0, 1, &a), 1);
