@@ -23,7 +23,8 @@ enum expr_kind {
 	EX_JOIN,	/* "host:port" from a[0] = host, a[1] = port */
 	EX_ENV,		/* environment variable: a[0] = name, a[1] = fallback or NULL */
 	EX_FLAG,	/* command-line flag: s = flag name, a[0] = default */
-	EX_CALL,	/* call of a user function: s = name (s2 = its package path), a[] = args */
+	EX_CALL,	/* call of a user function: s = name (s2 = its package path), a[] = args;
+			   Python: n = 1 when it passes keyword arguments too (not all in a[]) */
 	EX_PARAM,	/* parameter n of a function; Python: s = its key ("f", "C.m"), s2 = its name;
 			   n = -1: key s2 of its **kwargs, passed by keyword, a[0] = its default */
 	EX_TOSTR,	/* number to string (strconv.Itoa, str()): a[0] */
@@ -37,6 +38,8 @@ enum expr_kind {
 	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
 	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]) */
 	EX_ATTR,	/* Python: attribute s of a[0], a parameter or a call (client.session) */
+	EX_URLPART,	/* Python: urlsplit(a[0]) (s NULL), or its part s ("hostname", "port",
+			   "netloc"); a port's a[1]: what stands when the URL gives none (p.port or 80) */
 };
 
 /*

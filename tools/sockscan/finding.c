@@ -27,6 +27,7 @@ struct call_facts {
 	struct place addr, port, net;	/* port: FROM_HOST_PORT only */
 	struct place objnet;		/* network or driver an object carries */
 	struct place objfam;		/* a socket's family, when not known where it was made */
+	struct place base;		/* the base URL a client was made with (httpx base_url=) */
 	int has_addr, has_port;		/* the argument was given (not None) */
 	char *text;
 	struct expr *obj;		/* the argument's object, freed at the end */
@@ -95,6 +96,8 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 			i = arg_index(s, r->addr_arg, r->addr_kw);
 		if (i >= 0)
 			take_arg(sc, ctx, s, i, cf);
+		if (r->style == ADDR_URL && recv && expr_arg(recv, 0))
+			cf->base = (struct place){ expr_arg(recv, 0), rctx };
 		break;
 	case FROM_RECV:
 		cf->addr = (struct place){ expr_arg(recv, 0), rctx };
@@ -464,6 +467,21 @@ static int is_unix_family(struct scan *sc, struct place fam)
 	return unix_;
 }
 
+/*
+ * client.get("/v1/items") on httpx.Client(base_url=...): a URL without a
+ * scheme (known so far) is a path under the client's base URL, which
+ * then names the host and port, in @v's place.
+ */
+static void relative_to_base(struct scan *sc, struct call_facts *cf, struct value *v)
+{
+	const char *known = v->s ? v->s : v->prefix;
+
+	if (!cf->base.e || !known || strstr(known, "://") || (!v->s && known[0] != '/'))
+		return;
+	value_free(v);
+	resolve_eval(sc, cf->base.ctx, cf->base.e, v);
+}
+
 static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		 const struct rule *r, struct call_facts *cf)
 {
@@ -508,6 +526,7 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		v.dyn = xstrdup("the client library's own unix socket");
 	} else {
 		address_value(sc, r, cf, &v);
+		relative_to_base(sc, cf, &v);
 	}
 	if (!place_address(r, driver, cf->text, &v, &proto))
 		goto out;	/* sqlite: a file, no socket */
@@ -626,6 +645,33 @@ static const struct rule *unix_variant(const struct rule *r, const struct site *
 	return tmp;
 }
 
+/*
+ * psycopg2.connect("host=db port=5433"), asyncpg.connect(dsn=url): the
+ * client's connection string is given, so the address is in it (a libpq
+ * conninfo or a URL), not in host and port. @r itself when it takes none
+ * or the call does not give it.
+ */
+static const struct rule *dsn_variant(const struct rule *r, const struct site *s,
+				      struct rule *tmp)
+{
+	int i = r->dsn_kw ? arg_index(s, 0, r->dsn_kw) : -1;
+
+	/* connect(**config): a mapping of keywords, not the string */
+	if (i < 0 || !s->args[i] || (s->text[i] && s->text[i][0] == '*'))
+		return r;
+	*tmp = *r;
+	tmp->style = ADDR_DSN;
+	tmp->from = FROM_ARG;
+	tmp->addr_arg = 0;
+	tmp->addr_kw = r->dsn_kw;
+	tmp->port_arg = -1;
+	tmp->port_kw = NULL;
+	tmp->default_addr = NULL;
+	tmp->default_port = NULL;
+	tmp->local_unix = 0;
+	return tmp;
+}
+
 static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 {
 	const struct rule *table = f->lang == LANG_GO ? go_rules : py_rules;
@@ -652,12 +698,12 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 	}
 	for (; r; r = next_rule(r, s, recv)) {
 		struct call_facts cf = { 0 };
-		struct rule unix_rule;
+		struct rule unix_rule, dsn_rule;
 		const struct rule *u;
 
 		if (r->dir == DIR_NONE)
 			continue;
-		u = unix_variant(r, s, &unix_rule);
+		u = dsn_variant(unix_variant(r, s, &unix_rule), s, &dsn_rule);
 		gather(sc, f->pkg, s, u, recv, rctx, &cf);
 		if (!u->needs_addr || cf.has_addr)
 			emit(sc, f, s, u, &cf);

@@ -588,6 +588,13 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 							 e ? e : expr_dyn("port")),
 				py_arg(x, n, 3, "type"));
 	}
+	/* urlsplit(url), urlparse(url): the URL, whose parts are read later */
+	if (!strcmp(q, "urllib.parse.urlsplit") || !strcmp(q, "urllib.parse.urlparse") ||
+	    !strcmp(q, "urlparse.urlsplit") || !strcmp(q, "urlparse.urlparse")) {
+		e = expr_new(EX_URLPART, NULL);
+		expr_add(e, py_arg(x, n, 0, "url"));
+		return e;
+	}
 	/* gethostbyname(host): the address of that host; the host names it */
 	if (!strcmp(q, "socket.gethostbyname")) {
 		e = py_arg(x, n, 0, "hostname");
@@ -616,6 +623,19 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 	e = expr_new(EX_CALL, dot + 1);
 	e->s2 = xstrndup(q, dot - q);
 	return e;
+}
+
+/* Does @call pass keyword arguments (name=v or **kw), which a[] leaves out? */
+static int passes_keywords(TSNode call)
+{
+	TSNode *args;
+	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
+	int yes = 0;
+
+	for (i = 0; i < count; i++)
+		yes |= ts_is(args[i], "keyword_argument") || ts_is(args[i], "dictionary_splat");
+	free(args);
+	return yes;
 }
 
 static void py_add_call_args(struct xctx *x, struct expr *e, TSNode call)
@@ -931,6 +951,7 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 			return e;
 		e = expr_new(EX_CALL, NULL);
 		e->s = ts_text(fn, x->src);
+		e->n = passes_keywords(n);
 		py_add_call_args(x, e, n);
 		return e;
 	}
@@ -1034,6 +1055,12 @@ static struct expr *py_or(struct xctx *x, TSNode n)
 	if (!ts_text_eq(ts_field(n, "operator"), x->src, "or"))
 		return dyn_of(x, n);
 	left = py_expr(x, ts_field(n, "left"));
+	/* u.port or 80: the port the URL gives, else that */
+	if (left && left->kind == EX_URLPART && left->s && !strcmp(left->s, "port") &&
+	    left->nargs == 1) {
+		expr_add(left, py_expr(x, ts_field(n, "right")));
+		return left;
+	}
 	if (left && left->kind == EX_ENV && !expr_arg(left, 1)) {
 		if (left->nargs < 2)
 			expr_add(left, py_expr(x, ts_field(n, "right")));
@@ -1187,6 +1214,23 @@ static char *self_attr_name(struct xctx *x, TSNode n)
 	return name;
 }
 
+/*
+ * Part @attr of a split URL @split (an EX_URLPART of the whole, from
+ * urlsplit), a new EX_URLPART; NULL when @split is none or @attr is a
+ * part that names no address.
+ */
+static struct expr *url_part(const struct expr *split, const char *attr)
+{
+	struct expr *e;
+
+	if (!split || split->kind != EX_URLPART || split->s ||
+	    (strcmp(attr, "hostname") && strcmp(attr, "port") && strcmp(attr, "netloc")))
+		return NULL;
+	e = expr_new(EX_URLPART, attr);
+	expr_add(e, expr_copy(expr_arg(split, 0)));
+	return e;
+}
+
 /* Keys of a configuration path followed, at most (conf_path, py_conf_dict). */
 #define MAX_CONF_DEPTH 8
 
@@ -1273,6 +1317,16 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		e->s = self_attr_name(x, n);
 		return e;
 	}
+	/* urlsplit(url).hostname */
+	if (ts_is(obj, "call")) {
+		v = py_expr(x, obj);
+		attr = ts_text(ts_field(n, "attribute"), x->src);
+		e = url_part(v, attr);
+		expr_free(v);
+		free(attr);
+		if (e)
+			return e;
+	}
 	if (!ts_is(obj, "identifier"))
 		return conf_dyn(x, n);
 	name = ts_text(obj, x->src);
@@ -1287,6 +1341,8 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 	v = xctx_local(x, name);
 	if (e) {
 		/* a socket constant, above */
+	} else if ((e = url_part(v, attr))) {
+		/* u = urlsplit(url); u.port */
 	} else if (!strcmp(name, "self")) {
 		q = self_name(x, attr);
 		e = expr_new(EX_IDENT, q);
@@ -1299,10 +1355,17 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		}
 		if (symtab_find(&x->f->syms, q))
 			e = expr_new(EX_IDENT, q);
+	}
+	if (e) {
+		/* found above */
 	} else if (v && x->in_func && (v->kind == EX_PARAM || (v->kind == EX_CALL && v->s))) {
 		/* client.session: what the object a caller passes, or the call makes, holds */
 		e = expr_new(EX_ATTR, attr);
 		expr_add(e, expr_copy(v));
+	} else if (!v && !(x->in_func && symtab_find(&x->locals, name))) {
+		/* Config.port, settings.port: a class of the tree, or what a module's name holds */
+		e = expr_new(EX_ATTR, attr);
+		expr_add(e, expr_new(EX_IDENT, name));
 	}
 	expr_free(v);
 	free(q);
@@ -3345,6 +3408,61 @@ static void py_module_classes(struct xctx *x, TSNode root)
 	free(kids);
 }
 
+/*
+ * Is class @n one whose objects take their fields from the constructor's
+ * arguments (a @dataclass, attrs' @define or @attr.s, a NamedTuple, a
+ * pydantic model)? Its class-level values are only defaults then.
+ */
+static int is_fields_class(struct xctx *x, TSNode n, TSNode *bases, size_t count)
+{
+	static const char *const decos[] = { "dataclass", "define", "frozen", "mutable", "s",
+					     "attrs" };
+	static const char *const kinds[] = { "NamedTuple", "BaseModel", "BaseSettings" };
+	TSNode parent = ts_parent(n), *kids;
+	size_t nk = 0, i, k;
+	int yes = 0;
+
+	for (i = 0; i < count && !yes; i++)
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			yes |= ts_text_eq(bases[i], x->src, kinds[k]) ||
+			       (ts_is(bases[i], "attribute") &&
+				ts_text_eq(ts_field(bases[i], "attribute"), x->src, kinds[k]));
+	if (ts_is(parent, "decorated_definition"))
+		nk = ts_named_children(parent, &kids);
+	for (i = 0; i < nk && !yes; i++) {
+		TSNode d = ts_node_named_child(kids[i], 0);
+
+		if (!ts_is(kids[i], "decorator"))
+			continue;
+		if (ts_is(d, "call"))
+			d = ts_field(d, "function");
+		if (ts_is(d, "attribute"))
+			d = ts_field(d, "attribute");
+		for (k = 0; k < sizeof(decos) / sizeof(decos[0]); k++)
+			yes |= ts_text_eq(d, x->src, decos[k]);
+	}
+	if (nk)
+		free(kids);
+	return yes;
+}
+
+/*
+ * Does a base make the class an enum.Enum or Flag, whose members are
+ * not their values (IntEnum's and StrEnum's are)?
+ */
+static int is_plain_enum(struct xctx *x, TSNode *bases, size_t count)
+{
+	size_t i;
+	int yes = 0;
+
+	for (i = 0; i < count && !yes; i++) {
+		TSNode b = ts_is(bases[i], "attribute") ? ts_field(bases[i], "attribute") : bases[i];
+
+		yes = ts_text_eq(b, x->src, "Enum") || ts_text_eq(b, x->src, "Flag");
+	}
+	return yes;
+}
+
 static void py_class(struct xctx *x, TSNode n)
 {
 	TSNode *bases;
@@ -3361,6 +3479,18 @@ static void py_class(struct xctx *x, TSNode n)
 	x->cls_net = NULL;
 	x->cls = ts_text(ts_field(n, "name"), x->src);
 	x->cls_base = py_class_bases(x, x->cls, bases, count);
+	if (is_fields_class(x, n, bases, count)) {
+		char *key = xasprintf("fields:%s", x->cls);
+
+		symtab_set(&x->f->syms, key, NULL);
+		free(key);
+	}
+	if (is_plain_enum(x, bases, count)) {
+		char *key = xasprintf("enum:%s", x->cls);
+
+		symtab_set(&x->f->syms, key, NULL);
+		free(key);
+	}
 	free(bases);
 	x->cls_type = type;
 	x->cls_methods = class_methods(x, ts_field(n, "body"));

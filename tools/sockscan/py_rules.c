@@ -365,17 +365,18 @@ const struct rule py_rules[] = {
 	/* session.send(session.prepare_request(req)): the URL is in the request */
 	PY_HTTP("requests", "requests.Session", "requests.Session", "send", 0),
 	PY_HTTP_VERBS("httpx", NULL, "httpx"),
-	{ "httpx", NULL, "Client", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
-	{ "httpx", NULL, "AsyncClient", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httpx.Client" },
+	/* a client's base_url, under which its calls' paths are (relative_to_base) */
+	{ "httpx", NULL, "Client", NULL, NONE, ADDR_URL, FROM_ARG, -1, "base_url", .net_arg = -1, .makes = "httpx.Client" },
+	{ "httpx", NULL, "AsyncClient", NULL, NONE, ADDR_URL, FROM_ARG, -1, "base_url", .net_arg = -1, .makes = "httpx.Client" },
 	PY_HTTP_VERBS("httpx", "httpx.Client", "httpx.Client"),
-	{ "aiohttp", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "aiohttp.ClientSession" },
-	{ "aiohttp.client", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "aiohttp.ClientSession" },
+	{ "aiohttp", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, 0, "base_url", .net_arg = -1, .makes = "aiohttp.ClientSession" },
+	{ "aiohttp.client", NULL, "ClientSession", NULL, NONE, ADDR_URL, FROM_ARG, 0, "base_url", .net_arg = -1, .makes = "aiohttp.ClientSession" },
 	PY_HTTP_VERBS("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession"),
 	/* a websocket: ws:// and wss:// are HTTP's ports */
 	PY_HTTP("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession", "ws_connect", 0),
 
 	/* database and cache clients configured by keyword, with their defaults */
-	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1 },
+	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1, .dsn_kw = "dsn" },
 	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
@@ -419,7 +420,9 @@ const struct rule py_rules[] = {
 	PY_DB("pymysql", "Connection", 0, -1, "3306", "mysql", "unix_socket"),
 	{ "MySQLdb", NULL, "connect", "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2 },
 	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver", NULL),
-	PY_DB("asyncpg", "connect", -1, -1, "5432", "postgres", NULL),
+	{ "asyncpg", NULL, "connect", "asyncpg.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .dsn_kw = "dsn" },
+	{ "asyncpg", NULL, "create_pool", "asyncpg.create_pool", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .dsn_kw = "dsn" },
+	{ "psycopg", NULL, "connect", "psycopg.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1, .dsn_kw = "conninfo" },
 	/*
 	 * memcached clients: python-memcached's Client(["host:port", ...])
 	 * (a one-server list is its server), pylibmc's and libmc's the same

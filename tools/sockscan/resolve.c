@@ -1126,12 +1126,48 @@ static struct expr *module_attr(struct scan *sc, struct pkg *ctx, const struct e
  * "C.self.attr" in class C's module *@cctx, when the object is an
  * instance of C, a class of the tree; NULL otherwise.
  */
+/*
+ * Was object @obj of class @cls (module @cp) given its fields by its
+ * constructor (py_extract's "fields:C": a dataclass made with arguments)?
+ * Its attributes are then not the class's defaults. @obj is followed
+ * through one name; an object made elsewhere may have been given any.
+ */
+static int fields_given(struct scan *sc, struct pkg *ctx, const struct expr *obj,
+			struct pkg *cp, const char *cls)
+{
+	char *key = xasprintf("fields:%s", cls), *via;
+	struct pkg *p = ctx;
+	int found = symtab_find(&cp->syms, key) != NULL, i;
+
+	free(key);
+	if (!found)
+		return 0;
+	if (obj && obj->kind == EX_IDENT) {
+		const struct expr *def = sym_get(sc, &p, obj->s, &via);
+
+		free(via);
+		if (!def)
+			return 0;	/* the class itself: its defaults */
+		obj = def;
+	}
+	if (!obj || obj->kind != EX_CALL || obj->n)
+		return 1;
+	for (i = 0; i < obj->nargs; i++)
+		if (obj->a[i])
+			return 1;
+	return 0;
+}
+
 static struct expr *attr_held(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			      struct pkg **cctx, int depth)
 {
 	char *cls = tree_instance(sc, ctx, expr_arg(e, 0), cctx, depth + 1);
 	struct expr *held;
 
+	if (cls && fields_given(sc, ctx, expr_arg(e, 0), *cctx, cls)) {
+		free(cls);
+		return NULL;
+	}
 	if (!cls)
 		return NULL;
 	held = expr_new(EX_IDENT, NULL);
@@ -1155,6 +1191,52 @@ static void eval_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	}
 	eval(sc, cctx, held, v, depth + 1);
 	expr_free(held);
+}
+
+/*
+ * Part e->s of URL a[0] as urlsplit() gives it: the hostname, the port
+ * it writes out (else a[1], else None), or the netloc. Known when the
+ * URL's authority is, even if what follows it is not.
+ */
+static void eval_urlpart(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			 struct value *v, int depth)
+{
+	struct value url = { 0 };
+	enum resolution how;
+	const char *text;
+	struct addr a;
+
+	eval(sc, ctx, expr_arg(e, 0), &url, depth + 1);
+	text = url.s ? url.s : addr_url_authority_known(url.prefix) ? url.prefix : NULL;
+	how = url.s ? url.how : url.prefix_how;
+	if (!e->s || !text || !strstr(text, "://")) {
+		set_dyn(v, e->s ? e->s : "a split URL");
+		value_free(&url);
+		return;
+	}
+	addr_url(text, &a);
+	value_free(v);
+	if (!strcmp(e->s, "port") && (a.port < 0 || a.port_defaulted)) {
+		if (expr_arg(e, 1)) {
+			eval(sc, ctx, expr_arg(e, 1), v, depth + 1);
+			worsen(v, how);
+		} else {
+			set_dyn(v, "None");
+			v->none = 1;
+		}
+	} else if (!strcmp(e->s, "port")) {
+		set_str(v, xasprintf("%d", a.port), how);
+		v->is_int = 1;
+	} else if (!a.host || !*a.host) {
+		set_dyn(v, "None");
+		v->none = 1;
+	} else if (!strcmp(e->s, "netloc") && a.port >= 0 && !a.port_defaulted) {
+		set_str(v, xasprintf(strchr(a.host, ':') ? "[%s]:%d" : "%s:%d", a.host, a.port), how);
+	} else {
+		set_str(v, xstrdup(a.host), how);
+	}
+	addr_free(&a);
+	value_free(&url);
 }
 
 static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
@@ -1241,6 +1323,9 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		break;
 	case EX_ATTR:
 		eval_attr(sc, ctx, e, v, depth);
+		break;
+	case EX_URLPART:
+		eval_urlpart(sc, ctx, e, v, depth);
 		break;
 	}
 }
@@ -1657,7 +1742,21 @@ static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *
 		p = ctx;
 		def = sym_get(sc, &p, e->s, &via);
 		free(via);
-		return def ? tree_instance(sc, p, def, cctx, depth + 1) : NULL;
+		if (def)
+			return tree_instance(sc, p, def, cctx, depth + 1);
+		/*
+		 * the class itself (Config.port): its class attributes are its
+		 * objects'; an Enum's members are not their values
+		 */
+		key = xasprintf("bases:%s", e->s);
+		name = xasprintf("enum:%s", e->s);
+		if (symtab_find(&ctx->syms, key) && !symtab_find(&ctx->syms, name)) {
+			*cctx = ctx;
+			cls = xstrdup(e->s);
+		}
+		free(name);
+		free(key);
+		return cls;
 	case EX_CALL:
 		if (!e->s)
 			return NULL;

@@ -70,6 +70,12 @@ struct rule {
 	 * unix_socket=).
 	 */
 	const char *unix_kw;
+	/*
+	 * Python keyword of the connection string that, when given (by that
+	 * keyword or as argument 0), holds the whole address as a libpq
+	 * conninfo or a URL, in place of host and port (psycopg2's dsn=).
+	 */
+	const char *dsn_kw;
 	/* The address is the last positional argument: sendto(data[, flags], address). */
 	int addr_last;
 	/*
