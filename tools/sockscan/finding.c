@@ -672,6 +672,30 @@ static const struct rule *dsn_variant(const struct rule *r, const struct site *s
 	return tmp;
 }
 
+/*
+ * redis.Redis(connection_pool=pool): the pool holds the address, so the
+ * client connects where the pool was told, not to its own defaults. @r
+ * itself when it takes no pool or the call gives none.
+ */
+static const struct rule *pool_variant(const struct rule *r, const struct site *s,
+				       struct rule *tmp)
+{
+	int i = r->pool_kw ? arg_index(s, -1, r->pool_kw) : -1;
+
+	if (i < 0 || !s->args[i])
+		return r;
+	*tmp = *r;
+	tmp->from = FROM_ARG;
+	tmp->addr_arg = -1;
+	tmp->addr_kw = r->pool_kw;
+	tmp->port_arg = -1;
+	tmp->port_kw = NULL;
+	tmp->default_addr = NULL;
+	tmp->default_port = NULL;
+	tmp->unix_kw = NULL;
+	return tmp;
+}
+
 static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 {
 	const struct rule *table = f->lang == LANG_GO ? go_rules : py_rules;
@@ -698,12 +722,14 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 	}
 	for (; r; r = next_rule(r, s, recv)) {
 		struct call_facts cf = { 0 };
-		struct rule unix_rule, dsn_rule;
+		struct rule unix_rule, dsn_rule, pool_rule;
 		const struct rule *u;
 
 		if (r->dir == DIR_NONE)
 			continue;
-		u = dsn_variant(unix_variant(r, s, &unix_rule), s, &dsn_rule);
+		u = pool_variant(r, s, &pool_rule);
+		if (u == r)
+			u = dsn_variant(unix_variant(r, s, &unix_rule), s, &dsn_rule);
 		gather(sc, f->pkg, s, u, recv, rctx, &cf);
 		if (!u->needs_addr || cf.has_addr)
 			emit(sc, f, s, u, &cf);

@@ -1947,6 +1947,48 @@ static int py_splat_dict(struct xctx *x, struct site *s, TSNode splat)
 }
 
 /*
+ * *ADDR, ADDR a (host, port) pair written out here or bound to a name of
+ * the function or module (start_server(handler, *ADDR)): its two items,
+ * as two positional arguments of @s. 0 for any other *splat.
+ */
+static int py_splat_pair(struct xctx *x, struct site *s, TSNode splat)
+{
+	TSNode inner = ts_node_named_child(splat, 0);
+	struct expr *e = NULL;
+	char *name;
+	int i;
+
+	if (ts_is(inner, "tuple") || ts_is(inner, "parenthesized_expression")) {
+		e = py_expr(x, inner);
+	} else if (ts_is(inner, "identifier")) {
+		name = ts_text(inner, x->src);
+		e = xctx_local(x, name);
+		if (!e && !(x->in_func && symtab_find(&x->locals, name)) &&
+		    symtab_get(&x->f->syms, name))
+			e = expr_copy(symtab_get(&x->f->syms, name));
+		free(name);
+	}
+	if (!e || e->kind != EX_JOIN || e->nargs != 2) {
+		expr_free(e);
+		return 0;
+	}
+	for (i = 0; i < 2; i++) {
+		struct expr *item = expr_copy(e->a[i]);
+
+		if (ts_is(inner, "identifier")) {	/* through a name: a constant */
+			struct expr *d = expr_new(EX_DEFAULT, NULL);
+
+			d->n = RES_CONSTANT;
+			expr_add(d, item);
+			item = d;
+		}
+		site_add_arg(s, item, NULL, ts_text_short(splat, x->src, 120));
+	}
+	expr_free(e);
+	return 1;
+}
+
+/*
  * The arguments of call node @call, with their keywords and text, into @s;
  * the first @skip positional ones left out (a partial's function).
  */
@@ -1964,6 +2006,8 @@ static void py_site_args(struct xctx *x, struct site *s, TSNode call, int skip)
 		char *kw = NULL;
 
 		if (ts_is(a, "dictionary_splat") && py_splat_dict(x, s, a))
+			continue;
+		if (ts_is(a, "list_splat") && py_splat_pair(x, s, a))
 			continue;
 		if (ts_is(a, "keyword_argument")) {
 			kw = ts_text(ts_field(a, "name"), x->src);

@@ -374,12 +374,17 @@ const struct rule py_rules[] = {
 	PY_HTTP_VERBS("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession"),
 	/* a websocket: ws:// and wss:// are HTTP's ports */
 	PY_HTTP("aiohttp", "aiohttp.ClientSession", "aiohttp.ClientSession", "ws_connect", 0),
+	/* aiohttp.request(method, url): a session of its own for one request */
+	PY_HTTP("aiohttp", NULL, "aiohttp", "request", 1),
 
 	/* database and cache clients configured by keyword, with their defaults */
 	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1, .dsn_kw = "dsn" },
-	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
-	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path" },
+	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path", .pool_kw = "connection_pool" },
+	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path", .pool_kw = "connection_pool" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
+	/* a pool that holds the address its clients connect to (pool_kw) */
+	{ "redis", NULL, "ConnectionPool", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .makes = "redis.ConnectionPool" },
+	{ "redis", NULL, "BlockingConnectionPool", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .makes = "redis.ConnectionPool" },
 	/* aioredis 1.x: an address (host, port) or a unix path; 2.x is redis' API */
 	PY_AIOREDIS("create_redis"),
 	PY_AIOREDIS("create_redis_pool"),

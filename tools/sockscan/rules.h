@@ -76,6 +76,12 @@ struct rule {
 	 * conninfo or a URL, in place of host and port (psycopg2's dsn=).
 	 */
 	const char *dsn_kw;
+	/*
+	 * Python keyword of a connection pool that, when given, holds the
+	 * address in place of host and port (redis' connection_pool=): read
+	 * through the pool object, unknown when it is not one made here.
+	 */
+	const char *pool_kw;
 	/* The address is the last positional argument: sendto(data[, flags], address). */
 	int addr_last;
 	/*
