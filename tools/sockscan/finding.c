@@ -29,6 +29,7 @@ struct call_facts {
 	struct place objfam;		/* a socket's family, when not known where it was made */
 	struct place base;		/* the base URL a client was made with (httpx base_url=) */
 	int has_addr, has_port;		/* the argument was given (not None) */
+	int splat;			/* a **mapping not known here may give either */
 	char *text;
 	struct expr *obj;		/* the argument's object, freed at the end */
 };
@@ -114,6 +115,8 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 		}
 		break;
 	case FROM_HOST_PORT:
+		for (i = 0; i < s->nargs; i++)
+			cf->splat |= !s->kw[i] && s->text[i] && !strncmp(s->text[i], "**", 2);
 		i = arg_index(s, r->addr_arg, r->addr_kw);
 		if (i >= 0 && s->args[i]) {
 			cf->addr = (struct place){ s->args[i], ctx };
@@ -222,13 +225,20 @@ static void address_value(struct scan *sc, const struct rule *r,
 				r->default_how, v);
 		return;
 	}
-	eval_or_default(sc, cf->addr, cf->has_addr, r->default_addr, r->default_how, &h);
+	/* connect(**params), params not known here: it may give host and port */
+	eval_or_default(sc, cf->addr, cf->has_addr,
+			cf->splat && !cf->has_addr ? NULL : r->default_addr, r->default_how, &h);
+	if (cf->splat && !cf->has_addr) {
+		free(h.dyn);
+		h.dyn = xstrdup("the keywords of a ** mapping");
+	}
 	/* no port argument, and the host names one ("h:8081", a URL): it speaks */
 	if (!cf->has_port && h.s && host_has_port(h.s)) {
 		*v = h;
 		return;
 	}
-	eval_or_default(sc, cf->port, cf->has_port, r->default_port, r->default_how, &p);
+	eval_or_default(sc, cf->port, cf->has_port,
+			cf->splat && !cf->has_port ? NULL : r->default_port, r->default_how, &p);
 	memset(v, 0, sizeof(*v));
 	if (!h.s || !p.s) {
 		v->how = RES_DYNAMIC;

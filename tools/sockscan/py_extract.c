@@ -810,18 +810,30 @@ static char *kwsplat_param(struct xctx *x, TSNode fn)
 	return name;
 }
 
+/* Does @name look like a configuration's or options' (conf, settings, cfg, options, opts)? */
+static int is_conf_name(const char *name)
+{
+	return strcasestr(name, "conf") || strcasestr(name, "setting") || strcasestr(name, "cfg") ||
+	       strcasestr(name, "option") || strcasestr(name, "opts");
+}
+
+static TSNode module_binding(struct xctx *x, TSNode at, TSNode name);
+static int is_getattr_call(struct xctx *x, TSNode n);
+
 /*
  * Is @obj named as configuration (config, conf, settings, options, opts,
  * cfg: the last name of self.app.config), or a section of such a mapping
- * (settings["SENTINEL"])? Its keys are set by the user,
- * so a key's default is the value, as an option's is; any other mapping
- * (a parsed reply's self.values.get("location", "_NONE")) holds data.
+ * (settings["SENTINEL"]), or a module-level name bound to one
+ * (SESSION_REDIS = getattr(settings, "SESSION_REDIS", {}))? Its keys are
+ * set by the user, so a key's default is the value, as an option's is;
+ * any other mapping (a parsed reply's self.values.get("location",
+ * "_NONE")) holds data.
  */
 static int names_config(struct xctx *x, TSNode obj)
 {
-	static const char *const words[] = { "conf", "settings", "options", "opts", "cfg", NULL };
+	TSNode bound;
 	char *name;
-	int i, yes = 0;
+	int yes, plain = ts_is(obj, "identifier");
 
 	if (ts_is(obj, "subscript"))
 		obj = ts_field(obj, "value");
@@ -830,10 +842,12 @@ static int names_config(struct xctx *x, TSNode obj)
 	if (!ts_is(obj, "identifier"))
 		return 0;
 	name = ts_text(obj, x->src);
-	for (i = 0; words[i] && !yes; i++)
-		yes = strcasestr(name, words[i]) != NULL;
+	yes = is_conf_name(name);
 	free(name);
-	return yes;
+	if (yes || !plain || x->in_func)
+		return yes;
+	bound = module_binding(x, obj, obj);
+	return is_getattr_call(x, bound) && names_config(x, py_arg_node(bound, 0, NULL, x->src));
 }
 
 /*
@@ -1234,13 +1248,6 @@ static struct expr *url_part(const struct expr *split, const char *attr)
 /* Keys of a configuration path followed, at most (conf_path, py_conf_dict). */
 #define MAX_CONF_DEPTH 8
 
-/* Does @name look like a configuration's or options' (conf, settings, cfg, options, opts)? */
-static int is_conf_name(const char *name)
-{
-	return strcasestr(name, "conf") || strcasestr(name, "setting") || strcasestr(name, "cfg") ||
-	       strcasestr(name, "option") || strcasestr(name, "opts");
-}
-
 /*
  * The key path a read of a configuration object names past the object:
  * "server.port" for conf.server.port, "PORT" for self.config["PORT"],
@@ -1545,6 +1552,46 @@ static TSNode dict_entries(struct xctx *x, TSNode n)
 	return yes ? ts_field(n, "arguments") : none;
 }
 
+static TSNode module_dict(struct xctx *x, TSNode at, TSNode name);
+
+/*
+ * ENDPOINTS[key], ENDPOINTS a dictionary written out at module level
+ * above: the entry of a literal key, else one of its values, chosen at
+ * run time (namecheap's sandbox or production URL). NULL for any other
+ * subscript, or a name the function binds itself.
+ */
+static struct expr *module_dict_item(struct xctx *x, TSNode n)
+{
+	TSNode name = ts_field(n, "value"), idx = ts_field(n, "subscript"), d, *pairs;
+	struct expr *key, *e = NULL;
+	size_t count, i;
+	char *text, *k;
+
+	if (!ts_is(name, "identifier"))
+		return NULL;
+	text = ts_text(name, x->src);
+	d = x->in_func && symtab_find(&x->locals, text) ? (TSNode){ 0 } : module_dict(x, n, name);
+	free(text);
+	if (!ts_is(d, "dictionary"))
+		return NULL;
+	key = ts_is(idx, "string") ? py_expr(x, idx) : NULL;
+	if (!key || key->kind != EX_STR) {
+		expr_free(key);
+		return py_dict_choice(x, d, (TSNode){ 0 });
+	}
+	count = ts_named_children(d, &pairs);
+	for (i = 0; i < count && !e; i++) {
+		if (!ts_is(pairs[i], "pair") || !(k = entry_key(x, pairs[i])))
+			continue;
+		if (!strcmp(k, key->s))
+			e = py_expr(x, ts_field(pairs[i], "value"));
+		free(k);
+	}
+	free(pairs);
+	expr_free(key);
+	return e;
+}
+
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
 {
 	const char *t = ts_type(n);
@@ -1601,6 +1648,8 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 			e->s = ts_text_short(n, x->src, 40);
 			return e;
 		}
+		if (!q && (e = module_dict_item(x, n)))
+			return e;
 		if (!q || strcmp(q, "os.environ")) {
 			char *key = attr_item_key(x, n);
 
@@ -3693,6 +3742,23 @@ static int py_obj_attr_assign(struct xctx *x, TSNode left, TSNode right)
 	return 0;
 }
 
+/*
+ * What name @left = @right binds: the value, or, for an object known only
+ * at run time held under a session's name (session = url_data.session),
+ * a session by its name, as a parameter is (py_param_named).
+ */
+static struct expr *local_value(struct xctx *x, TSNode left, TSNode right)
+{
+	struct expr *e = py_expr(x, right);
+
+	if (x->in_func && e && (e->kind == EX_DYN || e->kind == EX_ATTR) &&
+	    is_session_name(x, left)) {
+		expr_free(e);
+		e = expr_obj("named.session", NULL, NULL);
+	}
+	return e;
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -3745,7 +3811,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(scoped);
 	}
 	py_note_kwargs_dict(x, name, right);
-	xctx_bind(x, name, ts_is(right, "none") ? expr_none() : py_expr(x, right), 1);
+	xctx_bind(x, name, ts_is(right, "none") ? expr_none() : local_value(x, left, right), 1);
 	free(name);
 }
 
@@ -4318,11 +4384,8 @@ static void py_walk(struct xctx *x, TSNode n)
 	py_walk_children(x, n);
 }
 
-/*
- * The dictionary a module-level name was last bound to before @at,
- * {"K": v} or dict(K=v), as its node (null if none).
- */
-static TSNode module_dict(struct xctx *x, TSNode at, TSNode name)
+/* The value a module-level name was last bound to before @at, as its node (null if none). */
+static TSNode module_binding(struct xctx *x, TSNode at, TSNode name)
 {
 	TSNode root = ts_tree_root_node(at.tree), *kids, found = { 0 };
 	size_t count = ts_named_children(root, &kids), i;
@@ -4334,11 +4397,22 @@ static TSNode module_dict(struct xctx *x, TSNode at, TSNode name)
 		if (!ts_is(kids[i], "expression_statement") || !ts_is(a, "assignment") ||
 		    !ts_text_eq(ts_field(a, "left"), x->src, text))
 			continue;
-		found = dict_entries(x, ts_field(a, "right"));
+		found = ts_field(a, "right");
 	}
 	free(text);
 	free(kids);
 	return found;
+}
+
+/*
+ * The dictionary a module-level name was last bound to before @at,
+ * {"K": v} or dict(K=v), as its node (null if none).
+ */
+static TSNode module_dict(struct xctx *x, TSNode at, TSNode name)
+{
+	TSNode bound = module_binding(x, at, name);
+
+	return ts_node_is_null(bound) ? bound : dict_entries(x, bound);
 }
 
 /* "OBJ.KEY" holds @value as a configuration default (py_settings_update). */

@@ -337,6 +337,8 @@ const struct rule py_rules[] = {
 	PY_TWISTED_CONNECT("twisted.internet.protocol", "twisted.internet.protocol.ClientCreator", "twisted.internet.protocol.ClientCreator", "connectTCP"),
 	PY_TWISTED_CONNECT("twisted.internet.protocol", "twisted.internet.protocol.ClientCreator", "twisted.internet.protocol.ClientCreator", "connectSSL"),
 	PY_TWISTED_UNIX("twisted.internet.protocol", "twisted.internet.protocol.ClientCreator", "twisted.internet.protocol.ClientCreator", "connectUNIX", OUT, 0, "address"),
+	/* SRVConnector(reactor, service, domain, factory): to the host and port a DNS SRV record names */
+	{ "twisted.names.srvconnect", NULL, "SRVConnector", "twisted.names.srvconnect.SRVConnector", OUT, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .proto = "tcp" },
 	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "TCP4ServerEndpoint", IN, 3, "interface", 1, "port", "", "tcp"),
 	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "TCP6ServerEndpoint", IN, 3, "interface", 1, "port", "::", "tcp"),
 	PY_TWISTED("twisted.internet.endpoints", NULL, "twisted.internet.endpoints", "SSL4ServerEndpoint", IN, 4, "interface", 1, "port", "", "tcp"),
