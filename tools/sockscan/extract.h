@@ -34,6 +34,8 @@ struct xctx {
 	struct symtab param_cls;
 	char *kwsplat;		/* Python: the function's **kwargs parameter, or NULL */
 	int in_except;		/* Python: reading the imports of an except clause */
+	const TSNode *tops;	/* Python: the module's statements, while they are walked */
+	size_t top;		/* the index in tops of the one being walked */
 };
 
 /*

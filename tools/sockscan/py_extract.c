@@ -4384,23 +4384,41 @@ static void py_walk(struct xctx *x, TSNode n)
 	py_walk_children(x, n);
 }
 
-/* The value a module-level name was last bound to before @at, as its node (null if none). */
+/*
+ * Module-level statements looked back over for a name's binding, at most:
+ * each lookup costs no more than this, so a file of a million statements
+ * is still read in linear time.
+ */
+#define MAX_BINDING_LOOKBACK 1024
+
+/*
+ * The value a module-level name was last bound to above the statement
+ * being walked (x->tops[x->top], which holds @at), as its node (null if
+ * none).
+ */
 static TSNode module_binding(struct xctx *x, TSNode at, TSNode name)
 {
-	TSNode root = ts_tree_root_node(at.tree), *kids, found = { 0 };
-	size_t count = ts_named_children(root, &kids), i;
-	char *text = ts_text(name, x->src);
+	TSNode found = { 0 };
+	size_t i, stop;
+	char *text;
 
-	for (i = 0; i < count && ts_node_end_byte(kids[i]) <= ts_node_start_byte(at); i++) {
-		TSNode a = ts_child(kids[i], 0);
+	if (!x->tops || ts_node_start_byte(at) < ts_node_start_byte(x->tops[x->top]) ||
+	    ts_node_end_byte(at) > ts_node_end_byte(x->tops[x->top]))
+		return found;
+	text = ts_text(name, x->src);
+	if (!symtab_find(&x->f->syms, text)) {	/* no module-level name: nothing to look for */
+		free(text);
+		return found;
+	}
+	stop = x->top > MAX_BINDING_LOOKBACK ? x->top - MAX_BINDING_LOOKBACK : 0;
+	for (i = x->top; i > stop && ts_node_is_null(found); i--) {
+		TSNode s = x->tops[i - 1], a = ts_child(s, 0);
 
-		if (!ts_is(kids[i], "expression_statement") || !ts_is(a, "assignment") ||
-		    !ts_text_eq(ts_field(a, "left"), x->src, text))
-			continue;
-		found = ts_field(a, "right");
+		if (ts_is(s, "expression_statement") && ts_is(a, "assignment") &&
+		    ts_text_eq(ts_field(a, "left"), x->src, text))
+			found = ts_field(a, "right");
 	}
 	free(text);
-	free(kids);
 	return found;
 }
 
@@ -4749,8 +4767,19 @@ void py_prune_sites(struct srcfile *f)
 void py_extract(struct srcfile *f, const char *src, TSNode root)
 {
 	struct xctx x = { .f = f, .src = src };
+	TSNode *kids;
+	size_t count, i;
 
 	py_module_classes(&x, root);
-	py_walk(&x, root);
+	/* a statement at a time, so that module_binding knows where the walk is */
+	x.depth++;
+	count = ts_named_children(root, &kids);
+	x.tops = kids;
+	for (i = 0; i < count; i++) {
+		x.top = i;
+		py_walk(&x, kids[i]);
+	}
+	x.tops = NULL;
+	free(kids);
 	free(x.rets);
 }

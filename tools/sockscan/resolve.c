@@ -277,6 +277,9 @@ static struct expr *subclass_attr(struct scan *sc, struct pkg **where, const cha
 	return (struct expr *)def;
 }
 
+/* Dictionaries giving one key, at most, before that key is no configuration's default. */
+#define MAX_CONF_ENTRIES 256
+
 /* One more configuration default (py_conf_dict's "conf:PATH"), under PATH's last key. */
 static void add_conf(struct scan *sc, size_t pkg, const char *path, const struct expr *value,
 		     void *arg)
@@ -290,6 +293,11 @@ static void add_conf(struct scan *sc, size_t pkg, const char *path, const struct
 	if (!list) {
 		list = expr_new(EX_CALL, NULL);
 		symtab_set(&sc->confs, last, list);
+	}
+	/* so many that a read would scan them all: none is the default (n = 1) */
+	if (list->nargs >= MAX_CONF_ENTRIES) {
+		list->n = 1;
+		return;
 	}
 	entry = expr_new(EX_KWARG, path);
 	entry->n = (long)pkg;
@@ -318,6 +326,8 @@ static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const c
 		py_syms_each(sc, "conf:", add_conf, NULL);
 	}
 	list = symtab_get(&sc->confs, last ? last + 1 : path);
+	if (list && list->n)
+		return NULL;
 	for (k = 0; list && k < list->nargs; k++) {
 		const struct expr *c = list->a[k], *value = expr_arg(c, 0);
 		size_t m = strlen(c->s);
