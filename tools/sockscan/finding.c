@@ -634,6 +634,24 @@ static const struct rule *next_rule(const struct rule *r, const struct site *s,
 }
 
 /*
+ * @r made to read its whole address from argument @pos or keyword @kw
+ * (into @tmp): no host and port arguments, and no defaults, apply.
+ */
+static struct rule *from_arg_variant(const struct rule *r, struct rule *tmp, int pos,
+				     const char *kw)
+{
+	*tmp = *r;
+	tmp->from = FROM_ARG;
+	tmp->addr_arg = pos;
+	tmp->addr_kw = kw;
+	tmp->port_arg = -1;
+	tmp->port_kw = NULL;
+	tmp->default_addr = NULL;
+	tmp->default_port = NULL;
+	return tmp;
+}
+
+/*
  * redis.Redis(unix_socket_path=p): the client's unix-socket keyword is
  * given, so the call connects to that path, not to a host and port. @r
  * itself when it has no such keyword or the call does not give it.
@@ -645,13 +663,7 @@ static const struct rule *unix_variant(const struct rule *r, const struct site *
 
 	if (i < 0 || !s->args[i])
 		return r;
-	*tmp = *r;
-	tmp->from = FROM_ARG;
-	tmp->addr_arg = -1;
-	tmp->addr_kw = r->unix_kw;
-	tmp->proto = "unix";
-	tmp->default_addr = NULL;
-	tmp->default_port = NULL;
+	from_arg_variant(r, tmp, -1, r->unix_kw)->proto = "unix";
 	return tmp;
 }
 
@@ -669,15 +681,8 @@ static const struct rule *dsn_variant(const struct rule *r, const struct site *s
 	/* connect(**config): a mapping of keywords, not the string */
 	if (i < 0 || !s->args[i] || (s->text[i] && s->text[i][0] == '*'))
 		return r;
-	*tmp = *r;
+	from_arg_variant(r, tmp, 0, r->dsn_kw);
 	tmp->style = ADDR_DSN;
-	tmp->from = FROM_ARG;
-	tmp->addr_arg = 0;
-	tmp->addr_kw = r->dsn_kw;
-	tmp->port_arg = -1;
-	tmp->port_kw = NULL;
-	tmp->default_addr = NULL;
-	tmp->default_port = NULL;
 	tmp->local_unix = 0;
 	return tmp;
 }
@@ -694,15 +699,7 @@ static const struct rule *pool_variant(const struct rule *r, const struct site *
 
 	if (i < 0 || !s->args[i])
 		return r;
-	*tmp = *r;
-	tmp->from = FROM_ARG;
-	tmp->addr_arg = -1;
-	tmp->addr_kw = r->pool_kw;
-	tmp->port_arg = -1;
-	tmp->port_kw = NULL;
-	tmp->default_addr = NULL;
-	tmp->default_port = NULL;
-	tmp->unix_kw = NULL;
+	from_arg_variant(r, tmp, -1, r->pool_kw)->unix_kw = NULL;
 	return tmp;
 }
 
