@@ -537,6 +537,10 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 	} else {
 		address_value(sc, r, cf, &v);
 		relative_to_base(sc, cf, &v);
+		if (r->path_is_unix && v.s && (v.s[0] == '/' || v.s[0] == '@'))
+			proto.protocol = "unix";
+		else if (r->path_is_unix && !v.s && !v.port && !v.host)
+			proto.protocol = NULL;	/* a pair or a path: not known */
 	}
 	if (!place_address(r, driver, cf->text, &v, &proto))
 		goto out;	/* sqlite: a file, no socket */

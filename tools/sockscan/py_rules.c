@@ -205,6 +205,13 @@ const struct rule py_rules[] = {
 	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet", 0),
 	{ "xmlrpc.client", NULL, "ServerProxy", "xmlrpc.client.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 	{ "xmlrpclib", NULL, "ServerProxy", "xmlrpclib.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
+	/*
+	 * multiprocessing's message connections: a (host, port) pair is TCP, a
+	 * path a unix socket; a Listener without an address takes a free
+	 * port on localhost.
+	 */
+	{ "multiprocessing.connection", NULL, "Listener", "multiprocessing.connection.Listener", IN, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp", .default_addr = "localhost:0", .default_how = RES_FRAMEWORK_DEFAULT, .path_is_unix = 1 },
+	{ "multiprocessing.connection", NULL, "Client", "multiprocessing.connection.Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp", .needs_addr = 1, .path_is_unix = 1 },
 
 	/* gRPC */
 	{ "grpc", NULL, "server", NULL, NONE, ADDR_GRPC, FROM_ARG, -1, .net_arg = -1, .makes = "grpc.Server" },

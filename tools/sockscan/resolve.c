@@ -356,7 +356,6 @@ static int eval_conf(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	if (!d)
 		return 0;
 	value_free(v);
-	memset(v, 0, sizeof(*v));
 	eval(sc, ctx, d, v, depth + 1);
 	worsen(v, RES_ENV_DEFAULT);
 	return 1;
@@ -1174,12 +1173,12 @@ static struct expr *attr_held(struct scan *sc, struct pkg *ctx, const struct exp
 	char *cls = tree_instance(sc, ctx, expr_arg(e, 0), cctx, depth + 1);
 	struct expr *held;
 
-	if (cls && fields_given(sc, ctx, expr_arg(e, 0), *cctx, cls)) {
+	if (!cls)
+		return NULL;
+	if (fields_given(sc, ctx, expr_arg(e, 0), *cctx, cls)) {
 		free(cls);
 		return NULL;
 	}
-	if (!cls)
-		return NULL;
 	held = expr_new(EX_IDENT, NULL);
 	held->s = xasprintf("%s.self.%s", cls, e->s);
 	free(cls);

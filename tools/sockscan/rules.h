@@ -97,6 +97,12 @@ struct rule {
 	 * where the library was built to find it.
 	 */
 	int local_unix;
+	/*
+	 * The address is a (host, port) pair for TCP or a path for a unix
+	 * socket, the type of the value choosing (multiprocessing's
+	 * Listener and Client).
+	 */
+	int path_is_unix;
 };
 
 /* Go import families: a watched import path and the name it is used by. */
