@@ -382,6 +382,7 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 			 struct value *v, struct finding *fd)
 {
 	struct addr a;
+	char *port;
 
 	if (r->needs_url && !is_http_url(v->s ? v->s : v->prefix) && !names_url(text))
 		return 0;	/* a session by its name only, and no URL: not one */
@@ -405,8 +406,12 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 			return 0;
 		fd->how = RES_DYNAMIC;
 		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");
-		if (v->port)
+		if (v->port) {
 			fd->port = port_number(v->port);
+		} else if (r->style == ADDR_URL && (port = resolve_gap_port(v))) {
+			fd->port = port_number(port);
+			free(port);
+		}
 		if (v->host && *v->host && r->style == ADDR_HOSTPORT)
 			fd->host = xstrdup(v->host);
 		if (r->style == ADDR_URL)

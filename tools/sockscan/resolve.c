@@ -49,6 +49,7 @@ static void set_dyn_after(struct value *v, const char *known, enum resolution ho
 	set_dyn(v, rest->dyn);
 	v->prefix = xasprintf("%s%s", known, rest->prefix ? rest->prefix : "");
 	v->prefix_how = how > rest->prefix_how ? how : rest->prefix_how;
+	v->gap_inside = rest->gap_inside;
 }
 
 static void set_str(struct value *v, char *s, enum resolution how)
@@ -615,6 +616,8 @@ static int starts_path(const struct value *v)
 	return t && t[0] == '/';
 }
 
+static char *format_url_port(const char *known, const char *rest);
+
 static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth)
 {
@@ -634,6 +637,12 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			v->port = a.port ? xstrdup(a.port) : NULL;
 			v->host = a.host ? xstrdup(a.host) : NULL;
 		}
+		/* f"https://{host}/v1", "http://" + host + ":8080": the host alone unknown */
+		if (b.s && a.prefix && !a.gap_inside) {
+			free(v->port);
+			v->port = format_url_port(a.prefix, b.s);
+		}
+		v->gap_inside = 1;
 	} else if (!b.s) {
 		set_dyn_after(v, a.s, a.how, &b);
 	} else if (a.is_int && b.is_int && !add_overflows(a.s, b.s, &sum)) {
@@ -649,7 +658,6 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	value_free(&b);
 }
 
-static char *format_url_port(const char *known, const char *rest);
 
 static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth);
@@ -789,7 +797,8 @@ static void eval_printf(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		if (!a.s) {
 			fclose(m);
 			set_dyn_after(v, out, how, &a);
-			v->port = format_url_port(out, p + 1);
+			v->port = a.gap_inside ? NULL : format_url_port(out, p + 1);
+			v->gap_inside = a.gap_inside || p[1];
 			free(out);
 			value_free(&a);
 			value_free(&f);
@@ -869,26 +878,47 @@ static char *value_port(const char *s)
 }
 
 /*
- * The port of a URL a format fills in part, where the unknown piece is
- * a label of the host: text before it in the host (@known, "https://api")
- * and text of the host after it (@rest, the format's remainder,
- * ".mailgun.net/v3/%s"), with no port written. The scheme's port holds
- * then. A piece the host ends with could carry a port ("http://%s/" of
- * "localhost:8080"): NULL.
+ * The port of a URL filled in part, where the one unknown piece is in
+ * the host: text before it in the host (@known, "https://api" or
+ * "http://") and the text after it (@rest, "/v1", ":8080/x",
+ * ".mailgun.net/v3/%s"). A port written after the piece is that port
+ * (a host that carried its own would make "http://%s:8080/" no URL).
+ * With none written, the scheme's holds when the piece is the whole host
+ * or labels of it; a piece after a host named in full
+ * ("https://h.example.com" + suffix) may be a port: NULL.
  */
 static char *format_url_port(const char *known, const char *rest)
 {
 	const char *auth = strstr(known, "://");
-	size_t n = strcspn(rest, "/?#");
+	size_t n = strcspn(rest, "/?#"), digits, k;
 	char *url, *port;
 
-	if (!auth || strpbrk(auth + 3, "/?#@:") || rest[0] != '.' ||
-	    memchr(rest, '%', n) || memchr(rest, ':', n) || memchr(rest, '@', n))
+	if (!auth || strpbrk(auth + 3, "/?#@:") || memchr(rest, '%', n) || memchr(rest, '@', n))
+		return NULL;
+	if (rest[0] == ':') {
+		digits = strspn(rest + 1, "0123456789");
+		if (!digits || digits > 5 || digits + 1 != n)
+			return NULL;
+		return xstrndup(rest + 1, digits);
+	}
+	if (n && (rest[0] != '.' || memchr(rest, ':', n)))
+		return NULL;
+	/* "https://host.example.com" + piece: a port or more host may follow */
+	k = strlen(known);
+	if (!n && known[k - 1] != '/' && known[k - 1] != '.')
 		return NULL;
 	url = xasprintf("%sx%.*s/", known, (int)n, rest);
 	port = value_port(url);
 	free(url);
 	return port;
+}
+
+/* The port of a URL known up to one unknown piece that ends it ("https://" + host). */
+char *resolve_gap_port(const struct value *v)
+{
+	if (v->s || !v->prefix || v->gap_inside)
+		return NULL;
+	return format_url_port(v->prefix, "");
 }
 
 /*
@@ -971,6 +1001,7 @@ static int agree(struct value *acc, struct value *one, int n)
 	free(acc->prefix);
 	acc->prefix = common;
 	acc->prefix_how = ha > hb ? ha : hb;
+	acc->gap_inside = 1;	/* the callers' texts differ after it */
 	return port_ok || common;
 }
 

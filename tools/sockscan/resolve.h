@@ -20,11 +20,17 @@ struct value {
 	char *port;		/* when unknown: a port known beside an unknown host */
 	char *host;		/* when unknown: a host known beside an unknown port */
 	int none;		/* Python's None: a call's default address stands */
+	/*
+	 * when unknown: known text, or another unknown piece, follows the
+	 * unknown piece after prefix (0: prefix, then one piece ending it)
+	 */
+	int gap_inside;
 };
 
 void resolve_eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		  struct value *v);
 void value_free(struct value *v);
+char *resolve_gap_port(const struct value *v);
 /*
  * The object (EX_OBJ) @e stands for, following names and helper calls,
  * as a copy the caller frees; *octx is the package its sub-expressions
