@@ -29,23 +29,24 @@
 /*
  * A client given host and port (positions @hpos and @ppos), with the
  * protocol's port when none is given; no socket without a host
- * (smtplib.SMTP() connects only when told where). @hp: the host may
- * carry its own port ("mail:2525" for smtplib and http.client; poplib and
- * imaplib take none from it, so their port stands beside any host).
+ * (smtplib.SMTP() connects only when told where). A host written with
+ * its own port ("mail:2525", smtplib and http.client) gives that port;
+ * beside a host known only at run time the protocol's port stands, as a
+ * bare host name is what such a host usually is.
  */
-#define PY_CLIENT(fam, cls, hpos, ppos, port, app_proto, hp) \
-	{ fam, NULL, cls, fam "." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .makes = fam "." cls, .host_may_hold_port = hp }
+#define PY_CLIENT(fam, cls, hpos, ppos, port, app_proto) \
+	{ fam, NULL, cls, fam "." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "host", ppos, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .makes = fam "." cls }
 
 /*
  * The same client made without a host, connected later by its method
  * @fn(host, port): smtplib.SMTP().connect(host, port), FTP().connect().
  */
-#define PY_CLIENT_CONNECT(fam, cls, fn, port, app_proto, hp) \
-	{ fam, fam "." cls, fn, fam "." cls "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .host_may_hold_port = hp }
+#define PY_CLIENT_CONNECT(fam, cls, fn, port, app_proto) \
+	{ fam, fam "." cls, fn, fam "." cls "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = app_proto, .default_port = port, .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1 }
 
 /* smtplib's connect(), whose host defaults to localhost (connect() alone connects there). */
 #define PY_SMTP_CONNECT(cls, port) \
-	{ "smtplib", "smtplib." cls, "connect", "smtplib." cls ".connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "smtp", .default_addr = "localhost", .default_port = port, .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 }
+	{ "smtplib", "smtplib." cls, "connect", "smtplib." cls ".connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "smtp", .default_addr = "localhost", .default_port = port, .default_how = RES_FRAMEWORK_DEFAULT }
 
 /* A database client configured by keyword, with its default address. */
 #define PY_DB(fam, fn, hpos, ppos, port, app_proto, unix) \
@@ -182,27 +183,27 @@ const struct rule py_rules[] = {
 	{ "smtpd", NULL, "PureProxy", "smtpd.PureProxy", IN, ADDR_HOSTPORT, FROM_ARG, 0, "localaddr", .net_arg = -1, .proto = "tcp", .app = "smtp" },
 
 	/* stdlib clients: host, port, the protocol's port by default */
-	PY_CLIENT("smtplib", "SMTP", 0, 1, "25", "smtp", 1),
-	PY_CLIENT("smtplib", "SMTP_SSL", 0, 1, "465", "smtp", 1),
-	PY_CLIENT("smtplib", "LMTP", 0, 1, "2003", "smtp", 1),
-	PY_CLIENT("poplib", "POP3", 0, 1, "110", "pop3", 0),
-	PY_CLIENT("poplib", "POP3_SSL", 0, 1, "995", "pop3", 0),
-	PY_CLIENT("imaplib", "IMAP4", 0, 1, "143", "imap", 0),
-	PY_CLIENT("imaplib", "IMAP4_SSL", 0, 1, "993", "imap", 0),
-	PY_CLIENT("ftplib", "FTP", 0, -1, "21", "ftp", 0),
-	PY_CLIENT("ftplib", "FTP_TLS", 0, -1, "21", "ftp", 0),
-	PY_CLIENT("telnetlib", "Telnet", 0, 1, "23", "telnet", 0),
-	PY_CLIENT("nntplib", "NNTP", 0, 1, "119", "nntp", 0),
-	PY_CLIENT("http.client", "HTTPConnection", 0, 1, "80", "http", 1),
-	PY_CLIENT("http.client", "HTTPSConnection", 0, 1, "443", "https", 1),
-	PY_CLIENT("httplib", "HTTPConnection", 0, 1, "80", "http", 1),
-	PY_CLIENT("httplib", "HTTPSConnection", 0, 1, "443", "https", 1),
+	PY_CLIENT("smtplib", "SMTP", 0, 1, "25", "smtp"),
+	PY_CLIENT("smtplib", "SMTP_SSL", 0, 1, "465", "smtp"),
+	PY_CLIENT("smtplib", "LMTP", 0, 1, "2003", "smtp"),
+	PY_CLIENT("poplib", "POP3", 0, 1, "110", "pop3"),
+	PY_CLIENT("poplib", "POP3_SSL", 0, 1, "995", "pop3"),
+	PY_CLIENT("imaplib", "IMAP4", 0, 1, "143", "imap"),
+	PY_CLIENT("imaplib", "IMAP4_SSL", 0, 1, "993", "imap"),
+	PY_CLIENT("ftplib", "FTP", 0, -1, "21", "ftp"),
+	PY_CLIENT("ftplib", "FTP_TLS", 0, -1, "21", "ftp"),
+	PY_CLIENT("telnetlib", "Telnet", 0, 1, "23", "telnet"),
+	PY_CLIENT("nntplib", "NNTP", 0, 1, "119", "nntp"),
+	PY_CLIENT("http.client", "HTTPConnection", 0, 1, "80", "http"),
+	PY_CLIENT("http.client", "HTTPSConnection", 0, 1, "443", "https"),
+	PY_CLIENT("httplib", "HTTPConnection", 0, 1, "80", "http"),
+	PY_CLIENT("httplib", "HTTPSConnection", 0, 1, "443", "https"),
 	PY_SMTP_CONNECT("SMTP", "25"),
 	PY_SMTP_CONNECT("SMTP_SSL", "465"),
 	PY_SMTP_CONNECT("LMTP", "2003"),
-	PY_CLIENT_CONNECT("ftplib", "FTP", "connect", "21", "ftp", 0),
-	PY_CLIENT_CONNECT("ftplib", "FTP_TLS", "connect", "21", "ftp", 0),
-	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet", 0),
+	PY_CLIENT_CONNECT("ftplib", "FTP", "connect", "21", "ftp"),
+	PY_CLIENT_CONNECT("ftplib", "FTP_TLS", "connect", "21", "ftp"),
+	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet"),
 	{ "xmlrpc.client", NULL, "ServerProxy", "xmlrpc.client.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 	{ "xmlrpclib", NULL, "ServerProxy", "xmlrpclib.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 	/*

@@ -58,10 +58,10 @@ struct rule {
 	 */
 	int needs_addr;
 	/*
-	 * The host argument may carry its own port ("h:8025" for smtplib,
-	 * http.client, a MongoDB URL): without a port argument, the default
-	 * port is reported only when the host is known. Otherwise the
-	 * protocol's port stands even beside a host known only at run time.
+	 * The host argument may be a URL or a list of servers naming their
+	 * own ports (MongoClient): without a port argument, the default port
+	 * is reported only when the host is known. Otherwise the protocol's
+	 * port stands even beside a host known only at run time.
 	 */
 	int host_may_hold_port;
 	/*
