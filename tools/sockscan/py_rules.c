@@ -116,9 +116,18 @@
 #define PY_TWISTED_CONNECT(fam, type_key, prefix, fn) \
 	PY_TWISTED(fam, type_key, prefix, fn, OUT, 0, "host", 1, "port", NULL, "tcp")
 
+/*
+ * MySQLdb's connection of module @fam: libmysqlclient, whose "localhost"
+ * is its unix socket (local_unix 2); reported as MySQLdb.connect.
+ */
+#define PY_MYSQLDB(fam, fn) \
+	{ fam, NULL, fn, "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2 }
+
 /* redis' Sentinel client of module @fam, and the clients it makes */
 #define PY_SENTINEL(fam) \
 	{ fam, NULL, "Sentinel", "redis.sentinel.Sentinel", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "sentinels", .net_arg = -1, .proto = "tcp", .app = "redis", .makes = "redis.sentinel.Sentinel" }
+#define PY_SENTINEL_POOL(fam) \
+	{ fam, NULL, "SentinelConnectionPool", "redis.sentinel.SentinelConnectionPool", OUT, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .proto = "tcp", .app = "redis" }
 /* a client of the server a Sentinel names at run time */
 #define PY_SENTINEL_CLIENT(fn) \
 	{ "redis.sentinel", "redis.sentinel.Sentinel", fn, "redis.sentinel.Sentinel." fn, OUT, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .proto = "tcp", .app = "redis" }
@@ -418,8 +427,13 @@ const struct rule py_rules[] = {
 	 */
 	PY_SENTINEL("redis.sentinel"),
 	PY_SENTINEL("redis"),
+	PY_SENTINEL("redis.asyncio.sentinel"),
+	PY_SENTINEL("redis.asyncio"),
 	PY_SENTINEL_CLIENT("master_for"),
 	PY_SENTINEL_CLIENT("slave_for"),
+	/* the pool of the master a Sentinel (its argument 1) names at run time */
+	PY_SENTINEL_POOL("redis.sentinel"),
+	PY_SENTINEL_POOL("redis.asyncio.sentinel"),
 	/* host may be a URL, "host:port" or a name with the port beside it */
 	{ "pymongo", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
 	{ "pymongo.mongo_client", NULL, "MongoClient", "pymongo.MongoClient", OUT, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mongodb", .default_addr = "localhost", .default_port = "27017", .default_how = RES_FRAMEWORK_DEFAULT, .host_may_hold_port = 1 },
@@ -433,7 +447,12 @@ const struct rule py_rules[] = {
 	/* pymysql.Connect and Connection: the same constructor as connect */
 	PY_DB("pymysql", "Connect", 0, -1, "3306", "mysql", "unix_socket"),
 	PY_DB("pymysql", "Connection", 0, -1, "3306", "mysql", "unix_socket"),
-	{ "MySQLdb", NULL, "connect", "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2 },
+	/* MySQLdb's connect, its aliases and the C module's own */
+	PY_MYSQLDB("MySQLdb", "connect"),
+	PY_MYSQLDB("MySQLdb", "Connect"),
+	PY_MYSQLDB("MySQLdb", "Connection"),
+	PY_MYSQLDB("MySQLdb.connections", "Connection"),
+	PY_MYSQLDB("MySQLdb._mysql", "connect"),
 	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver", NULL),
 	{ "asyncpg", NULL, "connect", "asyncpg.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .dsn_kw = "dsn" },
 	{ "asyncpg", NULL, "create_pool", "asyncpg.create_pool", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .dsn_kw = "dsn" },
