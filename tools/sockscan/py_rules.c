@@ -498,6 +498,9 @@ const struct rule py_rules[] = {
 	{ "zmq", NULL, "Context", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
 	{ "zmq.Context", NULL, "instance", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
 	{ "zmq.asyncio", NULL, "Context", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
+	/* the socket's own constructor, zmq.Socket(context, kind) */
+	{ "zmq", NULL, "Socket", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Socket" },
+	{ "zmq.asyncio", NULL, "Socket", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Socket" },
 	{ "zmq", "zmq.Socket", "connect", "zmq.Socket.connect", OUT, ADDR_URL, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
 	{ "zmq", "zmq.Socket", "bind", "zmq.Socket.bind", IN, ADDR_URL, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
 	/* websockets */
