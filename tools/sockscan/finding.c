@@ -697,19 +697,15 @@ static const struct rule *dsn_variant(const struct rule *r, const struct site *s
 }
 
 /*
- * redis.Redis(connection_pool=pool): the pool holds the address, so the
- * client connects where the pool was told, not to its own defaults. @r
- * itself when it takes no pool or the call gives none.
+ * redis.Redis(connection_pool=pool): the pool holds the address, and its
+ * construction is the site (PY_REDIS_POOL); the client opens none of its
+ * own.
  */
-static const struct rule *pool_variant(const struct rule *r, const struct site *s,
-				       struct rule *tmp)
+static int pool_given(const struct rule *r, const struct site *s)
 {
 	int i = r->pool_kw ? arg_index(s, -1, r->pool_kw) : -1;
 
-	if (i < 0 || !s->args[i])
-		return r;
-	from_arg_variant(r, tmp, -1, r->pool_kw)->unix_kw = NULL;
-	return tmp;
+	return i >= 0 && s->args[i];
 }
 
 static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
@@ -738,14 +734,15 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 	}
 	for (; r; r = next_rule(r, s, recv)) {
 		struct call_facts cf = { 0 };
-		struct rule unix_rule, dsn_rule, pool_rule;
+		struct rule unix_rule, dsn_rule;
 		const struct rule *u;
 
-		if (r->dir == DIR_NONE)
+		if (r->dir == DIR_NONE || pool_given(r, s))
 			continue;
-		u = pool_variant(r, s, &pool_rule);
-		if (u == r)
-			u = dsn_variant(unix_variant(r, s, &unix_rule), s, &dsn_rule);
+		/* a client's source address, on any socket but ZeroMQ's */
+		if (s->beside_connect && !(r->type && str_has_prefix(r->type, "zmq.")))
+			continue;
+		u = dsn_variant(unix_variant(r, s, &unix_rule), s, &dsn_rule);
 		gather(sc, f->pkg, s, u, recv, rctx, &cf);
 		if (!u->needs_addr || cf.has_addr)
 			emit(sc, f, s, u, &cf);

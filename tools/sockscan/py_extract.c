@@ -4735,12 +4735,16 @@ void py_prune_sites(struct srcfile *f)
 		int drop;
 
 		if (site_is(s, "bind")) {
-			/* bind-and-listen or connect, by the arguments: a listener */
-			drop = ((called(&calls, s->scope, s, "connect") ||
-				 called(&f->uses, s->scope, s, "connect")) &&
-				!on_zmq_socket(s) &&
-				!called(&f->uses, s->scope, s, "serve")) ||
-			       called(&calls, s->scope, s, "client") || is_probe(f, s) ||
+			/*
+			 * beside a connect on the same name: kept until the
+			 * receiver's type is known (findings.c), as only a
+			 * ZeroMQ socket binds an endpoint of its own there
+			 */
+			s->beside_connect = (called(&calls, s->scope, s, "connect") ||
+					     called(&f->uses, s->scope, s, "connect")) &&
+					    !on_zmq_socket(s) &&
+					    !called(&f->uses, s->scope, s, "serve");
+			drop = called(&calls, s->scope, s, "client") || is_probe(f, s) ||
 			       is_port_probe(f, s) ||
 			       is_source_bind(f, &calls, s) || names_source(s) ||
 			       is_ephemeral_source(f, s);

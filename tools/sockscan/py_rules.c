@@ -123,6 +123,16 @@
 #define PY_MYSQLDB(fam, fn) \
 	{ fam, NULL, fn, "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2 }
 
+/*
+ * A redis connection pool of module @fam, by its constructor (host=,
+ * port=, or a unix path=) or its from_url(url): told the address its
+ * clients connect to, it is the site, and a client handed it
+ * (Redis(connection_pool=pool), pool_kw) is none of its own.
+ */
+#define PY_REDIS_POOL(fam, cls) \
+	{ fam, NULL, cls, "redis." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "path" }, \
+	{ fam "." cls, NULL, "from_url", "redis." cls ".from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp", .app = "redis" }
+
 /* redis' Sentinel client of module @fam, and the clients it makes */
 #define PY_SENTINEL(fam) \
 	{ fam, NULL, "Sentinel", "redis.sentinel.Sentinel", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "sentinels", .net_arg = -1, .proto = "tcp", .app = "redis", .makes = "redis.sentinel.Sentinel" }
@@ -401,9 +411,15 @@ const struct rule py_rules[] = {
 	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path", .pool_kw = "connection_pool" },
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path", .pool_kw = "connection_pool" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
-	/* a pool that holds the address its clients connect to (pool_kw) */
-	{ "redis", NULL, "ConnectionPool", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .makes = "redis.ConnectionPool" },
-	{ "redis", NULL, "BlockingConnectionPool", NULL, NONE, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .makes = "redis.ConnectionPool" },
+	/* the pools that hold the address their clients connect to (pool_kw) */
+	PY_REDIS_POOL("redis", "ConnectionPool"),
+	PY_REDIS_POOL("redis", "BlockingConnectionPool"),
+	PY_REDIS_POOL("redis.connection", "ConnectionPool"),
+	PY_REDIS_POOL("redis.connection", "BlockingConnectionPool"),
+	PY_REDIS_POOL("redis.asyncio", "ConnectionPool"),
+	PY_REDIS_POOL("redis.asyncio", "BlockingConnectionPool"),
+	PY_REDIS_POOL("redis.asyncio.connection", "ConnectionPool"),
+	PY_REDIS_POOL("redis.asyncio.connection", "BlockingConnectionPool"),
 	/* aioredis 1.x: an address (host, port) or a unix path; 2.x is redis' API */
 	PY_AIOREDIS("create_redis"),
 	PY_AIOREDIS("create_redis_pool"),

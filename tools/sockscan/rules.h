@@ -78,8 +78,8 @@ struct rule {
 	const char *dsn_kw;
 	/*
 	 * Python keyword of a connection pool that, when given, holds the
-	 * address in place of host and port (redis' connection_pool=): read
-	 * through the pool object, unknown when it is not one made here.
+	 * address in place of host and port (redis' connection_pool=): the
+	 * pool's construction is the site, and the call none of its own.
 	 */
 	const char *pool_kw;
 	/* The address is the last positional argument: sendto(data[, flags], address). */

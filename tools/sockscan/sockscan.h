@@ -62,6 +62,12 @@ struct site {
 	char *qual;			/* Python: a call through a module of the tree, matched later */
 	char *recv_name;		/* Python: receiver's name ("s", "self.sock") or NULL */
 	int scope;			/* Python: function it is in (0: module or self.*) */
+	/*
+	 * Python: a bind beside a connect on the same name in its function, a
+	 * client's source address unless the receiver turns out to be a
+	 * ZeroMQ socket (which binds and connects endpoints of its own)
+	 */
+	int beside_connect;
 	struct site *next;
 };
 
