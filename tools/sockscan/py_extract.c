@@ -2968,7 +2968,10 @@ static char *getattr_name(struct xctx *x, TSNode call)
 /*
  * redis = importlib.import_module("redis"), r = __import__("redis"): the
  * module a literal name imports at run time (__import__ returns the top
- * package of a dotted name), or NULL.
+ * package of a dotted name); cls = import_string(path) (Django's,
+ * werkzeug's): the class or function a dotted path names. The name may
+ * be a setting's written-out default (options.get("POOL_CLASS",
+ * "redis.connection.ConnectionPool")). NULL when none.
  */
 static char *dynamic_import(struct xctx *x, TSNode call)
 {
@@ -2976,13 +2979,17 @@ static char *dynamic_import(struct xctx *x, TSNode call)
 	char *fn = ts_text_eq(f, x->src, "__import__") ? xstrdup("__import__") : py_qualified(x, f);
 	char *mod = NULL, *dot;
 	struct expr *arg = NULL;
+	const struct expr *name;
 
-	if (!fn || (strcmp(fn, "importlib.import_module") && strcmp(fn, "__import__")))
+	if (!fn || (strcmp(fn, "importlib.import_module") && strcmp(fn, "__import__") &&
+		    strcmp(fn, "django.utils.module_loading.import_string") &&
+		    strcmp(fn, "werkzeug.utils.import_string")))
 		goto out;
-	arg = py_arg(x, call, 0, "name");
-	if (!arg || arg->kind != EX_STR || !arg->s[0] || arg->s[0] == '.')
+	arg = py_arg(x, call, 0, strstr(fn, "import_string") ? "dotted_path" : "name");
+	name = arg && arg->kind == EX_DEFAULT ? expr_arg(arg, 0) : arg;
+	if (!name || name->kind != EX_STR || !name->s[0] || name->s[0] == '.')
 		goto out;
-	mod = xstrdup(arg->s);
+	mod = xstrdup(name->s);
 	dot = strchr(mod, '.');
 	if (dot && !strcmp(fn, "__import__"))
 		*dot = '\0';
