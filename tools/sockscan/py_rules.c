@@ -285,6 +285,10 @@ const struct rule py_rules[] = {
 
 	/* servers with documented defaults */
 	{ "uvicorn", NULL, "run", "uvicorn.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "8000", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* waitress.serve(app, host=, port=): every interface, 8080, by default */
+	{ "waitress", NULL, "serve", "waitress.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "0.0.0.0", .default_port = "8080", .default_how = RES_FRAMEWORK_DEFAULT },
+	/* bottle.run(app, server, host, port): 127.0.0.1:8080 by default */
+	{ "bottle", NULL, "run", "bottle.run", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 2, "host", 3, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1", .default_port = "8080", .default_how = RES_FRAMEWORK_DEFAULT },
 	/* hypercorn's serve(app, config): config.bind, ["127.0.0.1:8000"] by default */
 	{ "hypercorn.config", NULL, "Config", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "hypercorn.Config" },
 	{ "hypercorn.asyncio", NULL, "serve", "hypercorn.asyncio.serve", IN, ADDR_HOSTPORT, FROM_ARG, 1, "config", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "127.0.0.1:8000", .default_how = RES_FRAMEWORK_DEFAULT },
