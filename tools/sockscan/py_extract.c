@@ -1963,8 +1963,9 @@ static void py_note_kwargs_dict(struct xctx *x, const char *name, TSNode right)
 }
 
 /*
- * **NAME in a call, NAME a dict literal of string keys (py_kwargs_dict):
- * its entries as keyword arguments into @s. 0 when it is no such dict.
+ * **NAME in a call, NAME a dict literal of string keys (py_kwargs_dict),
+ * the function's or the module's: its entries as keyword arguments into
+ * @s. 0 when it is no such dict.
  */
 static int py_splat_dict(struct xctx *x, struct site *s, TSNode splat)
 {
@@ -1978,7 +1979,9 @@ static int py_splat_dict(struct xctx *x, struct site *s, TSNode splat)
 		name = ts_text(kids[0], x->src);
 		key = xasprintf("**%s", name);
 		list = xctx_local(x, key);
-		if (!list && !x->in_func && symtab_get(&x->f->syms, key))
+		/* a module's dict, in a function with no name of its own so */
+		if (!list && (!x->in_func || !symtab_find(&x->locals, name)) &&
+		    symtab_get(&x->f->syms, key))
 			list = expr_copy(symtab_get(&x->f->syms, key));
 		free(key);
 		free(name);
