@@ -2453,6 +2453,37 @@ static TSNode helper_method(struct xctx *x, TSNode n)
 	return is_method ? meth : none;
 }
 
+/*
+ * robust(self.session.get)(url): a watched object's method handed alone
+ * to a wrapper of the tree (a retry loop) whose result is called with the
+ * method's own arguments. The outer call gives the address; the method,
+ * or a null node. A library's wrapper (an import) is not read so.
+ */
+static TSNode wrapped_method(struct xctx *x, TSNode n)
+{
+	TSNode none = { 0 }, inner = ts_field(n, "function"), wrapper, meth;
+	char *q, *name;
+	int is_method;
+
+	if (!ts_is(inner, "call"))
+		return none;
+	wrapper = ts_field(inner, "function");
+	meth = py_arg_node(inner, 0, NULL, x->src);
+	if (!ts_is(meth, "attribute") || !ts_node_is_null(py_arg_node(inner, 1, NULL, x->src)))
+		return none;
+	if (!ts_is(wrapper, "identifier") && !ts_is(wrapper, "attribute"))
+		return none;
+	q = py_qualified(x, wrapper);
+	if (q) {
+		free(q);
+		return none;
+	}
+	name = ts_text(ts_field(meth, "attribute"), x->src);
+	is_method = rule_is_method_name(py_rules, name);
+	free(name);
+	return is_method ? meth : none;
+}
+
 static int name_in(struct xctx *x, TSNode n, const char *const *names);
 static const struct rule *rule_of_name(const char *q);
 
@@ -2681,9 +2712,9 @@ static void py_call_site(struct xctx *x, TSNode n)
 {
 	int passed_skip = 0;
 	TSNode part = partial_function(x, n), helped = helper_method(x, n),
-	       passed = passed_opener(x, n, &passed_skip);
+	       passed = passed_opener(x, n, &passed_skip), wrapped = wrapped_method(x, n);
 	int partial = !ts_node_is_null(part) || !ts_node_is_null(helped) ||
-		      !ts_node_is_null(passed);
+		      !ts_node_is_null(passed) || !ts_node_is_null(wrapped);
 	/* a partial's site is its function's line, where the address is given */
 	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
@@ -2695,6 +2726,12 @@ static void py_call_site(struct xctx *x, TSNode n)
 	if (!ts_node_is_null(helped)) {
 		fn = helped;
 		at = n;
+	}
+	/* so is the call of a wrapper's result, with the method's own arguments */
+	if (!ts_node_is_null(wrapped)) {
+		fn = wrapped;
+		at = n;
+		skip = 0;
 	}
 	/* so is the call an opener is handed to, past the arguments before it */
 	if (!ts_node_is_null(passed)) {

@@ -391,6 +391,8 @@ const struct rule py_rules[] = {
 	/* the same through the submodules that define them */
 	PY_HTTP_VERBS("requests.api", NULL, "requests"),
 	{ "requests.sessions", NULL, "Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
+	/* requests-futures' session: requests' own, run on an executor */
+	{ "requests_futures.sessions", NULL, "FuturesSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	{ "requests.sessions", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	PY_HTTP_VERBS("requests", "requests.Session", "requests.Session"),
 	/* the same verbs on a session known by its name only (py_param_named) */
