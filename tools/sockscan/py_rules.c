@@ -552,6 +552,9 @@ const struct rule py_rules[] = {
 	/* urllib3: a pool manager's calls take (method, url) */
 	{ "urllib3", NULL, "PoolManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
 	{ "urllib3.poolmanager", NULL, "PoolManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
+	/* a ProxyManager sends the same requests through its proxy: the URL's host is reported */
+	{ "urllib3", NULL, "ProxyManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
+	{ "urllib3.poolmanager", NULL, "ProxyManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request", 1),
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "urlopen", 1),
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request_encode_body", 1),
