@@ -658,7 +658,6 @@ static void eval_concat(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	value_free(&b);
 }
 
-
 static void eval_format(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth);
 static void eval_printf(struct scan *sc, struct pkg *ctx, const struct expr *e,
