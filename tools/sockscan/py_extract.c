@@ -2425,6 +2425,25 @@ static TSNode partial_function(struct xctx *x, TSNode n)
 }
 
 /*
+ * Is attribute @meth (sock.connect) named as some rule's method, handed
+ * to @callee, a function of the tree (no import)?
+ */
+static int names_rule_method(struct xctx *x, TSNode callee, TSNode meth)
+{
+	char *q = py_qualified(x, callee), *name;
+	int yes;
+
+	if (q) {
+		free(q);
+		return 0;
+	}
+	name = ts_text(ts_field(meth, "attribute"), x->src);
+	yes = rule_is_method_name(py_rules, name);
+	free(name);
+	return yes;
+}
+
+/*
  * with_deadline(sock.connect, addr): a watched object's method handed to
  * a helper of the tree with the arguments it calls it with. The helper's
  * call gives the address, as a partial does; the method, or a null node.
@@ -2434,23 +2453,13 @@ static TSNode partial_function(struct xctx *x, TSNode n)
 static TSNode helper_method(struct xctx *x, TSNode n)
 {
 	TSNode none = { 0 }, fn = ts_field(n, "function"), meth;
-	char *q, *name;
-	int imported, is_method;
 
 	if (!ts_is(fn, "identifier"))
 		return none;
 	meth = py_arg_node(n, 0, NULL, x->src);
 	if (!ts_is(meth, "attribute") || ts_node_is_null(py_arg_node(n, 1, NULL, x->src)))
 		return none;
-	q = py_qualified(x, fn);
-	imported = q != NULL;
-	free(q);
-	if (imported)
-		return none;
-	name = ts_text(ts_field(meth, "attribute"), x->src);
-	is_method = rule_is_method_name(py_rules, name);
-	free(name);
-	return is_method ? meth : none;
+	return names_rule_method(x, fn, meth) ? meth : none;
 }
 
 /*
@@ -2462,8 +2471,6 @@ static TSNode helper_method(struct xctx *x, TSNode n)
 static TSNode wrapped_method(struct xctx *x, TSNode n)
 {
 	TSNode none = { 0 }, inner = ts_field(n, "function"), wrapper, meth;
-	char *q, *name;
-	int is_method;
 
 	if (!ts_is(inner, "call"))
 		return none;
@@ -2473,15 +2480,7 @@ static TSNode wrapped_method(struct xctx *x, TSNode n)
 		return none;
 	if (!ts_is(wrapper, "identifier") && !ts_is(wrapper, "attribute"))
 		return none;
-	q = py_qualified(x, wrapper);
-	if (q) {
-		free(q);
-		return none;
-	}
-	name = ts_text(ts_field(meth, "attribute"), x->src);
-	is_method = rule_is_method_name(py_rules, name);
-	free(name);
-	return is_method ? meth : none;
+	return names_rule_method(x, wrapper, meth) ? meth : none;
 }
 
 static int name_in(struct xctx *x, TSNode n, const char *const *names);
@@ -4745,16 +4744,6 @@ static int sends_to_peer(const struct srcfile *f, const struct site *s)
  * a recvfrom() of the function returned (sends_to_peer). Checked once every site
  * of the file is known; receivers are matched by name.
  */
-/*
- * Is @s a call on a ZeroMQ socket? One may bind and connect both, each
- * an endpoint of its own: its bind is never a source address.
- */
-static int on_zmq_socket(const struct site *s)
-{
-	return s->recv && s->recv->kind == EX_OBJ && s->recv->s &&
-	       str_has_prefix(s->recv->s, "zmq.");
-}
-
 void py_prune_sites(struct srcfile *f)
 {
 	struct symtab calls = { 0 };
@@ -4784,12 +4773,11 @@ void py_prune_sites(struct srcfile *f)
 		if (site_is(s, "bind")) {
 			/*
 			 * beside a connect on the same name: kept until the
-			 * receiver's type is known (findings.c), as only a
+			 * receiver's type is known (finding.c), as only a
 			 * ZeroMQ socket binds an endpoint of its own there
 			 */
 			s->beside_connect = (called(&calls, s->scope, s, "connect") ||
 					     called(&f->uses, s->scope, s, "connect")) &&
-					    !on_zmq_socket(s) &&
 					    !called(&f->uses, s->scope, s, "serve");
 			drop = called(&calls, s->scope, s, "client") || is_probe(f, s) ||
 			       is_port_probe(f, s) ||
