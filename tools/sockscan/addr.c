@@ -240,12 +240,17 @@ int addr_dsn(const char *driver, const char *s, struct addr *a)
 	return 1;
 }
 
+int addr_grpc_is_unix(const char *s)
+{
+	return !strncmp(s, "unix:", 5) || !strncmp(s, "unix-abstract:", 14);
+}
+
 void addr_grpc(const char *s, struct addr *a)
 {
 	const char *p = s;
 
 	memset(a, 0, sizeof(*a));
-	if (!strncmp(p, "unix:", 5) || !strncmp(p, "unix-abstract:", 14)) {
+	if (addr_grpc_is_unix(p)) {
 		p = strchr(p, ':') + 1;
 		if (!strncmp(p, "//", 2))
 			p += 2;

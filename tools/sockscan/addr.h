@@ -25,7 +25,10 @@ void addr_url(const char *s, struct addr *a);
  * when the driver opens no socket (sqlite): no finding then.
  */
 int addr_dsn(const char *driver, const char *s, struct addr *a);
+/* A gRPC target or listening address: "host:port", "unix:PATH", "dns:///h:p". */
 void addr_grpc(const char *s, struct addr *a);
+/* Does gRPC address @s (or its known start) name a unix socket? */
+int addr_grpc_is_unix(const char *s);
 /*
  * A twisted endpoint description ("tcp:8080:interface=127.0.0.1",
  * "tcp:host=h:port=p", "unix:path=/run/s"), of a listener or a client;

@@ -406,6 +406,11 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 			return 0;
 		fd->how = RES_DYNAMIC;
 		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");
+		/* "unix:%s" % path: a unix socket whose path is known at run time */
+		if (r->style == ADDR_GRPC && v->prefix && addr_grpc_is_unix(v->prefix)) {
+			fd->protocol = "unix";
+			return 1;
+		}
 		if (v->port) {
 			fd->port = port_number(v->port);
 		} else if (r->style == ADDR_URL && (port = resolve_gap_port(v))) {

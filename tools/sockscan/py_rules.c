@@ -146,6 +146,13 @@
 #define PY_AIOREDIS(fn) \
 	{ "aioredis", NULL, fn, "aioredis." fn, OUT, ADDR_HOSTPORT, FROM_ARG, 0, "address", .net_arg = -1, .proto = "tcp", .app = "redis" }
 
+/*
+ * a Redis Cluster client of module @fam: host and port of one node, or
+ * startup_nodes, a list of them; it connects to the nodes they name
+ */
+#define PY_REDIS_CLUSTER(fam) \
+	{ fam, NULL, "RedisCluster", fam ".RedisCluster", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis" }
+
 /* a memcached client of module @fam given a list of "host:port" servers */
 #define PY_MEMCACHE_LIST(fam) \
 	{ fam, NULL, "Client", fam ".Client", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "servers", .net_arg = -1, .proto = "tcp", .app = "memcache" }
@@ -332,6 +339,7 @@ const struct rule py_rules[] = {
 	PY_PORT_ADDR("tornado.tcpserver", "tornado.tcpserver.TCPServer", "listen", NULL),
 	PY_PORT_ADDR("tornado.tcpserver", "tornado.tcpserver.TCPServer", "bind", NULL),
 	{ "tornado.netutil", NULL, "bind_sockets", "tornado.netutil.bind_sockets", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "address", 0, "port", .net_arg = -1, .proto = "tcp", .default_addr = "", .default_how = RES_FRAMEWORK_DEFAULT },
+	{ "tornado.netutil", NULL, "bind_unix_socket", "tornado.netutil.bind_unix_socket", IN, ADDR_HOSTPORT, FROM_ARG, 0, "file", .net_arg = -1, .proto = "unix" },
 	{ "tornado.tcpclient", "tornado.tcpclient.TCPClient", "connect", "tornado.tcpclient.TCPClient.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp" },
 	/* IOStream(socket.socket()).connect((host, port)) */
 	{ "tornado.iostream", NULL, "IOStream", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "tornado.iostream.IOStream" },
@@ -418,6 +426,11 @@ const struct rule py_rules[] = {
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path", .pool_kw = "connection_pool" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },
 	/* the pools that hold the address their clients connect to (pool_kw) */
+	PY_REDIS_CLUSTER("redis"),
+	PY_REDIS_CLUSTER("redis.cluster"),
+	PY_REDIS_CLUSTER("redis.asyncio"),
+	PY_REDIS_CLUSTER("redis.asyncio.cluster"),
+	PY_REDIS_CLUSTER("rediscluster"),
 	PY_REDIS_POOL("redis", "ConnectionPool"),
 	PY_REDIS_POOL("redis", "BlockingConnectionPool"),
 	PY_REDIS_POOL("redis.connection", "ConnectionPool"),
