@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "conf_files.h"
 #include "pkgs.h"
 #include "resolve.h"
 #include "rules.h"
@@ -281,14 +282,16 @@ static struct expr *subclass_attr(struct scan *sc, struct pkg **where, const cha
 /* Dictionaries giving one key, at most, before that key is no configuration's default. */
 #define MAX_CONF_ENTRIES 256
 
-/* One more configuration default (py_conf_dict's "conf:PATH"), under PATH's last key. */
-static void add_conf(struct scan *sc, size_t pkg, const char *path, const struct expr *value,
-		     void *arg)
+/*
+ * One more configuration default at @path, under its last key: of module
+ * sc->pkgs[@owner], or of a shipped configuration file (@owner -1).
+ */
+static void conf_entry_add(struct scan *sc, long owner, const char *path,
+			   const struct expr *value)
 {
 	const char *last = strrchr(path, '.');
 	struct expr *list, *entry;
 
-	(void)arg;
 	last = last ? last + 1 : path;
 	list = symtab_get(&sc->confs, last);
 	if (!list) {
@@ -301,9 +304,39 @@ static void add_conf(struct scan *sc, size_t pkg, const char *path, const struct
 		return;
 	}
 	entry = expr_new(EX_KWARG, path);
-	entry->n = (long)pkg;
+	entry->n = owner;
 	expr_add(entry, expr_copy(value));
 	expr_add(list, entry);
+}
+
+/* py_conf_dict's "conf:PATH" of module sc->pkgs[@pkg] */
+static void add_conf(struct scan *sc, size_t pkg, const char *path, const struct expr *value,
+		     void *arg)
+{
+	(void)arg;
+	conf_entry_add(sc, (long)pkg, path, value);
+}
+
+/*
+ * One "section.key = value" of a shipped configuration file: a default
+ * of no module (n = -1), a number where it is all digits.
+ */
+static void add_conf_file_entry(void *arg, const char *path, const char *value)
+{
+	struct scan *sc = arg;
+	struct expr *e;
+	char *end;
+	long n = strtol(value, &end, 10);
+
+	if (*end || n < 0 || (value[0] == '0' && value[1])) {
+		e = expr_new(EX_STR, NULL);
+		e->s = xstrdup(value);
+	} else {
+		e = expr_new(EX_INT, NULL);
+		e->n = n;
+	}
+	conf_entry_add(sc, -1, path, e);
+	expr_free(e);
 }
 
 /*
@@ -325,6 +358,7 @@ static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const c
 	if (!sc->confs_built) {
 		sc->confs_built = 1;
 		py_syms_each(sc, "conf:", add_conf, NULL);
+		conf_files_each(sc, add_conf_file_entry, sc);
 	}
 	list = symtab_get(&sc->confs, last ? last + 1 : path);
 	if (list && list->n)
@@ -335,7 +369,7 @@ static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const c
 
 		if (m < n || strcmp(c->s + m - n, path) || (m > n && c->s[m - n - 1] != '.'))
 			continue;
-		if (!last && sc->pkgs[c->n] != ctx)
+		if (!last && (c->n < 0 || sc->pkgs[c->n] != ctx))
 			continue;
 		if (value->kind == EX_DYN || (found && !expr_equal(found, value)))
 			return NULL;

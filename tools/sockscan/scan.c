@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "conf_files.h"
 #include "extract.h"
 #include "scan.h"
 
@@ -78,5 +79,6 @@ void scan_free(struct scan *sc)
 	free(sc->callers);
 	symtab_clear(&sc->subclasses);
 	symtab_clear(&sc->confs);
+	conf_files_free(sc);
 	free(sc->root_name);
 }

@@ -201,6 +201,8 @@ struct scan {
 	struct symtab subclasses; /* Python classes by the base they name (resolve.c) */
 	int subclasses_built;
 	struct symtab confs;	/* configuration defaults by their path's last key (resolve.c) */
+	char **conf_files;	/* configuration files shipped in the tree (conf_files.c) */
+	size_t nconf_files, capconf_files;
 	int confs_built;
 };
 

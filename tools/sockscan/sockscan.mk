@@ -49,7 +49,7 @@ $(BUILD)/obj/sockscan/%.o: $(SOCKSCAN_DIR)/%.c $(SOCKSCAN_HDRS) | $(DEPS_STAMP)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/sockscan: $(SOCKSCAN_OBJS) $(GRAMMAR_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ -ltree-sitter -ljansson -lpthread
+	$(CC) $(CFLAGS) $^ -o $@ -ltree-sitter -ljansson -linih -lpthread
 
 # Unit tests of the extractors and resolver (tests/sockscan/unit, cmocka):
 # they link sockscan's own objects, so they live beside it rather than in
@@ -60,7 +60,7 @@ SOCKSCAN_LIB_OBJS := $(filter-out $(BUILD)/obj/sockscan/main.o,$(SOCKSCAN_OBJS))
 $(SOCKSCAN_UNIT): tests/sockscan/unit/test_sockscan.c $(SOCKSCAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(SOCKSCAN_DIR) $< $(SOCKSCAN_LIB_OBJS) -o $@ \
-		-ltree-sitter -ljansson -lpthread -lcmocka
+		-ltree-sitter -ljansson -linih -lpthread -lcmocka
 
 # run by `make unit` with the others (its recipe runs all of $^)
 unit: $(SOCKSCAN_UNIT)

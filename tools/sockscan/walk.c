@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_files.h"
 #include "util.h"
 #include "walk.h"
 
@@ -199,6 +200,8 @@ static void walk_dir(struct scan *sc, const char *full, const char *rel, int in_
 		} else if ((!in_tests || sc->opt.include_tests) && is_python_script(cfull, name) &&
 			   !seen_before(sc, &st)) {
 			add_file(sc, cfull, crel, LANG_PY, st.st_size);
+		} else if (!in_tests && conf_file_wanted(name, &st) && !seen_before(sc, &st)) {
+			conf_file_add(sc, cfull);
 		}
 next:
 		free(cfull);

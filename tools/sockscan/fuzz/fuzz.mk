@@ -15,5 +15,5 @@ FUZZ_LIBS_sockscan_go = $(SOCKSCAN_FUZZ_LIBS)
 FUZZ_LIBS_sockscan_py = $(SOCKSCAN_FUZZ_LIBS)
 FUZZ_CORPUS_sockscan_go := tests/sockscan
 FUZZ_CORPUS_sockscan_py := tests/sockscan
-$(BUILD)/fuzz/sockscan_go $(BUILD)/fuzz/sockscan_py: LDLIBS += -ltree-sitter
+$(BUILD)/fuzz/sockscan_go $(BUILD)/fuzz/sockscan_py: LDLIBS += -ltree-sitter -linih
 $(BUILD)/fuzz/sockscan_go $(BUILD)/fuzz/sockscan_py: $(wildcard $(SOCKSCAN_DIR)/fuzz/*.h)
