@@ -2872,6 +2872,54 @@ static int is_named_obj(const struct expr *e)
  * attribute of self is kept as the module-level name "self.sock", shared
  * by the methods of the class, so that self.sock.connect() is found.
  */
+/* Values an attribute is followed through, at most, once branches store several. */
+#define MAX_BRANCH_VALUES 16
+
+/* A literal, a name or a choice of them: what a branch may store in self.x. */
+static int is_plain_value(const struct expr *e)
+{
+	return e->kind == EX_STR || e->kind == EX_INT || e->kind == EX_IDENT ||
+	       e->kind == EX_QUAL || (e->kind == EX_CHOICE && !e->s);
+}
+
+/*
+ * if sandbox: self.cls = Dev else: self.cls = Prod: the attribute holds
+ * either, so what they share (a port) is known and what differs is not.
+ * Takes @e; @old stays the symbol table's. A repeated value adds nothing.
+ */
+static struct expr *branch_choice(const struct expr *old, struct expr *e)
+{
+	struct expr *choice;
+	int i;
+
+	/* a file that stores dozens of values there: none is worth following */
+	if (old->nargs + (e->kind == EX_CHOICE ? e->nargs : 1) > MAX_BRANCH_VALUES) {
+		expr_free(e);
+		return expr_dyn("one of many values");
+	}
+	if (old->kind == EX_CHOICE) {
+		for (i = 0; i < old->nargs; i++)
+			if (expr_equal(old->a[i], e)) {
+				expr_free(e);
+				return expr_copy(old);
+			}
+		choice = expr_copy(old);
+	} else if (expr_equal(old, e)) {
+		return e;
+	} else {
+		choice = expr_new(EX_CHOICE, NULL);
+		expr_add(choice, expr_copy(old));
+	}
+	if (e->kind == EX_CHOICE) {
+		for (i = 0; i < e->nargs; i++)
+			expr_add(choice, expr_copy(e->a[i]));
+		expr_free(e);
+	} else {
+		expr_add(choice, e);
+	}
+	return choice;
+}
+
 static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 {
 	struct expr *old = symtab_get(&x->f->syms, name);
@@ -2897,6 +2945,8 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 		expr_add(choice, expr_copy(old));
 		expr_add(choice, e);
 		e = choice;
+	} else if (old && x->cond_depth > 0 && is_plain_value(old) && is_plain_value(e)) {
+		e = branch_choice(old, e);
 	}
 	symtab_set(&x->f->syms, name, e);
 }

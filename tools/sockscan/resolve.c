@@ -471,6 +471,61 @@ static int any_from_caller_cls(struct scan *sc, size_t lo, size_t hi)
 	return 0;
 }
 
+static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			   struct pkg **cctx, int depth);
+static int agree(struct value *acc, struct value *one, int n);
+
+/*
+ * "C.self.cls.SERVER" where the branches of C left one of several classes
+ * of the tree in self.cls (py_extract.c branch_choice): what their
+ * SERVER attributes agree on (aioapns' production and development
+ * protocols: port 443, not the host). 0 when self.cls holds no such
+ * choice, and @v is left as it is.
+ */
+static int eval_held_choice(struct scan *sc, struct pkg *ctx, const char *name,
+			    struct value *v, int depth)
+{
+	const char *self = strstr(name, ".self."), *rest;
+	struct value acc = { 0 }, one;
+	struct pkg *p = ctx, *cctx;
+	struct expr *def, *next;
+	char *head, *via, *cls;
+	int i, n = 0, ok = 1;
+
+	if (!self || !(rest = strchr(self + 6, '.')))
+		return 0;
+	head = xstrndup(name, rest - name);
+	def = sym_get(sc, &p, head, &via);
+	free(via);
+	free(head);
+	if (!def || def->kind != EX_CHOICE || def->s)
+		return 0;
+	for (i = 0; i < def->nargs && ok; i++) {
+		cctx = NULL;
+		cls = tree_instance(sc, p, def->a[i], &cctx, depth + 1);
+		if (!cls) {
+			ok = 0;
+			break;
+		}
+		next = expr_new(EX_IDENT, NULL);
+		next->s = xasprintf("%s.self.%s", cls, rest + 1);
+		free(cls);
+		memset(&one, 0, sizeof(one));
+		eval(sc, cctx, next, &one, depth + 1);
+		expr_free(next);
+		ok = agree(&acc, &one, n++);
+		value_free(&one);
+	}
+	value_free(v);
+	if (!ok || !n) {
+		value_free(&acc);
+		set_dyn(v, "one of several classes");
+		return 1;
+	}
+	*v = acc;
+	return 1;
+}
+
 /*
  * "C.self.mail.server" that C does not set: "D.self.server" when C's
  * self.mail holds an object of class D of the tree (held_attr), in D's
@@ -480,9 +535,13 @@ static void eval_held(struct scan *sc, struct pkg *ctx, const char *name,
 		      struct value *v, int depth)
 {
 	struct pkg *cctx = NULL;
-	struct expr *next = ctx && ctx->lang == LANG_PY && depth < MAX_DEPTH ?
-			    held_attr(sc, ctx, name, &cctx, depth) : NULL;
+	struct expr *next;
 
+	if (!ctx || ctx->lang != LANG_PY || depth >= MAX_DEPTH)
+		return;
+	if (eval_held_choice(sc, ctx, name, v, depth))
+		return;
+	next = held_attr(sc, ctx, name, &cctx, depth);
 	if (next)
 		eval(sc, cctx, next, v, depth + 1);
 	expr_free(next);
