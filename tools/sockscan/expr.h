@@ -36,7 +36,8 @@ enum expr_kind {
 			   it takes (conf.server.port: "server.port"), as EX_IDENT's and EX_ATTR's s2 */
 	EX_KWARG,	/* keyword argument of a recorded call: s = keyword, a[0] = value */
 	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
-	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]) */
+	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]); s OR_DEFAULT:
+			   a[0] when known, else the default a[1] (opt.port or 1982) */
 	EX_ATTR,	/* Python: attribute s of a[0], a parameter or a call (client.session) */
 	EX_URLPART,	/* Python: urlsplit(a[0]) (s NULL), or its part s ("hostname", "port",
 			   "netloc"); a port's a[1]: what stands when the URL gives none (p.port or 80) */
@@ -94,6 +95,9 @@ char *pyformat_printf(const char *fmt, char ***fields, int *nfields);
 void pyformat_free(char **fields, int nfields);
 /* The printf-style format EX_FORMAT of a str.format on a format known later has as s. */
 #define PYFORMAT "str.format"
+
+/* s of the EX_CHOICE of `option or default`. */
+#define OR_DEFAULT "or"
 
 /* Keyword of the EX_KWARG that stands for a *args or **kwargs argument. */
 #define SPLAT_ARG "*"

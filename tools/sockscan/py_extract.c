@@ -813,7 +813,7 @@ static char *kwsplat_param(struct xctx *x, TSNode fn)
 /* Does @name look like a configuration's or options' (conf, settings, cfg, options, opts)? */
 static int is_conf_name(const char *name)
 {
-	return strcasestr(name, "conf") || strcasestr(name, "setting") || strcasestr(name, "cfg") ||
+	return !strcmp(name, "opt") || strcasestr(name, "conf") || strcasestr(name, "setting") || strcasestr(name, "cfg") ||
 	       strcasestr(name, "option") || strcasestr(name, "opts");
 }
 
@@ -1062,13 +1062,55 @@ static int is_plain_default(const struct expr *e)
 }
 
 /* os.environ.get("X") or "default" */
+/*
+ * Is @n an option's or a setting's value read from an object named as
+ * configuration (opt.port, options["port"], settings.get("port"))? Its
+ * user sets it, so the literal beside it in `n or 1982` is its default.
+ */
+static int reads_option(struct xctx *x, TSNode n)
+{
+	TSNode fn;
+
+	if (ts_is(n, "call")) {
+		fn = ts_field(n, "function");
+		if (!ts_is(fn, "attribute") || !ts_text_eq(ts_field(fn, "attribute"), x->src, "get"))
+			return 0;
+		return names_config(x, ts_field(fn, "object"));
+	}
+	if (ts_is(n, "attribute"))
+		return names_config(x, ts_field(n, "object"));
+	if (ts_is(n, "subscript"))
+		return names_config(x, ts_field(n, "value"));
+	return 0;
+}
+
 static struct expr *py_or(struct xctx *x, TSNode n)
 {
-	struct expr *left;
+	TSNode l = ts_field(n, "left");
+	struct expr *left, *right, *e;
 
 	if (!ts_text_eq(ts_field(n, "operator"), x->src, "or"))
 		return dyn_of(x, n);
-	left = py_expr(x, ts_field(n, "left"));
+	/* opt.port and int(opt.port) or 1982: the second operand, else the default */
+	if (ts_is(l, "boolean_operator") && ts_text_eq(ts_field(l, "operator"), x->src, "and"))
+		l = ts_field(l, "right");
+	while (ts_is(l, "call") && ts_is(ts_field(l, "function"), "identifier") &&
+	       (ts_text_eq(ts_field(l, "function"), x->src, "int") ||
+		ts_text_eq(ts_field(l, "function"), x->src, "str")) &&
+	       !ts_node_is_null(py_arg_node(l, 0, NULL, x->src)))
+		l = py_arg_node(l, 0, NULL, x->src);
+	left = py_expr(x, l);
+	/* opt.port or 1982: the option's value when known, else that */
+	if (reads_option(x, l) && left && left->kind != EX_ENV && left->kind != EX_URLPART) {
+		right = py_expr(x, ts_field(n, "right"));
+		if (right && (right->kind == EX_STR || right->kind == EX_INT)) {
+			e = expr_new(EX_CHOICE, OR_DEFAULT);
+			expr_add(e, left);
+			expr_add(e, right);
+			return e;
+		}
+		expr_free(right);
+	}
 	/* u.port or 80: the port the URL gives, else that */
 	if (left && left->kind == EX_URLPART && left->s && !strcmp(left->s, "port") &&
 	    left->nargs == 1) {

@@ -1248,6 +1248,21 @@ static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	*v = acc;
 }
 
+/*
+ * opt.port or 1982 (EX_CHOICE OR_DEFAULT): the option's value where it is
+ * known and not None, else the default, as an option's default.
+ */
+static void eval_or_default(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			    struct value *v, int depth)
+{
+	eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
+	if (v->s && *v->s)
+		return;
+	value_free(v);
+	eval(sc, ctx, expr_arg(e, 1), v, depth + 1);
+	worsen(v, RES_ENV_DEFAULT);
+}
+
 static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			   struct pkg **cctx, int depth);
 static struct expr *module_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
@@ -1451,7 +1466,10 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		set_dyn(v, e->s);
 		break;
 	case EX_CHOICE:
-		eval_choice(sc, ctx, e, v, depth);
+		if (e->s && !strcmp(e->s, OR_DEFAULT))
+			eval_or_default(sc, ctx, e, v, depth);
+		else
+			eval_choice(sc, ctx, e, v, depth);
 		break;
 	case EX_ATTR:
 		eval_attr(sc, ctx, e, v, depth);
