@@ -41,6 +41,8 @@ enum expr_kind {
 	EX_ATTR,	/* Python: attribute s of a[0], a parameter or a call (client.session) */
 	EX_URLPART,	/* Python: urlsplit(a[0]) (s NULL), or its part s ("hostname", "port",
 			   "netloc"); a port's a[1]: what stands when the URL gives none (p.port or 80) */
+	EX_SLICE,	/* Python: a[0][n:], text from its n-th character (url[len("unix://"):]);
+			   s "abspath": os.path.abspath(a[0]), known when a[0] is absolute */
 };
 
 /*

@@ -36,6 +36,8 @@ struct xctx {
 	int in_except;		/* Python: reading the imports of an except clause */
 	const TSNode *tops;	/* Python: the module's statements, while they are walked */
 	size_t top;		/* the index in tops of the one being walked */
+	/* Python: the top-level name whose assignment's value is being read, or NULL */
+	const char *rebinding;
 };
 
 /*

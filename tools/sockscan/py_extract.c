@@ -600,6 +600,12 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 		e = py_arg(x, n, 0, "hostname");
 		return e ? e : expr_dyn(q);
 	}
+	/* abspath(p): p when p is absolute, which a path written out mostly is */
+	if (!strcmp(q, "os.path.abspath") || !strcmp(q, "os.path.normpath")) {
+		e = expr_new(EX_SLICE, "abspath");
+		expr_add(e, py_arg(x, n, 0, "path"));
+		return e;
+	}
 	if (!strcmp(q, "os.environ.get") || !strcmp(q, "os.getenv")) {
 		e = expr_new(EX_ENV, NULL);
 		expr_add(e, py_arg(x, n, 0, "key"));
@@ -1153,11 +1159,37 @@ static struct expr *py_or(struct xctx *x, TSNode n)
 	return dyn_of(x, n);
 }
 
+/*
+ * Top-level code reading @name that a top-level assignment bound before
+ * (x->f->syms) where the name's final value is not the one meant: in
+ * that name's own new value (path = os.path.abspath(path)), or over an
+ * import of the same name (socket = args.socket[7:] in a script that
+ * imports socket). A copy of that earlier value, else NULL.
+ */
+static struct expr *top_level_rebound(struct xctx *x, TSNode n, int imported)
+{
+	const struct expr *old;
+	char *name;
+	int self_ref;
+
+	if (x->in_func || x->in_class)
+		return NULL;
+	name = ts_text(n, x->src);
+	self_ref = x->rebinding && !strcmp(x->rebinding, name);
+	old = self_ref || imported ? symtab_get(&x->f->syms, name) : NULL;
+	free(name);
+	return old ? expr_copy(old) : NULL;
+}
+
 static struct expr *py_ident(struct xctx *x, TSNode n)
 {
 	char *q = py_qualified(x, n), *name;
 	struct expr *e;
 
+	if ((e = top_level_rebound(x, n, q != NULL))) {
+		free(q);
+		return e;
+	}
 	if (q) {
 		e = py_qualified_expr(q);
 		free(q);
@@ -1634,6 +1666,49 @@ static struct expr *module_dict_item(struct xctx *x, TSNode n)
 	return e;
 }
 
+/*
+ * s[START:] with START an integer or len("literal") (a scheme cut off:
+ * url[len("unix://"):]): EX_SLICE, or NULL for any other subscript.
+ */
+static struct expr *py_slice(struct xctx *x, TSNode n)
+{
+	TSNode sl = ts_field(n, "subscript"), start = { 0 }, k, arg;
+	uint32_t i, colons = 0, count = ts_node_child_count(sl);
+	struct expr *e, *lit;
+	long from = -1;
+	char *t;
+
+	if (!ts_is(sl, "slice"))
+		return NULL;
+	for (i = 0; i < count; i++) {
+		k = ts_node_child(sl, i);
+		if (!ts_node_is_named(k)) {
+			colons++;
+			continue;
+		}
+		if (colons > 0 || !ts_node_is_null(start))
+			return NULL;	/* a stop or a step: not a prefix cut off */
+		start = k;
+	}
+	if (ts_is(start, "integer")) {
+		t = ts_text(start, x->src);
+		from = strtol(t, NULL, 10);
+		free(t);
+	} else if (ts_is(start, "call") && ts_text_eq(ts_field(start, "function"), x->src, "len")) {
+		arg = py_arg_node(start, 0, NULL, x->src);
+		lit = ts_is(arg, "string") ? py_expr(x, arg) : NULL;
+		if (lit && lit->kind == EX_STR)
+			from = (long)strlen(lit->s);
+		expr_free(lit);
+	}
+	if (from < 0)
+		return NULL;
+	e = expr_new(EX_SLICE, NULL);
+	e->n = from;
+	expr_add(e, py_expr(x, ts_field(n, "value")));
+	return e;
+}
+
 static struct expr *py_expr_node(struct xctx *x, TSNode n)
 {
 	const char *t = ts_type(n);
@@ -1667,6 +1742,11 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 		return py_conditional(x, n);
 	if (!strcmp(t, "subscript") && ts_is(ts_field(n, "value"), "dictionary"))
 		return py_dict_choice(x, ts_field(n, "value"), (TSNode){ 0 });
+	if (!strcmp(t, "subscript") && ts_is(ts_field(n, "subscript"), "slice")) {
+		struct expr *e = py_slice(x, n);
+
+		return e ? e : dyn_of(x, n);
+	}
 	if (!strcmp(t, "subscript")) {
 		char *q = py_qualified(x, ts_field(n, "value"));
 		struct expr *e;
@@ -3949,7 +4029,9 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(scoped);
 	}
 	py_note_kwargs_dict(x, name, right);
+	x->rebinding = name;
 	xctx_bind(x, name, ts_is(right, "none") ? expr_none() : local_value(x, left, right), 1);
+	x->rebinding = NULL;
 	free(name);
 }
 

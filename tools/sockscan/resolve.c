@@ -1386,6 +1386,32 @@ static void eval_urlpart(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	value_free(&url);
 }
 
+/*
+ * s[n:] of a text known in full, or abspath(p) of a path known to be
+ * absolute (its normal form is left as written).
+ */
+static void eval_slice(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		       struct value *v, int depth)
+{
+	struct value whole = { 0 };
+
+	eval(sc, ctx, expr_arg(e, 0), &whole, depth + 1);
+	value_free(v);
+	if (!whole.s) {
+		set_dyn(v, e->s ? "a path made absolute" : "a slice of a text");
+	} else if (e->s) {
+		if (whole.s[0] == '/')
+			set_str(v, xstrdup(whole.s), whole.how);
+		else
+			set_dyn(v, "a path made absolute");
+	} else if ((size_t)e->n <= strlen(whole.s)) {
+		set_str(v, xstrdup(whole.s + e->n), whole.how);
+	} else {
+		set_dyn(v, "a slice of a text");
+	}
+	value_free(&whole);
+}
+
 static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		 struct value *v, int depth)
 {
@@ -1476,6 +1502,9 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		break;
 	case EX_URLPART:
 		eval_urlpart(sc, ctx, e, v, depth);
+		break;
+	case EX_SLICE:
+		eval_slice(sc, ctx, e, v, depth);
 		break;
 	}
 }
