@@ -622,7 +622,8 @@ static const struct rule *rule_through_imports(struct scan *sc, struct pkg *ctx,
 				const struct import *im = &f->imports[k];
 				char *next;
 
-				if (strlen(im->alias) != nlen || strncmp(im->alias, name, nlen))
+				if (im->hidden || strlen(im->alias) != nlen ||
+				    strncmp(im->alias, name, nlen))
 					continue;
 				/* try/except imports: any of them may be the one */
 				next = xasprintf("%s%s", im->path, tail ? tail : "");

@@ -74,6 +74,7 @@ static void add_import(struct srcfile *f, const char *src, TSNode spec)
 	im->path = p;
 	im->family = fam ? fam->id : NULL;
 	im->fallback = 0;
+	im->hidden = 0;
 	if (fam && fam->watched)
 		f->watched = 1;
 	/* `_` and `.` imports bind no name a call could go through */

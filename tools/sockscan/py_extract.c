@@ -72,6 +72,7 @@ static void add_import(struct srcfile *f, const char *alias, const char *path)
 	im->path = xstrdup(path);
 	im->family = NULL;
 	im->fallback = 0;
+	im->hidden = 0;
 	f->watched = 1;
 }
 
@@ -256,7 +257,7 @@ int py_import_binding(const struct import *ims, int n, const char *alias, size_t
 	int i, last = -1;
 
 	for (i = n - 1; i >= 0; i--) {
-		if (strlen(ims[i].alias) != alen || strncmp(ims[i].alias, alias, alen))
+		if (ims[i].hidden || strlen(ims[i].alias) != alen || strncmp(ims[i].alias, alias, alen))
 			continue;
 		if (!py2_only_module(ims[i].path))
 			return i;
@@ -2493,7 +2494,7 @@ static const char *watched_base(struct xctx *x, const char *cls)
 	int i;
 
 	for (i = x->f->nimports - 1; i >= 0; i--)
-		if (!strcmp(x->f->imports[i].alias, cls))
+		if (!x->f->imports[i].hidden && !strcmp(x->f->imports[i].alias, cls))
 			return x->f->imports[i].path;
 	key = xasprintf("watched:%s", cls);
 	own = symtab_get(&x->f->syms, key);
@@ -3695,6 +3696,31 @@ static void module_def(struct xctx *x, TSNode n)
 }
 
 /*
+ * class Redis(Broker) in a module that imported redis.Redis: from then on
+ * (and in every function, which runs later) the name is the module's own
+ * class, not the client; calls of it are calls of the tree. Its imports
+ * of that name are hidden (py_import_binding); a class that wraps the
+ * import it is named after (class Flask(Flask)) keeps it.
+ */
+static void hide_imports_of(struct xctx *x, TSNode def)
+{
+	TSNode *bases = NULL;
+	size_t count, i;
+	char *name = ts_text(ts_field(def, "name"), x->src);
+	int wraps = 0, k;
+
+	count = ts_is(def, "class_definition") ?
+		ts_named_children(ts_field(def, "superclasses"), &bases) : 0;
+	for (i = 0; i < count; i++)
+		wraps |= ts_text_eq(bases[i], x->src, name);
+	free(bases);
+	for (k = 0; k < x->f->nimports && !wraps; k++)
+		if (!strcmp(x->f->imports[k].alias, name))
+			x->f->imports[k].hidden = 1;
+	free(name);
+}
+
+/*
  * The module's imports and own classes first: a function above a class's
  * definition may construct it (def factory(): return C(...); then
  * class C(HTTPSConnection)).
@@ -3706,6 +3732,15 @@ static void py_module_classes(struct xctx *x, TSNode root)
 
 	py_module_imports(x, root, 0);
 	count = ts_named_children(root, &kids);
+	/* the import statements' own bindings, before class_alias adds its */
+	for (i = 0; i < count; i++) {
+		TSNode n = kids[i];
+
+		if (ts_is(n, "decorated_definition"))
+			n = ts_field(n, "definition");
+		if (ts_is(n, "class_definition") || ts_is(n, "function_definition"))
+			hide_imports_of(x, n);
+	}
 	for (i = 0; i < count; i++) {
 		TSNode n = kids[i];
 

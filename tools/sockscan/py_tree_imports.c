@@ -45,6 +45,7 @@ static void push(struct import **ims, int *n, const char *alias, const char *pat
 	(*ims)[*n].path = xstrdup(path);
 	(*ims)[*n].family = NULL;
 	(*ims)[*n].fallback = 0;
+	(*ims)[*n].hidden = 0;
 	(*n)++;
 }
 

@@ -40,6 +40,7 @@ struct import {
 	char *path;		/* "net", "net/http", "github.com/gin-gonic/gin" */
 	const char *family;	/* watched family (rules.h) or NULL */
 	int fallback;		/* Python: bound in an except clause, a try's alternative */
+	int hidden;		/* Python: the module defines a class or function of that name */
 };
 
 struct rule;
