@@ -35,6 +35,7 @@ void conf_file_add(struct scan *sc, const char *path)
 struct each_ctx {
 	conf_entry_fn fn;
 	void *arg;
+	const char *file;
 };
 
 static int on_entry(void *user, const char *section, const char *name, const char *value)
@@ -45,18 +46,20 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	if (!section || !*section || !name || !*name || !value || !*value)
 		return 1;
 	path = xasprintf("%s.%s", section, name);
-	c->fn(c->arg, path, value);
+	c->fn(c->arg, c->file, path, value);
 	free(path);
 	return 1;
 }
 
 void conf_files_each(struct scan *sc, conf_entry_fn fn, void *arg)
 {
-	struct each_ctx c = { fn, arg };
+	struct each_ctx c = { fn, arg, NULL };
 	size_t i;
 
-	for (i = 0; i < sc->nconf_files; i++)
-		ini_parse(sc->conf_files[i], on_entry, &c);
+	for (i = 0; i < sc->nconf_files; i++) {
+		c.file = sc->conf_files[i];
+		ini_parse(c.file, on_entry, &c);
+	}
 }
 
 void conf_files_free(struct scan *sc)

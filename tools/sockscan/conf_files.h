@@ -20,12 +20,13 @@ int conf_file_wanted(const char *name, const struct stat *st);
 void conf_file_add(struct scan *sc, const char *path);
 
 /*
- * Call @fn(@arg, "section.key", value) for every entry of every kept
+ * Call @fn(@arg, file, "section.key", value) for every entry of every kept
  * file, in the order walked; entries with no section or no value are
  * left out. A file that cannot be read or parsed is skipped silently:
  * it only ever adds defaults.
  */
-typedef void (*conf_entry_fn)(void *arg, const char *path, const char *value);
+typedef void (*conf_entry_fn)(void *arg, const char *file, const char *path,
+			      const char *value);
 void conf_files_each(struct scan *sc, conf_entry_fn fn, void *arg);
 
 void conf_files_free(struct scan *sc);

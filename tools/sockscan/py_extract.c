@@ -596,6 +596,15 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 		expr_add(e, py_arg(x, n, 0, "url"));
 		return e;
 	}
+	/*
+	 * urljoin(base, path): base's scheme and host, whatever path it
+	 * joins (a path of base's site, which is what it is called with)
+	 */
+	if (!strcmp(q, "urllib.parse.urljoin") || !strcmp(q, "urlparse.urljoin")) {
+		e = py_arg(x, n, 0, "base");
+		return expr_pair(EX_CONCAT, expr_pair(EX_CONCAT, e ? e : expr_dyn(q), expr_str("/")),
+				 expr_dyn("a path joined to a URL"));
+	}
 	/* gethostbyname(host): the address of that host; the host names it */
 	if (!strcmp(q, "socket.gethostbyname")) {
 		e = py_arg(x, n, 0, "hostname");

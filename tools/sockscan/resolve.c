@@ -287,7 +287,7 @@ static struct expr *subclass_attr(struct scan *sc, struct pkg **where, const cha
  * sc->pkgs[@owner], or of a shipped configuration file (@owner -1).
  */
 static void conf_entry_add(struct scan *sc, long owner, const char *path,
-			   const struct expr *value)
+			   const struct expr *value, const char *dir)
 {
 	const char *last = strrchr(path, '.');
 	struct expr *list, *entry;
@@ -305,6 +305,7 @@ static void conf_entry_add(struct scan *sc, long owner, const char *path,
 	}
 	entry = expr_new(EX_KWARG, path);
 	entry->n = owner;
+	entry->s2 = dir ? xstrdup(dir) : NULL;
 	expr_add(entry, expr_copy(value));
 	expr_add(list, entry);
 }
@@ -314,18 +315,20 @@ static void add_conf(struct scan *sc, size_t pkg, const char *path, const struct
 		     void *arg)
 {
 	(void)arg;
-	conf_entry_add(sc, (long)pkg, path, value);
+	conf_entry_add(sc, (long)pkg, path, value, NULL);
 }
 
 /*
  * One "section.key = value" of a shipped configuration file: a default
- * of no module (n = -1), a number where it is all digits.
+ * of no module (n = -1) kept with the file's directory (s2), a number
+ * where it is all digits.
  */
-static void add_conf_file_entry(void *arg, const char *path, const char *value)
+static void add_conf_file_entry(void *arg, const char *file, const char *path,
+				const char *value)
 {
 	struct scan *sc = arg;
 	struct expr *e;
-	char *end;
+	char *end, *dir;
 	long n = strtol(value, &end, 10);
 
 	if (*end || n < 0 || (value[0] == '0' && value[1])) {
@@ -335,8 +338,26 @@ static void add_conf_file_entry(void *arg, const char *path, const char *value)
 		e = expr_new(EX_INT, NULL);
 		e->n = n;
 	}
-	conf_entry_add(sc, -1, path, e);
+	dir = xstrndup(file, strrchr(file, '/') ? (size_t)(strrchr(file, '/') - file) : 0);
+	conf_entry_add(sc, -1, path, e, dir);
+	free(dir);
 	expr_free(e);
+}
+
+/*
+ * Is the configuration file of directory @dir beside module @ctx (an
+ * extension's ext.conf and its backend.py)? Then a one-word key the
+ * module reads (ext_config["base_url"]) may be that file's.
+ */
+static int conf_file_beside(const struct pkg *ctx, const char *dir)
+{
+	const char *full, *slash;
+
+	if (!dir || !ctx->nfiles)
+		return 0;
+	full = ctx->files[0]->fullpath;
+	slash = strrchr(full, '/');
+	return slash && strlen(dir) == (size_t)(slash - full) && !strncmp(full, dir, strlen(dir));
 }
 
 /*
@@ -344,7 +365,8 @@ static void add_conf_file_entry(void *arg, const char *path, const char *value)
  * "server.port"): the one literal that the tree's dictionaries give at
  * every path ending with it, or NULL when none does or two differ. A
  * path of one key ("PORT") names too much across a tree: only module
- * @ctx's own dictionaries count for it.
+ * @ctx's own dictionaries count for it, and configuration files in its
+ * directory.
  */
 static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const char *path)
 {
@@ -369,7 +391,7 @@ static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const c
 
 		if (m < n || strcmp(c->s + m - n, path) || (m > n && c->s[m - n - 1] != '.'))
 			continue;
-		if (!last && (c->n < 0 || sc->pkgs[c->n] != ctx))
+		if (!last && (c->n < 0 ? !conf_file_beside(ctx, c->s2) : sc->pkgs[c->n] != ctx))
 			continue;
 		if (value->kind == EX_DYN || (found && !expr_equal(found, value)))
 			return NULL;
