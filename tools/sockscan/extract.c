@@ -53,6 +53,7 @@ void site_free(struct site *s)
 	free(s->method);
 	free(s->recv_name);
 	free(s->qual);
+	free(s->splat_map);
 	expr_free(s->recv);
 	free(s);
 }

@@ -84,6 +84,29 @@ static void take_arg(struct scan *sc, struct pkg *ctx, const struct site *s, int
 	cf->objfam = (struct place){ expr_arg(obj, 2), octx };
 }
 
+/*
+ * Is the site's **mapping (s->splat_map) a name of a module or class of
+ * the tree that holds an empty dictionary where the user sets nothing
+ * (py_extract.c setting_dict: REDIS = getattr(settings, "REDIS", {}))?
+ * The call then passes no keyword, and the API's defaults stand.
+ */
+static int splat_known_empty(struct scan *sc, struct pkg *ctx, const struct site *s)
+{
+	const struct expr *list;
+	const char *rest, *last;
+	struct pkg *m;
+	char *key;
+
+	if (!s->splat_map || !(m = pkg_py_module_of(sc, ctx, s->splat_map, &rest)))
+		return 0;
+	last = strrchr(rest, '.') ? strrchr(rest, '.') + 1 : rest;
+	pkg_load(sc, m);
+	key = xasprintf("**%s", last);
+	list = symtab_get(&m->syms, key);
+	free(key);
+	return list && list->kind == EX_CALL && !list->s && list->nargs == 0;
+}
+
 static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 		   const struct rule *r, struct expr *recv, struct pkg *rctx,
 		   struct call_facts *cf)
@@ -115,6 +138,9 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 		}
 		break;
 	case FROM_HOST_PORT:
+		/* Redis(**settings.REDIS), the setting's fallback {}: no argument */
+		if (s->nargs == 1 && splat_known_empty(sc, ctx, s))
+			break;
 		for (i = 0; i < s->nargs; i++)
 			cf->splat |= !s->kw[i] && s->text[i] && !strncmp(s->text[i], "**", 2);
 		i = arg_index(s, r->addr_arg, r->addr_kw);

@@ -2082,10 +2082,32 @@ static struct expr *py_kwargs_dict(struct xctx *x, TSNode dict)
 	return list;
 }
 
+/*
+ * The dictionary literal a setting falls back to: getattr(settings,
+ * "NAME", {...}), or conf.get("name", {...}) on configuration (the user's
+ * value, else that); @right itself when it is one; else a null node.
+ */
+static TSNode setting_dict(struct xctx *x, TSNode right)
+{
+	TSNode fn = ts_field(right, "function"), d = { 0 };
+
+	if (ts_is(right, "dictionary"))
+		return right;
+	if (!ts_is(right, "call"))
+		return d;
+	if (ts_is(fn, "identifier") && ts_text_eq(fn, x->src, "getattr"))
+		d = py_arg_node(right, 2, NULL, x->src);
+	else if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&
+		 names_config(x, ts_field(fn, "object")))
+		d = py_arg_node(right, 1, NULL, x->src);
+	return ts_is(d, "dictionary") ? d : (TSNode){ 0 };
+}
+
 static void py_note_kwargs_dict(struct xctx *x, const char *name, TSNode right)
 {
 	char *key = xasprintf("**%s", name);
-	struct expr *list = ts_is(right, "dictionary") ? py_kwargs_dict(x, right) : NULL;
+	TSNode dict = setting_dict(x, right);
+	struct expr *list = ts_node_is_null(dict) ? NULL : py_kwargs_dict(x, dict);
 
 	if (list)
 		xctx_bind(x, key, list, 1);
@@ -2191,6 +2213,8 @@ static void py_site_args(struct xctx *x, struct site *s, TSNode call, int skip)
 
 		if (ts_is(a, "dictionary_splat") && py_splat_dict(x, s, a))
 			continue;
+		if (ts_is(a, "dictionary_splat") && !s->splat_map)
+			s->splat_map = py_qualified(x, ts_node_named_child(a, 0));
 		if (ts_is(a, "list_splat") && py_splat_pair(x, s, a))
 			continue;
 		if (ts_is(a, "keyword_argument")) {

@@ -1274,7 +1274,7 @@ static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
  * opt.port or 1982 (EX_CHOICE OR_DEFAULT): the option's value where it is
  * known and not None, else the default, as an option's default.
  */
-static void eval_or_default(struct scan *sc, struct pkg *ctx, const struct expr *e,
+static void eval_option_default(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			    struct value *v, int depth)
 {
 	eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
@@ -1515,7 +1515,7 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		break;
 	case EX_CHOICE:
 		if (e->s && !strcmp(e->s, OR_DEFAULT))
-			eval_or_default(sc, ctx, e, v, depth);
+			eval_option_default(sc, ctx, e, v, depth);
 		else
 			eval_choice(sc, ctx, e, v, depth);
 		break;

@@ -69,6 +69,12 @@ struct site {
 	 * ZeroMQ socket (which binds and connects endpoints of its own)
 	 */
 	int beside_connect;
+	/*
+	 * Python: the qualified name of a **mapping argument held by a module
+	 * or class of the tree (**settings.REDIS_CONNECTION), read later
+	 * (finding.c splat_known_empty), or NULL
+	 */
+	char *splat_map;
 	struct site *next;
 };
 
