@@ -4086,6 +4086,17 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(name);
 		return;
 	}
+	/*
+	 * cls = CacheopsRedis (an alias of redis.StrictRedis), then if a
+	 * setting names another: cls = import_string(setting): the name may
+	 * hold either, and the class sockscan knows is the default one
+	 */
+	if (x->in_func && x->cond_depth > 0 && !symtab_find(&x->locals, name) &&
+	    py_import_binding(x->f->imports, x->f->nimports, name, strlen(name)) >= 0 &&
+	    is_unknown(x, right)) {
+		free(name);
+		return;
+	}
 	/* PORT = 9404 in a class body: also self.PORT for its methods */
 	if (x->in_class && !x->in_func) {
 		char *attr = xasprintf("self.%s", name), *scoped = self_name(x, name);
