@@ -657,6 +657,40 @@ static void free_args(struct expr **args, int n)
 	free(args);
 }
 
+/* Parameters a helper's summary is filled in for, at most (see below). */
+#define MAX_HELPER_PARAMS 64
+
+/*
+ * Python: each parameter of summary @e (of module @p) that the call left
+ * out, in @args (room for MAX_HELPER_PARAMS), given its own default
+ * (build_url(target, host=API_HOST) called as build_url("/token")).
+ * Returns the count of @args now filled in.
+ */
+static int fill_defaults(struct pkg *p, const struct expr *e, struct expr **args, int nargs)
+{
+	const struct expr *def;
+	char *key;
+	int i;
+
+	if (!e)
+		return nargs;
+	if (e->kind == EX_PARAM && e->s && e->s2 && e->n >= 0 && e->n < MAX_HELPER_PARAMS &&
+	    (e->n >= nargs || !args[e->n])) {
+		key = xasprintf("default:%s:%s", e->s, e->s2);
+		def = e->nargs ? e->a[0] : symtab_get(&p->syms, key);
+		free(key);
+		if (def) {
+			for (; nargs <= e->n; nargs++)
+				args[nargs] = NULL;
+			args[e->n] = expr_copy(def);
+		}
+		return nargs;
+	}
+	for (i = 0; i < e->nargs; i++)
+		nargs = fill_defaults(p, e->a[i], args, nargs);
+	return nargs;
+}
+
 /* The helper's summary with the call's arguments in place, or NULL. */
 static struct expr *expand_call(struct scan *sc, struct pkg *ctx,
 				const struct expr *e, struct pkg **where, int depth)
@@ -665,6 +699,7 @@ static struct expr *expand_call(struct scan *sc, struct pkg *ctx,
 	struct sym *fn = p ? symtab_find(&p->funcs, e->s) : NULL;
 	const char *dot = e->s ? strrchr(e->s, '.') : NULL;
 	struct expr **args, *body;
+	int nargs;
 
 	if (!fn && p && p->lang == LANG_PY && dot) {
 		char *cls = xstrndup(e->s, dot - e->s);
@@ -675,8 +710,13 @@ static struct expr *expand_call(struct scan *sc, struct pkg *ctx,
 	if (!fn)
 		return NULL;
 	args = const_args(sc, ctx, e, depth);
-	body = expr_subst(fn->value, args, e->nargs);
-	free_args(args, e->nargs);
+	nargs = e->nargs;
+	if (p->lang == LANG_PY && nargs <= MAX_HELPER_PARAMS) {
+		args = xrealloc(args, MAX_HELPER_PARAMS * sizeof(*args));
+		nargs = fill_defaults(p, fn->value, args, nargs);
+	}
+	body = expr_subst(fn->value, args, nargs);
+	free_args(args, nargs);
 	*where = p;
 	return body;
 }
