@@ -240,6 +240,59 @@ int addr_dsn(const char *driver, const char *s, struct addr *a)
 	return 1;
 }
 
+const char *addr_zmq_transport(const char *prefix)
+{
+	static const struct {
+		const char *scheme, *proto;
+	} kinds[] = {
+		{ "tcp://", "tcp" }, { "ipc://", "unix" }, { "udp://", "udp" },
+		{ "pgm://", "udp" }, { "epgm://", "udp" }, { "ws://", "tcp" },
+		{ "wss://", "tcp" }, { "inproc://", "inproc" },
+	};
+	size_t i;
+
+	for (i = 0; prefix && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (str_has_prefix(prefix, kinds[i].scheme))
+			return kinds[i].proto;
+	return NULL;
+}
+
+int addr_zmq(const char *s, struct addr *a, const char **proto)
+{
+	const char *p = strstr(s, "://");
+
+	memset(a, 0, sizeof(*a));
+	a->port = -1;
+	*proto = addr_zmq_transport(s);
+	if (*proto && !strcmp(*proto, "inproc"))
+		return 0;
+	if (!p) {
+		a->bad = "not a ZeroMQ endpoint";
+		*proto = "tcp";
+		return 1;
+	}
+	p += 3;
+	if (*proto && !strcmp(*proto, "unix")) {
+		a->host = xstrdup(p);
+		a->is_unix = 1;
+		return 1;
+	}
+	if (!*proto)
+		*proto = "tcp";
+	/* "epgm://eth0;239.192.1.1:5555": the interface, then the group */
+	if (strchr(p, ';') && !strcmp(*proto, "udp"))
+		p = strchr(p, ';') + 1;
+	split_hostport(p, strlen(p), a);
+	if (a->host && !strcmp(a->host, "*")) {
+		free(a->host);
+		a->host = NULL;
+	}
+	/* a port of "*" is one the kernel picks: no port, not a bad one */
+	if (a->bad && str_has_suffix(p, ":*"))
+		a->bad = NULL;
+	return 1;
+}
+
 int addr_grpc_is_unix(const char *s)
 {
 	return !strncmp(s, "unix:", 5) || !strncmp(s, "unix-abstract:", 14);

@@ -30,6 +30,15 @@ void addr_grpc(const char *s, struct addr *a);
 /* Does gRPC address @s (or its known start) name a unix socket? */
 int addr_grpc_is_unix(const char *s);
 /*
+ * ZeroMQ endpoint @s: "tcp://host:port" ("*" every interface, a port of
+ * "*" or none the kernel's), "ipc://path" (a unix socket), "udp://",
+ * "pgm://" and "epgm://" (UDP: *@proto "udp", else "tcp" or "unix").
+ * Returns 0 for "inproc://", which opens no socket.
+ */
+int addr_zmq(const char *s, struct addr *a, const char **proto);
+/* The transport of a ZeroMQ endpoint known to start with @prefix, or NULL. */
+const char *addr_zmq_transport(const char *prefix);
+/*
  * A twisted endpoint description ("tcp:8080:interface=127.0.0.1",
  * "tcp:host=h:port=p", "unix:path=/run/s"), of a listener or a client;
  * @partial: @s is only the known start of it (fields it ends are known).

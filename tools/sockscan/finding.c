@@ -408,6 +408,7 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 			 struct value *v, struct finding *fd)
 {
 	struct addr a;
+	const char *proto;
 	char *port;
 
 	if (r->needs_url && !is_http_url(v->s ? v->s : v->prefix) && !names_url(text))
@@ -435,6 +436,15 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 		/* "unix:%s" % path: a unix socket whose path is known at run time */
 		if (r->style == ADDR_GRPC && v->prefix && addr_grpc_is_unix(v->prefix)) {
 			fd->protocol = "unix";
+			return 1;
+		}
+		/* "ipc://%s" % path, "tcp://127.0.0.1:%i" % port, "inproc://%s" */
+		if (r->style == ADDR_ZMQ && (proto = addr_zmq_transport(v->prefix))) {
+			if (!strcmp(proto, "inproc"))
+				return 0;
+			fd->protocol = proto;
+			if (!strcmp(proto, "tcp"))
+				fd->host = url_host_before_port(v->prefix);
 			return 1;
 		}
 		if (v->port) {
@@ -468,6 +478,10 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 			return 0;
 	} else if (r->style == ADDR_GRPC) {
 		addr_grpc(v->s, &a);
+	} else if (r->style == ADDR_ZMQ) {
+		if (!addr_zmq(v->s, &a, &proto))
+			return 0;
+		fd->protocol = proto;
 	} else if (r->style == ADDR_TWISTED) {
 		if (!addr_twisted(v->s, r->dir == DIR_INGRESS, 0, &a))
 			return 0;

@@ -1014,19 +1014,11 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		py_add_call_args(x, e, n);
 		return e;
 	}
-	/* module.socket() with module a parameter: what the callers pass decides */
-	if (ts_is(fn, "attribute") && is_param_ident(x, ts_field(fn, "object")) &&
-	    is_rule_func_attr(x, fn)) {
-		e = expr_new(EX_MCALL, NULL);
-		e->s = ts_text(ts_field(fn, "attribute"), x->src);
-		expr_add(e, py_expr(x, ts_field(fn, "object")));
-		py_add_call_args_kw(x, e, n);
-		return e;
-	}
 	/*
 	 * zmq.Context().socket(zmq.PUSH): a ZeroMQ socket, connected or bound
 	 * later; so is ctx.socket(zmq.REQ) on a context made elsewhere (a
-	 * module's, one a caller hands over): the kind says it is ZeroMQ's
+	 * module's, one a caller hands over): the kind says it is ZeroMQ's,
+	 * before a parameter's socket() is taken for the socket module's
 	 */
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "socket")) {
 		struct expr *o = py_expr(x, ts_field(fn, "object"));
@@ -1037,6 +1029,15 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		free(kind);
 		if (zmq)
 			return expr_obj("zmq.Socket", NULL, NULL);
+	}
+	/* module.socket() with module a parameter: what the callers pass decides */
+	if (ts_is(fn, "attribute") && is_param_ident(x, ts_field(fn, "object")) &&
+	    is_rule_func_attr(x, fn)) {
+		e = expr_new(EX_MCALL, NULL);
+		e->s = ts_text(ts_field(fn, "attribute"), x->src);
+		expr_add(e, py_expr(x, ts_field(fn, "object")));
+		py_add_call_args_kw(x, e, n);
+		return e;
 	}
 	/* args = parser.parse_args(): args.port is the option's default */
 	if (ts_is(fn, "attribute") && (ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_args") ||

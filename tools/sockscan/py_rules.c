@@ -528,7 +528,9 @@ const struct rule py_rules[] = {
 	PY_KAFKA("kafka", "KafkaAdminClient"),
 	/*
 	 * ZeroMQ: zmq.Context().socket(kind) makes the socket (py_extract.c),
-	 * connect/bind take an endpoint URL ("tcp://host:port")
+	 * connect/bind take an endpoint ("tcp://host:port", "ipc://path";
+	 * "inproc://" opens none), bind_to_random_port a "tcp://host" to
+	 * which the kernel adds a port
 	 */
 	{ "zmq", NULL, "Context", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
 	{ "zmq.Context", NULL, "instance", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Context" },
@@ -536,8 +538,9 @@ const struct rule py_rules[] = {
 	/* the socket's own constructor, zmq.Socket(context, kind) */
 	{ "zmq", NULL, "Socket", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Socket" },
 	{ "zmq.asyncio", NULL, "Socket", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "zmq.Socket" },
-	{ "zmq", "zmq.Socket", "connect", "zmq.Socket.connect", OUT, ADDR_URL, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
-	{ "zmq", "zmq.Socket", "bind", "zmq.Socket.bind", IN, ADDR_URL, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
+	{ "zmq", "zmq.Socket", "connect", "zmq.Socket.connect", OUT, ADDR_ZMQ, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
+	{ "zmq", "zmq.Socket", "bind", "zmq.Socket.bind", IN, ADDR_ZMQ, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
+	{ "zmq", "zmq.Socket", "bind_to_random_port", "zmq.Socket.bind_to_random_port", IN, ADDR_ZMQ, FROM_ARG, 0, "addr", .net_arg = -1, .proto = "tcp" },
 	/* websockets */
 	{ "websockets", NULL, "serve", "websockets.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http" },
 	{ "websockets.server", NULL, "serve", "websockets.server.serve", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 2, "port", .net_arg = -1, .proto = "tcp", .app = "http" },

@@ -939,8 +939,9 @@ static void eval_printf(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			fputc('%', m);
 			continue;
 		}
-		/* a format ending in '%': strchr() would match its NUL */
-		if (!*p || !strchr("sdv", *p) || argi >= e->nargs) {
+		/* a format ending in '%': strchr() would match its NUL; %i and %u
+		 * are Python's (and C's) other names for %d */
+		if (!*p || !strchr("sdiuv", *p) || argi >= e->nargs) {
 			fclose(m);
 			free(out);
 			set_dyn(v, "format");

@@ -16,6 +16,7 @@ enum addr_style {
 	ADDR_DSN,	/* database DSN: the driver gives the app protocol */
 	ADDR_GRPC,	/* gRPC target: "host:port", "dns:///host:port", "unix:path" */
 	ADDR_TWISTED,	/* twisted endpoint description: "tcp:8080", "unix:path=/run/s" */
+	ADDR_ZMQ,	/* ZeroMQ endpoint: "tcp://host:port", "ipc://path", "inproc://name" */
 };
 
 /* Where the address comes from. */
