@@ -431,6 +431,10 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 		/* what of a twisted description is known: nothing to report for a plugin's */
 		if (r->style == ADDR_TWISTED && v->prefix && !twisted_known(r, v->prefix, fd))
 			return 0;
+		/* "inproc://%s" % name: no socket */
+		proto = r->style == ADDR_ZMQ ? addr_zmq_transport(v->prefix) : NULL;
+		if (proto && !strcmp(proto, "inproc"))
+			return 0;
 		fd->how = RES_DYNAMIC;
 		fd->dynamic = xstrdup(v->dyn ? v->dyn : "unknown");
 		/* "unix:%s" % path: a unix socket whose path is known at run time */
@@ -438,10 +442,8 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 			fd->protocol = "unix";
 			return 1;
 		}
-		/* "ipc://%s" % path, "tcp://127.0.0.1:%i" % port, "inproc://%s" */
-		if (r->style == ADDR_ZMQ && (proto = addr_zmq_transport(v->prefix))) {
-			if (!strcmp(proto, "inproc"))
-				return 0;
+		/* "ipc://%s" % path, "tcp://127.0.0.1:%i" % port */
+		if (proto) {
 			fd->protocol = proto;
 			if (!strcmp(proto, "tcp"))
 				fd->host = url_host_before_port(v->prefix);
