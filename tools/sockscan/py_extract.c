@@ -1078,7 +1078,6 @@ static int is_plain_default(const struct expr *e)
 	       e->kind == EX_QUAL;
 }
 
-/* os.environ.get("X") or "default" */
 /*
  * Is @n an option's or a setting's value read from an object named as
  * configuration (opt.port, options["port"], settings.get("port"))? Its
@@ -1101,6 +1100,7 @@ static int reads_option(struct xctx *x, TSNode n)
 	return 0;
 }
 
+/* os.environ.get("X") or "default", opt.port or 1982, host or "localhost" */
 static struct expr *py_or(struct xctx *x, TSNode n)
 {
 	TSNode l = ts_field(n, "left");
@@ -3024,11 +3024,6 @@ static int is_named_obj(const struct expr *e)
 	return e->kind == EX_OBJ && str_has_prefix(e->s, "named.");
 }
 
-/*
- * self.sock = socket.socket(): an object of a watched type kept in an
- * attribute of self is kept as the module-level name "self.sock", shared
- * by the methods of the class, so that self.sock.connect() is found.
- */
 /* Values an attribute is followed through, at most, once branches store several. */
 #define MAX_BRANCH_VALUES 16
 
@@ -3077,6 +3072,11 @@ static struct expr *branch_choice(const struct expr *old, struct expr *e)
 	return choice;
 }
 
+/*
+ * self.sock = socket.socket(): an object of a watched type kept in an
+ * attribute of self is kept as the module-level name "self.sock", shared
+ * by the methods of the class, so that self.sock.connect() is found.
+ */
 static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 {
 	struct expr *old = symtab_get(&x->f->syms, name);

@@ -498,6 +498,30 @@ static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *
 static int agree(struct value *acc, struct value *one, int n);
 
 /*
+ * "C.self.mail" of "C.self.mail.server", *@rest then "server"; NULL when
+ * @name reads no attribute of an attribute of self.
+ */
+static char *held_head(const char *name, const char **rest)
+{
+	const char *self = strstr(name, ".self."), *dot;
+
+	if (!self || !(dot = strchr(self + 6, '.')))
+		return NULL;
+	*rest = dot + 1;
+	return xstrndup(name, dot - name);
+}
+
+/* "D.self.server": attribute @rest of the objects of class @cls (freed). */
+static struct expr *held_next(char *cls, const char *rest)
+{
+	struct expr *next = expr_new(EX_IDENT, NULL);
+
+	next->s = xasprintf("%s.self.%s", cls, rest);
+	free(cls);
+	return next;
+}
+
+/*
  * "C.self.cls.SERVER" where the branches of C left one of several classes
  * of the tree in self.cls (py_extract.c branch_choice): what their
  * SERVER attributes agree on (aioapns' production and development
@@ -507,16 +531,15 @@ static int agree(struct value *acc, struct value *one, int n);
 static int eval_held_choice(struct scan *sc, struct pkg *ctx, const char *name,
 			    struct value *v, int depth)
 {
-	const char *self = strstr(name, ".self."), *rest;
 	struct value acc = { 0 }, one;
 	struct pkg *p = ctx, *cctx;
 	struct expr *def, *next;
 	char *head, *via, *cls;
+	const char *rest;
 	int i, n = 0, ok = 1;
 
-	if (!self || !(rest = strchr(self + 6, '.')))
+	if (!(head = held_head(name, &rest)))
 		return 0;
-	head = xstrndup(name, rest - name);
 	def = sym_get(sc, &p, head, &via);
 	free(via);
 	free(head);
@@ -529,9 +552,7 @@ static int eval_held_choice(struct scan *sc, struct pkg *ctx, const char *name,
 			ok = 0;
 			break;
 		}
-		next = expr_new(EX_IDENT, NULL);
-		next->s = xasprintf("%s.self.%s", cls, rest + 1);
-		free(cls);
+		next = held_next(cls, rest);
 		memset(&one, 0, sizeof(one));
 		eval(sc, cctx, next, &one, depth + 1);
 		expr_free(next);
@@ -657,6 +678,24 @@ static void free_args(struct expr **args, int n)
 	free(args);
 }
 
+/*
+ * Python parameter @param's own default: what a **kwargs read gives
+ * (kwargs.get("port", 25), its a[0]), else the default its def writes
+ * out (py_extract.c "default:"), in module @p; NULL when it has none.
+ */
+static const struct expr *param_default(struct pkg *p, const struct expr *param)
+{
+	const struct expr *def;
+	char *key;
+
+	if (param->nargs)
+		return param->a[0];
+	key = xasprintf("default:%s:%s", param->s, param->s2 ? param->s2 : "");
+	def = symtab_get(&p->syms, key);
+	free(key);
+	return def;
+}
+
 /* Parameters a helper's summary is filled in for, at most (see below). */
 #define MAX_HELPER_PARAMS 64
 
@@ -669,16 +708,13 @@ static void free_args(struct expr **args, int n)
 static int fill_defaults(struct pkg *p, const struct expr *e, struct expr **args, int nargs)
 {
 	const struct expr *def;
-	char *key;
 	int i;
 
 	if (!e)
 		return nargs;
 	if (e->kind == EX_PARAM && e->s && e->s2 && e->n >= 0 && e->n < MAX_HELPER_PARAMS &&
 	    (e->n >= nargs || !args[e->n])) {
-		key = xasprintf("default:%s:%s", e->s, e->s2);
-		def = e->nargs ? e->a[0] : symtab_get(&p->syms, key);
-		free(key);
+		def = param_default(p, e);
 		if (def) {
 			for (; nargs <= e->n; nargs++)
 				args[nargs] = NULL;
@@ -1209,8 +1245,7 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	struct value acc = { 0 }, one;
 	size_t lo, hi, len = e->s ? strlen(e->s) : 0, i;
 	int n = 0, omitted = 0, ok = 1, pass, mine;
-	struct expr *def;
-	char *key;
+	const struct expr *def;
 
 	if (!e->s || !ctx || ctx->lang != LANG_PY) {
 		set_dyn(v, "function parameter");
@@ -1260,9 +1295,7 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		}
 	}
 	/* a **kwargs read, kwargs.get("port", 25), carries its own default */
-	key = xasprintf("default:%s:%s", e->s, e->s2 ? e->s2 : "");
-	def = e->nargs ? e->a[0] : symtab_get(&ctx->syms, key);
-	free(key);
+	def = param_default(ctx, e);
 	/* no caller of the tree: a library's, whose user gives the value */
 	if (ok && def && omitted) {
 		memset(&one, 0, sizeof(one));
@@ -2036,22 +2069,15 @@ static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *
 static struct expr *held_attr(struct scan *sc, struct pkg *ctx, const char *name,
 			       struct pkg **cctx, int depth)
 {
-	const char *self = strstr(name, ".self."), *rest;
-	struct expr *head, *next;
+	struct expr *head;
+	const char *rest;
 	char *cls;
 
-	if (!self || !(rest = strchr(self + 6, '.')))
-		return NULL;
 	head = expr_new(EX_IDENT, NULL);
-	head->s = xstrndup(name, rest - name);
-	cls = tree_instance(sc, ctx, head, cctx, depth + 1);
+	head->s = held_head(name, &rest);
+	cls = head->s ? tree_instance(sc, ctx, head, cctx, depth + 1) : NULL;
 	expr_free(head);
-	if (!cls)
-		return NULL;
-	next = expr_new(EX_IDENT, NULL);
-	next->s = xasprintf("%s.self.%s", cls, rest + 1);
-	free(cls);
-	return next;
+	return cls ? held_next(cls, rest) : NULL;
 }
 
 static struct expr *held_attr_obj(struct scan *sc, struct pkg *ctx, const char *name,
