@@ -162,6 +162,13 @@ struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 	if (!p && n && ctx && ctx->lang == LANG_PY && !strncmp(path, sc->root_name, n) &&
 	    path[n] == '.' && find(sc, "__init__"))
 		p = lookup(sc, ctx, path + n + 1);
+	/* import pkg.__init__: the package itself, as pkg_path names it */
+	if (!p && ctx && ctx->lang == LANG_PY && str_has_suffix(path, ".__init__")) {
+		char *pkg = xstrndup(path, strlen(path) - strlen(".__init__"));
+
+		p = pkg_lookup(sc, ctx, pkg);
+		free(pkg);
+	}
 	return p;
 }
 
