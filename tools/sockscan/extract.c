@@ -38,6 +38,15 @@ void site_add_arg(struct site *s, struct expr *e, const char *kw, char *text)
 	s->nargs++;
 }
 
+int own_params_get(const struct symtab *t, const char *name)
+{
+	char *key = xasprintf(ARGSKIP "%s", name);
+	const struct expr *e = symtab_get(t, key);
+
+	free(key);
+	return e && e->kind == EX_INT ? (int)e->n : 0;
+}
+
 void site_free(struct site *s)
 {
 	int i;

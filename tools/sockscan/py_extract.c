@@ -2774,12 +2774,13 @@ static int is_loop_name(struct xctx *x, TSNode n)
 /* C's own leading parameters when C(...) is its watched base's constructor (class_alias). */
 static int own_params_of(struct xctx *x, TSNode name)
 {
-	char *text = ts_text(name, x->src), *key = xasprintf("argskip:%s", text);
-	struct expr *e = symtab_get(&x->f->syms, key);
-	int own = e && e->kind == EX_INT ? (int)e->n : 0;
+	char *text = ts_text(name, x->src);
+	int own = own_params_get(&x->f->syms, text);
 
+	/* a class imported from a module of the tree (py_module_reexports) */
+	if (!own)
+		own = own_params_get(&x->f->reexports, text);
 	free(text);
-	free(key);
 	return own;
 }
 
@@ -3678,7 +3679,7 @@ static char *class_alias(struct xctx *x, TSNode n)
 				add_import(x->f, name, q);
 				own = own_init_params(x, ts_field(n, "body"));
 				if (own > 0) {
-					key = xasprintf("argskip:%s", name);
+					key = xasprintf(ARGSKIP "%s", name);
 					symtab_set(&x->f->syms, key, expr_int(own));
 					free(key);
 				}

@@ -184,7 +184,7 @@ void py_star_imports(struct scan *sc)
  * resolver follows (rule_through_imports, callee_home). NULL when the
  * import stays as it is.
  */
-static char *reexported(struct scan *sc, struct pkg *ctx, const char *path)
+static char *reexported(struct scan *sc, struct pkg *ctx, const char *path, int *own)
 {
 	char *cur = xstrdup(path);
 	const char *rest;
@@ -198,6 +198,9 @@ static char *reexported(struct scan *sc, struct pkg *ctx, const char *path)
 
 		if (!via || ++depth > MAX_STAR_DEPTH)
 			break;
+		/* a subclass taking parameters of its own before its base's */
+		if (depth == 1 && !tail && m->nfiles == 1)
+			*own = own_params_get(&m->files[0]->syms, rest);
 		next = xasprintf("%s%s", via, tail ? tail : "");
 		free(cur);
 		cur = next;
@@ -223,16 +226,23 @@ void py_module_reexports(struct scan *sc)
 		if (f->lang != LANG_PY || !f->parsed || f->binary || f->unreadable)
 			continue;
 		for (k = 0, n = 0; k < f->nimports; k++) {
+			int own = 0;
 			char *to;
 
 			if (!strcmp(f->imports[k].alias, "*")) {
 				star = 1;
 				continue;
 			}
-			to = reexported(sc, f->pkg, f->imports[k].path);
+			to = reexported(sc, f->pkg, f->imports[k].path, &own);
 			if (!to)
 				continue;
 			symtab_set(&f->reexports, f->imports[k].path, expr_str(to));
+			if (own > 0) {
+				char *key = xasprintf(ARGSKIP "%s", f->imports[k].alias);
+
+				symtab_set(&f->reexports, key, expr_int(own));
+				free(key);
+			}
 			free(to);
 			n++;
 		}

@@ -78,6 +78,15 @@ struct site {
 	struct site *next;
 };
 
+/*
+ * Python: class C(HTTPServer) whose __init__(self, path, *args) takes
+ * parameters of its own before its base's is known by "argskip:C" ->
+ * their count (py_extract.c class_alias): C(path, addr) gives the base
+ * addr. own_params_get() reads it from @t, 0 when absent (extract.c).
+ */
+#define ARGSKIP "argskip:"
+int own_params_get(const struct symtab *t, const char *name);
+
 struct pkg;
 
 /* A source file found by the walk. */
@@ -95,7 +104,10 @@ struct srcfile {
 	struct symtab funcs;	/* function summaries, until merged */
 	/* Python: "scope name use" -> where a name is first used so (recv, serve, close) */
 	struct symtab uses;
-	/* Python: import path -> what it names outside the tree (py_tree_imports.c) */
+	/*
+	 * Python: import path -> what it names outside the tree, and ARGSKIP
+	 * of an imported subclass (py_tree_imports.c)
+	 */
 	struct symtab reexports;
 	struct site *sites;
 	struct site **sites_tail;	/* &last->next, or NULL: not known yet */
