@@ -63,8 +63,8 @@ struct expr *expr_socket(const struct expr *fam, const struct expr *type)
 {
 	struct expr *e;
 
-	if (fam && fam->kind == EX_STR && !strcmp(fam->s, "unix"))
-		return expr_obj("socket.socket", NULL, expr_str("unix"));
+	if (fam && fam->kind == EX_STR && (!strcmp(fam->s, "unix") || !strcmp(fam->s, NON_IP)))
+		return expr_obj("socket.socket", NULL, expr_str(fam->s));
 	e = expr_obj("socket.socket", NULL, type ? expr_copy(type) : expr_str("tcp"));
 	if (fam && fam->kind != EX_STR)
 		expr_add(e, expr_copy(fam));

@@ -68,7 +68,8 @@ struct expr *expr_none(void);
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
 /*
  * Python's socket.socket(family, type) (copies of both, NULL if absent):
- * AF_UNIX makes it a unix socket, else its type, else TCP. A family not
+ * AF_UNIX makes it a unix socket, AF_NETLINK and the like NON_IP, else its
+ * type, else TCP. A family not
  * known here (a class attribute a subclass sets) is kept, for the finding.
  */
 struct expr *expr_socket(const struct expr *fam, const struct expr *type);
@@ -97,6 +98,9 @@ char *pyformat_printf(const char *fmt, char ***fields, int *nfields);
 void pyformat_free(char **fields, int nfields);
 /* The printf-style format EX_FORMAT of a str.format on a format known later has as s. */
 #define PYFORMAT "str.format"
+
+/* The network of a socket of a family neither IP nor unix (AF_NETLINK): no finding. */
+#define NON_IP "non-ip"
 
 /* s of the EX_CHOICE of `option or default`. */
 #define OR_DEFAULT "or"

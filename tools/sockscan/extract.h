@@ -17,6 +17,7 @@ struct xctx {
 	const char *src;
 	struct symtab locals;	/* variables of the current function */
 	int in_func;		/* walking a function body (else top level) */
+	int in_nested;		/* Python: a function defined in it: its returns are not the function's */
 	int cond_depth;		/* inside an if block: an assignment there is a fallback */
 	int depth;		/* nesting of the walk and of expressions (see XCTX_MAX_DEPTH) */
 	struct expr **rets;	/* what the current function returns */

@@ -550,7 +550,7 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 	struct finding proto = { 0 }, *fd;
 	char *net = NULL, *driver = NULL;
 	const char **services;
-	struct value v;
+	struct value v = { 0 };
 	size_t i, n;
 
 	proto.file = f;
@@ -568,6 +568,8 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 			proto.app = driver_protocol(driver);
 	} else {
 		net = eval_text(sc, cf->net.e ? cf->net : cf->objnet);
+		if (net && !strcmp(net, NON_IP))
+			goto out;	/* netlink, a packet socket...: none sockwatch sees */
 		proto.protocol = r->proto ? r->proto : net ? transport(net) : NULL;
 		if (!r->proto && !cf->net.e && is_unix_family(sc, cf->objfam))
 			proto.protocol = "unix";

@@ -361,6 +361,26 @@ static char *py_qualified(struct xctx *x, TSNode n)
 	return q ? six_moves(module_mirrors(q)) : NULL;
 }
 
+/*
+ * Families whose sockets are neither IP nor unix (netlink, a packet
+ * socket, Bluetooth, CAN...): sockwatch sees no such socket, so their
+ * bind and connect are no finding.
+ */
+static int is_non_ip_family(const char *q)
+{
+	static const char *const fams[] = {
+		"socket.AF_NETLINK", "socket.AF_PACKET", "socket.AF_BLUETOOTH",
+		"socket.AF_CAN", "socket.AF_ALG", "socket.AF_TIPC", "socket.AF_RDS",
+		"socket.AF_QIPCRTR", "socket.AF_VSOCK",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++)
+		if (!strcmp(q, fams[i]))
+			return 1;
+	return 0;
+}
+
 /* socket.AF_UNIX, socket.SOCK_DGRAM...: the transport they select. */
 static struct expr *py_socket_const(const char *q)
 {
@@ -368,6 +388,8 @@ static struct expr *py_socket_const(const char *q)
 		return expr_str("unix");
 	if (!strcmp(q, "socket.AF_INET") || !strcmp(q, "socket.AF_INET6"))
 		return expr_str("inet");
+	if (is_non_ip_family(q))
+		return expr_str(NON_IP);
 	if (!strcmp(q, "socket.SOCK_STREAM"))
 		return expr_str("tcp");
 	if (!strcmp(q, "socket.SOCK_DGRAM"))
@@ -4455,9 +4477,11 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	char **params, *name = NULL;
 	int n, i, shift;
 
-	/* a nested function shares its parent's scope */
+	/* a nested function shares its parent's scope, but not its returns */
 	if (x->in_func) {
+		x->in_nested++;
 		py_walk(x, ts_field(fn, "body"));
+		x->in_nested--;
 		return;
 	}
 	n = py_params(x, fn, &params);
@@ -4533,13 +4557,18 @@ static void py_augmented_assignment(struct xctx *x, TSNode n)
 	free(name);
 }
 
-/* "conf:PATH" holds literal @v, unless the module gives PATH another value. */
+/*
+ * "conf:PATH" holds literal @v, or a module constant (PORT, read in this
+ * module: resolve.c conf_default), unless the module gives PATH another
+ * value.
+ */
 static void set_conf(struct xctx *x, const char *path, TSNode v)
 {
 	char *name = xasprintf("conf:%s", path);
 	struct expr *e = py_expr(x, v), *old = symtab_get(&x->f->syms, name);
 
-	if ((old && !expr_equal(old, e)) || !e || (e->kind != EX_STR && e->kind != EX_INT)) {
+	if ((old && !expr_equal(old, e)) || !e ||
+	    (e->kind != EX_STR && e->kind != EX_INT && e->kind != EX_IDENT)) {
 		expr_free(e);
 		e = expr_dyn("several values");
 	}
@@ -4569,7 +4598,7 @@ static void py_conf_dict(struct xctx *x, TSNode d, const char *prefix, int depth
 		} else if (ts_is(v, "dictionary")) {
 			if (depth + 1 < MAX_CONF_DEPTH)
 				py_conf_dict(x, v, path, depth + 1);
-		} else if (ts_is(v, "string") || ts_is(v, "integer")) {
+		} else if (ts_is(v, "string") || ts_is(v, "integer") || ts_is(v, "identifier")) {
 			set_conf(x, path, v);
 		}
 		free(path);
@@ -4653,7 +4682,8 @@ static void py_walk(struct xctx *x, TSNode n)
 		TSNode v = ts_child(n, 0);
 
 		py_walk_children(x, n);
-		if (!ts_node_is_null(v))
+		/* a factory's app, not what a route it decorates returns */
+		if (!ts_node_is_null(v) && !x->in_nested)
 			xctx_return(x, py_expr(x, v));
 		/* return sock: its bind may be a client's source (is_ephemeral_source) */
 		if (ts_is(v, "identifier") && x->in_func) {

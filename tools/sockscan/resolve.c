@@ -361,14 +361,28 @@ static int conf_file_beside(const struct pkg *ctx, const char *dir)
 }
 
 /*
+ * Does one-word key @key name one setting across a tree? A word of two
+ * parts (server_port, REDIS_HOST) does; a bare "port" or "PORT" may be
+ * any server's.
+ */
+static int key_is_specific(const char *key)
+{
+	const char *sep = strchr(key, '_');
+
+	return sep && sep > key && sep[1] && sep[1] != '_';
+}
+
+/*
  * The default of configuration key path @path (conf.server.port reads
  * "server.port"): the one literal that the tree's dictionaries give at
  * every path ending with it, or NULL when none does or two differ. A
  * path of one key ("PORT") names too much across a tree: only module
  * @ctx's own dictionaries count for it, and configuration files in its
- * directory.
+ * directory; any module's when the key is specific (cfg.server_port,
+ * nrpe-ng's SERVER_CONFIG in defaults.py). *@where: the value's module.
  */
-static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const char *path)
+static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const char *path,
+					struct pkg **where)
 {
 	const char *last = strrchr(path, '.');
 	const struct expr *list, *found = NULL;
@@ -391,11 +405,13 @@ static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const c
 
 		if (m < n || strcmp(c->s + m - n, path) || (m > n && c->s[m - n - 1] != '.'))
 			continue;
-		if (!last && (c->n < 0 ? !conf_file_beside(ctx, c->s2) : sc->pkgs[c->n] != ctx))
+		if (!last && (c->n < 0 ? !conf_file_beside(ctx, c->s2) :
+				  sc->pkgs[c->n] != ctx && !key_is_specific(path)))
 			continue;
 		if (value->kind == EX_DYN || (found && !expr_equal(found, value)))
 			return NULL;
 		found = value;
+		*where = c->n < 0 ? ctx : sc->pkgs[c->n];
 	}
 	return found;
 }
@@ -408,12 +424,14 @@ static const struct expr *conf_default(struct scan *sc, struct pkg *ctx, const c
 static int eval_conf(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		     struct value *v, int depth)
 {
-	const struct expr *d = e->s2 ? conf_default(sc, ctx, e->s2) : NULL;
+	struct pkg *where = ctx;
+	const struct expr *d = e->s2 ? conf_default(sc, ctx, e->s2, &where) : NULL;
 
 	if (!d)
 		return 0;
 	value_free(v);
-	eval(sc, ctx, d, v, depth + 1);
+	/* PORT in the defaults' own module */
+	eval(sc, where, d, v, depth + 1);
 	worsen(v, RES_ENV_DEFAULT);
 	return 1;
 }
