@@ -31,6 +31,8 @@ static const struct scheme {
 	{ "amqp", "amqp", 5672 },
 	{ "amqps", "amqp", 5671 },
 	{ "nats", "nats", 4222 },
+	{ "mqtt", "mqtt", 1883 },
+	{ "mqtts", "mqtt", 8883 },
 	{ "ftp", "ftp", 21 },
 	{ "smtp", "smtp", 25 },
 	{ "mssql", "sqlserver", 1433 },

@@ -775,6 +775,9 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 			return;
 		r = !strcmp(s->method, ANY_METHOD) ? rule_any_method(table, recv->s) :
 						     rule_method(table, recv->s, s->method);
+		/* paho/mqtt/publish.py's client.connect(): the library's own */
+		if (r && f->lang == LANG_PY && py_family_holds(r->family, f->path))
+			r = NULL;
 		/* module.create_connection(), the socket module handed in: its function */
 		if (!r && str_has_prefix(recv->s, "module:")) {
 			r = rule_func(table, recv->s + 7, s->method);

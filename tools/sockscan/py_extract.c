@@ -2858,9 +2858,7 @@ static int is_own_module(struct xctx *x, const char *fam)
  */
 static int in_own_package(struct xctx *x, const char *fam)
 {
-	size_t len = strcspn(fam, ".");
-
-	return !strncmp(x->f->path, fam, len) && x->f->path[len] == '/';
+	return py_family_holds(fam, x->f->path);
 }
 
 /*

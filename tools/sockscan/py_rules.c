@@ -6,6 +6,7 @@
  * object a constructor row makes ("socket.socket", "flask.Flask").
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "rules.h"
 
@@ -79,6 +80,19 @@
  */
 #define PY_STREAM(fam, fn, d, hpos, hkw, ppos, pkw, def_host) \
 	{ fam, NULL, fn, fam "." fn, d, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, hkw, ppos, pkw, .net_arg = -1, .proto = "tcp", .default_addr = def_host, .default_how = RES_FRAMEWORK_DEFAULT }
+
+/*
+ * MQTT: paho's Client() names no broker; its connect methods do, at 1883
+ * unless told; its publish and subscribe helpers connect on their own
+ * (hostname= "localhost" unless told).
+ */
+#define PY_MQTT_CONNECT(fn) \
+	{ "paho.mqtt.client", "paho.mqtt.client.Client", fn, "paho.mqtt.client.Client." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mqtt", .default_port = "1883", .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1 }
+#define PY_MQTT_HELPER(fam, fn, hpos, ppos) \
+	{ fam, NULL, fn, fam "." fn, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, hpos, "hostname", ppos, "port", .net_arg = -1, .proto = "tcp", .app = "mqtt", .default_addr = "localhost", .default_port = "1883", .default_how = RES_FRAMEWORK_DEFAULT }
+/* asyncio-mqtt (aiomqtt since 1.0): Client(hostname, port=1883) connects in its async with */
+#define PY_MQTT_ASYNC(fam) \
+	{ fam, NULL, "Client", fam ".Client", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "hostname", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mqtt", .default_port = "1883", .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1 }
 
 /* A client given a URL as argument 0 or keyword @kw (from_url, kombu, aio_pika). */
 #define PY_URL_CLIENT(fam, fn, kw) \
@@ -526,6 +540,15 @@ const struct rule py_rules[] = {
 	PY_KAFKA("kafka", "KafkaProducer"),
 	PY_KAFKA("kafka", "KafkaConsumer"),
 	PY_KAFKA("kafka", "KafkaAdminClient"),
+	{ "paho.mqtt.client", NULL, "Client", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "paho.mqtt.client.Client" },
+	PY_MQTT_CONNECT("connect"),
+	PY_MQTT_CONNECT("connect_async"),
+	PY_MQTT_HELPER("paho.mqtt.publish", "single", 4, 5),
+	PY_MQTT_HELPER("paho.mqtt.publish", "multiple", 1, 2),
+	PY_MQTT_HELPER("paho.mqtt.subscribe", "simple", 4, 5),
+	PY_MQTT_HELPER("paho.mqtt.subscribe", "callback", 4, 5),
+	PY_MQTT_ASYNC("asyncio_mqtt"),
+	PY_MQTT_ASYNC("aiomqtt"),
 	/*
 	 * ZeroMQ: zmq.Context().socket(kind) makes the socket (py_extract.c),
 	 * connect/bind take an endpoint ("tcp://host:port", "ipc://path";
@@ -577,3 +600,10 @@ const struct rule py_rules[] = {
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request_encode_url", 1),
 	{ NULL },
 };
+
+int py_family_holds(const char *family, const char *path)
+{
+	size_t len = strcspn(family, ".");
+
+	return !strncmp(path, family, len) && path[len] == '/';
+}

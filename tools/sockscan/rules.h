@@ -148,6 +148,13 @@ int rule_is_method_name(const struct rule *table, const char *name);
 #define ANY_METHOD "*"
 /* The first method rule of type key @type that opens a socket, or NULL. */
 const struct rule *rule_any_method(const struct rule *table, const char *type);
+/*
+ * Is file @path (as reported, from the scanned root) in the Python
+ * package whose module @family is (paho/mqtt/publish.py for
+ * "paho.mqtt.client")? Its calls of that API are the package's own code,
+ * not a use of the library (py_rules.c).
+ */
+int py_family_holds(const char *family, const char *path);
 /* Has @family (a Python module: "socket") a function rule? */
 int rule_is_family(const struct rule *table, const char *family);
 const struct composite *go_composite(const char *family, const char *type);
