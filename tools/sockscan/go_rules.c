@@ -244,6 +244,14 @@ const struct rule *rule_any_method(const struct rule *table, const char *type)
 	return NULL;
 }
 
+const struct rule *rule_any_func(const struct rule *table, const char *family)
+{
+	for (; table->family; table++)
+		if (!table->type && strcmp(table->family, family) == 0 && table->dir != DIR_NONE)
+			return table;
+	return NULL;
+}
+
 int rule_is_family(const struct rule *table, const char *family)
 {
 	for (; table->family; table++)

@@ -2251,6 +2251,7 @@ static void py_site_args(struct xctx *x, struct site *s, TSNode call, int skip)
 }
 
 static int is_getattr_call(struct xctx *x, TSNode n);
+static char *getattr_name(struct xctx *x, TSNode call, int any);
 
 /* "bound:NAME": the key of a method of a watched object held in NAME. */
 static char *bound_key(struct xctx *x, TSNode name)
@@ -2365,6 +2366,43 @@ static char *instance_method_key(struct xctx *x, const char *name, TSNode attr)
 	return key;
 }
 
+/*
+ * self.streamer._request(url) on an object whose class is not known here:
+ * "*.streamer._request", the method of that name of whichever class of
+ * the tree defines it, if only one does, else of the one whose name ends
+ * with the object's (TwythonStreamer: resolve.c only_method_def). Not for
+ * the methods of the APIs sockscan watches, nor for names that common
+ * types' methods have (get, update...), which calls on other objects
+ * would reach.
+ */
+static char *any_class_method_key(struct xctx *x, TSNode fn)
+{
+	TSNode obj = ts_field(fn, "object");
+	static const char *const common[] = {
+		"get", "set", "pop", "update", "items", "keys", "values", "append",
+		"extend", "insert", "remove", "copy", "clear", "format", "join",
+		"split", "strip", "replace", "encode", "decode", "read", "write",
+		"close", "open", "start", "stop", "run", "send", "recv", "put",
+		"add", "call", "execute", "info", "debug", "warning", "error",
+		"exception", "result", "wait", "cancel", "acquire", "release", NULL,
+	};
+	char *m = ts_text(ts_field(fn, "attribute"), x->src), *key = NULL, *hint, *h;
+	int i;
+
+	if (ts_is(obj, "attribute"))
+		obj = ts_field(obj, "attribute");
+	hint = ts_is(obj, "identifier") ? ts_text(obj, x->src) : xstrdup("");
+	for (h = hint; *h == '_'; h++)
+		;
+	for (i = 0; common[i] && strcmp(common[i], m); i++)
+		;
+	if (!common[i] && !rule_is_method_name(py_rules, m) && m[0] && strncmp(m, "__", 2))
+		key = xasprintf(ANY_CLASS "%s.%s", h, m);
+	free(hint);
+	free(m);
+	return key;
+}
+
 /* The key of the callee of call node @n (see above), or NULL. */
 static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 {
@@ -2415,14 +2453,15 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 		m = ts_text(obj, x->src);
 		if (x->in_func && symtab_find(&x->locals, m)) {
 			key = instance_method_key(x, m, ts_field(fn, "attribute"));
-			*self_first = key != NULL;
 			free(m);
-			return key;
+			*self_first = 1;
+			return key ? key : any_class_method_key(x, fn);
 		}
 		free(m);
 		return ts_text(fn, x->src);
 	}
-	return NULL;
+	*self_first = 1;
+	return any_class_method_key(x, fn);
 }
 
 /*
@@ -2916,7 +2955,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 		at = n;
 		skip = passed_skip;
 	}
-	q = py_qualified(x, fn);
+	/* getattr(requests, method)(url): one of the module's functions */
+	q = is_getattr_call(x, fn) ? getattr_name(x, fn, 1) : py_qualified(x, fn);
 
 	if (q && strrchr(q, '.')) {
 		char *fam = xstrndup(q, strrchr(q, '.') - q);
@@ -3219,14 +3259,22 @@ static int is_getattr_call(struct xctx *x, TSNode n)
 	       !ts_node_is_null(py_arg_node(n, 1, NULL, x->src));
 }
 
-/* getattr(module, "name"): "module.name" through the imports, or NULL. */
-static char *getattr_name(struct xctx *x, TSNode call)
+/*
+ * getattr(module, "name"): "module.name" through the imports, or NULL.
+ * With @any, a name known only at run time (getattr(requests, method))
+ * names the module's first function that opens a socket, when that takes
+ * a URL: an HTTP client's verbs all take it alike.
+ */
+static char *getattr_name(struct xctx *x, TSNode call, int any)
 {
 	struct expr *attr = py_arg(x, call, 1, NULL);
 	char *mod = py_qualified(x, py_arg_node(call, 0, NULL, x->src)), *q = NULL;
+	const struct rule *r;
 
 	if (mod && attr && attr->kind == EX_STR)
 		q = xasprintf("%s.%s", mod, attr->s);
+	else if (mod && any && (r = rule_any_func(py_rules, mod)) && r->style == ADDR_URL)
+		q = xasprintf("%s.%s", mod, r->name);
 	free(mod);
 	expr_free(attr);
 	return q;
@@ -3280,7 +3328,7 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 		       py_alias_assign(x, left, ts_child(right, 2));
 	/* getattr(asyncio, "get_running_loop", asyncio.get_event_loop) */
 	if (is_getattr_call(x, right)) {
-		q = getattr_name(x, right);
+		q = getattr_name(x, right, 0);
 		if (q && is_rule_name(q)) {
 			name = ts_text(left, x->src);
 			add_import(x->f, name, q);
@@ -4470,6 +4518,29 @@ static void py_click_options(struct xctx *x, TSNode fn)
 	free(kids);
 }
 
+/*
+ * "methdef:m" -> the classes of this module that define method m, a list
+ * (an EX_CALL with no name) of their names: for the calls on objects of
+ * unknown class (any_class_method_key).
+ */
+static void note_method_def(struct xctx *x, TSNode fn)
+{
+	char *m = ts_text(ts_field(fn, "name"), x->src), *key = xasprintf(METHDEF "%s", m);
+	struct expr *list = symtab_get(&x->f->syms, key);
+	int i;
+
+	if (!list) {
+		symtab_set(&x->f->syms, key, expr_new(EX_CALL, NULL));
+		list = symtab_get(&x->f->syms, key);
+	}
+	for (i = 0; i < list->nargs && strcmp(list->a[i]->s, x->cls); i++)
+		;
+	if (i == list->nargs && list->nargs < MAX_CALLS_PER_NAME)
+		expr_add(list, expr_str(x->cls));
+	free(key);
+	free(m);
+}
+
 static void py_function(struct xctx *x, TSNode fn, int summarise)
 {
 	char **params, *name = NULL;
@@ -4509,6 +4580,8 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 			p->n += shift;
 		}
 	}
+	if (name && !summarise)
+		note_method_def(x, fn);
 	if (name && shift)
 		py_static_method(x, name);
 	if (name)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "conf_files.h"
@@ -1705,15 +1706,75 @@ static void add_caller(struct scan *sc, size_t *cap, struct pkg *p, const char *
 	c->call = call;
 }
 
-/* The calls recorded under "calls:@callee" in module @pkg: callers of @callee. */
+/* Does class name @cls end with @hint, case aside (TwythonStreamer, "streamer")? */
+static int class_named(const char *cls, const char *hint)
+{
+	size_t n = strlen(cls), h = strlen(hint);
+
+	return h && n >= h && !strcasecmp(cls + n - h, hint);
+}
+
+/*
+ * "module.C.m" of the class of the tree that defines method m, for the
+ * call "*.hint.m" (py_extract.c any_class_method_key): the only one, or
+ * else the only one whose name ends with hint; NULL when there is none.
+ */
+static char *only_method_def(struct scan *sc, const char *callee)
+{
+	const char *m = strchr(callee, '.');
+	char *hint = xstrndup(callee, m - callee), *key = xasprintf(METHDEF "%s", m + 1);
+	char *found = NULL, *named = NULL;
+	int defs = 0, nnamed = 0;
+	size_t i;
+
+	for (i = 0; i < sc->npkgs; i++) {
+		struct pkg *p = sc->pkgs[i];
+		const struct expr *classes = NULL;
+		int k;
+
+		if (p->lang == LANG_PY)
+			classes = symtab_get(&p->syms, key);
+		for (k = 0; classes && k < classes->nargs; k++) {
+			const char *c = classes->a[k]->s;
+
+			defs++;
+			if (!found)
+				found = xasprintf("%s.%s%s", p->path, c, m);
+			if (class_named(c, hint) && !nnamed++)
+				named = xasprintf("%s.%s%s", p->path, c, m);
+		}
+	}
+	free(hint);
+	free(key);
+	if (defs == 1) {
+		free(named);
+		return found;
+	}
+	free(found);
+	if (nnamed == 1)
+		return named;
+	free(named);
+	return NULL;
+}
+
+/*
+ * The calls recorded under "calls:@callee" in module @pkg: callers of
+ * @callee; a method called on an object of a class not known there
+ * ("*.m") is the one class's of the tree that defines m, if only one does.
+ */
 static void add_callers(struct scan *sc, size_t pkg, const char *callee,
 			const struct expr *calls, void *cap)
 {
+	char *only = NULL;
 	int k;
 
+	if (str_has_prefix(callee, ANY_CLASS) &&
+	    !(only = only_method_def(sc, callee + strlen(ANY_CLASS))))
+		return;	/* no such method in the tree, or no telling whose */
 	for (k = 0; k < calls->nargs; k++)
 		if (calls->a[k])
-			add_caller(sc, cap, sc->pkgs[pkg], callee, calls->a[k]);
+			add_caller(sc, cap, sc->pkgs[pkg], only ? only : callee, calls->a[k]);
+	free(only);
 }
 
 /* Index every "calls:" record of the Python modules by callee. */

@@ -155,6 +155,11 @@ const struct rule *rule_any_method(const struct rule *table, const char *type);
  * not a use of the library (py_rules.c).
  */
 int py_family_holds(const char *family, const char *path);
+/*
+ * The first function rule of @family that opens a socket, or NULL: what
+ * getattr(requests, verb)(url) calls, one of requests' verbs.
+ */
+const struct rule *rule_any_func(const struct rule *table, const char *family);
 /* Has @family (a Python module: "socket") a function rule? */
 int rule_is_family(const struct rule *table, const char *family);
 const struct composite *go_composite(const char *family, const char *type);

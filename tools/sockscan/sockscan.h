@@ -85,6 +85,14 @@ struct site {
  * addr. own_params_get() reads it from @t, 0 when absent (extract.c).
  */
 #define ARGSKIP "argskip:"
+
+/*
+ * Python: the callee key of a method called on an object whose class is
+ * not known ("*._request"), and the record of which class of a module
+ * defines a method ("methdef:_request" -> "C"); resolve.c joins them.
+ */
+#define ANY_CLASS "*."
+#define METHDEF "methdef:"
 int own_params_get(const struct symtab *t, const char *name);
 
 struct pkg;
