@@ -1425,6 +1425,22 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		free(q);
 		return e;
 	}
+	/* self.base_url = urlsplit(url); self.base_url.hostname */
+	if (ts_is(obj, "attribute") && is_self_attr(x, obj)) {
+		char *held = self_attr_name(x, obj);
+		const struct expr *kept;
+
+		v = xctx_local(x, held);
+		if (!v && (kept = symtab_get(&x->f->syms, held)))
+			v = expr_copy(kept);
+		attr = ts_text(ts_field(n, "attribute"), x->src);
+		e = url_part(v, attr);
+		expr_free(v);
+		free(attr);
+		free(held);
+		if (e)
+			return e;
+	}
 	/* self.connection.socket: what this class's objects keep there */
 	if (ts_is(obj, "attribute") && is_self_attr(x, n)) {
 		e = expr_new(EX_IDENT, NULL);
