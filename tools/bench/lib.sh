@@ -6,6 +6,10 @@
 # the raw samples means a figure can always be traced back to its rounds.
 
 SW=${SOCKWATCH:-$BUILD/sockwatch}
+# Another build of sockwatch (the commit before a change, say), run as the
+# contender agent-base beside agent: a change measured side by side with
+# what it changes, in one run (SAT_CONTENDERS="baseline agent-base agent").
+SW_BASE=${SOCKWATCH_BASE:-}
 TOOLS=${TOOLS:-$BUILD/tools}
 # The agent's readiness line ("attached and snapshot complete") on stderr.
 READY_RE=${READY_RE:-ready}
@@ -57,6 +61,9 @@ available() {
 	agent | agent-perf | agent-shared | trace)
 		[ -x "$SW" ] || { echo "$SW not built yet"; return; }
 		sw_has "${1%-*}" || echo "'sockwatch ${1%-*}' not available yet"
+		;;
+	agent-base)
+		[ -n "$SW_BASE" ] && [ -x "$SW_BASE" ] || echo "SOCKWATCH_BASE names no sockwatch binary"
 		;;
 	tcpstates | tcplife)
 		[ -x "/usr/sbin/$1" ] || echo "/usr/sbin/$1 missing (tools/bench/setup.sh installs libbpf-tools)"
@@ -126,9 +133,10 @@ start_tracer() {
 	TR_T0=${EPOCHREALTIME/./}
 	case $c in
 	baseline) return 0 ;;
-	agent)
+	agent | agent-base)
 		# shellcheck disable=SC2086
-		"$SW" agent $AGENT_ARGS >"$TR_OUT" 2> >(stamp_lines "$TR_ERR") &
+		"$([ "$c" = agent ] && echo "$SW" || echo "$SW_BASE")" agent $AGENT_ARGS \
+			>"$TR_OUT" 2> >(stamp_lines "$TR_ERR") &
 		;;
 	agent-perf | agent-shared)
 		# the agent with its records through a perf buffer per CPU, or
@@ -173,7 +181,7 @@ start_tracer() {
 # for the kernel tracers at least one BPF link held by the process.
 tracer_ready() {
 	case $1 in
-	agent | agent-perf | agent-shared)
+	agent | agent-base | agent-perf | agent-shared)
 		stamped_match "$READY_RE" "$TR_ERR" >/dev/null && return 0
 		# An agent that says nothing is ready once /healthz answers.
 		[ -n "$READY_HTTP" ] && [ -n "$AGENT_LISTEN" ] &&

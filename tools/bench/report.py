@@ -17,7 +17,8 @@ import statistics
 import sys
 
 MIB = 1024 * 1024
-CHURN_ORDER = ["baseline", "agent", "agent-shared", "agent-perf", "trace", "tcpstates", "tcplife"]
+CHURN_ORDER = ["baseline", "agent-base", "agent", "agent-shared", "agent-perf", "trace", "tcpstates",
+               "tcplife"]
 # CPU-saturated targets: (throughput ratio at least, added CPU us at most)
 SAT_TARGETS = {("tcp", "agent"): (0.95, 1.5), ("udp", "agent"): (0.85, 0.8),
                ("tcp", "agent-shared"): (0.95, 1.5), ("udp", "agent-shared"): (0.85, 0.8),
@@ -26,6 +27,7 @@ SAT_TARGETS = {("tcp", "agent"): (0.95, 1.5), ("udp", "agent"): (0.85, 0.8),
 SAT_WHAT = {"tcp": ("connections", "connection"), "udp": ("sockets", "socket")}
 CHURN_LABEL = {
     "baseline": "untraced",
+    "agent-base": "sockwatch agent, SOCKWATCH_BASE's build",
     "agent": "sockwatch agent",
     "agent-shared": "sockwatch agent, event_buffer = shared-ring",
     "agent-perf": "sockwatch agent, event_buffer = perf",
