@@ -6,7 +6,8 @@
  * Most transitions fire in softirq, where the current task is unrelated
  * to the socket: the owner always comes from the storage. Sockets born in
  * softirq (the child of a listener, in SYN_RECV) get their storage here,
- * with no owner until accept(2) names one.
+ * with no owner until accept(2) names one; in owned_only mode they get
+ * none, and the agent's table gives them their listener's owner.
  */
 #include "sock_state.h"
 
@@ -43,15 +44,15 @@ static __always_inline void endpoints_btf(struct sw_event *e, const struct sock 
 
 /*
  * Has the owner let go? Storage says so; a socket without storage (see
- * above) was released when close(2) orphaned it. A listener's child that
- * has no storage and is still leaving SYN_RECV was never owned yet.
+ * above) was released when close(2) orphaned it (SOCK_DEAD, set as its
+ * struct socket goes). A listener's child in the accept queue has no
+ * struct socket yet but is not dead: its transitions still count.
  */
-static __always_inline bool released(const struct sock *sk,
-				     const struct sw_sk_info *info, int oldstate)
+static __always_inline bool released(const struct sock *sk, const struct sw_sk_info *info)
 {
 	if (info)
 		return info->flags & SW_F_RELEASED;
-	return !sk->sk_socket && oldstate != TCP_SYN_RECV;
+	return sk->__sk_common.skc_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD));
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -70,15 +71,17 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 		return 0;
 
 	/*
-	 * owned_only keeps storage on listeners (made here, at listen(2))
-	 * and on their children (a clone): the table knows every other
-	 * socket's owner by its cookie, from its create record.
+	 * owned_only keeps storage on listeners only (made here, at
+	 * listen(2)): the table knows every other socket's owner by its
+	 * cookie, from its create record, and a listener's child by its
+	 * listener (no storage cloned into each child: an allocation and a
+	 * free per connection, with interrupts off around their locks).
 	 */
 	info = bpf_sk_storage_get(&sk_info, (void *)sk, NULL,
 				  !owned_only || newstate == TCP_LISTEN ?
 				  BPF_SK_STORAGE_GET_F_CREATE : 0);
 	/* the owner let go: the agent's table has forgotten the socket */
-	if (owned_only && released(sk, info, oldstate))
+	if (owned_only && released(sk, info))
 		return 0;
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
@@ -91,7 +94,8 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (!state_reported(info, oldstate, newstate))
 		return 0;
 
-	e = state_event(&buf, info, cookie, oldstate, newstate);
+	/* no storage and no struct socket: a child in its listener's queue */
+	e = state_event(&buf, info, !info && !sk->sk_socket, cookie, oldstate, newstate);
 	if (!e)
 		return 0;
 	endpoints_btf(e, sk);

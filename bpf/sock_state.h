@@ -24,15 +24,16 @@ static __always_inline bool owned_state_kept(int newstate)
 
 /*
  * In owned_only mode an accepted socket is reported once it is
- * established in the accept queue, with the listener's owner; trace
- * reports the accept(2) itself (sock_accept.bpf.c).
+ * established in the accept queue (@child: one the tp_btf program found
+ * without storage), and the agent's table gives it its listener's owner;
+ * trace reports the accept(2) itself (sock_accept.bpf.c).
  */
-static __always_inline __u8 event_kind(const struct sw_sk_info *info,
+static __always_inline __u8 event_kind(const struct sw_sk_info *info, bool child,
 				       int oldstate, int newstate)
 {
 	if (newstate == TCP_LISTEN)
 		return SW_EV_LISTEN;
-	if (owned_only && info && (info->flags & SW_F_ACCEPTED) &&
+	if (owned_only && (child || (info && (info->flags & SW_F_ACCEPTED))) &&
 	    oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
 		return SW_EV_ACCEPT;
 	return SW_EV_STATE;
@@ -46,16 +47,9 @@ static __always_inline __u8 event_kind(const struct sw_sk_info *info,
 static __always_inline void state_track(struct sw_sk_info *info, __u64 skaddr,
 					__u64 cookie, int oldstate)
 {
-	/*
-	 * Leaving SYN_RECV: the child of a listener. In owned_only mode its
-	 * storage is a clone of the listener's (BPF_F_CLONE): the listener's
-	 * owner becomes the child's, from now on.
-	 */
-	if (oldstate == TCP_SYN_RECV && !(info->flags & SW_F_ACCEPTED)) {
+	/* leaving SYN_RECV: the child of a listener, owned by accept(2)'s caller */
+	if (oldstate == TCP_SYN_RECV && !(info->flags & SW_F_ACCEPTED))
 		info->flags = (info->flags & SW_F_OWNER_KNOWN) | SW_F_ACCEPTED;
-		if (owned_only)
-			info->birth_ns = 0;
-	}
 	if (!info->birth_ns) {
 		info->birth_ns = bpf_ktime_get_ns();
 		info->flags |= SW_F_BIRTH_KNOWN;
@@ -74,17 +68,24 @@ static __always_inline bool state_reported(const struct sw_sk_info *info,
 	return oldstate != newstate;
 }
 
-/* A transition's record, with the owner, the cookie and the states. */
+/*
+ * A transition's record, with the owner, the cookie and the states; a
+ * @child without storage is born now, and accepted.
+ */
 static __always_inline struct sw_event *state_event(struct sw_event *buf,
-						    const struct sw_sk_info *info,
+						    const struct sw_sk_info *info, bool child,
 						    __u64 cookie, int oldstate,
 						    int newstate)
 {
-	struct sw_event *e = event_reserve(buf, event_kind(info, oldstate, newstate));
+	struct sw_event *e = event_reserve(buf, event_kind(info, child, oldstate, newstate));
 
 	if (!e)
 		return NULL;
 	event_owner(e, info);
+	if (e->kind == SW_EV_ACCEPT && !info) {
+		e->birth_ns = e->ts_ns;
+		e->flags |= SW_F_ACCEPTED | SW_F_BIRTH_KNOWN;
+	}
 	e->sock = cookie;
 	e->old_state = oldstate;
 	e->new_state = newstate;

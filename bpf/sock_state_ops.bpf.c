@@ -77,7 +77,7 @@ static __always_inline void report(struct bpf_sock_ops *ops, int oldstate,
 	if (!state_reported(info, oldstate, newstate))
 		return;
 
-	e = state_event(&buf, info, cookie, oldstate, newstate);
+	e = state_event(&buf, info, false, cookie, oldstate, newstate);
 	if (!e)
 		return;
 	endpoints_ops(e, ops);

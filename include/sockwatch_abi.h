@@ -103,8 +103,7 @@ struct sw_event {
  * Per-socket facts, in socket local storage: written in process context
  * when the socket is created or accepted, read by programs that run in
  * softirq (state changes), where "current" is whoever was interrupted.
- * Shared with userspace, which seeds it for listeners that predate
- * sockwatch, so that their accepted children inherit an owner.
+ * Its flags are the records' (SW_F_*), copied into them as they are.
  */
 struct sw_sk_info {
 	__u64 birth_ns;

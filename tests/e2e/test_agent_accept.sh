@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The agent attributes accepted sockets to their listener's owner (socket
-# storage cloned into the child): for a listener opened after the agent
-# started, and for one that was there before (seeded from /proc at start).
+# The agent attributes accepted sockets to their listener's owner (the
+# state program reports the child, the table names its listener's owner):
+# for a listener opened after the agent started, and for one that was
+# there before (found in /proc at start).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/helpers/agent.sh"
 
@@ -24,8 +25,8 @@ BEFORE=$LAST_PID
 wait_for 10 grep -q ready "$TMP/before.out" || not_ok "first server did not start"
 
 start_agent agent || { not_ok "agent did not start"; finish; exit 1; }
-check "status: accept comes from the cloned socket storage" \
-	jqt '.attach_plan.accept | test("BPF_F_CLONE")' <(api /api/v1/status)
+check "status: accept comes from the state program and the listener's owner" \
+	jqt '.attach_plan.accept | test("listener")' <(api /api/v1/status)
 
 # after the agent: another listener
 P2=$(free_port)

@@ -419,6 +419,56 @@ static void test_never_accepted_child(void **state)
 	sw_table_free(t);
 }
 
+/* A listener's child as the agent's kernel side reports it: no owner. */
+static const struct sw_sock *ingest_child(struct sw_table *t, __u64 cookie, __u32 netns,
+					  const char *addr, __u16 port)
+{
+	struct sw_event e, copy;
+	const struct sw_event *got;
+
+	e = with_ends(with_states(ev(SW_EV_ACCEPT, cookie, TCP), SW_TCP_SYN_RECV,
+				  SW_TCP_ESTABLISHED), addr, port, "10.0.0.9", 51000);
+	e.flags |= SW_F_ACCEPTED | SW_F_BIRTH_KNOWN;
+	e.birth_ns = e.ts_ns;
+	e.netns = netns;
+	got = sw_table_ingest(t, &e, &copy);
+	/* the record as completed names the same owner as the table */
+	assert_int_equal(got->pid, sw_table_get(t, cookie)->pid);
+	assert_int_equal(!!(got->flags & SW_F_OWNER_KNOWN), got->pid != 0);
+	return sw_table_get(t, cookie);
+}
+
+/*
+ * sw_table_ingest gives such a child its listener's owner: the listener on
+ * the child's own address before one on every address, in the same
+ * namespace and on the same port; no owner when no listener is known.
+ */
+static void test_child_owner_from_listener(void **state)
+{
+	struct sw_table *t = sw_table_new(0);
+	const __u64 WILD = 2201, ONE = 2202;
+	const struct sw_sock *s;
+	struct sw_event l;
+
+	listen_on(t, WILD, 300, 8080);		/* 0.0.0.0:8080, pid 300 */
+	l = with_local(ev(SW_EV_LISTEN, ONE, TCP), "10.0.0.1", 8080);
+	apply(t, owned(with_states(l, SW_TCP_CLOSE, SW_TCP_LISTEN), 301, "haproxy"));
+
+	s = ingest_child(t, 2210, NETNS, "10.0.0.1", 8080);
+	assert_int_equal(s->pid, 301);
+	assert_string_equal(s->comm, "haproxy");
+	assert_true(s->flags & SW_F_ACCEPTED);
+	s = ingest_child(t, 2211, NETNS, "10.0.0.2", 8080);
+	assert_int_equal(s->pid, 300);
+	assert_proc(t, 300, 2, 1, 1);
+	assert_proc(t, 301, 2, 1, 1);
+	/* another port, another namespace: nobody's */
+	assert_int_equal(ingest_child(t, 2212, NETNS, "10.0.0.1", 9090)->pid, 0);
+	assert_int_equal(ingest_child(t, 2213, NETNS + 1, "10.0.0.1", 8080)->pid, 0);
+	sw_table_free(t);
+	(void)state;
+}
+
 static void test_udp_lifecycle(void **state)
 {
 	struct sw_table *t = sw_table_new(0);
@@ -958,6 +1008,7 @@ int main(void)
 		cmocka_unit_test(test_accepted_child),
 		cmocka_unit_test(test_proc_lifetime_counters),
 		cmocka_unit_test(test_never_accepted_child),
+		cmocka_unit_test(test_child_owner_from_listener),
 		cmocka_unit_test(test_udp_lifecycle),
 		cmocka_unit_test(test_unknown_close),
 		cmocka_unit_test(test_many_processes),

@@ -206,11 +206,10 @@ static void drain_slice(struct sw_agent *a)
 
 /*
  * A socket found in the kernel rather than through an event: at start, or
- * repaired after dropped events. A listener gets its owner in socket
- * storage, so that the connections it accepts from now on inherit it; and
- * it is judged against the manifest like a listen event. Connections are
- * not judged: without their events an inbound one cannot be told from an
- * outbound one.
+ * repaired after dropped events. A listener is judged against the
+ * manifest like a listen event (the connections it accepts get its owner
+ * from the table). Connections are not judged: without their events an
+ * inbound one cannot be told from an outbound one.
  */
 static int found_socket(void *ctx, const struct sw_sock *s, int owner_fd)
 {
@@ -218,10 +217,9 @@ static int found_socket(void *ctx, const struct sw_sock *s, int owner_fd)
 	struct sw_event e;
 	struct sw_alert al;
 
+	(void)owner_fd;
 	if (s->state != SW_TCP_LISTEN)
 		return 0;
-	if (a->loader)
-		sw_loader_seed_owner(a->loader, s, owner_fd);
 	if (!a->drift)
 		return 0;
 	sw_event_from_sock(&e, s, SW_EV_LISTEN, sw_mono_now());

@@ -74,9 +74,9 @@ static const struct sw_variant
 			    "fexit programs (BPF trampolines, Linux 5.5)", 2 },
 	v_accept_tp = { "tracepoint", SW_MECH_TRACEPOINT, "tracepoint/syscalls/sys_exit_accept{,4}",
 			{ "sw_accept4", "sw_accept" }, "syscall tracepoints (CONFIG_FTRACE_SYSCALLS)" },
-	/* the agent's: no program, the state program gives the child its owner */
-	v_accept_clone = { "clone", SW_MECH_NONE, "state + BPF_F_CLONE", { NULL },
-			   "socket storage cloned into accepted sockets (Linux 5.8)" },
+	/* the agent's: no program; the state program reports the child, the table owns it */
+	v_accept_listener = { "listener", SW_MECH_NONE, "state + the listener's owner", { NULL },
+			      "the state program reporting the child in the accept queue" },
 	v_close_fentry = { "fentry", SW_MECH_FENTRY, "fentry/inet_release", { "sw_inet_release" },
 			   "fentry programs (BPF trampolines) with socket storage and cookies (Linux 5.12)" },
 	v_close = { "cgroup", SW_MECH_CGROUP, "cgroup/sock_release", { "sw_sock_release" },
@@ -97,7 +97,7 @@ static const struct sw_variant *const variants[SW_HOOK_MAX][SW_PLAN_MAX_CAND] = 
 	[SW_HOOK_ACCEPT]  = { &v_accept_fexit, &v_accept_fexit2, &v_accept_tp },
 	[SW_HOOK_CLOSE]	  = { &v_close_fentry, &v_close },
 };
-static const struct sw_variant *const agent_accept[SW_PLAN_MAX_CAND] = { &v_accept_clone };
+static const struct sw_variant *const agent_accept[SW_PLAN_MAX_CAND] = { &v_accept_listener };
 
 static const char *const event_names[SW_HOOK_MAX] = {
 	"create", "bind", "connect", "state", "accept", "close",

@@ -321,9 +321,9 @@ static int attach_all(struct sw_loader *l)
 
 /*
  * Settings of a freshly opened object (sw_plan_setup_fn). The agent
- * (owned_only) takes accepted sockets' owner from the listener: its socket
- * storage is cloned into each child (BPF_F_CLONE), and no accept program
- * runs. A syscall tracepoint, once enabled, sends every system call of
+ * (owned_only) takes accepted sockets' owner from the listener: the state
+ * program reports each child, the agent's table names its listener's
+ * owner (sock_table.c), and no accept program runs. A syscall tracepoint, once enabled, sends every system call of
  * every process through the slow tracing path: on loopback connection
  * churn that alone cost 13 %. trace keeps an accept program, to report
  * accept(2) itself, also for pre-fork servers whose workers accept from a
@@ -351,9 +351,7 @@ static int set_options(struct sockwatch_bpf *s, void *ctx)
 	/* what the outer map holds: CPU 0's ring, or a page-sized one */
 	if (!err)
 		err = bpf_map__set_inner_map_fd(s->maps.cpu_rings, l->ring_template_fd);
-	if (err || !o->owned_only)
-		return err;
-	return bpf_map__set_map_flags(s->maps.sk_info, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	return err;
 }
 
 static int ring_open(struct sw_loader *l)
@@ -641,36 +639,6 @@ __u64 sw_loader_bad_records(const struct sw_loader *l)
 const struct sw_attach_plan *sw_loader_plan(const struct sw_loader *l)
 {
 	return &l->plan;
-}
-
-int sw_loader_seed_owner(struct sw_loader *l, const struct sw_sock *s, int owner_fd)
-{
-	struct sw_sk_info info = {
-		.birth_ns = s->birth_ns,
-		.pid = s->pid,
-		.tid = s->pid,
-		.flags = SW_F_OWNER_KNOWN,
-	};
-	int pidfd, fd, err = 0;
-
-	if (owner_fd < 0 || !s->pid)
-		return -EINVAL;
-	memcpy(info.comm, s->comm, sizeof(info.comm));
-	/* a copy of the owner's fd: the storage map is keyed by socket fd */
-	pidfd = syscall(SYS_pidfd_open, s->pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	fd = syscall(SYS_pidfd_getfd, pidfd, owner_fd, 0);
-	if (fd < 0)
-		err = -errno;
-	close(pidfd);
-	if (err)
-		return err;
-	if (bpf_map_update_elem(bpf_map__fd(l->skel->maps.sk_info), &fd, &info,
-				BPF_NOEXIST) && errno != EEXIST)
-		err = -errno;
-	close(fd);
-	return err;
 }
 
 void sw_loader_stop(struct sw_loader *l)

@@ -53,14 +53,6 @@ const char *sw_loader_buffer_name(const struct sw_loader *l);
 /* Records the loader rejected as malformed. */
 __u64 sw_loader_bad_records(const struct sw_loader *l);
 const struct sw_attach_plan *sw_loader_plan(const struct sw_loader *l);
-/*
- * Give a socket that predates sockwatch its owner in socket storage, so
- * that what the kernel reports about it from now on (and, for a listener
- * in owned_only mode, about every connection it accepts) is attributed.
- * owner_fd is the socket's fd in s->pid's fd table (from /proc). Storage
- * the kernel programs made already is left alone. 0 or -errno.
- */
-int sw_loader_seed_owner(struct sw_loader *l, const struct sw_sock *s, int owner_fd);
 /* Detach everything and free. Safe with NULL. */
 void sw_loader_stop(struct sw_loader *l);
 

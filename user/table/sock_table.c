@@ -566,13 +566,18 @@ int sw_table_sweep_sparing(struct sw_table *t,
 
 /* ---- records in: completion and ingestion ---- */
 
-static void fill_owner(struct sw_event *e, const struct sw_sock *s)
+static void set_owner(struct sw_event *e, const struct sw_sock *s)
 {
 	e->pid = s->pid;
 	e->tid = s->tid;
 	e->cgroup_id = s->cgroup_id;
 	memcpy(e->comm, s->comm, sizeof(e->comm));
 	e->flags |= SW_F_OWNER_KNOWN;
+}
+
+static void fill_owner(struct sw_event *e, const struct sw_sock *s)
+{
+	set_owner(e, s);
 	if (!(e->flags & SW_F_BIRTH_KNOWN)) {
 		e->birth_ns = s->birth_ns;
 		e->flags |= SW_F_BIRTH_KNOWN;
@@ -644,13 +649,49 @@ void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
 		fill_owner(e, s);
 }
 
+/*
+ * The owned listener that accepted the connection record @e is about: same
+ * namespace, family and port, and the same local address or a wildcard
+ * one (an exact one first, as the kernel picks). NULL if none is known.
+ */
+static const struct sw_sock *listener_of(struct sw_table *t, const struct sw_event *e)
+{
+	static const __u8 any[16];
+	const struct sw_sock *l, *wild = NULL;
+	size_t pos = 0;
+
+	while ((l = sw_table_next_in(t, SW_TCP_LISTEN, &pos))) {
+		if (!l->pid || l->lport != e->lport || l->family != e->family ||
+		    (l->netns && e->netns && l->netns != e->netns))
+			continue;
+		if (!memcmp(l->laddr, e->laddr, 16))
+			return l;
+		if (!wild && !memcmp(l->laddr, any, 16))
+			wild = l;
+	}
+	return wild;
+}
+
 const struct sw_event *sw_table_ingest(struct sw_table *t,
 				       const struct sw_event *e,
 				       struct sw_event *copy)
 {
 	struct sw_sock *s = sock_get(t, e->sock);
+	const struct sw_sock *l;
 
-	e = sw_event_complete(copy, e, s);
+	/*
+	 * The agent's kernel side reports a listener's child without an
+	 * owner (no storage cloned into each child: bpf/sock_state.bpf.c);
+	 * the listener's owner is the one accept(2) will hand it to.
+	 */
+	if (!s && e->kind == SW_EV_ACCEPT && !(e->flags & SW_F_OWNER_KNOWN) &&
+	    (l = listener_of(t, e))) {
+		*copy = *e;
+		set_owner(copy, l);
+		e = copy;
+	} else {
+		e = sw_event_complete(copy, e, s);
+	}
 	sw_table_apply_to(t, s, e);
 	return e;
 }

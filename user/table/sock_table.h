@@ -95,8 +95,8 @@ struct sw_sock *sw_table_apply_to(struct sw_table *t, struct sw_sock *s,
 
 /*
  * Take in one decoded record: complete it from the socket's
- * entry (sw_event_complete), then apply it (sw_table_apply_to), with one
- * lookup. Returns the record as completed: e itself, or copy filled. What
+ * entry (sw_event_complete), or an accepted socket's owner from its
+ * listener's, then apply it (sw_table_apply_to), with one lookup. Returns the record as completed: e itself, or copy filled. What
  * the agent, trace and the pipeline benchmark do with every record.
  */
 const struct sw_event *sw_table_ingest(struct sw_table *t,
