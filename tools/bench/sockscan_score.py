@@ -106,6 +106,18 @@ def wants(actual_path, root):
 DIST = "usr/lib/python3/dist-packages"
 
 
+def package_path(root, sub, name):
+    """Where file NAME of directory SUB of package ROOT really is, as the
+    annotations name it: a file reached through a symlink (supysonic's
+    dist-packages/supysonic -> ../../../share/supysonic) is the file it
+    points to, so that it is scored once, at its one path."""
+    real = os.path.relpath(os.path.realpath(os.path.join(root, sub, name)),
+                           os.path.realpath(root))
+    if real.startswith(".."):
+        real = os.path.join(sub, name)
+    return real[len(DIST) + 1:] if real.startswith(DIST + "/") else real
+
+
 def annotated(ann_path, pkgdir, scan, *opts):
     """PATH is relative to the package's dist-packages, or, when it starts
     with usr/, to the package's root: that file's directory is scanned too."""
@@ -133,14 +145,13 @@ def annotated(ann_path, pkgdir, scan, *opts):
         for sub in [DIST] + sorted(extra.get(pkg, ())):
             if sub == DIST and extra.get(pkg) and not os.path.isdir(os.path.join(root, sub)):
                 continue  # all its code is elsewhere (sipvicious: usr/share/...)
-            prefix = pkg if sub == DIST else "%s/%s" % (pkg, sub)
             out = subprocess.run([scan, *opts, os.path.join(root, sub)], capture_output=True)
             if out.returncode not in (0, 1):
                 # a crash loses every finding of the package: scored as such
                 crashed.append("%s (exit %d)" % (pkg, out.returncode))
                 continue
             for f in json.loads(out.stdout)["findings"]:
-                f["file"] = "%s/%s" % (prefix, f["file"])
+                f["file"] = "%s/%s" % (pkg, package_path(root, sub, f["file"]))
                 findings.append(f)
     result = score(want, ignored, findings)
     result["crashed"] = crashed
