@@ -1514,6 +1514,22 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
  * connects to is given later, to the name that holds it. Anything else
  * is unknown.
  */
+/*
+ * Is conditional expression @n `A if A is not None else B` or `A if A
+ * else B`: B made when no A is given?
+ */
+static int given_or_made(struct xctx *x, TSNode n)
+{
+	char *a = ts_text(ts_child(n, 0), x->src), *cond = ts_text(ts_child(n, 1), x->src);
+	char *not_none = xasprintf("%s is not None", a);
+	int yes = !strcmp(cond, a) || !strcmp(cond, not_none);
+
+	free(a);
+	free(cond);
+	free(not_none);
+	return yes;
+}
+
 static struct expr *py_conditional(struct xctx *x, TSNode n)
 {
 	TSNode a = ts_child(n, 0), b = ts_child(n, 2);
@@ -1532,6 +1548,15 @@ static struct expr *py_conditional(struct xctx *x, TSNode n)
 		if (other && other->kind == EX_OBJ) {
 			expr_free(other);
 			return e;
+		}
+		expr_free(other);
+	}
+	/* session if session is not None else requests.Session(): the session made */
+	if (!(e && e->kind == EX_OBJ) && given_or_made(x, n)) {
+		other = py_expr(x, b);
+		if (other && other->kind == EX_OBJ) {
+			expr_free(e);
+			return other;
 		}
 		expr_free(other);
 	}
@@ -3389,7 +3414,8 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 	if (!ts_is(right, "identifier") && !ts_is(right, "attribute"))
 		return 0;
 	q = py_qualified(x, right);
-	if (!q || !is_rule_name(q)) {
+	/* or a module with rules: HTTPCLIENT = http.client (goldeneye) */
+	if (!q || (!is_rule_name(q) && !rule_is_family(py_rules, q))) {
 		free(q);
 		return 0;
 	}
@@ -4238,8 +4264,13 @@ static void py_with_item(struct xctx *x, TSNode n)
 		return;
 	name = ts_text(target, x->src);
 	v = py_expr(x, ts_child(value, 0));
-	/* with self.session() as session: a session, by its name (py_param_named) */
-	if (!(v && v->kind == EX_OBJ) && is_session_name(x, target)) {
+	/*
+	 * with self.session() as session: a session, by its name
+	 * (py_param_named); with self.session as session: what the class
+	 * keeps there, which the resolver follows (python-cs)
+	 */
+	if (!(v && (v->kind == EX_OBJ || (v->kind == EX_IDENT && is_self_attr(x, ts_child(value, 0))))) &&
+	    is_session_name(x, target)) {
 		expr_free(v);
 		v = expr_obj("named.session", NULL, NULL);
 	}

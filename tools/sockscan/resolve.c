@@ -1341,13 +1341,35 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
  * branch that sets it (host = None where a unix path is used instead)
  * leaves the others'.
  */
+/*
+ * Is @e a parameter of a method no code of the tree calls (an option
+ * callback: def option(self, opt, optarg): self.server = optarg), so
+ * given only at run time, over whatever default the other choices set?
+ */
+static int param_of_uncalled(struct scan *sc, struct pkg *ctx, const struct expr *e)
+{
+	size_t lo, hi;
+
+	if (e->kind != EX_PARAM || !e->s || !ctx || ctx->lang != LANG_PY ||
+	    !strchr(e->s, '.') || str_has_suffix(e->s, ".__init__"))
+		return 0;
+	if (!sc->callers_built)
+		callers_build(sc);
+	return !callers_of(sc, ctx, e->s, &lo, &hi);
+}
+
 static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			struct value *v, int depth)
 {
 	struct value acc = { 0 }, one;
-	int i, n = 0, ok = 1;
+	int i, n = 0, ok = 1, overridden = 0;
 
 	for (i = 0; i < e->nargs && ok; i++) {
+		/* self.server = SERVER, and an option callback's optarg: the default */
+		if (e->nargs > 1 && param_of_uncalled(sc, ctx, e->a[i])) {
+			overridden = 1;
+			continue;
+		}
 		memset(&one, 0, sizeof(one));
 		eval(sc, ctx, e->a[i], &one, depth + 1);
 		if (!one.none || (!n && i == e->nargs - 1))
@@ -1361,6 +1383,8 @@ static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	}
 	value_free(v);
 	*v = acc;
+	if (overridden)
+		worsen(v, RES_ENV_DEFAULT);
 }
 
 /*
