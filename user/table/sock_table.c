@@ -653,6 +653,8 @@ void sw_event_from_sock(struct sw_event *e, const struct sw_sock *s,
  * The owned listener that accepted the connection record @e is about: same
  * namespace, family and port, and the same local address or a wildcard
  * one (an exact one first, as the kernel picks). NULL if none is known.
+ * Of several SO_REUSEPORT listeners the kernel picks one by a hash the
+ * record does not carry: the first listed stands for them all.
  */
 static const struct sw_sock *listener_of(struct sw_table *t, const struct sw_event *e)
 {
