@@ -69,7 +69,15 @@ void sw_json_obj_end(struct sw_json *j)   { close_(j, '}'); }
 void sw_json_arr_begin(struct sw_json *j) { open_(j, '['); }
 void sw_json_arr_end(struct sw_json *j)   { close_(j, ']'); }
 
-static void put_escaped(struct sw_json *j, const char *s, size_t n)
+/*
+ * Bytes a JSON string must escape: controls, the quote and the backslash.
+ * Most strings have none, and are copied whole between their quotes.
+ */
+static const unsigned char must_escape[256] = {
+	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+static void put_escaped_slow(struct sw_json *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
@@ -79,7 +87,7 @@ static void put_escaped(struct sw_json *j, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		char esc[7];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!must_escape[c])
 			continue;
 		put(j, s + run, i - run);
 		run = i + 1;
@@ -100,18 +108,46 @@ static void put_escaped(struct sw_json *j, const char *s, size_t n)
 	putc_(j, '"');
 }
 
-void sw_json_key(struct sw_json *j, const char *key)
+/*
+ * s as a JSON string, then @tail if not NUL (a key's colon). A string
+ * with nothing to escape (nearly all) is one copy into room made once:
+ * trace --json writes some thirty of these per line.
+ */
+static void put_string(struct sw_json *j, const char *s, size_t n, char tail)
+{
+	struct sw_strbuf *b = &j->out;
+	size_t i = 0;
+	char *p;
+
+	while (i < n && !must_escape[(unsigned char)s[i]])
+		i++;
+	if (i == n && n < SIZE_MAX - b->len - 4 &&
+	    (b->len + n + 3 < b->cap || sw_strbuf_reserve(b, n + 3))) {
+		p = b->buf + b->len;
+		p[0] = '"';
+		memcpy(p + 1, s, n);
+		p[n + 1] = '"';
+		p[n + 2] = tail;
+		b->len += n + 2 + (tail != '\0');
+		b->buf[b->len] = '\0';
+		return;
+	}
+	put_escaped_slow(j, s, n);
+	if (tail)
+		putc_(j, tail);
+}
+
+void sw_json_keyn(struct sw_json *j, const char *key, size_t n)
 {
 	value_prefix(j);
-	put_escaped(j, key, strlen(key));
-	putc_(j, ':');
+	put_string(j, key, n, ':');
 	j->after_key = true;
 }
 
 void sw_json_strn(struct sw_json *j, const char *s, size_t n)
 {
 	value_prefix(j);
-	put_escaped(j, s, n);
+	put_string(j, s, n, '\0');
 }
 
 void sw_json_str(struct sw_json *j, const char *s)
@@ -123,16 +159,33 @@ void sw_json_str(struct sw_json *j, const char *s)
 	sw_json_strn(j, s, strlen(s));
 }
 
+/* "00" to "99": two digits per division, as redis's ll2string does. */
+static const char two_digits[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* Decimal digits of v, without printf: numbers are most of a record. */
 static void put_u64(struct sw_json *j, uint64_t v, bool neg)
 {
 	char tmp[24];
 	char *p = tmp + sizeof(tmp);
+	unsigned int d;
 
-	do {
-		*--p = '0' + v % 10;
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		d = (v % 100) * 2;
+		v /= 100;
+		*--p = two_digits[d + 1];
+		*--p = two_digits[d];
+	}
+	if (v >= 10) {
+		*--p = two_digits[v * 2 + 1];
+		*--p = two_digits[v * 2];
+	} else {
+		*--p = '0' + v;
+	}
 	if (neg)
 		*--p = '-';
 	value_prefix(j);
@@ -170,42 +223,6 @@ void sw_json_null(struct sw_json *j)
 {
 	value_prefix(j);
 	put(j, "null", 4);
-}
-
-void sw_json_kstr(struct sw_json *j, const char *k, const char *v)
-{
-	sw_json_key(j, k);
-	sw_json_str(j, v);
-}
-
-void sw_json_kint(struct sw_json *j, const char *k, int64_t v)
-{
-	sw_json_key(j, k);
-	sw_json_int(j, v);
-}
-
-void sw_json_kuint(struct sw_json *j, const char *k, uint64_t v)
-{
-	sw_json_key(j, k);
-	sw_json_uint(j, v);
-}
-
-void sw_json_kdouble(struct sw_json *j, const char *k, double v)
-{
-	sw_json_key(j, k);
-	sw_json_double(j, v);
-}
-
-void sw_json_kbool(struct sw_json *j, const char *k, bool v)
-{
-	sw_json_key(j, k);
-	sw_json_bool(j, v);
-}
-
-void sw_json_knull(struct sw_json *j, const char *k)
-{
-	sw_json_key(j, k);
-	sw_json_null(j);
 }
 
 const char *sw_json_cstr(struct sw_json *j)

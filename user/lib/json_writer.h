@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "lib/strbuf.h"
 
 #define SW_JSON_MAX_DEPTH 32
@@ -34,7 +35,7 @@ void sw_json_obj_begin(struct sw_json *j);
 void sw_json_obj_end(struct sw_json *j);
 void sw_json_arr_begin(struct sw_json *j);
 void sw_json_arr_end(struct sw_json *j);
-void sw_json_key(struct sw_json *j, const char *key);
+void sw_json_keyn(struct sw_json *j, const char *key, size_t n);
 
 void sw_json_str(struct sw_json *j, const char *s);
 void sw_json_strn(struct sw_json *j, const char *s, size_t n);
@@ -44,13 +45,51 @@ void sw_json_double(struct sw_json *j, double v);
 void sw_json_bool(struct sw_json *j, bool v);
 void sw_json_null(struct sw_json *j);
 
-/* key + value in one call, the common case */
-void sw_json_kstr(struct sw_json *j, const char *k, const char *v);
-void sw_json_kint(struct sw_json *j, const char *k, int64_t v);
-void sw_json_kuint(struct sw_json *j, const char *k, uint64_t v);
-void sw_json_kdouble(struct sw_json *j, const char *k, double v);
-void sw_json_kbool(struct sw_json *j, const char *k, bool v);
-void sw_json_knull(struct sw_json *j, const char *k);
+/*
+ * A key, and key + value in one call, the common case. Inline, so that
+ * the length of a literal key is known when compiling, not counted per
+ * record; a key is escaped as any string (some come from data).
+ */
+static inline void sw_json_key(struct sw_json *j, const char *k)
+{
+	sw_json_keyn(j, k, strlen(k));
+}
+
+static inline void sw_json_kstr(struct sw_json *j, const char *k, const char *v)
+{
+	sw_json_key(j, k);
+	sw_json_str(j, v);
+}
+
+static inline void sw_json_kint(struct sw_json *j, const char *k, int64_t v)
+{
+	sw_json_key(j, k);
+	sw_json_int(j, v);
+}
+
+static inline void sw_json_kuint(struct sw_json *j, const char *k, uint64_t v)
+{
+	sw_json_key(j, k);
+	sw_json_uint(j, v);
+}
+
+static inline void sw_json_kdouble(struct sw_json *j, const char *k, double v)
+{
+	sw_json_key(j, k);
+	sw_json_double(j, v);
+}
+
+static inline void sw_json_kbool(struct sw_json *j, const char *k, bool v)
+{
+	sw_json_key(j, k);
+	sw_json_bool(j, v);
+}
+
+static inline void sw_json_knull(struct sw_json *j, const char *k)
+{
+	sw_json_key(j, k);
+	sw_json_null(j);
+}
 
 /* NUL-terminated view of what was written so far. */
 const char *sw_json_cstr(struct sw_json *j);
