@@ -7,8 +7,9 @@
 
 SW=${SOCKWATCH:-$BUILD/sockwatch}
 # Another build of sockwatch (the commit before a change, say), run as the
-# contender agent-base beside agent: a change measured side by side with
-# what it changes, in one run (SAT_CONTENDERS="baseline agent-base agent").
+# contenders agent-base and trace-base beside agent and trace: a change
+# measured side by side with what it changes, in one run
+# (SAT_CONTENDERS="baseline agent-base agent").
 SW_BASE=${SOCKWATCH_BASE:-}
 TOOLS=${TOOLS:-$BUILD/tools}
 # The agent's readiness line ("attached and snapshot complete") on stderr.
@@ -62,7 +63,7 @@ available() {
 		[ -x "$SW" ] || { echo "$SW not built yet"; return; }
 		sw_has "${1%-*}" || echo "'sockwatch ${1%-*}' not available yet"
 		;;
-	agent-base)
+	agent-base | trace-base)
 		[ -n "$SW_BASE" ] && [ -x "$SW_BASE" ] || echo "SOCKWATCH_BASE names no sockwatch binary"
 		;;
 	tcpstates | tcplife)
@@ -147,8 +148,9 @@ start_tracer() {
 		"$SW" agent $AGENT_ARGS --config "$TMPD/$c.ini" >"$TR_OUT" \
 			2> >(stamp_lines "$TR_ERR") &
 		;;
-	trace)
-		"$SW" trace --json >/dev/null 2> >(stamp_lines "$TR_ERR") &
+	trace | trace-base)
+		"$([ "$c" = trace ] && echo "$SW" || echo "$SW_BASE")" trace --json \
+			>/dev/null 2> >(stamp_lines "$TR_ERR") &
 		;;
 	tcpstates | tcplife)
 		# Line-buffered so that the header, printed once attached,
@@ -188,7 +190,7 @@ tracer_ready() {
 			curl -fs -o /dev/null --max-time 1 "http://$AGENT_LISTEN/healthz" &&
 			[ -n "$(bpf_fds "$TR_PID" bpf_link)" ]
 		;;
-	trace) stamped_match "$ATTACH_RE" "$TR_ERR" >/dev/null ;;
+	trace | trace-base) stamped_match "$ATTACH_RE" "$TR_ERR" >/dev/null ;;
 	tcpstates | tcplife)
 		[ -s "$TR_OUT" ] && [ -n "$(bpf_fds "$TR_PID" bpf_link)" ]
 		;;

@@ -17,13 +17,14 @@ import statistics
 import sys
 
 MIB = 1024 * 1024
-CHURN_ORDER = ["baseline", "agent-base", "agent", "agent-shared", "agent-perf", "trace", "tcpstates",
+CHURN_ORDER = ["baseline", "agent-base", "agent", "agent-shared", "agent-perf", "trace-base", "trace",
+               "tcpstates",
                "tcplife"]
 # CPU-saturated targets: (throughput ratio at least, added CPU us at most)
 SAT_TARGETS = {("tcp", "agent"): (0.95, 1.5), ("udp", "agent"): (0.85, 0.8),
                ("tcp", "agent-shared"): (0.95, 1.5), ("udp", "agent-shared"): (0.85, 0.8),
                ("tcp", "agent-perf"): (0.95, 1.5), ("udp", "agent-perf"): (0.85, 0.8),
-               ("tcp", "trace"): (0.8, None)}
+               ("tcp", "trace"): (0.8, None), ("tcp", "trace-base"): (0.8, None)}
 SAT_WHAT = {"tcp": ("connections", "connection"), "udp": ("sockets", "socket")}
 CHURN_LABEL = {
     "baseline": "untraced",
@@ -31,6 +32,7 @@ CHURN_LABEL = {
     "agent": "sockwatch agent",
     "agent-shared": "sockwatch agent, event_buffer = shared-ring",
     "agent-perf": "sockwatch agent, event_buffer = perf",
+    "trace-base": "sockwatch trace --json, SOCKWATCH_BASE's build",
     "trace": "sockwatch trace --json",
     "tcpstates": "libbpf-tools tcpstates",
     "tcplife": "libbpf-tools tcplife",
