@@ -472,7 +472,7 @@ static int start(struct sw_agent *a)
 			return -1;
 		}
 	}
-	a->table = sw_table_new(16384);
+	a->table = sw_table_new(0);
 	if (a->table)
 		sw_table_set_owned_only(a->table, true);
 	a->rec = sw_reconciler_new();

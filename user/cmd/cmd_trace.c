@@ -261,7 +261,7 @@ int cmd_trace(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	r.table = sw_table_new(4096);
+	r.table = sw_table_new(0);
 	if (!r.table)
 		return 1;
 	sw_event_printer_init(&r.pr, stdout, o.json);

@@ -79,6 +79,12 @@ struct sw_proc {
 
 struct sw_table;
 
+/*
+ * capacity_hint: sockets to make room for at once (0: grow as they come).
+ * Room that is not used costs more than growing: each record looks its
+ * socket up by a hash of the cookie, a random slot of the index, and an
+ * index larger than the live set misses the cache on nearly every one.
+ */
 struct sw_table *sw_table_new(size_t capacity_hint);
 void sw_table_free(struct sw_table *t);
 /* Owned-only mode (the agent's): a socket leaves the table when its owner
