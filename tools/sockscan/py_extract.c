@@ -4103,6 +4103,21 @@ static int is_unknown(struct xctx *x, TSNode n)
 }
 
 /*
+ * A function or class named by module and attribute that no rule knows
+ * (compat.urlopen): what a Python-version or platform branch binds where
+ * the other branch binds the API a rule knows.
+ */
+static int names_other_function(struct xctx *x, TSNode n)
+{
+	struct expr *e = py_expr(x, n);
+	int yes = e && e->kind == EX_QUAL && !is_rule_name(e->s) &&
+		  !rule_is_family(py_rules, e->s);
+
+	expr_free(e);
+	return yes;
+}
+
+/*
  * Objects given their address by attribute after they are made: a
  * hypercorn Config's bind list (config.bind = ["host:port"]), where
  * hypercorn's serve(app, config) listens.
@@ -4205,7 +4220,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 	 */
 	if (x->in_func && x->cond_depth > 0 && !symtab_find(&x->locals, name) &&
 	    py_import_binding(x->f->imports, x->f->nimports, name, strlen(name)) >= 0 &&
-	    is_unknown(x, right)) {
+	    (is_unknown(x, right) || names_other_function(x, right))) {
 		free(name);
 		return;
 	}

@@ -583,6 +583,14 @@ const struct rule py_rules[] = {
 	{ "urllib.request", NULL, "OpenerDirector", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
 	{ "urllib.request", "urllib.request.OpenerDirector", "open", "urllib.request.OpenerDirector.open", OUT, ADDR_URL, FROM_ARG, 0, "fullurl", .net_arg = -1, .proto = "tcp" },
 	PY_HTTP("urllib2", NULL, "urllib2", "urlopen", 0),
+	/*
+	 * Python 2's urllib opened URLs itself; Python 3's has no such
+	 * function, so a call of it is Python 2 code or urllib2 bound to the
+	 * name urllib, which a Python-version branch does beside Python 3's
+	 * import (weather-util): a request either way.
+	 */
+	PY_HTTP("urllib", NULL, "urllib", "urlopen", 0),
+	PY_HTTP("urllib", NULL, "urllib", "urlretrieve", 0),
 	/* Python 2's urllib.request: its openers are the same objects */
 	{ "urllib2", NULL, "Request", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "urllib.request.Request" },
 	{ "urllib2", NULL, "build_opener", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib.request.OpenerDirector" },
