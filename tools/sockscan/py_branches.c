@@ -10,6 +10,8 @@
 #include "expr.h"
 #include "extract.h"
 #include "py_branches.h"
+#include "py_extract.h"
+#include "rules.h"
 #include "symtab.h"
 #include "tsutil.h"
 #include "util.h"
@@ -419,6 +421,37 @@ static const struct expr *guarded_value(struct xctx *x, TSNode stmt, const struc
 }
 
 /*
+ * if py2: urlopen = compat.urlopen, else: urlopen = urllib.request.urlopen
+ * (an import alias, no local): after it, name k is the API. A branch that
+ * leaves a name unbound that was unbound before leaves it to the module's
+ * import of that name, and an API a rule knows stands over the other
+ * branches' functions no rule knows, as it does in the other order
+ * (py_assignment). Then the name stays unbound here.
+ */
+static int leaves_api_import(struct xctx *x, const struct branch *out, size_t n, int k,
+			     const struct expr *before, const char *name)
+{
+	const struct expr *e;
+	int unbound = 0, imp;
+	size_t i;
+
+	if (before)
+		return 0;
+	for (i = 0; i < n; i++) {
+		e = out[i].vals[k];
+		if (!e)
+			unbound = 1;
+		else if (e->kind != EX_QUAL || !e->s || !e->s2 ||
+			 rule_func(py_rules, e->s, e->s2))
+			return 0;
+	}
+	if (!unbound)
+		return 0;
+	imp = py_import_binding(x->f->imports, x->f->nimports, name, strlen(name));
+	return imp >= 0 && is_rule_name(x->f->imports[imp].path);
+}
+
+/*
  * Name k of if statement @stmt after it, from what the branches that fall
  * through left (@out): a default it guards (guarded_value), else the value
  * they agree on, else the choice of their values. A branch the
@@ -439,6 +472,8 @@ static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branc
 	int same = 1, plain = 1, other = 0;
 	size_t i;
 
+	if (leaves_api_import(x, out, n, k, before, name))
+		return NULL;
 	for (i = 0; i < n; i++)
 		other += out[i].vals[k] && !out[i].env;
 	for (i = 0; i < n; i++) {

@@ -267,8 +267,6 @@ int py_import_binding(const struct import *ims, int n, const char *alias, size_t
 	return last;
 }
 
-static int is_rule_name(const char *q);
-
 /*
  * @q, bound through import @k of the file, or the same name through the
  * try's own import when @k is its except clause's alternative and both
@@ -3288,7 +3286,7 @@ static const struct rule *rule_of_name(const char *q)
 	return r;
 }
 
-static int is_rule_name(const char *q)
+int is_rule_name(const char *q)
 {
 	return rule_of_name(q) != NULL;
 }

@@ -18,4 +18,7 @@ void py_prune_sites(struct srcfile *f);
  */
 int py_import_binding(const struct import *ims, int n, const char *alias, size_t alen);
 
+/* Is @q (module.function, module.Class) a function or class a rule knows? */
+int is_rule_name(const char *q);
+
 #endif
