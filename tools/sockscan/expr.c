@@ -71,6 +71,32 @@ struct expr *expr_socket(const struct expr *fam, const struct expr *type)
 	return e;
 }
 
+static int is_socket_of(const struct expr *e, int unix_)
+{
+	const struct expr *net = e ? expr_arg(e, 1) : NULL;
+
+	if (!e || e->kind != EX_OBJ || !e->s || strcmp(e->s, "socket.socket") ||
+	    !net || net->kind != EX_STR)
+		return 0;
+	return unix_ ? !strcmp(net->s, "unix") :
+		       !strcmp(net->s, "tcp") || !strcmp(net->s, "udp");
+}
+
+struct expr *expr_socket_either(const struct expr *a, const struct expr *b)
+{
+	const struct expr *ip = is_socket_of(a, 0) ? a : is_socket_of(b, 0) ? b : NULL;
+	struct expr *e;
+
+	if (!ip || !is_socket_of(ip == a ? b : a, 1))
+		return NULL;
+	e = expr_copy(ip);
+	if (e->nargs < 3)
+		expr_add(e, NULL);
+	if (e->nargs < 4)
+		expr_add(e, expr_str("unix"));
+	return e;
+}
+
 struct expr *expr_pair(enum expr_kind kind, struct expr *a, struct expr *b)
 {
 	struct expr *e = expr_new(kind, NULL);

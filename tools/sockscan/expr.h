@@ -29,7 +29,8 @@ enum expr_kind {
 			   n = -1: key s2 of its **kwargs, passed by keyword, a[0] = its default */
 	EX_TOSTR,	/* number to string (strconv.Itoa, str()): a[0] */
 	EX_OBJ,		/* value of a watched type: s = type key, a[0] = address, a[1] = network or socket type;
-			   socket.socket: a[2] = a family not known where it was made (expr_socket) */
+			   socket.socket: a[2] = a family not known where it was made (expr_socket),
+			   a[3] = "unix" when another branch made it a unix socket (expr_socket_either) */
 	EX_DEFAULT,	/* a[0], obtained as resolution n (a framework default...) */
 	EX_DYN,		/* not knowable statically: s = what is unknown; n = 1: Python's None;
 			   Python: s2 = a configuration key path whose written-out default
@@ -73,6 +74,13 @@ struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
  * known here (a class attribute a subclass sets) is kept, for the finding.
  */
 struct expr *expr_socket(const struct expr *fam, const struct expr *type);
+/*
+ * if tcp: s = socket(AF_INET) else: s = socket(AF_UNIX): what @a and @b,
+ * made in two branches, leave in s when one is a unix socket and the other
+ * an IP one (the IP one, marked; the address at each call tells them
+ * apart), or NULL when they are not such a pair.
+ */
+struct expr *expr_socket_either(const struct expr *a, const struct expr *b);
 /* A node of @kind with the two children @a and @b (CONCAT, JOIN). */
 struct expr *expr_pair(enum expr_kind kind, struct expr *a, struct expr *b);
 /* Append @child (may be NULL, kept as an absent argument). */

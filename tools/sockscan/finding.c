@@ -27,6 +27,7 @@ struct call_facts {
 	struct place addr, port, net;	/* port: FROM_HOST_PORT only */
 	struct place objnet;		/* network or driver an object carries */
 	struct place objfam;		/* a socket's family, when not known where it was made */
+	int objunix;			/* or a unix socket another branch made (expr_socket_either) */
 	struct place base;		/* the base URL a client was made with (httpx base_url=) */
 	int has_addr, has_port;		/* the argument was given (not None) */
 	int splat;			/* a **mapping not known here may give either */
@@ -82,6 +83,7 @@ static void take_arg(struct scan *sc, struct pkg *ctx, const struct site *s, int
 	cf->has_addr = expr_arg(obj, 0) != NULL;
 	cf->objnet = (struct place){ expr_arg(obj, 1), octx };
 	cf->objfam = (struct place){ expr_arg(obj, 2), octx };
+	cf->objunix = expr_arg(obj, 3) != NULL;
 }
 
 /*
@@ -165,6 +167,7 @@ static void gather(struct scan *sc, struct pkg *ctx, const struct site *s,
 	if (!cf->objnet.e && recv) {
 		cf->objnet = (struct place){ expr_arg(recv, 1), rctx };
 		cf->objfam = (struct place){ expr_arg(recv, 2), rctx };
+		cf->objunix = expr_arg(recv, 3) != NULL;
 	}
 	i = r->net_arg >= 0 ? arg_index(s, r->net_arg, NULL) : -1;
 	if (i >= 0)
@@ -581,6 +584,10 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		if (!r->proto && proto.protocol && !strcmp(proto.protocol, "unix") &&
 		    cf->addr.e && cf->addr.e->kind == EX_JOIN)
 			proto.protocol = "tcp";
+		/* and the other way round: a socket of either family given
+		 * something other than a pair has the unix branch's path */
+		if (!r->proto && cf->objunix && cf->addr.e && cf->addr.e->kind != EX_JOIN)
+			proto.protocol = "unix";
 		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
 			proto.protocol = "tcp";
 	}

@@ -468,7 +468,7 @@ static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branc
 				 size_t n, int k, const struct expr *before, const char *name)
 {
 	const struct expr *e, *last = NULL, *obj = NULL, *made = NULL, *guard;
-	struct expr *choice;
+	struct expr *choice, *either;
 	int same = 1, plain = 1, other = 0;
 	size_t i;
 
@@ -492,6 +492,10 @@ static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branc
 	}
 	if (same)
 		return expr_copy(last);
+	/* if tcp: s = socket(AF_INET) else: s = socket(AF_UNIX) */
+	if (n == 2 && out[0].vals[k] && out[1].vals[k] &&
+	    (either = expr_socket_either(out[0].vals[k], out[1].vals[k])))
+		return either;
 	if (!plain)
 		return expr_copy(obj ? obj : made ? made : last);
 	guard = guarded_value(x, stmt, out, n, k, before, name);

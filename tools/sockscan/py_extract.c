@@ -3179,7 +3179,7 @@ static struct expr *branch_choice(const struct expr *old, struct expr *e)
  */
 static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 {
-	struct expr *old = symtab_get(&x->f->syms, name);
+	struct expr *old = symtab_get(&x->f->syms, name), *either;
 
 	/*
 	 * other values too (self.port = 8080), but never over an object, nor
@@ -3196,7 +3196,11 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
 	 * url: either, as the callers decide (a parameter no caller passes
 	 * is None, which a choice passes over)
 	 */
-	if (old && e->kind == EX_PARAM && old->kind != EX_PARAM && old->kind != EX_CHOICE) {
+	/* if tcp: self.s = socket(AF_INET) else: self.s = socket(AF_UNIX) */
+	if (old && x->cond_depth > 0 && (either = expr_socket_either(old, e))) {
+		expr_free(e);
+		e = either;
+	} else if (old && e->kind == EX_PARAM && old->kind != EX_PARAM && old->kind != EX_CHOICE) {
 		struct expr *choice = expr_new(EX_CHOICE, NULL);
 
 		expr_add(choice, expr_copy(old));
