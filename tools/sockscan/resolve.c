@@ -1155,6 +1155,15 @@ static const char *known_text(const struct value *v, enum resolution *how)
 	return v->s ? v->s : v->prefix;
 }
 
+/* Is what @v knows of its text a URL ("https://..." so far)? */
+static int is_url(const struct value *v)
+{
+	enum resolution how;
+	const char *t = known_text(v, &how);
+
+	return t && strstr(t, "://") != NULL;
+}
+
 /*
  * Fold one caller's value @one of a parameter into @acc (@n so far): the
  * parameter is known when every caller agrees, and keeps the port they
@@ -1319,7 +1328,13 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	if (ok && def && omitted) {
 		memset(&one, 0, sizeof(one));
 		eval(sc, ctx, def, &one, depth + 1);
-		ok = agree(&acc, &one, n++);
+		/*
+		 * url=None where the callers that pass one pass a URL: no
+		 * request is made with None (pompem's session_url, used
+		 * only when given), so the URL is the parameter's address
+		 */
+		if (!(one.none && n && is_url(&acc)))
+			ok = agree(&acc, &one, n++);
 		value_free(&one);
 	}
 	if (!ok || !n || (omitted && !def)) {
