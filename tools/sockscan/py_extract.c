@@ -2584,6 +2584,26 @@ static int calls_base_method(struct xctx *x, TSNode fn)
 }
 
 /*
+ * C(...) of a class of this module that stands for its watched base
+ * (class MQTTClient(mqtt.Client), callee_key's name for it: the base's):
+ * a call of C too, whose __init__'s parameters its callers give (notus'
+ * broker address, kept on self for its connect()).
+ */
+static void note_own_class_call(struct xctx *x, TSNode call, TSNode fn, const char *key)
+{
+	char *own, *bases;
+
+	if (!ts_is(fn, "identifier"))
+		return;
+	own = ts_text(fn, x->src);
+	bases = xasprintf("bases:%s", own);
+	if (strcmp(own, key) && symtab_find(&x->f->syms, bases))
+		note_callee_as(x, call, own, 0);
+	free(bases);
+	free(own);
+}
+
+/*
  * A call of a function or method of the tree, kept for the resolver to
  * bind that function's parameters (resolve.c eval_param). super().m() and
  * an inherited self.m() are kept as callee_key's first base's m, and as
@@ -2601,6 +2621,7 @@ static void py_note_callee(struct xctx *x, TSNode n)
 	if (!key)
 		return;
 	note_callee_as(x, n, key, self_first);
+	note_own_class_call(x, n, fn, key);
 	free(key);
 	if (!self_first || !calls_base_method(x, fn))
 		return;
