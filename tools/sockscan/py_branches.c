@@ -560,6 +560,94 @@ static void keep_branch(struct xctx *x, const struct if_names *in, struct branch
 }
 
 /*
+ * if endpoint.startswith("https://"): url = endpoint (twython): in the
+ * branch, a local @name whose text starts with a literal is that literal
+ * and then something unknown, so what the branch makes of it keeps the
+ * scheme (and its port). Returns the name narrowed (the caller puts back
+ * its value with narrow_end), or NULL when @cond is no such test.
+ */
+static char *narrow_start(struct xctx *x, TSNode cond, struct expr **saved)
+{
+	TSNode fn = ts_field(cond, "function"), obj = ts_field(fn, "object");
+	TSNode *args;
+	size_t nargs;
+	char *lit = NULL, *name;
+	struct expr *e;
+
+	*saved = NULL;
+	if (!ts_is(cond, "call") || !ts_is(fn, "attribute") || !ts_is(obj, "identifier") ||
+	    !ts_text_eq(ts_field(fn, "attribute"), x->src, "startswith"))
+		return NULL;
+	nargs = ts_named_children(ts_field(cond, "arguments"), &args);
+	if (nargs == 1)
+		lit = plain_string(x, args[0]);
+	free(args);
+	if (!lit)
+		return NULL;
+	name = ts_text(obj, x->src);
+	if (!symtab_find(&x->locals, name)) {
+		free(lit);
+		free(name);
+		return NULL;
+	}
+	*saved = expr_copy(symtab_get(&x->locals, name));
+	e = expr_pair(EX_CONCAT, expr_str(lit), expr_dyn(name));
+	symtab_set(&x->locals, name, e);
+	free(lit);
+	return name;
+}
+
+/* After the branch: @name's value back, unless the branch bound another. */
+static void narrow_end(struct xctx *x, char *name, struct expr *saved)
+{
+	const struct expr *now;
+
+	if (!name)
+		return;
+	now = symtab_get(&x->locals, name);
+	if (now && now->kind == EX_CONCAT && expr_arg(now, 1) &&
+	    expr_arg(now, 1)->kind == EX_DYN)
+		symtab_set(&x->locals, name, saved);
+	else
+		expr_free(saved);
+	free(name);
+}
+
+/*
+ * The blocks of if statement @n that binds no name, each narrowed by its
+ * own test (narrow_start): if url.startswith("https://"): requests.get(url).
+ */
+static void walk_narrowed(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
+{
+	TSNode *kids, test = ts_field(n, "condition");
+	struct expr *saved;
+	size_t count, i;
+	char *narrowed;
+
+	if (x->depth >= XCTX_MAX_DEPTH)
+		return;
+	x->depth++;
+	count = ts_named_children(n, &kids);
+	for (i = 0; i < count; i++) {
+		if (ts_is(kids[i], "elif_clause")) {
+			test = ts_field(kids[i], "condition");
+			walk(x, test);
+			narrowed = narrow_start(x, test, &saved);
+			walk(x, ts_field(kids[i], "consequence"));
+			narrow_end(x, narrowed, saved);
+		} else if (ts_is(kids[i], "block") && !ts_node_is_null(test)) {
+			narrowed = narrow_start(x, test, &saved);
+			walk(x, kids[i]);
+			narrow_end(x, narrowed, saved);
+		} else {
+			walk(x, kids[i]);
+		}
+	}
+	free(kids);
+	x->depth--;
+}
+
+/*
  * An if statement in a function: each branch starts from the locals as
  * they were before it, and after it each name a branch binds holds what
  * the branches that fall through (and the path through no branch, without
@@ -572,16 +660,17 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 {
 	struct if_names in = { .budget = MAX_IF_SCAN };
 	struct branch *out = NULL;
-	struct expr **before, *v;
+	struct expr **before, *v, *saved;
 	size_t count, nout = 0, cap = 0, i;
-	TSNode *kids, body, none = { 0 };
+	TSNode *kids, body, none = { 0 }, test;
 	int k, cond, taken = 0;
+	char *narrowed;
 
 	collect_bound(x, n, &in);
 	if (in.over || !in.n) {
 		for (k = 0; k < in.n; k++)
 			free(in.name[k]);
-		xctx_walk_children(x, n, walk);
+		walk_narrowed(x, n, walk);
 		return;
 	}
 	before = get_bound(x, &in);
@@ -590,20 +679,24 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 	cond = on_linux(x, ts_field(n, "condition"), 0);
 	for (i = 0; i < count; i++) {
 		body = kids[i];
+		test = ts_field(n, "condition");
 		if (ts_is(kids[i], "elif_clause") || ts_is(kids[i], "else_clause")) {
 			/* each clause starts from the locals before the statement */
 			set_bound(x, &in, before);
-			walk(x, ts_field(kids[i], "condition"));
+			test = ts_field(kids[i], "condition");
+			walk(x, test);
 			body = ts_field(kids[i], ts_is(kids[i], "else_clause") ? "body" : "consequence");
 			taken |= cond == 1;
-			cond = ts_is(kids[i], "else_clause") ? 1 : on_linux(x, ts_field(kids[i], "condition"), 0);
+			cond = ts_is(kids[i], "else_clause") ? 1 : on_linux(x, test, 0);
 		} else if (!ts_is(kids[i], "block")) {
 			walk(x, kids[i]);	/* the condition, comments */
 			continue;
 		}
+		narrowed = ts_node_is_null(test) ? NULL : narrow_start(x, test, &saved);
 		walk(x, body);
 		if (!block_ends(body) && !taken && cond != 0)
 			keep_branch(x, &in, &out, &nout, &cap, body);
+		narrow_end(x, narrowed, saved);
 	}
 	taken |= cond == 1;
 	if ((!count || !ts_is(kids[count - 1], "else_clause")) && !taken) {

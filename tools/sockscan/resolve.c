@@ -1143,6 +1143,18 @@ static char *known_port(const struct value *v)
 	return addr_url_authority_known(v->prefix) ? value_port(v->prefix) : NULL;
 }
 
+/*
+ * Its port as a site would take it: also the scheme's for a URL whose one
+ * unknown piece ends it ("https://" + a host, resolve_gap_port), so that
+ * callers passing it and "https://api.example.com/" agree on 443.
+ */
+static char *port_or_gap_port(const struct value *v)
+{
+	char *port = known_port(v);
+
+	return port ? port : resolve_gap_port(v);
+}
+
 static void callers_build(struct scan *sc);
 static const struct expr *call_arg(const struct expr *call, int pos, const char *kw);
 static int callers_of(struct scan *sc, struct pkg *ctx, const char *name,
@@ -1200,7 +1212,7 @@ static int agree(struct value *acc, struct value *one, int n)
 		common = xstrndup(ka, len);
 	/* "host:port" or a URL so far, now another: keep the port */
 	if (!acc->port)
-		acc->port = known_port(acc);
+		acc->port = port_or_gap_port(acc);
 	if (acc->s) {
 		free(acc->s);
 		acc->s = NULL;
@@ -1209,7 +1221,7 @@ static int agree(struct value *acc, struct value *one, int n)
 		acc->dyn = xstrdup("function parameter");
 	}
 	if (!one->port)
-		one->port = known_port(one);
+		one->port = port_or_gap_port(one);
 	port_ok = acc->port && one->port && !strcmp(acc->port, one->port);
 	if (!port_ok) {
 		free(acc->port);
