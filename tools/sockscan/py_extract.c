@@ -804,6 +804,8 @@ static int is_dict_key(struct xctx *x, TSNode dict, TSNode key)
  * at run time (EX_CHOICE). A fallback written as one of the keys (shodan's
  * .get(service, 'shodan')) names that entry, and as a value is no address.
  */
+static struct expr *module_dict_get(struct xctx *x, TSNode call, TSNode fn);
+
 static struct expr *py_dict_choice(struct xctx *x, TSNode dict, TSNode fallback)
 {
 	TSNode *pairs;
@@ -1010,6 +1012,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&
 	    ts_is(ts_field(fn, "object"), "dictionary"))
 		return py_dict_choice(x, ts_field(fn, "object"), py_arg_node(n, 1, "default", x->src));
+	if ((e = module_dict_get(x, n, fn)))
+		return e;
 	if (is_mapping_read(x, fn))
 		return py_mapping_read(x, n);
 	/*
@@ -1701,29 +1705,76 @@ static TSNode dict_entries(struct xctx *x, TSNode n)
 static TSNode module_dict(struct xctx *x, TSNode at, TSNode name);
 
 /*
- * ENDPOINTS[key], ENDPOINTS a dictionary written out at module level
- * above: the entry of a literal key, else one of its values, chosen at
- * run time (namecheap's sandbox or production URL). NULL for any other
- * subscript, or a name the function binds itself.
+ * The dictionary written out in the body of the class whose method @at
+ * is in, bound there to attribute @name (self.ENVS, cvelib's URLs per
+ * environment), as its node; null if none.
  */
-static struct expr *module_dict_item(struct xctx *x, TSNode n)
+static TSNode class_dict(struct xctx *x, TSNode at, TSNode name)
 {
-	TSNode name = ts_field(n, "value"), idx = ts_field(n, "subscript"), d, *pairs;
+	TSNode cls, *kids, a, found = { 0 };
+	size_t count, i;
+	char *text;
+
+	if (!x->tops || !x->cls)
+		return found;
+	cls = x->tops[x->top];
+	if (ts_is(cls, "decorated_definition"))
+		cls = ts_field(cls, "definition");
+	if (!ts_is(cls, "class_definition") ||
+	    ts_node_start_byte(at) < ts_node_start_byte(cls) ||
+	    ts_node_end_byte(at) > ts_node_end_byte(cls))
+		return found;
+	text = ts_text(name, x->src);
+	count = ts_named_children(ts_field(cls, "body"), &kids);
+	for (i = 0; i < count; i++) {
+		a = ts_child(kids[i], 0);
+		if (ts_is(kids[i], "expression_statement") && ts_is(a, "assignment") &&
+		    ts_text_eq(ts_field(a, "left"), x->src, text))
+			found = ts_field(a, "right");
+	}
+	free(kids);
+	free(text);
+	return ts_node_is_null(found) ? found : dict_entries(x, found);
+}
+
+/*
+ * The dictionary @obj names where @at reads it: a module-level NAME the
+ * function does not bind itself (module_dict), or self.NAME bound in the
+ * class's body (class_dict); null if neither.
+ */
+static TSNode named_dict(struct xctx *x, TSNode at, TSNode obj)
+{
+	TSNode none = { 0 };
+	char *text;
+	int local;
+
+	if (ts_is(obj, "attribute") && ts_text_eq(ts_field(obj, "object"), x->src, "self"))
+		return class_dict(x, at, ts_field(obj, "attribute"));
+	if (!ts_is(obj, "identifier"))
+		return none;
+	text = ts_text(obj, x->src);
+	local = x->in_func && symtab_find(&x->locals, text);
+	free(text);
+	return local ? none : module_dict(x, at, obj);
+}
+
+/*
+ * Entry @idx of dictionary @d, written out: the value of a literal key,
+ * else one of its values (and @fallback, a get()'s), chosen at run time.
+ * NULL for a literal key it does not write: the entry, if any, comes
+ * from data (REPLY = {}, then REPLY.get("server", "x")), not from code.
+ */
+static struct expr *dict_item(struct xctx *x, TSNode d, TSNode idx, TSNode fallback)
+{
+	TSNode *pairs;
 	struct expr *key, *e = NULL;
 	size_t count, i;
-	char *text, *k;
+	char *k;
 
-	if (!ts_is(name, "identifier"))
-		return NULL;
-	text = ts_text(name, x->src);
-	d = x->in_func && symtab_find(&x->locals, text) ? (TSNode){ 0 } : module_dict(x, n, name);
-	free(text);
-	if (!ts_is(d, "dictionary"))
-		return NULL;
 	key = ts_is(idx, "string") ? py_expr(x, idx) : NULL;
 	if (!key || key->kind != EX_STR) {
 		expr_free(key);
-		return py_dict_choice(x, d, (TSNode){ 0 });
+		return py_dict_choice(x, d, fallback);
 	}
 	count = ts_named_children(d, &pairs);
 	for (i = 0; i < count && !e; i++) {
@@ -1736,6 +1787,34 @@ static struct expr *module_dict_item(struct xctx *x, TSNode n)
 	free(pairs);
 	expr_free(key);
 	return e;
+}
+
+/*
+ * ENDPOINTS[key] and self.ENVS[key], a dictionary written out at module
+ * level above or in the class's body: dict_item (namecheap's sandbox or
+ * production URL). NULL for any other subscript.
+ */
+static struct expr *module_dict_item(struct xctx *x, TSNode n)
+{
+	TSNode d = named_dict(x, n, ts_field(n, "value"));
+
+	if (!ts_is(d, "dictionary"))
+		return NULL;
+	return dict_item(x, d, ts_field(n, "subscript"), (TSNode){ 0 });
+}
+
+/* ENDPOINTS.get(key, fallback) and self.ENVS.get(...), likewise. */
+static struct expr *module_dict_get(struct xctx *x, TSNode call, TSNode fn)
+{
+	TSNode d;
+
+	if (!ts_is(fn, "attribute") || !ts_text_eq(ts_field(fn, "attribute"), x->src, "get"))
+		return NULL;
+	d = named_dict(x, call, ts_field(fn, "object"));
+	if (!ts_is(d, "dictionary"))
+		return NULL;
+	return dict_item(x, d, py_arg_node(call, 0, "key", x->src),
+			 py_arg_node(call, 1, "default", x->src));
 }
 
 /*
