@@ -1600,10 +1600,18 @@ static char *attr_item_key(struct xctx *x, TSNode n)
  * app.extensions["mail"] = state: what the module stores there, for
  * attr_item_key's readers; a second store leaves it unknown.
  */
+static void set_item_value(struct xctx *x, const char *key, struct expr *e)
+{
+	if (symtab_find(&x->f->syms, key)) {
+		expr_free(e);
+		e = expr_dyn("several values");
+	}
+	symtab_set(&x->f->syms, key, e);
+}
+
 static void set_item(struct xctx *x, const char *key, TSNode value)
 {
-	symtab_set(&x->f->syms, key, symtab_find(&x->f->syms, key) ?
-		   expr_dyn("several values") : py_expr(x, value));
+	set_item_value(x, key, py_expr(x, value));
 }
 
 /*
@@ -3336,13 +3344,84 @@ static void py_dict_items(struct xctx *x, TSNode left, TSNode dict)
 	free(pairs);
 }
 
+/*
+ * The dictionary of defaults that @right merges the caller's options over:
+ * dict(DEFAULTS, **options) or {**DEFAULTS, **options}, DEFAULTS written
+ * out (named_dict); a null node for anything else.
+ */
+static TSNode merged_defaults(struct xctx *x, TSNode right)
+{
+	TSNode none = { 0 }, *kids, first = { 0 };
+	size_t count, i;
+	int splats = 1;
+
+	if (ts_is(right, "call") && ts_text_eq(ts_field(right, "function"), x->src, "dict"))
+		count = ts_named_children(ts_field(right, "arguments"), &kids);
+	else if (ts_is(right, "dictionary"))
+		count = ts_named_children(right, &kids);
+	else
+		return none;
+	for (i = 0; i < count; i++) {
+		TSNode k = kids[i];
+
+		if (ts_is(k, "comment"))
+			continue;
+		if (ts_node_is_null(first)) {
+			first = ts_is(k, "dictionary_splat") ? ts_node_named_child(k, 0) :
+				ts_is(right, "call") ? k : none;
+			if (ts_node_is_null(first))
+				splats = 0;
+			continue;
+		}
+		splats &= ts_is(k, "dictionary_splat");
+	}
+	free(kids);
+	if (!splats || ts_node_is_null(first))
+		return none;
+	return named_dict(x, right, first);
+}
+
+/*
+ * self.config = dict(self.defaults, **config) (panoramisk's Manager):
+ * each key of the defaults is the item self.config["host"] reads, as a
+ * default the caller's options may override (as an option's default is).
+ */
+static void py_default_items(struct xctx *x, TSNode left, TSNode right)
+{
+	TSNode d = merged_defaults(x, right), *kids;
+	size_t count, i;
+	struct expr *e;
+	char *attr, *k, *key;
+
+	if (!ts_is(d, "dictionary") && !ts_is(d, "argument_list"))
+		return;
+	attr = ts_text(ts_field(left, "attribute"), x->src);
+	count = ts_named_children(d, &kids);
+	for (i = 0; i < count; i++) {
+		k = entry_key(x, kids[i]);
+		if (!k)
+			continue;
+		key = xasprintf("item:%s:%s", attr, k);
+		e = expr_new(EX_DEFAULT, NULL);
+		e->n = RES_ENV_DEFAULT;
+		expr_add(e, py_expr(x, ts_field(kids[i], "value")));
+		set_item_value(x, key, e);
+		free(key);
+		free(k);
+	}
+	free(kids);
+	free(attr);
+}
+
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	struct expr *e = py_expr(x, right);
 	char *name = ts_text(left, x->src), *scoped;
 
-	if (ts_is(right, "dictionary"))
+	if (ts_is(right, "dictionary") && ts_node_is_null(merged_defaults(x, right)))
 		py_dict_items(x, left, right);
+	else
+		py_default_items(x, left, right);
 
 	/*
 	 * self.session = None, or a name the package's settings hand over
