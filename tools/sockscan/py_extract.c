@@ -1991,6 +1991,25 @@ static void set_flag(struct xctx *x, const char *key, struct expr *e)
 }
 
 /*
+ * An option (--host) that is not required and stores what it is given,
+ * with no default written: argparse and optparse give it None, which a
+ * call then takes as not given (Flask's run(host=None): 127.0.0.1). Not
+ * said of a bare add(), which may be a set's (configargparse's p.add).
+ */
+static int optional_without_default(struct xctx *x, TSNode call, const char *flag)
+{
+	TSNode req = py_arg_node(call, -1, "required", x->src);
+	TSNode action = py_arg_node(call, -1, "action", x->src);
+	TSNode method = ts_field(ts_field(call, "function"), "attribute");
+
+	if (flag[0] != '-' || (!ts_node_is_null(req) && !ts_text_eq(req, x->src, "False")) ||
+	    ts_text_eq(method, x->src, "add"))
+		return 0;
+	return ts_node_is_null(action) || ts_text_eq(action, x->src, "'store'") ||
+	       ts_text_eq(action, x->src, "\"store\"");
+}
+
+/*
  * parser.add_argument("--listen-port", default=9400) (or optparse's
  * add_option): the option's default, kept as the module-level name
  * "argparse:listen_port" that args.listen_port reads (py_attribute).
@@ -2029,6 +2048,8 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	e->s = xstrdup(name->s);
 	if (!ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
 		expr_add(e, py_arg(x, call, -1, "default"));
+	else if (optional_without_default(x, call, name->s))
+		expr_add(e, expr_none());
 	/*
 	 * Two commands of one file, each with its parser in a function and
 	 * its own --port: args.port in each is its own ("argparse:S:port",
