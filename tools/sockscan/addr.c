@@ -436,3 +436,9 @@ int addr_url_authority_known(const char *s)
 
 	return sep && strpbrk(sep + 3, "/?#") != NULL;
 }
+
+int addr_all_interfaces(const char *host)
+{
+	return !host || !*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "::") ||
+	       !strcmp(host, "*");
+}

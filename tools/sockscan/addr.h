@@ -55,4 +55,7 @@ const char *driver_protocol(const char *driver);
 /* Does @s, the known start of a URL, hold all of its scheme, host and port? */
 int addr_url_authority_known(const char *s);
 
+/* Does a listener's @host ("", "0.0.0.0", "::", "*"; NULL) name every interface? */
+int addr_all_interfaces(const char *host);
+
 #endif

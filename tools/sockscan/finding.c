@@ -311,12 +311,6 @@ static struct finding *add_finding(struct scan *sc)
 	return fd;
 }
 
-static int all_interfaces(const char *host)
-{
-	return !host || !*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "::") ||
-	       !strcmp(host, "*");
-}
-
 /* @s as a port number, or -1. */
 static int port_number(const char *s)
 {
@@ -519,7 +513,7 @@ static const char *binding_of(const struct finding *fd)
 		return "unix";
 	if (fd->how == RES_DYNAMIC)
 		return "dynamic";
-	return all_interfaces(fd->host) ? "all" : "specific";
+	return addr_all_interfaces(fd->host) ? "all" : "specific";
 }
 
 /* Does a socket's family, known only now (socket_family = AF_UNIX), make it unix? */

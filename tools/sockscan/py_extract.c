@@ -1562,6 +1562,13 @@ static struct expr *py_conditional(struct xctx *x, TSNode n)
 		}
 		expr_free(other);
 	}
+	/* "::" if v6 else "": either literal, as an if's branches give them */
+	if (e && (e->kind == EX_STR || e->kind == EX_INT)) {
+		other = py_expr(x, b);
+		if (other && (other->kind == EX_STR || other->kind == EX_INT))
+			return expr_pair(EX_CHOICE, e, other);
+		expr_free(other);
+	}
 	expr_free(e);
 	return dyn_of(x, n);
 }
@@ -3904,11 +3911,56 @@ static int init_gives_address(struct xctx *x, TSNode body, const char *q)
 	return yes;
 }
 
+/* The address a base constructor call under @n is given, or a null node. */
+static TSNode base_address_under(struct xctx *x, TSNode n, int depth)
+{
+	TSNode addr = { 0 }, *kids;
+	size_t count, i;
+
+	if (depth > 16 || ts_is(n, "function_definition") || ts_is(n, "class_definition"))
+		return addr;
+	if (ts_is(n, "call")) {
+		addr = base_init_address(x, n);
+		if (!ts_node_is_null(addr))
+			return addr;
+	}
+	count = ts_named_children(n, &kids);
+	for (i = 0; i < count && ts_node_is_null(addr); i++)
+		addr = base_address_under(x, kids[i], depth + 1);
+	free(kids);
+	return addr;
+}
+
+/*
+ * def __init__(self, pub, key, server_address, handler) handing
+ * server_address on to its base's __init__ (servefile's
+ * SecureThreadedHTTPServer): the index of that parameter in @params
+ * (self is 0), or 0 when the base is given no parameter of its own.
+ */
+static size_t passed_address_param(struct xctx *x, TSNode fn, TSNode *params, size_t np)
+{
+	TSNode addr = base_address_under(x, ts_field(fn, "body"), 0), name;
+	size_t j, found = 0;
+	char *text;
+
+	if (!ts_is(addr, "identifier"))
+		return 0;
+	text = ts_text(addr, x->src);
+	for (j = 1; j < np && !found; j++) {
+		name = param_name(params[j]);
+		if (!ts_node_is_null(name) && ts_text_eq(name, x->src, text))
+			found = j;
+	}
+	free(text);
+	return found;
+}
+
 /*
  * class C(HTTPConnection): def __init__(self, path, *args, **kw) passing
  * *args on to the base's __init__: C(path, host, port) gives the base
  * host and port, so the named parameters before *args are not the base's
- * (their count, 0 when __init__ is not of that shape).
+ * (their count, 0 when __init__ is not of that shape); likewise those
+ * before the one it hands on as the base's address (passed_address_param).
  */
 static long own_init_params(struct xctx *x, TSNode body)
 {
@@ -3934,6 +3986,8 @@ static long own_init_params(struct xctx *x, TSNode body)
 				own = (long)j - 1;
 			free(text);
 			free(star);
+		} else if ((j = passed_address_param(x, fn, params, np)) > 1) {
+			own = (long)j - 1;
 		}
 		free(params);
 		break;

@@ -1199,7 +1199,9 @@ static int agree(struct value *acc, struct value *one, int n)
 	if (acc->none && one->none)
 		return 1;
 	acc->none = 0;
-	if (acc->s && one->s && !strcmp(acc->s, one->s)) {
+	/* listen_ip = '' or '::' (v6): every interface either way */
+	if (acc->s && one->s && (!strcmp(acc->s, one->s) ||
+				 (addr_all_interfaces(acc->s) && addr_all_interfaces(one->s)))) {
 		if (one->how > acc->how)
 			acc->how = one->how;
 		return 1;
