@@ -266,6 +266,11 @@ static void address_value(struct scan *sc, const struct rule *r,
 		*v = h;
 		return;
 	}
+	/* a host that is a path (mpd's connect("/run/mpd/socket")): no port */
+	if (r->path_is_unix && h.s && (h.s[0] == '/' || h.s[0] == '@')) {
+		*v = h;
+		return;
+	}
 	eval_or_default(sc, cf->port, cf->has_port,
 			cf->splat && !cf->has_port ? NULL : r->default_port, r->default_how, &p);
 	memset(v, 0, sizeof(*v));

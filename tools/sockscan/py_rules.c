@@ -242,6 +242,21 @@ const struct rule py_rules[] = {
 	PY_SMTP_CONNECT("SMTP_SSL", "465"),
 	PY_SMTP_CONNECT("LMTP", "2003"),
 	PY_CLIENT_CONNECT("ftplib", "FTP", "connect", "21", "ftp"),
+	/*
+	 * MPD clients, made without an address: python-mpd2's connect(host,
+	 * port=6600), a host that is a path being the server's unix socket,
+	 * and musicpd's connect(host=None, port=None). musicpd's connect()
+	 * with no address (localhost:6600 unless $MPD_HOST says otherwise) is
+	 * not reported: that is how the users of a subclass that overrides
+	 * connect() call it (mpd-sima's MPD), and the subclass's own call of
+	 * its base's connect(host, port) is the site.
+	 */
+	{ "mpd", NULL, "MPDClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "mpd.MPDClient" },
+	{ "mpd", "mpd.MPDClient", "connect", "mpd.MPDClient.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mpd", .default_port = "6600", .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .path_is_unix = 1 },
+	{ "mpd.asyncio", NULL, "MPDClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "mpd.asyncio.MPDClient" },
+	{ "mpd.asyncio", "mpd.asyncio.MPDClient", "connect", "mpd.asyncio.MPDClient.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mpd", .default_port = "6600", .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .path_is_unix = 1 },
+	{ "musicpd", NULL, "MPDClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "musicpd.MPDClient" },
+	{ "musicpd", "musicpd.MPDClient", "connect", "musicpd.MPDClient.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "mpd", .default_port = "6600", .default_how = RES_PROTOCOL_DEFAULT, .needs_addr = 1, .path_is_unix = 1 },
 	PY_CLIENT_CONNECT("ftplib", "FTP_TLS", "connect", "21", "ftp"),
 	PY_CLIENT_CONNECT("telnetlib", "Telnet", "open", "23", "telnet"),
 	{ "xmlrpc.client", NULL, "ServerProxy", "xmlrpc.client.ServerProxy", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
