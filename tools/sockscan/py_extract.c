@@ -806,6 +806,13 @@ static int is_dict_key(struct xctx *x, TSNode dict, TSNode key)
  */
 static struct expr *module_dict_get(struct xctx *x, TSNode call, TSNode fn);
 
+/* Is @v what parse_args() returns (or vars() of it)? */
+static int is_namespace(const struct expr *v)
+{
+	return v && v->kind == EX_OBJ && v->s && !strcmp(v->s, "argparse.Namespace");
+}
+
+
 static struct expr *py_dict_choice(struct xctx *x, TSNode dict, TSNode fallback)
 {
 	TSNode *pairs;
@@ -999,6 +1006,14 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 
 			return ts_node_is_null(a) ? dyn_of(x, n) : py_expr(x, a);
 		}
+		/* vars(parser.parse_args()): the same options, read as args["port"] */
+		if (ts_text_eq(fn, x->src, "vars")) {
+			e = py_arg(x, n, 0, NULL);
+			if (is_namespace(e))
+				return e;
+			expr_free(e);
+			e = NULL;
+		}
 		if ((e = addrinfo_copied(x, n, fn)))
 			return e;
 		e = expr_new(EX_CALL, NULL);
@@ -1067,7 +1082,59 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	if (ts_is(fn, "attribute") && (ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_args") ||
 				       ts_text_eq(ts_field(fn, "attribute"), x->src, "parse_known_args")))
 		return expr_obj("argparse.Namespace", NULL, NULL);
+
 	return dyn_of(x, n);
+}
+
+/*
+ * Option @attr of this file's parser, as args.attr reads it: the
+ * function's own parser's first ("argparse:S:attr"), else the file's;
+ * NULL when no parser of the file declares it.
+ */
+static struct expr *argparse_option(struct xctx *x, const char *attr)
+{
+	char *q = x->in_func ? xasprintf("argparse:%d:%s", x->scope, attr) : NULL;
+	struct expr *e = NULL;
+
+	if (!q || !symtab_find(&x->f->syms, q)) {
+		free(q);
+		q = xasprintf("argparse:%s", attr);
+	}
+	if (symtab_find(&x->f->syms, q))
+		e = expr_new(EX_IDENT, q);
+	free(q);
+	return e;
+}
+
+/*
+ * args = vars(parser.parse_args()), then args["port"]: args.port. Also
+ * where a function of the file returns that (berrynet's parse_args()).
+ */
+static struct expr *namespace_item(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(n, "value"), idx = ts_field(n, "subscript");
+	struct expr *v, *key, *e = NULL;
+	char *name;
+
+	if (!ts_is(obj, "identifier") || !ts_is(idx, "string"))
+		return NULL;
+	name = ts_text(obj, x->src);
+	v = xctx_local(x, name);
+	if (!v && !(x->in_func && symtab_find(&x->locals, name)))
+		v = expr_copy(symtab_get(&x->f->syms, name));
+	free(name);
+	/* args = parse_args(), a function of the file returning vars(...) */
+	if (v && v->kind == EX_CALL && v->s && !v->s2 &&
+	    is_namespace(symtab_get(&x->f->funcs, v->s))) {
+		expr_free(v);
+		v = expr_obj("argparse.Namespace", NULL, NULL);
+	}
+	key = is_namespace(v) ? py_expr(x, idx) : NULL;
+	if (key && key->kind == EX_STR)
+		e = argparse_option(x, key->s);
+	expr_free(key);
+	expr_free(v);
+	return e;
 }
 
 static struct expr *py_binary(struct xctx *x, TSNode n)
@@ -1478,15 +1545,8 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 	} else if (!strcmp(name, "self")) {
 		q = self_name(x, attr);
 		e = expr_new(EX_IDENT, q);
-	} else if ((v && v->kind == EX_OBJ && !strcmp(v->s, "argparse.Namespace")) ||
-		   is_args_name(name)) {
-		q = x->in_func ? xasprintf("argparse:%d:%s", x->scope, attr) : NULL;
-		if (!q || !symtab_find(&x->f->syms, q)) {
-			free(q);
-			q = xasprintf("argparse:%s", attr);
-		}
-		if (symtab_find(&x->f->syms, q))
-			e = expr_new(EX_IDENT, q);
+	} else if (is_namespace(v) || is_args_name(name)) {
+		e = argparse_option(x, attr);
 	}
 	if (e) {
 		/* found above */
@@ -1937,6 +1997,8 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 			return e;
 		}
 		if (!q && (e = module_dict_item(x, n)))
+			return e;
+		if (!q && (e = namespace_item(x, n)))
 			return e;
 		if (!q || strcmp(q, "os.environ")) {
 			char *key = attr_item_key(x, n);
