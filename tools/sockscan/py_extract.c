@@ -36,6 +36,9 @@ static const struct expr *held_object(struct xctx *x, const char *name)
 
 static int overrides(struct xctx *x, const char *method);
 
+/* The value getopt gives an option, in a loop over its pairs (getopt_loop). */
+#define GETOPT_VALUE "getopt value"
+
 static struct expr *dyn_of(struct xctx *x, TSNode n)
 {
 	char *t = ts_text_short(n, x->src, 80);
@@ -4371,6 +4374,69 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
  * it had: `for sock in socks:` after `sock = socket.socket(...)` most
  * often walks sockets made the same way.
  */
+/* Is @n a "-x" string literal, or a tuple or list that starts with one? */
+static int is_flag_literal(struct xctx *x, TSNode n)
+{
+	struct expr *e;
+	int yes;
+
+	if (ts_is(n, "tuple") || ts_is(n, "list"))
+		n = ts_node_named_child(n, 0);
+	if (!ts_is(n, "string"))
+		return 0;
+	e = py_expr(x, n);
+	yes = e && e->kind == EX_STR && e->s[0] == '-';
+	expr_free(e);
+	return yes;
+}
+
+/* Does @n (under a loop's body) compare name @opt with a "-x" literal? */
+static int tests_flag(struct xctx *x, TSNode n, const char *opt, int depth)
+{
+	TSNode *kids;
+	size_t count, i;
+	int yes = 0;
+
+	if (depth > 12)
+		return 0;
+	count = ts_named_children(n, &kids);
+	if (ts_is(n, "comparison_operator") && count == 2)
+		yes = ts_text_eq(kids[0], x->src, opt) && is_flag_literal(x, kids[1]);
+	for (i = 0; i < count && !yes; i++)
+		yes = tests_flag(x, kids[i], opt, depth + 1);
+	free(kids);
+	return yes;
+}
+
+/*
+ * for opt, val in opts: if opt == "-P": port = int(val) (getopt's
+ * pairs, moosefs' mfscgiserv): val is an option's value, given at run
+ * time; py_assignment keeps what the name held before as its default.
+ */
+static int getopt_loop(struct xctx *x, TSNode left, TSNode body)
+{
+	TSNode opt, val;
+	char *name, *flag;
+
+	if (!is_pattern(left))
+		return 0;
+	opt = ts_child(left, 0);
+	val = ts_child(left, 1);
+	if (!ts_is(opt, "identifier") || !ts_is(val, "identifier") ||
+	    !ts_node_is_null(ts_child(left, 2)))
+		return 0;
+	name = ts_text(opt, x->src);
+	if (!tests_flag(x, body, name, 0)) {
+		free(name);
+		return 0;
+	}
+	flag = ts_text(val, x->src);
+	xctx_bind(x, flag, expr_new(EX_FLAG, GETOPT_VALUE), 1);
+	free(flag);
+	free(name);
+	return 1;
+}
+
 static void py_for(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -4378,6 +4444,11 @@ static void py_for(struct xctx *x, TSNode n)
 	char *name;
 
 	py_walk(x, right);
+	if (getopt_loop(x, left, ts_field(n, "body"))) {
+		py_walk(x, ts_field(n, "body"));
+		py_walk(x, ts_field(n, "alternative"));
+		return;
+	}
 	/* for i, entry in enumerate(entries): entry is the element */
 	if (ts_is(right, "call") && ts_text_eq(ts_field(right, "function"), x->src, "enumerate") &&
 	    is_pattern(left) && !ts_node_is_null(ts_child(left, 1)) &&
@@ -4490,6 +4561,35 @@ static struct expr *local_value(struct xctx *x, TSNode left, TSNode right)
 	return e;
 }
 
+/*
+ * port = int(val) in a getopt loop (getopt_loop), port = 9425 before it:
+ * the option's value over that default, as argparse's default= is.
+ */
+static int getopt_value_over_default(struct xctx *x, const char *name, TSNode right)
+{
+	struct expr *v = py_expr(x, right), *old, *flag;
+	struct symtab *t = x->in_func ? &x->locals : &x->f->syms;
+	int yes;
+
+	old = symtab_get(t, name);
+	/* at module level a name reads as itself: what it holds */
+	if (v && v->kind == EX_IDENT && v->s && !x->in_func) {
+		struct expr *held = expr_copy(symtab_get(&x->f->syms, v->s));
+
+		expr_free(v);
+		v = held;
+	}
+	yes = v && v->kind == EX_FLAG && v->s && !strcmp(v->s, GETOPT_VALUE) && !v->nargs &&
+	      old && (old->kind == EX_STR || old->kind == EX_INT);
+	if (yes) {
+		flag = expr_new(EX_FLAG, name);
+		expr_add(flag, expr_copy(old));
+		symtab_set(t, name, flag);
+	}
+	expr_free(v);
+	return yes;
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -4553,6 +4653,10 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(scoped);
 	}
 	py_note_kwargs_dict(x, name, right);
+	if (getopt_value_over_default(x, name, right)) {
+		free(name);
+		return;
+	}
 	x->rebinding = name;
 	xctx_bind(x, name, ts_is(right, "none") ? expr_none() : local_value(x, left, right), 1);
 	x->rebinding = NULL;
