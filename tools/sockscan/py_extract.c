@@ -1040,10 +1040,23 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	 */
 	if (ts_is(fn, "attribute") &&
 	    (ts_text_eq(ts_field(fn, "attribute"), x->src, "enter_context") ||
-	     ts_text_eq(ts_field(fn, "attribute"), x->src, "wrap_socket"))) {
+	     ts_text_eq(ts_field(fn, "attribute"), x->src, "wrap_socket") ||
+	     ts_text_eq(ts_field(fn, "attribute"), x->src, "prepare_request"))) {
 		struct expr *e = py_arg(x, n, 0, NULL);
 
 		return e ? e : dyn_of(x, n);
+	}
+	/*
+	 * requests.Request("GET", url).prepare(), and a session's
+	 * prepare_request(req) above: the request, with its URL, for send()
+	 */
+	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "prepare") &&
+	    ts_node_is_null(py_arg_node(n, 0, NULL, x->src))) {
+		e = py_expr(x, ts_field(fn, "object"));
+		if (e && e->kind == EX_OBJ && e->s && !strcmp(e->s, "requests.Request"))
+			return e;
+		expr_free(e);
+		e = NULL;
 	}
 	/* self.make_socket(...) in class C: C.make_socket's summary, self first */
 	if (ts_is(fn, "attribute") && x->cls && ts_text_eq(ts_field(fn, "object"), x->src, "self")) {

@@ -436,6 +436,8 @@ const struct rule py_rules[] = {
 	PY_HTTP_VERBS_U("requests", "named.session", "requests.Session", 1),
 	/* session.send(session.prepare_request(req)): the URL is in the request */
 	PY_HTTP("requests", "requests.Session", "requests.Session", "send", 0),
+	/* requests.Request(method, url): a request to send, prepared, later */
+	{ "requests", NULL, "Request", NULL, NONE, ADDR_URL, FROM_ARG, 1, "url", .net_arg = -1, .makes = "requests.Request" },
 	PY_HTTP_VERBS("httpx", NULL, "httpx"),
 	/* a client's base_url, under which its calls' paths are (relative_to_base) */
 	{ "httpx", NULL, "Client", NULL, NONE, ADDR_URL, FROM_ARG, -1, "base_url", .net_arg = -1, .makes = "httpx.Client" },
