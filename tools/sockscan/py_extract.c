@@ -903,6 +903,13 @@ static int names_config(struct xctx *x, TSNode obj)
  * RawConfigParser() or SafeConfigParser() (configparser or Python 2's
  * ConfigParser module)? Its get() takes a section and an option.
  */
+static char *parser_name(struct xctx *x, TSNode obj);
+static struct expr *parser_default(struct xctx *x, TSNode obj, TSNode get);
+static char *self_attr_name(struct xctx *x, TSNode n);
+static char *entry_key(struct xctx *x, TSNode kid);
+static TSNode named_dict(struct xctx *x, TSNode at, TSNode obj);
+static int any_class_key(struct xctx *x, const char *kind, TSNode obj);
+
 static int is_config_parser(struct xctx *x, TSNode obj)
 {
 	struct expr *v = NULL;
@@ -910,10 +917,15 @@ static int is_config_parser(struct xctx *x, TSNode obj)
 	char *name;
 	int yes;
 
-	if (!ts_is(obj, "identifier"))
+	name = parser_name(x, obj);
+	if (!name)
 		return 0;
-	name = ts_text(obj, x->src);
-	v = xctx_local(x, name);
+	/* self.config made a parser in a base class's __init__ (smstrade) */
+	if (!ts_is(obj, "identifier") && any_class_key(x, "cpparser", obj)) {
+		free(name);
+		return 1;
+	}
+	v = ts_is(obj, "identifier") ? xctx_local(x, name) : NULL;
 	if (!v && (y = symtab_find(&x->f->syms, name)) && y->value)
 		v = expr_copy(y->value);
 	free(name);
@@ -921,6 +933,125 @@ static int is_config_parser(struct xctx *x, TSNode obj)
 	      (!strcmp(v->s2, "configparser") || !strcmp(v->s2, "ConfigParser"));
 	expr_free(v);
 	return yes;
+}
+
+/*
+ * "KIND:self.ATTR" for self attribute @obj whatever the class (a base
+ * class of the module may have set it), as a new string.
+ */
+static char *class_free_key(struct xctx *x, const char *kind, TSNode obj)
+{
+	char *attr = ts_text(ts_field(obj, "attribute"), x->src);
+	char *key = xasprintf("%s:self.%s", kind, attr);
+
+	free(attr);
+	return key;
+}
+
+static int any_class_key(struct xctx *x, const char *kind, TSNode obj)
+{
+	char *key = class_free_key(x, kind, obj);
+	int yes = symtab_find(&x->f->syms, key) != NULL;
+
+	free(key);
+	return yes;
+}
+
+/* "cpdefault:opt" of self attribute @obj, whatever class of the module set it. */
+static const struct expr *any_class_sym(struct xctx *x, const char *kind, TSNode obj)
+{
+	char *key = class_free_key(x, kind, obj);
+	const struct expr *e = symtab_get(&x->f->syms, key);
+
+	free(key);
+	return e;
+}
+
+/* The name a configparser @obj is kept under: NAME, or self.NAME's scoped one. */
+static char *parser_name(struct xctx *x, TSNode obj)
+{
+	if (ts_is(obj, "identifier"))
+		return ts_text(obj, x->src);
+	if (x->cls && ts_is(obj, "attribute") && ts_is(ts_field(obj, "object"), "identifier") &&
+	    ts_text_eq(ts_field(obj, "object"), x->src, "self"))
+		return self_attr_name(x, obj);
+	return NULL;
+}
+
+/*
+ * parser.get(section, "url") on a parser made with
+ * ConfigParser(defaults=DEFAULTS) (smstrade): DEFAULTS["url"], kept by
+ * note_parser_defaults as "cpdefault:PARSER:url"; NULL when none.
+ */
+static struct expr *parser_default(struct xctx *x, TSNode obj, TSNode get)
+{
+	struct expr *opt = py_arg(x, get, 1, "option"), *e = NULL;
+	char *name = parser_name(x, obj), *key;
+
+	if (name && opt && opt->kind == EX_STR) {
+		key = xasprintf("cpdefault:%s:%s", name, opt->s);
+		e = expr_copy(symtab_get(&x->f->syms, key));
+		free(key);
+		if (!e && !ts_is(obj, "identifier")) {
+			key = xasprintf("cpdefault:%s", opt->s);
+			e = expr_copy(any_class_sym(x, key, obj));
+			free(key);
+		}
+	}
+	free(name);
+	expr_free(opt);
+	return e;
+}
+
+/*
+ * NAME = ConfigParser(defaults={...}) or ConfigParser(DEFAULTS), the
+ * dictionary written out: each of its options as "cpdefault:NAME:opt",
+ * the value any section's get() gives when no file sets it.
+ */
+static void note_parser_defaults(struct xctx *x, TSNode left, TSNode right)
+{
+	TSNode fn = ts_field(right, "function"), d, *kids;
+	char *name, *cls, *k, *key;
+	size_t count, i;
+
+	if (!ts_is(right, "call"))
+		return;
+	cls = ts_text(fn, x->src);
+	if (!str_has_suffix(cls, "ConfigParser")) {
+		free(cls);
+		return;
+	}
+	free(cls);
+	d = py_arg_node(right, 0, "defaults", x->src);
+	d = ts_is(d, "dictionary") ? d : ts_node_is_null(d) ? d : named_dict(x, right, d);
+	if (!ts_is(d, "dictionary") || !(name = parser_name(x, left)))
+		return;
+	count = ts_named_children(d, &kids);
+	for (i = 0; i < count; i++) {
+		k = entry_key(x, kids[i]);
+		if (!k)
+			continue;
+		key = xasprintf("cpdefault:%s:%s", name, k);
+		symtab_set(&x->f->syms, key, py_expr(x, ts_field(kids[i], "value")));
+		free(key);
+		/* and for any class's methods: a subclass reads its base's parser */
+		if (!ts_is(left, "identifier")) {
+			char *kind = xasprintf("cpdefault:%s", k);
+
+			key = class_free_key(x, kind, left);
+			symtab_set(&x->f->syms, key, py_expr(x, ts_field(kids[i], "value")));
+			free(key);
+			free(kind);
+		}
+		free(k);
+	}
+	if (!ts_is(left, "identifier")) {
+		key = class_free_key(x, "cpparser", left);
+		symtab_set(&x->f->syms, key, expr_str("ConfigParser"));
+		free(key);
+	}
+	free(kids);
+	free(name);
 }
 
 /*
@@ -934,22 +1065,27 @@ static int is_config_parser(struct xctx *x, TSNode obj)
 static struct expr *py_mapping_read(struct xctx *x, TSNode n)
 {
 	TSNode obj = ts_field(ts_field(n, "function"), "object");
-	struct expr *key = py_arg(x, n, 0, NULL), *def, *e;
+	struct expr *key, *def, *e;
 
-	if (!key || key->kind != EX_STR) {
-		expr_free(key);
-		return dyn_of(x, n);
-	}
-	/* parser.get("socket", "path", fallback=...): a section and an option */
+	/*
+	 * parser.get("socket", "path", fallback=...): a section and an
+	 * option; without a fallback, the parser's defaults' (any section)
+	 */
 	if (is_config_parser(x, obj)) {
-		expr_free(key);
 		def = py_arg(x, n, -1, "fallback");
+		if (!def)
+			def = parser_default(x, obj, n);
 		if (!def)
 			return dyn_of(x, n);
 		e = expr_new(EX_DEFAULT, NULL);
 		e->n = RES_ENV_DEFAULT;
 		expr_add(e, def);
 		return e;
+	}
+	key = py_arg(x, n, 0, NULL);
+	if (!key || key->kind != EX_STR) {
+		expr_free(key);
+		return dyn_of(x, n);
 	}
 	def = py_arg(x, n, 1, NULL);
 	e = x->kwsplat && ts_text_eq(obj, x->src, x->kwsplat) ?
@@ -4615,6 +4751,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 	if (ts_node_is_null(right))
 		return;
 	py_opt_parameters(x, left, right);
+	note_parser_defaults(x, left, right);
 	if (is_pattern(left)) {
 		py_unpack(x, left, right, ts_is(right, "expression_list") ? NULL : py_expr(x, right));
 		return;
