@@ -5087,6 +5087,7 @@ static void py_property(struct xctx *x, TSNode fn, const char *method)
  * @click.option("--port", "-p", default=5000) on def run(host, port): click
  * passes the option's default when the command line gives none, as
  * argparse does (py_add_argument); the parameter stands for that flag.
+ * Likewise @click.argument("port", required=False, default=8000).
  * The name is the option's own (a string without dashes), else its first
  * long option, else its first, with dashes made underscores.
  */
@@ -5145,7 +5146,8 @@ static void py_click_options(struct xctx *x, TSNode fn)
 		if (!ts_is(kids[i], "decorator") || !ts_is(call, "call"))
 			continue;
 		q = py_qualified(x, ts_field(call, "function"));
-		if (q && !strcmp(q, "click.option"))
+		/* an argument with a default (required=False) takes it the same way */
+		if (q && (!strcmp(q, "click.option") || !strcmp(q, "click.argument")))
 			py_click_option(x, call);
 		free(q);
 	}
