@@ -1354,6 +1354,14 @@ static struct expr *py_or(struct xctx *x, TSNode n)
 	/* opt.port and int(opt.port) or 1982: the second operand, else the default */
 	if (ts_is(l, "boolean_operator") && ts_text_eq(ts_field(l, "operator"), x->src, "and"))
 		l = ts_field(l, "right");
+	/*
+	 * options.source or config.get("SOURCE") or "https://...": a chain of
+	 * option and configuration reads before the literal (debsecan), each
+	 * given at run time; the first stands for them all
+	 */
+	while (ts_is(l, "boolean_operator") && ts_text_eq(ts_field(l, "operator"), x->src, "or") &&
+	       reads_option(x, ts_field(l, "left")) && reads_option(x, ts_field(l, "right")))
+		l = ts_field(l, "left");
 	while (ts_is(l, "call") && ts_is(ts_field(l, "function"), "identifier") &&
 	       (ts_text_eq(ts_field(l, "function"), x->src, "int") ||
 		ts_text_eq(ts_field(l, "function"), x->src, "str")) &&
@@ -2105,8 +2113,20 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 			return dyn_of(x, n);
 		}
 		e = py_string(x, kids[0]);
-		for (i = 1; i < count; i++)
-			e = expr_pair(EX_CONCAT, e, py_string(x, kids[i]));
+		for (i = 1; i < count; i++) {
+			struct expr *part = py_string(x, kids[i]);
+			char *joined;
+
+			/* "https://tracker/" "release/1/": one literal, as Python reads it */
+			if (e && part && e->kind == EX_STR && part->kind == EX_STR) {
+				joined = xasprintf("%s%s", e->s, part->s);
+				free(e->s);
+				e->s = joined;
+				expr_free(part);
+			} else {
+				e = expr_pair(EX_CONCAT, e, part);
+			}
+		}
 		free(kids);
 		return e;
 	}
