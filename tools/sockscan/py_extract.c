@@ -909,6 +909,7 @@ static char *self_attr_name(struct xctx *x, TSNode n);
 static char *entry_key(struct xctx *x, TSNode kid);
 static TSNode named_dict(struct xctx *x, TSNode at, TSNode obj);
 static int any_class_key(struct xctx *x, const char *kind, TSNode obj);
+static int is_args_name(const char *name);
 
 static int is_config_parser(struct xctx *x, TSNode obj)
 {
@@ -1326,6 +1327,25 @@ static int is_plain_default(const struct expr *e)
  * configuration (opt.port, options["port"], settings.get("port"))? Its
  * user sets it, so the literal beside it in `n or 1982` is its default.
  */
+/* Is @obj a name holding what parse_args() returns (xArgs = parser.parse_args())? */
+static int holds_namespace(struct xctx *x, TSNode obj)
+{
+	struct expr *v;
+	char *name;
+	int yes;
+
+	if (!ts_is(obj, "identifier"))
+		return 0;
+	name = ts_text(obj, x->src);
+	v = xctx_local(x, name);
+	if (!v && !(x->in_func && symtab_find(&x->locals, name)))
+		v = expr_copy(symtab_get(&x->f->syms, name));
+	yes = is_namespace(v) || is_args_name(name);
+	expr_free(v);
+	free(name);
+	return yes;
+}
+
 static int reads_option(struct xctx *x, TSNode n)
 {
 	TSNode fn;
@@ -1337,7 +1357,8 @@ static int reads_option(struct xctx *x, TSNode n)
 		return names_config(x, ts_field(fn, "object"));
 	}
 	if (ts_is(n, "attribute"))
-		return names_config(x, ts_field(n, "object"));
+		return names_config(x, ts_field(n, "object")) ||
+		       holds_namespace(x, ts_field(n, "object"));
 	if (ts_is(n, "subscript"))
 		return names_config(x, ts_field(n, "value"));
 	return 0;

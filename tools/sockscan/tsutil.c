@@ -53,7 +53,8 @@ size_t ts_named_children(TSNode n, TSNode **out)
 	     ok = ts_tree_cursor_goto_next_sibling(&c)) {
 		TSNode ch = ts_tree_cursor_current_node(&c);
 
-		if (!ts_node_is_named(ch) || ts_is(ch, "comment"))
+		/* extras: comments, and Python's backslash line continuations */
+		if (!ts_node_is_named(ch) || ts_node_is_extra(ch))
 			continue;
 		grow((void **)&arr, &cap, count + 1, sizeof(*arr));
 		arr[count++] = ch;

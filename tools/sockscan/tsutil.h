@@ -26,7 +26,11 @@ TSNode ts_field(TSNode n, const char *field);
 TSNode ts_child(TSNode n, uint32_t i);
 /* Parent of @n, or a null node. */
 TSNode ts_parent(TSNode n);
-/* Named children of @n in a new array (caller frees); returns the count. */
+/*
+ * Named children of @n in a new array (caller frees); returns the count.
+ * Extras (comments, a line continuation) are left out: they are no
+ * argument, element or statement.
+ */
 size_t ts_named_children(TSNode n, TSNode **out);
 /* Byte range [*a, *b) of @n in the source; empty for a null node. */
 void ts_span(TSNode n, uint32_t *a, uint32_t *b);
