@@ -930,8 +930,9 @@ static int is_config_parser(struct xctx *x, TSNode obj)
 	if (!v && (y = symtab_find(&x->f->syms, name)) && y->value)
 		v = expr_copy(y->value);
 	free(name);
-	yes = v && v->kind == EX_CALL && v->s && v->s2 && str_has_suffix(v->s, "ConfigParser") &&
-	      (!strcmp(v->s2, "configparser") || !strcmp(v->s2, "ConfigParser"));
+	/* ConfigParser() after from configparser import * names no module (mini-dinstall) */
+	yes = v && v->kind == EX_CALL && v->s && str_has_suffix(v->s, "ConfigParser") &&
+	      (!v->s2 || !strcmp(v->s2, "configparser") || !strcmp(v->s2, "ConfigParser"));
 	expr_free(v);
 	return yes;
 }
@@ -4751,15 +4752,34 @@ static struct expr *local_value(struct xctx *x, TSNode left, TSNode right)
 	return e;
 }
 
+/* Is @n configparser.get(...) (or getint) on a parser, reading the configuration? */
+static int reads_parser(struct xctx *x, TSNode n)
+{
+	TSNode fn = ts_field(n, "function");
+
+	while (ts_is(n, "call") && ts_is(fn, "identifier") &&
+	       (ts_text_eq(fn, x->src, "int") || ts_text_eq(fn, x->src, "str"))) {
+		n = py_arg_node(n, 0, NULL, x->src);
+		fn = ts_field(n, "function");
+	}
+	return ts_is(n, "call") && ts_is(fn, "attribute") &&
+	       (ts_text_eq(ts_field(fn, "attribute"), x->src, "get") ||
+		ts_text_eq(ts_field(fn, "attribute"), x->src, "getint")) &&
+	       is_config_parser(x, ts_field(fn, "object"));
+}
+
 /*
  * port = int(val) in a getopt loop (getopt_loop), port = 9425 before it:
- * the option's value over that default, as argparse's default= is.
+ * the option's value over that default, as argparse's default= is. So
+ * too a branch's configuration read that gives no value of its own
+ * (mini-dinstall's if configp.has_option(...): mail_server =
+ * configp.get(...), mail_server = 'localhost' before it).
  */
 static int getopt_value_over_default(struct xctx *x, const char *name, TSNode right)
 {
 	struct expr *v = py_expr(x, right), *old, *flag;
 	struct symtab *t = x->in_func ? &x->locals : &x->f->syms;
-	int yes;
+	int yes, config;
 
 	old = symtab_get(t, name);
 	/* at module level a name reads as itself: what it holds */
@@ -4769,9 +4789,16 @@ static int getopt_value_over_default(struct xctx *x, const char *name, TSNode ri
 		expr_free(v);
 		v = held;
 	}
-	yes = v && v->kind == EX_FLAG && v->s && !strcmp(v->s, GETOPT_VALUE) && !v->nargs &&
+	config = x->cond_depth > 0 && v && v->kind == EX_DYN && reads_parser(x, right);
+	yes = v && ((v->kind == EX_FLAG && v->s && !strcmp(v->s, GETOPT_VALUE) && !v->nargs) ||
+		    config) &&
 	      old && (old->kind == EX_STR || old->kind == EX_INT);
-	if (yes) {
+	if (yes && config) {
+		flag = expr_new(EX_DEFAULT, NULL);
+		flag->n = RES_ENV_DEFAULT;
+		expr_add(flag, expr_copy(old));
+		symtab_set(t, name, flag);
+	} else if (yes) {
 		flag = expr_new(EX_FLAG, name);
 		expr_add(flag, expr_copy(old));
 		symtab_set(t, name, flag);
