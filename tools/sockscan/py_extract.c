@@ -905,28 +905,30 @@ static int names_config(struct xctx *x, TSNode obj)
  */
 static char *parser_name(struct xctx *x, TSNode obj);
 static struct expr *parser_default(struct xctx *x, TSNode obj, TSNode get);
-static char *self_attr_name(struct xctx *x, TSNode n);
 static char *entry_key(struct xctx *x, TSNode kid);
+static void note_entries(struct xctx *x, TSNode d, const char *prefix, int as_default);
 static TSNode named_dict(struct xctx *x, TSNode at, TSNode obj);
-static int any_class_key(struct xctx *x, const char *kind, TSNode obj);
 static int is_args_name(const char *name);
 
 static int is_config_parser(struct xctx *x, TSNode obj)
 {
 	struct expr *v = NULL;
 	const struct sym *y;
-	char *name;
+	char *name, *key;
 	int yes;
 
 	name = parser_name(x, obj);
 	if (!name)
 		return 0;
-	/* self.config made a parser in a base class's __init__ (smstrade) */
-	if (!ts_is(obj, "identifier") && any_class_key(x, "cpparser", obj)) {
+	/* self.config made a parser, maybe in a base class's __init__ (smstrade) */
+	if (!ts_is(obj, "identifier")) {
+		key = xasprintf("cpparser:%s", name);
+		yes = symtab_find(&x->f->syms, key) != NULL;
+		free(key);
 		free(name);
-		return 1;
+		return yes;
 	}
-	v = ts_is(obj, "identifier") ? xctx_local(x, name) : NULL;
+	v = xctx_local(x, name);
 	if (!v && (y = symtab_find(&x->f->syms, name)) && y->value)
 		v = expr_copy(y->value);
 	free(name);
@@ -938,46 +940,22 @@ static int is_config_parser(struct xctx *x, TSNode obj)
 }
 
 /*
- * "KIND:self.ATTR" for self attribute @obj whatever the class (a base
- * class of the module may have set it), as a new string.
+ * The name a configparser @obj is kept under: NAME, or "self.ATTR" for
+ * any class of the module (a subclass reads the parser its base made).
  */
-static char *class_free_key(struct xctx *x, const char *kind, TSNode obj)
-{
-	char *attr = ts_text(ts_field(obj, "attribute"), x->src);
-	char *key = xasprintf("%s:self.%s", kind, attr);
-
-	free(attr);
-	return key;
-}
-
-static int any_class_key(struct xctx *x, const char *kind, TSNode obj)
-{
-	char *key = class_free_key(x, kind, obj);
-	int yes = symtab_find(&x->f->syms, key) != NULL;
-
-	free(key);
-	return yes;
-}
-
-/* "cpdefault:opt" of self attribute @obj, whatever class of the module set it. */
-static const struct expr *any_class_sym(struct xctx *x, const char *kind, TSNode obj)
-{
-	char *key = class_free_key(x, kind, obj);
-	const struct expr *e = symtab_get(&x->f->syms, key);
-
-	free(key);
-	return e;
-}
-
-/* The name a configparser @obj is kept under: NAME, or self.NAME's scoped one. */
 static char *parser_name(struct xctx *x, TSNode obj)
 {
+	char *attr, *name;
+
 	if (ts_is(obj, "identifier"))
 		return ts_text(obj, x->src);
-	if (x->cls && ts_is(obj, "attribute") && ts_is(ts_field(obj, "object"), "identifier") &&
-	    ts_text_eq(ts_field(obj, "object"), x->src, "self"))
-		return self_attr_name(x, obj);
-	return NULL;
+	if (!x->cls || !ts_is(obj, "attribute") || !ts_is(ts_field(obj, "object"), "identifier") ||
+	    !ts_text_eq(ts_field(obj, "object"), x->src, "self"))
+		return NULL;
+	attr = ts_text(ts_field(obj, "attribute"), x->src);
+	name = xasprintf("self.%s", attr);
+	free(attr);
+	return name;
 }
 
 /*
@@ -994,11 +972,6 @@ static struct expr *parser_default(struct xctx *x, TSNode obj, TSNode get)
 		key = xasprintf("cpdefault:%s:%s", name, opt->s);
 		e = expr_copy(symtab_get(&x->f->syms, key));
 		free(key);
-		if (!e && !ts_is(obj, "identifier")) {
-			key = xasprintf("cpdefault:%s", opt->s);
-			e = expr_copy(any_class_sym(x, key, obj));
-			free(key);
-		}
 	}
 	free(name);
 	expr_free(opt);
@@ -1012,9 +985,8 @@ static struct expr *parser_default(struct xctx *x, TSNode obj, TSNode get)
  */
 static void note_parser_defaults(struct xctx *x, TSNode left, TSNode right)
 {
-	TSNode fn = ts_field(right, "function"), d, *kids;
-	char *name, *cls, *k, *key;
-	size_t count, i;
+	TSNode fn = ts_field(right, "function"), d;
+	char *name, *cls, *key;
 
 	if (!ts_is(right, "call"))
 		return;
@@ -1028,31 +1000,15 @@ static void note_parser_defaults(struct xctx *x, TSNode left, TSNode right)
 	d = ts_is(d, "dictionary") ? d : ts_node_is_null(d) ? d : named_dict(x, right, d);
 	if (!ts_is(d, "dictionary") || !(name = parser_name(x, left)))
 		return;
-	count = ts_named_children(d, &kids);
-	for (i = 0; i < count; i++) {
-		k = entry_key(x, kids[i]);
-		if (!k)
-			continue;
-		key = xasprintf("cpdefault:%s:%s", name, k);
-		symtab_set(&x->f->syms, key, py_expr(x, ts_field(kids[i], "value")));
-		free(key);
-		/* and for any class's methods: a subclass reads its base's parser */
-		if (!ts_is(left, "identifier")) {
-			char *kind = xasprintf("cpdefault:%s", k);
-
-			key = class_free_key(x, kind, left);
-			symtab_set(&x->f->syms, key, py_expr(x, ts_field(kids[i], "value")));
-			free(key);
-			free(kind);
-		}
-		free(k);
-	}
+	key = xasprintf("cpdefault:%s:", name);
+	note_entries(x, d, key, 0);
+	free(key);
+	/* a self attribute's value is not kept where is_config_parser reads */
 	if (!ts_is(left, "identifier")) {
-		key = class_free_key(x, "cpparser", left);
+		key = xasprintf("cpparser:%s", name);
 		symtab_set(&x->f->syms, key, expr_str("ConfigParser"));
 		free(key);
 	}
-	free(kids);
 	free(name);
 }
 
@@ -1264,30 +1220,41 @@ static struct expr *argparse_option(struct xctx *x, const char *attr)
  * args = vars(parser.parse_args()), then args["port"]: args.port. Also
  * where a function of the file returns that (berrynet's parse_args()).
  */
-static struct expr *namespace_item(struct xctx *x, TSNode n)
+/*
+ * Does name @obj hold what parse_args() returns (or vars() of it), where
+ * it is read: args = parser.parse_args(), or args = parse_args() with
+ * parse_args a function of the file returning that?
+ */
+static int names_namespace(struct xctx *x, TSNode obj)
 {
-	TSNode obj = ts_field(n, "value"), idx = ts_field(n, "subscript");
-	struct expr *v, *key, *e = NULL;
+	struct expr *v;
 	char *name;
+	int yes;
 
-	if (!ts_is(obj, "identifier") || !ts_is(idx, "string"))
-		return NULL;
+	if (!ts_is(obj, "identifier"))
+		return 0;
 	name = ts_text(obj, x->src);
 	v = xctx_local(x, name);
 	if (!v && !(x->in_func && symtab_find(&x->locals, name)))
 		v = expr_copy(symtab_get(&x->f->syms, name));
 	free(name);
-	/* args = parse_args(), a function of the file returning vars(...) */
-	if (v && v->kind == EX_CALL && v->s && !v->s2 &&
-	    is_namespace(symtab_get(&x->f->funcs, v->s))) {
-		expr_free(v);
-		v = expr_obj("argparse.Namespace", NULL, NULL);
-	}
-	key = is_namespace(v) ? py_expr(x, idx) : NULL;
+	yes = is_namespace(v) || (v && v->kind == EX_CALL && v->s && !v->s2 &&
+				  is_namespace(symtab_get(&x->f->funcs, v->s)));
+	expr_free(v);
+	return yes;
+}
+
+static struct expr *namespace_item(struct xctx *x, TSNode n)
+{
+	TSNode idx = ts_field(n, "subscript");
+	struct expr *key, *e = NULL;
+
+	if (!ts_is(idx, "string") || !names_namespace(x, ts_field(n, "value")))
+		return NULL;
+	key = py_expr(x, idx);
 	if (key && key->kind == EX_STR)
 		e = argparse_option(x, key->s);
 	expr_free(key);
-	expr_free(v);
 	return e;
 }
 
@@ -1331,18 +1298,13 @@ static int is_plain_default(const struct expr *e)
 /* Is @obj a name holding what parse_args() returns (xArgs = parser.parse_args())? */
 static int holds_namespace(struct xctx *x, TSNode obj)
 {
-	struct expr *v;
 	char *name;
 	int yes;
 
 	if (!ts_is(obj, "identifier"))
 		return 0;
 	name = ts_text(obj, x->src);
-	v = xctx_local(x, name);
-	if (!v && !(x->in_func && symtab_find(&x->locals, name)))
-		v = expr_copy(symtab_get(&x->f->syms, name));
-	yes = is_namespace(v) || is_args_name(name);
-	expr_free(v);
+	yes = is_args_name(name) || names_namespace(x, obj);
 	free(name);
 	return yes;
 }
@@ -1861,6 +1823,37 @@ static void set_item_value(struct xctx *x, const char *key, struct expr *e)
 static void set_item(struct xctx *x, const char *key, TSNode value)
 {
 	set_item_value(x, key, py_expr(x, value));
+}
+
+/*
+ * Each literal key K of written-out dictionary @d ({"K": v} or dict(K=v))
+ * as the symbol @prefix K, by set_item_value's one-store rule; with
+ * @as_default, as a default its reader's options may override.
+ */
+static void note_entries(struct xctx *x, TSNode d, const char *prefix, int as_default)
+{
+	TSNode *kids;
+	size_t count = ts_named_children(d, &kids), i;
+	struct expr *e, *def;
+	char *k, *key;
+
+	for (i = 0; i < count; i++) {
+		k = entry_key(x, kids[i]);
+		if (!k)
+			continue;
+		key = xasprintf("%s%s", prefix, k);
+		e = py_expr(x, ts_field(kids[i], "value"));
+		if (as_default) {
+			def = expr_new(EX_DEFAULT, NULL);
+			def->n = RES_ENV_DEFAULT;
+			expr_add(def, e);
+			e = def;
+		}
+		set_item_value(x, key, e);
+		free(key);
+		free(k);
+	}
+	free(kids);
 }
 
 /*
@@ -3609,23 +3602,14 @@ static void set_self_sym(struct xctx *x, const char *name, struct expr *e)
  * attr_item_key reads (self.config["ServerPort"]), a second store of the
  * key leaving it unknown, as py_item_assign does.
  */
-static void py_dict_items(struct xctx *x, TSNode left, TSNode dict)
+static void py_dict_items(struct xctx *x, TSNode left, TSNode dict, int as_default)
 {
-	TSNode *pairs;
-	size_t count = ts_named_children(dict, &pairs), i;
-	char *attr = ts_text(ts_field(left, "attribute"), x->src), *k, *key;
+	char *attr = ts_text(ts_field(left, "attribute"), x->src);
+	char *prefix = xasprintf("item:%s:", attr);
 
-	for (i = 0; i < count; i++) {
-		k = entry_key(x, pairs[i]);
-		if (!k)
-			continue;
-		key = xasprintf("item:%s:%s", attr, k);
-		set_item(x, key, ts_field(pairs[i], "value"));
-		free(key);
-		free(k);
-	}
+	note_entries(x, dict, prefix, as_default);
+	free(prefix);
 	free(attr);
-	free(pairs);
 }
 
 /*
@@ -3672,29 +3656,10 @@ static TSNode merged_defaults(struct xctx *x, TSNode right)
  */
 static void py_default_items(struct xctx *x, TSNode left, TSNode right)
 {
-	TSNode d = merged_defaults(x, right), *kids;
-	size_t count, i;
-	struct expr *e;
-	char *attr, *k, *key;
+	TSNode d = merged_defaults(x, right);
 
-	if (!ts_is(d, "dictionary") && !ts_is(d, "argument_list"))
-		return;
-	attr = ts_text(ts_field(left, "attribute"), x->src);
-	count = ts_named_children(d, &kids);
-	for (i = 0; i < count; i++) {
-		k = entry_key(x, kids[i]);
-		if (!k)
-			continue;
-		key = xasprintf("item:%s:%s", attr, k);
-		e = expr_new(EX_DEFAULT, NULL);
-		e->n = RES_ENV_DEFAULT;
-		expr_add(e, py_expr(x, ts_field(kids[i], "value")));
-		set_item_value(x, key, e);
-		free(key);
-		free(k);
-	}
-	free(kids);
-	free(attr);
+	if (ts_is(d, "dictionary") || ts_is(d, "argument_list"))
+		py_dict_items(x, left, d, 1);
 }
 
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
@@ -3703,7 +3668,7 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 	char *name = ts_text(left, x->src), *scoped;
 
 	if (ts_is(right, "dictionary") && ts_node_is_null(merged_defaults(x, right)))
-		py_dict_items(x, left, right);
+		py_dict_items(x, left, right, 0);
 	else
 		py_default_items(x, left, right);
 
@@ -4775,7 +4740,7 @@ static int reads_parser(struct xctx *x, TSNode n)
  * (mini-dinstall's if configp.has_option(...): mail_server =
  * configp.get(...), mail_server = 'localhost' before it).
  */
-static int getopt_value_over_default(struct xctx *x, const char *name, TSNode right)
+static int literal_over_run_time_value(struct xctx *x, const char *name, TSNode right)
 {
 	struct expr *v = py_expr(x, right), *old, *flag;
 	struct symtab *t = x->in_func ? &x->locals : &x->f->syms;
@@ -4871,7 +4836,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(scoped);
 	}
 	py_note_kwargs_dict(x, name, right);
-	if (getopt_value_over_default(x, name, right)) {
+	if (literal_over_run_time_value(x, name, right)) {
 		free(name);
 		return;
 	}
