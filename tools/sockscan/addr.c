@@ -225,6 +225,9 @@ int addr_dsn(const char *driver, const char *s, struct addr *a)
 		addr_url(s, a);
 	} else if (!(app && !strcmp(app, "mysql") && mysql_dsn(s, a))) {
 		host = kv_get(s, "host");
+		/* libpq: a numeric address without a name to check */
+		if (!host)
+			host = kv_get(s, "hostaddr");
 		port = kv_get(s, "port");
 		a->host = host;
 		if (port)

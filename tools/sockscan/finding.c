@@ -16,6 +16,9 @@
 #include "service.h"
 #include "util.h"
 
+/* Why a C client library's socket has no address to report */
+#define LOCAL_SOCKET "the client library's own unix socket"
+
 /* An expression and the package it is evaluated in. */
 struct place {
 	const struct expr *e;
@@ -405,6 +408,24 @@ static int twisted_known(const struct rule *r, const char *prefix, struct findin
 	return 1;
 }
 
+/*
+ * A libpq connection string that names no host ("dbname=app",
+ * "postgresql:///app", ""): libpq connects to its own unix socket, as
+ * psycopg2.connect(database="app") does (is_local_unix). Go's lib/pq
+ * would use localhost, so only a rule of a C client library asks.
+ */
+static int dsn_local_socket(struct addr *a, struct finding *fd)
+{
+	if (a->is_unix || (a->host && *a->host) || a->bad)
+		return 0;
+	addr_free(a);
+	fd->protocol = "unix";
+	fd->port = -1;
+	fd->how = RES_DYNAMIC;
+	fd->dynamic = xstrdup(LOCAL_SOCKET);
+	return 1;
+}
+
 /* Fill host, port and binding of @fd from the evaluated address (@text: its source). */
 static int place_address(const struct rule *r, const char *driver, const char *text,
 			 struct value *v, struct finding *fd)
@@ -480,6 +501,8 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 	} else if (r->style == ADDR_DSN) {
 		if (!addr_dsn(driver, v->s, &a))
 			return 0;
+		if (r->local_unix && dsn_local_socket(&a, fd))
+			return 1;
 	} else if (r->style == ADDR_GRPC) {
 		addr_grpc(v->s, &a);
 	} else if (r->style == ADDR_ZMQ) {
@@ -590,10 +613,10 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 		if (!proto.protocol && !cf->net.e && !cf->objnet.e)
 			proto.protocol = "tcp";
 	}
-	if (r->local_unix && is_local_unix(sc, r, s, cf)) {
+	if (r->local_unix && r->style != ADDR_DSN && is_local_unix(sc, r, s, cf)) {
 		proto.protocol = "unix";
 		memset(&v, 0, sizeof(v));
-		v.dyn = xstrdup("the client library's own unix socket");
+		v.dyn = xstrdup(LOCAL_SOCKET);
 	} else {
 		address_value(sc, r, cf, &v);
 		relative_to_base(sc, cf, &v);
@@ -747,8 +770,7 @@ static const struct rule *dsn_variant(const struct rule *r, const struct site *s
 	if (i < 0 || !s->args[i] || (s->text[i] && s->text[i][0] == '*'))
 		return r;
 	from_arg_variant(r, tmp, 0, r->dsn_kw);
-	tmp->style = ADDR_DSN;
-	tmp->local_unix = 0;
+	tmp->style = ADDR_DSN;	/* keeps local_unix: dsn_local_socket */
 	return tmp;
 }
 
