@@ -5269,12 +5269,19 @@ static void py_function(struct xctx *x, TSNode fn, int summarise)
 	free(params);
 }
 
+/*
+ * Is block @n run only on some paths: a branch of an if, or the body of a
+ * try (an exception may leave its assignments undone: try: path =
+ * config.get(...) except: pass keeps the path set before) or of one of
+ * its handlers?
+ */
 static int is_if_block(TSNode n)
 {
 	TSNode p = ts_parent(n);
 
 	return ts_is(n, "block") && (ts_is(p, "if_statement") ||
-				     ts_is(p, "elif_clause") || ts_is(p, "else_clause"));
+				     ts_is(p, "elif_clause") || ts_is(p, "else_clause") ||
+				     ts_is(p, "try_statement") || ts_is(p, "except_clause"));
 }
 
 /* name += value: the name now holds its old value followed by (or plus) value. */
