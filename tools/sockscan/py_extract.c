@@ -1638,7 +1638,10 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		free(q);
 		return e;
 	}
-	/* self.base_url = urlsplit(url); self.base_url.hostname */
+	/*
+	 * self.base_url = urlsplit(url); self.base_url.hostname, and
+	 * self.options = parser.parse_args(); self.options.port (argparse_option)
+	 */
 	if (ts_is(obj, "attribute") && is_self_attr(x, obj)) {
 		char *held = self_attr_name(x, obj);
 		const struct expr *kept;
@@ -1647,7 +1650,7 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		if (!v && (kept = symtab_get(&x->f->syms, held)))
 			v = expr_copy(kept);
 		attr = ts_text(ts_field(n, "attribute"), x->src);
-		e = url_part(v, attr);
+		e = is_namespace(v) ? argparse_option(x, attr) : url_part(v, attr);
 		expr_free(v);
 		free(attr);
 		free(held);
@@ -2274,12 +2277,12 @@ static void py_add_argument(struct xctx *x, TSNode call)
 {
 	TSNode dest = py_arg_node(call, -1, "dest", x->src), opt = { 0 }, *args;
 	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
-	struct expr *name, *e;
+	struct expr *name, *flag, *e;
 	int have_long = 0;
 	char *key, *p;
 
 	/* the first long option names the attribute, else the first name */
-	for (i = 0; i < count && ts_node_is_null(dest) && ts_is(args[i], "string"); i++) {
+	for (i = 0; i < count && ts_is(args[i], "string"); i++) {
 		name = py_expr(x, args[i]);
 		if (name && name->kind == EX_STR && !have_long &&
 		    (ts_node_is_null(opt) || str_has_prefix(name->s, "--"))) {
@@ -2289,9 +2292,12 @@ static void py_add_argument(struct xctx *x, TSNode call)
 		expr_free(name);
 	}
 	free(args);
+	/* -u with dest="url": an optional all the same (optional_without_default) */
+	flag = ts_node_is_null(opt) ? NULL : py_expr(x, opt);
 	name = py_expr(x, ts_node_is_null(dest) ? opt : dest);
 	if (!name || name->kind != EX_STR || !*name->s) {
 		expr_free(name);
+		expr_free(flag);
 		return;
 	}
 	for (p = name->s; *p == '-'; p++)
@@ -2304,7 +2310,8 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	e->s = xstrdup(name->s);
 	if (!ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
 		expr_add(e, py_arg(x, call, -1, "default"));
-	else if (optional_without_default(x, call, name->s))
+	else if (optional_without_default(x, call,
+					  flag && flag->kind == EX_STR ? flag->s : name->s))
 		expr_add(e, expr_none());
 	/*
 	 * Two commands of one file, each with its parser in a function and
@@ -2321,6 +2328,7 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	set_flag(x, key, e);
 	free(key);
 	expr_free(name);
+	expr_free(flag);
 }
 
 /* Position of node @n in the file, in the order sites are met. */
@@ -4509,9 +4517,18 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
 		struct expr *e = NULL;
 		char *name;
 
+		/* options, args = parser.parse_args() (optparse's pair) */
+		if (!i && is_namespace(value) && is_self_attr(x, names[i])) {
+			name = self_attr_name(x, names[i]);
+			symtab_set(&x->f->syms, name, expr_copy(value));
+			free(name);
+			continue;
+		}
 		if (!ts_is(names[i], "identifier"))
 			continue;
-		if (value)
+		if (!i && is_namespace(value))
+			e = expr_copy(value);
+		else if (value)
 			e = addrinfo_item(expr_copy(value), i);
 		if (!e && nvals == count)
 			e = py_expr(x, vals[i]);
