@@ -3673,10 +3673,13 @@ static void py_default_items(struct xctx *x, TSNode left, TSNode right)
 static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 {
 	struct expr *e = py_expr(x, right);
+	TSNode d;
 	char *name = ts_text(left, x->src), *scoped;
 
 	if (ts_is(right, "dictionary") && ts_node_is_null(merged_defaults(x, right)))
 		py_dict_items(x, left, right, 0);
+	else if (ts_is(right, "identifier") && !ts_node_is_null(d = module_dict(x, right, right)))
+		py_dict_items(x, left, d, 0);	/* self.URLS = URLS, written out above */
 	else
 		py_default_items(x, left, right);
 

@@ -975,6 +975,16 @@ static void eval_printf(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	FILE *m;
 
 	eval(sc, ctx, expr_arg(e, 0), &f, depth + 1);
+	/*
+	 * BASE % path % kwargs (bitbucket-api's URLs), path known only at
+	 * run time: the start BASE gave, with no directive left in it, is
+	 * the start of the result
+	 */
+	if (!f.s && f.prefix && !strchr(f.prefix, '%')) {
+		value_free(v);
+		*v = f;
+		return;
+	}
 	if (!f.s) {
 		set_dyn(v, f.dyn);
 		value_free(&f);
