@@ -530,12 +530,22 @@ static char *held_head(const char *name, const char **rest)
 	return xstrndup(name, dot - name);
 }
 
+/*
+ * What parse_args() returns, as tree_instance names it: an object whose
+ * attributes are the options, args.port reading "argparse:port" in the
+ * module that parsed them (py_extract.c py_add_argument).
+ */
+#define NAMESPACE_CLS "argparse.Namespace"
+
 /* "D.self.server": attribute @rest of the objects of class @cls (freed). */
 static struct expr *held_next(char *cls, const char *rest)
 {
 	struct expr *next = expr_new(EX_IDENT, NULL);
 
-	next->s = xasprintf("%s.self.%s", cls, rest);
+	if (!strcmp(cls, NAMESPACE_CLS) && !strchr(rest, '.'))
+		next->s = xasprintf("argparse:%s", rest);
+	else
+		next->s = xasprintf("%s.self.%s", cls, rest);
 	free(cls);
 	return next;
 }
@@ -1487,7 +1497,6 @@ static struct expr *attr_held(struct scan *sc, struct pkg *ctx, const struct exp
 			      struct pkg **cctx, int depth)
 {
 	char *cls = tree_instance(sc, ctx, expr_arg(e, 0), cctx, depth + 1);
-	struct expr *held;
 
 	if (!cls)
 		return NULL;
@@ -1495,10 +1504,7 @@ static struct expr *attr_held(struct scan *sc, struct pkg *ctx, const struct exp
 		free(cls);
 		return NULL;
 	}
-	held = expr_new(EX_IDENT, NULL);
-	held->s = xasprintf("%s.self.%s", cls, e->s);
-	free(cls);
-	return held;
+	return held_next(cls, e->s);
 }
 
 static void eval_attr(struct scan *sc, struct pkg *ctx, const struct expr *e,
@@ -2198,6 +2204,12 @@ static char *tree_instance(struct scan *sc, struct pkg *ctx, const struct expr *
 		cls = def ? tree_instance(sc, p, def, cctx, depth + 1) : NULL;
 		expr_free(def);
 		return cls;
+	case EX_OBJ:
+		/* args handed to a function or an object: its options (held_next) */
+		if (!e->s || strcmp(e->s, NAMESPACE_CLS))
+			return NULL;
+		*cctx = ctx;
+		return xstrdup(NAMESPACE_CLS);
 	default:
 		return NULL;
 	}
