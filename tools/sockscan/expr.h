@@ -44,6 +44,7 @@ enum expr_kind {
 			   "netloc"); a port's a[1]: what stands when the URL gives none (p.port or 80) */
 	EX_SLICE,	/* Python: a[0][n:], text from its n-th character (url[len("unix://"):]);
 			   s "abspath": os.path.abspath(a[0]), known when a[0] is absolute */
+	EX_INDEX,	/* Python: a[0][n], n 0 or 1, of a (host, port) pair (bind[0], bind[1]) */
 };
 
 /*

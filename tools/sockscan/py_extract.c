@@ -570,6 +570,26 @@ static struct expr *addrinfo_item(struct expr *e, long i)
 }
 
 /*
+ * bind[0], bind[1] of what may be a (host, port) pair (a parameter its
+ * callers pass a pair, a module's or an option's default pair): half of
+ * it (EX_INDEX, resolve.c eval_index); a getaddrinfo entry's field
+ * (addrinfo_item); else NULL. Takes @e.
+ */
+static struct expr *pair_item(struct expr *e, long i)
+{
+	struct expr *item;
+
+	if (!e || (i != 0 && i != 1) ||
+	    (e->kind != EX_PARAM && e->kind != EX_IDENT && e->kind != EX_JOIN &&
+	     e->kind != EX_FLAG && e->kind != EX_DEFAULT))
+		return addrinfo_item(e, i);
+	item = expr_new(EX_INDEX, NULL);
+	item->n = i;
+	expr_add(item, e);
+	return item;
+}
+
+/*
  * set(getaddrinfo(...)), sorted(...), list(...): the same entries, which
  * a loop then takes one by one (mockupdb's bind_tcp_socket); NULL for
  * any other call.
@@ -2174,7 +2194,7 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 			if (ts_is(idx, "integer")) {
 				char *t = ts_text(idx, x->src);
 
-				item = addrinfo_item(py_expr(x, ts_field(n, "value")), strtol(t, NULL, 0));
+				item = pair_item(py_expr(x, ts_field(n, "value")), strtol(t, NULL, 0));
 				free(t);
 			}
 			if (item)

@@ -1294,15 +1294,31 @@ static int caller_pos(struct pkg *ctx, const char *func, const struct caller *c,
 	return is_static ? pos - 1 : pos;
 }
 
+/* @e, or with @idx >= 0 its element idx (as EX_INDEX reads it), as a value. */
+static void eval_item(struct scan *sc, struct pkg *ctx, const struct expr *e, long idx,
+		      struct value *v, int depth)
+{
+	struct expr wrap = { .kind = EX_INDEX, .n = idx, .nargs = 1 };
+	const struct expr *arg[1] = { e };
+
+	if (idx < 0) {
+		eval(sc, ctx, e, v, depth);
+		return;
+	}
+	wrap.a = (struct expr **)arg;
+	eval(sc, ctx, &wrap, v, depth);
+}
+
 /*
  * Python parameter @e of function "f" or method "C.m" as a value (a host,
  * a port, an address): what every caller of the tree passes, when they all
  * pass the same (a literal port handed to a helper that connects), else
  * the parameter's own default when no caller passes it; else unknown.
- * A constructor C(...) binds C.__init__ from its second parameter.
+ * A constructor C(...) binds C.__init__ from its second parameter. With
+ * @idx >= 0, element idx of what they pass (bind[0] of a pair).
  */
-static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
-		       struct value *v, int depth)
+static void eval_param_at(struct scan *sc, struct pkg *ctx, const struct expr *e, long idx,
+			  struct value *v, int depth)
 {
 	struct value acc = { 0 }, one;
 	size_t lo, hi, len = e->s ? strlen(e->s) : 0, i;
@@ -1351,7 +1367,7 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 				break;
 			}
 			memset(&one, 0, sizeof(one));
-			eval(sc, sc->callers[i].ctx, arg, &one, depth + 1);
+			eval_item(sc, sc->callers[i].ctx, arg, idx, &one, depth + 1);
 			ok = agree(&acc, &one, n++);
 			value_free(&one);
 		}
@@ -1361,7 +1377,7 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	/* no caller of the tree: a library's, whose user gives the value */
 	if (ok && def && omitted) {
 		memset(&one, 0, sizeof(one));
-		eval(sc, ctx, def, &one, depth + 1);
+		eval_item(sc, ctx, def, idx, &one, depth + 1);
 		/*
 		 * url=None where the callers that pass one pass a URL: no
 		 * request is made with None (pompem's session_url, used
@@ -1379,6 +1395,54 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	value_free(v);
 	*v = acc;
 	worsen(v, RES_CONSTANT);
+}
+
+static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		       struct value *v, int depth)
+{
+	eval_param_at(sc, ctx, e, -1, v, depth);
+}
+
+/*
+ * bind[0] or bind[1] (EX_INDEX): the host or the port of the (host, port)
+ * pair the name, the parameter's callers, or the option's or setting's
+ * default hold; unknown for anything else.
+ */
+static void eval_index(struct scan *sc, struct pkg *ctx, const struct expr *e,
+		       struct value *v, int depth)
+{
+	const struct expr *in = expr_arg(e, 0), *def;
+	struct pkg *p = ctx;
+	char *via;
+
+	switch (in ? in->kind : EX_DYN) {
+	case EX_JOIN:
+		if (!expr_arg(in, e->n))
+			set_str(v, xstrdup(""), RES_LITERAL);	/* (None, port): every interface */
+		else
+			eval(sc, ctx, expr_arg(in, e->n), v, depth + 1);
+		return;
+	case EX_PARAM:
+		eval_param_at(sc, ctx, in, e->n, v, depth + 1);
+		return;
+	case EX_IDENT:
+		def = sym_get(sc, &p, in->s, &via);
+		free(via);
+		if (!def)
+			break;
+		eval_item(sc, p, def, e->n, v, depth + 1);
+		return;
+	case EX_FLAG:
+	case EX_DEFAULT:
+		if (!in->nargs)
+			break;
+		eval_item(sc, ctx, expr_arg(in, 0), e->n, v, depth + 1);
+		worsen(v, in->kind == EX_FLAG ? RES_FLAG_DEFAULT : (enum resolution)in->n);
+		return;
+	default:
+		break;
+	}
+	set_dyn(v, "an element of a pair");
 }
 
 /*
@@ -1689,6 +1753,9 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		break;
 	case EX_SLICE:
 		eval_slice(sc, ctx, e, v, depth);
+		break;
+	case EX_INDEX:
+		eval_index(sc, ctx, e, v, depth);
 		break;
 	}
 }
