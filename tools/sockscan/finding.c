@@ -226,8 +226,9 @@ static int host_has_port(const char *host)
 /*
  * Does the call leave a client of a C library (rule local_unix) its
  * local unix socket: no host given, or None, "" (or "localhost" for
- * libmysqlclient)? Not when a positional argument or **options may name
- * one (psycopg2.connect(dsn), MySQLdb.connect(**cfg)).
+ * libmysqlclient)? Not when a positional argument (from the rule's
+ * unix_arg on) or **options may name one (psycopg2.connect(dsn),
+ * MySQLdb.connect(**cfg)).
  */
 static int is_local_unix(struct scan *sc, const struct rule *r, const struct site *s,
 			 struct call_facts *cf)
@@ -236,7 +237,8 @@ static int is_local_unix(struct scan *sc, const struct rule *r, const struct sit
 	int i, yes;
 
 	for (i = 0; i < s->nargs; i++)
-		if (!s->kw[i] && (r->addr_arg < 0 || i != r->addr_arg))
+		if (!s->kw[i] && (r->addr_arg < 0 || i != r->addr_arg) &&
+		    (!r->unix_arg || i >= r->unix_arg))
 			return 0;
 	if (!cf->has_addr)
 		return 1;

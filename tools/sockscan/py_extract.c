@@ -3585,6 +3585,74 @@ static struct expr *branch_choice(const struct expr *old, struct expr *e)
 	return choice;
 }
 
+
+/* Nodes looked up through from a value to its key loop, at most. */
+#define MAX_KEY_LOOP_DEPTH 32
+
+/*
+ * Is @n the value variable of a loop over a mapping's entries, read in a
+ * branch that tests the entry's key against a literal: for k, v in
+ * conf.items(): if k == "host": self.host = v (vrfydmn's configuration
+ * file)? The value comes from the configuration only when that key is
+ * there, so whatever was set before stands as its default.
+ */
+static int reads_config_loop(struct xctx *x, TSNode n)
+{
+	TSNode p = n, loop, *names, test = { 0 }, it, fn;
+	size_t count;
+	int depth, yes = 0;
+
+	if (!ts_is(n, "identifier"))
+		return 0;
+	for (depth = 0; depth < MAX_KEY_LOOP_DEPTH; depth++) {
+		p = ts_parent(p);
+		if (ts_node_is_null(p) || ts_is(p, "function_definition"))
+			return 0;
+		if ((ts_is(p, "if_statement") || ts_is(p, "elif_clause")) &&
+		    ts_node_is_null(test))
+			test = ts_field(p, "condition");
+		if (ts_is(p, "for_statement"))
+			break;
+	}
+	if (!ts_is(p, "for_statement") || !ts_is(test, "comparison_operator"))
+		return 0;
+	loop = ts_field(p, "left");
+	it = ts_field(p, "right");
+	fn = ts_field(it, "function");
+	if (!ts_is(it, "call") || !ts_is(fn, "attribute") ||
+	    !ts_text_eq(ts_field(fn, "attribute"), x->src, "items"))
+		return 0;
+	count = ts_named_children(loop, &names);
+	if (count == 2 && ts_is(names[0], "identifier") && ts_is(names[1], "identifier")) {
+		char *value = ts_text(names[1], x->src), *key = ts_text(names[0], x->src);
+		TSNode a = ts_node_named_child(test, 0), b = ts_node_named_child(test, 1);
+
+		yes = ts_text_eq(n, x->src, value) &&
+		      ((ts_text_eq(a, x->src, key) && ts_is(b, "string")) ||
+		       (ts_text_eq(b, x->src, key) && ts_is(a, "string")));
+		free(value);
+		free(key);
+	}
+	free(names);
+	return yes;
+}
+
+/*
+ * @e (taken), a configuration's value (reads_config_loop), over the
+ * literal @old set before it: that literal as its default; else @e.
+ */
+static struct expr *literal_default(struct expr *e, const struct expr *old)
+{
+	struct expr *def;
+
+	if (!old || (old->kind != EX_STR && old->kind != EX_INT))
+		return e;
+	expr_free(e);
+	def = expr_new(EX_DEFAULT, NULL);
+	def->n = RES_ENV_DEFAULT;
+	expr_add(def, expr_copy(old));
+	return def;
+}
 /*
  * self.sock = socket.socket(): an object of a watched type kept in an
  * attribute of self is kept as the module-level name "self.sock", shared
@@ -3715,6 +3783,9 @@ static void py_self_assign(struct xctx *x, TSNode left, TSNode right)
 	}
 	if (x->cls) {
 		scoped = self_attr_name(x, left);
+		/* self.host = "localhost", then the configuration's value if it has one */
+		if (x->cond_depth > 0 && reads_config_loop(x, right))
+			e = literal_default(e, symtab_get(&x->f->syms, scoped));
 		/* self.sock = ssl.wrap_socket(self.sock): the same object, not a cycle */
 		if (e && e->kind == EX_IDENT && !strcmp(e->s, scoped)) {
 			expr_free(e);
@@ -4794,7 +4865,8 @@ static int literal_over_run_time_value(struct xctx *x, const char *name, TSNode 
 		expr_free(v);
 		v = held;
 	}
-	config = x->cond_depth > 0 && v && v->kind == EX_DYN && reads_parser(x, right);
+	config = x->cond_depth > 0 && v &&
+		 ((v->kind == EX_DYN && reads_parser(x, right)) || reads_config_loop(x, right));
 	yes = v && ((v->kind == EX_FLAG && v->s && !strcmp(v->s, GETOPT_VALUE) && !v->nargs) ||
 		    config) &&
 	      old && (old->kind == EX_STR || old->kind == EX_INT);

@@ -132,10 +132,12 @@
 
 /*
  * MySQLdb's connection of module @fam: libmysqlclient, whose "localhost"
- * is its unix socket (local_unix 2); reported as MySQLdb.connect.
+ * is its unix socket (local_unix 2), named by its sixth argument
+ * (host, user, passwd, db, port, unix_socket); reported as
+ * MySQLdb.connect.
  */
 #define PY_MYSQLDB(fam, fn) \
-	{ fam, NULL, fn, "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2 }
+	{ fam, NULL, fn, "MySQLdb.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "mysql", .default_addr = "localhost", .default_port = "3306", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_socket", .local_unix = 2, .unix_arg = 5 }
 
 /*
  * A redis connection pool of module @fam, by its constructor (host=,

@@ -99,6 +99,12 @@ struct rule {
 	 */
 	int local_unix;
 	/*
+	 * With local_unix, the position of the argument that names the unix
+	 * socket (libmysqlclient's host, user, passwd, db, port, unix_socket:
+	 * 5); positional arguments before it name none. 0: any may.
+	 */
+	int unix_arg;
+	/*
 	 * The address is a (host, port) pair for TCP or a path for a unix
 	 * socket, the type of the value choosing (multiprocessing's
 	 * Listener and Client).
