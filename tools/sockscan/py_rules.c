@@ -433,6 +433,9 @@ const struct rule py_rules[] = {
 	/* requests-futures' session: requests' own, run on an executor */
 	{ "requests_futures.sessions", NULL, "FuturesSession", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	{ "requests.sessions", NULL, "session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
+	/* requests-oauthlib's sessions: requests.Session subclasses that sign each request */
+	{ "requests_oauthlib", NULL, "OAuth2Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
+	{ "requests_oauthlib", NULL, "OAuth1Session", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "requests.Session" },
 	PY_HTTP_VERBS("requests", "requests.Session", "requests.Session"),
 	/* the same verbs on a session known by its name only (py_param_named) */
 	PY_HTTP_VERBS_U("requests", "named.session", "requests.Session", 1),

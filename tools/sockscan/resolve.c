@@ -2543,6 +2543,23 @@ static void self_as(struct expr *e, struct pkg *p, const char *cls, int depth)
 		self_as(e->a[i], p, cls, depth + 1);
 }
 
+/*
+ * The argument of call @e (of a Python function of the tree, not a
+ * method) that the function returns as it was given: fitbit's
+ * compliance_fix(session) registers hooks on a session and returns it.
+ * NULL when it returns anything else.
+ */
+static const struct expr *passed_back(struct scan *sc, struct pkg *ctx, const struct expr *e)
+{
+	struct pkg *p = target_pkg(sc, ctx, e->s2);
+	struct sym *fn = p && e->s && !strchr(e->s, '.') ? symtab_find(&p->funcs, e->s) : NULL;
+	const struct expr *ret = fn ? fn->value : NULL;
+
+	if (!ret || ret->kind != EX_PARAM || !ret->s || strcmp(ret->s, e->s) || p->lang != LANG_PY)
+		return NULL;
+	return call_arg(e, ret->n, ret->s2);
+}
+
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
@@ -2578,6 +2595,9 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		free(via);
 		return obj;
 	case EX_CALL:
+		/* fix(session) returning session: the session the caller passes */
+		if ((def = (struct expr *)passed_back(sc, ctx, e)))
+			return find_obj(sc, ctx, def, octx, depth + 1);
 		body = expand_call(sc, ctx, e, &p, depth);
 		obj = body ? find_obj(sc, p, body, octx, depth + 1) : NULL;
 		expr_free(body);
