@@ -114,7 +114,13 @@ void pyformat_free(char **fields, int nfields);
 /* s of the EX_CHOICE of `option or default`. */
 #define OR_DEFAULT "or"
 
-/* Keyword of the EX_KWARG that stands for a *args or **kwargs argument. */
+/*
+ * Keyword of the EX_KWARG that stands for a *args or **kwargs argument.
+ * When it passes on the calling function's own *args (def f(self, *args,
+ * **kwargs): g(*args, **kwargs)), a[0] is that parameter (EX_PARAM) and n
+ * the position in the call where the splat begins: what f's callers pass
+ * from there is what g gets (resolve.c, forwarded_param).
+ */
 #define SPLAT_ARG "*"
 
 #endif

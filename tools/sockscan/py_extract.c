@@ -2895,6 +2895,49 @@ static char *callee_key(struct xctx *x, TSNode fn, int *self_first)
 	return any_class_method_key(x, fn);
 }
 
+/* Is @name the *args parameter of the function definition that holds @n? */
+static int is_own_varargs(struct xctx *x, TSNode n, TSNode name)
+{
+	TSNode *params;
+	size_t count, i;
+	char *text;
+	int yes = 0;
+
+	while (!ts_node_is_null(n) && !ts_is(n, "function_definition"))
+		n = ts_parent(n);
+	if (ts_node_is_null(n) || !ts_is(name, "identifier"))
+		return 0;
+	text = ts_text(name, x->src);
+	count = ts_named_children(ts_field(n, "parameters"), &params);
+	for (i = 0; i < count && !yes; i++)
+		yes = ts_is(params[i], "list_splat_pattern") &&
+		      ts_text_eq(ts_child(params[i], 0), x->src, text);
+	free(params);
+	free(text);
+	return yes;
+}
+
+/*
+ * The SPLAT_ARG of @splat at position @pos of @call: with the calling
+ * function's own *args passed on (is_own_varargs), that parameter.
+ */
+static struct expr *splat_arg(struct xctx *x, TSNode splat, TSNode call, int pos)
+{
+	struct expr *e = expr_new(EX_KWARG, SPLAT_ARG), *v;
+	TSNode name = ts_child(splat, 0);
+
+	if (!ts_is(splat, "list_splat") || !x->in_func || !is_own_varargs(x, call, name))
+		return e;
+	v = py_expr(x, name);
+	if (v && v->kind == EX_PARAM && v->s) {
+		e->n = pos;
+		expr_add(e, v);
+	} else {
+		expr_free(v);
+	}
+	return e;
+}
+
 /*
  * The arguments of @call, keyword ones as EX_KWARG; none positional after
  * a *splat, which is an EX_KWARG named SPLAT_ARG.
@@ -2916,7 +2959,7 @@ static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
 		} else if (ts_is(args[i], "list_splat") || ts_is(args[i], "dictionary_splat")) {
 			/* "*": any parameter may be bound by the splat (resolve.c) */
 			if (positional)
-				expr_add(e, expr_new(EX_KWARG, SPLAT_ARG));
+				expr_add(e, splat_arg(x, args[i], call, e->nargs));
 			positional = 0;
 		} else if (positional) {
 			expr_add(e, py_expr(x, args[i]));

@@ -1294,6 +1294,35 @@ static int caller_pos(struct pkg *ctx, const char *func, const struct caller *c,
 	return is_static ? pos - 1 : pos;
 }
 
+/*
+ * Parameter @e, at position @pos of @call, which passes it no argument of
+ * its own but the calling function's *args (SPLAT_ARG with a parameter):
+ * the calling function's parameter at the same place among what its
+ * callers pass, by @e's name when given by keyword (**kwargs passed on
+ * too); NULL when the call's splat is anything else.
+ */
+static struct expr *forwarded_param(const struct expr *call, int pos, const struct expr *e)
+{
+	const struct expr *a, *own;
+	struct expr *fw;
+	int i;
+
+	for (i = 0; i < call->nargs; i++) {
+		a = call->a[i];
+		if (!a || a->kind != EX_KWARG || !a->s || strcmp(a->s, SPLAT_ARG))
+			continue;
+		own = expr_arg(a, 0);
+		if (!own || own->kind != EX_PARAM || pos < a->n)
+			return NULL;
+		fw = expr_copy(own);
+		fw->n = own->n + (pos - a->n);
+		free(fw->s2);
+		fw->s2 = e->s2 ? xstrdup(e->s2) : NULL;
+		return fw;
+	}
+	return NULL;
+}
+
 /* @e, or with @idx >= 0 its element idx (as EX_INDEX reads it), as a value. */
 static void eval_item(struct scan *sc, struct pkg *ctx, const struct expr *e, long idx,
 		      struct value *v, int depth)
@@ -1333,7 +1362,8 @@ static void eval_param_at(struct scan *sc, struct pkg *ctx, const struct expr *e
 		callers_build(sc);
 	/* pass 0: calls of e->s; pass 1: of class C for "C.__init__" */
 	for (pass = 0; pass < 2 && ok; pass++) {
-		int pos = e->n - pass, found;
+		int pos = e->n - pass, found, cpos;
+		struct expr *fw;
 		char *name;
 
 		if (pass && (len <= 9 || strcmp(e->s + len - 9, ".__init__") || !e->n))
@@ -1347,12 +1377,23 @@ static void eval_param_at(struct scan *sc, struct pkg *ctx, const struct expr *e
 
 			if (mine && !from_caller_cls(&sc->callers[i]))
 				continue;
-			arg = call_arg(sc->callers[i].call,
-				       caller_pos(ctx, e->s, &sc->callers[i], pos), e->s2);
+			cpos = caller_pos(ctx, e->s, &sc->callers[i], pos);
+			arg = call_arg(sc->callers[i].call, cpos, e->s2);
 
 			if (!arg && has_splat(sc->callers[i].call)) {
-				ok = 0;	/* f(*args, **kw): anything */
-				break;
+				/* f(*args, **kw): anything, unless f's callers' own */
+				fw = forwarded_param(sc->callers[i].call, cpos, e);
+				if (!fw || value_budget-- <= 0) {
+					expr_free(fw);
+					ok = 0;
+					break;
+				}
+				memset(&one, 0, sizeof(one));
+				eval_item(sc, sc->callers[i].ctx, fw, idx, &one, depth + 1);
+				ok = agree(&acc, &one, n++);
+				value_free(&one);
+				expr_free(fw);
+				continue;
 			}
 			if (!arg) {
 				omitted = 1;
