@@ -1380,20 +1380,14 @@ static void eval_param_at(struct scan *sc, struct pkg *ctx, const struct expr *e
 			cpos = caller_pos(ctx, e->s, &sc->callers[i], pos);
 			arg = call_arg(sc->callers[i].call, cpos, e->s2);
 
+			fw = NULL;
 			if (!arg && has_splat(sc->callers[i].call)) {
 				/* f(*args, **kw): anything, unless f's callers' own */
-				fw = forwarded_param(sc->callers[i].call, cpos, e);
-				if (!fw || value_budget-- <= 0) {
-					expr_free(fw);
+				arg = fw = forwarded_param(sc->callers[i].call, cpos, e);
+				if (!fw) {
 					ok = 0;
 					break;
 				}
-				memset(&one, 0, sizeof(one));
-				eval_item(sc, sc->callers[i].ctx, fw, idx, &one, depth + 1);
-				ok = agree(&acc, &one, n++);
-				value_free(&one);
-				expr_free(fw);
-				continue;
 			}
 			if (!arg) {
 				omitted = 1;
@@ -1401,9 +1395,12 @@ static void eval_param_at(struct scan *sc, struct pkg *ctx, const struct expr *e
 			}
 			/* a recursive call passing the parameter on adds no value */
 			if (arg->kind == EX_PARAM && !strcmp(arg->s ? arg->s : "", e->s) &&
-			    arg->n == e->n)
+			    arg->n == e->n) {
+				expr_free(fw);
 				continue;
+			}
 			if (value_budget-- <= 0) {
+				expr_free(fw);
 				ok = 0;
 				break;
 			}
@@ -1411,6 +1408,7 @@ static void eval_param_at(struct scan *sc, struct pkg *ctx, const struct expr *e
 			eval_item(sc, sc->callers[i].ctx, arg, idx, &one, depth + 1);
 			ok = agree(&acc, &one, n++);
 			value_free(&one);
+			expr_free(fw);
 		}
 	}
 	/* a **kwargs read, kwargs.get("port", 25), carries its own default */
