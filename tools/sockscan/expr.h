@@ -45,6 +45,8 @@ enum expr_kind {
 	EX_SLICE,	/* Python: a[0][n:], text from its n-th character (url[len("unix://"):]);
 			   s "abspath": os.path.abspath(a[0]), known when a[0] is absolute */
 	EX_INDEX,	/* Python: a[0][n], n 0 or 1, of a (host, port) pair (bind[0], bind[1]) */
+	EX_TEST,	/* Python: an if statement's test of a[0]: s "truth", "not", "in" and
+			   "not in" (a[1] the literal looked for), "is none", "is not none" */
 };
 
 /*
@@ -113,6 +115,13 @@ void pyformat_free(char **fields, int nfields);
 
 /* s of the EX_CHOICE of `option or default`. */
 #define OR_DEFAULT "or"
+
+/*
+ * s of the EX_CHOICE an if/else leaves in a name: a[0] its test (EX_TEST),
+ * a[1] the value of the if branch, a[2] of the other path; the test
+ * decides where the resolver knows what it tests (an option's default).
+ */
+#define IF_CHOICE "if"
 
 /*
  * Keyword of the EX_KWARG that stands for a *args or **kwargs argument.

@@ -428,6 +428,19 @@ static int dsn_local_socket(struct addr *a, struct finding *fd)
 	return 1;
 }
 
+/*
+ * Could @s be "host:port" written without a scheme (MongoClient's
+ * "db:27017", a comma-separated list of them)? Not a query or a path
+ * ("?state=0&format=json" after an empty base URL).
+ */
+static int is_hostport_text(const char *s)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789.-_:[],";
+
+	return *s && s[strspn(s, ok)] == '\0';
+}
+
 /* Fill host, port and binding of @fd from the evaluated address (@text: its source). */
 static int place_address(const struct rule *r, const char *driver, const char *text,
 			 struct value *v, struct finding *fd)
@@ -495,7 +508,7 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 	} else if (r->style == ADDR_URL || (r->style == ADDR_HOSTPORT && strstr(v->s, "://"))) {
 		addr_url(v->s, &a);
 		/* MongoClient("host:port"): a URL argument written without scheme (not a path) */
-		if (a.bad && !strstr(v->s, "://") && !strchr(v->s, '/')) {
+		if (a.bad && !strstr(v->s, "://") && is_hostport_text(v->s)) {
 			addr_hostport(v->s, &a);
 			if (a.port < 0 && fd->app && (a.port = app_default_port(fd->app)) >= 0)
 				a.port_defaulted = 1;

@@ -451,6 +451,118 @@ static int leaves_api_import(struct xctx *x, const struct branch *out, size_t n,
 	return imp >= 0 && is_rule_name(x->f->imports[imp].path);
 }
 
+/* The operator between operands @a and @b, its words one space apart ("not in"). */
+static char *op_between(struct xctx *x, TSNode a, TSNode b)
+{
+	const char *p = x->src + ts_node_end_byte(a), *end = x->src + ts_node_start_byte(b);
+	char *out = xmalloc(end - p + 1), *o = out;
+	int space = 0;
+
+	for (; p < end; p++) {
+		if (strchr(" \t\r\n\\", *p)) {
+			space = o > out;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = 0;
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Can @n be tested as a value: a name or an attribute (opts.local)? */
+static int is_testable(TSNode n)
+{
+	return ts_is(n, "identifier") || ts_is(n, "attribute");
+}
+
+/*
+ * The test of if statement @stmt (without elif) as an EX_TEST the
+ * resolver may decide: X, not X, "lit" in X, "lit" not in X, X is None,
+ * X is not None; NULL for any other. Read before the branches are
+ * walked, from the values the names hold then.
+ */
+static struct expr *branch_test(struct xctx *x, TSNode stmt)
+{
+	TSNode *kids, arg, c = ts_field(stmt, "condition");
+	struct expr *t = NULL;
+	const char *form = NULL;
+	char *op, *lit = NULL;
+	size_t count, i;
+
+	for (i = 0; i < ts_node_named_child_count(stmt); i++)
+		if (ts_is(ts_node_named_child(stmt, i), "elif_clause"))
+			return NULL;
+	if (ts_is(c, "parenthesized_expression"))
+		c = ts_child(c, 0);
+	if (is_testable(c) || (ts_is(c, "not_operator") && is_testable(ts_field(c, "argument")))) {
+		arg = is_testable(c) ? c : ts_field(c, "argument");
+		t = expr_new(EX_TEST, is_testable(c) ? "truth" : "not");
+		expr_add(t, py_expr(x, arg));
+		return t;
+	}
+	if (!ts_is(c, "comparison_operator"))
+		return NULL;
+	count = ts_named_children(c, &kids);
+	if (count != 2) {
+		free(kids);
+		return NULL;
+	}
+	op = op_between(x, kids[0], kids[1]);
+	if ((!strcmp(op, "in") || !strcmp(op, "not in")) && is_testable(kids[1]) &&
+	    (lit = plain_string(x, kids[0])))
+		form = op;
+	else if (!strcmp(op, "is") && ts_is(kids[1], "none") && is_testable(kids[0]))
+		form = "is none";
+	else if (!strcmp(op, "is not") && ts_is(kids[1], "none") && is_testable(kids[0]))
+		form = "is not none";
+	if (form) {
+		t = expr_new(EX_TEST, form);
+		expr_add(t, py_expr(x, lit ? kids[1] : kids[0]));
+		if (lit)
+			expr_add(t, expr_str(lit));
+	}
+	free(lit);
+	free(op);
+	free(kids);
+	return t;
+}
+
+/*
+ * if opts.local: url = LOCAL else: url = REMOTE (no elif): name k holds
+ * one or the other as the test decides, which the resolver may know
+ * (the option's default) where this walk does not (IF_CHOICE); NULL when
+ * the statement or its test is not of that form.
+ */
+static struct expr *tested_choice(TSNode stmt, const struct expr *test,
+				  const struct branch *out, size_t n, int k)
+{
+	TSNode then = ts_field(stmt, "consequence");
+	const struct expr *yes = NULL, *no = NULL;
+	struct expr *choice;
+	size_t i;
+
+	if (n != 2 || !test)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (out[i].env || !out[i].vals[k])
+			return NULL;
+		if (!ts_node_is_null(out[i].body) && ts_node_eq(out[i].body, then))
+			yes = out[i].vals[k];
+		else
+			no = out[i].vals[k];
+	}
+	if (!yes || !no)
+		return NULL;
+	choice = expr_new(EX_CHOICE, IF_CHOICE);
+	expr_add(choice, expr_copy(test));
+	expr_add(choice, expr_copy(yes));
+	expr_add(choice, expr_copy(no));
+	return choice;
+}
+
 /*
  * Name k of if statement @stmt after it, from what the branches that fall
  * through left (@out): a default it guards (guarded_value), else the value
@@ -464,8 +576,9 @@ static int leaves_api_import(struct xctx *x, const struct branch *out, size_t n,
  * A branch that leaves the name unbound adds nothing. NULL: unbound on
  * every path.
  */
-static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branch *out,
-				 size_t n, int k, const struct expr *before, const char *name)
+static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct expr *test,
+				 const struct branch *out, size_t n, int k,
+				 const struct expr *before, const char *name)
 {
 	const struct expr *e, *last = NULL, *obj = NULL, *made = NULL, *guard;
 	struct expr *choice, *either;
@@ -501,6 +614,9 @@ static struct expr *merged_local(struct xctx *x, TSNode stmt, const struct branc
 	guard = guarded_value(x, stmt, out, n, k, before, name);
 	if (guard)
 		return expr_copy(guard);
+	choice = tested_choice(stmt, test, out, n, k);
+	if (choice)
+		return choice;
 	choice = expr_new(EX_CHOICE, NULL);
 	for (last = NULL, i = 0; i < n; i++) {
 		e = out[i].vals[k];
@@ -660,7 +776,7 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 {
 	struct if_names in = { .budget = MAX_IF_SCAN };
 	struct branch *out = NULL;
-	struct expr **before, *v, *saved;
+	struct expr **before, *v, *saved, *tested;
 	size_t count, nout = 0, cap = 0, i;
 	TSNode *kids, body, none = { 0 }, test;
 	int k, cond, taken = 0;
@@ -674,6 +790,7 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 		return;
 	}
 	before = get_bound(x, &in);
+	tested = branch_test(x, n);
 	count = ts_named_children(n, &kids);
 	/* the if's own condition, on Linux (on_linux): a false one's block is dead */
 	cond = on_linux(x, ts_field(n, "condition"), 0);
@@ -706,7 +823,7 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 	free(kids);
 	/* every branch returns: what follows is dead code, walked as before */
 	for (k = 0; k < in.n; k++) {
-		v = nout ? merged_local(x, n, out, nout, k, before[k], in.name[k]) :
+		v = nout ? merged_local(x, n, tested, out, nout, k, before[k], in.name[k]) :
 			   expr_copy(before[k]);
 		if (v)
 			symtab_set(&x->locals, in.name[k], v);
@@ -717,6 +834,7 @@ void py_if(struct xctx *x, TSNode n, void (*walk)(struct xctx *, TSNode))
 		free_bound(out[i].vals, in.n);
 	free(out);
 	free_bound(before, in.n);
+	expr_free(tested);
 	for (k = 0; k < in.n; k++)
 		free(in.name[k]);
 }

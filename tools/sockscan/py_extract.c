@@ -18,7 +18,6 @@
 #include "rules.h"
 #include "util.h"
 
-static struct expr *py_expr(struct xctx *x, TSNode n);
 static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
 static void py_settings_update(struct xctx *x, TSNode call);
@@ -1801,7 +1800,7 @@ static struct expr *py_conditional(struct xctx *x, TSNode n)
 }
 
 /* Reduce an expression node to the language of expr.h; None is NULL. */
-static struct expr *py_expr(struct xctx *x, TSNode n)
+struct expr *py_expr(struct xctx *x, TSNode n)
 {
 	return xctx_expr(x, n, py_expr_node);
 }

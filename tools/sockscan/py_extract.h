@@ -21,4 +21,8 @@ int py_import_binding(const struct import *ims, int n, const char *alias, size_t
 /* Is @q (module.function, module.Class) a function or class a rule knows? */
 int is_rule_name(const char *q);
 
+struct xctx;
+/* The value expression node @n stands for, in the walk's current scope. */
+struct expr *py_expr(struct xctx *x, TSNode n);
+
 #endif

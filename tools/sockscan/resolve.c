@@ -1219,6 +1219,8 @@ static int agree(struct value *acc, struct value *one, int n)
 	if (acc->none && one->none)
 		return 1;
 	acc->none = 0;
+	if (acc->flag_truth != one->flag_truth)
+		acc->flag_truth = 0;
 	/* listen_ip = '' or '::' (v6): every interface either way */
 	if (acc->s && one->s && (!strcmp(acc->s, one->s) ||
 				 (addr_all_interfaces(acc->s) && addr_all_interfaces(one->s)))) {
@@ -1510,13 +1512,15 @@ static int param_of_uncalled(struct scan *sc, struct pkg *ctx, const struct expr
 	return !callers_of(sc, ctx, e->s, &lo, &hi);
 }
 
-static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
+static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e, int first,
 			struct value *v, int depth)
 {
 	struct value acc = { 0 }, one;
 	int i, n = 0, ok = 1, overridden = 0;
 
-	for (i = 0; i < e->nargs && ok; i++) {
+	for (i = first; i < e->nargs && ok; i++) {
+		if (!e->a[i])
+			continue;	/* a branch that leaves the name unbound */
 		/* self.server = SERVER, and an option callback's optarg: the default */
 		if (e->nargs > 1 && param_of_uncalled(sc, ctx, e->a[i])) {
 			overridden = 1;
@@ -1537,6 +1541,66 @@ static void eval_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	*v = acc;
 	if (overridden)
 		worsen(v, RES_ENV_DEFAULT);
+}
+
+/*
+ * What test @t (EX_TEST) gives where its value is known: 1 true, 0
+ * false, -1 not known. Of True and False, only an option's default is
+ * taken (flag_truth): a module's HAVE_X = True / except: HAVE_X = False
+ * is not known.
+ */
+static int eval_test(struct scan *sc, struct pkg *ctx, const struct expr *t,
+		     enum resolution *how, int depth)
+{
+	struct value v = { 0 };
+	const char *form = t->s ? t->s : "";
+	const struct expr *lit = expr_arg(t, 1);
+	int yes = -1;
+
+	eval(sc, ctx, expr_arg(t, 0), &v, depth + 1);
+	if (!strcmp(form, "in") || !strcmp(form, "not in")) {
+		if (v.s && lit && lit->kind == EX_STR && lit->s)
+			yes = strstr(v.s, lit->s) != NULL;
+		if (yes >= 0 && !strcmp(form, "not in"))
+			yes = !yes;
+	} else if (!strcmp(form, "is none") || !strcmp(form, "is not none")) {
+		if (v.none || v.s)
+			yes = v.none;
+		if (yes >= 0 && !strcmp(form, "is not none"))
+			yes = !yes;
+	} else {
+		if (v.none || v.flag_truth == 1)
+			yes = 0;
+		else if (v.flag_truth == 2)
+			yes = 1;
+		else if (v.s)
+			yes = *v.s && !(v.is_int && !strcmp(v.s, "0"));
+		if (yes >= 0 && !strcmp(form, "not"))
+			yes = !yes;
+	}
+	/* known by a literal's text: what an option's default says */
+	*how = v.s ? v.how : RES_FLAG_DEFAULT;
+	value_free(&v);
+	return yes;
+}
+
+/*
+ * if opts.local: url = LOCAL else: url = REMOTE (IF_CHOICE): the branch
+ * the test takes where it is known (an option's default), else what the
+ * two agree on.
+ */
+static void eval_if_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			   struct value *v, int depth)
+{
+	enum resolution how = RES_DYNAMIC;
+	int yes = e->nargs == 3 ? eval_test(sc, ctx, e->a[0], &how, depth) : -1;
+
+	if (yes < 0) {
+		eval_choice(sc, ctx, e, 1, v, depth);
+		return;
+	}
+	eval(sc, ctx, e->a[yes ? 1 : 2], v, depth + 1);
+	worsen(v, how);
 }
 
 /*
@@ -1751,6 +1815,8 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		}
 		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
 		worsen(v, RES_FLAG_DEFAULT);
+		if (!v->s && v->dyn)
+			v->flag_truth = !strcmp(v->dyn, "False") ? 1 : !strcmp(v->dyn, "True") ? 2 : 0;
 		break;
 	case EX_TOSTR:
 		eval(sc, ctx, expr_arg(e, 0), v, depth + 1);
@@ -1781,8 +1847,13 @@ static void eval(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	case EX_CHOICE:
 		if (e->s && !strcmp(e->s, OR_DEFAULT))
 			eval_option_default(sc, ctx, e, v, depth);
+		else if (e->s && !strcmp(e->s, IF_CHOICE))
+			eval_if_choice(sc, ctx, e, v, depth);
 		else
-			eval_choice(sc, ctx, e, v, depth);
+			eval_choice(sc, ctx, e, 0, v, depth);
+		break;
+	case EX_TEST:
+		set_dyn(v, "a test");
 		break;
 	case EX_ATTR:
 		eval_attr(sc, ctx, e, v, depth);

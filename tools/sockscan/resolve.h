@@ -20,6 +20,7 @@ struct value {
 	char *port;		/* when unknown: a port known beside an unknown host */
 	char *host;		/* when unknown: a host known beside an unknown port */
 	int none;		/* Python's None: a call's default address stands */
+	int flag_truth;		/* an option's default False (1) or True (2); 0 other (eval_test) */
 	/*
 	 * when unknown: known text, or another unknown piece, follows the
 	 * unknown piece after prefix (0: prefix, then one piece ending it)
