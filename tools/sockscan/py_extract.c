@@ -570,7 +570,8 @@ static struct expr *addrinfo_item(struct expr *e, long i)
 
 /*
  * bind[0], bind[1] of what may be a (host, port) pair (a parameter its
- * callers pass a pair, a module's or an option's default pair): half of
+ * callers pass a pair, a module's or an option's default pair, what a
+ * helper returns): half of
  * it (EX_INDEX, resolve.c eval_index); a getaddrinfo entry's field
  * (addrinfo_item); else NULL. Takes @e.
  */
@@ -580,7 +581,7 @@ static struct expr *pair_item(struct expr *e, long i)
 
 	if (!e || (i != 0 && i != 1) ||
 	    (e->kind != EX_PARAM && e->kind != EX_IDENT && e->kind != EX_JOIN &&
-	     e->kind != EX_FLAG && e->kind != EX_DEFAULT))
+	     e->kind != EX_FLAG && e->kind != EX_DEFAULT && e->kind != EX_CALL))
 		return addrinfo_item(e, i);
 	item = expr_new(EX_INDEX, NULL);
 	item->n = i;
@@ -4633,10 +4634,38 @@ static int is_pattern(TSNode n)
  * getaddrinfo entry), else the matching element of @right when it is a
  * tuple of the same length (host, port = "::", 8080), else nothing known.
  */
+/*
+ * The separator of @right when it is X.split("sep") (or rsplit, with or
+ * without a maxsplit of 1), as a new string; NULL for anything else.
+ */
+static char *split_sep(struct xctx *x, TSNode right)
+{
+	TSNode fn = ts_field(right, "function"), *args;
+	size_t count;
+	char *sep = NULL;
+	struct expr *e;
+
+	if (!ts_is(right, "call") || !ts_is(fn, "attribute") ||
+	    !(ts_text_eq(ts_field(fn, "attribute"), x->src, "split") ||
+	      ts_text_eq(ts_field(fn, "attribute"), x->src, "rsplit")))
+		return NULL;
+	count = ts_named_children(ts_field(right, "arguments"), &args);
+	if ((count == 1 || (count == 2 && ts_text_eq(args[1], x->src, "1"))) &&
+	    ts_is(args[0], "string")) {
+		e = py_expr(x, args[0]);
+		if (e && e->kind == EX_STR && *e->s)
+			sep = xstrdup(e->s);
+		expr_free(e);
+	}
+	free(args);
+	return sep;
+}
+
 static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *value)
 {
 	TSNode *names, *vals = NULL;
 	size_t count = ts_named_children(left, &names), nvals = 0, i;
+	char *split;
 
 	if (ts_is(right, "expression_list") || ts_is(right, "tuple"))
 		nvals = ts_named_children(right, &vals);
@@ -4649,10 +4678,21 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
 		py_note_use(x, peer, "peer", py_pos(x, right));
 		free(peer);
 	}
+	split = count == 2 ? split_sep(x, right) : NULL;
 	for (i = 0; i < count; i++) {
 		struct expr *e = NULL;
 		char *name;
 
+		/* host, port = bind.split(":"): each part (EX_INDEX with the separator) */
+		if (split && ts_is(names[i], "identifier")) {
+			e = expr_new(EX_INDEX, split);
+			e->n = i;
+			expr_add(e, py_expr(x, ts_field(ts_field(right, "function"), "object")));
+			name = ts_text(names[i], x->src);
+			xctx_bind(x, name, e, 1);
+			free(name);
+			continue;
+		}
 		/* options, args = parser.parse_args() (optparse's pair) */
 		if (!i && is_namespace(value) && is_self_attr(x, names[i])) {
 			name = self_attr_name(x, names[i]);
@@ -4673,6 +4713,7 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
 		free(name);
 	}
 	expr_free(value);
+	free(split);
 	free(vals);
 	free(names);
 }

@@ -1444,6 +1444,11 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	eval_param_at(sc, ctx, e, -1, v, depth);
 }
 
+static void eval_split_part(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			    struct value *v, int depth);
+static int eval_test(struct scan *sc, struct pkg *ctx, const struct expr *t,
+		     enum resolution *how, int depth);
+
 /*
  * bind[0] or bind[1] (EX_INDEX): the host or the port of the (host, port)
  * pair the name, the parameter's callers, or the option's or setting's
@@ -1453,9 +1458,16 @@ static void eval_index(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		       struct value *v, int depth)
 {
 	const struct expr *in = expr_arg(e, 0), *def;
+	struct expr *body;
 	struct pkg *p = ctx;
+	enum resolution how;
+	int yes;
 	char *via;
 
+	if (e->s) {
+		eval_split_part(sc, ctx, e, v, depth);
+		return;
+	}
 	switch (in ? in->kind : EX_DYN) {
 	case EX_JOIN:
 		if (!expr_arg(in, e->n))
@@ -1480,10 +1492,56 @@ static void eval_index(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		eval_item(sc, ctx, expr_arg(in, 0), e->n, v, depth + 1);
 		worsen(v, in->kind == EX_FLAG ? RES_FLAG_DEFAULT : (enum resolution)in->n);
 		return;
+	case EX_CALL:
+		/* bind = parse_bind(opts.bind); bind[0]: of what the helper returns */
+		body = expand_call(sc, ctx, in, &p, depth);
+		if (!body)
+			break;
+		eval_item(sc, p, body, e->n, v, depth + 1);
+		worsen(v, RES_CONSTANT);
+		expr_free(body);
+		return;
+	case EX_CHOICE:
+		if (!in->s || strcmp(in->s, IF_CHOICE) || in->nargs != 3)
+			break;
+		yes = eval_test(sc, ctx, in->a[0], &how, depth);
+		if (yes < 0)
+			break;
+		eval_item(sc, ctx, in->a[yes ? 1 : 2], e->n, v, depth + 1);
+		worsen(v, how);
+		return;
 	default:
 		break;
 	}
 	set_dyn(v, "an element of a pair");
+}
+
+/*
+ * host, port = bind.split(":") (EX_INDEX with s): part e->n of the text
+ * split in two at its one separator; unknown when the text is, or when
+ * it does not split in two (Python would raise).
+ */
+static void eval_split_part(struct scan *sc, struct pkg *ctx, const struct expr *e,
+			    struct value *v, int depth)
+{
+	struct value whole = { 0 };
+	const char *at;
+	enum resolution how;
+
+	eval(sc, ctx, expr_arg(e, 0), &whole, depth + 1);
+	at = whole.s ? strstr(whole.s, e->s) : NULL;
+	if (!at || strstr(at + strlen(e->s), e->s) || e->n < 0 || e->n > 1) {
+		value_free(&whole);
+		set_dyn(v, "a part of a split text");
+		return;
+	}
+	how = whole.how;
+	value_free(v);
+	if (e->n == 0)
+		set_str(v, xstrndup(whole.s, at - whole.s), how);
+	else
+		set_str(v, xstrdup(at + strlen(e->s)), how);
+	value_free(&whole);
 }
 
 /*
