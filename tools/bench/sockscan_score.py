@@ -93,7 +93,7 @@ def wants(actual_path, root):
     want = {}
     for dirpath, _, files in os.walk(root):
         for name in files:
-            if not name.endswith((".go", ".py")):
+            if not name.endswith((".go", ".py", ".cgi")):
                 continue
             path = os.path.join(dirpath, name)
             for n, line in enumerate(open(path, errors="replace"), 1):

@@ -548,6 +548,24 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 	return 1;
 }
 
+/*
+ * A connection to port 0 reaches nothing: a 0 the code falls back to when
+ * no port is given (moosefs' chart.cgi, which then does not connect) is
+ * not the destination, which the run gives. One written in the call is
+ * the code's own (a UDP connect to ('localhost', 0) that only asks for a
+ * route), and a listener's 0 is a port the kernel picks: both stand.
+ */
+static void no_port_zero(struct finding *fd)
+{
+	if (fd->dir != DIR_EGRESS || fd->port != 0 || fd->how == RES_LITERAL || !fd->protocol ||
+	    (strcmp(fd->protocol, "tcp") && strcmp(fd->protocol, "udp")))
+		return;
+	fd->port = -1;
+	fd->how = RES_DYNAMIC;
+	free(fd->dynamic);
+	fd->dynamic = xstrdup("port 0: no destination");
+}
+
 static const char *binding_of(const struct finding *fd)
 {
 	if (fd->dir != DIR_INGRESS)
@@ -642,6 +660,7 @@ static void emit(struct scan *sc, struct srcfile *f, const struct site *s,
 	}
 	if (!place_address(r, driver, cf->text, &v, &proto))
 		goto out;	/* sqlite: a file, no socket */
+	no_port_zero(&proto);
 	proto.binding = binding_of(&proto);
 	proto.expr = cf->text ? xstrdup(cf->text) : NULL;
 	proto.module = f->pkg->mod ? f->pkg->mod->path : NULL;

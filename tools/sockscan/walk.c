@@ -133,8 +133,9 @@ static int source_lang(const struct options *o, const char *name, int in_tests,
 
 /*
  * A Python program installed without its extension (a daemon in usr/bin,
- * prometheus-xmpp-alerts): a file whose name has no dot and whose first
- * line is a #! naming python.
+ * prometheus-xmpp-alerts) or as a CGI script (moosefs' mfs.cgi): a file
+ * whose name has no dot, or ends in .cgi, and whose first line is a #!
+ * naming python.
  */
 static int is_python_script(const char *path, const char *name)
 {
@@ -142,7 +143,7 @@ static int is_python_script(const char *path, const char *name)
 	ssize_t n;
 	int fd;
 
-	if (strchr(name, '.'))
+	if (strchr(name, '.') && !str_has_suffix(name, ".cgi"))
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
