@@ -3633,17 +3633,18 @@ static struct expr *branch_choice(const struct expr *old, struct expr *e)
 #define MAX_KEY_LOOP_DEPTH 32
 
 /*
- * Is @n the value variable of a loop over a mapping's entries, read in a
- * branch that tests the entry's key against a literal: for k, v in
- * conf.items(): if k == "host": self.host = v (vrfydmn's configuration
- * file)? The value comes from the configuration only when that key is
- * there, so whatever was set before stands as its default.
+ * Is @n a configuration's value read key by key, in a branch that tests
+ * the loop's key against a literal: for k, v in conf.items(): if k ==
+ * "host": self.host = v (vrfydmn), or for name in conf.options("root"):
+ * value = conf.get("root", name); if name == "dbserver": server = value
+ * (hipercontracer)? The value comes from the configuration only when
+ * that key is there, so whatever was set before stands as its default.
  */
 static int reads_config_loop(struct xctx *x, TSNode n)
 {
-	TSNode p = n, loop, *names, test = { 0 }, it, fn;
-	size_t count;
-	int depth, yes = 0;
+	TSNode p = n, key, test = { 0 }, it, fn, a, b, *names = NULL;
+	size_t count = 0;
+	int depth, yes;
 
 	if (!ts_is(n, "identifier"))
 		return 0;
@@ -3657,26 +3658,38 @@ static int reads_config_loop(struct xctx *x, TSNode n)
 		if (ts_is(p, "for_statement"))
 			break;
 	}
-	if (!ts_is(p, "for_statement") || !ts_is(test, "comparison_operator"))
+	if (!ts_is(p, "for_statement") || !ts_is(test, "comparison_operator") ||
+	    ts_node_named_child_count(test) != 2)
 		return 0;
-	loop = ts_field(p, "left");
-	it = ts_field(p, "right");
-	fn = ts_field(it, "function");
-	if (!ts_is(it, "call") || !ts_is(fn, "attribute") ||
-	    !ts_text_eq(ts_field(fn, "attribute"), x->src, "items"))
-		return 0;
-	count = ts_named_children(loop, &names);
-	if (count == 2 && ts_is(names[0], "identifier") && ts_is(names[1], "identifier")) {
-		char *value = ts_text(names[1], x->src), *key = ts_text(names[0], x->src);
-		TSNode a = ts_node_named_child(test, 0), b = ts_node_named_child(test, 1);
+	/* for k, v in conf.items(): v is the value; for name in conf.options(s): any name */
+	key = ts_field(p, "left");
+	if (!ts_is(key, "identifier")) {
+		it = ts_field(p, "right");
+		fn = ts_field(it, "function");
+		count = ts_named_children(key, &names);
+		yes = count == 2 && ts_is(names[0], "identifier") && ts_is(names[1], "identifier") &&
+		      ts_is(it, "call") && ts_is(fn, "attribute") &&
+		      ts_text_eq(ts_field(fn, "attribute"), x->src, "items");
+		if (yes) {
+			char *value = ts_text(names[1], x->src);
 
-		yes = ts_text_eq(n, x->src, value) &&
-		      ((ts_text_eq(a, x->src, key) && ts_is(b, "string")) ||
-		       (ts_text_eq(b, x->src, key) && ts_is(a, "string")));
-		free(value);
-		free(key);
+			yes = ts_text_eq(n, x->src, value);
+			free(value);
+			key = names[0];
+		}
+		free(names);
+		if (!yes)
+			return 0;
 	}
-	free(names);
+	a = ts_node_named_child(test, 0);
+	b = ts_node_named_child(test, 1);
+	{
+		char *k = ts_text(key, x->src);
+
+		yes = (ts_text_eq(a, x->src, k) && ts_is(b, "string")) ||
+		      (ts_text_eq(b, x->src, k) && ts_is(a, "string"));
+		free(k);
+	}
 	return yes;
 }
 
