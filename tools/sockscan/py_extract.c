@@ -888,10 +888,15 @@ static int is_conf_name(const char *name)
 static TSNode module_binding(struct xctx *x, TSNode at, TSNode name);
 static int is_getattr_call(struct xctx *x, TSNode n);
 
+/* The mark of a local holding a section of a configuration (note_conf_section). */
+#define CONF_SECTION "confsection:"
+
 /*
  * Is @obj named as configuration (config, conf, settings, options, opts,
  * cfg: the last name of self.app.config), or a section of such a mapping
- * (settings["SENTINEL"]), or a module-level name bound to one
+ * (settings["SENTINEL"], a local general = config[0]: note_conf_section),
+ * or a module-level
+ * name bound to one
  * (SESSION_REDIS = getattr(settings, "SESSION_REDIS", {}))? Its keys are
  * set by the user, so a key's default is the value, as an option's is;
  * any other mapping (a parsed reply's self.values.get("location",
@@ -911,6 +916,12 @@ static int names_config(struct xctx *x, TSNode obj)
 		return 0;
 	name = ts_text(obj, x->src);
 	yes = is_conf_name(name);
+	if (!yes && plain && x->in_func) {
+		char *key = xasprintf(CONF_SECTION "%s", name);
+
+		yes = symtab_find(&x->locals, key) != NULL;
+		free(key);
+	}
 	free(name);
 	if (yes || !plain || x->in_func)
 		return yes;
@@ -4980,6 +4991,29 @@ static int literal_over_run_time_value(struct xctx *x, const char *name, TSNode 
 	return yes;
 }
 
+/*
+ * general = config[0], section = conf["server"] in a function: the local
+ * @name holds part of a configuration, whose keys the user sets too
+ * (names_config). Marked among the function's locals.
+ */
+static void note_conf_section(struct xctx *x, const char *name, TSNode right)
+{
+	TSNode of = ts_field(right, "value");
+	char *key, *text;
+	int yes;
+
+	if (!x->in_func || !ts_is(right, "subscript") || !ts_is(of, "identifier"))
+		return;
+	text = ts_text(of, x->src);
+	yes = is_conf_name(text);
+	free(text);
+	if (!yes)
+		return;
+	key = xasprintf(CONF_SECTION "%s", name);
+	symtab_set(&x->locals, key, NULL);
+	free(key);
+}
+
 static void py_assignment(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -5012,6 +5046,7 @@ static void py_assignment(struct xctx *x, TSNode n)
 	if (!ts_is(left, "identifier"))
 		return;
 	name = ts_text(left, x->src);
+	note_conf_section(x, name, right);
 	/*
 	 * sock = None on an error path keeps the socket the name held; so does
 	 * an unknown value in an if/else branch (sock = socket.fromfd(...) in
