@@ -527,6 +527,10 @@ const struct rule py_rules[] = {
 	PY_DB("pymssql", "connect", 0, -1, "1433", "sqlserver", NULL),
 	{ "asyncpg", NULL, "connect", "asyncpg.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .dsn_kw = "dsn" },
 	{ "asyncpg", NULL, "create_pool", "asyncpg.create_pool", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .dsn_kw = "dsn" },
+	/* pg8000, PostgreSQL in pure Python: connect(user, host, database, port, ...) */
+	{ "pg8000", NULL, "connect", "pg8000.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 3, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_sock" },
+	{ "pg8000.dbapi", NULL, "connect", "pg8000.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 3, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_sock" },
+	{ "pg8000.native", NULL, "Connection", "pg8000.native.Connection", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 1, "host", 3, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .unix_kw = "unix_sock" },
 	{ "psycopg", NULL, "connect", "psycopg.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1, .dsn_kw = "conninfo" },
 	/*
 	 * memcached clients: python-memcached's Client(["host:port", ...])
