@@ -2981,13 +2981,17 @@ static void py_add_call_args_kw(struct xctx *x, struct expr *e, TSNode call)
 
 /* Record call node @n for parameter binding (see MAX_CALLS_PER_NAME). */
 /* Record call node @n of callee @key for parameter binding (py_note_callee). */
-static void note_callee_as(struct xctx *x, TSNode n, const char *key, int self_first)
+/*
+ * A new recorded call of callee @key, its arguments still to add, or NULL
+ * past MAX_CALLS_PER_FILE or MAX_CALLS_PER_NAME.
+ */
+static struct expr *new_callee_call(struct xctx *x, const char *key, int self_first)
 {
-	struct expr *list, *call;
+	struct expr *list, *call = NULL;
 	char *name;
 
 	if (x->ncalls >= MAX_CALLS_PER_FILE)
-		return;
+		return NULL;
 	name = xasprintf("calls:%s", key);
 	list = symtab_get(&x->f->syms, name);
 	if (!list) {
@@ -3000,11 +3004,58 @@ static void note_callee_as(struct xctx *x, TSNode n, const char *key, int self_f
 		call->n = self_first;
 		if (self_first)
 			expr_add(call, NULL);
-		py_add_call_args_kw(x, call, n);
 		expr_add(list, call);
 		x->ncalls++;
 	}
 	free(name);
+	return call;
+}
+
+static void note_callee_as(struct xctx *x, TSNode n, const char *key, int self_first)
+{
+	struct expr *call = new_callee_call(x, key, self_first);
+
+	if (call)
+		py_add_call_args_kw(x, call, n);
+}
+
+/*
+ * threading.Thread(target=self.relay, args=(host, port)), and
+ * multiprocessing.Process the same: a call of the target with those
+ * arguments, for binding its parameters (smartleia's PCSC relay).
+ */
+static void note_thread_target(struct xctx *x, TSNode n)
+{
+	TSNode target = py_arg_node(n, -1, "target", x->src);
+	TSNode args = py_arg_node(n, -1, "args", x->src), *kids;
+	char *q, *key;
+	struct expr *call;
+	size_t count, i;
+	int self_first, yes;
+
+	if (ts_node_is_null(target))
+		return;
+	q = py_qualified(x, ts_field(n, "function"));
+	yes = q && (!strcmp(q, "threading.Thread") || !strcmp(q, "multiprocessing.Process"));
+	free(q);
+	/*
+	 * args=args (tweepy's _threaded_connect passing its own *args to
+	 * self._connect, which a subclass overrides): not followed, the
+	 * target's other callers bind it as before
+	 */
+	if (!ts_node_is_null(args) && !ts_is(args, "tuple") && !ts_is(args, "list"))
+		yes = 0;
+	key = yes ? callee_key(x, target, &self_first) : NULL;
+	if (!key)
+		return;
+	call = new_callee_call(x, key, self_first);
+	free(key);
+	if (!call || ts_node_is_null(args))
+		return;
+	count = ts_named_children(args, &kids);
+	for (i = 0; i < count; i++)
+		expr_add(call, py_expr(x, kids[i]));
+	free(kids);
 }
 
 /*
@@ -5686,6 +5737,7 @@ static void py_walk(struct xctx *x, TSNode n)
 	}
 	if (!strcmp(t, "call")) {
 		py_note_callee(x, n);
+		note_thread_target(x, n);
 		py_call_site(x, n);
 		if (!x->in_func && !x->in_class)
 			py_settings_update(x, n);
