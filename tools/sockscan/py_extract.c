@@ -886,6 +886,7 @@ static int is_conf_name(const char *name)
 }
 
 static TSNode module_binding(struct xctx *x, TSNode at, TSNode name);
+static struct expr *elements_choice(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
 
 /* The mark of a local holding a section of a configuration (note_conf_section). */
@@ -2207,6 +2208,9 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 
 				item = pair_item(py_expr(x, ts_field(n, "value")), strtol(t, NULL, 0));
 				free(t);
+			} else if (!ts_is(idx, "string")) {
+				/* URLS[random.randint(0, 2)]: one of them */
+				item = elements_choice(x, ts_field(n, "value"));
 			}
 			if (item)
 				return item;
@@ -4862,6 +4866,48 @@ static int getopt_loop(struct xctx *x, TSNode left, TSNode body)
 	return 1;
 }
 
+/*
+ * One of the elements of list or tuple @n written out, or of the one a
+ * module-level name is bound to (TLE_URLS, CHECKSUMS_URLS): an EX_CHOICE
+ * of them, which the resolver reads as what they agree on (a host all of
+ * them name, their scheme's port). NULL for anything else.
+ */
+static struct expr *elements_choice(struct xctx *x, TSNode n)
+{
+	TSNode *kids;
+	struct expr *e;
+	size_t count, i;
+
+	if (ts_is(n, "identifier")) {
+		char *name = ts_text(n, x->src);
+		int local = x->in_func && symtab_find(&x->locals, name);
+
+		free(name);
+		if (local)
+			return NULL;
+		n = module_binding(x, n, n);
+	}
+	if (!ts_is(n, "list") && !ts_is(n, "tuple"))
+		return NULL;
+	count = ts_named_children(n, &kids);
+	if (!count || count > MAX_STRING_PARTS) {
+		free(kids);
+		return NULL;
+	}
+	e = expr_new(EX_CHOICE, NULL);
+	for (i = 0; i < count; i++) {
+		if (!ts_is(kids[i], "string") && !ts_is(kids[i], "integer") &&
+		    !ts_is(kids[i], "identifier") && !ts_is(kids[i], "binary_operator")) {
+			expr_free(e);
+			e = NULL;
+			break;
+		}
+		expr_add(e, py_expr(x, kids[i]));
+	}
+	free(kids);
+	return e;
+}
+
 static void py_for(struct xctx *x, TSNode n)
 {
 	TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
@@ -4882,6 +4928,9 @@ static void py_for(struct xctx *x, TSNode n)
 		left = ts_child(left, 1);
 	}
 	item = addrinfo_item(py_expr(x, right), 0);
+	/* for url in TLE_URLS: one of them */
+	if (!item && ts_is(left, "identifier"))
+		item = elements_choice(x, right);
 	if (item && ts_is(left, "identifier")) {
 		name = ts_text(left, x->src);
 		xctx_bind(x, name, item, 1);
