@@ -50,6 +50,15 @@ struct expr *expr_none(void)
 	return e;
 }
 
+struct expr *expr_default(struct expr *value, int how)
+{
+	struct expr *e = expr_new(EX_DEFAULT, NULL);
+
+	e->n = how;
+	expr_add(e, value);
+	return e;
+}
+
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net)
 {
 	struct expr *e = expr_new(EX_OBJ, type);

@@ -70,6 +70,8 @@ struct expr *expr_int(long n);
 struct expr *expr_dyn(const char *text);
 /* Python's None held by a name (no address, but not an unknown one). */
 struct expr *expr_none(void);
+/* EX_DEFAULT: @value (taken), as certain as resolution @how (enum resolution). */
+struct expr *expr_default(struct expr *value, int how);
 struct expr *expr_obj(const char *type, struct expr *addr, struct expr *net);
 /*
  * Python's socket.socket(family, type) (copies of both, NULL if absent):

@@ -508,11 +508,7 @@ static struct expr *py_socket_obj(struct xctx *x, TSNode call)
 /* A default of rule @r as a value: @s, as certain as the rule says. */
 static struct expr *rule_default(const struct rule *r, const char *s)
 {
-	struct expr *e = expr_new(EX_DEFAULT, NULL);
-
-	e->n = r->default_how;
-	expr_add(e, expr_str(s));
-	return e;
+	return expr_default(expr_str(s), r->default_how);
 }
 
 /*
@@ -1067,10 +1063,7 @@ static struct expr *py_mapping_read(struct xctx *x, TSNode n)
 			def = parser_default(x, obj, n);
 		if (!def)
 			return dyn_of(x, n);
-		e = expr_new(EX_DEFAULT, NULL);
-		e->n = RES_ENV_DEFAULT;
-		expr_add(e, def);
-		return e;
+		return expr_default(def, RES_ENV_DEFAULT);
 	}
 	key = py_arg(x, n, 0, NULL);
 	if (!key || key->kind != EX_STR) {
@@ -1088,9 +1081,7 @@ static struct expr *py_mapping_read(struct xctx *x, TSNode n)
 		expr_add(e, def);
 	} else if (def && names_config(x, obj)) {
 		expr_free(e);
-		e = expr_new(EX_DEFAULT, NULL);
-		e->n = RES_ENV_DEFAULT;
-		expr_add(e, def);
+		e = expr_default(def, RES_ENV_DEFAULT);
 	} else {
 		expr_free(e);
 		expr_free(def);
@@ -1869,7 +1860,7 @@ static void note_entries(struct xctx *x, TSNode d, const char *prefix, int as_de
 {
 	TSNode *kids;
 	size_t count = ts_named_children(d, &kids), i;
-	struct expr *e, *def;
+	struct expr *e;
 	char *k, *key;
 
 	for (i = 0; i < count; i++) {
@@ -1878,12 +1869,8 @@ static void note_entries(struct xctx *x, TSNode d, const char *prefix, int as_de
 			continue;
 		key = xasprintf("%s%s", prefix, k);
 		e = py_expr(x, ts_field(kids[i], "value"));
-		if (as_default) {
-			def = expr_new(EX_DEFAULT, NULL);
-			def->n = RES_ENV_DEFAULT;
-			expr_add(def, e);
-			e = def;
-		}
+		if (as_default)
+			e = expr_default(e, RES_ENV_DEFAULT);
 		set_item_value(x, key, e);
 		free(key);
 		free(k);
@@ -2650,13 +2637,8 @@ static int py_splat_pair(struct xctx *x, struct site *s, TSNode splat)
 	for (i = 0; i < 2; i++) {
 		struct expr *item = expr_copy(e->a[i]);
 
-		if (ts_is(inner, "identifier")) {	/* through a name: a constant */
-			struct expr *d = expr_new(EX_DEFAULT, NULL);
-
-			d->n = RES_CONSTANT;
-			expr_add(d, item);
-			item = d;
-		}
+		if (ts_is(inner, "identifier"))	/* through a name: a constant */
+			item = expr_default(item, RES_CONSTANT);
 		site_add_arg(s, item, NULL, ts_text_short(splat, x->src, 120));
 	}
 	expr_free(e);
@@ -3711,6 +3693,7 @@ static int reads_config_loop(struct xctx *x, TSNode n)
 	TSNode p = n, key, test = { 0 }, it, fn, a, b, *names = NULL;
 	size_t count = 0;
 	int depth, yes;
+	char *text;
 
 	if (!ts_is(n, "identifier"))
 		return 0;
@@ -3737,10 +3720,9 @@ static int reads_config_loop(struct xctx *x, TSNode n)
 		      ts_is(it, "call") && ts_is(fn, "attribute") &&
 		      ts_text_eq(ts_field(fn, "attribute"), x->src, "items");
 		if (yes) {
-			char *value = ts_text(names[1], x->src);
-
-			yes = ts_text_eq(n, x->src, value);
-			free(value);
+			text = ts_text(names[1], x->src);
+			yes = ts_text_eq(n, x->src, text);
+			free(text);
 			key = names[0];
 		}
 		free(names);
@@ -3749,13 +3731,10 @@ static int reads_config_loop(struct xctx *x, TSNode n)
 	}
 	a = ts_node_named_child(test, 0);
 	b = ts_node_named_child(test, 1);
-	{
-		char *k = ts_text(key, x->src);
-
-		yes = (ts_text_eq(a, x->src, k) && ts_is(b, "string")) ||
-		      (ts_text_eq(b, x->src, k) && ts_is(a, "string"));
-		free(k);
-	}
+	text = ts_text(key, x->src);
+	yes = (ts_text_eq(a, x->src, text) && ts_is(b, "string")) ||
+	      (ts_text_eq(b, x->src, text) && ts_is(a, "string"));
+	free(text);
 	return yes;
 }
 
@@ -3765,15 +3744,10 @@ static int reads_config_loop(struct xctx *x, TSNode n)
  */
 static struct expr *literal_default(struct expr *e, const struct expr *old)
 {
-	struct expr *def;
-
 	if (!old || (old->kind != EX_STR && old->kind != EX_INT))
 		return e;
 	expr_free(e);
-	def = expr_new(EX_DEFAULT, NULL);
-	def->n = RES_ENV_DEFAULT;
-	expr_add(def, expr_copy(old));
-	return def;
+	return expr_default(expr_copy(old), RES_ENV_DEFAULT);
 }
 /*
  * self.sock = socket.socket(): an object of a watched type kept in an
@@ -5078,10 +5052,7 @@ static int literal_over_run_time_value(struct xctx *x, const char *name, TSNode 
 		    config) &&
 	      old && (old->kind == EX_STR || old->kind == EX_INT);
 	if (yes && config) {
-		flag = expr_new(EX_DEFAULT, NULL);
-		flag->n = RES_ENV_DEFAULT;
-		expr_add(flag, expr_copy(old));
-		symtab_set(t, name, flag);
+		symtab_set(t, name, literal_default(NULL, old));
 	} else if (yes) {
 		flag = expr_new(EX_FLAG, name);
 		expr_add(flag, expr_copy(old));
@@ -5858,12 +5829,9 @@ static TSNode module_dict(struct xctx *x, TSNode at, TSNode name)
 /* "OBJ.KEY" holds @value as a configuration default (py_settings_update). */
 static void set_setting(struct xctx *x, const char *obj, const char *key, TSNode value)
 {
-	struct expr *e = expr_new(EX_DEFAULT, NULL);
 	char *name = xasprintf("%s.%s", obj, key);
 
-	e->n = RES_ENV_DEFAULT;
-	expr_add(e, py_expr(x, value));
-	symtab_set(&x->f->syms, name, e);
+	symtab_set(&x->f->syms, name, expr_default(py_expr(x, value), RES_ENV_DEFAULT));
 	free(name);
 }
 

@@ -686,10 +686,8 @@ static struct expr **const_args(struct scan *sc, struct pkg *ctx,
 		}
 		eval(sc, ctx, call->a[i], &a, depth + 1);
 		if (a.s) {
-			args[i] = expr_new(EX_DEFAULT, NULL);
-			args[i]->n = a.how;
-			expr_add(args[i], a.is_int ? expr_int(strtol(a.s, NULL, 10)) :
-						      expr_str(a.s));
+			args[i] = expr_default(a.is_int ? expr_int(strtol(a.s, NULL, 10)) :
+							  expr_str(a.s), a.how);
 		} else {
 			args[i] = expr_dyn(a.dyn);
 		}
@@ -1446,8 +1444,8 @@ static void eval_param(struct scan *sc, struct pkg *ctx, const struct expr *e,
 
 static void eval_split_part(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			    struct value *v, int depth);
-static int eval_test(struct scan *sc, struct pkg *ctx, const struct expr *t,
-		     enum resolution *how, int depth);
+static const struct expr *if_branch(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				    enum resolution *how, int depth);
 
 /*
  * bind[0] or bind[1] (EX_INDEX): the host or the port of the (host, port)
@@ -1457,11 +1455,10 @@ static int eval_test(struct scan *sc, struct pkg *ctx, const struct expr *t,
 static void eval_index(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		       struct value *v, int depth)
 {
-	const struct expr *in = expr_arg(e, 0), *def;
+	const struct expr *in = expr_arg(e, 0), *def, *taken;
 	struct expr *body;
 	struct pkg *p = ctx;
 	enum resolution how;
-	int yes;
 	char *via;
 
 	if (e->s) {
@@ -1502,12 +1499,10 @@ static void eval_index(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		expr_free(body);
 		return;
 	case EX_CHOICE:
-		if (!in->s || strcmp(in->s, IF_CHOICE) || in->nargs != 3)
+		taken = in->s && !strcmp(in->s, IF_CHOICE) ? if_branch(sc, ctx, in, &how, depth) : NULL;
+		if (!taken)
 			break;
-		yes = eval_test(sc, ctx, in->a[0], &how, depth);
-		if (yes < 0)
-			break;
-		eval_item(sc, ctx, in->a[yes ? 1 : 2], e->n, v, depth + 1);
+		eval_item(sc, ctx, taken, e->n, v, depth + 1);
 		worsen(v, how);
 		return;
 	default:
@@ -1643,21 +1638,33 @@ static int eval_test(struct scan *sc, struct pkg *ctx, const struct expr *t,
 }
 
 /*
+ * The value IF_CHOICE @e takes where its test is known (an option's
+ * default), with how it is known; NULL when the test is not.
+ */
+static const struct expr *if_branch(struct scan *sc, struct pkg *ctx, const struct expr *e,
+				    enum resolution *how, int depth)
+{
+	int yes = e->nargs == 3 ? eval_test(sc, ctx, e->a[0], how, depth) : -1;
+
+	return yes < 0 ? NULL : e->a[yes ? 1 : 2];
+}
+
+/*
  * if opts.local: url = LOCAL else: url = REMOTE (IF_CHOICE): the branch
- * the test takes where it is known (an option's default), else what the
- * two agree on.
+ * the test takes where it is known (if_branch), else what the two agree
+ * on.
  */
 static void eval_if_choice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			   struct value *v, int depth)
 {
-	enum resolution how = RES_DYNAMIC;
-	int yes = e->nargs == 3 ? eval_test(sc, ctx, e->a[0], &how, depth) : -1;
+	enum resolution how;
+	const struct expr *taken = if_branch(sc, ctx, e, &how, depth);
 
-	if (yes < 0) {
+	if (!taken) {
 		eval_choice(sc, ctx, e, 1, v, depth);
 		return;
 	}
-	eval(sc, ctx, e->a[yes ? 1 : 2], v, depth + 1);
+	eval(sc, ctx, taken, v, depth + 1);
 	worsen(v, how);
 }
 
@@ -2731,6 +2738,7 @@ static const struct expr *passed_back(struct scan *sc, struct pkg *ctx, const st
 static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			     struct pkg **octx, int depth)
 {
+	const struct expr *back;
 	struct expr *def, *body, *obj;
 	struct pkg *p, *p0;
 	const char *saved;
@@ -2764,8 +2772,8 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		return obj;
 	case EX_CALL:
 		/* fix(session) returning session: the session the caller passes */
-		if ((def = (struct expr *)passed_back(sc, ctx, e)))
-			return find_obj(sc, ctx, def, octx, depth + 1);
+		if ((back = passed_back(sc, ctx, e)))
+			return find_obj(sc, ctx, back, octx, depth + 1);
 		body = expand_call(sc, ctx, e, &p, depth);
 		obj = body ? find_obj(sc, p, body, octx, depth + 1) : NULL;
 		expr_free(body);
