@@ -5,10 +5,8 @@
  *
  * The accepted socket already exists (its SYN_RECV and ESTABLISHED
  * transitions fired in softirq); this is the first moment it belongs to a
- * process. A classic tracepoint cannot pass a socket to the storage
- * helpers, so the owner goes into accept_owner, keyed by the cookie, and
- * the next program that holds the socket (state change, release) moves it
- * into the socket's storage. The accept event itself carries the owner.
+ * process. The record carries the owner, and trace's table gives it to
+ * the socket's later records (no storage: see sock_create.bpf.c).
  */
 #include "sockwatch.bpf.h"
 
@@ -38,13 +36,9 @@ static __always_inline struct sock *fd_to_sock(long fd)
 	return BPF_CORE_READ(sock, sk);
 }
 
-/*
- * The current task accepted sk: hand its owner to the programs that reach
- * the socket's storage, and report the accept.
- */
+/* The current task accepted sk: report it, with its new owner. */
 static __always_inline int accept_report(void *ctx, struct sock *sk)
 {
-	struct sw_pending_owner owner = {};
 	struct sw_sk_info info = {};
 	struct sw_event buf, *e;
 	__u64 cookie;
@@ -64,12 +58,6 @@ static __always_inline int accept_report(void *ctx, struct sock *sk)
 	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
 	if (!cookie)
 		return 0;
-
-	owner.pid = info.pid;
-	owner.tid = info.tid;
-	owner.cgroup_id = info.cgroup_id;
-	__builtin_memcpy(owner.comm, info.comm, sizeof(owner.comm));
-	bpf_map_update_elem(&accept_owner, &cookie, &owner, BPF_ANY);
 
 	e = event_reserve(&buf, SW_EV_ACCEPT);
 	if (!e)

@@ -7,13 +7,14 @@
  * cookies (5.12), fexit/inet_create and fexit/inet6_create do the same
  * from the function that runs that hook: the attach plan picks one.
  *
- * In the record alone for UDP, whose every hook runs in the owner's
- * context, and for TCP in the agent's owned_only mode, whose table keeps
- * the owner by socket cookie (only a listener gets storage there, at
- * listen(2), for its children to inherit). trace keeps them in the TCP
- * socket's storage too: it reports later transitions, in softirq, of
- * sockets whose owner already let go. Storage costs an allocation and a
- * deferred free per socket, more than the rest of the program.
+ * In the record alone: the table that reads the records (the agent's and
+ * trace's) keeps the owner by socket cookie and gives it to the records
+ * made where the owner is not the current task (TCP transitions in
+ * softirq, also after the owner let go). Only a listener gets storage, at
+ * listen(2). Storage costs an allocation and a deferred free per socket,
+ * more than the rest of the program. Where the state program cannot name
+ * the owner at listen(2) (sock_ops, on 5.10), a TCP socket keeps it in
+ * its storage from birth (owner_at_create).
  */
 #include "sockwatch.bpf.h"
 
@@ -30,9 +31,7 @@ static __always_inline void create_record(void *ctx, void *sk, __u8 family, __u8
 
 	if (!proto_wanted(family, proto))
 		return;
-	/* owner_at_create: the state program cannot name the owner at
-	 * listen(2) (sock_ops, on 5.10): storage from birth, as trace's */
-	if (proto == IPPROTO_UDP || (owned_only && !owner_at_create)) {
+	if (proto == IPPROTO_UDP || !owner_at_create) {
 		if (!pid_wanted(bpf_get_current_pid_tgid() >> 32))
 			return;
 		e = event_begin_net(&buf, SW_EV_CREATE, NULL, family, proto,

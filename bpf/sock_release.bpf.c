@@ -3,7 +3,7 @@
  * close(2) of the last reference: cgroup/sock_release runs in the closing
  * task's context before the protocol's close, so a TCP socket reports the
  * bytes it moved, and then goes on through FIN_WAIT or LAST_ACK as state
- * changes. A socket without storage (UDP; TCP in owned_only mode; see
+ * changes. A socket without storage (all but listeners; see
  * sock_create.bpf.c) is owned by the closing process. Where BPF
  * trampolines work and tracing programs reach socket storage (5.12),
  * fentry/inet_release sees the same: it is the function that runs that
@@ -11,23 +11,31 @@
  */
 #include "sockwatch.bpf.h"
 
-/* sk: the cgroup hook's context or a struct sock (what the helpers take) */
-static __always_inline void release_record(void *ctx, void *sk, __u8 family, __u8 proto,
-					   __u8 state, const struct net *net)
+/*
+ * sk: the cgroup hook's context or a struct sock (what the helpers take);
+ * skaddr: the struct sock's address, for the probe reads of byte counts.
+ */
+static __always_inline void release_record(void *ctx, void *sk, __u64 skaddr,
+					   __u8 family, __u8 proto, __u8 state,
+					   const struct net *net)
 {
 	struct sw_event buf, *e;
-	struct sw_sk_info *info;
+	struct sw_sk_info *info = NULL;
 	__u64 cookie;
 
 	if (!proto_wanted(family, proto))
 		return;
 	cookie = bpf_get_socket_cookie(sk);
-	info = NULL;
+	/* storage: a listener's, or any TCP socket's with owner_at_create */
 	if (proto != IPPROTO_UDP)
 		info = bpf_sk_storage_get(&sk_info, sk, NULL, 0);
-	owner_adopt(info, cookie);
-	if (info)
+	if (info) {
 		info->flags |= SW_F_RELEASED;
+		if (!(info->flags & SW_F_OWNER_KNOWN))
+			info = NULL;
+	}
+	/* an owner the storage does not name: the closing process holds
+	 * the last reference */
 	if (!pid_wanted(info ? info->pid : bpf_get_current_pid_tgid() >> 32))
 		return;
 
@@ -37,26 +45,31 @@ static __always_inline void release_record(void *ctx, void *sk, __u8 family, __u
 		e = event_begin_net(&buf, SW_EV_CLOSE, info, family, proto, cookie, net);
 	if (!e)
 		return;
-	/* no storage: the closing process holds the last reference (the
-	 * agent's table has the owner: see event_begin_bare) */
+	/* the agent's table has the owner (see event_begin_bare) */
 	if (!info && !owned_only)
 		event_owner_current(e);
 	e->new_state = state;
-	/* This hook may not read the endpoints from its context; a TCP
-	 * socket that went through a state change left its address. The
-	 * agent's table has them already and forgets the socket now: a
-	 * dozen probe reads per close it does not need. */
-	if (!owned_only && info && info->skaddr) {
-		event_endpoints(e, (const struct sock *)info->skaddr);
-		event_bytes(e, info->skaddr);
-	}
+	/* The endpoints come from the table, which has them from the
+	 * socket's earlier records; trace reports the bytes a TCP socket
+	 * moved (the agent's table forgets the socket now). */
+	if (!owned_only)
+		event_bytes(e, skaddr);
 	event_submit(ctx, e);
 }
 
+/*
+ * The hook may not read the byte counts through its context, but the
+ * context is the struct sock itself (the hook is run with the socket as
+ * its argument, on every kernel that has it): as a plain address it is
+ * read with probe reads, as the tracing programs read one. Reading a
+ * context pointer as a number takes CAP_PERFMON, which loading tracing
+ * programs needs anyway.
+ */
 SEC("cgroup/sock_release")
 int sw_sock_release(struct bpf_sock *ctx)
 {
-	release_record(ctx, ctx, ctx->family, ctx->protocol, ctx->state, NULL);
+	release_record(ctx, ctx, (__u64)ctx, ctx->family, ctx->protocol, ctx->state,
+		       NULL);
 	return 1;
 }
 
@@ -68,7 +81,7 @@ int BPF_PROG(sw_inet_release, struct socket *sock)
 
 	if (!sk || BPF_CORE_READ_BITFIELD(sk, sk_kern_sock))
 		return 0;
-	release_record(ctx, sk, sk->__sk_common.skc_family, sk->sk_protocol,
+	release_record(ctx, sk, (__u64)sk, sk->__sk_common.skc_family, sk->sk_protocol,
 		       sk->__sk_common.skc_state, sk_net(sk));
 	return 0;
 }

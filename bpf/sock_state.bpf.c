@@ -4,10 +4,11 @@
  * BTF-typed program (tp_btf), which can reach the socket's local storage.
  *
  * Most transitions fire in softirq, where the current task is unrelated
- * to the socket: the owner always comes from the storage. Sockets born in
- * softirq (the child of a listener, in SYN_RECV) get their storage here,
- * with no owner until accept(2) names one; in owned_only mode they get
- * none, and the agent's table gives them their listener's owner.
+ * to the socket. Only a listener has storage (made here, at listen(2),
+ * which runs in its owner's context): the table reading the records
+ * knows every other socket's owner by its cookie, from its create record,
+ * or from its accept(2) (trace) or its listener (the agent's mode) for a
+ * listener's child.
  */
 #include "sock_state.h"
 
@@ -70,22 +71,16 @@ int BPF_PROG(sw_state, const struct sock *sk, int oldstate, int newstate)
 	if (owned_only && !owned_state_kept(newstate))
 		return 0;
 
-	/*
-	 * owned_only keeps storage on listeners only (made here, at
-	 * listen(2)): the table knows every other socket's owner by its
-	 * cookie, from its create record, and a listener's child by its
-	 * listener (no storage cloned into each child: an allocation and a
-	 * free per connection, with interrupts off around their locks).
-	 */
+	/* storage for a listener only: for any other socket, an allocation
+	 * and a free per connection, with interrupts off around their locks */
 	info = bpf_sk_storage_get(&sk_info, (void *)sk, NULL,
-				  !owned_only || newstate == TCP_LISTEN ?
-				  BPF_SK_STORAGE_GET_F_CREATE : 0);
+				  newstate == TCP_LISTEN ? BPF_SK_STORAGE_GET_F_CREATE : 0);
 	/* the owner let go: the agent's table has forgotten the socket */
 	if (owned_only && released(sk, info))
 		return 0;
 	cookie = bpf_get_socket_cookie((void *)sk);
 	if (info) {
-		state_track(info, (__u64)sk, cookie, oldstate);
+		state_track(info, oldstate);
 		/* listen(2) runs in the owner's context: a socket that predates
 		 * sockwatch gets its owner here. */
 		if (newstate == TCP_LISTEN && !(info->flags & SW_F_OWNER_KNOWN))

@@ -41,11 +41,9 @@ static __always_inline __u8 event_kind(const struct sw_sk_info *info, bool child
 
 /*
  * Keep the socket's facts up to date with a transition: the child of a
- * listener leaving SYN_RECV, the birth time of a socket born in softirq,
- * the address (for the release program), an owner accept(2) left.
+ * listener leaving SYN_RECV, the birth time of a socket born in softirq.
  */
-static __always_inline void state_track(struct sw_sk_info *info, __u64 skaddr,
-					__u64 cookie, int oldstate)
+static __always_inline void state_track(struct sw_sk_info *info, int oldstate)
 {
 	/* leaving SYN_RECV: the child of a listener, owned by accept(2)'s caller */
 	if (oldstate == TCP_SYN_RECV && !(info->flags & SW_F_ACCEPTED))
@@ -54,15 +52,14 @@ static __always_inline void state_track(struct sw_sk_info *info, __u64 skaddr,
 		info->birth_ns = bpf_ktime_get_ns();
 		info->flags |= SW_F_BIRTH_KNOWN;
 	}
-	info->skaddr = skaddr;
-	owner_adopt(info, cookie);
 }
 
 /* Whether a transition, its facts updated, makes a record. */
 static __always_inline bool state_reported(const struct sw_sk_info *info,
 					   int oldstate, int newstate)
 {
-	if (info && !pid_wanted(info->pid))
+	/* an owner the storage does not know, the table may: let it decide */
+	if (info && (info->flags & SW_F_OWNER_KNOWN) && !pid_wanted(info->pid))
 		return false;
 	/* tcp_close() may re-enter the state shutdown() set: not a change */
 	return oldstate != newstate;

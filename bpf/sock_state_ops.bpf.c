@@ -73,7 +73,7 @@ static __always_inline void report(struct bpf_sock_ops *ops, int oldstate,
 		return;
 	cookie = bpf_get_socket_cookie(ops);
 	if (info)
-		state_track(info, (__u64)sk, cookie, oldstate);
+		state_track(info, oldstate);
 	if (!state_reported(info, oldstate, newstate))
 		return;
 

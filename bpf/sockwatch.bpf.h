@@ -25,15 +25,6 @@
 #endif
 
 
-/* The owner an accept(2) recorded, until a program that can reach the
- * socket's storage moves it there (see sock_accept.bpf.c for why). */
-struct sw_pending_owner {
-	__u64 cgroup_id;
-	__u32 pid;
-	__u32 tid;
-	char  comm[SW_COMM_LEN];
-};
-
 #ifdef SW_DEFINE_MAPS
 #define SW_EXTERN
 #else
@@ -92,15 +83,6 @@ SW_EXTERN struct {
 	__type(key, int);
 	__type(value, struct sw_sk_info);
 } sk_info SEC(".maps");
-
-SW_EXTERN struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	/* preallocated; an entry lives from accept(2) to the socket's next
-	 * state change or close, so a few thousand cover any accept burst */
-	__uint(max_entries, 4096);
-	__type(key, __u64);		/* socket cookie */
-	__type(value, struct sw_pending_owner);
-} accept_owner SEC(".maps");
 
 /* Set by the loader before load; see struct sw_filter. */
 SW_EXTERN const volatile struct sw_filter filter;
@@ -291,25 +273,6 @@ static __always_inline void event_owner(struct sw_event *e,
 	e->birth_ns = info->birth_ns;
 	e->flags |= info->flags & (SW_F_OWNER_KNOWN | SW_F_BIRTH_KNOWN | SW_F_ACCEPTED);
 	__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
-}
-
-/* If accept(2) left an owner for this socket, move it into the storage. */
-static __always_inline void owner_adopt(struct sw_sk_info *info, __u64 cookie)
-{
-	struct sw_pending_owner *o;
-
-	/* owned_only loads no accept program: nothing is ever handed off */
-	if (owned_only || !info || (info->flags & SW_F_OWNER_KNOWN))
-		return;
-	o = bpf_map_lookup_elem(&accept_owner, &cookie);
-	if (!o)
-		return;
-	info->pid = o->pid;
-	info->tid = o->tid;
-	info->cgroup_id = o->cgroup_id;
-	__builtin_memcpy(info->comm, o->comm, sizeof(info->comm));
-	info->flags |= SW_F_OWNER_KNOWN | SW_F_ACCEPTED;
-	bpf_map_delete_elem(&accept_owner, &cookie);
 }
 
 /* Endpoints, family, protocol and netns of a struct sock (CO-RE reads). */

@@ -108,7 +108,6 @@ struct sw_event {
 struct sw_sk_info {
 	__u64 birth_ns;
 	__u64 cgroup_id;
-	__u64 skaddr;		/* the struct sock, to read tcp_sock at release */
 	__u32 pid;
 	__u32 tid;
 	__u8  flags;		/* SW_F_OWNER_KNOWN, _BIRTH_KNOWN, _ACCEPTED, _RELEASED */
