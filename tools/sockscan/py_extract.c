@@ -351,10 +351,16 @@ static char *py_qualified(struct xctx *x, TSNode n)
 	while (q && depth-- > 0) {
 		char *attr = ts_text(ts_field(chain[depth], "attribute"), x->src);
 		char *longer = xasprintf("%s.%s", q, attr);
+		const struct expr *moved;
 
 		free(attr);
 		free(q);
 		q = longer;
+		/* common.requests: the package a module of the tree imports */
+		if (k >= 0 && (moved = symtab_get(&x->f->reexports, q))) {
+			free(q);
+			q = xstrdup(moved->s);
+		}
 	}
 	if (q && k >= 0)
 		q = prefer_try_import(x, k, q);
@@ -1070,7 +1076,11 @@ static struct expr *py_mapping_read(struct xctx *x, TSNode n)
 		expr_free(key);
 		return dyn_of(x, n);
 	}
-	def = py_arg(x, n, 1, NULL);
+	/* config.get("section", "option", default=...) (trytond's): the
+	 * keyword is the default, the second positional an option's name */
+	def = py_arg(x, n, -1, "default");
+	if (!def)
+		def = py_arg(x, n, 1, NULL);
 	e = x->kwsplat && ts_text_eq(obj, x->src, x->kwsplat) ?
 	    xctx_local(x, x->kwsplat) : NULL;
 	if (e && e->kind == EX_PARAM && e->s) {
@@ -1107,6 +1117,37 @@ static int is_mapping_read(struct xctx *x, TSNode fn)
 		ts_text_eq(ts_field(fn, "attribute"), x->src, "pop"));
 }
 
+/*
+ * "/".join((BASE_URL, service, path)): the elements of a tuple or list
+ * written out, with the separator between them (a URL's scheme and host
+ * come from the first). NULL for any other join.
+ */
+static struct expr *py_str_join(struct xctx *x, TSNode n, TSNode fn)
+{
+	TSNode seq = py_arg_node(n, 0, NULL, x->src), *items;
+	struct expr *sep, *e = NULL;
+	size_t count, i;
+
+	if (!ts_is(fn, "attribute") || !ts_text_eq(ts_field(fn, "attribute"), x->src, "join") ||
+	    !ts_is(ts_field(fn, "object"), "string") ||
+	    !(ts_is(seq, "tuple") || ts_is(seq, "list")))
+		return NULL;
+	count = ts_named_children(seq, &items);
+	if (!count || count > MAX_STRING_PARTS) {
+		free(items);
+		return NULL;
+	}
+	sep = py_expr(x, ts_field(fn, "object"));
+	for (i = 0; i < count; i++) {
+		struct expr *part = py_expr(x, items[i]);
+
+		e = e ? expr_pair(EX_CONCAT, expr_pair(EX_CONCAT, e, expr_copy(sep)), part) : part;
+	}
+	expr_free(sep);
+	free(items);
+	return e;
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -1118,6 +1159,18 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		free(q);
 		if (e && e->kind == EX_CALL)
 			py_add_call_args(x, e, n);
+		/*
+		 * config.get(..., default=...) on a configuration object
+		 * imported (trytond's `from trytond.config import config`):
+		 * whoever wrote the getter, a default= is what it returns
+		 * when the option is not set
+		 */
+		if ((!e || e->kind == EX_DYN || e->kind == EX_CALL) && is_mapping_read(x, fn) &&
+		    !ts_node_is_null(py_arg_node(n, -1, "default", x->src)) &&
+		    names_config(x, ts_field(fn, "object"))) {
+			expr_free(e);
+			return py_mapping_read(x, n);
+		}
 		return e ? e : dyn_of(x, n);
 	}
 	if (ts_is(fn, "identifier")) {
@@ -1144,6 +1197,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	}
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
 		return py_format_method(x, n, ts_field(fn, "object"));
+	if ((e = py_str_join(x, n, fn)))
+		return e;
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&
 	    ts_is(ts_field(fn, "object"), "dictionary"))
 		return py_dict_choice(x, ts_field(fn, "object"), py_arg_node(n, 1, "default", x->src));
@@ -1650,12 +1705,63 @@ static struct expr *conf_dyn(struct xctx *x, TSNode n)
 	return e;
 }
 
+/* oslo.config's global configuration object, whose options are attributes */
+#define OSLO_CONF "oslo_config.cfg.CONF"
+
+/* Is @n oslo.config's cfg.CONF, or a module-level name bound to it? */
+static int is_oslo_conf(struct xctx *x, TSNode n)
+{
+	const struct expr *v;
+	char *q, *name;
+	int yes;
+
+	q = py_qualified(x, n);
+	if (q) {
+		yes = !strcmp(q, OSLO_CONF);
+		free(q);
+		return yes;
+	}
+	if (!ts_is(n, "identifier"))
+		return 0;
+	name = ts_text(n, x->src);
+	v = x->in_func && symtab_find(&x->locals, name) ? NULL : symtab_get(&x->f->syms, name);
+	free(name);
+	return v && v->kind == EX_QUAL && !strcmp(v->s, "oslo_config.cfg") &&
+	       !strcmp(v->s2, "CONF");
+}
+
+/*
+ * CONF.name or CONF.group.name: the default of the option this file
+ * declares as cfg.StrOpt("name", default=...) (py_oslo_option). NULL for
+ * anything else.
+ */
+static struct expr *oslo_read(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(n, "object");
+	struct expr *e = NULL;
+	char *attr, *key;
+
+	if (!is_oslo_conf(x, obj) &&
+	    !(ts_is(obj, "attribute") && is_oslo_conf(x, ts_field(obj, "object"))))
+		return NULL;
+	attr = ts_text(ts_field(n, "attribute"), x->src);
+	key = xasprintf("oslo:%s", attr);
+	if (symtab_find(&x->f->syms, key))
+		e = expr_new(EX_IDENT, key);
+	free(key);
+	free(attr);
+	return e;
+}
+
 static struct expr *py_attribute(struct xctx *x, TSNode n)
 {
 	TSNode obj = ts_field(n, "object");
-	char *q = py_qualified(x, n), *name, *attr;
+	char *q, *name, *attr;
 	struct expr *e = NULL, *v;
 
+	if ((e = oslo_read(x, n)))
+		return e;
+	q = py_qualified(x, n);
 	if (q) {
 		e = py_qualified_expr(q);
 		free(q);
@@ -2351,6 +2457,31 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	free(key);
 	expr_free(name);
 	expr_free(flag);
+}
+
+/*
+ * cfg.StrOpt("metadata_url", default=URL) (any of oslo.config's option
+ * classes): the option's default, kept as the module-level name
+ * "oslo:metadata_url" that CONF.metadata_url and CONF.group.metadata_url
+ * read (oslo_read), as an argparse option's.
+ */
+static void py_oslo_option(struct xctx *x, TSNode call, const char *q)
+{
+	struct expr *name, *e;
+	char *key;
+
+	if (!str_has_prefix(q, "oslo_config.cfg.") || !str_has_suffix(q, "Opt") ||
+	    ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
+		return;
+	name = py_arg(x, call, 0, "name");
+	if (name && name->kind == EX_STR && *name->s) {
+		key = xasprintf("oslo:%s", name->s);
+		e = expr_new(EX_FLAG, name->s);
+		expr_add(e, py_arg(x, call, -1, "default"));
+		set_flag(x, key, e);
+		free(key);
+	}
+	expr_free(name);
 }
 
 /* Position of node @n in the file, in the order sites are met. */
@@ -3523,6 +3654,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 		skip = 1;	/* self */
 	else if (r && ts_is(fn, "identifier"))
 		skip += own_params_of(x, fn);
+	if (q && !r)
+		py_oslo_option(x, n, q);
 	/* argparse's add_argument, optparse's add_option, configargparse's add: the same default */
 	if (!q && !partial && ts_is(fn, "attribute") &&
 	    (ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument") ||
@@ -4753,6 +4886,13 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
 			free(name);
 			continue;
 		}
+		/* self._session, self._url = session, url: one assignment each */
+		if (nvals == count && is_self_attr(x, names[i])) {
+			if (!py_alias_assign(x, names[i], vals[i]) &&
+			    !py_bound_assign(x, names[i], vals[i]))
+				py_self_assign(x, names[i], vals[i]);
+			continue;
+		}
 		if (!ts_is(names[i], "identifier"))
 			continue;
 		if (!i && is_namespace(value))
@@ -5323,10 +5463,20 @@ static struct expr *py_param_named(struct xctx *x, TSNode param, TSNode name)
 /*
  * A parameter's default: None too, which stands for nothing a caller
  * passes (if host is None: host = "localhost" then gives the address).
+ * Python evaluates it where the function is defined, not among its
+ * parameters: session=session names the module's session.
  */
 static struct expr *py_default_value(struct xctx *x, TSNode value)
 {
-	return ts_is(value, "none") ? expr_none() : py_expr(x, value);
+	int in_func = x->in_func;
+	struct expr *e;
+
+	if (ts_is(value, "none"))
+		return expr_none();
+	x->in_func = 0;
+	e = py_expr(x, value);
+	x->in_func = in_func;
+	return e;
 }
 
 /*

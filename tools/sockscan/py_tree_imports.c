@@ -213,6 +213,45 @@ static char *reexported(struct scan *sc, struct pkg *ctx, const char *path, int 
 	return cur;
 }
 
+/*
+ * `from pkg import common`, where common.py has `import requests`:
+ * common.requests is the requests package, as `from pkg.common import
+ * requests` would be. Each library module the imported tree module
+ * imports is entered as the import path "pkg.common.requests", which
+ * py_qualified then reads through. The number entered.
+ */
+static int module_imports_reexported(struct scan *sc, struct srcfile *f, const char *path)
+{
+	struct pkg *m = pkg_lookup(sc, f->pkg, path);
+	size_t i;
+	int k, n = 0;
+
+	if (!m || m->lang != LANG_PY)
+		return 0;
+	for (i = 0; i < m->nfiles; i++) {
+		const struct srcfile *mf = m->files[i];
+
+		for (k = 0; k < mf->nimports; k++) {
+			const char *alias = mf->imports[k].alias;
+			char *from, *to;
+			int own = 0;
+
+			if (!strcmp(alias, "*") || strchr(alias, '.'))
+				continue;
+			from = xasprintf("%s.%s", path, alias);
+			to = symtab_get(&f->reexports, from) ? NULL :
+			     reexported(sc, f->pkg, from, &own);
+			if (to) {
+				symtab_set(&f->reexports, from, expr_str(to));
+				free(to);
+				n++;
+			}
+			free(from);
+		}
+	}
+	return n;
+}
+
 void py_module_reexports(struct scan *sc)
 {
 	size_t i;
@@ -233,6 +272,7 @@ void py_module_reexports(struct scan *sc)
 				star = 1;
 				continue;
 			}
+			n += module_imports_reexported(sc, f, f->imports[k].path);
 			to = reexported(sc, f->pkg, f->imports[k].path, &own);
 			if (!to)
 				continue;
