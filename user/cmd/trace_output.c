@@ -49,20 +49,20 @@ static bool has_remote(const struct sw_event *e)
 	       e->kind != SW_EV_LISTEN && !sw_endpoint_empty(e->raddr, e->rport);
 }
 
-static void json_addr(struct sw_json *j, const char *ka, const char *kp,
-		      bool known, unsigned family, const __u8 *addr, __u16 port)
-{
-	char buf[SW_ADDR_STRLEN];
-
-	if (!known) {
-		sw_json_knull(j, ka);
-		sw_json_knull(j, kp);
-		return;
-	}
-	sw_fmt_addr(buf, family, addr);
-	sw_json_kstr(j, ka, buf);
-	sw_json_kuint(j, kp, port);
-}
+/* an endpoint's two members, or two nulls (a macro: the keys are literals) */
+#define JSON_ADDR(j, ka, kp, known, family, addr, port)			\
+	do {								\
+		char buf_[SW_ADDR_STRLEN];				\
+									\
+		if (known) {						\
+			sw_fmt_addr(buf_, (family), (addr));		\
+			SW_JSON_LSTR(j, ka, buf_);			\
+			SW_JSON_LUINT(j, kp, (port));			\
+		} else {						\
+			SW_JSON_LNULL(j, ka);				\
+			SW_JSON_LNULL(j, kp);				\
+		}							\
+	} while (0)
 
 static __s64 age_ms(const struct sw_event *e)
 {
@@ -81,51 +81,51 @@ static void event_json(struct sw_json *j, const struct sw_event *e, bool wl,
 
 	sw_fmt_time(t, sw_mono_to_wall(e->ts_ns));
 	sw_json_obj_begin(j);
-	sw_json_kstr(j, "time", t);
-	sw_json_kstr(j, "event", sw_event_kind_name(e->kind));
+	SW_JSON_LSTR(j, "time", t);
+	SW_JSON_LSTR(j, "event", sw_event_kind_name(e->kind));
 	if (owner) {
-		sw_json_kuint(j, "pid", e->pid);
-		sw_json_kuint(j, "tid", e->tid);
-		sw_json_kstr(j, "comm", e->comm);
-		sw_json_kuint(j, "cgroup_id", e->cgroup_id);
+		SW_JSON_LUINT(j, "pid", e->pid);
+		SW_JSON_LUINT(j, "tid", e->tid);
+		SW_JSON_LSTR(j, "comm", e->comm);
+		SW_JSON_LUINT(j, "cgroup_id", e->cgroup_id);
 	} else {
-		sw_json_knull(j, "pid");
-		sw_json_knull(j, "tid");
-		sw_json_knull(j, "comm");
-		sw_json_knull(j, "cgroup_id");
+		SW_JSON_LNULL(j, "pid");
+		SW_JSON_LNULL(j, "tid");
+		SW_JSON_LNULL(j, "comm");
+		SW_JSON_LNULL(j, "cgroup_id");
 	}
 	if (wl)
 		sw_workload_json(j, owner ? w : NULL);
 	if (e->netns)
-		sw_json_kuint(j, "netns", e->netns);
+		SW_JSON_LUINT(j, "netns", e->netns);
 	else
-		sw_json_knull(j, "netns");
-	sw_json_kuint(j, "sock", e->sock);
-	sw_json_kstr(j, "family", sw_family_name(e->family));
-	sw_json_kstr(j, "proto", sw_proto_name(e->proto));
-	json_addr(j, "laddr", "lport", has_local(e), e->family, e->laddr, e->lport);
-	json_addr(j, "raddr", "rport", has_remote(e), e->family, e->raddr, e->rport);
+		SW_JSON_LNULL(j, "netns");
+	SW_JSON_LUINT(j, "sock", e->sock);
+	SW_JSON_LSTR(j, "family", sw_family_name(e->family));
+	SW_JSON_LSTR(j, "proto", sw_proto_name(e->proto));
+	JSON_ADDR(j, "laddr", "lport", has_local(e), e->family, e->laddr, e->lport);
+	JSON_ADDR(j, "raddr", "rport", has_remote(e), e->family, e->raddr, e->rport);
 	if (e->kind == SW_EV_STATE || e->kind == SW_EV_LISTEN)
-		sw_json_kstr(j, "old_state", sw_tcp_state_name(e->old_state));
+		SW_JSON_LSTR(j, "old_state", sw_tcp_state_name(e->old_state));
 	else
-		sw_json_knull(j, "old_state");
+		SW_JSON_LNULL(j, "old_state");
 	if (tcp && e->new_state)
-		sw_json_kstr(j, "new_state", sw_tcp_state_name(e->new_state));
+		SW_JSON_LSTR(j, "new_state", sw_tcp_state_name(e->new_state));
 	else
-		sw_json_knull(j, "new_state");
+		SW_JSON_LNULL(j, "new_state");
 	if (age >= 0)
-		sw_json_kint(j, "age_ms", age);
+		SW_JSON_LINT(j, "age_ms", age);
 	else
-		sw_json_knull(j, "age_ms");
+		SW_JSON_LNULL(j, "age_ms");
 	if (e->flags & SW_F_BYTES) {
-		sw_json_kuint(j, "rx_bytes", e->rx_bytes);
-		sw_json_kuint(j, "tx_bytes", e->tx_bytes);
+		SW_JSON_LUINT(j, "rx_bytes", e->rx_bytes);
+		SW_JSON_LUINT(j, "tx_bytes", e->tx_bytes);
 	} else {
-		sw_json_knull(j, "rx_bytes");
-		sw_json_knull(j, "tx_bytes");
+		SW_JSON_LNULL(j, "rx_bytes");
+		SW_JSON_LNULL(j, "tx_bytes");
 	}
 	if (e->flags & SW_F_PREEXISTING)
-		sw_json_kbool(j, "preexisting", true);
+		SW_JSON_LBOOL(j, "preexisting", true);
 	sw_json_obj_end(j);
 }
 

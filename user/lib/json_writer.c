@@ -144,6 +144,13 @@ void sw_json_keyn(struct sw_json *j, const char *key, size_t n)
 	j->after_key = true;
 }
 
+void sw_json_rawkey(struct sw_json *j, const char *quoted, size_t n)
+{
+	value_prefix(j);
+	put(j, quoted, n);
+	j->after_key = true;
+}
+
 void sw_json_strn(struct sw_json *j, const char *s, size_t n)
 {
 	value_prefix(j);

@@ -339,13 +339,14 @@ void sw_workload_label(const struct sw_workload *w, char *buf, size_t len)
 		snprintf(buf, len, "%s", w->cgroup[0] ? w->cgroup : "-");
 }
 
-static void kstr_or_null(struct sw_json *j, const char *k, const char *v)
-{
-	if (v && v[0])
-		sw_json_kstr(j, k, v);
-	else
-		sw_json_knull(j, k);
-}
+/* a macro: the keys are literals (SW_JSON_LKEY) */
+#define KSTR_OR_NULL(j, k, v)				\
+	do {						\
+		if ((v) && (v)[0])			\
+			SW_JSON_LSTR(j, k, v);		\
+		else					\
+			SW_JSON_LNULL(j, k);		\
+	} while (0)
 
 void sw_workload_json(struct sw_json *j, const struct sw_workload *w)
 {
@@ -353,16 +354,16 @@ void sw_workload_json(struct sw_json *j, const struct sw_workload *w)
 
 	if (!w)
 		w = &none;
-	kstr_or_null(j, "cgroup", w->cgroup);
-	kstr_or_null(j, "unit", w->unit);
-	kstr_or_null(j, "user_unit", w->user_unit);
-	kstr_or_null(j, "container_id", w->container_id);
-	kstr_or_null(j, "container_runtime", w->runtime);
-	kstr_or_null(j, "pod_uid", w->pod_uid);
-	kstr_or_null(j, "qos_class", w->qos_class);
-	kstr_or_null(j, "container_name", w->container_name);
-	kstr_or_null(j, "pod_name", w->pod_name);
-	kstr_or_null(j, "namespace", w->namespace);
+	KSTR_OR_NULL(j, "cgroup", w->cgroup);
+	KSTR_OR_NULL(j, "unit", w->unit);
+	KSTR_OR_NULL(j, "user_unit", w->user_unit);
+	KSTR_OR_NULL(j, "container_id", w->container_id);
+	KSTR_OR_NULL(j, "container_runtime", w->runtime);
+	KSTR_OR_NULL(j, "pod_uid", w->pod_uid);
+	KSTR_OR_NULL(j, "qos_class", w->qos_class);
+	KSTR_OR_NULL(j, "container_name", w->container_name);
+	KSTR_OR_NULL(j, "pod_name", w->pod_name);
+	KSTR_OR_NULL(j, "namespace", w->namespace);
 }
 
 bool sw_workload_filter_empty(const struct sw_workload_filter *f)
