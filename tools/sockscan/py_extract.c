@@ -2460,22 +2460,28 @@ static void py_add_argument(struct xctx *x, TSNode call)
 }
 
 /*
- * cfg.StrOpt("metadata_url", default=URL) (any of oslo.config's option
+ * cfg.StrOpt("metadata-url", default=URL) (any of oslo.config's option
  * classes): the option's default, kept as the module-level name
  * "oslo:metadata_url" that CONF.metadata_url and CONF.group.metadata_url
- * read (oslo_read), as an argparse option's.
+ * read (oslo_read), as an argparse option's: its dest= or its name, with
+ * dashes as underscores.
  */
 static void py_oslo_option(struct xctx *x, TSNode call, const char *q)
 {
 	struct expr *name, *e;
-	char *key;
+	char *key, *p;
 
 	if (!str_has_prefix(q, "oslo_config.cfg.") || !str_has_suffix(q, "Opt") ||
 	    ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
 		return;
-	name = py_arg(x, call, 0, "name");
+	name = py_arg(x, call, -1, "dest");
+	if (!name)
+		name = py_arg(x, call, 0, "name");
 	if (name && name->kind == EX_STR && *name->s) {
 		key = xasprintf("oslo:%s", name->s);
+		for (p = key; *p; p++)
+			if (*p == '-')
+				*p = '_';
 		e = expr_new(EX_FLAG, name->s);
 		expr_add(e, py_arg(x, call, -1, "default"));
 		set_flag(x, key, e);

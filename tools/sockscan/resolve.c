@@ -531,6 +531,19 @@ static char *held_head(const char *name, const char **rest)
 }
 
 /*
+ * Is @arg parameter @param itself, or it with text appended (param +
+ * path, as deep as concatenations go)? What a function passes so to
+ * itself adds no address to what its other callers pass.
+ */
+static int is_param_passed_on(const struct expr *arg, const struct expr *param)
+{
+	while (arg && arg->kind == EX_CONCAT)
+		arg = expr_arg(arg, 0);
+	return arg && arg->kind == EX_PARAM && !strcmp(arg->s ? arg->s : "", param->s) &&
+	       arg->n == param->n;
+}
+
+/*
  * What parse_args() returns, as tree_instance names it: an object whose
  * attributes are the options, args.port reading "argparse:port" in the
  * module that parsed them (py_extract.c py_add_argument).
@@ -1393,9 +1406,10 @@ static void eval_param_at(struct scan *sc, struct pkg *ctx, const struct expr *e
 				omitted = 1;
 				continue;
 			}
-			/* a recursive call passing the parameter on adds no value */
-			if (arg->kind == EX_PARAM && !strcmp(arg->s ? arg->s : "", e->s) &&
-			    arg->n == e->n) {
+			/* a recursive call passing the parameter on adds no value,
+			 * nor one passing it on extended (url + subkey: a crawl
+			 * of the same site) */
+			if (is_param_passed_on(arg, e)) {
 				expr_free(fw);
 				continue;
 			}
