@@ -24,7 +24,6 @@
 #define IPPROTO_UDP	17
 #endif
 
-
 #ifdef SW_DEFINE_MAPS
 #define SW_EXTERN
 #else

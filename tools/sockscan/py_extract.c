@@ -2397,6 +2397,24 @@ static int optional_without_default(struct xctx *x, TSNode call, const char *fla
 }
 
 /*
+ * The module-level name an option's default is kept as: @prefix and the
+ * option's name without leading dashes, its dashes as underscores, as
+ * the parsers make the attribute ("--listen-port": listen_port).
+ */
+static char *option_key(const char *prefix, const char *name)
+{
+	char *key, *p;
+
+	while (*name == '-')
+		name++;
+	key = xasprintf("%s%s", prefix, name);
+	for (p = key; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return key;
+}
+
+/*
  * parser.add_argument("--listen-port", default=9400) (or optparse's
  * add_option): the option's default, kept as the module-level name
  * "argparse:listen_port" that args.listen_port reads (py_attribute).
@@ -2407,7 +2425,7 @@ static void py_add_argument(struct xctx *x, TSNode call)
 	size_t count = ts_named_children(ts_field(call, "arguments"), &args), i;
 	struct expr *name, *flag, *e;
 	int have_long = 0;
-	char *key, *p;
+	char *key;
 
 	/* the first long option names the attribute, else the first name */
 	for (i = 0; i < count && ts_is(args[i], "string"); i++) {
@@ -2428,12 +2446,7 @@ static void py_add_argument(struct xctx *x, TSNode call)
 		expr_free(flag);
 		return;
 	}
-	for (p = name->s; *p == '-'; p++)
-		;
-	key = xasprintf("argparse:%s", p);
-	for (p = key; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	key = option_key("argparse:", name->s);
 	e = expr_new(EX_FLAG, NULL);
 	e->s = xstrdup(name->s);
 	if (!ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
@@ -2469,7 +2482,7 @@ static void py_add_argument(struct xctx *x, TSNode call)
 static void py_oslo_option(struct xctx *x, TSNode call, const char *q)
 {
 	struct expr *name, *e;
-	char *key, *p;
+	char *key;
 
 	if (!str_has_prefix(q, "oslo_config.cfg.") || !str_has_suffix(q, "Opt") ||
 	    ts_node_is_null(py_arg_node(call, -1, "default", x->src)))
@@ -2478,10 +2491,7 @@ static void py_oslo_option(struct xctx *x, TSNode call, const char *q)
 	if (!name)
 		name = py_arg(x, call, 0, "name");
 	if (name && name->kind == EX_STR && *name->s) {
-		key = xasprintf("oslo:%s", name->s);
-		for (p = key; *p; p++)
-			if (*p == '-')
-				*p = '_';
+		key = option_key("oslo:", name->s);
 		e = expr_new(EX_FLAG, name->s);
 		expr_add(e, py_arg(x, call, -1, "default"));
 		set_flag(x, key, e);
@@ -4853,6 +4863,23 @@ static char *split_sep(struct xctx *x, TSNode right)
 	return sep;
 }
 
+/*
+ * left = right, left a name or self.attr: an alias of a module or class,
+ * a bound method, or what this class's objects keep. 1 when one of them
+ * took it.
+ */
+static int py_assign_held(struct xctx *x, TSNode left, TSNode right)
+{
+	if ((ts_is(left, "identifier") || is_self_attr(x, left)) && py_alias_assign(x, left, right))
+		return 1;
+	if (py_bound_assign(x, left, right))
+		return 1;
+	if (!is_self_attr(x, left))
+		return 0;
+	py_self_assign(x, left, right);
+	return 1;
+}
+
 static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *value)
 {
 	TSNode *names, *vals = NULL;
@@ -4894,9 +4921,7 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
 		}
 		/* self._session, self._url = session, url: one assignment each */
 		if (nvals == count && is_self_attr(x, names[i])) {
-			if (!py_alias_assign(x, names[i], vals[i]) &&
-			    !py_bound_assign(x, names[i], vals[i]))
-				py_self_assign(x, names[i], vals[i]);
+			py_assign_held(x, names[i], vals[i]);
 			continue;
 		}
 		if (!ts_is(names[i], "identifier"))
@@ -5248,14 +5273,8 @@ static void py_assignment(struct xctx *x, TSNode n)
 		py_unpack(x, left, right, ts_is(right, "expression_list") ? NULL : py_expr(x, right));
 		return;
 	}
-	if ((ts_is(left, "identifier") || is_self_attr(x, left)) && py_alias_assign(x, left, right))
+	if (py_assign_held(x, left, right))
 		return;
-	if (py_bound_assign(x, left, right))
-		return;
-	if (is_self_attr(x, left)) {
-		py_self_assign(x, left, right);
-		return;
-	}
 	if (ts_is(left, "subscript"))
 		py_item_assign(x, left, right);
 	if (py_obj_attr_assign(x, left, right))
