@@ -833,6 +833,8 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 		return;
 	if (!r) {
 		recv = resolve_obj(sc, f->pkg, s->recv, &rctx);
+		if (!recv && s->recv_hint)
+			recv = expr_obj(s->recv_hint, NULL, NULL);
 		if (!recv)
 			return;
 		r = !strcmp(s->method, ANY_METHOD) ? rule_any_method(table, recv->s) :

@@ -3724,6 +3724,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 	s->rule = r;
 	s->method = method;
 	s->qual = qual;
+	/* app.run(host, port, use_reloader=False): a keyword only werkzeug's run takes */
+	if (method && !strcmp(method, "run") &&
+	    !ts_node_is_null(py_arg_node(n, -1, "use_reloader", x->src)))
+		s->recv_hint = "flask.Flask";
 	if (getattr_obj) {
 		s->recv = py_expr(x, fn);
 	} else if (method && is_self_of_type(x, ts_field(fn, "object"), method)) {

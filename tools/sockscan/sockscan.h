@@ -75,6 +75,12 @@ struct site {
 	 * (finding.c splat_known_empty), or NULL
 	 */
 	char *splat_map;
+	/*
+	 * Python: the receiver's type that the call itself shows, for when
+	 * the receiver resolves to nothing (app.run(use_reloader=False) is
+	 * werkzeug's, whatever app is), or NULL; a static string
+	 */
+	const char *recv_hint;
 	struct site *next;
 };
 
