@@ -2509,13 +2509,19 @@ static long py_pos(struct xctx *x, TSNode n)
 }
 
 /* Remember where @name is first used as @kind in the current function. */
-static void py_note_use(struct xctx *x, const char *name, const char *kind, long pos)
+static void py_note_use_in(struct xctx *x, int scope, const char *name, const char *kind,
+			   long pos)
 {
-	char *key = xasprintf("%d %s %s", x->scope, name, kind);
+	char *key = xasprintf("%d %s %s", scope, name, kind);
 
 	if (!symtab_find(&x->f->uses, key))
 		symtab_set(&x->f->uses, key, expr_int(pos));
 	free(key);
+}
+
+static void py_note_use(struct xctx *x, const char *name, const char *kind, long pos)
+{
+	py_note_use_in(x, x->scope, name, kind, pos);
 }
 
 /* One use @kind of the socket call @call is made on (@on_arg: its argument 0). */
@@ -2534,14 +2540,9 @@ static void note_call_use(struct xctx *x, TSNode call, const char *kind, int on_
 	if (!name)
 		return;
 	py_note_use(x, name, kind, py_pos(x, call));
-	if (!ts_is(obj, "identifier")) {
-		/* self.sock.recvfrom() in one method, sendto() in another (is_self_reply) */
-		int scope = x->scope;
-
-		x->scope = -1;
-		py_note_use(x, name, kind, py_pos(x, call));
-		x->scope = scope;
-	}
+	/* self.sock.recvfrom() in one method, sendto() in another (is_self_reply) */
+	if (!ts_is(obj, "identifier"))
+		py_note_use_in(x, -1, name, kind, py_pos(x, call));
 	free(name);
 }
 
@@ -4892,13 +4893,21 @@ static void py_unpack(struct xctx *x, TSNode left, TSNode right, struct expr *va
 
 	if (ts_is(right, "expression_list") || ts_is(right, "tuple"))
 		nvals = ts_named_children(right, &vals);
-	/* data, addr = sock.recvfrom(n): addr is the peer a reply goes to */
-	if (count == 2 && ts_is(names[1], "identifier") && ts_is(right, "call") &&
-	    ts_is(ts_field(right, "function"), "attribute") &&
+	/*
+	 * data, addr = sock.recvfrom(n): addr is the peer a reply goes to;
+	 * data, self.peer = ...: the class's, for a reply in any method
+	 */
+	if (count == 2 && ts_is(right, "call") && ts_is(ts_field(right, "function"), "attribute") &&
 	    ts_text_eq(ts_field(ts_field(right, "function"), "attribute"), x->src, "recvfrom")) {
-		char *peer = ts_text(names[1], x->src);
+		char *peer = NULL;
 
-		py_note_use(x, peer, "peer", py_pos(x, right));
+		if (ts_is(names[1], "identifier")) {
+			peer = ts_text(names[1], x->src);
+			py_note_use(x, peer, "peer", py_pos(x, right));
+		} else if (is_self_attr(x, names[1])) {
+			peer = self_attr_name(x, names[1]);
+			py_note_use_in(x, -1, peer, "peer", py_pos(x, right));
+		}
 		free(peer);
 	}
 	split = count == 2 ? split_sep(x, right) : NULL;
@@ -6108,6 +6117,14 @@ static int is_port_zero(const struct expr *e)
 	return port && port->kind == EX_INT && port->n == 0;
 }
 
+/* Is @e an address (host, N) with N a literal other than 0? */
+static int is_port_fixed(const struct expr *e)
+{
+	const struct expr *port = e && e->kind == EX_JOIN ? expr_arg(e, 1) : NULL;
+
+	return port && port->kind == EX_INT && port->n != 0;
+}
+
 /*
  * bind((host, 0)) on a local socket that the same function closes (or
  * holds in a with block) without listening or receiving on it: a probe
@@ -6164,13 +6181,19 @@ static int is_sender(const struct site *s)
  * self.sock.bind((addr, 0)) in one method, self.sock.sendto() or
  * connect() in another of the class, and no listen() after the bind: the
  * bind chose a source address (icmplib's ICMPSocket), the socket is the
- * sender's. (A DCC listener binds port 0 and listens: it stays.)
+ * sender's. (A DCC listener binds port 0 and listens: it stays.) So is
+ * a bind to a port the code does not fix when the class sends to an
+ * address it keeps (sends_to_own_addr), not to a peer it received from:
+ * solo's UDP transport binding its local end, pyrad's client its source
+ * address. (A bind to a literal port is a listener's, whatever it sends.)
  */
 static int is_source_bind(const struct srcfile *f, const struct symtab *calls,
 			  const struct site *s)
 {
-	return is_self_name(s) && is_port_zero(expr_arg_of(s, 0)) &&
-	       called(calls, -1, s, "send") && !called(&f->uses, s->scope, s, "serve");
+	if (!is_self_name(s) || called(&f->uses, -1, s, "serve"))
+		return 0;
+	return (is_port_zero(expr_arg_of(s, 0)) && called(calls, -1, s, "send")) ||
+	       (called(calls, -1, s, "send_own") && !is_port_fixed(expr_arg_of(s, 0)));
 }
 
 /* Is the name that ends at @end (after @t) one a source address is given? */
@@ -6240,16 +6263,41 @@ static int is_self_reply(const struct srcfile *f, const struct site *s)
  */
 static int sends_to_peer(const struct srcfile *f, const struct site *s)
 {
-	const char *t = s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL;
+	const char *t = s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL, *cls;
 	struct expr *at;
 	char *key;
 
-	if (!t || !*t || t[strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")])
+	if (!t || !*t)
+		return 0;
+	/* sendto(data, self.peer), the class's receive kept it: in any method */
+	if (str_has_prefix(t, "self.") && s->recv_name && (cls = strstr(s->recv_name, ".self."))) {
+		key = xasprintf("-1 %.*s.%s peer", (int)(cls - s->recv_name), s->recv_name, t);
+		at = symtab_get(&f->uses, key);
+		free(key);
+		return at != NULL;
+	}
+	if (t[strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")])
 		return 0;
 	key = xasprintf("%d %s peer", s->scope, t);
 	at = symtab_get(&f->uses, key);
 	free(key);
 	return at && at->n < site_pos(s->line, s->col);
+}
+
+/*
+ * sendto(data, self.remote) or sendto(data, (self.server, port)): the
+ * address is one the object keeps, as a client keeps its server's; a
+ * server's reply goes to the peer its receive just gave.
+ */
+static int sends_to_own_addr(const struct site *s)
+{
+	const char *t = s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL;
+
+	if (!t)
+		return 0;
+	if (*t == '(')
+		t += 1 + strspn(t + 1, " ");
+	return str_has_prefix(t, "self.");
 }
 
 /*
@@ -6262,7 +6310,8 @@ static int sends_to_peer(const struct srcfile *f, const struct site *s)
  * 0 (is_ephemeral_source); and sendto()
  * on a socket that was bound and has received (a server replying to its
  * peer) in the same function, or, for self.attr, bound anywhere in the
- * file to a port other than 0, or received on by the class and sending to
+ * file to a port other than 0 (unless it sends to an address the object
+ * keeps: sends_to_own_addr), or received on by the class and sending to
  * an address its method was given (is_self_reply), or sending to the peer
  * a recvfrom() of the function returned (sends_to_peer). Checked once every site
  * of the file is known; receivers are matched by name.
@@ -6283,6 +6332,9 @@ void py_prune_sites(struct srcfile *f)
 		}
 		if (is_sender(s) && is_self_name(s))
 			note_call(&calls, -1, s, "send");
+		if (site_is(s, "sendto") && is_self_name(s) && sends_to_own_addr(s) &&
+		    !sends_to_peer(f, s))
+			note_call(&calls, -1, s, "send_own");
 	}
 	/* a client's sendto after its bind: that bind chose a source address */
 	for (s = f->sites; s; s = s->next) {
@@ -6309,7 +6361,8 @@ void py_prune_sites(struct srcfile *f)
 		} else if (site_is(s, "sendto")) {
 			bound = called_at(&calls, s->scope, s, "bind");
 			drop = bound ? is_reply(f, s, bound) || bound > site_pos(s->line, s->col) :
-				       (is_self_name(s) && called(&calls, -1, s, "bind")) ||
+				       (is_self_name(s) && called(&calls, -1, s, "bind") &&
+					!sends_to_own_addr(s)) ||
 				       is_self_reply(f, s);
 			drop = drop || sends_to_peer(f, s);
 		} else {
