@@ -1148,6 +1148,48 @@ static struct expr *py_str_join(struct xctx *x, TSNode n, TSNode fn)
 	return e;
 }
 
+/* The last name of @n's text (AF_INET of socket.AF_INET), in @buf; "" if none fits. */
+static const char *last_name(struct xctx *x, TSNode n, char *buf, size_t size)
+{
+	char *t = ts_node_is_null(n) ? NULL : ts_text(n, x->src);
+	const char *dot = t ? strrchr(t, '.') : NULL;
+
+	snprintf(buf, size, "%s", !t ? "" : dot ? dot + 1 : t);
+	free(t);
+	return buf;
+}
+
+/*
+ * socket.socket(socket.AF_INET, socket.SOCK_STREAM) where socket is a
+ * module kept under that name (execnet's `socket = execmodel.socket`), or
+ * backend.Socket(socket.AF_INET, ...) (socketpool's backend module): an
+ * address family named as the first argument says the call makes a
+ * socket, whatever module it is called on. NULL for any other call.
+ */
+static struct expr *socket_by_family(struct xctx *x, TSNode call, TSNode fn)
+{
+	char fam[16], type[16];
+	struct expr *f, *t, *obj;
+
+	if (!ts_is(fn, "attribute") || (!ts_text_eq(ts_field(fn, "attribute"), x->src, "socket") &&
+					!ts_text_eq(ts_field(fn, "attribute"), x->src, "Socket")))
+		return NULL;
+	last_name(x, py_arg_node(call, 0, "family", x->src), fam, sizeof(fam));
+	last_name(x, py_arg_node(call, 1, "type", x->src), type, sizeof(type));
+	if (!strcmp(fam, "AF_INET") || !strcmp(fam, "AF_INET6"))
+		f = expr_str("inet");
+	else if (!strcmp(fam, "AF_UNIX"))
+		f = expr_str("unix");
+	else
+		return NULL;
+	t = !strcmp(type, "SOCK_STREAM") ? expr_str("tcp") :
+	    !strcmp(type, "SOCK_DGRAM") ? expr_str("udp") : NULL;
+	obj = expr_socket(f, t);
+	expr_free(f);
+	expr_free(t);
+	return obj;
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
@@ -1257,6 +1299,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 		if (zmq)
 			return expr_obj("zmq.Socket", NULL, NULL);
 	}
+	if ((e = socket_by_family(x, n, fn)))
+		return e;
 	/* module.socket() with module a parameter: what the callers pass decides */
 	if (ts_is(fn, "attribute") && is_param_ident(x, ts_field(fn, "object")) &&
 	    is_rule_func_attr(x, fn)) {
