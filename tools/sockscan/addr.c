@@ -37,6 +37,8 @@ static const struct scheme {
 	{ "smtp", "smtp", 25 },
 	{ "mssql", "sqlserver", 1433 },
 	{ "mongodb+srv", "mongodb", 27017 },
+	{ "ldap", "ldap", 389 },
+	{ "ldaps", "ldap", 636 },
 	{ NULL, NULL, 0 },
 };
 
@@ -444,4 +446,15 @@ int addr_all_interfaces(const char *host)
 {
 	return !host || !*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "::") ||
 	       !strcmp(host, "*");
+}
+
+int addr_host_has_port(const char *host)
+{
+	const char *colon = strrchr(host, ':');
+
+	if (strstr(host, "://"))
+		return 1;
+	if (!colon || !colon[1])
+		return 0;
+	return host[0] == '[' ? colon[-1] == ']' : strchr(host, ':') == colon;
 }

@@ -57,5 +57,7 @@ int addr_url_authority_known(const char *s);
 
 /* Does a listener's @host ("", "0.0.0.0", "::", "*"; NULL) name every interface? */
 int addr_all_interfaces(const char *host);
+/* Does @host carry its own port: "h:1", "[v6]:1" or a URL? */
+int addr_host_has_port(const char *host);
 
 #endif

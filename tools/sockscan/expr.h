@@ -20,7 +20,8 @@ enum expr_kind {
 	EX_QUAL,	/* name in another package or module: s = its path, s2 = name */
 	EX_CONCAT,	/* a[0] + a[1] */
 	EX_FORMAT,	/* printf-style formatting: a[0] = format, a[1..] = arguments */
-	EX_JOIN,	/* "host:port" from a[0] = host, a[1] = port */
+	EX_JOIN,	/* "host:port" from a[0] = host, a[1] = port; n = 1: a[1] is a
+			   default that a host naming its own port (a URL, "h:1") overrides */
 	EX_ENV,		/* environment variable: a[0] = name, a[1] = fallback or NULL */
 	EX_FLAG,	/* command-line flag: s = flag name, a[0] = default */
 	EX_CALL,	/* call of a user function: s = name (s2 = its package path), a[] = args;

@@ -211,18 +211,6 @@ static void eval_or_default(struct scan *sc, struct place p, int given,
 	}
 }
 
-/* Does @host carry its own port: "h:1", "[v6]:1" or a URL? */
-static int host_has_port(const char *host)
-{
-	const char *colon = strrchr(host, ':');
-
-	if (strstr(host, "://"))
-		return 1;
-	if (!colon || !colon[1])
-		return 0;
-	return host[0] == '[' ? colon[-1] == ']' : strchr(host, ':') == colon;
-}
-
 /*
  * Does the call leave a client of a C library (rule local_unix) its
  * local unix socket: no host given, or None, "" (or "localhost" for
@@ -267,7 +255,7 @@ static void address_value(struct scan *sc, const struct rule *r,
 		h.dyn = xstrdup("the keywords of a ** mapping");
 	}
 	/* no port argument, and the host names one ("h:8081", a URL): it speaks */
-	if (!cf->has_port && h.s && host_has_port(h.s)) {
+	if (!cf->has_port && h.s && addr_host_has_port(h.s)) {
 		*v = h;
 		return;
 	}

@@ -524,7 +524,8 @@ static struct expr *rule_default(const struct rule *r, const char *s)
 static struct expr *py_host_port(struct xctx *x, TSNode call, const struct rule *r)
 {
 	struct expr *host = py_arg(x, call, r->addr_arg, r->addr_kw);
-	struct expr *port = py_arg(x, call, r->port_arg, r->port_kw);
+	struct expr *port = py_arg(x, call, r->port_arg, r->port_kw), *e;
+	int port_default = !port;
 
 	if (!host)
 		host = r->default_addr ? rule_default(r, r->default_addr) : expr_str("");
@@ -532,7 +533,10 @@ static struct expr *py_host_port(struct xctx *x, TSNode call, const struct rule 
 		port = rule_default(r, r->default_port);
 	if (!port)
 		return host;
-	return expr_pair(EX_JOIN, host, port);
+	e = expr_pair(EX_JOIN, host, port);
+	/* ldap3.Server("ldap://h:3389"): the URL's port, not the protocol's */
+	e->n = port_default && r->host_may_hold_port;
+	return e;
 }
 
 /*
@@ -3658,6 +3662,31 @@ static void py_create_socket(struct xctx *x, TSNode call, TSNode fn)
 	expr_free(o);
 }
 
+/*
+ * app.config.setdefault("LDAP_SERVER", "localhost"): a Flask extension's
+ * default for the key, which app.config["LDAP_SERVER"] (attr_item_key)
+ * reads unless the application's configuration sets it; by the one-store
+ * rule, a second store leaves it unknown.
+ */
+static void py_item_setdefault(struct xctx *x, TSNode call, TSNode fn)
+{
+	TSNode obj = ts_field(fn, "object"), value = py_arg_node(call, 1, "default", x->src);
+	struct expr *key;
+	char *attr, *k;
+
+	if (!ts_is(obj, "attribute") || ts_node_is_null(value))
+		return;
+	key = py_arg(x, call, 0, "key");
+	if (key && key->kind == EX_STR) {
+		attr = ts_text(ts_field(obj, "attribute"), x->src);
+		k = xasprintf("item:%s:%s", attr, key->s);
+		set_item_value(x, k, expr_default(py_expr(x, value), RES_ENV_DEFAULT));
+		free(k);
+		free(attr);
+	}
+	expr_free(key);
+}
+
 /* A call that goes through a rule's import, or may be a watched method. */
 static void py_call_site(struct xctx *x, TSNode n)
 {
@@ -3717,6 +3746,9 @@ static void py_call_site(struct xctx *x, TSNode n)
 		skip += own_params_of(x, fn);
 	if (q && !r)
 		py_oslo_option(x, n, q);
+	if (!partial && ts_is(fn, "attribute") &&
+	    ts_text_eq(ts_field(fn, "attribute"), x->src, "setdefault"))
+		py_item_setdefault(x, n, fn);
 	/* argparse's add_argument, optparse's add_option, configargparse's add: the same default */
 	if (!q && !partial && ts_is(fn, "attribute") &&
 	    (ts_text_eq(ts_field(fn, "attribute"), x->src, "add_argument") ||

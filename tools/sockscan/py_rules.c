@@ -557,6 +557,13 @@ const struct rule py_rules[] = {
 	{ "pika", NULL, "URLParameters", NULL, NONE, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .makes = "pika.Parameters" },
 	{ "pika", NULL, "BlockingConnection", "pika.BlockingConnection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "parameters", .net_arg = -1, .proto = "tcp", .app = "amqp", .default_addr = "localhost:5672", .default_how = RES_FRAMEWORK_DEFAULT },
 	{ "pika", NULL, "SelectConnection", "pika.SelectConnection", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "parameters", .net_arg = -1, .proto = "tcp", .app = "amqp", .default_addr = "localhost:5672", .default_how = RES_FRAMEWORK_DEFAULT },
+	/*
+	 * ldap3: the Server names the directory ("ldap://host:port", or a
+	 * host and port=), the Connection given it (or that string) opens
+	 * the socket
+	 */
+	{ "ldap3", NULL, "Server", NULL, NONE, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .default_port = "389", .default_how = RES_PROTOCOL_DEFAULT, .host_may_hold_port = 1, .makes = "ldap3.Server" },
+	{ "ldap3", NULL, "Connection", "ldap3.Connection", OUT, ADDR_URL, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "ldap" },
 	/* message brokers: kombu and aio_pika take a URL, Kafka its brokers */
 	PY_URL_CLIENT("kombu", "Connection", "hostname"),
 	PY_URL_CLIENT("kombu", "BrokerConnection", "hostname"),

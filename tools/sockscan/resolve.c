@@ -1065,10 +1065,19 @@ static void eval_join(struct scan *sc, struct pkg *ctx, const struct expr *e,
 	/* Python: None as host means every interface */
 	if (!expr_arg(e, 0))
 		set_str(&h, xstrdup(""), RES_LITERAL);
+	/* a default port, and a host that names its own: the host's */
+	if (e->n && h.s && addr_host_has_port(h.s)) {
+		*v = h;
+		value_free(&p);
+		return;
+	}
 	if (!h.s || !p.s) {
 		set_dyn(v, h.s ? p.dyn : h.dyn);
-		/* (host, 8080): the port is known even if the host is not; and back */
-		if (p.s)
+		/*
+		 * (host, 8080): the port is known even if the host is not; and
+		 * back. Not a default port beside a host that may name its own.
+		 */
+		if (p.s && !(e->n && !h.s))
 			v->port = xstrdup(p.s);
 		if (h.s)
 			v->host = xstrdup(h.s);
