@@ -564,6 +564,10 @@ const struct rule py_rules[] = {
 	 */
 	{ "ldap3", NULL, "Server", NULL, NONE, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .default_port = "389", .default_how = RES_PROTOCOL_DEFAULT, .host_may_hold_port = 1, .makes = "ldap3.Server" },
 	{ "ldap3", NULL, "Connection", "ldap3.Connection", OUT, ADDR_URL, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "ldap" },
+	/* paramiko: an SSH client's connect(hostname, port=22) */
+	{ "paramiko", NULL, "SSHClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "paramiko.SSHClient" },
+	{ "paramiko.client", NULL, "SSHClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "paramiko.SSHClient" },
+	{ "paramiko", "paramiko.SSHClient", "connect", "paramiko.SSHClient.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "hostname", 1, "port", .net_arg = -1, .proto = "tcp", .app = "ssh", .default_port = "22", .default_how = RES_PROTOCOL_DEFAULT },
 	/* message brokers: kombu and aio_pika take a URL, Kafka its brokers */
 	PY_URL_CLIENT("kombu", "Connection", "hostname"),
 	PY_URL_CLIENT("kombu", "BrokerConnection", "hostname"),
