@@ -211,15 +211,20 @@ static int mysql_dsn(const char *s, struct addr *a)
 	return 1;
 }
 
+int addr_dsn_is_network(const char *driver, const char *s)
+{
+	if (driver && (!strcmp(driver, "sqlite3") || !strcmp(driver, "sqlite")))
+		return 0;
+	/* SQLAlchemy URLs: sqlite:///file, sqlite+pysqlite:// */
+	return driver || !str_has_prefix(s, "sqlite") || !strchr(":+", s[6]);
+}
+
 int addr_dsn(const char *driver, const char *s, struct addr *a)
 {
 	const char *app = driver ? driver_protocol(driver) : NULL;
 	char *host, *port;
 
-	if (driver && (!strcmp(driver, "sqlite3") || !strcmp(driver, "sqlite")))
-		return 0;
-	/* SQLAlchemy URLs: sqlite:///file, sqlite+pysqlite:// */
-	if (!driver && str_has_prefix(s, "sqlite") && strchr(":+", s[6]))
+	if (!addr_dsn_is_network(driver, s))
 		return 0;
 	memset(a, 0, sizeof(*a));
 	a->port = -1;

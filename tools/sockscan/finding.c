@@ -430,6 +430,12 @@ static int is_hostport_text(const char *s)
 }
 
 /* Fill host, port and binding of @fd from the evaluated address (@text: its source). */
+/* Is @prefix the start of a DSN written as a URL ("postgresql://h/" + db)? */
+static int is_dsn_url(const struct rule *r, const char *prefix)
+{
+	return r->style == ADDR_DSN && prefix && strstr(prefix, "://");
+}
+
 static int place_address(const struct rule *r, const char *driver, const char *text,
 			 struct value *v, struct finding *fd)
 {
@@ -439,7 +445,11 @@ static int place_address(const struct rule *r, const char *driver, const char *t
 
 	if (r->needs_url && !is_http_url(v->s ? v->s : v->prefix) && !names_url(text))
 		return 0;	/* a session by its name only, and no URL: not one */
-	if (!v->s && r->style == ADDR_URL && addr_url_authority_known(v->prefix)) {
+	/* "sqlite:///" + path: a file, whatever the path */
+	if (!v->s && r->style == ADDR_DSN && v->prefix && !addr_dsn_is_network(driver, v->prefix))
+		return 0;
+	if (!v->s && (r->style == ADDR_URL || is_dsn_url(r, v->prefix)) &&
+	    addr_url_authority_known(v->prefix)) {
 		/* only the path is unknown: the host and port are not */
 		v->s = v->prefix;
 		v->how = v->prefix_how;
