@@ -1194,11 +1194,62 @@ static struct expr *socket_by_family(struct xctx *x, TSNode call, TSNode fn)
 	return obj;
 }
 
+static int is_self_attr(struct xctx *x, TSNode n);
+static char *self_attr_name(struct xctx *x, TSNode n);
+
+/*
+ * The module a name or self.x holds, here or in the class, as a module
+ * object (module_by_name): "redis.sentinel"; NULL for anything else.
+ */
+static char *held_module(struct xctx *x, TSNode obj)
+{
+	struct expr *e;
+	const struct expr *kept;
+	char *held, *mod = NULL;
+
+	if (!ts_is(obj, "identifier") && !is_self_attr(x, obj))
+		return NULL;
+	held = ts_is(obj, "identifier") ? ts_text(obj, x->src) : self_attr_name(x, obj);
+	e = xctx_local(x, held);
+	if (!e && (kept = symtab_get(&x->f->syms, held)))
+		e = expr_copy(kept);
+	if (e && e->kind == EX_OBJ && e->s && str_has_prefix(e->s, "module:"))
+		mod = xstrdup(e->s + 7);
+	expr_free(e);
+	free(held);
+	return mod;
+}
+
+static int holds_module(struct xctx *x, TSNode obj)
+{
+	char *mod = held_module(x, obj);
+
+	free(mod);
+	return mod != NULL;
+}
+
+/* sentinel_dep.Sentinel, sentinel_dep a module held (held_module): "redis.sentinel.Sentinel" */
+static char *held_module_qual(struct xctx *x, TSNode fn)
+{
+	char *mod, *attr, *q;
+
+	if (!ts_is(fn, "attribute") || !(mod = held_module(x, ts_field(fn, "object"))))
+		return NULL;
+	attr = ts_text(ts_field(fn, "attribute"), x->src);
+	q = xasprintf("%s.%s", mod, attr);
+	free(attr);
+	free(mod);
+	return q;
+}
+
 static struct expr *py_call_expr(struct xctx *x, TSNode n)
 {
 	TSNode fn = ts_field(n, "function");
 	char *q = py_qualified(x, fn);
 	struct expr *e = NULL;
+
+	if (!q)
+		q = held_module_qual(x, fn);
 
 	if (q) {
 		e = py_qualified_call(x, n, q);
@@ -1801,13 +1852,37 @@ static struct expr *oslo_read(struct xctx *x, TSNode n)
 	return e;
 }
 
+/*
+ * self.dependencies["redis"].module: a module looked up by its name at
+ * run time (limits' storage backends), as the module object "module:redis"
+ * when the name is a library the rules know; NULL otherwise.
+ */
+static struct expr *module_by_name(struct xctx *x, TSNode n)
+{
+	TSNode obj = ts_field(n, "object");
+	struct expr *name, *e = NULL;
+	char *type;
+
+	if (!ts_text_eq(ts_field(n, "attribute"), x->src, "module") || !ts_is(obj, "subscript") ||
+	    !ts_is(ts_field(obj, "subscript"), "string"))
+		return NULL;
+	name = py_expr(x, ts_field(obj, "subscript"));
+	if (name && name->kind == EX_STR && rule_is_family(py_rules, name->s)) {
+		type = xasprintf("module:%s", name->s);
+		e = expr_obj(type, NULL, NULL);
+		free(type);
+	}
+	expr_free(name);
+	return e;
+}
+
 static struct expr *py_attribute(struct xctx *x, TSNode n)
 {
 	TSNode obj = ts_field(n, "object");
 	char *q, *name, *attr;
 	struct expr *e = NULL, *v;
 
-	if ((e = oslo_read(x, n)))
+	if ((e = oslo_read(x, n)) || (e = module_by_name(x, n)))
 		return e;
 	q = py_qualified(x, n);
 	if (q) {
@@ -3764,9 +3839,14 @@ static void py_call_site(struct xctx *x, TSNode n)
 	/* app.run() with app imported from another module: q is no rule */
 	if (!r && !own && ts_is(fn, "attribute")) {
 		method = ts_text(ts_field(fn, "attribute"), x->src);
-		/* module.create_connection() with module a parameter: maybe socket's */
+		/*
+		 * module.create_connection() with module a parameter: maybe
+		 * socket's; or a name or self.x holding a module looked up
+		 * at run time (module_by_name), which resolve_obj finds
+		 */
 		if (!rule_is_method_name(py_rules, method) &&
-		    !(rule_is_func_name(py_rules, method) && is_param_ident(x, ts_field(fn, "object")))) {
+		    !(rule_is_func_name(py_rules, method) &&
+		      (is_param_ident(x, ts_field(fn, "object")) || holds_module(x, ts_field(fn, "object"))))) {
 			free(method);
 			method = NULL;
 		}
