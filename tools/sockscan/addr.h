@@ -24,12 +24,12 @@ void addr_url(const char *s, struct addr *a);
  * DSN of database driver @driver (sql.Open's first argument). Returns 0
  * when the driver opens no socket (sqlite): no finding then.
  */
+int addr_dsn(const char *driver, const char *s, struct addr *a);
 /*
  * Does a DSN (or the text it starts with) of @driver name a server? Not
  * sqlite's: a file.
  */
 int addr_dsn_is_network(const char *driver, const char *s);
-int addr_dsn(const char *driver, const char *s, struct addr *a);
 /* A gRPC target or listening address: "host:port", "unix:PATH", "dns:///h:p". */
 void addr_grpc(const char *s, struct addr *a);
 /* Does gRPC address @s (or its known start) name a unix socket? */

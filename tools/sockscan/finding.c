@@ -429,13 +429,13 @@ static int is_hostport_text(const char *s)
 	return *s && s[strspn(s, ok)] == '\0';
 }
 
-/* Fill host, port and binding of @fd from the evaluated address (@text: its source). */
 /* Is @prefix the start of a DSN written as a URL ("postgresql://h/" + db)? */
 static int is_dsn_url(const struct rule *r, const char *prefix)
 {
 	return r->style == ADDR_DSN && prefix && strstr(prefix, "://");
 }
 
+/* Fill host, port and binding of @fd from the evaluated address (@text: its source). */
 static int place_address(const struct rule *r, const char *driver, const char *text,
 			 struct value *v, struct finding *fd)
 {

@@ -1223,9 +1223,10 @@ static char *held_module(struct xctx *x, TSNode obj)
 static int holds_module(struct xctx *x, TSNode obj)
 {
 	char *mod = held_module(x, obj);
+	int yes = mod != NULL;
 
 	free(mod);
-	return mod != NULL;
+	return yes;
 }
 
 /* sentinel_dep.Sentinel, sentinel_dep a module held (held_module): "redis.sentinel.Sentinel" */
@@ -1250,7 +1251,6 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 
 	if (!q)
 		q = held_module_qual(x, fn);
-
 	if (q) {
 		e = py_qualified_call(x, n, q);
 		free(q);
