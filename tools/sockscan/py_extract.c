@@ -1852,6 +1852,24 @@ static struct expr *oslo_read(struct xctx *x, TSNode n)
 	return e;
 }
 
+/* The module object a string literal @key names, if the rules know it; else NULL. */
+static struct expr *module_named(struct xctx *x, TSNode key)
+{
+	struct expr *name, *e = NULL;
+	char *type;
+
+	if (!ts_is(key, "string"))
+		return NULL;
+	name = py_expr(x, key);
+	if (name && name->kind == EX_STR && rule_is_family(py_rules, name->s)) {
+		type = xasprintf("module:%s", name->s);
+		e = expr_obj(type, NULL, NULL);
+		free(type);
+	}
+	expr_free(name);
+	return e;
+}
+
 /*
  * self.dependencies["redis"].module: a module looked up by its name at
  * run time (limits' storage backends), as the module object "module:redis"
@@ -1860,20 +1878,10 @@ static struct expr *oslo_read(struct xctx *x, TSNode n)
 static struct expr *module_by_name(struct xctx *x, TSNode n)
 {
 	TSNode obj = ts_field(n, "object");
-	struct expr *name, *e = NULL;
-	char *type;
 
-	if (!ts_text_eq(ts_field(n, "attribute"), x->src, "module") || !ts_is(obj, "subscript") ||
-	    !ts_is(ts_field(obj, "subscript"), "string"))
+	if (!ts_text_eq(ts_field(n, "attribute"), x->src, "module") || !ts_is(obj, "subscript"))
 		return NULL;
-	name = py_expr(x, ts_field(obj, "subscript"));
-	if (name && name->kind == EX_STR && rule_is_family(py_rules, name->s)) {
-		type = xasprintf("module:%s", name->s);
-		e = expr_obj(type, NULL, NULL);
-		free(type);
-	}
-	expr_free(name);
-	return e;
+	return module_named(x, ts_field(obj, "subscript"));
 }
 
 static struct expr *py_attribute(struct xctx *x, TSNode n)
@@ -2435,6 +2443,11 @@ static struct expr *py_expr_node(struct xctx *x, TSNode n)
 			free(q);
 			e = expr_new(EX_FLAG, NULL);
 			e->s = ts_text_short(n, x->src, 40);
+			return e;
+		}
+		/* sys.modules["MySQLdb"]: the module, as module_by_name's */
+		if (q && !strcmp(q, "sys.modules") && (e = module_named(x, ts_field(n, "subscript")))) {
+			free(q);
 			return e;
 		}
 		if (!q && (e = module_dict_item(x, n)))
