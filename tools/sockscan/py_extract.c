@@ -2984,7 +2984,9 @@ static char *bound_key(struct xctx *x, TSNode name)
 /*
  * self.urlopen = opener.open, fetch = session.get: the name holds a method
  * of a watched object (an EX_OBJ whose s2 names the method), kept in the
- * file's symbols so that self.urlopen(url) is opener.open(url).
+ * file's symbols so that self.urlopen(url) is opener.open(url); of a
+ * parameter, an EX_ATTR of the parameter named after the method, which
+ * the callers' objects resolve.
  */
 static int py_bound_assign(struct xctx *x, TSNode left, TSNode right)
 {
@@ -3022,6 +3024,19 @@ static int py_bound_assign(struct xctx *x, TSNode left, TSNode right)
 		symtab_set(&x->f->syms, key, o);
 		o = NULL;
 		done = 1;
+	} else if (key && o && o->kind == EX_PARAM && o->s2 && ts_is(obj, "identifier") &&
+		   strcmp(meth, ANY_METHOD) && strcmp(meth, "open") &&
+		   rule_is_method_name(py_rules, meth)) {
+		/*
+		 * func = session.get, session a parameter: its callers' object's
+		 * (an opener's open handed in is the callers' site: passed_opener)
+		 */
+		struct expr *b = expr_new(EX_ATTR, meth);
+
+		expr_add(b, o);
+		o = NULL;
+		symtab_set(&x->f->syms, key, b);
+		done = 1;
 	}
 	expr_free(o);
 	free(meth);
@@ -3037,6 +3052,16 @@ static int py_bound_call(struct xctx *x, TSNode call)
 	struct site *s;
 
 	free(key);
+	if (o && o->kind == EX_ATTR && o->s && o->nargs == 1 && o->a[0]) {
+		/* the method of a parameter's object (py_bound_assign), as param.method() */
+		s = site_new(x, call);
+		s->method = xstrdup(o->s);
+		s->recv = expr_copy(o->a[0]);
+		s->recv_name = xstrdup(o->a[0]->s2);
+		s->scope = x->scope;
+		py_site_args(x, s, call, 0);
+		return 1;
+	}
 	if (!o || o->kind != EX_OBJ || !o->s2)
 		return 0;
 	s = site_new(x, call);
