@@ -564,6 +564,8 @@ const struct rule py_rules[] = {
 	 */
 	{ "ldap3", NULL, "Server", NULL, NONE, ADDR_URL, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .default_port = "389", .default_how = RES_PROTOCOL_DEFAULT, .host_may_hold_port = 1, .makes = "ldap3.Server" },
 	{ "ldap3", NULL, "Connection", "ldap3.Connection", OUT, ADDR_URL, FROM_ARG, 0, "server", .net_arg = -1, .proto = "tcp", .app = "ldap" },
+	/* oslo.service's eventlet WSGI server: Server(conf, name, app, host, port) */
+	{ "oslo_service.wsgi", NULL, "Server", "oslo_service.wsgi.Server", IN, ADDR_HOSTPORT, FROM_HOST_PORT, 3, "host", 4, "port", .net_arg = -1, .proto = "tcp", .app = "http", .default_addr = "0.0.0.0", .default_port = "0", .default_how = RES_FRAMEWORK_DEFAULT },
 	/* paramiko: an SSH client's connect(hostname, port=22) */
 	{ "paramiko", NULL, "SSHClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "paramiko.SSHClient" },
 	{ "paramiko.client", NULL, "SSHClient", NULL, NONE, ADDR_HOSTPORT, FROM_ARG, -1, .net_arg = -1, .makes = "paramiko.SSHClient" },
