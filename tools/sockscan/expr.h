@@ -40,7 +40,8 @@ enum expr_kind {
 	EX_MCALL,	/* Python: function s of the module a[0] holds (a parameter), arguments a[1..] */
 	EX_CHOICE,	/* one of a[0..], chosen at run time ({k: a, k2: b}[key]); s OR_DEFAULT:
 			   a[0] when known, else the default a[1] (opt.port or 1982) */
-	EX_ATTR,	/* Python: attribute s of a[0], a parameter or a call (client.session) */
+	EX_ATTR,	/* Python: attribute s of a[0], a parameter or a call (client.session);
+			   held as a bound method (py_bound_assign): n = the function's scope */
 	EX_URLPART,	/* Python: urlsplit(a[0]) (s NULL), or its part s ("hostname", "port",
 			   "netloc"); a port's a[1]: what stands when the URL gives none (p.port or 80) */
 	EX_SLICE,	/* Python: a[0][n:], text from its n-th character (url[len("unix://"):]);

@@ -3033,6 +3033,7 @@ static int py_bound_assign(struct xctx *x, TSNode left, TSNode right)
 		 */
 		struct expr *b = expr_new(EX_ATTR, meth);
 
+		b->n = x->scope;	/* the parameter is this function's */
 		expr_add(b, o);
 		o = NULL;
 		symtab_set(&x->f->syms, key, b);
@@ -3052,7 +3053,7 @@ static int py_bound_call(struct xctx *x, TSNode call)
 	struct site *s;
 
 	free(key);
-	if (o && o->kind == EX_ATTR && o->s && o->nargs == 1 && o->a[0]) {
+	if (o && o->kind == EX_ATTR && o->s && o->nargs == 1 && o->a[0] && o->n == x->scope) {
 		/* the method of a parameter's object (py_bound_assign), as param.method() */
 		s = site_new(x, call);
 		s->method = xstrdup(o->s);
