@@ -1152,15 +1152,29 @@ static struct expr *py_str_join(struct xctx *x, TSNode n, TSNode fn)
 	return e;
 }
 
-/* The last name of @n's text (AF_INET of socket.AF_INET), in @buf; "" if none fits. */
-static const char *last_name(struct xctx *x, TSNode n, char *buf, size_t size)
+/*
+ * The socket module's constant @n names by its last name, @kind "AF_" (a
+ * family) or "SOCK_" (a type), whatever module it is written through
+ * (execmodel.socket.AF_INET): py_socket_const's value, or NULL.
+ */
+static struct expr *socket_const_named(struct xctx *x, TSNode n, const char *kind)
 {
-	char *t = ts_node_is_null(n) ? NULL : ts_text(n, x->src);
-	const char *dot = t ? strrchr(t, '.') : NULL;
+	char *t, *q;
+	const char *dot;
+	struct expr *e = NULL;
 
-	snprintf(buf, size, "%s", !t ? "" : dot ? dot + 1 : t);
+	if (ts_node_is_null(n))
+		return NULL;
+	t = ts_text(n, x->src);
+	dot = strrchr(t, '.');
+	dot = dot ? dot + 1 : t;
+	if (str_has_prefix(dot, kind)) {
+		q = xasprintf("socket.%s", dot);
+		e = py_socket_const(q);
+		free(q);
+	}
 	free(t);
-	return buf;
+	return e;
 }
 
 /*
@@ -1172,22 +1186,15 @@ static const char *last_name(struct xctx *x, TSNode n, char *buf, size_t size)
  */
 static struct expr *socket_by_family(struct xctx *x, TSNode call, TSNode fn)
 {
-	char fam[16], type[16];
 	struct expr *f, *t, *obj;
 
 	if (!ts_is(fn, "attribute") || (!ts_text_eq(ts_field(fn, "attribute"), x->src, "socket") &&
 					!ts_text_eq(ts_field(fn, "attribute"), x->src, "Socket")))
 		return NULL;
-	last_name(x, py_arg_node(call, 0, "family", x->src), fam, sizeof(fam));
-	last_name(x, py_arg_node(call, 1, "type", x->src), type, sizeof(type));
-	if (!strcmp(fam, "AF_INET") || !strcmp(fam, "AF_INET6"))
-		f = expr_str("inet");
-	else if (!strcmp(fam, "AF_UNIX"))
-		f = expr_str("unix");
-	else
+	f = socket_const_named(x, py_arg_node(call, 0, "family", x->src), "AF_");
+	if (!f)
 		return NULL;
-	t = !strcmp(type, "SOCK_STREAM") ? expr_str("tcp") :
-	    !strcmp(type, "SOCK_DGRAM") ? expr_str("udp") : NULL;
+	t = socket_const_named(x, py_arg_node(call, 1, "type", x->src), "SOCK_");
 	obj = expr_socket(f, t);
 	expr_free(f);
 	expr_free(t);
@@ -2052,9 +2059,8 @@ struct expr *py_expr(struct xctx *x, TSNode n)
  * stored in one function and read in another, on whatever object holds
  * it then (current_app). NULL for any other subscript.
  */
-static char *attr_item_key(struct xctx *x, TSNode n)
+static char *item_key(struct xctx *x, TSNode obj, TSNode idx)
 {
-	TSNode obj = ts_field(n, "value"), idx = ts_field(n, "subscript");
 	struct expr *key;
 	char *attr, *k = NULL;
 
@@ -2068,6 +2074,11 @@ static char *attr_item_key(struct xctx *x, TSNode n)
 	}
 	expr_free(key);
 	return k;
+}
+
+static char *attr_item_key(struct xctx *x, TSNode n)
+{
+	return item_key(x, ts_field(n, "value"), ts_field(n, "subscript"));
 }
 
 /*
@@ -3784,21 +3795,15 @@ static void py_create_socket(struct xctx *x, TSNode call, TSNode fn)
  */
 static void py_item_setdefault(struct xctx *x, TSNode call, TSNode fn)
 {
-	TSNode obj = ts_field(fn, "object"), value = py_arg_node(call, 1, "default", x->src);
-	struct expr *key;
-	char *attr, *k;
+	TSNode value = py_arg_node(call, 1, "default", x->src);
+	char *k;
 
-	if (!ts_is(obj, "attribute") || ts_node_is_null(value))
+	if (ts_node_is_null(value))
 		return;
-	key = py_arg(x, call, 0, "key");
-	if (key && key->kind == EX_STR) {
-		attr = ts_text(ts_field(obj, "attribute"), x->src);
-		k = xasprintf("item:%s:%s", attr, key->s);
+	k = item_key(x, ts_field(fn, "object"), py_arg_node(call, 0, "key", x->src));
+	if (k)
 		set_item_value(x, k, expr_default(py_expr(x, value), RES_ENV_DEFAULT));
-		free(k);
-		free(attr);
-	}
-	expr_free(key);
+	free(k);
 }
 
 /* A call that goes through a rule's import, or may be a watched method. */
@@ -6456,9 +6461,15 @@ static int is_self_reply(const struct srcfile *f, const struct site *s)
  * function returned before it: a reply to that peer, wherever the socket
  * was bound (Pyro4's broadcast server, bound by a helper of another module).
  */
+/* Source text of @s's last argument (sendto's address), or NULL. */
+static const char *last_arg_text(const struct site *s)
+{
+	return s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL;
+}
+
 static int sends_to_peer(const struct srcfile *f, const struct site *s)
 {
-	const char *t = s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL, *cls;
+	const char *t = last_arg_text(s), *cls;
 	struct expr *at;
 	char *key;
 
@@ -6486,7 +6497,7 @@ static int sends_to_peer(const struct srcfile *f, const struct site *s)
  */
 static int sends_to_own_addr(const struct site *s)
 {
-	const char *t = s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL;
+	const char *t = last_arg_text(s);
 
 	if (!t)
 		return 0;
