@@ -774,14 +774,23 @@ static struct rule *from_arg_variant(const struct rule *r, struct rule *tmp, int
 /*
  * redis.Redis(unix_socket_path=p): the client's unix-socket keyword is
  * given, so the call connects to that path, not to a host and port. @r
- * itself when it has no such keyword or the call does not give it.
+ * itself when it has no such keyword, or the call does not give it, or
+ * gives what is None (a settings module's UNIX_SOCKET_PATH = None).
  */
-static const struct rule *unix_variant(const struct rule *r, const struct site *s,
+static const struct rule *unix_variant(struct scan *sc, struct pkg *ctx,
+				       const struct rule *r, const struct site *s,
 				       struct rule *tmp)
 {
 	int i = r->unix_kw ? arg_index(s, -1, r->unix_kw) : -1;
+	struct value v;
+	int none;
 
 	if (i < 0 || !s->args[i])
+		return r;
+	resolve_eval(sc, ctx, s->args[i], &v);
+	none = v.none && !v.s;
+	value_free(&v);
+	if (none)
 		return r;
 	from_arg_variant(r, tmp, -1, r->unix_kw)->proto = "unix";
 	return tmp;
@@ -857,7 +866,7 @@ static void site_findings(struct scan *sc, struct srcfile *f, struct site *s)
 		/* a client's source address, on any socket but ZeroMQ's */
 		if (s->beside_connect && !(r->type && str_has_prefix(r->type, "zmq.")))
 			continue;
-		u = dsn_variant(unix_variant(r, s, &unix_rule), s, &dsn_rule);
+		u = dsn_variant(unix_variant(sc, f->pkg, r, s, &unix_rule), s, &dsn_rule);
 		gather(sc, f->pkg, s, u, recv, rctx, &cf);
 		if (!u->needs_addr || cf.has_addr)
 			emit(sc, f, s, u, &cf);
