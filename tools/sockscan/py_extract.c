@@ -21,6 +21,7 @@
 static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
 static void py_settings_update(struct xctx *x, TSNode call);
+static void py_settings_proxy(struct xctx *x, const char *name, TSNode right);
 static void py_opt_parameters(struct xctx *x, TSNode left, TSNode right);
 
 /* The watched object name @name (self.http as "C.self.http") holds, or NULL. */
@@ -5528,6 +5529,8 @@ static void py_assignment(struct xctx *x, TSNode n)
 		free(scoped);
 	}
 	py_note_kwargs_dict(x, name, right);
+	if (!x->in_func && !x->in_class)
+		py_settings_proxy(x, name, right);
 	if (literal_over_run_time_value(x, name, right)) {
 		free(name);
 		return;
@@ -6212,6 +6215,108 @@ static TSNode module_dict(struct xctx *x, TSNode at, TSNode name)
 	TSNode bound = module_binding(x, at, name);
 
 	return ts_node_is_null(bound) ? bound : dict_entries(x, bound);
+}
+
+/*
+ * The last getattr(MODULE, @param) under @n, MODULE a name imported from
+ * another module, as MODULE's qualified name (NULL if none). A method's
+ * statements, a few levels deep: no deeper (generated code nests far).
+ */
+static char *getattr_module(struct xctx *x, TSNode n, const char *param, int depth)
+{
+	TSNode *kids, obj;
+	char *q = NULL, *later;
+	size_t count, i;
+
+	if (depth > 16)
+		return NULL;
+	if (ts_is(n, "call") && ts_text_eq(ts_field(n, "function"), x->src, "getattr") &&
+	    ts_text_eq(py_arg_node(n, 1, NULL, x->src), x->src, param)) {
+		obj = py_arg_node(n, 0, NULL, x->src);
+		if (ts_is(obj, "identifier"))
+			q = py_qualified(x, obj);
+	}
+	count = ts_named_children(n, &kids);
+	for (i = 0; i < count; i++) {
+		later = getattr_module(x, kids[i], param, depth + 1);
+		if (later) {
+			free(q);
+			q = later;
+		}
+	}
+	free(kids);
+	return q;
+}
+
+/*
+ * The module whose attributes class @cls passes on, through a method
+ * def __getattr__(self, name): ... return getattr(defaults, name), as its
+ * qualified name (NULL if none).
+ */
+static char *getattr_fallback(struct xctx *x, TSNode cls)
+{
+	TSNode *kids, *params, def;
+	char *q = NULL, *param;
+	size_t count, nparams, i;
+
+	count = ts_named_children(ts_field(cls, "body"), &kids);
+	for (i = 0; i < count && !q; i++) {
+		def = kids[i];
+		if (ts_is(def, "decorated_definition"))
+			def = ts_field(def, "definition");
+		if (!ts_is(def, "function_definition") ||
+		    !ts_text_eq(ts_field(def, "name"), x->src, "__getattr__"))
+			continue;
+		nparams = ts_named_children(ts_field(def, "parameters"), &params);
+		if (nparams == 2 && ts_is(params[1], "identifier")) {
+			param = ts_text(params[1], x->src);
+			q = getattr_module(x, ts_field(def, "body"), param, 0);
+			free(param);
+		}
+		free(params);
+	}
+	free(kids);
+	return q;
+}
+
+/*
+ * settings = Settings() at module level, where Settings is a class of the
+ * module whose __getattr__ falls back to another module's names (a Django
+ * app's settings proxy: the user's settings first, then the app's
+ * defaults module): settings.KEY reads that module's KEY as a default the
+ * user's configuration may override. Kept as the module's "settings.*",
+ * MODULE.* (resolve.c, eval_name).
+ */
+static void py_settings_proxy(struct xctx *x, const char *name, TSNode right)
+{
+	TSNode cls = { 0 }, s, *args;
+	struct expr *e;
+	char *q, *key, *class_name;
+	size_t i, nargs;
+
+	if (!ts_is(right, "call") || !ts_is(ts_field(right, "function"), "identifier") || !x->tops)
+		return;
+	nargs = ts_named_children(ts_field(right, "arguments"), &args);
+	free(args);
+	if (nargs)
+		return;
+	class_name = ts_text(ts_field(right, "function"), x->src);
+	for (i = x->top; i > 0 && ts_node_is_null(cls); i--) {
+		s = x->tops[i - 1];
+		if (ts_is(s, "decorated_definition"))
+			s = ts_field(s, "definition");
+		if (ts_is(s, "class_definition") && ts_text_eq(ts_field(s, "name"), x->src, class_name))
+			cls = s;
+	}
+	free(class_name);
+	if (ts_node_is_null(cls) || !(q = getattr_fallback(x, cls)))
+		return;
+	e = expr_new(EX_QUAL, NULL);
+	e->s = q;
+	e->s2 = xstrdup("*");
+	key = xasprintf("%s.*", name);
+	symtab_set(&x->f->syms, key, e);
+	free(key);
 }
 
 /* "OBJ.KEY" holds @value as a configuration default (py_settings_update). */

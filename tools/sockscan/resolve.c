@@ -632,13 +632,38 @@ static void eval_held(struct scan *sc, struct pkg *ctx, const char *name,
 	expr_free(next);
 }
 
+/*
+ * settings.KEY where settings is a settings proxy (py_settings_proxy,
+ * kept as "settings.*"): KEY of the module it passes reads on to, as a
+ * default the user's settings may override; NULL for any other name.
+ */
+static struct expr *proxy_read(const struct pkg *p, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	const struct expr *to;
+	struct expr *e;
+	char *key;
+
+	if (!dot || strchr(dot + 1, '.') || p->lang != LANG_PY)
+		return NULL;
+	key = xasprintf("%.*s.*", (int)(dot - name), name);
+	to = symtab_get(&p->syms, key);
+	free(key);
+	if (!to || to->kind != EX_QUAL)
+		return NULL;
+	e = expr_new(EX_QUAL, NULL);
+	e->s = xstrdup(to->s);
+	e->s2 = xstrdup(dot + 1);
+	return expr_default(e, RES_ENV_DEFAULT);
+}
+
 static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		      struct value *v, int depth)
 {
 	struct pkg *p = target_pkg(sc, ctx, e->kind == EX_QUAL ? e->s : NULL);
 	const char *name = e->kind == EX_QUAL ? e->s2 : e->s, *saved;
 	char *via, *full = NULL;
-	struct expr *def;
+	struct expr *def, *proxied;
 
 	/* settings.PORT of module m: m's "settings.PORT" (py_settings_update) */
 	if (!p && e->kind == EX_QUAL && ctx && ctx->lang == LANG_PY) {
@@ -648,6 +673,13 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			pkg_load(sc, p);
 	}
 	def = sym_get(sc, &p, name, &via);
+	if (!def && p && (proxied = proxy_read(p, name))) {
+		eval(sc, p, proxied, v, depth + 1);
+		expr_free(proxied);
+		free(via);
+		free(full);
+		return;
+	}
 
 	if (!def && e->kind == EX_IDENT) {
 		eval_held(sc, ctx, name, v, depth);
