@@ -1052,6 +1052,16 @@ static void note_parser_defaults(struct xctx *x, TSNode left, TSNode right)
 }
 
 /*
+ * Is @s an option's name ("webhook_url"): letters, digits and at least
+ * one underscore, which no host name has and no URL lacks a colon for?
+ */
+static int is_option_name(const char *s)
+{
+	return *s && s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0' &&
+	       strchr(s, '_');
+}
+
+/*
  * m.get("KEY", default) or m.pop("KEY", default), a literal key. On the
  * function's **kwargs it is keyword parameter KEY: what the callers pass
  * by that keyword, else the default (resolve.c, EX_PARAM with a[0]). On a
@@ -1084,8 +1094,15 @@ static struct expr *py_mapping_read(struct xctx *x, TSNode n)
 	/* config.get("section", "option", default=...) (trytond's): the
 	 * keyword is the default, the second positional an option's name */
 	def = py_arg(x, n, -1, "default");
-	if (!def)
+	if (!def) {
 		def = py_arg(x, n, 1, NULL);
+		/* settings.get("receive", "webhook_url") (onionshare's): a
+		 * section and an option's name, which no host or URL looks like */
+		if (def && def->kind == EX_STR && is_option_name(def->s)) {
+			expr_free(def);
+			def = NULL;
+		}
+	}
 	e = x->kwsplat && ts_text_eq(obj, x->src, x->kwsplat) ?
 	    xctx_local(x, x->kwsplat) : NULL;
 	if (e && e->kind == EX_PARAM && e->s) {
