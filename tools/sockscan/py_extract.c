@@ -2792,6 +2792,14 @@ static int passes_through(struct xctx *x, TSNode call)
 	return passes_through_at(x, call, 0, 1);
 }
 
+/* Is @n in a method named @method, an override of the base's? */
+static int in_method_named(struct xctx *x, TSNode n, const char *method)
+{
+	while (!ts_node_is_null(n) && !ts_is(n, "function_definition"))
+		n = ts_parent(n);
+	return ts_text_eq(ts_field(n, "name"), x->src, method);
+}
+
 /*
  * `self` in a method of a class whose watched base makes objects of a type
  * (requests.Session), calling @method, which the class does not define
@@ -2799,11 +2807,21 @@ static int passes_through(struct xctx *x, TSNode call)
  */
 static int is_self_of_type(struct xctx *x, TSNode obj, const char *method)
 {
+	TSNode call;
+
 	if (!x->cls_type || !x->in_func)
 		return 0;
-	/* super().connect(addr), super(C, self).connect(addr): the base's own */
-	if (ts_is(obj, "call") && ts_text_eq(ts_field(obj, "function"), x->src, "super"))
-		return !passes_through(x, ts_parent(ts_parent(obj)));
+	/*
+	 * super().connect(addr), super(C, self).connect(addr): the base's own,
+	 * unless an override of connect passes its callers' address on (their
+	 * obj.connect(...) is the site); a helper of another name that does
+	 * (locust's _send_request_safe_mode calling super().request(method,
+	 * url)) is called by the class itself, so its call is the site
+	 */
+	if (ts_is(obj, "call") && ts_text_eq(ts_field(obj, "function"), x->src, "super")) {
+		call = ts_parent(ts_parent(obj));
+		return !(in_method_named(x, call, method) && passes_through(x, call));
+	}
 	return ts_text_eq(obj, x->src, "self") && !overrides(x, method);
 }
 
