@@ -645,6 +645,10 @@ const struct rule py_rules[] = {
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "urlopen", 1),
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request_encode_body", 1),
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request_encode_url", 1),
+
+	/* httplib2: an Http object's request(uri, method="GET", ...) */
+	{ "httplib2", NULL, "Http", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "httplib2.Http" },
+	{ "httplib2", "httplib2.Http", "request", "httplib2.Http.request", OUT, ADDR_URL, FROM_ARG, 0, "uri", .net_arg = -1, .proto = "tcp" },
 	{ NULL },
 };
 
