@@ -2792,6 +2792,30 @@ static int passes_through(struct xctx *x, TSNode call)
 	return passes_through_at(x, call, 0, 1);
 }
 
+/*
+ * reactor.connectTCP(...) on a reactor handed in (def __init__(self,
+ * reactor)) or kept on another object (kajongg's Internal.reactor):
+ * twisted's reactor, by the name every twisted program gives it, when the
+ * imports do not say what the object is. Its qualified name, or NULL.
+ */
+static char *reactor_by_name(struct xctx *x, TSNode fn)
+{
+	TSNode obj = ts_field(fn, "object");
+	char *m, *q = NULL;
+
+	if (!ts_is(fn, "attribute"))
+		return NULL;
+	if (ts_is(obj, "attribute"))
+		obj = ts_field(obj, "attribute");
+	if (!ts_text_eq(obj, x->src, "reactor") && !ts_text_eq(obj, x->src, "_reactor"))
+		return NULL;
+	m = ts_text(ts_field(fn, "attribute"), x->src);
+	if (rule_func(py_rules, "twisted.internet.reactor", m))
+		q = xasprintf("twisted.internet.reactor.%s", m);
+	free(m);
+	return q;
+}
+
 /* Is @n in a method named @method, an override of the base's? */
 static int in_method_named(struct xctx *x, TSNode n, const char *method)
 {
@@ -3853,7 +3877,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	/* a partial's site is its function's line, where the address is given */
 	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
-	char *q, *method = NULL, *qual = NULL;
+	char *q, *rq, *method = NULL, *qual = NULL;
 	int getattr_obj = 0, skip = partial, own = 0;
 	struct site *s;
 
@@ -3876,6 +3900,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 	}
 	/* getattr(requests, method)(url): one of the module's functions */
 	q = is_getattr_call(x, fn) ? getattr_name(x, fn, 1) : py_qualified(x, fn);
+	if (!is_getattr_call(x, fn) && (rq = reactor_by_name(x, fn))) {
+		free(q);
+		q = rq;
+	}
 
 	if (q && strrchr(q, '.')) {
 		char *fam = xstrndup(q, strrchr(q, '.') - q);
