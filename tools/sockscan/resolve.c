@@ -633,6 +633,26 @@ static void eval_held(struct scan *sc, struct pkg *ctx, const char *name,
 }
 
 /*
+ * C.attr of a class C of module @p, read from another module (kajongg's
+ * Internal.defaultPort): what C's body binds it to, kept as "C.self.attr"
+ * (py_assignment). Not a value C's methods give self.attr from their
+ * parameters: reading C.attr, the code means the class's own. NULL if none.
+ */
+static struct expr *class_attr(const struct pkg *p, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	struct expr *def;
+	char *key;
+
+	if (!dot || strchr(dot + 1, '.') || p->lang != LANG_PY)
+		return NULL;
+	key = xasprintf("%.*s.self.%s", (int)(dot - name), name, dot + 1);
+	def = symtab_get(&p->syms, key);
+	free(key);
+	return def && def->kind != EX_PARAM ? def : NULL;
+}
+
+/*
  * settings.KEY where settings is a settings proxy (py_settings_proxy,
  * kept as "settings.*"): KEY of the module it passes reads on to, as a
  * default the user's settings may override; NULL for any other name.
@@ -673,6 +693,8 @@ static void eval_name(struct scan *sc, struct pkg *ctx, const struct expr *e,
 			pkg_load(sc, p);
 	}
 	def = sym_get(sc, &p, name, &via);
+	if (!def && p)
+		def = class_attr(p, name);
 	if (!def && p && (proxied = proxy_read(p, name))) {
 		eval(sc, p, proxied, v, depth + 1);
 		expr_free(proxied);
