@@ -4413,9 +4413,13 @@ static int py_alias_assign(struct xctx *x, TSNode left, TSNode right)
 	if (ts_is(right, "conditional_expression"))
 		return py_alias_assign(x, left, ts_child(right, 0)) ||
 		       py_alias_assign(x, left, ts_child(right, 2));
-	/* getattr(asyncio, "get_running_loop", asyncio.get_event_loop) */
+	/*
+	 * getattr(asyncio, "get_running_loop", asyncio.get_event_loop); and
+	 * verb = getattr(requests, name) with no default: one of the
+	 * module's URL functions, as getattr(requests, name)(url) is
+	 */
 	if (is_getattr_call(x, right)) {
-		q = getattr_name(x, right, 0);
+		q = getattr_name(x, right, ts_node_is_null(py_arg_node(right, 2, NULL, x->src)));
 		if (q && is_rule_name(q)) {
 			name = ts_text(left, x->src);
 			add_import(x->f, name, q);
