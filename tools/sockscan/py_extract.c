@@ -22,6 +22,7 @@ static void py_walk(struct xctx *x, TSNode n);
 static int is_getattr_call(struct xctx *x, TSNode n);
 static void py_settings_update(struct xctx *x, TSNode call);
 static void py_settings_proxy(struct xctx *x, const char *name, TSNode right);
+static void note_getattr_fallback(struct xctx *x, TSNode cls);
 static void py_opt_parameters(struct xctx *x, TSNode left, TSNode right);
 
 /* The watched object name @name (self.http as "C.self.http") holds, or NULL. */
@@ -3877,7 +3878,7 @@ static void py_call_site(struct xctx *x, TSNode n)
 	/* a partial's site is its function's line, where the address is given */
 	TSNode fn = partial ? part : ts_field(n, "function"), at = partial ? part : n;
 	const struct rule *r = NULL;
-	char *q, *rq, *method = NULL, *qual = NULL;
+	char *q, *method = NULL, *qual = NULL;
 	int getattr_obj = 0, skip = partial, own = 0;
 	struct site *s;
 
@@ -3899,11 +3900,10 @@ static void py_call_site(struct xctx *x, TSNode n)
 		skip = passed_skip;
 	}
 	/* getattr(requests, method)(url): one of the module's functions */
-	q = is_getattr_call(x, fn) ? getattr_name(x, fn, 1) : py_qualified(x, fn);
-	if (!is_getattr_call(x, fn) && (rq = reactor_by_name(x, fn))) {
-		free(q);
-		q = rq;
-	}
+	if (is_getattr_call(x, fn))
+		q = getattr_name(x, fn, 1);
+	else if (!(q = reactor_by_name(x, fn)))
+		q = py_qualified(x, fn);
 
 	if (q && strrchr(q, '.')) {
 		char *fam = xstrndup(q, strrchr(q, '.') - q);
@@ -5059,6 +5059,8 @@ static void py_class(struct xctx *x, TSNode n)
 	struct symtab *cls_methods;
 	struct expr *cls_net;
 
+	if (!x->in_class && !x->in_func)
+		note_getattr_fallback(x, n);
 	cls = x->cls;
 	cls_type = x->cls_type;
 	cls_methods = x->cls_methods;
@@ -6347,6 +6349,28 @@ static char *getattr_fallback(struct xctx *x, TSNode cls)
 }
 
 /*
+ * A module-level class whose __getattr__ falls back to another module's
+ * names (getattr_fallback): kept as "getattr_fallback:C", MODULE.*, for
+ * py_settings_proxy.
+ */
+static void note_getattr_fallback(struct xctx *x, TSNode cls)
+{
+	struct expr *e;
+	char *q = getattr_fallback(x, cls), *key, *name;
+
+	if (!q)
+		return;
+	e = expr_new(EX_QUAL, NULL);
+	e->s = q;
+	e->s2 = xstrdup("*");
+	name = ts_text(ts_field(cls, "name"), x->src);
+	key = xasprintf("getattr_fallback:%s", name);
+	symtab_set(&x->f->syms, key, e);
+	free(key);
+	free(name);
+}
+
+/*
  * settings = Settings() at module level, where Settings is a class of the
  * module whose __getattr__ falls back to another module's names (a Django
  * app's settings proxy: the user's settings first, then the app's
@@ -6356,33 +6380,26 @@ static char *getattr_fallback(struct xctx *x, TSNode cls)
  */
 static void py_settings_proxy(struct xctx *x, const char *name, TSNode right)
 {
-	TSNode cls = { 0 }, s, *args;
-	struct expr *e;
-	char *q, *key, *class_name;
-	size_t i, nargs;
+	const struct expr *to;
+	TSNode *args;
+	char *key, *class_name;
+	size_t nargs;
 
-	if (!ts_is(right, "call") || !ts_is(ts_field(right, "function"), "identifier") || !x->tops)
+	if (!ts_is(right, "call") || !ts_is(ts_field(right, "function"), "identifier"))
 		return;
 	nargs = ts_named_children(ts_field(right, "arguments"), &args);
 	free(args);
 	if (nargs)
 		return;
 	class_name = ts_text(ts_field(right, "function"), x->src);
-	for (i = x->top; i > 0 && ts_node_is_null(cls); i--) {
-		s = x->tops[i - 1];
-		if (ts_is(s, "decorated_definition"))
-			s = ts_field(s, "definition");
-		if (ts_is(s, "class_definition") && ts_text_eq(ts_field(s, "name"), x->src, class_name))
-			cls = s;
-	}
+	key = xasprintf("getattr_fallback:%s", class_name);
+	to = symtab_get(&x->f->syms, key);
+	free(key);
 	free(class_name);
-	if (ts_node_is_null(cls) || !(q = getattr_fallback(x, cls)))
+	if (!to)
 		return;
-	e = expr_new(EX_QUAL, NULL);
-	e->s = q;
-	e->s2 = xstrdup("*");
 	key = xasprintf("%s.*", name);
-	symtab_set(&x->f->syms, key, e);
+	symtab_set(&x->f->syms, key, expr_copy(to));
 	free(key);
 }
 
@@ -6628,17 +6645,17 @@ static int is_self_reply(const struct srcfile *f, const struct site *s)
 	       called(&f->uses, -1, s, "recv");
 }
 
-/*
- * sendto(data[, flags], addr) with addr the peer a recvfrom() of the same
- * function returned before it: a reply to that peer, wherever the socket
- * was bound (Pyro4's broadcast server, bound by a helper of another module).
- */
 /* Source text of @s's last argument (sendto's address), or NULL. */
 static const char *last_arg_text(const struct site *s)
 {
 	return s->nargs > 0 && s->text ? s->text[s->nargs - 1] : NULL;
 }
 
+/*
+ * sendto(data[, flags], addr) with addr the peer a recvfrom() of the same
+ * function returned before it: a reply to that peer, wherever the socket
+ * was bound (Pyro4's broadcast server, bound by a helper of another module).
+ */
 static int sends_to_peer(const struct srcfile *f, const struct site *s)
 {
 	const char *t = last_arg_text(s), *cls;
