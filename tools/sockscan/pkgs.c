@@ -152,7 +152,8 @@ static struct pkg *lookup(struct scan *sc, struct pkg *ctx, const char *path)
  * `sockscan mypkg/` with mypkg a package (an __init__.py at the root): its
  * own absolute imports name it ("from mypkg.libs.helper import f"), while
  * its modules are named from inside it ("libs.helper"): the root's name is
- * dropped and the lookup tried again.
+ * dropped and the lookup tried again. `import mypkg` itself is the root's
+ * __init__.py, which pkg_path names "__init__".
  */
 struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 {
@@ -160,8 +161,8 @@ struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 	size_t n = sc->root_name ? strlen(sc->root_name) : 0;
 
 	if (!p && n && ctx && ctx->lang == LANG_PY && !strncmp(path, sc->root_name, n) &&
-	    path[n] == '.' && find(sc, "__init__"))
-		p = lookup(sc, ctx, path + n + 1);
+	    (path[n] == '.' || !path[n]) && find(sc, "__init__"))
+		p = path[n] ? lookup(sc, ctx, path + n + 1) : find(sc, "__init__");
 	/* import pkg.__init__: the package itself, as pkg_path names it */
 	if (!p && ctx && ctx->lang == LANG_PY && str_has_suffix(path, ".__init__")) {
 		char *pkg = xstrndup(path, strlen(path) - strlen(".__init__"));
