@@ -628,8 +628,13 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 	struct expr *e;
 	char *fam;
 
-	/* with closing(socket.socket()) as s: s is the socket; ssl.wrap_socket(s) too */
-	if (!strcmp(q, "contextlib.closing") || !strcmp(q, "ssl.wrap_socket")) {
+	/*
+	 * with closing(socket.socket()) as s: s is the socket; ssl.wrap_socket(s)
+	 * too, and CacheControl(session), which mounts a caching adapter on the
+	 * session it is handed and returns that session
+	 */
+	if (!strcmp(q, "contextlib.closing") || !strcmp(q, "ssl.wrap_socket") ||
+	    !strcmp(q, "cachecontrol.CacheControl") || !strcmp(q, "cachecontrol.wrapper.CacheControl")) {
 		e = py_arg(x, n, 0, NULL);
 		return e ? e : expr_dyn(q);
 	}
