@@ -379,23 +379,28 @@ const struct rule py_rules[] = {
 
 	/*
 	 * twisted: the reactor's listenTCP(port, factory, backlog,
-	 * interface=""), listenSSL (interface fifth), listenUDP (third) and
-	 * connectTCP/connectSSL(host, port, ...); the services of
-	 * twisted.application.internet, which hand their arguments to those
-	 * calls; ClientCreator(reactor, ...).connectTCP(host, port); and the
-	 * endpoints, whose first argument is the reactor (the site is the
-	 * endpoint, which fixes the address: listen() and connect() take a
-	 * factory). serverFromString and clientFromString, and the strports
-	 * services, take a description ("tcp:8080:interface=127.0.0.1",
-	 * "unix:path=/run/s") that gives the protocol as well.
+	 * interface=""), listenSSL (interface fifth), listenUDP and
+	 * listenMulticast (third), connectTCP/connectSSL(host, port, ...),
+	 * and the unix ones, stream and datagram, whose first argument is
+	 * the path; the services of twisted.application.internet, which hand
+	 * their arguments to those calls; ClientCreator(reactor,
+	 * ...).connectTCP(host, port); and the endpoints, whose first
+	 * argument is the reactor (the site is the endpoint, which fixes the
+	 * address: listen() and connect() take a factory). serverFromString
+	 * and clientFromString, and the strports services, take a
+	 * description ("tcp:8080:interface=127.0.0.1", "unix:path=/run/s")
+	 * that gives the protocol as well.
 	 */
 	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenTCP", 3, "tcp"),
 	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenSSL", 4, "tcp"),
 	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenUDP", 2, "udp"),
 	PY_TWISTED_UNIX("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenUNIX", IN, 0, "address"),
+	PY_TWISTED_UNIX("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenUNIXDatagram", IN, 0, "address"),
+	PY_TWISTED_LISTEN("twisted.internet.reactor", NULL, "twisted.internet.reactor", "listenMulticast", 2, "udp"),
 	PY_TWISTED_CONNECT("twisted.internet.reactor", NULL, "twisted.internet.reactor", "connectTCP"),
 	PY_TWISTED_CONNECT("twisted.internet.reactor", NULL, "twisted.internet.reactor", "connectSSL"),
 	PY_TWISTED_UNIX("twisted.internet.reactor", NULL, "twisted.internet.reactor", "connectUNIX", OUT, 0, "address"),
+	PY_TWISTED_UNIX("twisted.internet.reactor", NULL, "twisted.internet.reactor", "connectUNIXDatagram", OUT, 0, "address"),
 	PY_TWISTED_LISTEN("twisted.application.internet", NULL, "twisted.application.internet", "TCPServer", 3, "tcp"),
 	PY_TWISTED_LISTEN("twisted.application.internet", NULL, "twisted.application.internet", "SSLServer", 4, "tcp"),
 	PY_TWISTED_LISTEN("twisted.application.internet", NULL, "twisted.application.internet", "UDPServer", 2, "udp"),
@@ -641,6 +646,8 @@ const struct rule py_rules[] = {
 	/* a ProxyManager sends the same requests through its proxy: the URL's host is reported */
 	{ "urllib3", NULL, "ProxyManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
 	{ "urllib3.poolmanager", NULL, "ProxyManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
+	/* so does a SOCKSProxyManager, a ProxyManager subclass (selenium's socks5:// proxies) */
+	{ "urllib3.contrib.socks", NULL, "SOCKSProxyManager", NULL, NONE, ADDR_URL, FROM_ARG, -1, .net_arg = -1, .makes = "urllib3.PoolManager" },
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request", 1),
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "urlopen", 1),
 	PY_HTTP("urllib3", "urllib3.PoolManager", "urllib3.PoolManager", "request_encode_body", 1),
