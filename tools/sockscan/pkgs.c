@@ -157,12 +157,12 @@ static struct pkg *lookup(struct scan *sc, struct pkg *ctx, const char *path)
  */
 struct pkg *pkg_lookup(struct scan *sc, struct pkg *ctx, const char *path)
 {
-	struct pkg *p = lookup(sc, ctx, path);
+	struct pkg *p = lookup(sc, ctx, path), *root;
 	size_t n = sc->root_name ? strlen(sc->root_name) : 0;
 
 	if (!p && n && ctx && ctx->lang == LANG_PY && !strncmp(path, sc->root_name, n) &&
-	    (path[n] == '.' || !path[n]) && find(sc, "__init__"))
-		p = path[n] ? lookup(sc, ctx, path + n + 1) : find(sc, "__init__");
+	    (path[n] == '.' || !path[n]) && (root = find(sc, "__init__")))
+		p = path[n] ? lookup(sc, ctx, path + n + 1) : root;
 	/* import pkg.__init__: the package itself, as pkg_path names it */
 	if (!p && ctx && ctx->lang == LANG_PY && str_has_suffix(path, ".__init__")) {
 		char *pkg = xstrndup(path, strlen(path) - strlen(".__init__"));

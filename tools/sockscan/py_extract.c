@@ -620,6 +620,23 @@ static struct expr *addrinfo_copied(struct xctx *x, TSNode call, TSNode fn)
 	return NULL;
 }
 
+/*
+ * Is @q a call that hands back the object it is given? closing(sock) and
+ * ssl.wrap_socket(sock) give the socket; CacheControl(session) mounts a
+ * caching adapter on the session and returns that session.
+ */
+static int returns_its_argument(const char *q)
+{
+	static const char *const same[] = { "contextlib.closing", "ssl.wrap_socket",
+					    "cachecontrol.CacheControl",
+					    "cachecontrol.wrapper.CacheControl", NULL };
+	int i;
+
+	for (i = 0; same[i] && strcmp(q, same[i]); i++)
+		;
+	return same[i] != NULL;
+}
+
 /* Value of a call of a qualified name @q: env lookups and constructors. */
 static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 {
@@ -628,13 +645,8 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 	struct expr *e;
 	char *fam;
 
-	/*
-	 * with closing(socket.socket()) as s: s is the socket; ssl.wrap_socket(s)
-	 * too, and CacheControl(session), which mounts a caching adapter on the
-	 * session it is handed and returns that session
-	 */
-	if (!strcmp(q, "contextlib.closing") || !strcmp(q, "ssl.wrap_socket") ||
-	    !strcmp(q, "cachecontrol.CacheControl") || !strcmp(q, "cachecontrol.wrapper.CacheControl")) {
+	/* with closing(socket.socket()) as s: s is the socket */
+	if (returns_its_argument(q)) {
 		e = py_arg(x, n, 0, NULL);
 		return e ? e : expr_dyn(q);
 	}
