@@ -45,7 +45,8 @@ enum expr_kind {
 	EX_URLPART,	/* Python: urlsplit(a[0]) (s NULL), or its part s ("hostname", "port",
 			   "netloc"); a port's a[1]: what stands when the URL gives none (p.port or 80) */
 	EX_SLICE,	/* Python: a[0][n:], text from its n-th character (url[len("unix://"):]);
-			   s "abspath": os.path.abspath(a[0]), known when a[0] is absolute */
+			   s "abspath": os.path.abspath(a[0]), known when a[0] is absolute;
+			   s "strip", "lstrip", "rstrip": a[0].strip(a[1]), a[1] NULL: whitespace */
 	EX_INDEX,	/* Python: a[0][n], n 0 or 1, of a (host, port) pair (bind[0], bind[1]);
 			   with s, part n of a[0].split(s) into two (host, port = b.split(":")) */
 	EX_TEST,	/* Python: an if statement's test of a[0]: s "truth", "not", "in" and

@@ -1189,6 +1189,32 @@ static struct expr *py_str_join(struct xctx *x, TSNode n, TSNode fn)
 }
 
 /*
+ * BASE.rstrip("/"), url.strip(): the text with those characters cut from
+ * its ends, with no argument or a literal one (EX_SLICE s "strip",
+ * "lstrip", "rstrip"; a[1] the characters). NULL for any other call.
+ */
+static struct expr *py_str_strip(struct xctx *x, TSNode n, TSNode fn)
+{
+	static const char *const sides[] = { "strip", "lstrip", "rstrip", NULL };
+	TSNode chars = py_arg_node(n, 0, "chars", x->src);
+	struct expr *e;
+	int i;
+
+	if (!ts_is(fn, "attribute") || ts_node_named_child_count(ts_field(n, "arguments")) > 1 ||
+	    !(ts_node_is_null(chars) || ts_is(chars, "string")))
+		return NULL;
+	for (i = 0; sides[i]; i++)
+		if (ts_text_eq(ts_field(fn, "attribute"), x->src, sides[i]))
+			break;
+	if (!sides[i])
+		return NULL;
+	e = expr_new(EX_SLICE, sides[i]);
+	expr_add(e, py_expr(x, ts_field(fn, "object")));
+	expr_add(e, ts_node_is_null(chars) ? NULL : py_expr(x, chars));
+	return e;
+}
+
+/*
  * The socket module's constant @n names by its last name, @kind "AF_" (a
  * family) or "SOCK_" (a type), whatever module it is written through
  * (execmodel.socket.AF_INET): py_socket_const's value, or NULL.
@@ -1292,6 +1318,11 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	char *q = py_qualified(x, fn);
 	struct expr *e = NULL;
 
+	/* before a module's name: settings.BASE_URL.rstrip("/") is no function */
+	if ((e = py_str_strip(x, n, fn))) {
+		free(q);
+		return e;
+	}
 	if (!q)
 		q = held_module_qual(x, fn);
 	if (q) {

@@ -1883,14 +1883,41 @@ static void eval_urlpart(struct scan *sc, struct pkg *ctx, const struct expr *e,
  * s[n:] of a text known in full, or abspath(p) of a path known to be
  * absolute (its normal form is left as written).
  */
+/*
+ * @text with the characters of @chars (whitespace when NULL) cut from its
+ * start (@side "strip" or "lstrip") and its end ("strip" or "rstrip"), as
+ * Python's str.strip() and its two halves.
+ */
+static char *strip_text(const char *text, const char *chars, const char *side)
+{
+	const char *end = text + strlen(text);
+
+	if (!chars)
+		chars = " \t\n\r\v\f";
+	if (strcmp(side, "rstrip"))
+		text += strspn(text, chars);
+	if (strcmp(side, "lstrip"))
+		while (end > text && strchr(chars, end[-1]))
+			end--;
+	return xstrndup(text, end - text);
+}
+
 static void eval_slice(struct scan *sc, struct pkg *ctx, const struct expr *e,
 		       struct value *v, int depth)
 {
-	struct value whole = { 0 };
+	struct value whole = { 0 }, chars = { 0 };
 
 	eval(sc, ctx, expr_arg(e, 0), &whole, depth + 1);
 	value_free(v);
-	if (!whole.s) {
+	if (e->s && strstr(e->s, "strip")) {
+		if (expr_arg(e, 1))
+			eval(sc, ctx, expr_arg(e, 1), &chars, depth + 1);
+		if (whole.s && (!expr_arg(e, 1) || chars.s))
+			set_str(v, strip_text(whole.s, chars.s, e->s), whole.how);
+		else
+			set_dyn(v, "a stripped text");
+		value_free(&chars);
+	} else if (!whole.s) {
 		set_dyn(v, e->s ? "a path made absolute" : "a slice of a text");
 	} else if (e->s) {
 		if (whole.s[0] == '/')
