@@ -805,12 +805,12 @@ static const struct rule *unix_variant(struct scan *sc, struct pkg *ctx,
 static const struct rule *dsn_variant(const struct rule *r, const struct site *s,
 				      struct rule *tmp)
 {
-	int i = r->dsn_kw ? arg_index(s, 0, r->dsn_kw) : -1;
+	int i = r->dsn_kw ? arg_index(s, r->dsn_arg, r->dsn_kw) : -1;
 
 	/* connect(**config): a mapping of keywords, not the string */
 	if (i < 0 || !s->args[i] || (s->text[i] && s->text[i][0] == '*'))
 		return r;
-	from_arg_variant(r, tmp, 0, r->dsn_kw);
+	from_arg_variant(r, tmp, r->dsn_arg, r->dsn_kw);
 	tmp->style = ADDR_DSN;	/* keeps local_unix: dsn_local_socket */
 	return tmp;
 }

@@ -149,6 +149,10 @@
 	{ fam, NULL, cls, "redis." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "path" }, \
 	{ fam "." cls, NULL, "from_url", "redis." cls ".from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp", .app = "redis" }
 
+/* psycopg2.pool's class @cls: connect()'s arguments after the pool's sizes */
+#define PY_PSYCOPG2_POOL(cls) \
+	{ "psycopg2.pool", NULL, cls, "psycopg2.pool." cls, OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1, .dsn_kw = "dsn", .dsn_arg = 2 }
+
 /* redis' Sentinel client of module @fam, and the clients it makes */
 #define PY_SENTINEL(fam) \
 	{ fam, NULL, "Sentinel", "redis.sentinel.Sentinel", OUT, ADDR_HOSTPORT, FROM_ARG, 0, "sentinels", .net_arg = -1, .proto = "tcp", .app = "redis", .makes = "redis.sentinel.Sentinel" }
@@ -463,6 +467,10 @@ const struct rule py_rules[] = {
 
 	/* database and cache clients configured by keyword, with their defaults */
 	{ "psycopg2", NULL, "connect", "psycopg2.connect", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, -1, "host", -1, "port", .net_arg = -1, .proto = "tcp", .app = "postgres", .default_addr = "localhost", .default_port = "5432", .default_how = RES_PROTOCOL_DEFAULT, .local_unix = 1, .dsn_kw = "dsn" },
+	/* psycopg2's pools: (minconn, maxconn, dsn or connect()'s keywords), connected at once */
+	PY_PSYCOPG2_POOL("SimpleConnectionPool"),
+	PY_PSYCOPG2_POOL("ThreadedConnectionPool"),
+	PY_PSYCOPG2_POOL("PersistentConnectionPool"),
 	{ "redis", NULL, "Redis", "redis.Redis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path", .pool_kw = "connection_pool" },
 	{ "redis", NULL, "StrictRedis", "redis.StrictRedis", OUT, ADDR_HOSTPORT, FROM_HOST_PORT, 0, "host", 1, "port", .net_arg = -1, .proto = "tcp", .app = "redis", .default_addr = "localhost", .default_port = "6379", .default_how = RES_FRAMEWORK_DEFAULT, .unix_kw = "unix_socket_path", .pool_kw = "connection_pool" },
 	{ "redis", NULL, "from_url", "redis.from_url", OUT, ADDR_URL, FROM_ARG, 0, "url", .net_arg = -1, .proto = "tcp" },

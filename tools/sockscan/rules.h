@@ -77,6 +77,7 @@ struct rule {
 	 * conninfo or a URL, in place of host and port (psycopg2's dsn=).
 	 */
 	const char *dsn_kw;
+	int dsn_arg;			/* its position: 0, or 2 after a pool's sizes */
 	/*
 	 * Python keyword of a connection pool that, when given, holds the
 	 * address in place of host and port (redis' connection_pool=): the
