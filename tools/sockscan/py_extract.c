@@ -1751,6 +1751,17 @@ static char *self_name(struct xctx *x, const char *attr)
 #define MAX_SELF_CHAIN 3
 
 /*
+ * Does @n name the object a method works on: self, or in a method of
+ * class C the class itself (buildstream's C.__urlopener = build_opener()
+ * in one method, returned in another), whose attributes self reads too?
+ */
+static int names_self(struct xctx *x, TSNode n)
+{
+	return ts_text_eq(n, x->src, "self") ||
+	       (x->cls && x->in_func && ts_is(n, "identifier") && ts_text_eq(n, x->src, x->cls));
+}
+
+/*
  * The attributes of chain @n on self, "sock" for self.sock and
  * "connection.socket" for self.connection.socket (an object another
  * object of this class holds), or NULL when @n is no such chain.
@@ -1765,7 +1776,7 @@ static char *self_chain(struct xctx *x, TSNode n)
 		link[depth++] = n;
 		n = ts_field(n, "object");
 	}
-	if (!depth || !ts_text_eq(n, x->src, "self"))
+	if (!depth || !names_self(x, n))
 		return NULL;
 	while (depth-- > 0) {
 		char *attr = ts_text(ts_field(link[depth], "attribute"), x->src);
@@ -1787,7 +1798,7 @@ static int is_self_attr(struct xctx *x, TSNode n)
 		depth++;
 		n = ts_field(n, "object");
 	}
-	return depth > 0 && ts_text_eq(n, x->src, "self");
+	return depth > 0 && names_self(x, n);
 }
 
 /* The symbol self-chain @n is kept under: "C.self.sock", "C.self.conn.socket". */
@@ -2023,7 +2034,7 @@ static struct expr *py_attribute(struct xctx *x, TSNode n)
 		/* a socket constant, above */
 	} else if ((e = url_part(v, attr))) {
 		/* u = urlsplit(url); u.port */
-	} else if (!strcmp(name, "self")) {
+	} else if (names_self(x, obj)) {
 		q = self_name(x, attr);
 		e = expr_new(EX_IDENT, q);
 	} else if (is_namespace(v) || is_args_name(name)) {
