@@ -2890,6 +2890,9 @@ static struct expr *find_obj(struct scan *sc, struct pkg *ctx, const struct expr
 		if (!e->s || !ctx)
 			return NULL;
 		obj = param_obj(sc, ctx, e, octx, depth);
+		/* kwargs.pop("session", self.session): the default, as a parameter's */
+		if (!obj && e->n == -1 && expr_arg(e, 0))
+			obj = find_obj(sc, ctx, expr_arg(e, 0), octx, depth + 1);
 		return obj ? obj : default_obj(sc, ctx, e, octx, depth);
 	case EX_MCALL:
 		return mcall_obj(sc, ctx, e, octx, depth);
