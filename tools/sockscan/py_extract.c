@@ -2725,6 +2725,44 @@ static void py_oslo_option(struct xctx *x, TSNode call, const char *q)
 	expr_free(name);
 }
 
+/*
+ * Opt("bind_port", section="sdkserver", default=2000), a package's own
+ * option table (zvmsdk's) in the shape of oslo.config's: the default of
+ * configuration path "sdkserver.bind_port" (set_conf), which
+ * CONF.sdkserver.bind_port reads in any module (conf_default). The
+ * callee's name ends in "Opt"; the name, section (or group) and default
+ * are literals.
+ */
+static void set_conf(struct xctx *x, const char *path, TSNode v);
+
+static void py_section_option(struct xctx *x, TSNode call, TSNode fn)
+{
+	TSNode def = py_arg_node(call, -1, "default", x->src);
+	struct expr *name, *section;
+	char *callee, *path;
+
+	if (ts_node_is_null(def) || !(ts_is(def, "string") || ts_is(def, "integer")))
+		return;
+	callee = ts_text(ts_is(fn, "attribute") ? ts_field(fn, "attribute") : fn, x->src);
+	if (!str_has_suffix(callee, "Opt")) {
+		free(callee);
+		return;
+	}
+	free(callee);
+	name = py_arg(x, call, 0, "name");
+	section = py_arg(x, call, -1, "section");
+	if (!section)
+		section = py_arg(x, call, -1, "group");
+	if (name && name->kind == EX_STR && *name->s && !strchr(name->s, '.') &&
+	    section && section->kind == EX_STR && *section->s && !strchr(section->s, '.')) {
+		path = xasprintf("%s.%s", section->s, name->s);
+		set_conf(x, path, def);
+		free(path);
+	}
+	expr_free(name);
+	expr_free(section);
+}
+
 /* Position of node @n in the file, in the order sites are met. */
 static long py_pos(struct xctx *x, TSNode n)
 {
@@ -3988,6 +4026,8 @@ static void py_call_site(struct xctx *x, TSNode n)
 		skip += own_params_of(x, fn);
 	if (q && !r)
 		py_oslo_option(x, n, q);
+	if (!r && !partial && (ts_is(fn, "identifier") || ts_is(fn, "attribute")))
+		py_section_option(x, n, fn);
 	if (!partial && ts_is(fn, "attribute") &&
 	    ts_text_eq(ts_field(fn, "attribute"), x->src, "setdefault"))
 		py_item_setdefault(x, n, fn);
