@@ -38,6 +38,12 @@ check "Python families: every want: line found as annotated, nothing else there"
 python3 tools/bench/sockscan_score.py wants "$TMP/families.json" "$FIX/py/families" >"$TMP/fwants.json"
 check "Python families: no finding on the negatives (lines without want:)" \
 	jqt '.found == .annotated and .false_positives == 0' "$TMP/fwants.json"
+# a Debian-style layout: the script in usr/bin imports from dist-packages
+"$SCAN" "$FIX/py/sitelayout" >"$TMP/sitelayout.json" 2>/dev/null
+check "Python script outside the site directory: its package's defaults resolve" \
+	jqt '[.findings[] | select(.file == "usr/bin/wikiapp-serve")] |
+	     (map(select(.line == 23 and .host == "localhost" and .port == 8080)) | length) == 1 and
+	     (map(select(.line == 27 and .port == null)) | length) == 1' "$TMP/sitelayout.json"
 # a package scanned on its own: its absolute imports begin with its own name
 "$SCAN" "$FIX/py/rootpkg" >"$TMP/rootpkg.json" 2>/dev/null
 python3 tools/bench/sockscan_score.py wants "$TMP/rootpkg.json" "$FIX/py/rootpkg" >"$TMP/rwants.json"

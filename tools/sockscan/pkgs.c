@@ -78,6 +78,34 @@ static struct pkg *find(struct scan *sc, const char *path)
 	return found ? *found : NULL;
 }
 
+/* Note the site directory Python module path @path lies under (py_roots). */
+static void note_py_root(struct scan *sc, const char *path)
+{
+	static const char *const sites[] = { "site-packages", "dist-packages", NULL };
+	const char *at = NULL;
+	char *root;
+	size_t i, n;
+
+	for (i = 0; sites[i] && !at; i++) {
+		n = strlen(sites[i]);
+		for (at = strstr(path, sites[i]); at; at = strstr(at + 1, sites[i]))
+			if ((at == path || at[-1] == '.') && at[n] == '.')
+				break;
+	}
+	if (!at)
+		return;
+	root = xstrndup(path, at + n - path);
+	for (i = 0; i < sc->npy_roots; i++)
+		if (!strcmp(sc->py_roots[i], root))
+			break;
+	if (i < sc->npy_roots) {
+		free(root);
+		return;
+	}
+	grow((void **)&sc->py_roots, &sc->cappy_roots, sc->npy_roots + 1, sizeof(*sc->py_roots));
+	sc->py_roots[sc->npy_roots++] = root;
+}
+
 void pkgs_build(struct scan *sc)
 {
 	size_t i;
@@ -105,6 +133,8 @@ void pkgs_build(struct scan *sc)
 			free(dir);
 			free(path);
 		}
+		if (f->lang == LANG_PY)
+			note_py_root(sc, p->path);
 		grow((void **)&p->files, &p->capfiles, p->nfiles + 1, sizeof(*p->files));
 		p->files[p->nfiles++] = f;
 		f->pkg = p;
@@ -122,14 +152,14 @@ static struct pkg *lookup(struct scan *sc, struct pkg *ctx, const char *path)
 	struct pkg *p;
 	char *rel;
 
-	if (!ctx || ctx->lang == LANG_GO || !*ctx->dir)
+	if (!ctx || ctx->lang == LANG_GO)
 		return find(sc, path);
 	/*
 	 * Python: the import root (sys.path) is not known, so try the
 	 * directory of @ctx and each one above it, nearest first: a sibling
 	 * module, then one of a package the tree holds deeper than its root.
 	 */
-	rel = xasprintf("%s.%s", ctx->dir, path);
+	rel = *ctx->dir ? xasprintf("%s.%s", ctx->dir, path) : xstrdup(path);
 	for (char *s = rel; *s; s++)
 		if (*s == '/')
 			*s = '.';
@@ -145,6 +175,13 @@ static struct pkg *lookup(struct scan *sc, struct pkg *ctx, const char *path)
 			break;
 	}
 	free(rel);
+	/* a script outside the site directory (usr/bin) importing what is in it */
+	for (size_t i = 0; !p && i < sc->npy_roots; i++) {
+		char *try = xasprintf("%s.%s", sc->py_roots[i], path);
+
+		p = find(sc, try);
+		free(try);
+	}
 	return p;
 }
 

@@ -81,4 +81,7 @@ void scan_free(struct scan *sc)
 	symtab_clear(&sc->confs);
 	conf_files_free(sc);
 	free(sc->root_name);
+	for (i = 0; i < sc->npy_roots; i++)
+		free(sc->py_roots[i]);
+	free(sc->py_roots);
 }

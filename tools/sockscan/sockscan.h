@@ -223,6 +223,13 @@ struct scan {
 	struct finding *findings;
 	size_t nfindings, capfindings;
 	char *root_name;	/* basename of the first path scanned */
+	/*
+	 * Python import roots the tree holds ("usr.lib.python3.dist-packages"):
+	 * each module path up to a site-packages or dist-packages directory,
+	 * once, where a script outside them (usr/bin) finds what it imports.
+	 */
+	char **py_roots;
+	size_t npy_roots, cappy_roots;
 	int read_errors;	/* files or directories that could not be read */
 	struct symtab seen;	/* "dev:inode" of every file and directory walked */
 	size_t bytes;		/* total size of the files walked */
