@@ -62,7 +62,7 @@ python3 tools/bench/sockscan_score.py annotated tests/sockscan/bench-corpus/pyth
 # the held-out Python corpora, labelled before sockscan was run on them
 # (see bench-corpus/README.md), in the order they were made: a new set is
 # one more word here. Each is reported as python_<set>.
-HELDOUT="heldout final final2 final3 final4 final5 final6 final7 final8 final9 final10 final11 final12 final13 final14 final15 final16 final17 final18 final19 final20 final21 final22 final23 final24 final25 final26 final27 final28 final29 final30 final31 final32 final33 final34 final35 final36 final37 final38 final39 final40 final41 final42 final43 final44 final45"
+HELDOUT="heldout final final2 final3 final4 final5 final6 final7 final8 final9 final10 final11 final12 final13 final14 final15 final16 final17 final18 final19 final20 final21 final22 final23 final24 final25 final26 final27 final28 final29 final30 final31 final32 final33 final34 final35 final36 final37 final38 final39 final40 final41 final42 final43 final44 final45 final46"
 for set in $HELDOUT; do
 	bash tests/sockscan/bench-corpus/python/fetch.sh "$PYCORPUS" \
 		tests/sockscan/bench-corpus/$set/packages.txt || exit 1
