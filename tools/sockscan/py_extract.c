@@ -790,14 +790,31 @@ static struct expr *py_format_method(struct xctx *x, TSNode n, TSNode obj)
 	for (i = 0; i < nfields; i++) {
 		TSNode arg = format_field_arg(x, n, fields[i], &next);
 
-		if (ts_node_is_null(arg)) {	/* a field that cannot be read */
+		if (ts_node_is_null(arg)) {
+			/* a field that cannot be read: the text before it may be known */
 			expr_free(e);
-			e = dyn_of(x, n);
+			e = expr_new(EX_FORMAT, PYFORMAT);
+			expr_add(e, py_expr(x, obj));
+			py_add_call_args_kw(x, e, n);
 			break;
 		}
 		expr_add(e, py_expr(x, arg));
 	}
 	pyformat_free(fields, nfields);
+	return e;
+}
+
+/*
+ * url.format_map(mapping): a format whose fields a mapping fills, unknown
+ * here; the text before its first field is what it starts with
+ * (eval_pyformat).
+ */
+static struct expr *py_format_map(struct xctx *x, TSNode n, TSNode obj)
+{
+	struct expr *e = expr_new(EX_FORMAT, PYFORMAT);
+
+	expr_add(e, py_expr(x, obj));
+	expr_add(e, expr_new(EX_KWARG, SPLAT_ARG));
 	return e;
 }
 
@@ -1368,6 +1385,8 @@ static struct expr *py_call_expr(struct xctx *x, TSNode n)
 	}
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format"))
 		return py_format_method(x, n, ts_field(fn, "object"));
+	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "format_map"))
+		return py_format_map(x, n, ts_field(fn, "object"));
 	if ((e = py_str_join(x, n, fn)))
 		return e;
 	if (ts_is(fn, "attribute") && ts_text_eq(ts_field(fn, "attribute"), x->src, "get") &&

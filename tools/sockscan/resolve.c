@@ -983,6 +983,31 @@ static const struct expr *pyformat_arg(const struct expr *e, const char *field, 
 }
 
 /*
+ * Unknown @v, a format whose fields are not all known here (url.format(
+ * **params), url.format_map(m)): the text of @fmt before its first field
+ * (with "{{" read as "{") starts it, when there is any.
+ */
+static void pyformat_prefix(struct value *v, const char *fmt, enum resolution how)
+{
+	char *known = xmalloc(strlen(fmt) + 1), *o = known;
+
+	for (; *fmt && !(*fmt == '{' && fmt[1] != '{') && *fmt != '}'; fmt++) {
+		if (*fmt == '{')
+			fmt++;
+		*o++ = *fmt;
+	}
+	*o = '\0';
+	if (*known) {
+		free(v->prefix);
+		v->prefix = known;
+		v->prefix_how = how;
+		v->gap_inside = 1;
+	} else {
+		free(known);
+	}
+}
+
+/*
  * str.format on a format known only here (self.base_url.format(domain=d),
  * the base URL a subclass gives): read as the printf-style format of
  * pyformat_printf with the arguments its fields name.
@@ -1000,6 +1025,9 @@ static void eval_pyformat(struct scan *sc, struct pkg *ctx, const struct expr *e
 		out = pyformat_printf(f.s, &fields, &nfields);
 	if (!out) {
 		set_dyn(v, f.s ? "format" : f.dyn);
+		/* (BASE + path).format(**kw), path unknown: BASE's start stands */
+		if (!f.s && f.prefix && !strchr(f.prefix, '{'))
+			pyformat_prefix(v, f.prefix, f.prefix_how);
 		value_free(&f);
 		return;
 	}
@@ -1020,6 +1048,7 @@ static void eval_pyformat(struct scan *sc, struct pkg *ctx, const struct expr *e
 		worsen(v, f.how);
 	} else {
 		set_dyn(v, "format");
+		pyformat_prefix(v, f.s, f.how);
 	}
 	expr_free(as_printf);
 	pyformat_free(fields, nfields);
