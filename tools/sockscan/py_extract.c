@@ -650,6 +650,11 @@ static struct expr *py_qualified_call(struct xctx *x, TSNode n, const char *q)
 		e = py_arg(x, n, 0, NULL);
 		return e ? e : expr_dyn(q);
 	}
+	/* pyOpenSSL's SSL.Connection(ctx, sock): TLS over that socket, its calls the socket's */
+	if (!strcmp(q, "OpenSSL.SSL.Connection")) {
+		e = py_arg(x, n, 1, "socket");
+		return e ? e : expr_dyn(q);
+	}
 	/* getaddrinfo(host, port, family, type): entries carry the address and type */
 	if (!strcmp(q, "socket.getaddrinfo")) {
 		e = py_arg(x, n, 1, "port");
